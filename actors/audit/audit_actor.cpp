@@ -1,0 +1,188 @@
+#include "actors/audit/audit_actor.hpp"
+
+#include <memory>
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/audit/audit_chain.hpp"
+#include "actors/db.hpp"
+#include "persistence/queries.hpp"
+
+namespace kyb::actors {
+
+namespace {
+
+namespace q = persistence::q;
+
+constexpr uint32_t verify_page_rows = 2000;
+
+bool may_read_audit(const principal& who) {
+  return who.has(scope_admin) || who.is_operator();
+}
+
+/// Walks the chain page by page; each page is one request, so the actor keeps serving.
+/// The head is read first: rows appended while the walk runs lie beyond it and are
+/// left for the next verification.
+struct verify_job {
+  platform_ptr p;
+  base::uuid tenant;
+  int64_t head_seq = 0;
+  std::string head_hash;
+  audit_chain_verifier verifier;
+  audit_verification result;
+  caf::typed_response_promise<audit_verification> rp;
+};
+
+void finish(std::shared_ptr<verify_job> job) {
+  job->result.head_seq = job->head_seq;
+  job->result.rows_checked = job->verifier.rows_checked();
+  if (auto why = job->verifier.check_head(job->head_seq, job->head_hash)) {
+    job->result.valid = false;
+    job->result.first_bad_seq = job->verifier.last_seq() + 1;
+    job->result.reason = *why;
+  } else {
+    job->result.valid = true;
+  }
+  job->rp.deliver(job->result);
+}
+
+void verify_next(audit_actor::pointer self, std::shared_ptr<verify_job> job) {
+  if (job->verifier.last_seq() >= job->head_seq) {
+    finish(job);
+    return;
+  }
+  pg_batch batch;
+  add(batch, q::audit_chain_page,
+      {val(job->tenant), val(std::to_string(job->verifier.last_seq())),
+       val(std::to_string(verify_page_rows))});
+  run_batch(
+      self, *job->p, std::move(batch),
+      [self, job](std::vector<pg_rows>& res) {
+        auto& rows = res.at(0).rows;
+        for (auto& row : rows) {
+          audit_chain_row r;
+          r.seq = std::stoll(col(row, 0));
+          if (r.seq > job->head_seq)
+            break;
+          r.id = col(row, 1);
+          r.tenant_id = col(row, 2);
+          r.region = col(row, 3);
+          r.actor = col(row, 4);
+          r.action = col(row, 5);
+          r.target_type = col(row, 6);
+          r.target_id = col(row, 7);
+          r.request_id = col(row, 8);
+          r.details = col(row, 9);
+          r.created_at_us = std::stoll(col(row, 10));
+          r.prev_hash = col(row, 11);
+          r.row_hash = col(row, 12);
+          if (auto why = job->verifier.check(r)) {
+            job->result.valid = false;
+            job->result.first_bad_seq = r.seq;
+            job->result.first_bad_id = r.id;
+            job->result.reason = *why;
+            job->result.head_seq = job->head_seq;
+            job->result.rows_checked = job->verifier.rows_checked();
+            job->rp.deliver(job->result);
+            return;
+          }
+        }
+        if (rows.size() == verify_page_rows)
+          verify_next(self, job);
+        else
+          finish(job);
+      },
+      [job](caf::error& err) { job->rp.deliver(err); });
+}
+
+void verify_start(audit_actor::pointer self, std::shared_ptr<verify_job> job) {
+  pg_batch batch;
+  add(batch, q::audit_head, {val(job->tenant)});
+  run_batch(
+      self, *job->p, std::move(batch),
+      [self, job](std::vector<pg_rows>& res) {
+        auto& head = res.at(0).rows;
+        job->head_seq = head.empty() ? 0 : std::stoll(col(head[0], 0));
+        job->head_hash = head.empty() ? audit_genesis_hash() : col(head[0], 1);
+        verify_next(self, job);
+      },
+      [job](caf::error& err) { job->rp.deliver(err); });
+}
+
+} // namespace
+
+audit_actor spawn_audit_actor(caf::actor_system& sys, platform_ptr p) {
+  return sys.spawn(
+      [](audit_actor::pointer self, platform_ptr p) -> audit_actor::behavior_type {
+        return {
+            [self, p](list_atom, const request_meta& meta, const std::string& cursor,
+                      uint32_t limit) -> caf::result<audit_page> {
+              if (!may_read_audit(meta.who))
+                return make_error(errc::forbidden,
+                                  "reading the audit log needs the 'admin' scope");
+              pg_batch batch;
+              auto fetch = std::to_string(limit + 1);
+              if (cursor.empty()) {
+                add(batch, q::audit_page, {val(meta.who.tenant_id), val(fetch)});
+              } else {
+                auto before = std::string::npos;
+                long long seq = 0;
+                try {
+                  size_t pos = 0;
+                  seq = std::stoll(cursor, &pos);
+                  before = pos;
+                } catch (...) {
+                }
+                if (before != cursor.size() || seq < 1)
+                  return make_error(errc::invalid_argument,
+                                    "the cursor is not one this API issued", "cursor");
+                add(batch, q::audit_page_before,
+                    {val(meta.who.tenant_id), val(std::to_string(seq)), val(fetch)});
+              }
+              auto rp = self->make_response_promise<audit_page>();
+              run_batch(
+                  self, *p, std::move(batch),
+                  [rp, limit](std::vector<pg_rows>& res) mutable {
+                    audit_page page;
+                    auto& rows = res.at(0).rows;
+                    for (size_t i = 0; i < rows.size() && i < limit; ++i) {
+                      auto& row = rows[i];
+                      audit_entry e;
+                      e.seq = std::stoll(col(row, 0));
+                      e.id = col(row, 1);
+                      e.actor = col(row, 2);
+                      e.action = col(row, 3);
+                      e.target_type = col(row, 4);
+                      e.target_id = opt_col(row, 5);
+                      e.request_id = opt_col(row, 6);
+                      e.details = col(row, 7);
+                      e.created_at = col(row, 8);
+                      e.row_hash = col(row, 9);
+                      page.items.push_back(std::move(e));
+                    }
+                    if (rows.size() > limit && !page.items.empty())
+                      page.next_cursor = std::to_string(page.items.back().seq);
+                    rp.deliver(std::move(page));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
+              return rp;
+            },
+            [self, p](verify_atom,
+                      const request_meta& meta) -> caf::result<audit_verification> {
+              if (!may_read_audit(meta.who))
+                return make_error(errc::forbidden,
+                                  "verifying the audit log needs the 'admin' scope");
+              auto job = std::make_shared<verify_job>();
+              job->p = p;
+              job->tenant = meta.who.tenant_id;
+              job->rp = self->make_response_promise<audit_verification>();
+              verify_start(self, job);
+              return job->rp;
+            },
+        };
+      },
+      p);
+}
+
+} // namespace kyb::actors

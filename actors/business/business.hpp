@@ -1,0 +1,150 @@
+// A business as the platform keeps it, and the fields a client may send to create or
+// change one. Plain data: the business actor owns instances; net/ maps them to JSON.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/base/std_optional_inspect.hpp"
+#include "runtime/base/uuid.hpp"
+
+namespace kyb::actors {
+
+struct postal_address {
+  std::optional<std::string> line1;
+  std::optional<std::string> line2;
+  std::optional<std::string> city;
+  std::optional<std::string> state;
+  std::optional<std::string> postal_code;
+  std::optional<std::string> country; ///< ISO 3166-1 alpha-2
+
+  friend bool operator==(const postal_address& a, const postal_address& b) {
+    return a.line1 == b.line1 && a.line2 == b.line2 && a.city == b.city &&
+           a.state == b.state && a.postal_code == b.postal_code && a.country == b.country;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, postal_address& x) {
+  return f(x.line1, x.line2, x.city, x.state, x.postal_code, x.country);
+}
+
+/// An owner or ultimate beneficial owner (UBO) of a business.
+struct owner {
+  std::string name;
+  std::optional<std::string> date_of_birth; ///< YYYY-MM-DD
+  std::optional<std::string> nationality;   ///< ISO 3166-1 alpha-2
+  std::optional<double> ownership_percent;  ///< 0..100, two decimals
+
+  friend bool operator==(const owner& a, const owner& b) {
+    return a.name == b.name && a.date_of_birth == b.date_of_birth &&
+           a.nationality == b.nationality && a.ownership_percent == b.ownership_percent;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, owner& x) {
+  return f(x.name, x.date_of_birth, x.nationality, x.ownership_percent);
+}
+
+/// One stored business. Inside the business actor `tax_id` and owners' dates of birth are
+/// in the clear; in a reply they are masked unless `tax_id_revealed` / `owners_revealed`
+/// (revealing is an audited read of personal data).
+struct business_record {
+  base::uuid id;
+  base::uuid tenant_id;
+  std::string region;
+  std::string legal_name;
+  std::optional<std::string> dba_name;
+  std::optional<std::string> tax_id;
+  bool tax_id_revealed = false;
+  bool owners_revealed = false;
+  std::optional<std::string> website_url;
+  std::string country;
+  std::optional<std::string> registration_number;
+  std::optional<std::string> registration_jurisdiction;
+  std::optional<postal_address> address;
+  std::optional<std::string> incorporation_date;
+  std::optional<std::string> description;
+  std::vector<owner> owners;
+  int32_t version = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::optional<std::string> deleted_at;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, business_record& x) {
+  return f(x.id, x.tenant_id, x.region, x.legal_name, x.dba_name, x.tax_id,
+           x.tax_id_revealed, x.owners_revealed, x.website_url, x.country,
+           x.registration_number, x.registration_jurisdiction, x.address,
+           x.incorporation_date, x.description, x.owners, x.version, x.created_at,
+           x.updated_at, x.deleted_at);
+}
+
+/// A field of a create or update request: absent, null, or a value (JSON merge-patch).
+template <class T>
+struct input_field {
+  bool present = false;
+  std::optional<T> value; ///< present && !value: the client sent null (clear it).
+
+  void set(T v) {
+    present = true;
+    value = std::move(v);
+  }
+  void set_null() {
+    present = true;
+    value.reset();
+  }
+};
+
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, input_field<T>& x) {
+  return f(x.present, x.value);
+}
+
+/// What a client sends to create (POST) or change (PATCH) a business.
+struct business_input {
+  input_field<std::string> legal_name;
+  input_field<std::string> dba_name;
+  input_field<std::string> tax_id;
+  input_field<std::string> website_url;
+  input_field<std::string> country;
+  input_field<std::string> registration_number;
+  input_field<std::string> registration_jurisdiction;
+  input_field<postal_address> address;
+  input_field<std::string> incorporation_date;
+  input_field<std::string> description;
+  input_field<std::vector<owner>> owners;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, business_input& x) {
+  return f(x.legal_name, x.dba_name, x.tax_id, x.website_url, x.country,
+           x.registration_number, x.registration_jurisdiction, x.address,
+           x.incorporation_date, x.description, x.owners);
+}
+
+/// One entry of a business list or search result.
+struct business_summary {
+  base::uuid id;
+  std::string legal_name;
+  std::optional<std::string> dba_name;
+  std::optional<std::string> website_url;
+  std::string country;
+  std::string created_at;
+  double relevance = 0;             ///< search only
+  std::optional<double> risk_score; ///< latest assessment, if any
+  std::optional<std::string> risk_level;
+  std::optional<std::string> risk_assessed_at;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, business_summary& x) {
+  return f(x.id, x.legal_name, x.dba_name, x.website_url, x.country, x.created_at,
+           x.relevance, x.risk_score, x.risk_level, x.risk_assessed_at);
+}
+
+} // namespace kyb::actors

@@ -1,0 +1,450 @@
+#include "actors/business/business_actor.hpp"
+
+#include <chrono>
+#include <deque>
+#include <functional>
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/business/business_rows.hpp"
+#include "actors/business/business_validation.hpp"
+#include "actors/db.hpp"
+#include "persistence/queries.hpp"
+#include "runtime/base/crypto.hpp"
+#include "runtime/base/log.hpp"
+
+namespace kyb::actors {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+namespace q = persistence::q;
+
+struct business_state {
+  static inline const char* name = "kyb.business";
+
+  enum class phase { unloaded, loading, absent, present, deleted };
+
+  platform_ptr p;
+  base::uuid id;
+  phase ph = phase::unloaded;
+  business_record rec; ///< committed state, tax id and owners in the clear
+  bool writing = false;
+  std::deque<std::function<void()>> waiting; ///< for the load or the write in flight
+  clock::time_point last_active = clock::now();
+
+  bool loaded() const {
+    return ph == phase::absent || ph == phase::present || ph == phase::deleted;
+  }
+};
+
+using self_ptr = business_actor::stateful_pointer<business_state>;
+
+/// Associated data binding a ciphertext to its row: a tax id copied into another
+/// business or tenant does not decrypt.
+std::string tax_aad(const business_record& rec) {
+  return rec.tenant_id.to_hex() + rec.id.to_hex();
+}
+
+/// Decodes business_get's row (KYB_BUSINESS_COLUMNS) and the owners' rows.
+business_record decode(const platform& p, const std::vector<pg_value>& row,
+                       const std::vector<std::vector<pg_value>>& owners) {
+  std::optional<std::string> sealed;
+  business_record r = decode_business_row(row, sealed);
+  if (sealed) {
+    r.tax_id = base::aes256gcm_decrypt(p.tax_id_key, *sealed, tax_aad(r));
+    if (!r.tax_id)
+      base::log_error(
+          "business.tax_id_undecryptable",
+          {{"business_id", r.id.to_string()},
+           {"hint", "security.tax_id_key differs from the key that wrote it"}});
+  }
+  for (auto& o : owners) {
+    owner ow;
+    ow.name = col(o, 1);
+    ow.date_of_birth = opt_col(o, 2);
+    ow.nationality = opt_col(o, 3);
+    ow.ownership_percent = opt_double(o, 4);
+    r.owners.push_back(std::move(ow));
+  }
+  return r;
+}
+
+/// The record as a caller may see it: masked unless revealed.
+business_record view(const business_record& rec, uint8_t reveal_bits) {
+  business_record v = rec;
+  v.tax_id_revealed = (reveal_bits & reveal_tax_id) != 0;
+  v.owners_revealed = (reveal_bits & reveal_owners) != 0;
+  if (v.tax_id && !v.tax_id_revealed)
+    v.tax_id = mask_tax_id(*v.tax_id);
+  if (!v.owners_revealed)
+    for (auto& o : v.owners)
+      if (o.date_of_birth)
+        o.date_of_birth = o.date_of_birth->substr(0, 4) + "-**-**";
+  return v;
+}
+
+/// Parameters $1..$14 shared by business_insert and business_update.
+std::vector<pg_value> row_params(const platform& p, const business_record& r) {
+  pg_value hmac;
+  pg_value sealed;
+  if (r.tax_id) {
+    hmac = val(tax_id_lookup_hash(p, *r.tax_id));
+    auto enc = base::aes256gcm_encrypt(p.tax_id_key, *r.tax_id, tax_aad(r));
+    sealed = val_bytea(enc.value_or(""));
+  }
+  return {val(r.id),
+          val(r.tenant_id),
+          val(r.region),
+          val(r.legal_name),
+          val(r.dba_name),
+          hmac,
+          sealed,
+          val(r.website_url),
+          val(r.country),
+          val(r.registration_number),
+          val(r.registration_jurisdiction),
+          r.address ? val(encode_address(*r.address)) : null_value(),
+          val(r.incorporation_date),
+          val(r.description)};
+}
+
+void add_owners(pg_batch& batch, const business_record& r) {
+  int16_t position = 0;
+  for (auto& o : r.owners) {
+    char pct[32];
+    if (o.ownership_percent)
+      std::snprintf(pct, sizeof pct, "%.2f", *o.ownership_percent);
+    add(batch, q::owner_insert,
+        {val(base::uuid::make_v7()), val(r.id), val(r.tenant_id), val(r.region),
+         val(std::to_string(position++)), val(o.name), val(o.date_of_birth),
+         val(o.nationality), o.ownership_percent ? val(std::string(pct)) : null_value()});
+  }
+}
+
+/// Names of the fields an update touches (for the audit row; never their values).
+nlohmann::json changed_fields(const business_input& in) {
+  nlohmann::json out = nlohmann::json::array();
+  auto note = [&](const char* name, bool present) {
+    if (present)
+      out.push_back(name);
+  };
+  note("legal_name", in.legal_name.present);
+  note("dba_name", in.dba_name.present);
+  note("tax_id", in.tax_id.present);
+  note("website_url", in.website_url.present);
+  note("country", in.country.present);
+  note("registration_number", in.registration_number.present);
+  note("registration_jurisdiction", in.registration_jurisdiction.present);
+  note("address", in.address.present);
+  note("incorporation_date", in.incorporation_date.present);
+  note("description", in.description.present);
+  note("owners", in.owners.present);
+  return out;
+}
+
+void run_waiting(self_ptr self) {
+  auto& st = self->state;
+  while (!st.waiting.empty() && st.loaded() && !st.writing) {
+    auto fn = std::move(st.waiting.front());
+    st.waiting.pop_front();
+    fn();
+  }
+}
+
+void load(self_ptr self) {
+  auto& st = self->state;
+  st.ph = business_state::phase::loading;
+  pg_batch batch;
+  add(batch, q::business_get, {val(st.id)});
+  add(batch, q::owners_of_business, {val(st.id)});
+  run_batch(
+      self, *st.p, std::move(batch),
+      [self](std::vector<pg_rows>& res) {
+        auto& st = self->state;
+        if (res.at(0).rows.empty()) {
+          st.ph = business_state::phase::absent;
+        } else {
+          st.rec = decode(*st.p, res[0].rows[0], res.at(1).rows);
+          st.ph = st.rec.deleted_at ? business_state::phase::deleted
+                                    : business_state::phase::present;
+        }
+        run_waiting(self);
+      },
+      [self](caf::error& err) {
+        auto& st = self->state;
+        base::log_warn("business.load_failed",
+                       {{"business_id", st.id.to_string()}, {"error", detail_of(err)}});
+        st.ph = business_state::phase::unloaded;
+        auto waiting = std::move(st.waiting);
+        st.waiting.clear();
+        for (auto& fn : waiting)
+          fn(); // each sees "not loaded" and answers unavailable
+        self->quit(err);
+      });
+}
+
+/// Runs `fn` when the state is loaded and, for writes, when no other write is in flight.
+template <class Promise>
+void when_ready(self_ptr self, Promise rp, bool is_write, std::function<void()> fn) {
+  auto& st = self->state;
+  st.last_active = clock::now();
+  if (st.loaded() && (!is_write || !st.writing) && st.waiting.empty()) {
+    fn();
+    return;
+  }
+  st.waiting.push_back([self, rp, fn]() mutable {
+    if (self->state.loaded())
+      fn();
+    else
+      rp.deliver(
+          make_error(errc::unavailable, "the business could not be loaded; retry"));
+  });
+  if (st.ph == business_state::phase::unloaded)
+    load(self);
+}
+
+/// Tenant isolation: another tenant's business does not exist for the caller.
+bool visible(const business_state& st, const request_meta& meta) {
+  return st.ph == business_state::phase::present &&
+         st.rec.tenant_id == meta.who.tenant_id;
+}
+
+void finish_write(self_ptr self) {
+  self->state.writing = false;
+  run_waiting(self);
+}
+
+void schedule_tick(self_ptr self) {
+  auto period = self->state.p->settings.actors.passivate_after / 2;
+  if (period < std::chrono::milliseconds(50))
+    period = std::chrono::milliseconds(50);
+  self->delayed_send(self, period, tick_atom::value);
+}
+
+void do_create(self_ptr self, caf::typed_response_promise<business_record> rp,
+               const request_meta& meta, const business_input& in) {
+  auto& st = self->state;
+  if (st.ph == business_state::phase::present ||
+      st.ph == business_state::phase::deleted) {
+    rp.deliver(make_error(errc::conflict, "the business exists already"));
+    return;
+  }
+  business_record rec;
+  rec.id = st.id;
+  rec.tenant_id = meta.who.tenant_id;
+  rec.region = meta.who.region;
+  apply_business_input(rec, in);
+  pg_batch batch;
+  add(batch, q::business_insert, row_params(*st.p, rec));
+  add_owners(batch, rec);
+  nlohmann::json details = {{"fields", changed_fields(in)}};
+  add_audit(batch, rec.tenant_id, rec.region, meta.who.audit_actor(), "business.create",
+            "business", rec.id.to_string(), meta.request_id, details.dump());
+  st.writing = true;
+  run_batch(
+      self, *st.p, std::move(batch),
+      [self, rp, rec](std::vector<pg_rows>& res) mutable {
+        auto& st = self->state;
+        rec.version = 1;
+        rec.created_at = col(res.at(0).rows.at(0), 0);
+        rec.updated_at = col(res.at(0).rows.at(0), 1);
+        st.rec = std::move(rec);
+        st.ph = business_state::phase::present;
+        rp.deliver(view(st.rec, 0));
+        finish_write(self);
+      },
+      [self, rp](caf::error& err) mutable {
+        auto& st = self->state;
+        // Unknown or failed outcome: forget and reload on the next message.
+        if (st.ph != business_state::phase::absent)
+          st.ph = business_state::phase::unloaded;
+        rp.deliver(err);
+        st.writing = false;
+        if (!st.waiting.empty()) {
+          if (st.ph == business_state::phase::unloaded)
+            load(self);
+          else
+            run_waiting(self);
+        }
+      });
+}
+
+} // namespace
+
+business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
+                                    const base::uuid& id) {
+  return sys.spawn(
+      [](self_ptr self, platform_ptr p, base::uuid id) -> business_actor::behavior_type {
+        self->state.p = p;
+        self->state.id = id;
+        schedule_tick(self);
+        return {
+            [self](create_atom, const request_meta& meta,
+                   const business_input& in) -> caf::result<business_record> {
+              auto rp = self->make_response_promise<business_record>();
+              auto& st = self->state;
+              st.last_active = clock::now();
+              if (!meta.who.has(scope_write))
+                return make_error(errc::forbidden,
+                                  "creating businesses needs the 'write' scope");
+              // A new id needs no load: the insert itself fails if the id exists.
+              if (st.ph == business_state::phase::unloaded && !st.writing &&
+                  st.waiting.empty()) {
+                do_create(self, rp, meta, in);
+                return rp;
+              }
+              when_ready(self, rp, true,
+                         [self, rp, meta, in] { do_create(self, rp, meta, in); });
+              return rp;
+            },
+            [self](get_atom, const request_meta& meta,
+                   uint8_t reveal_bits) -> caf::result<business_record> {
+              auto rp = self->make_response_promise<business_record>();
+              when_ready(self, rp, false, [self, rp, meta, reveal_bits]() mutable {
+                auto& st = self->state;
+                if (!visible(st, meta)) {
+                  rp.deliver(make_error(errc::not_found, "no such business"));
+                  return;
+                }
+                if (reveal_bits == 0) {
+                  rp.deliver(view(st.rec, 0));
+                  return;
+                }
+                if (!meta.who.has(scope_admin)) {
+                  rp.deliver(
+                      make_error(errc::forbidden,
+                                 "revealing personal data needs the 'admin' scope"));
+                  return;
+                }
+                // Revealing is a personal-data read: the audit row commits before the
+                // data leaves.
+                nlohmann::json fields = nlohmann::json::array();
+                if (reveal_bits & reveal_tax_id)
+                  fields.push_back("tax_id");
+                if (reveal_bits & reveal_owners)
+                  fields.push_back("owners");
+                pg_batch batch;
+                add_audit(batch, st.rec.tenant_id, st.rec.region, meta.who.audit_actor(),
+                          "business.reveal", "business", st.id.to_string(),
+                          meta.request_id, nlohmann::json{{"fields", fields}}.dump());
+                run_batch(
+                    self, *st.p, std::move(batch),
+                    [self, rp, reveal_bits](std::vector<pg_rows>&) mutable {
+                      rp.deliver(view(self->state.rec, reveal_bits));
+                    },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
+              });
+              return rp;
+            },
+            [self](update_atom, const request_meta& meta,
+                   const business_input& in) -> caf::result<business_record> {
+              auto rp = self->make_response_promise<business_record>();
+              if (!meta.who.has(scope_write))
+                return make_error(errc::forbidden,
+                                  "changing businesses needs the 'write' scope");
+              when_ready(self, rp, true, [self, rp, meta, in]() mutable {
+                auto& st = self->state;
+                if (!visible(st, meta)) {
+                  rp.deliver(make_error(errc::not_found, "no such business"));
+                  return;
+                }
+                business_record next = st.rec;
+                apply_business_input(next, in);
+                pg_batch batch;
+                auto params = row_params(*st.p, next);
+                params.push_back(val(std::to_string(st.rec.version)));
+                add(batch, q::business_update, std::move(params));
+                if (in.owners.present) {
+                  add(batch, q::owners_delete, {val(st.id)});
+                  add_owners(batch, next);
+                }
+                add_audit(batch, next.tenant_id, next.region, meta.who.audit_actor(),
+                          "business.update", "business", st.id.to_string(),
+                          meta.request_id,
+                          nlohmann::json{{"fields", changed_fields(in)}}.dump());
+                st.writing = true;
+                run_batch(
+                    self, *st.p, std::move(batch),
+                    [self, rp, next](std::vector<pg_rows>& res) mutable {
+                      auto& st = self->state;
+                      auto& row = res.at(0).rows.at(0);
+                      next.version = static_cast<int32_t>(std::stol(col(row, 0)));
+                      next.updated_at = col(row, 1);
+                      st.rec = std::move(next);
+                      rp.deliver(view(st.rec, 0));
+                      finish_write(self);
+                    },
+                    [self, rp](caf::error& err) mutable {
+                      auto& st = self->state;
+                      rp.deliver(err);
+                      // The outcome may be unknown (connection lost): reload before the
+                      // next write.
+                      st.writing = false;
+                      st.ph = business_state::phase::unloaded;
+                      if (!st.waiting.empty())
+                        load(self);
+                    });
+              });
+              return rp;
+            },
+            [self](delete_atom,
+                   const request_meta& meta) -> caf::result<business_record> {
+              auto rp = self->make_response_promise<business_record>();
+              if (!meta.who.has(scope_write))
+                return make_error(errc::forbidden,
+                                  "deleting businesses needs the 'write' scope");
+              when_ready(self, rp, true, [self, rp, meta]() mutable {
+                auto& st = self->state;
+                if (!visible(st, meta)) {
+                  rp.deliver(make_error(errc::not_found, "no such business"));
+                  return;
+                }
+                pg_batch batch;
+                add(batch, q::business_soft_delete,
+                    {val(st.id), val(st.rec.tenant_id),
+                     val(std::to_string(st.rec.version))});
+                add_audit(batch, st.rec.tenant_id, st.rec.region, meta.who.audit_actor(),
+                          "business.delete", "business", st.id.to_string(),
+                          meta.request_id, "{}");
+                st.writing = true;
+                run_batch(
+                    self, *st.p, std::move(batch),
+                    [self, rp](std::vector<pg_rows>& res) mutable {
+                      auto& st = self->state;
+                      st.rec.deleted_at = col(res.at(0).rows.at(0), 0);
+                      st.rec.version += 1;
+                      st.ph = business_state::phase::deleted;
+                      rp.deliver(view(st.rec, 0));
+                      finish_write(self);
+                    },
+                    [self, rp](caf::error& err) mutable {
+                      auto& st = self->state;
+                      rp.deliver(err);
+                      st.writing = false;
+                      st.ph = business_state::phase::unloaded;
+                      if (!st.waiting.empty())
+                        load(self);
+                    });
+              });
+              return rp;
+            },
+            [self](tick_atom) {
+              auto& st = self->state;
+              if (clock::now() - st.last_active >=
+                      st.p->settings.actors.passivate_after &&
+                  st.waiting.empty() && !st.writing &&
+                  st.ph != business_state::phase::loading) {
+                self->quit();
+                return;
+              }
+              schedule_tick(self);
+            },
+        };
+      },
+      p, id);
+}
+
+} // namespace kyb::actors

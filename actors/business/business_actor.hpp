@@ -1,0 +1,37 @@
+// One actor per business, activated on demand: it loads the business once, serves
+// reads from memory (the actor-local cache), and is the only writer of its rows. Every
+// change is written with its audit row in one transaction and acknowledged after commit.
+#pragma once
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/business/business.hpp"
+#include "actors/messages.hpp"
+#include "actors/platform.hpp"
+
+namespace kyb::actors {
+
+/// What a read may reveal beyond the masked view (each reveal is an audited read).
+enum reveal : uint8_t {
+  reveal_tax_id = 1,
+  reveal_owners = 2,
+};
+
+using business_actor = caf::typed_actor<
+    /// Creates the business (input validated by the caller). Errors: conflict if it
+    /// exists.
+    caf::replies_to<create_atom, request_meta, business_input>::with<business_record>,
+    /// Reads it, masked except for the `reveal` bits (which need the admin scope).
+    caf::replies_to<get_atom, request_meta, uint8_t>::with<business_record>,
+    /// Applies a validated merge-patch.
+    caf::replies_to<update_atom, request_meta, business_input>::with<business_record>,
+    /// Soft-deletes it (deleted_at); afterwards it answers not_found.
+    caf::replies_to<delete_atom, request_meta>::with<business_record>,
+    /// Passivation timer.
+    caf::reacts_to<tick_atom>>;
+
+/// Spawns the actor of business `id` (used by the directory's factory).
+business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
+                                    const base::uuid& id);
+
+} // namespace kyb::actors

@@ -1,0 +1,140 @@
+#include "actors/business/business_query_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/business/business_rows.hpp"
+#include "actors/business/business_validation.hpp"
+#include "actors/db.hpp"
+#include "persistence/queries.hpp"
+#include "runtime/base/crypto.hpp"
+
+namespace kyb::actors {
+
+namespace {
+
+namespace q = persistence::q;
+
+/// A page row (KYB_BUSINESS_COLUMNS) as a masked record, without owners: list pages
+/// stay one query; GET /v1/businesses/{id} has the whole business.
+business_record page_row(const std::vector<pg_value>& row) {
+  std::optional<std::string> sealed;
+  auto r = decode_business_row(row, sealed);
+  if (sealed)
+    r.tax_id = std::string("****"); // present; lists never decrypt tax ids
+  return r;
+}
+
+} // namespace
+
+std::string encode_business_cursor(const std::string& created_at, const base::uuid& id) {
+  return base::base64url_encode(created_at + "|" + id.to_string());
+}
+
+bool decode_business_cursor(const std::string& cursor, std::string& created_at,
+                            base::uuid& id) {
+  auto raw = base::base64url_decode(cursor);
+  if (!raw)
+    return false;
+  auto bar = raw->find('|');
+  if (bar == std::string::npos || bar != 27)
+    return false;
+  created_at = raw->substr(0, bar);
+  // 2026-11-25T16:00:00.123456Z
+  if (created_at.size() != 27 || created_at[4] != '-' || created_at[10] != 'T' ||
+      created_at.back() != 'Z' || !is_iso_date(created_at.substr(0, 10)))
+    return false;
+  for (size_t i : {11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25})
+    if (!std::isdigit(static_cast<unsigned char>(created_at[i])))
+      return false;
+  auto u = base::uuid::parse(raw->substr(bar + 1));
+  if (!u)
+    return false;
+  id = *u;
+  return true;
+}
+
+business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform_ptr p) {
+  return sys.spawn(
+      [](business_query_actor::pointer self,
+         platform_ptr p) -> business_query_actor::behavior_type {
+        return {
+            [self, p](list_atom, const request_meta& meta, const std::string& cursor,
+                      uint32_t limit) -> caf::result<business_page> {
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden,
+                                  "listing businesses needs the 'read' scope");
+              pg_batch batch;
+              // One row more than asked tells whether there is a next page.
+              auto fetch = std::to_string(limit + 1);
+              if (cursor.empty()) {
+                add(batch, q::business_page, {val(meta.who.tenant_id), val(fetch)});
+              } else {
+                std::string created_at;
+                base::uuid id;
+                if (!decode_business_cursor(cursor, created_at, id))
+                  return make_error(errc::invalid_argument,
+                                    "the cursor is not one this API issued", "cursor");
+                add(batch, q::business_page_after,
+                    {val(meta.who.tenant_id), val(created_at), val(id), val(fetch)});
+              }
+              auto rp = self->make_response_promise<business_page>();
+              run_batch(
+                  self, *p, std::move(batch),
+                  [rp, limit](std::vector<pg_rows>& res) mutable {
+                    business_page page;
+                    auto& rows = res.at(0).rows;
+                    for (size_t i = 0; i < rows.size() && i < limit; ++i)
+                      page.items.push_back(page_row(rows[i]));
+                    if (rows.size() > limit && !page.items.empty())
+                      page.next_cursor = encode_business_cursor(
+                          page.items.back().created_at, page.items.back().id);
+                    rp.deliver(std::move(page));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
+              return rp;
+            },
+            [self,
+             p](search_atom, const request_meta& meta, const std::string& text,
+                const std::string& tax_id) -> caf::result<std::vector<business_summary>> {
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden,
+                                  "searching businesses needs the 'read' scope");
+              pg_value hash;
+              if (!tax_id.empty())
+                hash = val(tax_id_lookup_hash(*p, normalize_tax_id(tax_id)));
+              pg_batch batch;
+              add(batch, q::business_search,
+                  {val(meta.who.tenant_id), val(text), hash,
+                   val(std::to_string(p->settings.api.search_limit))});
+              auto rp = self->make_response_promise<std::vector<business_summary>>();
+              run_batch(
+                  self, *p, std::move(batch),
+                  [rp](std::vector<pg_rows>& res) mutable {
+                    std::vector<business_summary> out;
+                    for (auto& row : res.at(0).rows) {
+                      business_summary s;
+                      s.id = uuid_col(row, 0);
+                      s.legal_name = col(row, 1);
+                      s.dba_name = opt_col(row, 2);
+                      s.website_url = opt_col(row, 3);
+                      s.country = col(row, 4);
+                      s.created_at = col(row, 5);
+                      s.relevance = opt_double(row, 6).value_or(0);
+                      s.risk_score = opt_double(row, 7);
+                      s.risk_level = opt_col(row, 8);
+                      s.risk_assessed_at = opt_col(row, 9);
+                      out.push_back(std::move(s));
+                    }
+                    rp.deliver(std::move(out));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
+              return rp;
+            },
+        };
+      },
+      p);
+}
+
+} // namespace kyb::actors

@@ -1,0 +1,43 @@
+// Reads across a tenant's businesses (pages and the seed's full-text search) straight
+// from PostgreSQL: a stateless service actor, one per node.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/business/business.hpp"
+#include "actors/messages.hpp"
+#include "actors/platform.hpp"
+
+namespace kyb::actors {
+
+struct business_page {
+  std::vector<business_record> items; ///< masked views
+  std::optional<std::string> next_cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, business_page& x) {
+  return f(x.items, x.next_cursor);
+}
+
+using business_query_actor = caf::typed_actor<
+    /// One page of the tenant's businesses, newest first. The cursor is opaque; a bad one
+    /// answers invalid_argument naming "cursor".
+    caf::replies_to<list_atom, request_meta, std::string /*cursor*/,
+                    uint32_t /*limit*/>::with<business_page>,
+    /// The seed's search: full-text rank over legal and DBA names, or an exact tax id.
+    caf::replies_to<search_atom, request_meta, std::string /*q*/,
+                    std::string /*tax_id*/>::with<std::vector<business_summary>>>;
+
+business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform_ptr p);
+
+/// Opaque keyset cursor over (created_at, id).
+std::string encode_business_cursor(const std::string& created_at, const base::uuid& id);
+bool decode_business_cursor(const std::string& cursor, std::string& created_at,
+                            base::uuid& id);
+
+} // namespace kyb::actors

@@ -1,0 +1,22 @@
+// Businesses as rows: decoding business_get / business_page results (the columns of
+// KYB_BUSINESS_COLUMNS in persistence/queries.cpp) and encoding the address column.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/business/business.hpp"
+#include "persistence/pg_types.hpp"
+
+namespace kyb::actors {
+
+/// The record of one business row, without owners. The tax id is not decrypted here:
+/// `sealed_tax_id` receives the stored ciphertext (if any).
+business_record decode_business_row(const std::vector<persistence::pg_value>& row,
+                                    std::optional<std::string>& sealed_tax_id);
+
+std::optional<postal_address> decode_address(const std::optional<std::string>& json_text);
+std::string encode_address(const postal_address& a);
+
+} // namespace kyb::actors

@@ -1,0 +1,48 @@
+// Validation of business input: every field checked, every problem reported with the
+// field it is about (JSON-pointer style, e.g. "/owners/1/date_of_birth").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "actors/business/business.hpp"
+
+namespace kyb::actors {
+
+struct field_error {
+  std::string field;
+  std::string detail;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, field_error& x) {
+  return f(x.field, x.detail);
+}
+
+enum class validation_mode { create, update };
+
+/// Checks `in` and normalises it in place (trims text, upper-cases country codes).
+/// Returns every problem found; empty means valid.
+std::vector<field_error> validate_business_input(business_input& in, validation_mode mode,
+                                                 const std::string& today);
+
+/// Applies a validated update to `rec` (merge-patch: absent keeps, null clears).
+void apply_business_input(business_record& rec, const business_input& in);
+
+/// True if `code` is an officially assigned ISO 3166-1 alpha-2 code (upper case).
+bool is_country_code(const std::string& code);
+
+/// True for a real calendar date written YYYY-MM-DD.
+bool is_iso_date(const std::string& text);
+
+/// The tax id with spaces, dashes, dots and slashes removed and letters upper-cased:
+/// the form that is hashed for lookup and encrypted at rest.
+std::string normalize_tax_id(const std::string& tax_id);
+
+/// "•••• 6789"-style mask showing only the last four characters.
+std::string mask_tax_id(const std::string& normalized);
+
+/// Today's UTC date as YYYY-MM-DD.
+std::string utc_today();
+
+} // namespace kyb::actors

@@ -1,0 +1,266 @@
+#include "actors/classification/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "actors/classification/crosswalk_builder.hpp"
+
+namespace kyb::classification {
+
+namespace {
+
+uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char c : s)
+    h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+std::vector<feature> text_features(const feature_extractor& fx, const std::string& text) {
+  std::vector<token> toks;
+  text_normalizer::tokenize(text, input_field::description, 100000, toks);
+  std::vector<feature> out;
+  fx.extract(toks, "", out);
+  return out;
+}
+
+// The words that describe a crosswalk link: NAICS title and description, SIC title
+// and the concordance notes of the (SIC, NAICS) pair.
+std::string link_text(const industry_codes& codes, const crosswalk_entry& e) {
+  std::string text = e.naics_title + ". " + e.sic_title + ". ";
+  if (auto it = codes.naics_description.find(e.naics);
+      it != codes.naics_description.end())
+    text += it->second + ' ';
+  for (const auto& l : codes.sic_to_naics)
+    if (l.sic == e.sic && l.naics == e.naics)
+      text += l.sic_note + ". ";
+  return text;
+}
+
+} // namespace
+
+trainer::trainer(const industry_codes& codes, const crosswalk& links,
+                 trainer_options options)
+    : codes_(codes), links_(links), options_(std::move(options)), classes_(links.mccs()) {
+  const feature_extractor fx(options_.features);
+  for (size_t c = 0; c < classes_.size(); ++c) {
+    const auto cls = static_cast<uint16_t>(c);
+    if (const auto* e = codes_.find_mcc(classes_[c])) {
+      std::string text = e->description;
+      for (const auto& t : e->other_texts)
+        text += ". " + t;
+      code_documents_.push_back(
+          document{text_features(fx, text), cls, options_.mcc_text_weight});
+    }
+    for (auto i : links_.entries_for(classes_[c])) {
+      const auto& entry = links_.entries()[i];
+      code_documents_.push_back(document{text_features(fx, link_text(codes_, entry)), cls,
+                                         options_.code_text_weight * entry.weight});
+    }
+  }
+}
+
+int trainer::class_of(const std::string& mcc) const {
+  auto it = std::lower_bound(classes_.begin(), classes_.end(), mcc);
+  if (it == classes_.end() || *it != mcc)
+    return -1;
+  return static_cast<int>(it - classes_.begin());
+}
+
+std::vector<feature> trainer::brand_features(const labelled_brand& row) const {
+  // Every listed country is evidence, sharing one country weight between them.
+  auto input = to_input(row);
+  std::vector<token> toks;
+  const size_t cap = options_.features.max_tokens_per_field;
+  text_normalizer::tokenize(input.legal_name, input_field::name, cap, toks);
+  text_normalizer::tokenize(input.dba_name, input_field::dba, cap, toks);
+  text_normalizer::tokenize(input.description, input_field::description, cap, toks);
+  const feature_extractor fx(options_.features);
+  std::vector<feature> out;
+  fx.extract(toks, "", out);
+  if (!row.countries.empty() && options_.features.country_weight > 0.0f) {
+    const float w =
+        options_.features.country_weight / static_cast<float>(row.countries.size());
+    for (const auto& c : row.countries)
+      out.push_back(feature{feature_extractor::country_hash(c), w, -1});
+  }
+  return out;
+}
+
+expected<model> trainer::fit(const std::vector<labelled_brand>& rows,
+                             const std::vector<bool>& include) const {
+  const auto nc = static_cast<uint32_t>(classes_.size());
+  if (nc == 0 || nc > UINT16_MAX)
+    return error{errc::invalid_argument, "the crosswalk has no MCC or too many"};
+  model m;
+  m.features = options_.features;
+  m.nb_settings = options_.nb;
+  for (const auto& mcc : classes_) {
+    const auto* e = codes_.find_mcc(mcc);
+    m.classes.push_back(model_class{
+        mcc, e ? e->description
+               : links_.entries()[links_.entries_for(mcc).front()].mcc_description});
+  }
+  naive_bayes nb;
+  nb.begin(nc);
+  for (const auto& d : code_documents_)
+    nb.add(d.features, d.cls, d.weight);
+  std::map<std::string, std::map<uint16_t, float>> names;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!include.empty() && !include[i])
+      continue;
+    const int cls = class_of(rows[i].mcc);
+    if (cls < 0)
+      return error{errc::data_malformed, "label " + rows[i].mcc + " of " +
+                                             rows[i].nsi_id + " has no crosswalk entry"};
+    nb.add(brand_features(rows[i]), static_cast<uint16_t>(cls), 1.0f);
+    if (options_.gazetteer) {
+      std::set<std::string> keys{text_normalizer::compact_key(rows[i].brand),
+                                 text_normalizer::compact_key(rows[i].name)};
+      for (const auto& k : keys)
+        if (!k.empty())
+          names[k][static_cast<uint16_t>(cls)] += 1.0f;
+    }
+  }
+  nb.finalize(options_.nb);
+  m.nb = std::move(nb);
+
+  // Crosswalk links, grouped by class, and the refiner's term index over them.
+  std::vector<std::set<std::string>> link_terms;
+  for (uint32_t c = 0; c < nc; ++c)
+    for (auto i : links_.entries_for(classes_[c])) {
+      const auto& e = links_.entries()[i];
+      m.links.push_back(model_link{static_cast<uint16_t>(c), e.naics, e.naics_title,
+                                   e.sic, e.sic_title, e.weight});
+      auto terms = crosswalk_builder::terms(link_text(codes_, e));
+      link_terms.emplace_back(terms.begin(), terms.end());
+    }
+  std::map<std::string, uint32_t> df;
+  for (const auto& ts : link_terms)
+    for (const auto& t : ts)
+      ++df[t];
+  std::vector<std::pair<uint64_t, std::pair<uint32_t, float>>> items;
+  const auto num_links = static_cast<double>(m.links.size());
+  for (uint32_t l = 0; l < link_terms.size(); ++l)
+    for (const auto& t : link_terms[l])
+      items.push_back(
+          {refiner_term_hash(t), {l, static_cast<float>(std::log(num_links / df[t]))}});
+  m.refiner = posting_index::build(std::move(items));
+
+  // NAICS sector titles.
+  for (const auto& [code, title] : codes_.naics_title)
+    if (code.size() == 2 || (code.size() == 5 && code[2] == '-'))
+      m.sectors.emplace_back(code, title);
+
+  // The gazetteer: each known name's label shares.
+  items.clear();
+  for (const auto& [key, counts] : names) {
+    float total = 0.0f;
+    for (const auto& kv : counts)
+      total += kv.second;
+    for (const auto& [cls, n] : counts)
+      items.push_back({gazetteer_key_hash(key), {cls, n / total}});
+  }
+  m.gazetteer = posting_index::build(std::move(items));
+  m.gazetteer_weight = options_.gazetteer ? options_.gazetteer_weight : 0.0f;
+  m.version = "uncalibrated";
+  return m;
+}
+
+expected<out_of_fold> trainer::cross_validate(const std::vector<labelled_brand>& rows,
+                                              const std::vector<uint32_t>& folds,
+                                              uint32_t k,
+                                              const std::vector<bool>& subset) const {
+  out_of_fold oof;
+  oof.num_classes = static_cast<uint32_t>(classes_.size());
+  std::vector<float> scores;
+  for (uint32_t f = 0; f < k; ++f) {
+    std::vector<bool> include(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i)
+      include[i] = folds[i] != f && (subset.empty() || subset[i]);
+    auto m = fit(rows, include);
+    if (!m)
+      return m.err();
+    auto clf = classifier::from_model(std::move(*m));
+    if (!clf)
+      return clf.err();
+    const auto& gaz = clf->get_model().gazetteer;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (folds[i] != f || (!subset.empty() && !subset[i]))
+        continue;
+      const int cls = class_of(rows[i].mcc);
+      if (cls < 0)
+        return error{errc::data_malformed,
+                     "label " + rows[i].mcc + " has no crosswalk entry"};
+      clf->raw_scores(to_input(rows[i]), scores);
+      oof.rows.push_back(static_cast<uint32_t>(i));
+      oof.labels.push_back(static_cast<uint16_t>(cls));
+      oof.folds.push_back(f);
+      oof.scores.insert(oof.scores.end(), scores.begin(), scores.end());
+      for (const auto* name : {&rows[i].brand, &rows[i].name}) {
+        auto key = text_normalizer::compact_key(*name);
+        if (!key.empty() && gaz.find(gazetteer_key_hash(key)) >= 0) {
+          ++oof.gazetteer_hits;
+          break;
+        }
+      }
+    }
+  }
+  return oof;
+}
+
+expected<model> trainer::train(const std::vector<labelled_brand>& rows) const {
+  const uint32_t k = std::max(options_.calibration_folds, 2u);
+  const auto folds = assign_folds(rows, brand_groups(rows), k);
+  auto oof = cross_validate(rows, folds, k);
+  if (!oof)
+    return oof.err();
+  const uint32_t nc = oof->num_classes;
+  auto m = fit(rows, {});
+  if (!m)
+    return m.err();
+  m->calibration = calibrator::fit(oof->scores, nc, oof->labels);
+  // Evaluation summary shipped with the model (top-k from raw scores; the confident
+  // share from cross-fitted calibration).
+  auto& ev = m->evaluation;
+  ev.folds = k;
+  ev.examples = static_cast<uint32_t>(oof->labels.size());
+  uint32_t top1 = 0, top3 = 0;
+  for (size_t i = 0; i < oof->labels.size(); ++i) {
+    const float* s = oof->scores.data() + i * nc;
+    const float truth = s[oof->labels[i]];
+    uint32_t better = 0;
+    for (uint32_t c = 0; c < nc; ++c)
+      if (s[c] > truth || (s[c] == truth && c < oof->labels[i]))
+        ++better;
+    top1 += better == 0;
+    top3 += better < 3;
+  }
+  ev.top1 = static_cast<float>(top1) / static_cast<float>(std::max(ev.examples, 1u));
+  ev.top3 = static_cast<float>(top3) / static_cast<float>(std::max(ev.examples, 1u));
+  const auto conf = calibrator::cross_fit(oof->scores, nc, oof->labels, oof->folds, k);
+  uint32_t confident = 0, confident_right = 0;
+  for (size_t i = 0; i < conf.size(); ++i) {
+    if (conf[i] < 0.8f)
+      continue;
+    ++confident;
+    const float* s = oof->scores.data() + i * nc;
+    confident_right +=
+        static_cast<uint32_t>(std::max_element(s, s + nc) - s) == oof->labels[i];
+  }
+  ev.confident = confident;
+  ev.confident_accuracy =
+      confident ? static_cast<float>(confident_right) / confident : 0.0f;
+  // The version names the content: a digest of the model with an empty version.
+  m->version.clear();
+  const uint64_t digest = fnv1a(serialize_model(*m));
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(digest));
+  m->training_digest = hex;
+  m->version = std::string("mcc-nb-1.") + std::string(hex, 12);
+  return m;
+}
+
+} // namespace kyb::classification

@@ -1,0 +1,86 @@
+// Trains the classification model, deterministically: the same data, crosswalk and
+// options give a byte-identical model file. Evidence comes from the labelled brands
+// and from the code texts (each MCC's descriptions, and the NAICS and SIC titles and
+// descriptions of its crosswalk links, as extra documents of that MCC). Confidence is
+// calibrated on out-of-fold predictions of a k-fold split by brand.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/classification/classifier.hpp"
+#include "actors/classification/crosswalk.hpp"
+#include "actors/classification/industry_codes.hpp"
+#include "actors/classification/labelled_data.hpp"
+#include "actors/classification/model.hpp"
+
+namespace kyb::classification {
+
+/// Training settings.
+struct trainer_options {
+  feature_options features;       ///< Feature extraction.
+  nb_options nb;                  ///< Naive Bayes smoothing and pruning.
+  float mcc_text_weight = 1.0f;   ///< Weight of an MCC's description document.
+  float code_text_weight = 0.5f;  ///< Weight of a linked NAICS/SIC text document.
+  uint32_t calibration_folds = 5; ///< Folds for the out-of-fold calibration.
+  bool gazetteer = true;          ///< Store the known-merchant gazetteer.
+  float gazetteer_weight = 0.8f;  ///< Weight of a gazetteer hit.
+};
+
+/// Out-of-fold raw scores of labelled rows.
+struct out_of_fold {
+  uint32_t num_classes = 0;
+  std::vector<uint32_t> rows;   ///< Row index of each example.
+  std::vector<uint16_t> labels; ///< True class of each example.
+  std::vector<uint32_t> folds;  ///< Fold of each example.
+  std::vector<float> scores;    ///< Row-major raw scores, num_classes per example.
+  uint32_t gazetteer_hits = 0;  ///< Held-out rows whose name the fold's gazetteer knew.
+};
+
+/// Builds models from labelled brands, code texts and a crosswalk.
+class trainer {
+public:
+  /// The classes are the crosswalk's MCCs. `codes` and `links` must outlive the
+  /// trainer.
+  trainer(const industry_codes& codes, const crosswalk& links, trainer_options options);
+
+  /// The full model: out-of-fold calibration and evaluation summary, then a fit on
+  /// all rows. Fails when a label has no crosswalk entry.
+  expected<model> train(const std::vector<labelled_brand>& rows) const;
+
+  /// An uncalibrated model fitted on the rows where `include[i]` is true (all rows
+  /// when `include` is empty).
+  expected<model> fit(const std::vector<labelled_brand>& rows,
+                      const std::vector<bool>& include) const;
+
+  /// Raw scores of every row of `rows` whose fold is in [0, k), each from a model fitted
+  /// without that row's fold. Rows with `subset[i] == false` are neither trained on
+  /// nor scored (all rows when `subset` is empty).
+  expected<out_of_fold> cross_validate(const std::vector<labelled_brand>& rows,
+                                       const std::vector<uint32_t>& folds, uint32_t k,
+                                       const std::vector<bool>& subset = {}) const;
+
+  /// The class index of `mcc`, or -1.
+  int class_of(const std::string& mcc) const;
+
+  /// The options.
+  const trainer_options& options() const noexcept { return options_; }
+
+private:
+  struct document {
+    std::vector<feature> features;
+    uint16_t cls;
+    float weight;
+  };
+
+  std::vector<feature> brand_features(const labelled_brand& row) const;
+
+  const industry_codes& codes_;
+  const crosswalk& links_;
+  trainer_options options_;
+  std::vector<std::string> classes_;
+  std::vector<document> code_documents_;
+};
+
+} // namespace kyb::classification

@@ -1,0 +1,69 @@
+#include "actors/messages.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+#include "actors/audit/audit_actor.hpp"
+#include "actors/business/business.hpp"
+#include "actors/business/business_query_actor.hpp"
+#include "actors/health/readiness_actor.hpp"
+#include "actors/idempotency/idempotency_actor.hpp"
+#include "actors/tenant/tenant.hpp"
+#include "actors/usage/usage_actor.hpp"
+
+namespace kyb::actors {
+
+uint8_t parse_scope(const std::string& name) {
+  if (name == "read")
+    return scope_read;
+  if (name == "write")
+    return scope_write;
+  if (name == "admin")
+    return scope_admin;
+  if (name == "operator")
+    return scope_operator;
+  return 0;
+}
+
+std::string scopes_to_string(uint8_t scopes) {
+  std::string out;
+  for (auto [bit, name] : {std::pair<uint8_t, const char*>{scope_read, "read"},
+                           {scope_write, "write"},
+                           {scope_admin, "admin"},
+                           {scope_operator, "operator"}}) {
+    if (scopes & bit) {
+      if (!out.empty())
+        out += ',';
+      out += name;
+    }
+  }
+  return out;
+}
+
+std::string principal::audit_actor() const {
+  return "key:" + key_id.to_string();
+}
+
+void register_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<base::uuid>("kyb::uuid");
+  cfg.add_message_type<principal>("kyb::principal");
+  cfg.add_message_type<request_meta>("kyb::request_meta");
+  cfg.add_message_type<business_input>("kyb::business_input");
+  cfg.add_message_type<business_record>("kyb::business_record");
+  cfg.add_message_type<business_summary>("kyb::business_summary");
+  cfg.add_message_type<std::vector<business_summary>>("kyb::business_summaries");
+  cfg.add_message_type<business_page>("kyb::business_page");
+  cfg.add_message_type<tenant_spec>("kyb::tenant_spec");
+  cfg.add_message_type<tenant_record>("kyb::tenant_record");
+  cfg.add_message_type<api_key_info>("kyb::api_key_info");
+  cfg.add_message_type<std::vector<api_key_info>>("kyb::api_key_infos");
+  cfg.add_message_type<issued_api_key>("kyb::issued_api_key");
+  cfg.add_message_type<audit_page>("kyb::audit_page");
+  cfg.add_message_type<audit_verification>("kyb::audit_verification");
+  cfg.add_message_type<usage_sample>("kyb::usage_sample");
+  cfg.add_message_type<std::vector<usage_sample>>("kyb::usage_samples");
+  cfg.add_message_type<std::vector<usage_row>>("kyb::usage_rows");
+  cfg.add_message_type<idempotency_outcome>("kyb::idempotency_outcome");
+  cfg.add_message_type<readiness>("kyb::readiness");
+}
+
+} // namespace kyb::actors

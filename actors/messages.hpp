@@ -1,0 +1,83 @@
+// The vocabulary the platform's actors speak: atoms, the caller identity that travels
+// with every request, and the registration of all message types (one place).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/atom.hpp>
+#include <caf/fwd.hpp>
+
+#include "runtime/base/std_optional_inspect.hpp"
+#include "runtime/base/uuid.hpp"
+
+namespace kyb::actors {
+
+// Atoms (at most 10 characters in CAF 0.17).
+using authenticate_atom = caf::atom_constant<caf::atom("auth")>;
+using create_atom = caf::atom_constant<caf::atom("create")>;
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using update_atom = caf::atom_constant<caf::atom("update")>;
+using delete_atom = caf::atom_constant<caf::atom("delete")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using search_atom = caf::atom_constant<caf::atom("search")>;
+using create_key_atom = caf::atom_constant<caf::atom("createkey")>;
+using revoke_key_atom = caf::atom_constant<caf::atom("revokekey")>;
+using list_keys_atom = caf::atom_constant<caf::atom("listkeys")>;
+using ensure_operator_atom = caf::atom_constant<caf::atom("ensureop")>;
+using verify_atom = caf::atom_constant<caf::atom("verify")>;
+using record_atom = caf::atom_constant<caf::atom("record")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using begin_atom = caf::atom_constant<caf::atom("begin")>;
+using complete_atom = caf::atom_constant<caf::atom("complete")>;
+using abort_atom = caf::atom_constant<caf::atom("abort")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using ok_atom = caf::atom_constant<caf::atom("ok")>;
+using health_atom = caf::atom_constant<caf::atom("health")>;
+
+/// API key scopes, as bits.
+enum scope : uint8_t {
+  scope_read = 1,
+  scope_write = 2,
+  scope_admin = 4,
+  scope_operator = 8,
+};
+
+/// "read,write" -> bits; returns 0 for an unknown name.
+uint8_t parse_scope(const std::string& name);
+/// bits -> ["read", "write", ...] in a fixed order, comma-separated.
+std::string scopes_to_string(uint8_t scopes);
+
+/// Who is calling: established by the tenant actor from an API key.
+struct principal {
+  base::uuid tenant_id;
+  base::uuid key_id;
+  uint8_t scopes = 0;
+  std::string region; ///< the tenant's home region: "us" or "eu"
+
+  bool has(uint8_t s) const { return (scopes & s) == s; }
+  bool is_operator() const { return (scopes & scope_operator) != 0; }
+  /// How audit rows name this caller: "key:<key id>".
+  std::string audit_actor() const;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, principal& x) {
+  return f(x.tenant_id, x.key_id, x.scopes, x.region);
+}
+
+/// What every request to an entity carries besides its own arguments.
+struct request_meta {
+  principal who;
+  std::string request_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_meta& x) {
+  return f(x.who, x.request_id);
+}
+
+/// Registers every message type of the actors layer with an actor system config.
+void register_types(caf::actor_system_config& cfg);
+
+} // namespace kyb::actors

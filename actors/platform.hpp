@@ -1,0 +1,39 @@
+// What every actor of the platform needs from the node it runs on: configuration, the
+// database pool, Redis, the entity directory and the data-protection keys. Built once by
+// the node at start and shared read-only.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/settings.hpp"
+#include "persistence/pg_pool.hpp"
+#include "persistence/redis_client.hpp"
+#include "runtime/base/uuid.hpp"
+#include "runtime/directory.hpp"
+
+namespace kyb::actors {
+
+/// Entity kinds placed through the directory.
+enum entity : runtime::entity_kind {
+  tenant_entity = 1,
+  business_entity = 2,
+};
+
+struct platform {
+  config::settings settings;
+  persistence::pg_pool db;
+  persistence::redis_client redis;
+  runtime::directory* directory = nullptr;
+  std::string tax_id_key;      ///< 32 raw bytes (AES-256-GCM)
+  std::string tax_id_hmac_key; ///< raw bytes (HMAC-SHA256)
+  /// The platform's own tenant (operator keys, operator audit chain): the nil id.
+  base::uuid platform_tenant;
+};
+
+using platform_ptr = std::shared_ptr<const platform>;
+
+/// The keyed hash stored for exact tax id lookup (hex).
+std::string tax_id_lookup_hash(const platform& p, const std::string& normalized_tax_id);
+
+} // namespace kyb::actors

@@ -1,0 +1,21 @@
+#include "actors/screening/screening_hit.hpp"
+
+namespace kyb::screening {
+
+const char* to_string(match_kind k) noexcept {
+  switch (k) {
+  case match_kind::exact:
+    return "exact";
+  case match_kind::fuzzy:
+    return "fuzzy";
+  case match_kind::phonetic:
+    return "phonetic";
+  case match_kind::joined:
+    return "joined";
+  case match_kind::split:
+    return "split";
+  }
+  return "unknown";
+}
+
+} // namespace kyb::screening

@@ -1,0 +1,41 @@
+// One actor per tenant, activated on demand: it holds the tenant, its API keys (hashes)
+// and its rate-limit bucket, and answers every authentication for the tenant. Because
+// the cluster runs at most one instance per tenant, revoking a key here revokes it
+// everywhere at once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/platform.hpp"
+#include "actors/tenant/tenant.hpp"
+
+namespace kyb::actors {
+
+using tenant_actor = caf::typed_actor<
+    /// Checks a key (id and secret) for `required` scope bits and takes a rate-limit
+    /// token. Errors: unauthorized, forbidden, rate_limited (extra: retry-after seconds).
+    caf::replies_to<authenticate_atom, base::uuid, std::string, uint8_t>::with<principal>,
+    /// Creates this tenant (operator only). Errors: conflict if it exists.
+    caf::replies_to<create_atom, request_meta, tenant_spec>::with<tenant_record>,
+    caf::replies_to<get_atom, request_meta>::with<tenant_record>,
+    /// Issues a key with a name and scope bits (operator, or the tenant's admin).
+    caf::replies_to<create_key_atom, request_meta, std::string,
+                    uint8_t>::with<issued_api_key>,
+    /// Revokes a key; from the reply on, it authenticates nothing.
+    caf::replies_to<revoke_key_atom, request_meta, base::uuid>::with<api_key_info>,
+    caf::replies_to<list_keys_atom, request_meta>::with<std::vector<api_key_info>>,
+    /// Platform tenant only: makes an operator key when none is active; returns its text,
+    /// or "" when one exists already.
+    caf::replies_to<ensure_operator_atom>::with<std::string>,
+    /// Passivation timer.
+    caf::reacts_to<tick_atom>>;
+
+/// Spawns the actor of tenant `id` (used by the directory's factory).
+tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
+                                const base::uuid& id);
+
+} // namespace kyb::actors

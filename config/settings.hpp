@@ -1,0 +1,92 @@
+// The node's whole configuration as typed values. Filled by config::load from the
+// defaults table (defaults.cpp), then a config file, then KYB_* environment variables.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kyb::config {
+
+using std::chrono::milliseconds;
+
+struct node_settings {
+  std::string id;       ///< Unique node name within the cluster.
+  std::string region;   ///< us-east-1, us-west-2 or eu-west-1.
+  std::string data_dir; ///< Where the node keeps local files (keys, exports).
+};
+
+struct http_settings {
+  std::string listen_host;
+  uint16_t listen_port = 0;
+  int workers = 0;              ///< HTTP actor systems (SO_REUSEPORT); 0 = one per core.
+  size_t max_header_bytes = 0;  ///< Request line plus headers; over it: 431.
+  size_t max_body_bytes = 0;    ///< Over it: 413.
+  size_t max_json_depth = 0;    ///< Deeper documents: 400.
+  size_t max_connections = 0;   ///< Per worker; further connections are closed.
+  size_t max_pipelined = 0;     ///< Requests queued per connection before reading pauses.
+  milliseconds read_timeout{0}; ///< A started request must be complete within this.
+  milliseconds idle_timeout{0}; ///< A keep-alive connection without requests is closed.
+  milliseconds request_timeout{0}; ///< Upper bound for a request inside the platform.
+  milliseconds drain_timeout{0};   ///< How long shutdown waits for in-flight requests.
+};
+
+struct database_settings {
+  std::string url;
+  int pool_size = 0;
+  milliseconds connect_timeout{0};
+  milliseconds statement_timeout{0};
+  milliseconds reconnect_backoff_max{0};
+  size_t pipeline_max_statements = 0; ///< Statements in flight per connection.
+};
+
+struct redis_settings {
+  std::string url;
+  milliseconds timeout{0};
+  milliseconds reconnect_backoff_max{0};
+};
+
+struct security_settings {
+  std::string tax_id_key;      ///< base64 of 32 bytes: AES-256-GCM key for tax ids.
+  std::string tax_id_hmac_key; ///< base64 of 32 bytes: HMAC-SHA256 key for lookups.
+  std::string bootstrap_key_file;
+};
+
+struct rate_limit_settings {
+  double requests_per_second = 0;
+  double burst = 0;
+};
+
+struct api_settings {
+  milliseconds idempotency_ttl{0};
+  size_t default_page_limit = 0;
+  size_t max_page_limit = 0;
+  size_t search_limit = 0;
+  milliseconds usage_flush_interval{0};
+};
+
+struct actor_settings {
+  milliseconds passivate_after{0};
+  size_t max_live_per_node = 0;
+};
+
+struct log_settings {
+  std::string level;  ///< debug, info, warn, error
+  bool access = true; ///< One JSON line per HTTP request.
+};
+
+struct settings {
+  node_settings node;
+  http_settings http;
+  database_settings database;
+  redis_settings redis;
+  security_settings security;
+  rate_limit_settings rate_limit;
+  api_settings api;
+  actor_settings actors;
+  log_settings log;
+};
+
+} // namespace kyb::config

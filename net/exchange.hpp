@@ -1,0 +1,145 @@
+// One request in flight on an HTTP broker, and the helpers handlers use to answer it:
+// JSON and problem+json replies, body and query parsing, and asking actors (entities
+// through the directory, with one retry when an entity stopped under the request).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/io/broker.hpp>
+#include <caf/io/connection_handle.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/business/business_validation.hpp"
+#include "actors/messages.hpp"
+#include "net/http_broker.hpp"
+#include "net/http_request.hpp"
+#include "net/http_services.hpp"
+#include "net/problem.hpp"
+#include "net/problem_type.hpp"
+#include "net/router.hpp"
+#include "runtime/error.hpp"
+
+namespace kyb::net {
+
+using broker_ptr = http_broker_ptr;
+
+struct exchange : std::enable_shared_from_this<exchange> {
+  // -- the request ---------------------------------------------------------------------
+  http_request req;
+  const route* rt = nullptr;
+  std::map<std::string, std::string> params; ///< path parameters, decoded
+  std::string endpoint;                      ///< route template: the metrics label
+  std::string request_id;
+  std::optional<actors::principal> who;
+  http_request::clock::time_point start;
+
+  // -- where the answer goes -----------------------------------------------------------
+  broker_ptr self = nullptr;
+  caf::io::connection_handle conn;
+  uint64_t seq = 0;
+  bool responded = false;
+
+  const http_services& services() const;
+  const config::settings& settings() const;
+  actors::request_meta meta() const;
+
+  // -- answering -----------------------------------------------------------------------
+  using header_list = std::vector<std::pair<std::string, std::string>>;
+
+  /// Any response. The broker adds X-Request-Id, records metrics, usage and the access
+  /// log, and writes it in request order.
+  void respond(int status, std::string content_type, std::string body,
+               header_list headers = {}, bool close = false);
+  void reply_json(int status, const nlohmann::json& body, header_list headers = {});
+  /// problem+json of `type`; `extra` members are merged into the document.
+  void reply_problem(problem_type type, std::string detail, header_list headers = {},
+                     nlohmann::json extra = nlohmann::json::object(), bool close = false);
+  /// Maps one of our errors (or a CAF system error) to its problem.
+  void reply_error(const caf::error& err);
+  /// 400 validation_failed listing every field problem.
+  void reply_invalid(const std::vector<actors::field_error>& errors);
+  /// Sends a prepared problem (instance and request id are filled in here).
+  void send_problem(problem p, header_list headers, bool close = false);
+
+  // -- reading the request -------------------------------------------------------------
+  /// The JSON body; on failure (415, 400, 413) answers and returns nullopt.
+  std::optional<nlohmann::json> json_body();
+  /// The decoded query parameters; on a malformed query answers 400 and returns nullopt.
+  std::optional<std::map<std::string, std::string>> query();
+  /// Path parameter `name` as a UUID; answers 404 and returns nullopt when malformed
+  /// (a malformed id names no resource).
+  std::optional<base::uuid> uuid_param(const std::string& name);
+
+  // -- asking actors -------------------------------------------------------------------
+  /// Requests `xs` from `target` and calls ok(result) on success, reply_error otherwise.
+  template <class Result, class Handle, class Ok, class... Ts>
+  void ask(const Handle& target, Ok ok, Ts... xs);
+
+  /// Like ask, for the entity (kind, id) resolved through the directory; retries once
+  /// when the entity stopped between resolution and delivery (passivation).
+  template <class Result, class Ok, class... Ts>
+  void ask_entity(runtime::entity_kind kind, const base::uuid& id, Ok ok, Ts... xs) {
+    auto ex = shared_from_this();
+    ask_entity_or<Result>(
+        kind, id, std::move(ok), [ex](caf::error& err) { ex->reply_error(err); },
+        std::move(xs)...);
+  }
+
+  /// ask_entity with a failure callback instead of the default error reply.
+  template <class Result, class Ok, class Fail, class... Ts>
+  void ask_entity_or(runtime::entity_kind kind, const base::uuid& id, Ok ok, Fail fail,
+                     Ts... xs) {
+    ask_entity_attempt<Result>(kind, id, 0, std::move(ok), std::move(fail),
+                               std::make_tuple(std::move(xs)...));
+  }
+
+private:
+  template <class Result, class Ok, class Fail, class... Ts>
+  void ask_entity_attempt(runtime::entity_kind kind, const base::uuid& id, int attempt,
+                          Ok ok, Fail fail, std::tuple<Ts...> args);
+};
+
+using exchange_ptr = std::shared_ptr<exchange>;
+
+/// The timeout of requests from a broker to actors.
+std::chrono::milliseconds actor_timeout(const exchange& ex);
+
+template <class Result, class Handle, class Ok, class... Ts>
+void exchange::ask(const Handle& target, Ok ok, Ts... xs) {
+  auto ex = shared_from_this();
+  self->request(target, actor_timeout(*this), std::move(xs)...)
+      .then([ex, ok](Result& r) mutable { ok(r); },
+            [ex](caf::error& err) { ex->reply_error(err); });
+}
+
+template <class Result, class Ok, class Fail, class... Ts>
+void exchange::ask_entity_attempt(runtime::entity_kind kind, const base::uuid& id,
+                                  int attempt, Ok ok, Fail fail, std::tuple<Ts...> args) {
+  auto ex = shared_from_this();
+  auto target = services().platform->directory->resolve(kind, id);
+  if (!target) {
+    auto err = make_error(errc::unavailable, "no node can serve this entity now");
+    fail(err);
+    return;
+  }
+  auto send = [&](auto&&... xs) {
+    return self->request(target, actor_timeout(*this), xs...);
+  };
+  std::apply(send, args)
+      .then([ex, ok](Result& r) mutable { ok(r); },
+            [ex, kind, id, attempt, ok, fail, args](caf::error& err) mutable {
+              if (err == caf::sec::request_receiver_down && attempt == 0)
+                ex->ask_entity_attempt<Result>(kind, id, 1, std::move(ok),
+                                               std::move(fail), std::move(args));
+              else
+                fail(err);
+            });
+}
+
+} // namespace kyb::net

@@ -1,0 +1,76 @@
+#include "actors/audit/audit_actor.hpp"
+#include "net/handlers/handlers.hpp"
+
+namespace kyb::net::handlers {
+
+using namespace kyb::actors;
+using nlohmann::json;
+
+void list_audit_logs(const exchange_ptr& ex) {
+  auto q = ex->query();
+  if (!q)
+    return;
+  auto& api = ex->settings().api;
+  uint32_t limit = static_cast<uint32_t>(api.default_page_limit);
+  if (auto it = q->find("limit"); it != q->end()) {
+    auto& v = it->second;
+    bool digits = !v.empty() && v.size() <= 4 &&
+                  v.find_first_not_of("0123456789") == std::string::npos;
+    auto n = digits ? std::stoul(v) : 0;
+    if (!digits || n < 1 || n > api.max_page_limit) {
+      ex->reply_invalid({{"limit", "must be an integer from 1 to " +
+                                       std::to_string(api.max_page_limit)}});
+      return;
+    }
+    limit = static_cast<uint32_t>(n);
+  }
+  std::string cursor;
+  if (auto it = q->find("cursor"); it != q->end())
+    cursor = it->second;
+  ex->ask<audit_page>(
+      ex->services().audit,
+      [ex](audit_page& page) {
+        json items = json::array();
+        for (auto& e : page.items) {
+          auto details = json::parse(e.details, nullptr, false);
+          items.push_back(
+              {{"id", e.id},
+               {"object", "audit_log"},
+               {"seq", e.seq},
+               {"actor", e.actor},
+               {"action", e.action},
+               {"target_type", e.target_type},
+               {"target_id", e.target_id ? json(*e.target_id) : json(nullptr)},
+               {"request_id", e.request_id ? json(*e.request_id) : json(nullptr)},
+               {"details", details.is_discarded() ? json(e.details) : details},
+               {"created_at", e.created_at},
+               {"row_hash", e.row_hash}});
+        }
+        ex->reply_json(200, {{"object", "list"},
+                             {"data", items},
+                             {"next_cursor",
+                              page.next_cursor ? json(*page.next_cursor) : json(nullptr)},
+                             {"has_more", page.next_cursor.has_value()}});
+      },
+      list_atom::value, ex->meta(), cursor, limit);
+}
+
+void verify_audit_logs(const exchange_ptr& ex) {
+  ex->ask<audit_verification>(
+      ex->services().audit,
+      [ex](audit_verification& v) {
+        json out = {{"object", "audit_verification"},
+                    {"valid", v.valid},
+                    {"rows_checked", v.rows_checked},
+                    {"head_seq", v.head_seq}};
+        if (!v.valid)
+          out["first_invalid"] = {
+              {"seq", v.first_bad_seq ? json(*v.first_bad_seq) : json(nullptr)},
+              {"id", v.first_bad_id ? json(*v.first_bad_id) : json(nullptr)},
+              {"reason", v.reason ? json(*v.reason) : json(nullptr)}};
+        ex->reply_json(200, out);
+      },
+      verify_atom::value, ex->meta());
+}
+
+} // namespace kyb::net::handlers

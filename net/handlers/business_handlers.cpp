@@ -1,0 +1,274 @@
+#include <algorithm>
+
+#include "actors/business/business_actor.hpp"
+#include "actors/business/business_query_actor.hpp"
+#include "net/business_json.hpp"
+#include "net/handlers/handlers.hpp"
+#include "runtime/base/crypto.hpp"
+
+namespace kyb::net::handlers {
+
+namespace {
+
+using namespace kyb::actors;
+
+/// Reads and validates a create or update body; answers and returns false on problems.
+bool read_input(const exchange_ptr& ex, business_input& in, validation_mode mode) {
+  auto body = ex->json_body();
+  if (!body)
+    return false;
+  // Type problems and value problems are reported together, one entry per field.
+  auto errors = business_input_from_json(*body, in);
+  for (auto& e : validate_business_input(in, mode, utc_today())) {
+    bool known = std::any_of(errors.begin(), errors.end(),
+                             [&](const field_error& x) { return x.field == e.field; });
+    if (!known)
+      errors.push_back(std::move(e));
+  }
+  if (!errors.empty()) {
+    ex->reply_invalid(errors);
+    return false;
+  }
+  return true;
+}
+
+std::string location_of(const business_record& rec) {
+  return "/v1/businesses/" + rec.id.to_string();
+}
+
+void answer_created(const exchange_ptr& ex, const business_record& rec) {
+  ex->respond(201, "application/json", business_to_json(rec).dump(),
+              {{"Location", location_of(rec)}});
+}
+
+/// The id of a business created under an Idempotency-Key is derived from the tenant and
+/// the key, so a retry after an unknown outcome (a connection lost after the commit)
+/// finds the business instead of creating a second one. (Version 8: custom UUID.)
+base::uuid idempotent_business_id(const base::uuid& tenant, const std::string& key) {
+  auto d = base::sha256("kyb-idempotent-business\n" + tenant.to_hex() + "\n" + key);
+  base::uuid u;
+  std::copy(d.begin(), d.begin() + 16, u.bytes.begin());
+  u.bytes[6] = static_cast<uint8_t>(0x80 | (u.bytes[6] & 0x0F));
+  u.bytes[8] = static_cast<uint8_t>(0x80 | (u.bytes[8] & 0x3F));
+  return u;
+}
+
+bool valid_idempotency_key(const std::string& key) {
+  if (key.empty() || key.size() > 255)
+    return false;
+  for (char c : key)
+    if (c < 0x21 || c > 0x7E)
+      return false;
+  return true;
+}
+
+} // namespace
+
+void create_business(const exchange_ptr& ex) {
+  business_input in;
+  if (!read_input(ex, in, validation_mode::create))
+    return;
+  if (!ex->req.headers.contains("idempotency-key")) {
+    ex->ask_entity<business_record>(
+        business_entity, base::uuid::make_v7(),
+        [ex](business_record& rec) { answer_created(ex, rec); }, create_atom::value,
+        ex->meta(), std::move(in));
+    return;
+  }
+  std::string key(ex->req.header("idempotency-key"));
+  if (!valid_idempotency_key(key)) {
+    ex->reply_invalid({{"Idempotency-Key", "must be 1 to 255 visible ASCII characters"}});
+    return;
+  }
+  // The fingerprint covers what the request asks for, not how its JSON was spelled
+  // (nlohmann's objects print their keys sorted).
+  auto body = ex->json_body();
+  auto fp = base::sha256_hex("POST /v1/businesses\n" + body->dump());
+  auto tenant = ex->who->tenant_id;
+  auto idem = ex->services().idempotency;
+  ex->ask<idempotency_outcome>(
+      idem,
+      [ex, in, key, fp, tenant, idem](idempotency_outcome& out) mutable {
+        if (out.replay) {
+          exchange::header_list h = {{"Idempotent-Replayed", "true"}};
+          if (!out.location.empty())
+            h.emplace_back("Location", out.location);
+          ex->respond(out.status, "application/json", out.body, h);
+          return;
+        }
+        auto id = idempotent_business_id(tenant, key);
+        auto store_and_answer = [ex, idem, key, fp, tenant](const business_record& rec,
+                                                            bool replayed) {
+          auto body = business_to_json(rec).dump();
+          auto loc = location_of(rec);
+          // Stored before answering, so that a retry right after the answer replays it.
+          // If storing fails the business still exists: answer the truth either way.
+          auto answer = [ex, body, loc, replayed] {
+            exchange::header_list h = {{"Location", loc}};
+            if (replayed)
+              h.emplace_back("Idempotent-Replayed", "true");
+            ex->respond(201, "application/json", body, h);
+          };
+          ex->self
+              ->request(idem, actor_timeout(*ex), complete_atom::value, tenant, key, fp,
+                        uint16_t{201}, body, loc)
+              .then([answer](ok_atom) { answer(); }, [answer](caf::error&) { answer(); });
+        };
+        ex->ask_entity_or<business_record>(
+            business_entity, id,
+            [store_and_answer](business_record& rec) { store_and_answer(rec, false); },
+            [ex, idem, key, fp, tenant, id, store_and_answer](caf::error& err) {
+              if (code_of(err) == errc::conflict) {
+                // An earlier attempt with this key committed: answer with what it made.
+                ex->ask_entity<business_record>(
+                    business_entity, id,
+                    [store_and_answer](business_record& rec) {
+                      store_and_answer(rec, true);
+                    },
+                    get_atom::value, ex->meta(), uint8_t{0});
+                return;
+              }
+              // Nothing was created: free the key for a retry.
+              ex->self->send(idem, abort_atom::value, tenant, key, fp);
+              ex->reply_error(err);
+            },
+            create_atom::value, ex->meta(), std::move(in));
+      },
+      begin_atom::value, tenant, key, fp);
+}
+
+void get_business(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  auto q = ex->query();
+  if (!q)
+    return;
+  uint8_t reveal_bits = 0;
+  if (auto it = q->find("reveal"); it != q->end()) {
+    size_t i = 0;
+    auto& v = it->second;
+    while (i <= v.size()) {
+      auto j = v.find(',', i);
+      if (j == std::string::npos)
+        j = v.size();
+      auto part = v.substr(i, j - i);
+      if (part == "tax_id")
+        reveal_bits |= reveal_tax_id;
+      else if (part == "owners")
+        reveal_bits |= reveal_owners;
+      else {
+        ex->reply_invalid(
+            {{"reveal", "may list 'tax_id' and 'owners', got '" + part + "'"}});
+        return;
+      }
+      i = j + 1;
+    }
+  }
+  ex->ask_entity<business_record>(
+      business_entity, *id,
+      [ex](business_record& rec) { ex->reply_json(200, business_to_json(rec)); },
+      get_atom::value, ex->meta(), reveal_bits);
+}
+
+void update_business(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  business_input in;
+  if (!read_input(ex, in, validation_mode::update))
+    return;
+  ex->ask_entity<business_record>(
+      business_entity, *id,
+      [ex](business_record& rec) { ex->reply_json(200, business_to_json(rec)); },
+      update_atom::value, ex->meta(), std::move(in));
+}
+
+void delete_business(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  ex->ask_entity<business_record>(
+      business_entity, *id,
+      [ex](business_record& rec) { ex->reply_json(200, business_to_json(rec)); },
+      delete_atom::value, ex->meta());
+}
+
+void list_businesses(const exchange_ptr& ex) {
+  auto q = ex->query();
+  if (!q)
+    return;
+  auto& api = ex->settings().api;
+  uint32_t limit = static_cast<uint32_t>(api.default_page_limit);
+  if (auto it = q->find("limit"); it != q->end()) {
+    auto& v = it->second;
+    bool digits = !v.empty() && v.size() <= 4 &&
+                  v.find_first_not_of("0123456789") == std::string::npos;
+    auto n = digits ? std::stoul(v) : 0;
+    if (!digits || n < 1 || n > api.max_page_limit) {
+      ex->reply_invalid({{"limit", "must be an integer from 1 to " +
+                                       std::to_string(api.max_page_limit)}});
+      return;
+    }
+    limit = static_cast<uint32_t>(n);
+  }
+  std::string cursor;
+  if (auto it = q->find("cursor"); it != q->end())
+    cursor = it->second;
+  ex->ask<business_page>(
+      ex->services().business_query,
+      [ex](business_page& page) {
+        nlohmann::json items = nlohmann::json::array();
+        for (auto& b : page.items)
+          items.push_back(business_to_json(b));
+        ex->reply_json(
+            200, {{"object", "list"},
+                  {"data", items},
+                  {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor)
+                                                   : nlohmann::json(nullptr)},
+                  {"has_more", page.next_cursor.has_value()}});
+      },
+      list_atom::value, ex->meta(), cursor, limit);
+}
+
+void search_businesses(const exchange_ptr& ex) {
+  auto q = ex->query();
+  if (!q)
+    return;
+  std::string text;
+  std::string tax_id;
+  if (auto it = q->find("q"); it != q->end())
+    text = it->second;
+  if (auto it = q->find("tax_id"); it != q->end())
+    tax_id = it->second;
+  std::vector<field_error> errors;
+  if (text.empty() && tax_id.empty())
+    errors.push_back({"q", "give q (name text), tax_id, or both"});
+  if (text.size() > 200)
+    errors.push_back({"q", "must be at most 200 characters"});
+  for (char c : text)
+    if (static_cast<unsigned char>(c) < 0x20) {
+      errors.push_back({"q", "must not contain control characters"});
+      break;
+    }
+  if (!tax_id.empty()) {
+    auto norm = normalize_tax_id(tax_id);
+    if (norm.size() < 4 || norm.size() > 32)
+      errors.push_back({"tax_id", "must have between 4 and 32 letters or digits"});
+  }
+  if (!errors.empty()) {
+    ex->reply_invalid(errors);
+    return;
+  }
+  ex->ask<std::vector<business_summary>>(
+      ex->services().business_query,
+      [ex](std::vector<business_summary>& found) {
+        nlohmann::json items = nlohmann::json::array();
+        for (auto& s : found)
+          items.push_back(business_summary_to_json(s));
+        ex->reply_json(200, {{"object", "list"}, {"data", items}});
+      },
+      search_atom::value, ex->meta(), text, tax_id);
+}
+
+} // namespace kyb::net::handlers

@@ -1,0 +1,38 @@
+// The HTTP API's handlers: each turns a request into a typed message to an actor and
+// the reply into JSON. The route table (net/routes.cpp) says which handler serves what.
+#pragma once
+
+#include "net/exchange.hpp"
+
+namespace kyb::net::handlers {
+
+// system_handlers.cpp
+void health(const exchange_ptr& ex);
+void ready(const exchange_ptr& ex);
+void metrics(const exchange_ptr& ex);
+void metrics_business(const exchange_ptr& ex);
+void openapi(const exchange_ptr& ex);
+
+// tenant_handlers.cpp
+void create_tenant(const exchange_ptr& ex);
+void get_tenant(const exchange_ptr& ex);
+void create_api_key(const exchange_ptr& ex);
+void list_api_keys(const exchange_ptr& ex);
+void revoke_api_key(const exchange_ptr& ex);
+
+// business_handlers.cpp
+void create_business(const exchange_ptr& ex);
+void get_business(const exchange_ptr& ex);
+void update_business(const exchange_ptr& ex);
+void delete_business(const exchange_ptr& ex);
+void list_businesses(const exchange_ptr& ex);
+void search_businesses(const exchange_ptr& ex);
+
+// audit_handlers.cpp
+void list_audit_logs(const exchange_ptr& ex);
+void verify_audit_logs(const exchange_ptr& ex);
+
+// usage_handlers.cpp
+void get_usage(const exchange_ptr& ex);
+
+} // namespace kyb::net::handlers

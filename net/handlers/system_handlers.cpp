@@ -1,0 +1,62 @@
+#include "actors/health/readiness_actor.hpp"
+#include "net/handlers/handlers.hpp"
+#include "runtime/base/metrics.hpp"
+
+namespace kyb::net::handlers {
+
+namespace {
+
+constexpr const char* prometheus_text = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The families the seed scrapes from /metrics/business: business operations and the
+/// platform's health as the business sees it.
+const std::vector<std::string> business_metric_prefixes = {"kyb_business_",
+                                                           "kyb_risk_",
+                                                           "kyb_classification_",
+                                                           "kyb_active_tenants",
+                                                           "kyb_cache_hit_rate",
+                                                           "kyb_screening_",
+                                                           "kyb_ml_"};
+
+} // namespace
+
+void health(const exchange_ptr& ex) {
+  ex->reply_json(200, {{"status", "ok"},
+                       {"node", ex->settings().node.id},
+                       {"region", ex->settings().node.region}});
+}
+
+void ready(const exchange_ptr& ex) {
+  ex->ask<actors::readiness>(
+      ex->services().readiness,
+      [ex](actors::readiness& r) {
+        nlohmann::json checks = nlohmann::json::array();
+        std::string failing;
+        for (auto& c : r.checks) {
+          checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+          if (!c.ok)
+            failing += (failing.empty() ? "" : "; ") + c.name + ": " + c.detail;
+        }
+        if (r.ready)
+          ex->reply_json(200, {{"status", "ready"}, {"checks", checks}});
+        else
+          ex->reply_problem(problem_type::unavailable, "not ready: " + failing,
+                            {{"Retry-After", "1"}}, {{"checks", checks}});
+      },
+      actors::health_atom::value);
+}
+
+void metrics(const exchange_ptr& ex) {
+  ex->respond(200, prometheus_text, base::metrics_registry::global().expose());
+}
+
+void metrics_business(const exchange_ptr& ex) {
+  ex->respond(200, prometheus_text,
+              base::metrics_registry::global().expose(business_metric_prefixes));
+}
+
+void openapi(const exchange_ptr& ex) {
+  ex->respond(200, "application/json", *ex->services().openapi);
+}
+
+} // namespace kyb::net::handlers

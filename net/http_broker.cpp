@@ -1,0 +1,711 @@
+#include "net/http_broker.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <caf/io/middleman.hpp>
+#include <caf/io/system_messages.hpp>
+
+#include "actors/tenant/api_key.hpp"
+#include "actors/tenant/tenant_actor.hpp"
+#include "net/exchange.hpp"
+#include "net/http_response.hpp"
+#include "net/json_body.hpp"
+#include "net/problem.hpp"
+#include "runtime/base/crypto.hpp"
+#include "runtime/base/log.hpp"
+
+namespace kyb::net {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using caf::io::connection_handle;
+using tick_atom = actors::tick_atom;
+
+constexpr auto tick_interval = std::chrono::seconds(1);
+constexpr size_t read_chunk = 16 * 1024;
+
+void process(http_broker_ptr self, connection_handle hdl);
+
+/// Writes every response that is next in line; closes after one that asked for it.
+void write_ready(http_broker_ptr self, connection_handle hdl) {
+  auto it = self->state.conns.find(hdl);
+  if (it == self->state.conns.end())
+    return;
+  auto& c = it->second;
+  bool wrote = false;
+  while (!c.ready.empty() && c.ready.begin()->first == c.next_write) {
+    auto node = c.ready.extract(c.ready.begin());
+    auto& [bytes, close] = node.mapped();
+    auto& buf = self->wr_buf(hdl);
+    buf.insert(buf.end(), bytes.begin(), bytes.end());
+    wrote = true;
+    ++c.next_write;
+    if (close) {
+      self->flush(hdl);
+      self->close(hdl); // graceful: pending bytes are written first
+      self->state.conns.erase(it);
+      self->state.open_connections->dec();
+      return;
+    }
+  }
+  if (wrote)
+    self->flush(hdl);
+  if (c.paused && c.in_flight < self->state.svc->platform->settings.http.max_pipelined) {
+    c.paused = false;
+    self->trigger(hdl);
+    process(self, hdl);               // requests may already be buffered in the codec
+    it = self->state.conns.find(hdl); // process() may have answered and closed
+    if (it == self->state.conns.end())
+      return;
+  }
+  auto& now = it->second;
+  if (self->state.draining && now.in_flight == 0 && now.ready.empty()) {
+    self->close(hdl);
+    self->state.conns.erase(it);
+    self->state.open_connections->dec();
+  }
+}
+
+std::string make_request_id() {
+  static thread_local std::string prefix = base::hex_encode(base::random_bytes(6));
+  static thread_local uint64_t counter = 0;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "-%010llx", static_cast<unsigned long long>(++counter));
+  return prefix + buf;
+}
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128)
+    return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+          c == '.' || c == ':'))
+      return false;
+  return true;
+}
+
+/// Answers a request the codec rejected (its framing is lost: the connection closes).
+void reject(http_broker_ptr self, connection_handle hdl, connection_state& c,
+            const http_error& err) {
+  auto ex = std::make_shared<exchange>();
+  ex->self = self;
+  ex->conn = hdl;
+  ex->seq = c.next_seq++;
+  ex->start = clock::now();
+  ex->endpoint = "unmatched";
+  ex->request_id = make_request_id();
+  ex->req.method = c.codec.pending().method.empty() ? "-" : c.codec.pending().method;
+  ex->req.path = c.codec.pending().path;
+  ++c.in_flight;
+  c.closing = true;
+  auto p = make_problem(err);
+  ex->reply_problem(p.type, p.detail, {}, nlohmann::json::object(), true);
+}
+
+void authenticate_and_run(const exchange_ptr& ex) {
+  const route& r = *ex->rt;
+  if (r.auth == auth_kind::none) {
+    r.handler(ex);
+    return;
+  }
+  auto header = ex->req.header("authorization");
+  std::string_view token;
+  if (header.size() > 7 &&
+      (header.substr(0, 7) == "Bearer " || header.substr(0, 7) == "bearer "))
+    token = header.substr(7);
+  auto key = actors::parse_api_key(token);
+  if (!key) {
+    ex->reply_problem(problem_type::unauthorized,
+                      header.empty()
+                          ? "send an API key: Authorization: Bearer <key>"
+                          : "the Authorization header does not hold a valid API key");
+    return;
+  }
+  uint8_t required = r.scope;
+  if (r.auth == auth_kind::operator_) {
+    if (!key->tenant_id.is_nil()) {
+      ex->reply_problem(problem_type::forbidden,
+                        "this endpoint needs a platform-operator key");
+      return;
+    }
+    required = actors::scope_operator;
+  }
+  ex->ask_entity<actors::principal>(
+      actors::tenant_entity, key->tenant_id,
+      [ex](actors::principal& who) {
+        ex->who = who;
+        ex->rt->handler(ex);
+      },
+      actors::authenticate_atom::value, key->key_id, key->secret, required);
+}
+
+/// Starts one decoded request.
+void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
+           http_request req) {
+  auto ex = std::make_shared<exchange>();
+  ex->self = self;
+  ex->conn = hdl;
+  ex->seq = c.next_seq++;
+  ex->start = req.received_at == clock::time_point{} ? clock::now() : req.received_at;
+  auto rid = req.header("x-request-id");
+  ex->request_id = valid_request_id(rid) ? std::string(rid) : make_request_id();
+  ex->req = std::move(req);
+  ++c.in_flight;
+  if (c.in_flight >= self->state.svc->platform->settings.http.max_pipelined &&
+      !c.paused) {
+    c.paused = true;
+    self->halt(hdl);
+  }
+  auto m = self->state.svc->routes->match(ex->req.method, ex->req.path);
+  switch (m.result) {
+  case route_match::outcome::not_found:
+    ex->endpoint = "unmatched";
+    ex->reply_problem(problem_type::not_found, "no resource at " + ex->req.path);
+    return;
+  case route_match::outcome::method_not_allowed:
+    ex->endpoint = "unmatched";
+    ex->reply_problem(problem_type::method_not_allowed,
+                      ex->req.method + " is not supported here; use " + m.allow,
+                      {{"Allow", m.allow}});
+    return;
+  case route_match::outcome::bad_path:
+    ex->endpoint = m.matched ? m.matched->pattern : "unmatched";
+    ex->reply_problem(problem_type::malformed_request,
+                      "the path has a malformed %-escape");
+    return;
+  case route_match::outcome::found:
+    break;
+  }
+  ex->rt = m.matched;
+  ex->endpoint = m.matched->pattern;
+  ex->params = std::move(m.params);
+  if (self->state.draining) {
+    ex->reply_problem(problem_type::unavailable, "the node is shutting down; retry",
+                      {{"Retry-After", "1"}}, nlohmann::json::object(), true);
+    return;
+  }
+  authenticate_and_run(ex);
+}
+
+/// Pulls every complete request out of the connection's codec.
+void process(http_broker_ptr self, connection_handle hdl) {
+  auto it = self->state.conns.find(hdl);
+  if (it == self->state.conns.end())
+    return;
+  auto& c = it->second;
+  http_request req;
+  while (!c.closing && !c.paused) {
+    switch (c.codec.next(req)) {
+    case decode_status::need_more:
+      return;
+    case decode_status::request: {
+      bool last = !req.keep_alive;
+      start(self, hdl, c, std::move(req));
+      req = http_request{};
+      if (last) {
+        c.closing = true;
+        return;
+      }
+      // start() may have answered synchronously and closed the connection.
+      if (self->state.conns.find(hdl) == self->state.conns.end())
+        return;
+      break;
+    }
+    case decode_status::expect_continue: {
+      std::string out;
+      write_continue(out);
+      self->write(hdl, out.size(), out.data());
+      self->flush(hdl);
+      break;
+    }
+    case decode_status::error:
+      reject(self, hdl, c, c.codec.error());
+      return;
+    case decode_status::closed:
+      c.closing = true;
+      return;
+    }
+  }
+}
+
+void flush_usage(http_broker_ptr self) {
+  auto& st = self->state;
+  st.last_usage_flush = clock::now();
+  if (st.usage.empty())
+    return;
+  std::vector<actors::usage_sample> samples;
+  samples.reserve(st.usage.size());
+  for (auto& [k, s] : st.usage)
+    samples.push_back(s);
+  st.usage.clear();
+  self->send(st.svc->usage, actors::record_atom::value, std::move(samples));
+}
+
+void on_tick(http_broker_ptr self) {
+  auto& st = self->state;
+  auto now = clock::now();
+  auto& http = st.svc->platform->settings.http;
+  std::vector<connection_handle> idle;
+  std::vector<connection_handle> slow;
+  for (auto& [hdl, c] : st.conns) {
+    if (c.closing || c.in_flight > 0)
+      continue;
+    if (c.codec.request_started()) {
+      if (now - c.codec.waiting_since() > http.read_timeout)
+        slow.push_back(hdl);
+    } else if (now - c.last_activity > http.idle_timeout) {
+      idle.push_back(hdl);
+    }
+  }
+  for (auto& hdl : slow) {
+    // A slow client: answer 408 and close.
+    auto& c = st.conns.at(hdl);
+    auto ex = std::make_shared<exchange>();
+    ex->self = self;
+    ex->conn = hdl;
+    ex->seq = c.next_seq++;
+    ex->start = now;
+    ex->endpoint = "unmatched";
+    ex->request_id = make_request_id();
+    ex->req.method = "-";
+    ++c.in_flight;
+    c.closing = true;
+    ex->reply_problem(problem_type::request_timeout,
+                      "the request did not arrive completely within " +
+                          std::to_string(http.read_timeout.count()) + " ms",
+                      {}, nlohmann::json::object(), true);
+  }
+  for (auto& hdl : idle) {
+    self->close(hdl);
+    st.conns.erase(hdl);
+    st.open_connections->dec();
+  }
+  if (now - st.last_usage_flush >= st.svc->platform->settings.api.usage_flush_interval)
+    flush_usage(self);
+}
+
+void finish_drain(http_broker_ptr self) {
+  auto& st = self->state;
+  flush_usage(self);
+  for (auto& rp : st.drain_waiters)
+    rp.deliver(caf::unit);
+  st.drain_waiters.clear();
+  self->quit();
+}
+
+} // namespace
+
+int open_listen_socket(const std::string& host, uint16_t port, std::string& error) {
+  bool v6 = host.find(':') != std::string::npos;
+  int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  int rc = -1;
+  if (v6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    if (::inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) != 1) {
+      error = "not an IPv6 address: " + host;
+      ::close(fd);
+      return -1;
+    }
+    rc = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1) {
+      error = "not an IPv4 address: " + host;
+      ::close(fd);
+      return -1;
+    }
+    rc = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  if (rc != 0 || ::listen(fd, 1024) != 0) {
+    error = "cannot listen on " + host + ":" + std::to_string(port) + ": " +
+            std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr svc,
+                             int worker_index) {
+  return sys.middleman().spawn_broker(
+      [](http_broker_ptr self, int listen_fd, services_ptr svc,
+         int worker_index) -> caf::behavior {
+        auto& st = self->state;
+        st.svc = svc;
+        st.worker = worker_index;
+        st.limits = codec_limits::from(svc->platform->settings.http);
+        st.doorman = self->add_doorman(listen_fd);
+        st.open_connections = &base::metrics_registry::global()
+                                   .gauge("kyb_http_open_connections",
+                                          "Open HTTP connections per worker", {"worker"})
+                                   .with({std::to_string(worker_index)});
+        st.last_usage_flush = clock::now();
+        self->delayed_send(self, tick_interval, tick_atom::value);
+        return {
+            [self](const caf::io::new_connection_msg& msg) {
+              auto& st = self->state;
+              auto& http = st.svc->platform->settings.http;
+              if (st.draining || st.conns.size() >= http.max_connections) {
+                // Over capacity: say so and close rather than queue without bound.
+                auto p = make_problem(problem_type::unavailable,
+                                      st.draining ? "the node is shutting down"
+                                                  : "too many open connections");
+                p.retry_after = 1;
+                std::string out;
+                write_response(make_problem_response(p, false), out);
+                self->write(msg.handle, out.size(), out.data());
+                self->flush(msg.handle);
+                self->close(msg.handle);
+                return;
+              }
+              auto [it, inserted] =
+                  st.conns.emplace(msg.handle, connection_state{st.limits});
+              it->second.last_activity = clock::now();
+              st.open_connections->inc();
+              self->configure_read(msg.handle,
+                                   caf::io::receive_policy::at_most(read_chunk));
+            },
+            [self](const caf::io::new_data_msg& msg) {
+              auto it = self->state.conns.find(msg.handle);
+              if (it == self->state.conns.end())
+                return;
+              auto& c = it->second;
+              auto now = clock::now();
+              c.last_activity = now;
+              if (c.closing)
+                return; // the connection ends after what is in flight; ignore the rest
+              c.codec.feed(msg.buf.data(), msg.buf.size(), now);
+              process(self, msg.handle);
+            },
+            [self](const caf::io::connection_closed_msg& msg) {
+              // The client went away, maybe mid-request: forget the connection; requests
+              // already handed to actors complete (nothing accepted is lost), their
+              // answers are dropped.
+              if (self->state.conns.erase(msg.handle) > 0)
+                self->state.open_connections->dec();
+            },
+            [self](const caf::io::acceptor_closed_msg&) {
+              base::log_warn("http.acceptor_closed", {{"worker", self->state.worker}});
+            },
+            [self](tick_atom) {
+              on_tick(self);
+              auto& st = self->state;
+              if (st.draining && st.conns.empty()) {
+                finish_drain(self);
+                return;
+              }
+              self->delayed_send(self, tick_interval, tick_atom::value);
+            },
+            [self](drain_atom) {
+              auto& st = self->state;
+              auto rp = self->make_response_promise();
+              st.drain_waiters.push_back(rp);
+              if (st.draining)
+                return;
+              st.draining = true;
+              self->close(st.doorman);
+              // Idle connections close now; busy ones after their last answer.
+              std::vector<connection_handle> idle;
+              for (auto& [hdl, c] : st.conns)
+                if (c.in_flight == 0)
+                  idle.push_back(hdl);
+              for (auto& hdl : idle) {
+                self->close(hdl);
+                st.conns.erase(hdl);
+                st.open_connections->dec();
+              }
+              if (st.conns.empty()) {
+                finish_drain(self);
+                return;
+              }
+              auto timeout = st.svc->platform->settings.http.drain_timeout;
+              self->delayed_send(self, timeout, drain_atom::value, drain_atom::value);
+            },
+            [self](drain_atom, drain_atom) {
+              // The drain timeout passed: close what is left.
+              auto& st = self->state;
+              base::log_warn("http.drain_timeout",
+                             {{"open_connections", st.conns.size()}});
+              self->close_all();
+              st.conns.clear();
+              finish_drain(self);
+            },
+        };
+      },
+      listen_fd, svc, worker_index);
+}
+
+// -- exchange ------------------------------------------------------------------------
+
+const http_services& exchange::services() const {
+  return *self->state.svc;
+}
+
+const config::settings& exchange::settings() const {
+  return self->state.svc->platform->settings;
+}
+
+actors::request_meta exchange::meta() const {
+  return actors::request_meta{who ? *who : actors::principal{}, request_id};
+}
+
+std::chrono::milliseconds actor_timeout(const exchange& ex) {
+  return ex.settings().http.request_timeout;
+}
+
+namespace {
+
+/// Bounds the label values of metrics: arbitrary methods must not create series.
+std::string_view method_label(std::string_view m) {
+  for (auto known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (m == known)
+      return m;
+  return "OTHER";
+}
+
+void record(http_broker_ptr self, const exchange& ex, int status, size_t bytes_out) {
+  auto& st = self->state;
+  auto now = clock::now();
+  double secs = std::chrono::duration<double>(now - ex.start).count();
+  auto method = method_label(ex.req.method);
+  std::string tenant = ex.who ? ex.who->tenant_id.to_string() : "";
+  auto status_text = std::to_string(status);
+
+  std::string key = ex.endpoint;
+  key += '|';
+  key += method;
+  key += '|';
+  key += status_text;
+  key += '|';
+  key += tenant;
+  auto& c = st.request_series[key];
+  if (!c)
+    c = &base::metrics_registry::global()
+             .counter("kyb_api_requests_total",
+                      "Total API requests by endpoint and tenant",
+                      {"endpoint", "method", "status_code", "tenant_id"})
+             .with({ex.endpoint, std::string(method), status_text, tenant});
+  c->inc();
+  std::string dkey = ex.endpoint + "|" + std::string(method);
+  auto& h = st.duration_series[dkey];
+  if (!h)
+    h = &base::metrics_registry::global()
+             .histogram("kyb_api_request_duration_seconds",
+                        "API request duration in seconds", {"endpoint", "method"},
+                        {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0})
+             .with({ex.endpoint, std::string(method)});
+  h->observe(secs);
+
+  if (ex.who && !ex.who->tenant_id.is_nil()) {
+    auto minute = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count() /
+                  60 * 60;
+    auto k = std::make_tuple(ex.who->tenant_id, ex.who->region, ex.endpoint,
+                             std::string(method), static_cast<uint16_t>(status), minute);
+    auto& s = st.usage[k];
+    if (s.count == 0) {
+      s.tenant_id = ex.who->tenant_id;
+      s.region = ex.who->region;
+      s.endpoint = ex.endpoint;
+      s.method = std::string(method);
+      s.status = static_cast<uint16_t>(status);
+      s.minute = minute;
+    }
+    s.count += 1;
+    s.duration_seconds += secs;
+  }
+
+  if (st.svc->platform->settings.log.access) {
+    std::string line =
+        "{\"ts\":\"" + base::utc_timestamp() +
+        "\",\"level\":\"info\",\"event\":\"http.request\",\"request_id\":\"";
+    base::append_json_escaped(line, ex.request_id);
+    line += "\",\"method\":\"";
+    base::append_json_escaped(line, ex.req.method);
+    line += "\",\"path\":\"";
+    base::append_json_escaped(line, ex.req.path.size() > 256 ? ex.req.path.substr(0, 256)
+                                                             : ex.req.path);
+    line += "\",\"endpoint\":\"";
+    base::append_json_escaped(line, ex.endpoint);
+    line += "\",\"status\":" + status_text +
+            ",\"duration_ms\":" + base::format_metric_value(secs * 1000.0) +
+            ",\"bytes_out\":" + std::to_string(bytes_out) + ",\"tenant_id\":\"" + tenant +
+            "\",\"worker\":" + std::to_string(st.worker) + "}";
+    base::logger::global().write_line(std::move(line));
+  }
+}
+
+} // namespace
+
+void exchange::respond(int status, std::string content_type, std::string body,
+                       header_list headers, bool close) {
+  if (responded)
+    return;
+  responded = true;
+  auto& st = self->state;
+  auto it = st.conns.find(conn);
+  http_response res;
+  res.status = status;
+  res.content_type = std::move(content_type);
+  res.body = std::move(body);
+  res.headers.add("X-Request-Id", request_id);
+  for (auto& [k, v] : headers)
+    res.headers.add(k, v);
+  res.head = req.method == "HEAD";
+  bool closing = close || !req.keep_alive || st.draining;
+  res.keep_alive = !closing;
+  std::string bytes;
+  write_response(res, bytes);
+  record(self, *this, status, bytes.size());
+  if (it == st.conns.end())
+    return; // the client left; the work is done, the answer has nowhere to go
+  auto& c = it->second;
+  --c.in_flight;
+  c.ready.emplace(seq, std::make_pair(std::move(bytes), closing));
+  write_ready(self, conn);
+}
+
+void exchange::reply_json(int status, const nlohmann::json& body, header_list headers) {
+  respond(status, "application/json",
+          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          std::move(headers));
+}
+
+void exchange::reply_problem(problem_type type, std::string detail, header_list headers,
+                             nlohmann::json extra, bool close) {
+  auto p = make_problem(type, std::move(detail));
+  if (extra.is_object())
+    p.extensions = std::move(extra);
+  send_problem(std::move(p), std::move(headers), close);
+}
+
+void exchange::send_problem(problem p, header_list headers, bool close) {
+  p.instance = req.path;
+  p.request_id = request_id;
+  for (auto it = headers.begin(); it != headers.end();) {
+    if (it->first == "Retry-After") {
+      p.retry_after = static_cast<uint32_t>(std::stoul(it->second));
+      it = headers.erase(it);
+    } else if (it->first == "Allow") {
+      p.allow = it->second;
+      it = headers.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  auto res = make_problem_response(p, !close);
+  for (auto& [k, v] : headers)
+    res.headers.add(k, v);
+  header_list all;
+  for (auto f : res.headers)
+    all.emplace_back(std::string(f.name), std::string(f.value));
+  respond(res.status, res.content_type, std::move(res.body), std::move(all), close);
+}
+
+void exchange::reply_error(const caf::error& err) {
+  auto code = code_of(err);
+  auto p = make_problem(err);
+  if (code == errc::internal || code == errc::db_error || code == errc::fenced)
+    base::log_error(
+        "http.internal_error",
+        {{"request_id", request_id}, {"endpoint", endpoint}, {"error", detail_of(err)}});
+  header_list headers;
+  if (code == errc::rate_limited || code == errc::unavailable || code == errc::fenced) {
+    auto extra = field_of(err);
+    headers.emplace_back("Retry-After",
+                         code == errc::rate_limited && !extra.empty() ? extra : "1");
+  }
+  if (code == errc::rate_limited)
+    p.errors.clear(); // the extra context is the wait, not a field
+  send_problem(std::move(p), std::move(headers));
+}
+
+void exchange::reply_invalid(const std::vector<actors::field_error>& errors) {
+  std::string summary;
+  auto p = make_problem(problem_type::validation_failed, "");
+  for (auto& e : errors) {
+    p.errors.push_back({e.field, e.detail});
+    if (summary.empty())
+      summary = (e.field.empty() ? std::string("the body") : e.field) + " " + e.detail;
+  }
+  if (errors.size() > 1)
+    summary += " (and " + std::to_string(errors.size() - 1) + " more)";
+  p.detail = summary;
+  send_problem(std::move(p), {});
+}
+
+std::optional<nlohmann::json> exchange::json_body() {
+  auto r = parse_json_request(req, settings().http.max_json_depth);
+  if (!r) {
+    auto p = make_problem(r.error());
+    reply_problem(p.type, p.detail);
+    return std::nullopt;
+  }
+  return std::move(*r);
+}
+
+std::optional<std::map<std::string, std::string>> exchange::query() {
+  std::map<std::string, std::string> out;
+  std::string_view q = req.query;
+  size_t i = 0;
+  while (i < q.size()) {
+    auto j = q.find('&', i);
+    if (j == std::string_view::npos)
+      j = q.size();
+    auto part = q.substr(i, j - i);
+    i = j + 1;
+    if (part.empty())
+      continue;
+    auto eq = part.find('=');
+    std::string key;
+    std::string value;
+    std::string raw_key(part.substr(0, eq));
+    std::string raw_value(eq == std::string_view::npos ? "" : part.substr(eq + 1));
+    for (auto* s : {&raw_key, &raw_value})
+      for (auto& ch : *s)
+        if (ch == '+')
+          ch = ' ';
+    if (!percent_decode(raw_key, key, true) || !percent_decode(raw_value, value, true)) {
+      reply_problem(problem_type::malformed_request,
+                    "the query string has a malformed %-escape");
+      return std::nullopt;
+    }
+    if (out.count(key)) {
+      reply_invalid({{key, "is given more than once"}});
+      return std::nullopt;
+    }
+    out.emplace(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+std::optional<base::uuid> exchange::uuid_param(const std::string& name) {
+  auto it = params.find(name);
+  auto id = it == params.end() ? std::nullopt : base::uuid::parse(it->second);
+  if (!id)
+    reply_problem(problem_type::not_found, "no resource at " + req.path + " ('" +
+                                               (it == params.end() ? "" : it->second) +
+                                               "' is not an id)");
+  return id;
+}
+
+} // namespace kyb::net

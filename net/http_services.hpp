@@ -1,0 +1,33 @@
+// Everything an HTTP broker needs besides its socket: the router, the platform (config,
+// directory, data-protection keys) and the node's service actors. Built once by the
+// node and shared, read-only, by all of its HTTP workers.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "actors/audit/audit_actor.hpp"
+#include "actors/business/business_query_actor.hpp"
+#include "actors/health/readiness_actor.hpp"
+#include "actors/idempotency/idempotency_actor.hpp"
+#include "actors/platform.hpp"
+#include "actors/usage/usage_actor.hpp"
+#include "net/router.hpp"
+
+namespace kyb::net {
+
+struct http_services {
+  actors::platform_ptr platform;
+  std::shared_ptr<const router> routes;
+  actors::business_query_actor business_query;
+  actors::audit_actor audit;
+  actors::usage_actor usage;
+  actors::idempotency_actor idempotency;
+  actors::readiness_actor readiness;
+  /// The OpenAPI document served at /openapi.json.
+  std::shared_ptr<const std::string> openapi;
+};
+
+using services_ptr = std::shared_ptr<const http_services>;
+
+} // namespace kyb::net

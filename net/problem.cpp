@@ -1,0 +1,122 @@
+#include "net/problem.hpp"
+
+#include <string_view>
+
+namespace kyb::net {
+
+namespace {
+
+constexpr std::string_view internal_detail =
+    "The platform could not complete the request; quote the request_id when reporting "
+    "this.";
+constexpr std::string_view moving_detail =
+    "The resource is moving to another node; retry shortly.";
+
+bool reserved_member(const std::string& name) {
+  return name == "type" || name == "title" || name == "status" || name == "detail" ||
+         name == "instance" || name == "request_id" || name == "errors";
+}
+
+} // namespace
+
+problem_type problem_type_for(errc code) noexcept {
+  switch (code) {
+  case errc::invalid_argument:
+    return problem_type::validation_failed;
+  case errc::not_found:
+    return problem_type::not_found;
+  case errc::conflict:
+    return problem_type::conflict;
+  case errc::unauthorized:
+    return problem_type::unauthorized;
+  case errc::forbidden:
+    return problem_type::forbidden;
+  case errc::rate_limited:
+    return problem_type::rate_limited;
+  case errc::unavailable:
+  case errc::fenced:
+    return problem_type::unavailable;
+  case errc::timeout:
+    return problem_type::timeout;
+  case errc::payload_too_large:
+    return problem_type::payload_too_large;
+  case errc::unprocessable:
+    return problem_type::unprocessable;
+  case errc::none:
+  case errc::db_error:
+  case errc::internal:
+    return problem_type::internal_error;
+  }
+  return problem_type::internal_error;
+}
+
+problem make_problem(problem_type type, std::string detail) {
+  problem p;
+  p.type = type;
+  p.detail = std::move(detail);
+  return p;
+}
+
+problem make_problem(const caf::error& err) {
+  auto code = code_of(err);
+  problem p;
+  p.type = problem_type_for(code);
+  if (p.type == problem_type::internal_error) {
+    p.detail = internal_detail;
+  } else if (code == errc::fenced) {
+    p.detail = moving_detail;
+  } else {
+    p.detail = detail_of(err);
+    if (code == errc::invalid_argument) {
+      auto field = field_of(err);
+      if (!field.empty())
+        p.errors.push_back({std::move(field), p.detail});
+    }
+  }
+  return p;
+}
+
+problem make_problem(const http_error& err) {
+  return make_problem(err.type, err.detail);
+}
+
+std::string problem_json(const problem& p) {
+  const auto& info = describe(p.type);
+  nlohmann::ordered_json j;
+  j["type"] = type_uri(p.type);
+  j["title"] = info.title;
+  j["status"] = info.status;
+  if (!p.detail.empty())
+    j["detail"] = p.detail;
+  if (!p.instance.empty())
+    j["instance"] = p.instance;
+  if (!p.request_id.empty())
+    j["request_id"] = p.request_id;
+  if (!p.errors.empty()) {
+    auto& errors = j["errors"] = nlohmann::ordered_json::array();
+    for (const auto& e : p.errors)
+      errors.push_back({{"field", e.field}, {"detail", e.detail}});
+  }
+  if (p.extensions.is_object())
+    for (const auto& [name, value] : p.extensions.items())
+      if (!reserved_member(name))
+        j[name] = value;
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+http_response make_problem_response(const problem& p, bool keep_alive) {
+  http_response res;
+  res.status = describe(p.type).status;
+  res.content_type = "application/problem+json";
+  res.body = problem_json(p);
+  res.keep_alive = keep_alive;
+  if (p.retry_after)
+    res.headers.add("Retry-After", std::to_string(*p.retry_after));
+  if (!p.allow.empty())
+    res.headers.add("Allow", p.allow);
+  if (p.type == problem_type::unauthorized)
+    res.headers.add("WWW-Authenticate", "Bearer");
+  return res;
+}
+
+} // namespace kyb::net

@@ -1,0 +1,64 @@
+// Maps a method and a path to a route: its template (the `endpoint` label of metrics and
+// usage), who may call it, and its handler. Literal segments win over parameters, so
+// /v1/businesses/search is not taken for /v1/businesses/{id}.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kyb::net {
+
+struct exchange;
+
+/// Handlers run on the broker that received the request and answer through the exchange.
+using handler_fn = void (*)(const std::shared_ptr<exchange>& ex);
+
+enum class auth_kind : uint8_t {
+  none,      ///< public (health, metrics, openapi)
+  tenant,    ///< a tenant's API key with `scope`
+  operator_, ///< a platform-operator key
+  any_key ///< any valid key; the actor that serves the request decides (key management)
+};
+
+struct route {
+  std::string method;  ///< "GET", "POST", ...
+  std::string pattern; ///< "/v1/businesses/{id}"
+  std::string name;    ///< operationId in the OpenAPI document
+  auth_kind auth = auth_kind::none;
+  uint8_t scope = 0; ///< actors::scope bits required for auth_kind::tenant
+  handler_fn handler = nullptr;
+  std::vector<std::string> segments; ///< filled by router::add
+};
+
+struct route_match {
+  enum class outcome {
+    found,
+    not_found,
+    method_not_allowed,
+    bad_path
+  } result = outcome::not_found;
+  const route* matched = nullptr;
+  std::map<std::string, std::string> params;
+  std::string allow; ///< for method_not_allowed: "GET, HEAD, PATCH"
+};
+
+class router {
+public:
+  void add(route r);
+  /// HEAD matches GET routes. Path parameters are percent-decoded.
+  route_match match(std::string_view method, std::string_view path) const;
+  const std::vector<route>& routes() const noexcept { return routes_; }
+
+private:
+  std::vector<route> routes_;
+};
+
+/// Decodes %XX escapes; returns false for a malformed escape, a decoded NUL, or (unless
+/// `allow_slash`, as in query strings) a decoded '/'.
+bool percent_decode(std::string_view in, std::string& out, bool allow_slash = false);
+
+} // namespace kyb::net

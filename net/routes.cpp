@@ -1,0 +1,55 @@
+#include "net/routes.hpp"
+
+#include "actors/messages.hpp"
+#include "net/handlers/handlers.hpp"
+
+namespace kyb::net {
+
+router make_api_router() {
+  using namespace kyb::actors;
+  namespace h = handlers;
+  router r;
+  auto add = [&](const char* method, const char* pattern, const char* name,
+                 auth_kind auth, uint8_t scope, handler_fn fn) {
+    r.add(route{method, pattern, name, auth, scope, fn, {}});
+  };
+  // Operations.
+  add("GET", "/health", "getHealth", auth_kind::none, 0, h::health);
+  add("GET", "/ready", "getReady", auth_kind::none, 0, h::ready);
+  add("GET", "/metrics", "getMetrics", auth_kind::none, 0, h::metrics);
+  add("GET", "/metrics/business", "getBusinessMetrics", auth_kind::none, 0,
+      h::metrics_business);
+  add("GET", "/openapi.json", "getOpenApi", auth_kind::none, 0, h::openapi);
+  // Tenants and keys.
+  add("POST", "/v1/tenants", "createTenant", auth_kind::operator_, scope_operator,
+      h::create_tenant);
+  add("GET", "/v1/tenants/{id}", "getTenant", auth_kind::any_key, 0, h::get_tenant);
+  add("POST", "/v1/tenants/{id}/api-keys", "createApiKey", auth_kind::any_key, 0,
+      h::create_api_key);
+  add("GET", "/v1/tenants/{id}/api-keys", "listApiKeys", auth_kind::any_key, 0,
+      h::list_api_keys);
+  add("DELETE", "/v1/tenants/{id}/api-keys/{key_id}", "revokeApiKey", auth_kind::any_key,
+      0, h::revoke_api_key);
+  // Businesses.
+  add("POST", "/v1/businesses", "createBusiness", auth_kind::tenant, scope_write,
+      h::create_business);
+  add("GET", "/v1/businesses", "listBusinesses", auth_kind::tenant, scope_read,
+      h::list_businesses);
+  add("GET", "/v1/businesses/search", "searchBusinesses", auth_kind::tenant, scope_read,
+      h::search_businesses);
+  add("GET", "/v1/businesses/{id}", "getBusiness", auth_kind::tenant, scope_read,
+      h::get_business);
+  add("PATCH", "/v1/businesses/{id}", "updateBusiness", auth_kind::tenant, scope_write,
+      h::update_business);
+  add("DELETE", "/v1/businesses/{id}", "deleteBusiness", auth_kind::tenant, scope_write,
+      h::delete_business);
+  // Audit and usage.
+  add("GET", "/v1/audit-logs", "listAuditLogs", auth_kind::tenant, scope_admin,
+      h::list_audit_logs);
+  add("GET", "/v1/audit-logs/verify", "verifyAuditLogs", auth_kind::tenant, scope_admin,
+      h::verify_audit_logs);
+  add("GET", "/v1/usage", "getUsage", auth_kind::tenant, scope_read, h::get_usage);
+  return r;
+}
+
+} // namespace kyb::net

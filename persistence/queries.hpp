@@ -1,0 +1,53 @@
+// The platform's SQL: every statement it runs, by name, prepared on each connection.
+// Callers above persistence/ refer to statements by these names and pass parameters in
+// the documented order, as text (NULL = std::nullopt); they never write SQL.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kyb::persistence {
+
+struct named_sql {
+  const char* name;
+  const char* sql;
+};
+
+/// Every statement of the platform, for the connection pool's statement catalog.
+const std::vector<named_sql>& platform_queries();
+
+namespace q {
+// Tenants and keys.
+inline constexpr const char* tenant_insert = "tenant_insert";
+inline constexpr const char* tenant_get = "tenant_get";
+inline constexpr const char* tenant_list = "tenant_list";
+inline constexpr const char* api_key_insert = "api_key_insert";
+inline constexpr const char* api_keys_of_tenant = "api_keys_of_tenant";
+inline constexpr const char* api_key_revoke = "api_key_revoke";
+// Businesses.
+inline constexpr const char* business_insert = "business_insert";
+inline constexpr const char* business_update = "business_update";
+inline constexpr const char* business_soft_delete = "business_soft_delete";
+inline constexpr const char* business_get = "business_get";
+inline constexpr const char* owner_insert = "owner_insert";
+inline constexpr const char* owners_delete = "owners_delete";
+inline constexpr const char* owners_of_business = "owners_of_business";
+inline constexpr const char* business_page = "business_page";
+inline constexpr const char* business_page_after = "business_page_after";
+inline constexpr const char* business_search = "business_search";
+// Audit.
+inline constexpr const char* audit_append = "audit_append";
+inline constexpr const char* audit_page = "audit_page";
+inline constexpr const char* audit_page_before = "audit_page_before";
+inline constexpr const char* audit_chain_page = "audit_chain_page";
+inline constexpr const char* audit_ensure_partitions = "audit_ensure_partitions";
+inline constexpr const char* audit_head = "audit_head";
+// Usage.
+inline constexpr const char* usage_insert = "usage_insert";
+inline constexpr const char* usage_summary = "usage_summary";
+// Health.
+inline constexpr const char* ping = "ping";
+inline constexpr const char* migrations_latest = "migrations_latest";
+} // namespace q
+
+} // namespace kyb::persistence

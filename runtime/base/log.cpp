@@ -1,0 +1,201 @@
+#include "runtime/base/log.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+namespace kyb::base {
+
+struct logger::impl {
+  std::atomic<int> level{static_cast<int>(log_level::info)};
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::condition_variable flushed;
+  std::vector<std::string> queue;
+  uint64_t queued = 0;
+  uint64_t written = 0;
+  bool stop = false;
+  std::thread writer;
+
+  impl() {
+    writer = std::thread([this] { run(); });
+  }
+
+  void run() {
+    std::vector<std::string> batch;
+    std::unique_lock<std::mutex> guard(mtx);
+    for (;;) {
+      cv.wait_for(guard, std::chrono::milliseconds(50),
+                  [this] { return stop || !queue.empty(); });
+      batch.swap(queue);
+      auto upto = queued;
+      bool stopping = stop;
+      guard.unlock();
+      std::string out;
+      for (auto& line : batch) {
+        out += line;
+        out += '\n';
+      }
+      batch.clear();
+      const char* p = out.data();
+      size_t left = out.size();
+      while (left > 0) {
+        auto n = ::write(STDERR_FILENO, p, left);
+        if (n <= 0)
+          break;
+        p += n;
+        left -= static_cast<size_t>(n);
+      }
+      guard.lock();
+      written = upto;
+      flushed.notify_all();
+      if (stopping && queue.empty())
+        return;
+    }
+  }
+};
+
+logger::logger() : impl_(new impl) {}
+
+logger::~logger() {
+  {
+    std::lock_guard<std::mutex> guard(impl_->mtx);
+    impl_->stop = true;
+  }
+  impl_->cv.notify_all();
+  impl_->writer.join();
+  delete impl_;
+}
+
+logger& logger::global() {
+  static logger instance;
+  return instance;
+}
+
+void logger::set_level(log_level level) noexcept {
+  impl_->level = static_cast<int>(level);
+}
+
+bool logger::enabled(log_level level) const noexcept {
+  return static_cast<int>(level) >= impl_->level.load(std::memory_order_relaxed);
+}
+
+void logger::write(log_level level, std::string_view event,
+                   const nlohmann::json& fields) {
+  if (!enabled(level))
+    return;
+  static const char* names[] = {"debug", "info", "warn", "error"};
+  std::string line = "{\"ts\":\"" + utc_timestamp() + "\",\"level\":\"";
+  line += names[static_cast<int>(level)];
+  line += "\",\"event\":\"";
+  append_json_escaped(line, event);
+  line += '"';
+  if (fields.is_object()) {
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+      line += ",\"";
+      append_json_escaped(line, it.key());
+      line += "\":";
+      line += it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+  line += '}';
+  write_line(std::move(line));
+}
+
+void logger::write_line(std::string line) {
+  {
+    std::lock_guard<std::mutex> guard(impl_->mtx);
+    impl_->queue.push_back(std::move(line));
+    ++impl_->queued;
+  }
+  impl_->cv.notify_one();
+}
+
+void logger::flush() {
+  std::unique_lock<std::mutex> guard(impl_->mtx);
+  auto target = impl_->queued;
+  impl_->cv.notify_one();
+  impl_->flushed.wait(guard, [&] { return impl_->written >= target; });
+}
+
+log_level parse_log_level(std::string_view name) {
+  if (name == "debug")
+    return log_level::debug;
+  if (name == "warn")
+    return log_level::warn;
+  if (name == "error")
+    return log_level::error;
+  return log_level::info;
+}
+
+void append_json_escaped(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
+      }
+      ++i;
+      continue;
+    }
+    // Validate one UTF-8 sequence; copy it or emit U+FFFD.
+    size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      out.append(s.data() + i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+}
+
+std::string utc_timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch())
+                .count();
+  std::time_t secs = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                tm.tm_sec, static_cast<long long>(us % 1000000));
+  return buf;
+}
+
+} // namespace kyb::base

@@ -1,0 +1,79 @@
+#include "runtime/base/uuid.hpp"
+
+#include <chrono>
+
+#include "runtime/base/crypto.hpp"
+
+namespace kyb::base {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+} // namespace
+
+uuid uuid::make_v7() {
+  uuid u;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  fill_random(u.bytes.data() + 6, 10);
+  for (int i = 0; i < 6; ++i)
+    u.bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(ms) >> (8 * (5 - i)));
+  u.bytes[6] = static_cast<uint8_t>(0x70 | (u.bytes[6] & 0x0F));
+  u.bytes[8] = static_cast<uint8_t>(0x80 | (u.bytes[8] & 0x3F));
+  return u;
+}
+
+std::optional<uuid> uuid::parse(std::string_view text) {
+  uuid u;
+  size_t n = 0;
+  if (text.size() == 36) {
+    if (text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
+      return std::nullopt;
+  } else if (text.size() != 32) {
+    return std::nullopt;
+  }
+  int hi = -1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.size() == 36 && (i == 8 || i == 13 || i == 18 || i == 23))
+      continue;
+    int v = hex_value(text[i]);
+    if (v < 0)
+      return std::nullopt;
+    if (hi < 0) {
+      hi = v;
+    } else {
+      u.bytes[n++] = static_cast<uint8_t>((hi << 4) | v);
+      hi = -1;
+    }
+  }
+  return u;
+}
+
+bool uuid::is_nil() const {
+  for (auto b : bytes)
+    if (b != 0)
+      return false;
+  return true;
+}
+
+std::string uuid::to_hex() const {
+  return hex_encode(bytes.data(), bytes.size());
+}
+
+std::string uuid::to_string() const {
+  auto h = to_hex();
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" +
+         h.substr(16, 4) + "-" + h.substr(20);
+}
+
+} // namespace kyb::base

@@ -1,0 +1,93 @@
+#define BOOST_TEST_MODULE screening_token_similarity
+#include <boost/test/unit_test.hpp>
+
+#include "actors/screening/token_similarity.hpp"
+#include "actors/screening/vocabulary.hpp"
+
+using namespace kyb::screening;
+
+namespace {
+
+double sim(const std::string& a, const std::string& b) {
+  token_similarity s;
+  return s(a, b, phonetic_key(a), phonetic_key(b));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(jaro_winkler_reference_values) {
+  // Classic values from Winkler's paper.
+  BOOST_TEST(jaro_winkler("martha", "marhta") == 0.9611,
+             boost::test_tools::tolerance(1e-3));
+  BOOST_TEST(jaro_winkler("dwayne", "duane") == 0.84, boost::test_tools::tolerance(1e-3));
+  BOOST_TEST(jaro_winkler("dixon", "dicksonx") == 0.8133,
+             boost::test_tools::tolerance(1e-3));
+  BOOST_TEST(jaro_winkler("abc", "abc") == 1.0);
+  BOOST_TEST(jaro_winkler("abc", "xyz") == 0.0);
+  BOOST_TEST(jaro_winkler("", "abc") == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(one_edit) {
+  BOOST_TEST(within_one_edit("mohamad", "mohammad")); // insertion
+  BOOST_TEST(within_one_edit("faiz", "afiz"));        // swap
+  BOOST_TEST(within_one_edit("salek", "salik"));      // substitution
+  BOOST_TEST(within_one_edit("abc", "abc"));
+  BOOST_TEST(!within_one_edit("mohammed", "muhammad")); // two edits
+  BOOST_TEST(!within_one_edit("abc", "abcde"));
+  BOOST_TEST(!within_one_edit("abcd", "badc"));
+}
+
+BOOST_AUTO_TEST_CASE(phonetic_keys_fold_transliteration_variants) {
+  BOOST_TEST(phonetic_key("mohammed") == "mhmd");
+  BOOST_TEST(phonetic_key("muhamad") == "mhmd");
+  BOOST_TEST(phonetic_key("mhmd") == "mhmd"); // Arabic, vowels unwritten
+  BOOST_TEST(phonetic_key("yusuf") == phonetic_key("youssef"));
+  BOOST_TEST(phonetic_key("hussein") == phonetic_key("husain"));
+  BOOST_TEST(phonetic_key("osama") == phonetic_key("usama"));
+  BOOST_TEST(phonetic_key("aleksandr") == phonetic_key("alexander"));
+  BOOST_TEST(phonetic_key("ivan") != phonetic_key("oleg"));
+  BOOST_TEST(phonetic_key("a1b").empty());
+  BOOST_TEST(phonetic_key("金").empty());
+}
+
+BOOST_AUTO_TEST_CASE(similarity_is_gated) {
+  BOOST_TEST(sim("salek", "salek") == 1.0);
+  BOOST_TEST(sim("mohamad", "mohammad") > 0.95);
+  BOOST_TEST(sim("faiz", "afiz") > 0.85);
+  BOOST_TEST(sim("sko", "sok") >= 1.0 - 0.5 / 3); // floor for short swaps
+  BOOST_TEST(sim("mohammed", "muhamad") == token_similarity::default_phonetic);
+  BOOST_TEST(sim("yu", "yyu") > 0.8); // 2 vs 3 letters: one insertion allowed
+  BOOST_TEST(sim("yu", "ya") == 0.0); // two 2-letter tokens: exact only
+  BOOST_TEST(sim("al", "el") == 0.0);
+  BOOST_TEST(sim("1234", "1235") == 0.0); // numbers match exactly or not at all
+  BOOST_TEST(sim("ivanov", "petrov") == 0.0);
+  BOOST_TEST(sim("smith", "smyth") > 0.85);
+}
+
+BOOST_AUTO_TEST_CASE(vocabulary_finds_every_scoring_term) {
+  vocabulary v;
+  const char* words[] = {"mohammad", "mohamed", "muhammad", "ali", "aly",
+                         "salek",    "yu",      "han",      "ro",  "faiz",
+                         "hafiz",    "qaida",   "al",       "1234"};
+  for (auto w : words)
+    v.count_document({v.intern(w)});
+  v.finalize(100);
+  token_similarity s;
+  // Exhaustive check: neighbours() returns exactly the terms with similarity > 0.
+  for (std::string q : {"mohamad", "muhamed", "aly", "salik", "yyu", "afiz", "qaeda",
+                        "xyz", "al", "1234", "1235", "alqaida", "mhmd"}) {
+    std::vector<vocabulary::neighbour> got;
+    v.neighbours(q, phonetic_key(q), s, got);
+    std::vector<uint32_t> expected;
+    for (uint32_t t = 0; t < v.size(); ++t)
+      if (s(q, v.text(t), phonetic_key(q), v.key(t)) > 0)
+        expected.push_back(t);
+    std::vector<uint32_t> ids;
+    for (auto& n : got)
+      ids.push_back(n.first);
+    BOOST_TEST(ids == expected, "query " << q);
+  }
+  BOOST_TEST(v.idf(v.find("ali")) > 0);
+  BOOST_TEST(v.unseen_idf() > v.idf(v.find("ali")));
+  BOOST_TEST(v.find("nothing") == vocabulary::npos);
+}

@@ -1,0 +1,76 @@
+#define BOOST_TEST_MODULE config
+#include <boost/test/unit_test.hpp>
+
+#include "config/config.hpp"
+
+using namespace kyb::config;
+
+BOOST_AUTO_TEST_CASE(defaults_load_without_file) {
+  auto r = load_text("", {});
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r.value->http.listen_port == 8080);
+  BOOST_TEST(r.value->http.max_header_bytes == 16384u);
+  BOOST_TEST(r.value->api.idempotency_ttl.count() == 24 * 3600 * 1000);
+  BOOST_TEST(r.value->node.region == "us-east-1");
+}
+
+BOOST_AUTO_TEST_CASE(file_then_environment) {
+  auto r = load_text(
+      "[http]\nlisten = 127.0.0.2:9000\nmax_body_bytes = 2MiB\n",
+      {{"KYB_HTTP_MAX_BODY_BYTES", "4MiB"}, {"KYB_DATABASE_URL", "postgresql://x@h/db"}});
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r.value->http.listen_host == "127.0.0.2");
+  BOOST_TEST(r.value->http.listen_port == 9000);
+  BOOST_TEST(r.value->http.max_body_bytes == 4u << 20);
+  BOOST_TEST(r.value->database.url == "postgresql://x@h/db");
+}
+
+BOOST_AUTO_TEST_CASE(bad_value_names_key_and_source) {
+  auto r = load_text("[http]\nworkers = lots\n", {});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error->key == "http.workers");
+  BOOST_TEST(r.error->source == "<text>:2");
+  BOOST_TEST(r.error->to_string().find("expected an integer") != std::string::npos);
+
+  auto e = load_text("", {{"KYB_HTTP_READ_TIMEOUT", "soon"}});
+  BOOST_REQUIRE(!e);
+  BOOST_TEST(e.error->key == "http.read_timeout");
+  BOOST_TEST(e.error->source == "env KYB_HTTP_READ_TIMEOUT");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys_and_syntax_are_errors) {
+  auto r = load_text("[http]\nlisten_port = 1\n", {});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error->key == "http.listen_port");
+  BOOST_TEST(r.error->message == "unknown option");
+  BOOST_TEST(!load_text("[http\n", {}));
+  BOOST_TEST(!load_text("just words\n", {}));
+  BOOST_TEST(!load_text("[http]\nlisten = a:1\nlisten = a:2\n", {}));
+  BOOST_TEST(!load_text("[http]\nlisten = nohost\n", {}));
+  BOOST_TEST(!load_text("[http]\nlisten = h:99999\n", {}));
+  BOOST_TEST(!load_text("[database]\nurl = mysql://x\n", {}));
+  BOOST_TEST(!load_text("[api]\ndefault_page_limit = 500\nmax_page_limit = 100\n", {}));
+  auto missing = load("/nonexistent/kyb.conf", {});
+  BOOST_REQUIRE(!missing);
+  BOOST_TEST(missing.error->message == "cannot read the file");
+}
+
+BOOST_AUTO_TEST_CASE(value_parsers) {
+  BOOST_TEST(parse_duration("500ms")->count() == 500);
+  BOOST_TEST(parse_duration("2min")->count() == 120000);
+  BOOST_TEST(parse_duration("1.5s")->count() == 1500);
+  BOOST_TEST(!parse_duration("10"));
+  BOOST_TEST(!parse_duration("s"));
+  BOOST_TEST(*parse_size("16KiB") == 16384u);
+  BOOST_TEST(!parse_size("-1"));
+  BOOST_TEST(!parse_size("1TiB"));
+  BOOST_TEST(*parse_bool("on") == true);
+  BOOST_TEST(!parse_bool("maybe"));
+  BOOST_TEST(env_name("http.max_body_bytes") == "KYB_HTTP_MAX_BODY_BYTES");
+}
+
+BOOST_AUTO_TEST_CASE(the_shipped_file_loads) {
+  auto r = load(KYB_SOURCE_DIR "/config/kyb.conf", {});
+  BOOST_TEST_INFO((r.error ? r.error->to_string() : std::string()));
+  BOOST_TEST(static_cast<bool>(r));
+}

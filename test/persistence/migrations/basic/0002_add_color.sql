@@ -1,0 +1,2 @@
+ALTER TABLE widgets ADD COLUMN color text;
+UPDATE widgets SET color = 'red';

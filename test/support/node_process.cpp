@@ -1,0 +1,265 @@
+#include "test/support/node_process.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/base/crypto.hpp"
+
+extern char** environ;
+
+namespace kyb::test {
+
+namespace {
+
+std::string required_env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v)
+    throw std::runtime_error(
+        std::string(name) + " is not set: run the tests through `deploy/local/kyb test`");
+  return v;
+}
+
+std::string random_hex(size_t bytes) {
+  return base::hex_encode(base::random_bytes(bytes));
+}
+
+} // namespace
+
+std::string test_database_url() {
+  return required_env("KYB_TEST_DATABASE_URL");
+}
+
+std::string test_redis_url() {
+  return required_env("KYB_TEST_REDIS_URL");
+}
+
+std::string database_url_for(const std::string& dbname) {
+  auto url = test_database_url();
+  auto slash = url.rfind('/');
+  return url.substr(0, slash + 1) + dbname;
+}
+
+std::vector<std::vector<std::string>> sql(const std::string& url,
+                                          const std::string& query) {
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(c);
+    PQfinish(c);
+    throw std::runtime_error("cannot connect to " + url + ": " + msg);
+  }
+  PGresult* r = PQexec(c, query.c_str());
+  auto st = PQresultStatus(r);
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+    std::string msg = PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(c);
+    throw std::runtime_error("SQL failed: " + query + ": " + msg);
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    std::vector<std::string> row;
+    for (int j = 0; j < PQnfields(r); ++j)
+      row.emplace_back(PQgetisnull(r, i, j) ? "" : PQgetvalue(r, i, j));
+    rows.push_back(std::move(row));
+  }
+  PQclear(r);
+  PQfinish(c);
+  return rows;
+}
+
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+node_process::node_process(std::map<std::string, std::string> env,
+                           std::string database_url)
+    : env_(std::move(env)) {
+  if (database_url.empty()) {
+    db_name_ = "kyb_t_" + random_hex(6);
+    sql(test_database_url(), "CREATE DATABASE " + db_name_);
+    db_url_ = database_url_for(db_name_);
+    own_db_ = true;
+  } else {
+    db_url_ = database_url;
+  }
+  char tmpl[] = "/tmp/kyb-node-XXXXXX";
+  dir_ = ::mkdtemp(tmpl);
+  log_path_ = dir_ + "/node.log";
+  key_path_ = dir_ + "/bootstrap-admin.key";
+  port_ = free_port();
+  env_.emplace("KYB_DATABASE_URL", db_url_);
+  env_.emplace("KYB_REDIS_URL", test_redis_url());
+  env_.emplace("KYB_HTTP_LISTEN", "127.0.0.1:" + std::to_string(port_));
+  env_.emplace("KYB_SECURITY_TAX_ID_KEY", base::base64_encode(base::random_bytes(32)));
+  env_.emplace("KYB_SECURITY_TAX_ID_HMAC_KEY",
+               base::base64_encode(base::random_bytes(32)));
+  env_.emplace("KYB_SECURITY_BOOTSTRAP_KEY_FILE", key_path_);
+  env_.emplace("KYB_HTTP_WORKERS", "2");
+  env_.emplace("KYB_DATABASE_POOL_SIZE", "2");
+  env_.emplace("KYB_NODE_DATA_DIR", dir_);
+  env_.emplace("KYB_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
+  env_.emplace("KYB_RATE_LIMIT_BURST", "100000");
+  start();
+  std::ifstream in(key_path_);
+  std::getline(in, operator_key_);
+  if (operator_key_.size() != 100)
+    throw std::runtime_error("the node wrote no operator key to " + key_path_ + "\n" +
+                             log());
+}
+
+node_process::~node_process() {
+  if (running())
+    stop();
+  if (own_db_) {
+    try {
+      sql(test_database_url(), "DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+    } catch (...) {
+    }
+  }
+}
+
+void node_process::start() {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    if (kv.rfind("KYB_", 0) != 0) // the node sees only the KYB_* this test sets
+      env_strings.push_back(kv);
+  }
+  for (auto& [k, v] : env_)
+    env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_strings)
+    envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string bin = std::string(KYB_BINARY_DIR) + "/kyb-node";
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    char* argv[] = {bin.data(), nullptr};
+    ::execve(bin.c_str(), argv, envp.data());
+    std::fprintf(stderr, "execve %s: %s\n", bin.c_str(), std::strerror(errno));
+    ::_exit(127);
+  }
+  wait_healthy();
+}
+
+void node_process::wait_healthy() {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!running())
+      throw std::runtime_error("kyb-node exited during start-up:\n" + log());
+    http_connection c("127.0.0.1", port_);
+    if (c.connected() && c.send_raw(make_request("GET", "/health"))) {
+      auto r = c.read_reply(std::chrono::seconds(2));
+      if (r && r->status == 200)
+        return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("kyb-node did not become healthy:\n" + log());
+}
+
+bool node_process::running() const {
+  if (pid_ <= 0)
+    return false;
+  int status = 0;
+  return ::waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+int node_process::stop(std::chrono::seconds timeout) {
+  if (pid_ <= 0)
+    return -1;
+  ::kill(pid_, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -9;
+}
+
+void node_process::restart() {
+  if (running())
+    stop();
+  start();
+}
+
+http_reply node_process::call(const std::string& method, const std::string& target,
+                              const std::string& body, const std::string& key,
+                              std::map<std::string, std::string> headers) const {
+  if (!key.empty())
+    headers["Authorization"] = "Bearer " + key;
+  return http_call(port_, method, target, body, headers);
+}
+
+http_reply node_process::op(const std::string& method, const std::string& target,
+                            const std::string& body) const {
+  return call(method, target, body, operator_key_);
+}
+
+std::pair<std::string, std::string>
+node_process::make_tenant(const std::vector<std::string>& scopes,
+                          const std::string& region,
+                          const std::string& extra_json) const {
+  std::string body = R"({"name":"tenant )" + random_hex(4) + R"(","region":")" + region +
+                     "\"" + (extra_json.empty() ? "" : "," + extra_json) + "}";
+  auto t = op("POST", "/v1/tenants", body);
+  if (t.status != 201)
+    throw std::runtime_error("cannot create a tenant: " + std::to_string(t.status) + " " +
+                             t.body);
+  auto id = t.json()["id"].get<std::string>();
+  nlohmann::json sc = scopes;
+  auto k = op("POST", "/v1/tenants/" + id + "/api-keys",
+              nlohmann::json{{"name", "test"}, {"scopes", sc}}.dump());
+  if (k.status != 201)
+    throw std::runtime_error("cannot create a key: " + std::to_string(k.status) + " " +
+                             k.body);
+  return {id, k.json()["key"].get<std::string>()};
+}
+
+std::string node_process::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream s;
+  s << in.rdbuf();
+  auto text = s.str();
+  if (text.size() > 20000)
+    text = "..." + text.substr(text.size() - 20000);
+  return text;
+}
+
+} // namespace kyb::test

@@ -1,0 +1,86 @@
+// End-to-end test harness: a fresh PostgreSQL database and a real kyb-node process on a
+// free loopback port, against the PostgreSQL and Redis the test command started
+// (KYB_TEST_DATABASE_URL, KYB_TEST_REDIS_URL).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "test/support/http_client.hpp"
+
+namespace kyb::test {
+
+/// The test services' URLs; aborts the test with a clear message when they are unset.
+std::string test_database_url();
+std::string test_redis_url();
+/// test_database_url() with the database name replaced.
+std::string database_url_for(const std::string& dbname);
+
+/// Runs one SQL statement with a blocking libpq connection (tests only); rows as text.
+std::vector<std::vector<std::string>> sql(const std::string& url,
+                                          const std::string& query);
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+uint16_t free_port();
+
+class node_process {
+public:
+  /// Creates database `kyb_t_<random>` (unless `database_url` is given) and starts a node
+  /// on a free port with `env` added to its environment (KYB_* overrides).
+  explicit node_process(std::map<std::string, std::string> env = {},
+                        std::string database_url = {});
+  ~node_process();
+  node_process(const node_process&) = delete;
+  node_process& operator=(const node_process&) = delete;
+
+  uint16_t port() const { return port_; }
+  const std::string& database_url() const { return db_url_; }
+  const std::string& operator_key() const { return operator_key_; }
+  const std::string& log_path() const { return log_path_; }
+  const std::map<std::string, std::string>& env() const { return env_; }
+  pid_t pid() const { return pid_; }
+  bool running() const;
+
+  /// SIGTERM and wait; returns the exit status.
+  int stop(std::chrono::seconds timeout = std::chrono::seconds(30));
+  /// Starts the node again with the same database and environment.
+  void restart();
+
+  /// Calls the API with `key` as bearer token (empty: no Authorization header).
+  http_reply call(const std::string& method, const std::string& target,
+                  const std::string& body = {}, const std::string& key = {},
+                  std::map<std::string, std::string> headers = {}) const;
+  /// As call(), with the operator key.
+  http_reply op(const std::string& method, const std::string& target,
+                const std::string& body = {}) const;
+
+  /// Creates a tenant and a key with `scopes` (e.g. {"read","write","admin"}); returns
+  /// {tenant id, key}.
+  std::pair<std::string, std::string>
+  make_tenant(const std::vector<std::string>& scopes, const std::string& region = "us",
+              const std::string& extra_json = {}) const;
+
+  /// The node's log so far (for failure messages).
+  std::string log() const;
+
+private:
+  void start();
+  void wait_healthy();
+
+  std::map<std::string, std::string> env_;
+  std::string db_name_;
+  std::string db_url_;
+  bool own_db_ = false;
+  std::string dir_;
+  std::string log_path_;
+  std::string key_path_;
+  std::string operator_key_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+} // namespace kyb::test

@@ -265,6 +265,14 @@ const std::vector<option>& options() {
       {"actors.max_live_per_node", "2000000",
        "Live entity actors per node before LRU passivation.",
        integer(&settings::actors, &actor_settings::max_live_per_node, 1, 100000000)},
+      // runtime
+      {"runtime.scheduler_threads", "0",
+       "Worker threads of the core actor system; 0 = one per core.",
+       integer(&settings::runtime, &runtime_settings::scheduler_threads, 0, 256)},
+      {"runtime.scheduler_policy", "sharing",
+       "CAF scheduling: 'sharing' (one queue, lowest latency) or 'stealing'.",
+       one_of(&settings::runtime, &runtime_settings::scheduler_policy,
+              {"sharing", "stealing"})},
       // log
       {"log.level", "info", "Least severe level written.",
        one_of(&settings::log, &log_settings::level, {"debug", "info", "warn", "error"})},

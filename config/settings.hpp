@@ -72,6 +72,13 @@ struct actor_settings {
   size_t max_live_per_node = 0;
 };
 
+struct runtime_settings {
+  int scheduler_threads =
+      0; ///< worker threads of the core actor system; 0 = one per core
+  std::string
+      scheduler_policy; ///< "sharing" (one queue) or "stealing" (per-thread queues)
+};
+
 struct log_settings {
   std::string level;  ///< debug, info, warn, error
   bool access = true; ///< One JSON line per HTTP request.
@@ -86,6 +93,7 @@ struct settings {
   rate_limit_settings rate_limit;
   api_settings api;
   actor_settings actors;
+  runtime_settings runtime;
   log_settings log;
 };
 

@@ -179,6 +179,15 @@ json business_to_json(const actors::business_record& rec) {
           {"deleted_at", opt(rec.deleted_at)}};
 }
 
+const std::string& rendered_json(const actors::business_view& view) {
+  auto& d = *view.data;
+  std::call_once(d.rendered_once, [&d] {
+    d.rendered =
+        business_to_json(d.record).dump(-1, ' ', false, json::error_handler_t::replace);
+  });
+  return d.rendered;
+}
+
 json business_summary_to_json(const actors::business_summary& s) {
   json risk = nullptr;
   if (s.risk_score)

@@ -19,6 +19,9 @@ std::vector<actors::field_error> business_input_from_json(const nlohmann::json& 
 /// The representation of a business, as the business actor masked it.
 nlohmann::json business_to_json(const actors::business_record& rec);
 
+/// The serialized representation of a view, rendered once per view and then shared.
+const std::string& rendered_json(const actors::business_view& view);
+
 nlohmann::json business_summary_to_json(const actors::business_summary& s);
 
 } // namespace kyb::net

@@ -107,8 +107,12 @@ private:
 
 using exchange_ptr = std::shared_ptr<exchange>;
 
-/// The timeout of requests from a broker to actors.
-std::chrono::milliseconds actor_timeout(const exchange& ex);
+/// The timeout of requests from a broker to actors: none. Registering a timeout per
+/// request costs a lock on the actor clock; instead the broker's tick answers 504 for
+/// requests older than http.request_timeout (connection_state::pending).
+inline caf::duration actor_timeout(const exchange&) {
+  return caf::infinite;
+}
 
 template <class Result, class Handle, class Ok, class... Ts>
 void exchange::ask(const Handle& target, Ok ok, Ts... xs) {

@@ -33,6 +33,15 @@ constexpr size_t read_chunk = 16 * 1024;
 
 void process(http_broker_ptr self, connection_handle hdl);
 
+void flush_access_log(http_broker_ptr self) {
+  auto& buf = self->state.access_log;
+  if (buf.empty())
+    return;
+  base::logger::global().write_line(std::move(buf));
+  buf.clear();
+  buf.reserve(64 * 1024 + 1024);
+}
+
 /// Writes every response that is next in line; closes after one that asked for it.
 void write_ready(http_broker_ptr self, connection_handle hdl) {
   auto it = self->state.conns.find(hdl);
@@ -158,6 +167,7 @@ void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
   ex->request_id = valid_request_id(rid) ? std::string(rid) : make_request_id();
   ex->req = std::move(req);
   ++c.in_flight;
+  c.pending.emplace(ex->seq, ex);
   if (c.in_flight >= self->state.svc->platform->settings.http.max_pipelined &&
       !c.paused) {
     c.paused = true;
@@ -287,13 +297,28 @@ void on_tick(http_broker_ptr self) {
     st.conns.erase(hdl);
     st.open_connections->dec();
   }
+  // Requests the platform did not answer in time get 504 (their late answers are
+  // dropped).
+  std::vector<exchange_ptr> expired;
+  for (auto& [hdl, c] : st.conns)
+    for (auto& [seq, weak] : c.pending)
+      if (auto ex = weak.lock();
+          ex && !ex->responded && now - ex->start > http.request_timeout)
+        expired.push_back(std::move(ex));
+  for (auto& ex : expired)
+    ex->reply_problem(problem_type::timeout,
+                      "the platform did not answer within " +
+                          std::to_string(http.request_timeout.count()) + " ms; retry",
+                      {{"Retry-After", "1"}});
   if (now - st.last_usage_flush >= st.svc->platform->settings.api.usage_flush_interval)
     flush_usage(self);
+  flush_access_log(self);
 }
 
 void finish_drain(http_broker_ptr self) {
   auto& st = self->state;
   flush_usage(self);
+  flush_access_log(self);
   for (auto& rp : st.drain_waiters)
     rp.deliver(caf::unit);
   st.drain_waiters.clear();
@@ -467,90 +492,97 @@ actors::request_meta exchange::meta() const {
   return actors::request_meta{who ? *who : actors::principal{}, request_id};
 }
 
-std::chrono::milliseconds actor_timeout(const exchange& ex) {
-  return ex.settings().http.request_timeout;
-}
-
 namespace {
 
+constexpr const char* method_names[] = {"OTHER", "GET",   "HEAD",   "POST",
+                                        "PUT",   "PATCH", "DELETE", "OPTIONS"};
+
 /// Bounds the label values of metrics: arbitrary methods must not create series.
-std::string_view method_label(std::string_view m) {
-  for (auto known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-    if (m == known)
-      return m;
-  return "OTHER";
+uint8_t method_index(std::string_view m) {
+  for (uint8_t i = 1; i < 8; ++i)
+    if (m == method_names[i])
+      return i;
+  return 0;
 }
 
 void record(http_broker_ptr self, const exchange& ex, int status, size_t bytes_out) {
   auto& st = self->state;
   auto now = clock::now();
   double secs = std::chrono::duration<double>(now - ex.start).count();
-  auto method = method_label(ex.req.method);
-  std::string tenant = ex.who ? ex.who->tenant_id.to_string() : "";
-  auto status_text = std::to_string(status);
-
-  std::string key = ex.endpoint;
-  key += '|';
-  key += method;
-  key += '|';
-  key += status_text;
-  key += '|';
-  key += tenant;
+  series_key key;
+  key.rt = ex.rt;
+  key.method = method_index(ex.req.method);
+  key.status = static_cast<uint16_t>(status);
+  if (ex.who)
+    key.tenant = ex.who->tenant_id;
   auto& c = st.request_series[key];
   if (!c)
     c = &base::metrics_registry::global()
              .counter("kyb_api_requests_total",
                       "Total API requests by endpoint and tenant",
                       {"endpoint", "method", "status_code", "tenant_id"})
-             .with({ex.endpoint, std::string(method), status_text, tenant});
+             .with({ex.endpoint, method_names[key.method], std::to_string(status),
+                    ex.who ? ex.who->tenant_id.to_string() : ""});
   c->inc();
-  std::string dkey = ex.endpoint + "|" + std::string(method);
+  series_key dkey;
+  dkey.rt = ex.rt;
+  dkey.method = key.method;
   auto& h = st.duration_series[dkey];
   if (!h)
     h = &base::metrics_registry::global()
              .histogram("kyb_api_request_duration_seconds",
                         "API request duration in seconds", {"endpoint", "method"},
                         {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0})
-             .with({ex.endpoint, std::string(method)});
+             .with({ex.endpoint, method_names[key.method]});
   h->observe(secs);
 
   if (ex.who && !ex.who->tenant_id.is_nil()) {
-    auto minute = std::chrono::duration_cast<std::chrono::seconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count() /
-                  60 * 60;
-    auto k = std::make_tuple(ex.who->tenant_id, ex.who->region, ex.endpoint,
-                             std::string(method), static_cast<uint16_t>(status), minute);
-    auto& s = st.usage[k];
-    if (s.count == 0) {
-      s.tenant_id = ex.who->tenant_id;
-      s.region = ex.who->region;
-      s.endpoint = ex.endpoint;
-      s.method = std::string(method);
-      s.status = static_cast<uint16_t>(status);
-      s.minute = minute;
+    key.minute = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count() /
+                 60 * 60;
+    auto& u = st.usage[key];
+    if (u.count == 0) {
+      u.tenant_id = ex.who->tenant_id;
+      u.region = ex.who->region;
+      u.endpoint = ex.endpoint;
+      u.method = method_names[key.method];
+      u.status = key.status;
+      u.minute = key.minute;
     }
-    s.count += 1;
-    s.duration_seconds += secs;
+    u.count += 1;
+    u.duration_seconds += secs;
   }
 
   if (st.svc->platform->settings.log.access) {
-    std::string line =
-        "{\"ts\":\"" + base::utc_timestamp() +
-        "\",\"level\":\"info\",\"event\":\"http.request\",\"request_id\":\"";
+    auto& line = st.access_log;
+    if (!line.empty())
+      line += '\n';
+    line += "{\"ts\":\"";
+    line += base::utc_timestamp();
+    line += "\",\"level\":\"info\",\"event\":\"http.request\",\"request_id\":\"";
     base::append_json_escaped(line, ex.request_id);
     line += "\",\"method\":\"";
     base::append_json_escaped(line, ex.req.method);
     line += "\",\"path\":\"";
-    base::append_json_escaped(line, ex.req.path.size() > 256 ? ex.req.path.substr(0, 256)
-                                                             : ex.req.path);
+    base::append_json_escaped(line, std::string_view(ex.req.path).substr(0, 256));
     line += "\",\"endpoint\":\"";
     base::append_json_escaped(line, ex.endpoint);
-    line += "\",\"status\":" + status_text +
-            ",\"duration_ms\":" + base::format_metric_value(secs * 1000.0) +
-            ",\"bytes_out\":" + std::to_string(bytes_out) + ",\"tenant_id\":\"" + tenant +
-            "\",\"worker\":" + std::to_string(st.worker) + "}";
-    base::logger::global().write_line(std::move(line));
+    line += "\",\"status\":";
+    line += std::to_string(status);
+    line += ",\"duration_ms\":";
+    line += base::format_metric_value(secs * 1000.0);
+    line += ",\"bytes_out\":";
+    line += std::to_string(bytes_out);
+    line += ",\"tenant_id\":\"";
+    if (ex.who)
+      line += ex.who->tenant_id.to_string();
+    line += "\",\"worker\":";
+    line += std::to_string(st.worker);
+    line += '}';
+    // Handed to the logger in blocks: one lock per many requests, not per request.
+    if (line.size() >= 64 * 1024)
+      flush_access_log(self);
   }
 }
 
@@ -580,6 +612,7 @@ void exchange::respond(int status, std::string content_type, std::string body,
     return; // the client left; the work is done, the answer has nowhere to go
   auto& c = it->second;
   --c.in_flight;
+  c.pending.erase(seq);
   c.ready.emplace(seq, std::make_pair(std::move(bytes), closing));
   write_ready(self, conn);
 }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -20,9 +21,12 @@
 #include "actors/usage/usage_actor.hpp"
 #include "net/http_codec.hpp"
 #include "net/http_services.hpp"
+#include "net/router.hpp"
 #include "runtime/base/metrics.hpp"
 
 namespace kyb::net {
+
+struct exchange;
 
 /// Asks a broker to stop accepting, finish what is in flight (up to drain_timeout) and
 /// exit. Answered once the broker is done.
@@ -40,7 +44,32 @@ struct connection_state {
   bool paused = false;  ///< reading halted: too many requests in flight
   bool closing = false; ///< no more requests are read
   std::chrono::steady_clock::time_point last_activity;
-  std::string remote;
+  /// Requests handed to handlers and not answered yet: the tick answers 504 for those
+  /// older than http.request_timeout (actor requests themselves carry no timeout).
+  std::map<uint64_t, std::weak_ptr<exchange>> pending;
+};
+
+/// The labels of one request's metric and usage series, as cheap values: the route (or
+/// nullptr for unmatched paths), the method's index, the status and the tenant.
+struct series_key {
+  const route* rt = nullptr;
+  uint8_t method = 0;
+  uint16_t status = 0;
+  base::uuid tenant;
+  int64_t minute = 0; ///< usage only
+
+  friend bool operator==(const series_key& a, const series_key& b) {
+    return a.rt == b.rt && a.method == b.method && a.status == b.status &&
+           a.tenant == b.tenant && a.minute == b.minute;
+  }
+};
+
+struct series_key_hash {
+  size_t operator()(const series_key& k) const noexcept {
+    return std::hash<base::uuid>{}(k.tenant) ^ (std::hash<const void*>{}(k.rt) * 31) ^
+           (static_cast<size_t>(k.method) << 40) ^ (static_cast<size_t>(k.status) << 20) ^
+           static_cast<size_t>(k.minute);
+  }
 };
 
 struct http_broker_state {
@@ -55,17 +84,16 @@ struct http_broker_state {
   std::vector<caf::response_promise> drain_waiters;
 
   // Metric series resolved once per label set (then one atomic add per request).
-  std::unordered_map<std::string, base::counter*> request_series;
-  std::unordered_map<std::string, base::histogram*> duration_series;
+  std::unordered_map<series_key, base::counter*, series_key_hash> request_series;
+  std::unordered_map<series_key, base::histogram*, series_key_hash> duration_series;
   base::gauge* open_connections = nullptr;
 
-  // Usage counts per (tenant, region, endpoint, method, status, minute), handed to the
-  // usage actor every api.usage_flush_interval.
-  std::map<
-      std::tuple<base::uuid, std::string, std::string, std::string, uint16_t, int64_t>,
-      actors::usage_sample>
-      usage;
+  // Usage counts per (tenant, endpoint, method, status, minute), handed to the usage
+  // actor every api.usage_flush_interval.
+  std::unordered_map<series_key, actors::usage_sample, series_key_hash> usage;
   std::chrono::steady_clock::time_point last_usage_flush;
+  /// Access log lines not yet handed to the logger (newline-separated).
+  std::string access_log;
 };
 
 using http_broker_ptr = caf::io::stateful_broker<http_broker_state>*;

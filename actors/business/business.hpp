@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <caf/detail/scope_guard.hpp>
 
 #include "runtime/base/std_optional_inspect.hpp"
 #include "runtime/base/uuid.hpp"
@@ -82,6 +86,36 @@ typename Inspector::result_type inspect(Inspector& f, business_record& x) {
            x.registration_number, x.registration_jurisdiction, x.address,
            x.incorporation_date, x.description, x.owners, x.version, x.created_at,
            x.updated_at, x.deleted_at);
+}
+
+/// An immutable view of a business as one caller may see it (masked or revealed),
+/// shared by the business actor and the HTTP workers that render it. The rendered
+/// representation is made once per view and kept beside it, so serving a cached business
+/// costs neither a copy nor a second rendering.
+struct business_view_data {
+  business_record record;
+  mutable std::once_flag rendered_once;
+  mutable std::string rendered; ///< filled once by the layer that renders it
+};
+
+struct business_view {
+  std::shared_ptr<const business_view_data> data;
+
+  const business_record& record() const { return data->record; }
+};
+
+/// CAF serialization: a view travels as its record (a new view on the receiving side).
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, business_view& x) {
+  if constexpr (Inspector::reads_state) {
+    static const business_record empty;
+    auto& rec = x.data ? x.data->record : empty;
+    return f(const_cast<business_record&>(rec));
+  } else {
+    auto d = std::make_shared<business_view_data>();
+    auto guard = caf::detail::make_scope_guard([&] { x.data = d; });
+    return f(d->record);
+  }
 }
 
 /// A field of a create or update request: absent, null, or a value (JSON merge-patch).

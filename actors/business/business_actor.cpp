@@ -31,6 +31,8 @@ struct business_state {
   base::uuid id;
   phase ph = phase::unloaded;
   business_record rec; ///< committed state, tax id and owners in the clear
+  std::shared_ptr<const business_view_data>
+      masked; ///< the masked view of rec, made lazily
   bool writing = false;
   std::deque<std::function<void()>> waiting; ///< for the load or the write in flight
   clock::time_point last_active = clock::now();
@@ -73,7 +75,7 @@ business_record decode(const platform& p, const std::vector<pg_value>& row,
 }
 
 /// The record as a caller may see it: masked unless revealed.
-business_record view(const business_record& rec, uint8_t reveal_bits) {
+business_record masked_record(const business_record& rec, uint8_t reveal_bits) {
   business_record v = rec;
   v.tax_id_revealed = (reveal_bits & reveal_tax_id) != 0;
   v.owners_revealed = (reveal_bits & reveal_owners) != 0;
@@ -84,6 +86,22 @@ business_record view(const business_record& rec, uint8_t reveal_bits) {
       if (o.date_of_birth)
         o.date_of_birth = o.date_of_birth->substr(0, 4) + "-**-**";
   return v;
+}
+
+/// The masked view of the committed state, shared by every plain read until it changes.
+business_view masked_view(business_state& st) {
+  if (!st.masked) {
+    auto d = std::make_shared<business_view_data>();
+    d->record = masked_record(st.rec, 0);
+    st.masked = std::move(d);
+  }
+  return business_view{st.masked};
+}
+
+business_view make_view(const business_record& rec, uint8_t reveal_bits) {
+  auto d = std::make_shared<business_view_data>();
+  d->record = masked_record(rec, reveal_bits);
+  return business_view{std::move(d)};
 }
 
 /// Parameters $1..$14 shared by business_insert and business_update.
@@ -168,6 +186,7 @@ void load(self_ptr self) {
           st.ph = business_state::phase::absent;
         } else {
           st.rec = decode(*st.p, res[0].rows[0], res.at(1).rows);
+          st.masked.reset();
           st.ph = st.rec.deleted_at ? business_state::phase::deleted
                                     : business_state::phase::present;
         }
@@ -224,7 +243,7 @@ void schedule_tick(self_ptr self) {
   self->delayed_send(self, period, tick_atom::value);
 }
 
-void do_create(self_ptr self, caf::typed_response_promise<business_record> rp,
+void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
                const request_meta& meta, const business_input& in) {
   auto& st = self->state;
   if (st.ph == business_state::phase::present ||
@@ -252,8 +271,9 @@ void do_create(self_ptr self, caf::typed_response_promise<business_record> rp,
         rec.created_at = col(res.at(0).rows.at(0), 0);
         rec.updated_at = col(res.at(0).rows.at(0), 1);
         st.rec = std::move(rec);
+        st.masked.reset();
         st.ph = business_state::phase::present;
-        rp.deliver(view(st.rec, 0));
+        rp.deliver(masked_view(st));
         finish_write(self);
       },
       [self, rp](caf::error& err) mutable {
@@ -283,8 +303,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
         schedule_tick(self);
         return {
             [self](create_atom, const request_meta& meta,
-                   const business_input& in) -> caf::result<business_record> {
-              auto rp = self->make_response_promise<business_record>();
+                   const business_input& in) -> caf::result<business_view> {
+              auto rp = self->make_response_promise<business_view>();
               auto& st = self->state;
               st.last_active = clock::now();
               if (!meta.who.has(scope_write))
@@ -301,8 +321,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               return rp;
             },
             [self](get_atom, const request_meta& meta,
-                   uint8_t reveal_bits) -> caf::result<business_record> {
-              auto rp = self->make_response_promise<business_record>();
+                   uint8_t reveal_bits) -> caf::result<business_view> {
+              auto rp = self->make_response_promise<business_view>();
               when_ready(self, rp, false, [self, rp, meta, reveal_bits]() mutable {
                 auto& st = self->state;
                 if (!visible(st, meta)) {
@@ -310,7 +330,7 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                   return;
                 }
                 if (reveal_bits == 0) {
-                  rp.deliver(view(st.rec, 0));
+                  rp.deliver(masked_view(st));
                   return;
                 }
                 if (!meta.who.has(scope_admin)) {
@@ -333,15 +353,15 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                 run_batch(
                     self, *st.p, std::move(batch),
                     [self, rp, reveal_bits](std::vector<pg_rows>&) mutable {
-                      rp.deliver(view(self->state.rec, reveal_bits));
+                      rp.deliver(make_view(self->state.rec, reveal_bits));
                     },
                     [rp](caf::error& err) mutable { rp.deliver(err); });
               });
               return rp;
             },
             [self](update_atom, const request_meta& meta,
-                   const business_input& in) -> caf::result<business_record> {
-              auto rp = self->make_response_promise<business_record>();
+                   const business_input& in) -> caf::result<business_view> {
+              auto rp = self->make_response_promise<business_view>();
               if (!meta.who.has(scope_write))
                 return make_error(errc::forbidden,
                                   "changing businesses needs the 'write' scope");
@@ -374,7 +394,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                       next.version = static_cast<int32_t>(std::stol(col(row, 0)));
                       next.updated_at = col(row, 1);
                       st.rec = std::move(next);
-                      rp.deliver(view(st.rec, 0));
+                      st.masked.reset();
+                      rp.deliver(masked_view(st));
                       finish_write(self);
                     },
                     [self, rp](caf::error& err) mutable {
@@ -390,9 +411,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               });
               return rp;
             },
-            [self](delete_atom,
-                   const request_meta& meta) -> caf::result<business_record> {
-              auto rp = self->make_response_promise<business_record>();
+            [self](delete_atom, const request_meta& meta) -> caf::result<business_view> {
+              auto rp = self->make_response_promise<business_view>();
               if (!meta.who.has(scope_write))
                 return make_error(errc::forbidden,
                                   "deleting businesses needs the 'write' scope");
@@ -415,9 +435,10 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                     [self, rp](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
                       st.rec.deleted_at = col(res.at(0).rows.at(0), 0);
+                      st.masked.reset();
                       st.rec.version += 1;
                       st.ph = business_state::phase::deleted;
-                      rp.deliver(view(st.rec, 0));
+                      rp.deliver(masked_view(st));
                       finish_write(self);
                     },
                     [self, rp](caf::error& err) mutable {

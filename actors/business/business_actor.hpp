@@ -20,13 +20,13 @@ enum reveal : uint8_t {
 using business_actor = caf::typed_actor<
     /// Creates the business (input validated by the caller). Errors: conflict if it
     /// exists.
-    caf::replies_to<create_atom, request_meta, business_input>::with<business_record>,
+    caf::replies_to<create_atom, request_meta, business_input>::with<business_view>,
     /// Reads it, masked except for the `reveal` bits (which need the admin scope).
-    caf::replies_to<get_atom, request_meta, uint8_t>::with<business_record>,
+    caf::replies_to<get_atom, request_meta, uint8_t>::with<business_view>,
     /// Applies a validated merge-patch.
-    caf::replies_to<update_atom, request_meta, business_input>::with<business_record>,
+    caf::replies_to<update_atom, request_meta, business_input>::with<business_view>,
     /// Soft-deletes it (deleted_at); afterwards it answers not_found.
-    caf::replies_to<delete_atom, request_meta>::with<business_record>,
+    caf::replies_to<delete_atom, request_meta>::with<business_view>,
     /// Passivation timer.
     caf::reacts_to<tick_atom>>;
 

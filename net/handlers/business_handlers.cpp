@@ -32,13 +32,16 @@ bool read_input(const exchange_ptr& ex, business_input& in, validation_mode mode
   return true;
 }
 
-std::string location_of(const business_record& rec) {
-  return "/v1/businesses/" + rec.id.to_string();
+std::string location_of(const business_view& v) {
+  return "/v1/businesses/" + v.record().id.to_string();
 }
 
-void answer_created(const exchange_ptr& ex, const business_record& rec) {
-  ex->respond(201, "application/json", business_to_json(rec).dump(),
-              {{"Location", location_of(rec)}});
+void answer_created(const exchange_ptr& ex, const business_view& v) {
+  ex->respond(201, "application/json", rendered_json(v), {{"Location", location_of(v)}});
+}
+
+void answer(const exchange_ptr& ex, const business_view& v) {
+  ex->respond(200, "application/json", rendered_json(v));
 }
 
 /// The id of a business created under an Idempotency-Key is derived from the tenant and
@@ -69,10 +72,10 @@ void create_business(const exchange_ptr& ex) {
   if (!read_input(ex, in, validation_mode::create))
     return;
   if (!ex->req.headers.contains("idempotency-key")) {
-    ex->ask_entity<business_record>(
+    ex->ask_entity<business_view>(
         business_entity, base::uuid::make_v7(),
-        [ex](business_record& rec) { answer_created(ex, rec); }, create_atom::value,
-        ex->meta(), std::move(in));
+        [ex](business_view& v) { answer_created(ex, v); }, create_atom::value, ex->meta(),
+        std::move(in));
     return;
   }
   std::string key(ex->req.header("idempotency-key"));
@@ -97,9 +100,9 @@ void create_business(const exchange_ptr& ex) {
           return;
         }
         auto id = idempotent_business_id(tenant, key);
-        auto store_and_answer = [ex, idem, key, fp, tenant](const business_record& rec,
+        auto store_and_answer = [ex, idem, key, fp, tenant](const business_view& rec,
                                                             bool replayed) {
-          auto body = business_to_json(rec).dump();
+          auto body = rendered_json(rec);
           auto loc = location_of(rec);
           // Stored before answering, so that a retry right after the answer replays it.
           // If storing fails the business still exists: answer the truth either way.
@@ -114,15 +117,15 @@ void create_business(const exchange_ptr& ex) {
                         uint16_t{201}, body, loc)
               .then([answer](ok_atom) { answer(); }, [answer](caf::error&) { answer(); });
         };
-        ex->ask_entity_or<business_record>(
+        ex->ask_entity_or<business_view>(
             business_entity, id,
-            [store_and_answer](business_record& rec) { store_and_answer(rec, false); },
+            [store_and_answer](business_view& rec) { store_and_answer(rec, false); },
             [ex, idem, key, fp, tenant, id, store_and_answer](caf::error& err) {
               if (code_of(err) == errc::conflict) {
                 // An earlier attempt with this key committed: answer with what it made.
-                ex->ask_entity<business_record>(
+                ex->ask_entity<business_view>(
                     business_entity, id,
-                    [store_and_answer](business_record& rec) {
+                    [store_and_answer](business_view& rec) {
                       store_and_answer(rec, true);
                     },
                     get_atom::value, ex->meta(), uint8_t{0});
@@ -165,10 +168,9 @@ void get_business(const exchange_ptr& ex) {
       i = j + 1;
     }
   }
-  ex->ask_entity<business_record>(
-      business_entity, *id,
-      [ex](business_record& rec) { ex->reply_json(200, business_to_json(rec)); },
-      get_atom::value, ex->meta(), reveal_bits);
+  ex->ask_entity<business_view>(
+      business_entity, *id, [ex](business_view& v) { answer(ex, v); }, get_atom::value,
+      ex->meta(), reveal_bits);
 }
 
 void update_business(const exchange_ptr& ex) {
@@ -178,20 +180,18 @@ void update_business(const exchange_ptr& ex) {
   business_input in;
   if (!read_input(ex, in, validation_mode::update))
     return;
-  ex->ask_entity<business_record>(
-      business_entity, *id,
-      [ex](business_record& rec) { ex->reply_json(200, business_to_json(rec)); },
-      update_atom::value, ex->meta(), std::move(in));
+  ex->ask_entity<business_view>(
+      business_entity, *id, [ex](business_view& v) { answer(ex, v); }, update_atom::value,
+      ex->meta(), std::move(in));
 }
 
 void delete_business(const exchange_ptr& ex) {
   auto id = ex->uuid_param("id");
   if (!id)
     return;
-  ex->ask_entity<business_record>(
-      business_entity, *id,
-      [ex](business_record& rec) { ex->reply_json(200, business_to_json(rec)); },
-      delete_atom::value, ex->meta());
+  ex->ask_entity<business_view>(
+      business_entity, *id, [ex](business_view& v) { answer(ex, v); }, delete_atom::value,
+      ex->meta());
 }
 
 void list_businesses(const exchange_ptr& ex) {

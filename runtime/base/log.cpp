@@ -189,12 +189,20 @@ std::string utc_timestamp() {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch())
                 .count();
   std::time_t secs = static_cast<std::time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                tm.tm_sec, static_cast<long long>(us % 1000000));
+  // The date and time to the second change once a second: format them once.
+  thread_local std::time_t cached_secs = -1;
+  thread_local char prefix[64];
+  if (secs != cached_secs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d.",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    cached_secs = secs;
+  }
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%s%06lldZ", prefix,
+                static_cast<long long>(us % 1000000));
   return buf;
 }
 

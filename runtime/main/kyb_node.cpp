@@ -69,12 +69,14 @@ std::optional<std::string> decode_key(const std::string& b64) {
 }
 
 /// Builds an actor system configuration for this node.
-void configure(caf::actor_system_config& cfg, size_t scheduler_threads) {
+void configure(caf::actor_system_config& cfg, size_t scheduler_threads,
+               const std::string& policy) {
   cfg.load<caf::io::middleman>();
   persistence::register_types(cfg);
   actors::register_types(cfg);
   cfg.set("scheduler.max-threads", scheduler_threads);
-  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("scheduler.policy",
+          policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
   cfg.set("middleman.workers", size_t{0});
   cfg.set("logger.verbosity", caf::atom("quiet"));
   cfg.set("logger.console", caf::atom("none"));
@@ -180,7 +182,10 @@ int main(int argc, char** argv) {
   int workers =
       settings.http.workers > 0 ? settings.http.workers : static_cast<int>(cores);
   caf::actor_system_config core_cfg;
-  configure(core_cfg, cores);
+  auto threads = settings.runtime.scheduler_threads > 0
+                     ? static_cast<size_t>(settings.runtime.scheduler_threads)
+                     : size_t{cores};
+  configure(core_cfg, threads, settings.runtime.scheduler_policy);
   caf::actor_system core(core_cfg);
 
   auto watcher = persistence::io_watcher::make();
@@ -283,7 +288,7 @@ int main(int argc, char** argv) {
     caf::actor_system* sys = &core;
     if (i > 0) {
       auto cfg = std::make_unique<caf::actor_system_config>();
-      configure(*cfg, 1);
+      configure(*cfg, 1, settings.runtime.scheduler_policy);
       http_systems.push_back(std::make_unique<caf::actor_system>(*cfg));
       http_cfgs.push_back(std::move(cfg));
       sys = http_systems.back().get();

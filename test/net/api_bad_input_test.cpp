@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE api_bad_input
 #include <boost/test/unit_test.hpp>
 
+#include <csignal>
 #include <cstdlib>
 #include <thread>
 
@@ -283,3 +284,32 @@ BOOST_AUTO_TEST_CASE(postgresql_restart_is_survived) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A database that stops answering (its backends frozen with SIGSTOP) must not hang the
+// API: the broker answers 504 once http.request_timeout has passed, and keeps serving.
+BOOST_AUTO_TEST_CASE(stalled_database_answers_504) {
+  node_process node(std::map<std::string, std::string>{{"KYB_HTTP_REQUEST_TIMEOUT", "1s"},
+                                                       {"KYB_LOG_ACCESS", "false"}});
+  auto [tenant, key] = node.make_tenant({"read", "write"});
+  BOOST_REQUIRE_EQUAL(node.call("GET", "/v1/businesses", "", key).status, 200);
+  auto db = node.database_url().substr(node.database_url().rfind('/') + 1);
+  auto pids = sql(test_database_url(), "SELECT pid FROM pg_stat_activity WHERE datname = '" + db +
+                                         "' AND application_name LIKE 'kyb%'");
+  BOOST_REQUIRE(!pids.empty());
+  for (auto& row : pids)
+    ::kill(std::stoi(row[0]), SIGSTOP);
+  auto r = node.call("GET", "/v1/businesses", "", key);
+  for (auto& row : pids)
+    ::kill(std::stoi(row[0]), SIGCONT);
+  BOOST_TEST(r.status == 504);
+  BOOST_TEST(r.header("content-type") == "application/problem+json");
+  // Health does not depend on the database.
+  BOOST_TEST(node.call("GET", "/health").status == 200);
+  bool back = false;
+  for (int i = 0; i < 100 && !back; ++i) {
+    back = node.call("GET", "/v1/businesses", "", key).status == 200;
+    if (!back)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_TEST(back);
+}

@@ -72,6 +72,10 @@ struct exchange : std::enable_shared_from_this<exchange> {
   std::optional<nlohmann::json> json_body();
   /// The decoded query parameters; on a malformed query answers 400 and returns nullopt.
   std::optional<std::map<std::string, std::string>> query();
+  /// ?cursor= and ?limit= of a list endpoint (limit from 1 to api.max_page_limit,
+  /// api.default_page_limit when absent); answers 400 and returns nullopt when bad.
+  std::optional<std::pair<std::string, uint32_t>>
+  page_params(const std::map<std::string, std::string>& query);
   /// Path parameter `name` as a UUID; answers 404 and returns nullopt when malformed
   /// (a malformed id names no resource).
   std::optional<base::uuid> uuid_param(const std::string& name);

@@ -731,6 +731,26 @@ std::optional<std::map<std::string, std::string>> exchange::query() {
   return out;
 }
 
+std::optional<std::pair<std::string, uint32_t>>
+exchange::page_params(const std::map<std::string, std::string>& query) {
+  auto& api = settings().api;
+  uint32_t limit = static_cast<uint32_t>(api.default_page_limit);
+  if (auto it = query.find("limit"); it != query.end()) {
+    auto& v = it->second;
+    bool digits = !v.empty() && v.size() <= 4 &&
+                  v.find_first_not_of("0123456789") == std::string::npos;
+    auto n = digits ? std::stoul(v) : 0;
+    if (!digits || n < 1 || n > api.max_page_limit) {
+      reply_invalid({{"limit", "must be an integer from 1 to " +
+                                   std::to_string(api.max_page_limit)}});
+      return std::nullopt;
+    }
+    limit = static_cast<uint32_t>(n);
+  }
+  auto it = query.find("cursor");
+  return std::make_pair(it != query.end() ? it->second : std::string{}, limit);
+}
+
 std::optional<base::uuid> exchange::uuid_param(const std::string& name) {
   auto it = params.find(name);
   auto id = it == params.end() ? std::nullopt : base::uuid::parse(it->second);

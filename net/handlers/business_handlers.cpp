@@ -198,23 +198,10 @@ void list_businesses(const exchange_ptr& ex) {
   auto q = ex->query();
   if (!q)
     return;
-  auto& api = ex->settings().api;
-  uint32_t limit = static_cast<uint32_t>(api.default_page_limit);
-  if (auto it = q->find("limit"); it != q->end()) {
-    auto& v = it->second;
-    bool digits = !v.empty() && v.size() <= 4 &&
-                  v.find_first_not_of("0123456789") == std::string::npos;
-    auto n = digits ? std::stoul(v) : 0;
-    if (!digits || n < 1 || n > api.max_page_limit) {
-      ex->reply_invalid({{"limit", "must be an integer from 1 to " +
-                                       std::to_string(api.max_page_limit)}});
-      return;
-    }
-    limit = static_cast<uint32_t>(n);
-  }
-  std::string cursor;
-  if (auto it = q->find("cursor"); it != q->end())
-    cursor = it->second;
+  auto page = ex->page_params(*q);
+  if (!page)
+    return;
+  auto [cursor, limit] = *page;
   ex->ask<business_page>(
       ex->services().business_query,
       [ex](business_page& page) {

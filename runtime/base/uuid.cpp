@@ -6,20 +6,6 @@
 
 namespace kyb::base {
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-} // namespace
-
 uuid uuid::make_v7() {
   uuid u;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -34,28 +20,24 @@ uuid uuid::make_v7() {
 }
 
 std::optional<uuid> uuid::parse(std::string_view text) {
-  uuid u;
-  size_t n = 0;
+  std::string hex;
   if (text.size() == 36) {
     if (text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
       return std::nullopt;
-  } else if (text.size() != 32) {
+    hex.reserve(32);
+    for (size_t i = 0; i < text.size(); ++i)
+      if (i != 8 && i != 13 && i != 18 && i != 23)
+        hex += text[i];
+  } else if (text.size() == 32) {
+    hex = text;
+  } else {
     return std::nullopt;
   }
-  int hi = -1;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text.size() == 36 && (i == 8 || i == 13 || i == 18 || i == 23))
-      continue;
-    int v = hex_value(text[i]);
-    if (v < 0)
-      return std::nullopt;
-    if (hi < 0) {
-      hi = v;
-    } else {
-      u.bytes[n++] = static_cast<uint8_t>((hi << 4) | v);
-      hi = -1;
-    }
-  }
+  auto raw = hex_decode(hex);
+  if (!raw)
+    return std::nullopt;
+  uuid u;
+  std::copy(raw->begin(), raw->end(), u.bytes.begin());
   return u;
 }
 

@@ -72,6 +72,22 @@ struct actor_settings {
   size_t max_live_per_node = 0;
 };
 
+/// Actor-local caches (MISSION §12, the seed's 7.1): a TTL per cache type, proactive
+/// refresh at ttl * (0.8 - 0.2 * access_frequency), size bounds, scheduled warming.
+struct cache_settings {
+  milliseconds classification_ttl{0};
+  milliseconds risk_assessment_ttl{0};
+  milliseconds website_analysis_ttl{0};
+  milliseconds business_registry_ttl{0};
+  milliseconds sanctions_screening_ttl{0};
+  milliseconds model_predictions_ttl{0};
+  milliseconds sessions_ttl{0};
+  double hot_accesses_per_hour = 0; ///< access_frequency = min(1, rate / this)
+  size_t max_entries_per_actor = 0;
+  size_t max_entries_per_node = 0; ///< per cache type
+  std::string warm_schedule;       ///< cron expression (UTC) of the daily warming job
+};
+
 struct runtime_settings {
   int scheduler_threads =
       0; ///< worker threads of the core actor system; 0 = one per core
@@ -94,6 +110,7 @@ struct settings {
   api_settings api;
   actor_settings actors;
   runtime_settings runtime;
+  cache_settings cache;
   log_settings log;
 };
 

@@ -37,6 +37,7 @@
 #include "persistence/statement_catalog.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/cache/cache_registry.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
 
@@ -145,6 +146,7 @@ int main(int argc, char** argv) {
                        "must be base64 of exactly 32 random bytes "
                        "(openssl rand -base64 32)");
   base::logger::global().set_level(base::parse_log_level(settings.log.level));
+  runtime::cache_registry::global().configure(settings.cache);
   base::log_info("node.starting",
                  {{"node", settings.node.id},
                   {"region", settings.node.region},

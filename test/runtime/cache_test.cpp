@@ -1,0 +1,145 @@
+#define BOOST_TEST_MODULE cache
+#include <boost/test/unit_test.hpp>
+
+#include "runtime/cache/cache_key.hpp"
+#include "runtime/cache/ttl_cache.hpp"
+
+using namespace kyb::runtime;
+using namespace std::chrono;
+using clock_type = ttl_cache<int>::clock;
+
+namespace {
+
+/// A private registry per test, with a 100 s TTL for risk assessments.
+struct fixture {
+  fixture() {
+    cache_policy p;
+    p.ttl = seconds(100);
+    p.hot_accesses_per_hour = 60;
+    p.max_per_actor = 3;
+    p.max_per_node = 5;
+    reg.set_policy(cache_type::risk_assessment, p);
+  }
+  cache_registry reg;
+  clock_type::time_point t0 = clock_type::time_point{} + hours(1000);
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(ttl, fixture)
+
+BOOST_AUTO_TEST_CASE(entries_expire_at_their_ttl) {
+  ttl_cache<int> c(cache_type::risk_assessment, reg);
+  BOOST_TEST(!c.get("a", t0).value);
+  c.put("a", 1, t0);
+  BOOST_TEST(*c.get("a", t0 + seconds(10)).value == 1);
+  BOOST_TEST(!c.get("a", t0 + seconds(100)).value);
+  auto& n = reg.counters(cache_type::risk_assessment);
+  BOOST_TEST(n.hits->value() == 1);
+  BOOST_TEST(n.misses->value() == 2);
+  BOOST_TEST(n.expirations->value() == 1);
+  BOOST_TEST(n.hit_rate() == 1.0 / 3.0);
+  BOOST_TEST(n.entries.load() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(cold_entries_refresh_at_80_percent_once) {
+  ttl_cache<int> c(cache_type::risk_assessment, reg);
+  c.put("a", 1, t0);
+  BOOST_TEST(!c.get("a", t0 + seconds(79)).refresh_due);
+  auto r = c.get("a", t0 + seconds(81));
+  BOOST_TEST(*r.value == 1); // still served
+  BOOST_TEST(r.refresh_due);
+  BOOST_TEST(!c.get("a", t0 + seconds(82)).refresh_due); // one refresh at a time
+  c.put("a", 2, t0 + seconds(83));
+  auto after = c.get("a", t0 + seconds(84));
+  BOOST_TEST(*after.value == 2);
+  BOOST_TEST(!after.refresh_due);
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).refreshes->value() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(hot_entries_refresh_earlier_down_to_60_percent) {
+  ttl_cache<int> c(cache_type::risk_assessment, reg);
+  c.put("hot", 1, t0);
+  // 60 reads within the first minute: 60 per hour (the hot rate) -> frequency 1.
+  for (int i = 0; i < 60; ++i)
+    BOOST_TEST(!c.get("hot", t0 + seconds(i)).refresh_due);
+  BOOST_TEST(c.access_frequency("hot", t0 + seconds(60)) == 1.0);
+  BOOST_TEST(!c.get("hot", t0 + seconds(60)).refresh_due);
+  BOOST_TEST(c.get("hot", t0 + seconds(61)).refresh_due); // 0.6 * 100 s
+  // A half-hot key (30 reads): 0.8 - 0.2 * 0.5 = 70 %.
+  c.put("warm", 1, t0);
+  for (int i = 0; i < 29; ++i)
+    c.get("warm", t0 + seconds(i));
+  BOOST_TEST(!c.get("warm", t0 + seconds(69)).refresh_due);
+  BOOST_TEST(c.get("warm", t0 + seconds(71)).refresh_due);
+}
+
+BOOST_AUTO_TEST_CASE(failed_refresh_serves_until_ttl_then_reports) {
+  ttl_cache<int> c(cache_type::risk_assessment, reg);
+  c.put("a", 7, t0);
+  BOOST_TEST(c.get("a", t0 + seconds(85)).refresh_due);
+  c.refresh_failed("a", "registry timed out");
+  auto r = c.get("a", t0 + seconds(90));
+  BOOST_TEST(*r.value == 7);
+  BOOST_TEST(r.refresh_due); // may try again
+  c.refresh_failed("a", "registry timed out");
+  auto gone = c.get("a", t0 + seconds(100));
+  BOOST_TEST(!gone.value);
+  BOOST_REQUIRE(gone.error);
+  BOOST_TEST(*gone.error == "registry timed out");
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).refresh_failures->value() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(invalidation_and_bounds) {
+  ttl_cache<int> c(cache_type::risk_assessment, reg);
+  c.put("a", 1, t0);
+  c.invalidate("a");
+  BOOST_TEST(!c.get("a", t0).value);
+  // Per actor: at most 3, least recently used goes first.
+  c.put("a", 1, t0);
+  c.put("b", 2, t0 + seconds(1));
+  c.put("c", 3, t0 + seconds(2));
+  c.get("a", t0 + seconds(3));
+  c.put("d", 4, t0 + seconds(4));
+  BOOST_TEST(c.size() == 3u);
+  BOOST_TEST(!c.get("b", t0 + seconds(5)).value);
+  BOOST_TEST(c.get("a", t0 + seconds(5)).value);
+  // Per node: 5 entries in all; a second actor can hold 2 more, then evicts its own.
+  ttl_cache<int> other(cache_type::risk_assessment, reg);
+  other.put("x", 1, t0);
+  other.put("y", 1, t0 + seconds(1));
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 5);
+  other.put("z", 1, t0 + seconds(2));
+  BOOST_TEST(other.size() == 2u);
+  BOOST_TEST(!other.get("x", t0 + seconds(3)).value);
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 5);
+  c.clear();
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(cache_keys_match_the_seeds_python) {
+  // Expected values computed with the seed's generate_cache_key in Python 3.11.
+  nlohmann::json data = {{"name", "Acme Widgets"},
+                         {"country", "US"},
+                         {"description", nullptr},
+                         {"score", 0.1},
+                         {"n", 3},
+                         {"tags", {"a", "\xc3\xa9"}},
+                         {"big", 1e16},
+                         {"small", 1e-05},
+                         {"nested", {{"z", true}, {"a", 1.0}}}};
+  BOOST_TEST(python_json_dumps(data) ==
+             R"({"big": 1e+16, "country": "US", "description": null, "n": 3, "name": )"
+             R"("Acme Widgets", "nested": {"a": 1.0, "z": true}, "score": 0.1, "small": )"
+             R"(1e-05, "tags": ["a", "\u00e9"]})");
+  BOOST_TEST(generate_cache_key("classification", data) ==
+             "classification:d0390e5ba8507d64");
+  BOOST_TEST(generate_cache_key("risk", "business-123") == "risk:5bac0387b0737733");
+  nlohmann::json odd = {{"emoji", "\xf0\x9f\x98\x80"},
+                        {"ctl", "a\x01"
+                                "b\n"}};
+  BOOST_TEST(python_json_dumps(odd) ==
+             R"({"ctl": "a\u0001b\n", "emoji": "\ud83d\ude00"})");
+}

@@ -1,16 +1,33 @@
 #include "runtime/base/uuid.hpp"
 
+#include <atomic>
 #include <chrono>
 
 #include "runtime/base/crypto.hpp"
 
 namespace kyb::base {
 
+namespace {
+
+// The wall clock can step backwards (NTP, a VM resumed); the millisecond prefix must
+// not, or keys made later would sort before earlier ones (RFC 9562 §6.2).
+int64_t monotonic_unix_ms() {
+  static std::atomic<int64_t> last{0};
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  auto seen = last.load(std::memory_order_relaxed);
+  while (now > seen &&
+         !last.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+  }
+  return now > seen ? now : seen;
+}
+
+} // namespace
+
 uuid uuid::make_v7() {
   uuid u;
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
+  auto ms = monotonic_unix_ms();
   fill_random(u.bytes.data() + 6, 10);
   for (int i = 0; i < 6; ++i)
     u.bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(ms) >> (8 * (5 - i)));

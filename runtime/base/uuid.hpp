@@ -14,7 +14,8 @@ namespace kyb::base {
 struct uuid {
   std::array<uint8_t, 16> bytes{};
 
-  /// A new random version-7 UUID (48-bit Unix milliseconds, then random bits).
+  /// A new random version-7 UUID (48-bit Unix milliseconds, then random bits). The
+  /// millisecond prefix never goes backwards within a process, even if the clock does.
   static uuid make_v7();
 
   /// Parses the canonical 36-character form or 32 hex digits (case-insensitive).

@@ -64,34 +64,49 @@ calibrator calibrator::fit(const std::vector<float>& scores, uint32_t nc,
   }
   std::sort(points.begin(), points.end());
   struct block {
-    double sum_x, sum_y, n;
+    double sum_x, n;      // the scores pooled
+    float min_x, max_x;   // their range
+    double sum_y, weight; // the value: sum_y / weight
   };
-  std::vector<block> blocks;
-  for (const auto& [x, y] : points) {
-    blocks.push_back(block{x, y, 1.0});
+  // Pool-adjacent-violators over blocks (already ordered by score).
+  auto pool = [](std::vector<block>& blocks, const block& b) {
+    blocks.push_back(b);
     while (blocks.size() > 1) {
       auto& last = blocks[blocks.size() - 1];
       auto& prev = blocks[blocks.size() - 2];
-      if (prev.sum_y / prev.n < last.sum_y / last.n)
+      if (prev.sum_y / prev.weight < last.sum_y / last.weight)
         break;
       prev.sum_x += last.sum_x;
-      prev.sum_y += last.sum_y;
       prev.n += last.n;
+      prev.max_x = last.max_x;
+      prev.sum_y += last.sum_y;
+      prev.weight += last.weight;
       blocks.pop_back();
     }
+  };
+  std::vector<block> raw;
+  for (const auto& [x, y] : points)
+    pool(raw, block{x, 1.0, x, x, y, 1.0});
+  // A light Laplace shrink keeps tiny blocks off 0 and 1; shrinking can break the
+  // order (a one-point block at 0 becomes 1/3), so the shrunk values are pooled again,
+  // weighted by their size, rather than forced up to a running maximum.
+  std::vector<block> blocks;
+  for (auto b : raw) {
+    const double value = (b.sum_y + 1.0) / (b.weight + 2.0);
+    b.sum_y = value * b.n;
+    b.weight = b.n;
+    pool(blocks, b);
   }
-  // Knots at block centres; a light Laplace shrink keeps tiny end blocks off 0 and 1.
-  float running = 0.0f;
+  // Knots at block centres, piecewise linear between them.
   for (const auto& bl : blocks) {
-    auto x = static_cast<float>(bl.sum_x / bl.n);
-    auto y = static_cast<float>((bl.sum_y + 1.0) / (bl.n + 2.0));
-    running = std::max(running, y);
+    const auto x = static_cast<float>(bl.sum_x / bl.n);
+    const auto y = static_cast<float>(std::min(1.0, std::max(0.0, bl.sum_y / bl.weight)));
     if (!cal.parts_.knot_x.empty() && x <= cal.parts_.knot_x.back()) {
-      cal.parts_.knot_y.back() = running;
+      cal.parts_.knot_y.back() = std::max(cal.parts_.knot_y.back(), y);
       continue;
     }
     cal.parts_.knot_x.push_back(x);
-    cal.parts_.knot_y.push_back(running);
+    cal.parts_.knot_y.push_back(y);
   }
   return cal;
 }

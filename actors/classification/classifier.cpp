@@ -50,7 +50,7 @@ expected<classifier> classifier::load(const std::string& path) {
 }
 
 expected<classifier> classifier::from_model(model m) {
-  if (m.classes.empty() || m.nb.num_classes() != m.classes.size())
+  if (m.classes.empty() || m.lr.num_classes() != m.classes.size())
     return error{errc::model_malformed, "model has no classes or inconsistent tables"};
   std::vector<bool> linked(m.classes.size(), false);
   for (const auto& l : m.links)
@@ -61,22 +61,21 @@ expected<classifier> classifier::from_model(model m) {
   return classifier(std::move(m));
 }
 
-void classifier::tokens_of(const classification_input& input,
-                           std::vector<token>& tokens) const {
-  const size_t cap = model_.features.max_tokens_per_field;
-  text_normalizer::tokenize(input.legal_name, input_field::name, cap, tokens);
-  text_normalizer::tokenize(input.dba_name, input_field::dba, cap, tokens);
-  text_normalizer::tokenize(input.description, input_field::description, cap, tokens);
-  text_normalizer::tokenize(input.website_text, input_field::website, cap, tokens);
+void classifier::features_of(const classification_input& input,
+                             std::vector<token>& tokens,
+                             std::vector<feature>& features) const {
+  std::vector<std::string> countries;
+  if (!input.country.empty())
+    countries.push_back(input.country);
+  extractor_.extract_business(input, countries, tokens, features);
 }
 
 void classifier::raw_scores(const classification_input& input,
                             std::vector<float>& scores) const {
   std::vector<token> tokens;
-  tokens_of(input, tokens);
   std::vector<feature> features;
-  extractor_.extract(tokens, input.country, features);
-  model_.nb.score(features, scores);
+  features_of(input, tokens, features);
+  model_.lr.score(features, scores);
 }
 
 bool classifier::gazetteer_lookup(const classification_input& input,
@@ -134,12 +133,11 @@ classifier::classify(const classification_input& input) const {
 
   // 1. Features and class scores.
   std::vector<token> tokens;
-  tokens_of(input, tokens);
   std::vector<feature> features;
-  extractor_.extract(tokens, input.country, features);
+  features_of(input, tokens, features);
   std::vector<float> scores;
   std::vector<int32_t> slots;
-  model_.nb.score(features, scores, &slots);
+  model_.lr.score(features, scores, &slots);
 
   // 2. Calibrated probabilities, then the gazetteer of known merchants.
   std::vector<float> probs;
@@ -243,8 +241,9 @@ classifier::classify(const classification_input& input) const {
       sector_title = s.second;
   result.naics_sector = code_prediction{sector, sector_title, std::min(p_sector, 1.0f)};
 
-  // 5. Evidence: per input term, the log-likelihood ratio of the primary MCC against
-  // the other classes weighted by their probability.
+  // 5. Evidence: per input term, what its features add to the primary MCC's score
+  // beyond what they add, on average, to the other classes weighted by their
+  // probability.
   std::vector<float> q(probs);
   q[top] = 0.0f;
   float rest = std::accumulate(q.begin(), q.end(), 0.0f);
@@ -256,15 +255,18 @@ classifier::classify(const classification_input& input) const {
       v /= rest;
   }
   std::vector<float> per_token(tokens.size() + 1, 0.0f); // last slot: country
-  const float mean_unseen = model_.nb.mean_unseen(q);
+  // Shape features (no token, not the country) describe the name, not a term of it.
+  const float scale = linear_model::input_scale(features);
+  const uint64_t country =
+      input.country.empty() ? 0 : feature_extractor::country_hash(input.country);
   for (size_t i = 0; i < features.size(); ++i) {
-    if (slots[i] < 0)
+    if (slots[i] < 0 || (features[i].token < 0 && features[i].hash != country))
       continue;
-    const float llr = model_.nb.log_likelihood(slots[i], static_cast<uint16_t>(top)) -
-                      model_.nb.mean_log_likelihood(slots[i], q, mean_unseen);
+    const float margin = model_.lr.weight(slots[i], static_cast<uint16_t>(top)) -
+                         model_.lr.mean_weight(slots[i], q);
     const size_t idx =
         features[i].token < 0 ? tokens.size() : static_cast<size_t>(features[i].token);
-    per_token[idx] += features[i].weight * llr;
+    per_token[idx] += features[i].weight * scale * margin;
   }
   std::vector<size_t> idx(per_token.size());
   std::iota(idx.begin(), idx.end(), size_t{0});

@@ -69,8 +69,8 @@ public:
   /// Validates `input` (input errors map to HTTP 400) and classifies it.
   expected<classification_result> classify(const classification_input& input) const;
 
-  /// Raw naive Bayes class scores of a (valid) input, before calibration and without
-  /// the gazetteer: what cross-validation measures.
+  /// Raw class scores (logits) of a (valid) input, before calibration and without the
+  /// gazetteer: what cross-validation measures.
   void raw_scores(const classification_input& input, std::vector<float>& scores) const;
 
   /// Calibrated class probabilities (gazetteer included when `use_gazetteer`).
@@ -89,7 +89,8 @@ public:
 private:
   explicit classifier(model m);
 
-  void tokens_of(const classification_input& input, std::vector<token>& tokens) const;
+  void features_of(const classification_input& input, std::vector<token>& tokens,
+                   std::vector<feature>& features) const;
   bool gazetteer_lookup(const classification_input& input,
                         std::vector<float>& dist) const;
 

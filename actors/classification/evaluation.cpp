@@ -7,6 +7,8 @@
 #include <numeric>
 #include <set>
 
+#include "actors/classification/naive_bayes.hpp"
+
 namespace kyb::classification {
 
 namespace {
@@ -231,7 +233,7 @@ std::string format_report(const evaluation_report& r) {
                       : "-");
     out += line;
   };
-  row("model (naive Bayes + codes)", r.model);
+  row("model (logistic regression)", r.model);
   row("baseline: majority class", r.majority);
   row("baseline: char-trigram NB name", r.trigram_nb);
   out += "\nreliability (calibrated confidence of the primary MCC";

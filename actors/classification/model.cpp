@@ -229,20 +229,25 @@ std::string serialize_model(const model& m) {
     w.f32(fw);
   w.f32(fo.country_weight);
   w.u32(fo.max_tokens_per_field);
-  // naive Bayes options
-  w.f32(m.nb_settings.alpha);
-  w.f32(m.nb_settings.prior_power);
-  w.u32(m.nb_settings.min_df);
+  w.u8(fo.transliterate ? 1 : 0);
+  w.u8(fo.shape_features ? 1 : 0);
+  // training options
+  const auto& lo = m.lr_settings;
+  w.u32(lo.epochs);
+  w.f32(lo.learning_rate);
+  w.f32(lo.bias_learning_rate);
+  w.f32(lo.l2);
+  w.f32(lo.prune);
+  w.u64(lo.seed);
   // classes
   w.array(m.classes, [&](const model_class& c) {
     w.str(c.mcc);
     w.str(c.description);
   });
-  // naive Bayes tables
-  const auto& p = m.nb.parts();
+  // linear model tables
+  const auto& p = m.lr.parts();
   w.u32(p.num_classes);
-  w.array(p.prior, [&](float v) { w.f32(v); });
-  w.array(p.unseen, [&](float v) { w.f32(v); });
+  w.array(p.bias, [&](float v) { w.f32(v); });
   w.array(p.hashes, [&](uint64_t v) { w.u64(v); });
   w.array(p.offsets, [&](uint32_t v) { w.u32(v); });
   w.array(p.post_class, [&](uint16_t v) { w.u16(v); });
@@ -334,19 +339,24 @@ expected<model> parse_model(std::string_view bytes) {
     fw = r.f32();
   fo.country_weight = r.f32();
   fo.max_tokens_per_field = r.u32();
-  m.nb_settings.alpha = r.f32();
-  m.nb_settings.prior_power = r.f32();
-  m.nb_settings.min_df = r.u32();
+  fo.transliterate = r.u8() != 0;
+  fo.shape_features = r.u8() != 0;
+  auto& lo = m.lr_settings;
+  lo.epochs = r.u32();
+  lo.learning_rate = r.f32();
+  lo.bias_learning_rate = r.f32();
+  lo.l2 = r.f32();
+  lo.prune = r.f32();
+  lo.seed = r.u64();
   r.array(m.classes, 8, [&] {
     model_class c;
     c.mcc = r.str();
     c.description = r.str();
     return c;
   });
-  nb_parts p;
+  lr_parts p;
   p.num_classes = r.u32();
-  r.array(p.prior, 4, [&] { return r.f32(); });
-  r.array(p.unseen, 4, [&] { return r.f32(); });
+  r.array(p.bias, 4, [&] { return r.f32(); });
   r.array(p.hashes, 8, [&] { return r.u64(); });
   r.array(p.offsets, 4, [&] { return r.u32(); });
   r.array(p.post_class, 2, [&] { return r.u16(); });
@@ -399,11 +409,11 @@ expected<model> parse_model(std::string_view bytes) {
     return malformed("country weight out of range");
   if (m.classes.empty() || m.classes.size() > UINT16_MAX ||
       p.num_classes != m.classes.size())
-    return malformed("class count does not match the naive Bayes tables");
-  auto nb = naive_bayes::from_parts(std::move(p));
-  if (!nb)
-    return nb.err();
-  m.nb = std::move(*nb);
+    return malformed("class count does not match the linear model tables");
+  auto lr = linear_model::from_parts(std::move(p));
+  if (!lr)
+    return lr.err();
+  m.lr = std::move(*lr);
   auto cal = calibrator::from_parts(std::move(cp));
   if (!cal)
     return cal.err();

@@ -5,7 +5,7 @@
 //   u32 CRC-32 (IEEE 802.3) of every byte before it.
 // The payload is a sequence of sections (strings are u32 length + bytes, arrays are
 // u32 count + elements): header (model version, training digest), feature options,
-// naive Bayes options, classes, naive Bayes tables, calibration, crosswalk links,
+// training options, classes, linear model tables, calibration, crosswalk links,
 // sector titles, NAICS/SIC refiner index, gazetteer index, evaluation summary.
 #pragma once
 
@@ -19,7 +19,7 @@
 #include "actors/classification/calibrator.hpp"
 #include "actors/classification/expected.hpp"
 #include "actors/classification/feature_extractor.hpp"
-#include "actors/classification/naive_bayes.hpp"
+#include "actors/classification/linear_model.hpp"
 
 namespace kyb::classification {
 
@@ -66,12 +66,12 @@ struct evaluation_summary {
 
 /// Everything the classifier needs at run time.
 struct model {
-  std::string version;         ///< "mcc-nb-1.<digest>", reported with every answer.
+  std::string version;         ///< "mcc-lr-2.<digest>", reported with every answer.
   std::string training_digest; ///< FNV-1a of the training inputs, hex.
   feature_options features;    ///< How features are made.
-  nb_options nb_settings;      ///< How the naive Bayes tables were trained.
+  lr_options lr_settings;      ///< How the linear model was trained.
   std::vector<model_class> classes;
-  naive_bayes nb;
+  linear_model lr;
   calibrator calibration;
   std::vector<model_link> links;                            ///< Grouped by class.
   std::vector<std::pair<std::string, std::string>> sectors; ///< NAICS sector -> title.
@@ -97,6 +97,6 @@ expected<model> read_model_file(const std::string& path);
 std::optional<error> write_model_file(const model& m, const std::string& path);
 
 /// The current file format version.
-constexpr uint32_t model_format_version = 1;
+constexpr uint32_t model_format_version = 2;
 
 } // namespace kyb::classification

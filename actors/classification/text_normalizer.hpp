@@ -1,7 +1,9 @@
 // Turns raw UTF-8 text into the normalised tokens every model in this folder reads:
 // NFKC, case folding and accent stripping (utf8proc), then a split into words, where
 // scripts written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) form
-// "unsegmented" runs that the feature extractor cuts into character n-grams.
+// "unsegmented" runs that the feature extractor cuts into character n-grams. A
+// letter-by-letter romanisation of the alphabetic scripts lets the same word in two
+// scripts share evidence.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +53,12 @@ public:
   /// The normalised words of `text` concatenated ("Peet's Coffee" -> "peetscoffee"):
   /// the key under which names are compared exactly.
   static std::string compact_key(std::string_view text);
+
+  /// Romanises a normalised word written in Cyrillic, Greek, Georgian, Armenian, Hebrew
+  /// or Arabic/Persian letters, one letter at a time ("банк" -> "bank", "بانک" ->
+  /// "bank"), so that category words shared across scripts share evidence. Other
+  /// characters are kept. Returns "" when no letter was romanised.
+  static std::string transliterate(std::string_view word);
 
   /// Convenience: the token texts of `text`, for tests and the crosswalk generator.
   static std::vector<std::string> words(std::string_view text);

@@ -44,20 +44,32 @@ std::string link_text(const industry_codes& codes, const crosswalk_entry& e) {
 trainer::trainer(const industry_codes& codes, const crosswalk& links,
                  trainer_options options)
     : codes_(codes), links_(links), options_(std::move(options)), classes_(links.mccs()) {
+  // Short documents, one per title, look like the names the model reads: "Paint and
+  // Wallpaper Retailers" teaches "paint" more clearly than a paragraph does.
+  // The long NAICS/SIC texts give words only: their character n-grams would cost most
+  // of the training time and add nothing the titles' n-grams do not.
   const feature_extractor fx(options_.features);
+  feature_options words_only = options_.features;
+  words_only.char_max_n = 0;
+  const feature_extractor fx_words(words_only);
   for (size_t c = 0; c < classes_.size(); ++c) {
     const auto cls = static_cast<uint16_t>(c);
+    auto add = [&](const std::string& text, float weight, bool words = false) {
+      if (weight > 0.0f)
+        code_documents_.push_back(
+            document{text_features(words ? fx_words : fx, text), cls, weight});
+    };
     if (const auto* e = codes_.find_mcc(classes_[c])) {
-      std::string text = e->description;
+      add(e->description, options_.mcc_text_weight);
       for (const auto& t : e->other_texts)
-        text += ". " + t;
-      code_documents_.push_back(
-          document{text_features(fx, text), cls, options_.mcc_text_weight});
+        add(t, options_.mcc_text_weight * options_.mcc_other_text_share);
     }
     for (auto i : links_.entries_for(classes_[c])) {
       const auto& entry = links_.entries()[i];
-      code_documents_.push_back(document{text_features(fx, link_text(codes_, entry)), cls,
-                                         options_.code_text_weight * entry.weight});
+      const float w = options_.code_text_weight * entry.weight;
+      add(entry.naics_title, w);
+      add(entry.sic_title, w);
+      add(link_text(codes_, entry), w * options_.link_text_share, true);
     }
   }
 }
@@ -71,21 +83,10 @@ int trainer::class_of(const std::string& mcc) const {
 
 std::vector<feature> trainer::brand_features(const labelled_brand& row) const {
   // Every listed country is evidence, sharing one country weight between them.
-  auto input = to_input(row);
   std::vector<token> toks;
-  const size_t cap = options_.features.max_tokens_per_field;
-  text_normalizer::tokenize(input.legal_name, input_field::name, cap, toks);
-  text_normalizer::tokenize(input.dba_name, input_field::dba, cap, toks);
-  text_normalizer::tokenize(input.description, input_field::description, cap, toks);
-  const feature_extractor fx(options_.features);
   std::vector<feature> out;
-  fx.extract(toks, "", out);
-  if (!row.countries.empty() && options_.features.country_weight > 0.0f) {
-    const float w =
-        options_.features.country_weight / static_cast<float>(row.countries.size());
-    for (const auto& c : row.countries)
-      out.push_back(feature{feature_extractor::country_hash(c), w, -1});
-  }
+  feature_extractor(options_.features)
+      .extract_business(to_input(row), row.countries, toks, out);
   return out;
 }
 
@@ -96,17 +97,17 @@ expected<model> trainer::fit(const std::vector<labelled_brand>& rows,
     return error{errc::invalid_argument, "the crosswalk has no MCC or too many"};
   model m;
   m.features = options_.features;
-  m.nb_settings = options_.nb;
+  m.lr_settings = options_.lr;
   for (const auto& mcc : classes_) {
     const auto* e = codes_.find_mcc(mcc);
     m.classes.push_back(model_class{
         mcc, e ? e->description
                : links_.entries()[links_.entries_for(mcc).front()].mcc_description});
   }
-  naive_bayes nb;
-  nb.begin(nc);
+  linear_model lr;
+  lr.begin(nc);
   for (const auto& d : code_documents_)
-    nb.add(d.features, d.cls, d.weight);
+    lr.add(d.features, d.cls, d.weight);
   std::map<std::string, std::map<uint16_t, float>> names;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!include.empty() && !include[i])
@@ -115,7 +116,7 @@ expected<model> trainer::fit(const std::vector<labelled_brand>& rows,
     if (cls < 0)
       return error{errc::data_malformed, "label " + rows[i].mcc + " of " +
                                              rows[i].nsi_id + " has no crosswalk entry"};
-    nb.add(brand_features(rows[i]), static_cast<uint16_t>(cls), 1.0f);
+    lr.add(brand_features(rows[i]), static_cast<uint16_t>(cls), 1.0f);
     if (options_.gazetteer) {
       std::set<std::string> keys{text_normalizer::compact_key(rows[i].brand),
                                  text_normalizer::compact_key(rows[i].name)};
@@ -124,8 +125,8 @@ expected<model> trainer::fit(const std::vector<labelled_brand>& rows,
           names[k][static_cast<uint16_t>(cls)] += 1.0f;
     }
   }
-  nb.finalize(options_.nb);
-  m.nb = std::move(nb);
+  lr.finalize(options_.lr);
+  m.lr = std::move(lr);
 
   // Crosswalk links, grouped by class, and the refiner's term index over them.
   std::vector<std::set<std::string>> link_terms;
@@ -259,7 +260,7 @@ expected<model> trainer::train(const std::vector<labelled_brand>& rows) const {
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(digest));
   m->training_digest = hex;
-  m->version = std::string("mcc-nb-1.") + std::string(hex, 12);
+  m->version = std::string("mcc-lr-2.") + std::string(hex, 12);
   return m;
 }
 

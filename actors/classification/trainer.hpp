@@ -1,8 +1,9 @@
 // Trains the classification model, deterministically: the same data, crosswalk and
 // options give a byte-identical model file. Evidence comes from the labelled brands
 // and from the code texts (each MCC's descriptions, and the NAICS and SIC titles and
-// descriptions of its crosswalk links, as extra documents of that MCC). Confidence is
-// calibrated on out-of-fold predictions of a k-fold split by brand.
+// descriptions of its crosswalk links, as short extra documents of that MCC), fitted
+// by multinomial logistic regression. Confidence is calibrated on out-of-fold
+// predictions of a k-fold split by brand.
 #pragma once
 
 #include <cstdint>
@@ -19,13 +20,15 @@ namespace kyb::classification {
 
 /// Training settings.
 struct trainer_options {
-  feature_options features;       ///< Feature extraction.
-  nb_options nb;                  ///< Naive Bayes smoothing and pruning.
-  float mcc_text_weight = 1.0f;   ///< Weight of an MCC's description document.
-  float code_text_weight = 0.5f;  ///< Weight of a linked NAICS/SIC text document.
-  uint32_t calibration_folds = 5; ///< Folds for the out-of-fold calibration.
-  bool gazetteer = true;          ///< Store the known-merchant gazetteer.
-  float gazetteer_weight = 0.8f;  ///< Weight of a gazetteer hit.
+  feature_options features;          ///< Feature extraction.
+  lr_options lr;                     ///< Logistic regression training.
+  float mcc_text_weight = 1.0f;      ///< Weight of an MCC's edited description document.
+  float mcc_other_text_share = 0.5f; ///< Its other descriptions, relative to that.
+  float code_text_weight = 0.5f;     ///< Weight of a linked NAICS or SIC title document.
+  float link_text_share = 0.5f;      ///< A link's full NAICS/SIC text, relative to that.
+  uint32_t calibration_folds = 5;    ///< Folds for the out-of-fold calibration.
+  bool gazetteer = true;             ///< Store the known-merchant gazetteer.
+  float gazetteer_weight = 0.8f;     ///< Weight of a gazetteer hit.
 };
 
 /// Out-of-fold raw scores of labelled rows.

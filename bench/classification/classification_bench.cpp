@@ -1,7 +1,7 @@
 // classification-bench: latency of one classification on one core, model load time
 // and the memory the loaded model takes (RSS delta), with a ratio against a baseline
 // measured in the same run on the same inputs: raw_scores(), i.e. normalisation,
-// features and the naive Bayes scoring alone, which shows what calibration, the
+// features and the logistic-regression scoring alone, which shows what calibration, the
 // gazetteer, the NAICS/SIC refinement and the evidence cost on top.
 #include <algorithm>
 #include <chrono>
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   const double raw50 = percentile(lat_raw, 0.5);
   std::printf("model %s: file %.2f MB, %zu classes, %zu features\n",
               clf->version().c_str(), file_bytes / 1048576.0,
-              clf->get_model().classes.size(), clf->get_model().nb.num_features());
+              clf->get_model().classes.size(), clf->get_model().lr.num_features());
   std::printf("load time: %.1f ms; RSS delta after load: %.1f MB\n",
               std::chrono::duration<double, std::milli>(t1 - t0).count(),
               (rss_after - rss_before) / 1024.0);

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   }
   const auto& e = m->evaluation;
   std::printf("model %s: %zu classes, %zu features, %zu links, %zu gazetteer names\n",
-              m->version.c_str(), m->classes.size(), m->nb.num_features(),
+              m->version.c_str(), m->classes.size(), m->lr.num_features(),
               m->links.size(), m->gazetteer.keys.size());
   std::printf("out-of-fold (%u folds by brand, %u rows): top-1 %.4f, top-3 %.4f, "
               "confidence>=0.8: %u rows, %.4f right; temperature %.3f\n",

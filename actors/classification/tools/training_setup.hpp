@@ -31,8 +31,9 @@ constexpr const char* training_usage =
     "  --supplement CSV      extra MCC descriptions (model/mcc_supplement.csv)\n"
     "  --labelled CSV        labelled brands (default "
     "DIR/labeled/nsi_brands_mcc_dev.csv)\n"
-    "  --alpha X --min-df N --prior-power X --mcc-text-weight X --code-text-weight X\n"
-    "  --char-min N --char-max N --country-weight X --calibration-folds N\n";
+    "  --epochs N --learning-rate X --l2 X --prune X --mcc-text-weight X\n"
+    "  --code-text-weight X --char-min N --char-max N --country-weight X\n"
+    "  --transliterate 0|1 --shape 0|1 --calibration-folds N\n";
 
 /// Loads data and options; prints the error and returns nullptr on failure.
 inline std::unique_ptr<training_setup>
@@ -66,9 +67,12 @@ load_setup(const std::map<std::string, std::string>& a) {
     auto v = arg(a, key, "");
     return v.empty() ? fallback : std::strtod(v.c_str(), nullptr);
   };
-  o.nb.alpha = static_cast<float>(num("alpha", o.nb.alpha));
-  o.nb.min_df = static_cast<uint32_t>(num("min-df", o.nb.min_df));
-  o.nb.prior_power = static_cast<float>(num("prior-power", o.nb.prior_power));
+  o.lr.epochs = static_cast<uint32_t>(num("epochs", o.lr.epochs));
+  o.lr.learning_rate = static_cast<float>(num("learning-rate", o.lr.learning_rate));
+  o.lr.l2 = static_cast<float>(num("l2", o.lr.l2));
+  o.lr.prune = static_cast<float>(num("prune", o.lr.prune));
+  o.features.transliterate = num("transliterate", o.features.transliterate ? 1 : 0) != 0;
+  o.features.shape_features = num("shape", o.features.shape_features ? 1 : 0) != 0;
   o.mcc_text_weight = static_cast<float>(num("mcc-text-weight", o.mcc_text_weight));
   o.code_text_weight = static_cast<float>(num("code-text-weight", o.code_text_weight));
   o.features.char_min_n = static_cast<uint8_t>(num("char-min", o.features.char_min_n));

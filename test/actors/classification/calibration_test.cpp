@@ -116,3 +116,25 @@ BOOST_AUTO_TEST_CASE(invalid_parameters_are_refused) {
   BOOST_TEST(!calibrator::from_parts({1.0f, {0.4f}, {1.5f}}));
   BOOST_TEST(bool(calibrator::from_parts({1.5f, {0.2f, 0.6f}, {0.3f, 0.7f}})));
 }
+
+BOOST_AUTO_TEST_CASE(a_lone_wrong_lowest_score_does_not_raise_the_floor) {
+  // The lowest-scored example alone forms the first isotonic block; shrunk towards
+  // 1/2 it reads 1/3. That must not lift every later block to 1/3 when the examples
+  // above it are right only 10% of the time.
+  std::vector<float> scores;
+  std::vector<uint16_t> labels;
+  auto add = [&](float margin, bool right) {
+    scores.push_back(margin);
+    scores.push_back(0.0f);
+    labels.push_back(right ? 0 : 1);
+  };
+  add(0.01f, false);
+  for (int i = 0; i < 1000; ++i)
+    add(0.5f + 0.001f * static_cast<float>(i), i % 10 == 0);
+  const auto cal = calibrator::fit(scores, 2, labels);
+  std::vector<float> probs;
+  const float mid[2] = {1.0f, 0.0f};
+  cal.probabilities(mid, 2, probs);
+  BOOST_TEST(cal.confidence(probs[0]) < 0.2f);
+  BOOST_TEST(cal.confidence(probs[0]) > 0.05f);
+}

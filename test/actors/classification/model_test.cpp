@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE classification_model
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -68,7 +69,7 @@ BOOST_AUTO_TEST_CASE(committed_model_loads_and_round_trips) {
   BOOST_REQUIRE(!bytes.empty());
   auto m = parse_model(bytes);
   BOOST_REQUIRE_MESSAGE(m, (m ? "" : m.err().to_string()));
-  BOOST_TEST(m->version.rfind("mcc-nb-1.", 0) == 0u);
+  BOOST_TEST(m->version.rfind("mcc-lr-2.", 0) == 0u);
   BOOST_TEST(m->classes.size() > 100u);
   BOOST_TEST(serialize_model(*m) == bytes);
   BOOST_TEST(bytes.size() < 8u * 1024 * 1024); // "a few MB at most"
@@ -137,13 +138,22 @@ BOOST_AUTO_TEST_CASE(inconsistent_content_with_valid_checksum_is_malformed) {
   }
   {
     auto bad = *m;
-    bad.classes.pop_back(); // no longer matches the naive Bayes tables
+    bad.classes.pop_back(); // no longer matches the linear model tables
     BOOST_TEST((parse_error(serialize_model(bad)) == errc::model_malformed));
   }
   {
     auto bad = *m;
     bad.features.char_min_n = 0;
     BOOST_TEST((parse_error(serialize_model(bad)) == errc::model_malformed));
+  }
+  {
+    auto bad = *m;
+    auto parts = bad.lr.parts();
+    parts.post_value.front() = std::nanf("");
+    BOOST_TEST(!linear_model::from_parts(parts));
+    parts = bad.lr.parts();
+    parts.post_class.front() = static_cast<uint16_t>(bad.classes.size());
+    BOOST_TEST(!linear_model::from_parts(parts));
   }
   {
     auto bad = *m;

@@ -109,6 +109,70 @@ BOOST_AUTO_TEST_CASE(unsegmented_runs_give_character_ngrams) {
   BOOST_TEST(f.size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(transliteration_romanises_alphabetic_scripts) {
+  BOOST_TEST(text_normalizer::transliterate("банк") == "bank");
+  BOOST_TEST(text_normalizer::transliterate("аптека") == "apteka");
+  BOOST_TEST(text_normalizer::transliterate("βιβλια") == "vivlia");
+  BOOST_TEST(text_normalizer::transliterate("ბანკი") == "banki");
+  BOOST_TEST(text_normalizer::transliterate("بانک") == "bank");
+  BOOST_TEST(text_normalizer::transliterate("маркет24") == "market24");
+  // Nothing to romanise: Latin, digits, and scripts without a letter table.
+  BOOST_TEST(text_normalizer::transliterate("bank").empty());
+  BOOST_TEST(text_normalizer::transliterate("24").empty());
+  BOOST_TEST(text_normalizer::transliterate("パン").empty());
+}
+
+BOOST_AUTO_TEST_CASE(business_features_add_romanised_words_shape_and_countries) {
+  feature_extractor fx;
+  const classification_input in{"Банк Восток", "", "", "", "RU"};
+  std::vector<token> toks;
+  std::vector<feature> f;
+  fx.extract_business(in, {"RU"}, toks, f);
+  BOOST_REQUIRE_EQUAL(toks.size(), 2u);
+  BOOST_TEST(std::is_sorted(f.begin(), f.end(), [](const feature& a, const feature& b) {
+    return a.hash < b.hash;
+  }));
+  auto find = [&](uint64_t h) -> const feature* {
+    for (const auto& x : f)
+      if (x.hash == h)
+        return &x;
+    return nullptr;
+  };
+  // The Cyrillic word and its romanisation, both traced to the first token.
+  const auto* native = find(feature_extractor::word_hash("банк"));
+  const auto* latin = find(feature_extractor::word_hash("bank"));
+  BOOST_REQUIRE(native);
+  BOOST_REQUIRE(latin);
+  BOOST_TEST(latin->token == 0);
+  const auto* country = find(feature_extractor::country_hash("ru"));
+  BOOST_REQUIRE(country);
+  BOOST_TEST(country->token == -1);
+  BOOST_TEST(country->weight == 1.0f);
+  // Shape features carry no token; without them, and without romanisation, fewer
+  // features remain.
+  size_t shape = 0;
+  for (const auto& x : f)
+    shape += x.token == -1;
+  BOOST_TEST(shape >= 4u); // country, word count, script, description, script x country
+  feature_options plain;
+  plain.transliterate = false;
+  plain.shape_features = false;
+  std::vector<token> toks2;
+  std::vector<feature> g;
+  feature_extractor(plain).extract_business(in, {"RU"}, toks2, g);
+  BOOST_TEST(g.size() < f.size());
+  BOOST_TEST(std::none_of(g.begin(), g.end(), [](const feature& x) {
+    return x.hash == feature_extractor::word_hash("bank");
+  }));
+  // Several countries share the country weight.
+  std::vector<token> toks3;
+  std::vector<feature> h;
+  fx.extract_business(in, {"RU", "kz"}, toks3, h);
+  for (const auto& x : h)
+    if (x.hash == feature_extractor::country_hash("kz"))
+      BOOST_TEST(x.weight == 0.5f);
+}
+
 BOOST_AUTO_TEST_CASE(csv_reader_handles_quotes_crlf_and_bom) {
   auto t = csv_table::parse("\xEF\xBB\xBF"
                             "a,b\r\n1,\"x, \"\"y\"\"\nz\"\r\n,\n");

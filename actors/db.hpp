@@ -12,6 +12,7 @@
 
 #include "actors/platform.hpp"
 #include "persistence/pg_types.hpp"
+#include "persistence/queries.hpp"
 #include "runtime/error.hpp"
 
 namespace kyb::actors {
@@ -32,6 +33,54 @@ void run_batch(Self* self, const platform& p, pg_batch batch, Ok ok, Fail fail) 
   self->request(p.db.pick(), p.settings.http.request_timeout, std::move(batch))
       .then([ok](std::vector<pg_rows>& rows) mutable { ok(rows); },
             [fail](caf::error& err) mutable { fail(err); });
+}
+
+/// An entity's lease on its shard: the epoch its writes carry (kyb_check_fence), taken
+/// from the node's lease manager before the first write.
+struct entity_lease {
+  uint32_t shard = 0;
+  std::optional<int64_t> epoch;
+};
+
+/// run_batch for an entity's writes: the batch starts with the fence check of the
+/// entity's shard at the epoch this node holds, so a node that lost the shard cannot
+/// commit. ok() sees the results of the caller's statements only. A fenced write tells
+/// the lease manager (the lease is gone) and fails with errc::fenced.
+template <class Self, class Ok, class Fail>
+void run_fenced(Self* self, const platform& p, entity_lease& lease, pg_batch batch, Ok ok,
+                Fail fail) {
+  auto go = [self, &p, &lease, ok, fail](pg_batch b, int64_t epoch) mutable {
+    b.statements.insert(
+        b.statements.begin(),
+        persistence::pg_statement{
+            persistence::q::fence_check,
+            {persistence::pg_param(int64_t{lease.shard}), persistence::pg_param(epoch)}});
+    auto shard = lease.shard;
+    run_batch(
+        self, p, std::move(b),
+        [ok](std::vector<pg_rows>& res) mutable {
+          res.erase(res.begin());
+          ok(res);
+        },
+        [self, &p, &lease, shard, epoch, fail](caf::error& err) mutable {
+          if (code_of(err) == errc::fenced) {
+            self->send(p.leases->get(), runtime::lease_atom::value, shard, epoch);
+            lease.epoch.reset();
+          }
+          fail(err);
+        });
+  };
+  if (lease.epoch) {
+    go(std::move(batch), *lease.epoch);
+    return;
+  }
+  self->request(p.leases->get(), caf::infinite, runtime::lease_atom::value, lease.shard)
+      .then(
+          [&lease, go, b = std::move(batch)](int64_t epoch) mutable {
+            lease.epoch = epoch;
+            go(std::move(b), epoch);
+          },
+          [fail](caf::error& err) mutable { fail(err); });
 }
 
 inline pg_value val(std::string s) {

@@ -7,6 +7,7 @@
 #include "actors/business/business_query_actor.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
+#include "actors/screening/screening_messages.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "actors/usage/usage_actor.hpp"
 
@@ -44,11 +45,11 @@ std::string principal::audit_actor() const {
 }
 
 void register_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<base::uuid>("kyb::uuid");
   cfg.add_message_type<principal>("kyb::principal");
   cfg.add_message_type<request_meta>("kyb::request_meta");
   cfg.add_message_type<business_input>("kyb::business_input");
   cfg.add_message_type<business_record>("kyb::business_record");
+  cfg.add_message_type<business_view>("kyb::business_view");
   cfg.add_message_type<business_summary>("kyb::business_summary");
   cfg.add_message_type<std::vector<business_summary>>("kyb::business_summaries");
   cfg.add_message_type<business_page>("kyb::business_page");
@@ -64,6 +65,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<usage_row>>("kyb::usage_rows");
   cfg.add_message_type<idempotency_outcome>("kyb::idempotency_outcome");
   cfg.add_message_type<readiness>("kyb::readiness");
+  register_screening_types(cfg);
 }
 
 } // namespace kyb::actors

@@ -34,6 +34,18 @@ using abort_atom = caf::atom_constant<caf::atom("abort")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using ok_atom = caf::atom_constant<caf::atom("ok")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
+// Sanctions screening (actors/screening/).
+using screen_atom = caf::atom_constant<caf::atom("screen")>;
+using compare_atom = caf::atom_constant<caf::atom("compare")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+using generation_atom = caf::atom_constant<caf::atom("generation")>;
+using decide_atom = caf::atom_constant<caf::atom("decide")>;
+using latest_atom = caf::atom_constant<caf::atom("latest")>;
+using progress_atom = caf::atom_constant<caf::atom("progress")>;
+using download_atom = caf::atom_constant<caf::atom("download")>;
+using build_atom = caf::atom_constant<caf::atom("build")>;
+using monitor_atom = caf::atom_constant<caf::atom("monitor")>;
 
 /// API key scopes, as bits.
 enum scope : uint8_t {

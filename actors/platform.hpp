@@ -10,7 +10,9 @@
 #include "persistence/pg_pool.hpp"
 #include "persistence/redis_client.hpp"
 #include "runtime/base/uuid.hpp"
+#include "runtime/cluster/lease_manager.hpp"
 #include "runtime/directory.hpp"
+#include "runtime/supervision/actor_slot.hpp"
 
 namespace kyb::actors {
 
@@ -25,6 +27,9 @@ struct platform {
   persistence::pg_pool db;
   persistence::redis_client redis;
   runtime::directory* directory = nullptr;
+  /// This node's shard leases: the fencing tokens entity writes carry (supervised: the
+  /// slot always holds the live instance).
+  std::shared_ptr<runtime::actor_slot<runtime::lease_manager_actor>> leases;
   std::string tax_id_key;      ///< 32 raw bytes (AES-256-GCM)
   std::string tax_id_hmac_key; ///< raw bytes (HMAC-SHA256)
   /// The platform's own tenant (operator keys, operator audit chain): the nil id.

@@ -111,6 +111,63 @@ apply_fn boolean(Section settings::*sec, bool Section::*field) {
   };
 }
 
+/// Splits "host:port" or "[v6]:port"; false when malformed.
+bool split_host_port(const std::string& v, std::string& host, uint16_t& port) {
+  std::string p;
+  if (!v.empty() && v.front() == '[') {
+    auto close = v.find(']');
+    if (close == std::string::npos || close + 1 >= v.size() || v[close + 1] != ':')
+      return false;
+    host = v.substr(1, close - 1);
+    p = v.substr(close + 2);
+  } else {
+    auto colon = v.rfind(':');
+    if (colon == std::string::npos)
+      return false;
+    host = v.substr(0, colon);
+    p = v.substr(colon + 1);
+  }
+  if (host.empty() || p.empty() || p.size() > 5 ||
+      p.find_first_not_of("0123456789") != std::string::npos || std::stoul(p) > 65535)
+    return false;
+  port = static_cast<uint16_t>(std::stoul(p));
+  return true;
+}
+
+apply_fn cluster_listen() {
+  return [](settings& s, const std::string& v) -> std::optional<std::string> {
+    if (!split_host_port(v, s.cluster.listen_host, s.cluster.listen_port))
+      return "expected HOST:PORT such as '127.0.0.1:9101', got '" + v + "'";
+    return std::nullopt;
+  };
+}
+
+apply_fn seed_list() {
+  return [](settings& s, const std::string& v) -> std::optional<std::string> {
+    s.cluster.seeds.clear();
+    size_t i = 0;
+    while (i < v.size()) {
+      auto j = v.find(',', i);
+      if (j == std::string::npos)
+        j = v.size();
+      auto item = v.substr(i, j - i);
+      while (!item.empty() && item.front() == ' ')
+        item.erase(0, 1);
+      while (!item.empty() && item.back() == ' ')
+        item.pop_back();
+      std::string host;
+      uint16_t port = 0;
+      if (!item.empty()) {
+        if (!split_host_port(item, host, port))
+          return "expected a comma-separated list of HOST:PORT, got '" + item + "'";
+        s.cluster.seeds.push_back(item);
+      }
+      i = j + 1;
+    }
+    return std::nullopt;
+  };
+}
+
 apply_fn listen_address() {
   return [](settings& s, const std::string& v) -> std::optional<std::string> {
     auto bad =
@@ -160,6 +217,46 @@ apply_fn url(Section settings::*sec, std::string Section::*field,
 
 const auto ms = [](long long n) { return milliseconds{n}; };
 constexpr long long day_ms = 24LL * 3600 * 1000;
+
+/// Screening list files: a file is read from its path or downloaded from its URL, not
+/// both, and an aux file needs its list's primary file.
+std::optional<std::string> screening_cross_check(const screening_settings& c,
+                                                 std::string& key) {
+  struct slot {
+    const char* name;
+    const std::string& path;
+    const std::string& url;
+    int primary; ///< index of the primary file, or -1 for a primary
+  };
+  const slot slots[] = {
+      {"ofac_sdn", c.ofac_sdn_path, c.ofac_sdn_url, -1},
+      {"ofac_sdn_alt", c.ofac_sdn_alt_path, c.ofac_sdn_alt_url, 0},
+      {"ofac_sdn_add", c.ofac_sdn_add_path, c.ofac_sdn_add_url, 0},
+      {"ofac_sdn_comments", c.ofac_sdn_comments_path, c.ofac_sdn_comments_url, 0},
+      {"ofac_cons", c.ofac_cons_path, c.ofac_cons_url, -1},
+      {"ofac_cons_alt", c.ofac_cons_alt_path, c.ofac_cons_alt_url, 4},
+      {"ofac_cons_add", c.ofac_cons_add_path, c.ofac_cons_add_url, 4},
+      {"ofac_cons_comments", c.ofac_cons_comments_path, c.ofac_cons_comments_url, 4},
+      {"un", c.un_path, c.un_url, -1},
+      {"us_csl", c.us_csl_path, c.us_csl_url, -1},
+  };
+  for (auto& s : slots) {
+    std::string base = std::string("screening.") + s.name;
+    if (!s.path.empty() && !s.url.empty()) {
+      key = base + "_url";
+      return "set either " + base + "_path or " + base + "_url, not both";
+    }
+    if (s.primary >= 0 && (!s.path.empty() || !s.url.empty())) {
+      auto& p = slots[s.primary];
+      if (p.path.empty() && p.url.empty()) {
+        key = base + (s.path.empty() ? "_url" : "_path");
+        return std::string("needs the list's primary file: set screening.") + p.name +
+               "_path or screening." + p.name + "_url";
+      }
+    }
+  }
+  return std::nullopt;
+}
 
 } // namespace
 
@@ -265,6 +362,45 @@ const std::vector<option>& options() {
       {"actors.max_live_per_node", "2000000",
        "Live entity actors per node before LRU passivation.",
        integer(&settings::actors, &actor_settings::max_live_per_node, 1, 100000000)},
+      // cluster
+      {"cluster.listen", "127.0.0.1:9101",
+       "This node's cluster endpoint (peers and kybctl connect here).", cluster_listen()},
+      {"cluster.seeds", "",
+       "Comma-separated HOST:PORT of nodes to join; the first one forms a new cluster.",
+       seed_list()},
+      {"cluster.shards", "256",
+       "Entity shards of the cluster (never change it on a live cluster).",
+       integer(&settings::cluster, &cluster_settings::shards, 1, 4096)},
+      {"cluster.vnodes", "128", "Points of each node on the consistent-hash ring.",
+       integer(&settings::cluster, &cluster_settings::vnodes, 1, 4096)},
+      {"cluster.heartbeat_interval", "500ms", "Heartbeats between nodes (CAF middleman).",
+       duration(&settings::cluster, &cluster_settings::heartbeat_interval, ms(50),
+                ms(60000))},
+      {"cluster.connection_timeout", "2s",
+       "A peer silent for this long is declared down (hung or cut off).",
+       duration(&settings::cluster, &cluster_settings::connection_timeout, ms(100),
+                ms(600000))},
+      {"cluster.rejoin_interval", "1s",
+       "How often membership is reconciled and a node without quorum tries to rejoin.",
+       duration(&settings::cluster, &cluster_settings::rejoin_interval, ms(50),
+                ms(600000))},
+      {"cluster.bootstrap_timeout", "2s",
+       "How long the first seed waits for an existing cluster before forming a new one.",
+       duration(&settings::cluster, &cluster_settings::bootstrap_timeout, ms(0),
+                ms(600000))},
+      {"cluster.join_timeout", "60s",
+       "A starting node that has not joined a cluster by then stops with an error.",
+       duration(&settings::cluster, &cluster_settings::join_timeout, ms(100),
+                ms(3600000))},
+      {"cluster.tls", "false", "Mutual TLS between nodes (caf::openssl).",
+       boolean(&settings::cluster, &cluster_settings::tls)},
+      {"cluster.tls_certificate", "", "PEM certificate of this node (with cluster.tls).",
+       str(&settings::cluster, &cluster_settings::tls_certificate)},
+      {"cluster.tls_key", "", "PEM private key of this node (with cluster.tls).",
+       str(&settings::cluster, &cluster_settings::tls_key)},
+      {"cluster.tls_ca", "",
+       "PEM CA that signed every node's certificate (with cluster.tls).",
+       str(&settings::cluster, &cluster_settings::tls_ca)},
       // cache (TTLs: the seed's 7.1)
       {"cache.classification_ttl", "7d", "TTL of cached industry classifications.",
        duration(&settings::cache, &cache_settings::classification_ttl, ms(1000),
@@ -308,6 +444,105 @@ const std::vector<option>& options() {
        "CAF scheduling: 'sharing' (one queue, lowest latency) or 'stealing'.",
        one_of(&settings::runtime, &runtime_settings::scheduler_policy,
               {"sharing", "stealing"})},
+      // screening (sanctions lists; nothing loads unless configured)
+      {"screening.ofac_sdn_path", "", "OFAC SDN primary file (sdn.csv) to load.",
+       str(&settings::screening, &screening_settings::ofac_sdn_path)},
+      {"screening.ofac_sdn_alt_path", "", "OFAC SDN aliases (alt.csv), optional.",
+       str(&settings::screening, &screening_settings::ofac_sdn_alt_path)},
+      {"screening.ofac_sdn_add_path", "", "OFAC SDN addresses (add.csv), optional.",
+       str(&settings::screening, &screening_settings::ofac_sdn_add_path)},
+      {"screening.ofac_sdn_comments_path", "",
+       "OFAC SDN remarks continuation (sdn_comments.csv), optional.",
+       str(&settings::screening, &screening_settings::ofac_sdn_comments_path)},
+      {"screening.ofac_cons_path", "",
+       "OFAC non-SDN consolidated primary file (cons_prim.csv) to load.",
+       str(&settings::screening, &screening_settings::ofac_cons_path)},
+      {"screening.ofac_cons_alt_path", "",
+       "OFAC non-SDN aliases (cons_alt.csv), optional.",
+       str(&settings::screening, &screening_settings::ofac_cons_alt_path)},
+      {"screening.ofac_cons_add_path", "",
+       "OFAC non-SDN addresses (cons_add.csv), optional.",
+       str(&settings::screening, &screening_settings::ofac_cons_add_path)},
+      {"screening.ofac_cons_comments_path", "",
+       "OFAC non-SDN remarks continuation (cons_comments.csv), optional.",
+       str(&settings::screening, &screening_settings::ofac_cons_comments_path)},
+      {"screening.un_path", "", "UN Security Council consolidated list (XML) to load.",
+       str(&settings::screening, &screening_settings::un_path)},
+      {"screening.us_csl_path", "", "US Consolidated Screening List (CSV) to load.",
+       str(&settings::screening, &screening_settings::us_csl_path)},
+      {"screening.generic_dir", "",
+       "Directory whose <name>.csv / <name>.json files (generic formats, see "
+       "actors/screening/LIST_FORMATS.md) load as lists named <name>.",
+       str(&settings::screening, &screening_settings::generic_dir)},
+      {"screening.ofac_sdn_url", "",
+       "Download sdn.csv from here (official: "
+       "https://sanctionslistservice.ofac.treas.gov/"
+       "api/PublicationPreview/exports/SDN.CSV).",
+       url(&settings::screening, &screening_settings::ofac_sdn_url, {"http", "https"})},
+      {"screening.ofac_sdn_alt_url", "",
+       "Download alt.csv from here (official: .../exports/ALT.CSV).",
+       url(&settings::screening, &screening_settings::ofac_sdn_alt_url,
+           {"http", "https"})},
+      {"screening.ofac_sdn_add_url", "",
+       "Download add.csv from here (official: .../exports/ADD.CSV).",
+       url(&settings::screening, &screening_settings::ofac_sdn_add_url,
+           {"http", "https"})},
+      {"screening.ofac_sdn_comments_url", "",
+       "Download sdn_comments.csv from here (official: .../exports/SDN_COMMENTS.CSV).",
+       url(&settings::screening, &screening_settings::ofac_sdn_comments_url,
+           {"http", "https"})},
+      {"screening.ofac_cons_url", "",
+       "Download cons_prim.csv from here (official: .../exports/CONS_PRIM.CSV).",
+       url(&settings::screening, &screening_settings::ofac_cons_url, {"http", "https"})},
+      {"screening.ofac_cons_alt_url", "",
+       "Download cons_alt.csv from here (official: .../exports/CONS_ALT.CSV).",
+       url(&settings::screening, &screening_settings::ofac_cons_alt_url,
+           {"http", "https"})},
+      {"screening.ofac_cons_add_url", "",
+       "Download cons_add.csv from here (official: .../exports/CONS_ADD.CSV).",
+       url(&settings::screening, &screening_settings::ofac_cons_add_url,
+           {"http", "https"})},
+      {"screening.ofac_cons_comments_url", "",
+       "Download cons_comments.csv from here (official: .../exports/CONS_COMMENTS.CSV).",
+       url(&settings::screening, &screening_settings::ofac_cons_comments_url,
+           {"http", "https"})},
+      {"screening.un_url", "",
+       "Download the UN list from here (official: "
+       "https://scsanctions.un.org/resources/xml/en/consolidated.xml).",
+       url(&settings::screening, &screening_settings::un_url, {"http", "https"})},
+      {"screening.us_csl_url", "",
+       "Download the US CSL from here (official: https://data.trade.gov/"
+       "downloadable_consolidated_screening_list/v1/consolidated.csv).",
+       url(&settings::screening, &screening_settings::us_csl_url, {"http", "https"})},
+      {"screening.refresh_interval", "12h",
+       "How often lists are downloaded and re-read (a changed list is re-indexed and "
+       "re-screens the stored businesses); 0s = only at start and on reload.",
+       duration(&settings::screening, &screening_settings::refresh_interval, ms(0),
+                ms(30 * day_ms))},
+      {"screening.threshold", "0.80",
+       "Default score at or above which a listed name is a hit (a query may override).",
+       real(&settings::screening, &screening_settings::threshold, 0.01, 1)},
+      {"screening.max_bad_rows", "0",
+       "Malformed rows a list may skip with a warning before it fails to load.",
+       integer(&settings::screening, &screening_settings::max_bad_rows, 0, 1000000)},
+      {"screening.download_timeout", "120s", "Longest download of one list file.",
+       duration(&settings::screening, &screening_settings::download_timeout, ms(100),
+                ms(3600000))},
+      {"screening.download_connect_timeout", "10s",
+       "Longest wait to connect to a list publisher.",
+       duration(&settings::screening, &screening_settings::download_connect_timeout,
+                ms(100), ms(600000))},
+      {"screening.download_max_bytes", "256MiB", "Largest list file downloaded.",
+       size(&settings::screening, &screening_settings::download_max_bytes, 1024,
+            size_t{1} << 34)},
+      {"screening.download_max_redirects", "5", "Redirects followed per download.",
+       integer(&settings::screening, &screening_settings::download_max_redirects, 0, 20)},
+      {"screening.monitor_rate", "20",
+       "Stored businesses re-screened per second after a list changed.",
+       real(&settings::screening, &screening_settings::monitor_rate, 0.01, 100000)},
+      {"screening.monitor_concurrency", "4",
+       "Re-screenings of stored businesses in flight at once.",
+       integer(&settings::screening, &screening_settings::monitor_concurrency, 1, 256)},
       // log
       {"log.level", "info", "Least severe level written.",
        one_of(&settings::log, &log_settings::level, {"debug", "info", "warn", "error"})},
@@ -323,10 +558,19 @@ std::optional<std::string> cross_check(const settings& s, std::string& key) {
     return "must not exceed api.max_page_limit (" + std::to_string(s.api.max_page_limit) +
            ")";
   }
+  if (s.cluster.tls && (s.cluster.tls_certificate.empty() || s.cluster.tls_key.empty() ||
+                        s.cluster.tls_ca.empty())) {
+    key = s.cluster.tls_certificate.empty() ? "cluster.tls_certificate"
+          : s.cluster.tls_key.empty()       ? "cluster.tls_key"
+                                            : "cluster.tls_ca";
+    return "must be set when cluster.tls is on";
+  }
   if (s.rate_limit.burst < 1) {
     key = "rate_limit.burst";
     return "must be at least 1";
   }
+  if (auto err = screening_cross_check(s.screening, key))
+    return err;
   return std::nullopt;
 }
 

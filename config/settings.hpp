@@ -72,6 +72,25 @@ struct actor_settings {
   size_t max_live_per_node = 0;
 };
 
+/// The cluster this node belongs to (runtime/cluster).
+struct cluster_settings {
+  std::string listen_host; ///< CAF middleman endpoint of this node (admin and peers)
+  uint16_t listen_port = 0;
+  std::vector<std::string>
+      seeds;      ///< host:port of nodes to join; the first forms the cluster
+  int shards = 0; ///< entity shards (fixed for the cluster's lifetime)
+  int vnodes = 0; ///< ring points per node
+  milliseconds heartbeat_interval{0};
+  milliseconds connection_timeout{0};
+  milliseconds rejoin_interval{0};
+  milliseconds bootstrap_timeout{0};
+  milliseconds join_timeout{0}; ///< a starting node gives up joining after this
+  bool tls = false;             ///< mutual TLS between nodes (caf::openssl)
+  std::string tls_certificate;
+  std::string tls_key;
+  std::string tls_ca;
+};
+
 /// Actor-local caches (MISSION §12, the seed's 7.1): a TTL per cache type, proactive
 /// refresh at ttl * (0.8 - 0.2 * access_frequency), size bounds, scheduled warming.
 struct cache_settings {
@@ -100,6 +119,45 @@ struct log_settings {
   bool access = true; ///< One JSON line per HTTP request.
 };
 
+/// Sanctions screening (MISSION §5): which lists load and from where, when they are
+/// refreshed, how downloads are bounded, the default threshold and the pace of ongoing
+/// monitoring. A list loads when its main file's `*_path` or `*_url` is set; nothing is
+/// set by default (a node without lists serves, and screening answers 503).
+struct screening_settings {
+  // Local files. OFAC legacy CSV: the primary file and its optional aux files.
+  std::string ofac_sdn_path;           ///< sdn.csv
+  std::string ofac_sdn_alt_path;       ///< alt.csv
+  std::string ofac_sdn_add_path;       ///< add.csv
+  std::string ofac_sdn_comments_path;  ///< sdn_comments.csv
+  std::string ofac_cons_path;          ///< cons_prim.csv (OFAC non-SDN consolidated)
+  std::string ofac_cons_alt_path;      ///< cons_alt.csv
+  std::string ofac_cons_add_path;      ///< cons_add.csv
+  std::string ofac_cons_comments_path; ///< cons_comments.csv
+  std::string un_path;                 ///< UN Security Council consolidated XML
+  std::string us_csl_path;             ///< US Consolidated Screening List CSV
+  std::string generic_dir; ///< Every <name>.csv / <name>.json in it is a list.
+  // Publisher URLs, downloaded into node.data_dir/screening/downloads/<list>/.
+  std::string ofac_sdn_url;
+  std::string ofac_sdn_alt_url;
+  std::string ofac_sdn_add_url;
+  std::string ofac_sdn_comments_url;
+  std::string ofac_cons_url;
+  std::string ofac_cons_alt_url;
+  std::string ofac_cons_add_url;
+  std::string ofac_cons_comments_url;
+  std::string un_url;
+  std::string us_csl_url;
+  milliseconds refresh_interval{0}; ///< Re-download and re-read the lists; 0 = never.
+  double threshold = 0;             ///< Default score at or above which a name is a hit.
+  size_t max_bad_rows = 0;          ///< Malformed rows a list may skip (with warnings).
+  milliseconds download_timeout{0}; ///< Whole transfer of one file.
+  milliseconds download_connect_timeout{0};
+  size_t download_max_bytes = 0; ///< Larger files are refused.
+  int download_max_redirects = 0;
+  double monitor_rate = 0;        ///< Businesses re-screened per second after a change.
+  size_t monitor_concurrency = 0; ///< Re-screenings in flight at once.
+};
+
 struct settings {
   node_settings node;
   http_settings http;
@@ -111,7 +169,9 @@ struct settings {
   actor_settings actors;
   runtime_settings runtime;
   cache_settings cache;
+  cluster_settings cluster;
   log_settings log;
+  screening_settings screening;
 };
 
 } // namespace kyb::config

@@ -11,6 +11,7 @@
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/platform.hpp"
+#include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "net/router.hpp"
 
@@ -24,6 +25,8 @@ struct http_services {
   actors::usage_actor usage;
   actors::idempotency_actor idempotency;
   actors::readiness_actor readiness;
+  /// Sanctions screening: lists, screenings, reloads (actors/screening/).
+  actors::screening_actor screening;
   /// The OpenAPI document served at /openapi.json.
   std::shared_ptr<const std::string> openapi;
 };

@@ -49,6 +49,21 @@ router make_api_router() {
   add("GET", "/v1/audit-logs/verify", "verifyAuditLogs", auth_kind::tenant, scope_admin,
       h::verify_audit_logs);
   add("GET", "/v1/usage", "getUsage", auth_kind::tenant, scope_read, h::get_usage);
+  // Sanctions screening.
+  add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
+      h::screen_name);
+  add("POST", "/v1/screenings/compare", "compareNames", auth_kind::tenant, scope_read,
+      h::compare_names);
+  add("POST", "/v1/businesses/{id}/screen", "screenBusiness", auth_kind::tenant,
+      scope_write, h::screen_business);
+  add("GET", "/v1/businesses/{id}/screening", "getBusinessScreening", auth_kind::tenant,
+      scope_read, h::get_business_screening);
+  add("POST", "/v1/businesses/{id}/screening-hits/{hit_id}/decision",
+      "decideScreeningHit", auth_kind::tenant, scope_write, h::decide_screening_hit);
+  add("GET", "/v1/lists", "listSanctionsLists", auth_kind::any_key, 0,
+      h::list_sanctions_lists);
+  add("POST", "/v1/lists/reload", "reloadSanctionsLists", auth_kind::operator_,
+      scope_operator, h::reload_sanctions_lists);
   return r;
 }
 

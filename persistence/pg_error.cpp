@@ -42,6 +42,8 @@ errc errc_from_sqlstate(std::string_view s) {
   if (s == "57014" || s == "55P03")
     return errc::timeout;
   // Our own codes, raised by SQL we write (RAISE ... USING ERRCODE = 'KY409').
+  if (s == "KY503")
+    return errc::fenced;
   if (s == "KY409")
     return errc::conflict;
   if (s == "KY404")

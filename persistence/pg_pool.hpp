@@ -49,8 +49,11 @@ public:
   size_t connected_count() const;
   /// Number of connection actors.
   size_t size() const;
-  /// All connection actors, in index order.
-  const std::vector<pg_connection_actor>& connections() const;
+  /// All connection actors, in index order (a snapshot).
+  std::vector<pg_connection_actor> connections() const;
+  /// Replaces connection `index` with a fresh actor (after the old one stopped: the
+  /// supervisor's restart) and returns it. Callers of pick() see it at once.
+  pg_connection_actor respawn(size_t index);
   /// Successful (re)connections of all connections so far.
   uint64_t connects() const;
 

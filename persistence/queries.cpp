@@ -146,6 +146,127 @@ const std::vector<named_sql>& platform_queries() {
                                                                        "bs.created_at "
                                                                        "DESC"},
 
+  // -- Sanctions screening (actors/screening/business_screening.cpp decodes) ------
+#define KYB_SCREENING_HIT_COLUMNS                                                        \
+  "id, position, subject_kind, subject_name, list_name, list_version, entity_id, "       \
+  "entity_type, primary_name, matched_name, matched_alias, score::text, "                \
+  "programs::text, explanation::text, entity_fingerprint, raised, is_new, "              \
+  "entry_changed, decision, decision_reason, decided_by, " KYB_TS("decided_at")
+#define KYB_SCREENING_LATEST_RESULT                                                      \
+  "(SELECT id FROM screening_results WHERE business_id = $1 AND tenant_id = $2 "         \
+  "ORDER BY screened_at DESC, id DESC LIMIT 1)"
+      // $1 id, $2 tenant, $3 region, $4 business, $5 business_version, $6 triggered_by,
+      // $7 outcome, $8 threshold, $9 generation, $10 lists (jsonb), $11 subjects (jsonb),
+      // $12 hit_count, $13 raised_count, $14 new_count, $15 screened_at
+      {q::screening_result_insert,
+       "INSERT INTO screening_results (id, tenant_id, region, business_id, "
+       "business_version, triggered_by, outcome, threshold, generation, lists, subjects, "
+       "hit_count, raised_count, new_count, screened_at) VALUES ($1, $2, $3, $4, $5, $6, "
+       "$7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15::timestamptz)"},
+      // $1 id, $2 result, $3 business, $4 tenant, $5 region, $6 position,
+      // $7 subject_kind, $8 subject_name, $9 list_name, $10 list_version, $11 entity_id,
+      // $12 entity_type, $13 primary_name, $14 matched_name, $15 matched_alias,
+      // $16 score, $17 programs (jsonb), $18 explanation (jsonb), $19 fingerprint,
+      // $20 raised, $21 is_new, $22 entry_changed, $23 decision, $24 decision_reason,
+      // $25 decided_by, $26 decided_at, $27 created_at
+      {q::screening_hit_insert,
+       "INSERT INTO screening_hits (id, result_id, business_id, tenant_id, region, "
+       "position, subject_kind, subject_name, list_name, list_version, entity_id, "
+       "entity_type, primary_name, matched_name, matched_alias, score, programs, "
+       "explanation, entity_fingerprint, raised, is_new, entry_changed, decision, "
+       "decision_reason, decided_by, decided_at, created_at) VALUES ($1, $2, $3, $4, $5, "
+       "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18::jsonb, $19, "
+       "$20, $21, $22, $23, $24, $25, $26::timestamptz, $27::timestamptz)"},
+      // $1 business, $2 tenant -> subject_name, list_name, entity_id, decision, reason,
+      // decided_by, decided_at, entity_fingerprint
+      {q::screening_decisions_of_business,
+       "SELECT subject_name, list_name, entity_id, decision, reason, decided_by, " KYB_TS(
+           "decided_at") ", entity_fingerprint FROM screening_decisions "
+                         "WHERE tenant_id = $2 AND business_id = $1"},
+      // $1 business, $2 tenant -> subject_name, list_name, entity_id of the raised hits
+      // of the latest screening
+      {q::screening_raised_of_latest,
+       "SELECT subject_name, list_name, entity_id FROM screening_hits WHERE raised "
+       "AND result_id = " KYB_SCREENING_LATEST_RESULT},
+      // $1 business, $2 tenant -> the latest screening's row
+      {q::screening_result_latest,
+       "SELECT id, business_id, tenant_id, region, business_version, triggered_by, "
+       "outcome, threshold::text, generation, lists::text, subjects::text, hit_count, "
+       "raised_count, new_count, " KYB_TS(
+           "screened_at") " FROM screening_results WHERE business_id = $1 AND "
+                          "tenant_id = $2 ORDER BY screened_at DESC, id DESC LIMIT 1"},
+      // $1 business, $2 tenant -> KYB_SCREENING_HIT_COLUMNS of the latest screening
+      {q::screening_hits_of_latest,
+       "SELECT " KYB_SCREENING_HIT_COLUMNS
+       " FROM screening_hits WHERE result_id = " KYB_SCREENING_LATEST_RESULT
+       " ORDER BY position"},
+      // $1 hit, $2 business, $3 tenant -> KYB_SCREENING_HIT_COLUMNS
+      {q::screening_hit_get,
+       "SELECT " KYB_SCREENING_HIT_COLUMNS " FROM screening_hits WHERE id = $1 "
+       "AND business_id = $2 AND tenant_id = $3"},
+      // $1 id, $2 tenant, $3 region, $4 business, $5 subject_name, $6 list_name,
+      // $7 entity_id, $8 entity_fingerprint, $9 decision, $10 reason, $11 hit,
+      // $12 decided_by, $13 decided_at: one decision per (tenant, business, subject,
+      // list entry); a new decision replaces the old.
+      {q::screening_decision_upsert,
+       "INSERT INTO screening_decisions (id, tenant_id, region, business_id, "
+       "subject_name, list_name, entity_id, entity_fingerprint, decision, reason, "
+       "hit_id, "
+       "decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+       "$12, $13::timestamptz) ON CONFLICT (tenant_id, business_id, subject_name, "
+       "list_name, entity_id) DO UPDATE SET entity_fingerprint = "
+       "EXCLUDED.entity_fingerprint, decision = EXCLUDED.decision, reason = "
+       "EXCLUDED.reason, hit_id = EXCLUDED.hit_id, decided_by = EXCLUDED.decided_by, "
+       "decided_at = EXCLUDED.decided_at"},
+      // $1 hit, $2 decision, $3 reason, $4 decided_by, $5 decided_at, $6 business,
+      // $7 tenant (raises KY409 when the hit is gone)
+      {q::screening_hit_decide,
+       "WITH u AS (UPDATE screening_hits SET decision = $2, decision_reason = $3, "
+       "decided_by = $4, decided_at = $5::timestamptz WHERE id = $1 AND business_id = "
+       "$6 AND tenant_id = $7 RETURNING id) SELECT kyb_expect_rows(count(*), "
+       "'screening hit') FROM u"},
+      // Serializes claims of monitoring runs across the region's nodes (transaction
+      // scope: released at commit).
+      {q::screening_monitor_lock,
+       "SELECT pg_advisory_xact_lock(hashtext('kyb.screening_monitor_runs'))"},
+      // $1 id, $2 generation, $3 changed_lists (jsonb), $4 node -> id when this node
+      // runs the change: unless the latest run is of the same generation and done, or
+      // running on another node that is alive.
+      {q::screening_monitor_claim,
+       "INSERT INTO screening_monitor_runs (id, generation, changed_lists, node_id, "
+       "status, started_at, heartbeat_at) SELECT $1, $2, $3::jsonb, $4, 'running', "
+       "clock_timestamp(), clock_timestamp() WHERE NOT EXISTS (SELECT 1 FROM (SELECT "
+       "generation, status, node_id, heartbeat_at FROM screening_monitor_runs ORDER BY "
+       "started_at DESC, id DESC LIMIT 1) l WHERE l.generation = $2 AND (l.status = "
+       "'done' OR (l.status = 'running' AND l.node_id <> $4 AND l.heartbeat_at > "
+       "clock_timestamp() - interval '2 minutes'))) RETURNING id"},
+      // -> the latest run: generation, status, totals, started_at, finished_at,
+      // changed_lists
+      {q::screening_monitor_latest,
+       "SELECT generation, status, businesses_total, screened, failed, skipped, "
+       "new_hits, " KYB_TS("started_at") ", " KYB_TS(
+           "finished_at") ", changed_lists::text FROM screening_monitor_runs "
+                          "ORDER BY started_at DESC, id DESC LIMIT 1"},
+      // -> tenant_id, region, stored (not deleted) businesses
+      {q::screening_monitor_counts,
+       "SELECT tenant_id, region, count(*) FROM businesses WHERE deleted_at IS NULL "
+       "GROUP BY tenant_id, region ORDER BY tenant_id"},
+      // $1 tenant, $2 cursor created_at, $3 cursor id, $4 limit -> id, created_at
+      // (newest first; the tenant lookup index serves it)
+      {q::screening_monitor_page,
+       "SELECT id, " KYB_TS("created_at") " FROM businesses WHERE tenant_id = $1 AND "
+                                          "deleted_at IS NULL AND (created_at, id) < "
+                                          "($2::timestamptz, $3::uuid) "
+                                          "ORDER BY created_at DESC, id DESC LIMIT $4"},
+      // $1 run, $2 status, $3 total, $4 screened, $5 failed, $6 skipped, $7 new_hits
+      {q::screening_monitor_update,
+       "UPDATE screening_monitor_runs SET status = $2, businesses_total = $3, "
+       "screened = $4, failed = $5, skipped = $6, new_hits = $7, heartbeat_at = "
+       "clock_timestamp(), finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE "
+       "clock_timestamp() END WHERE id = $1"},
+#undef KYB_SCREENING_HIT_COLUMNS
+#undef KYB_SCREENING_LATEST_RESULT
+
       // $1 id, $2 tenant, $3 region, $4 actor, $5 action, $6 target_type, $7 target_id,
       // $8 request_id, $9 details (jsonb) -> seq
       {q::audit_append,
@@ -191,6 +312,19 @@ const std::vector<named_sql>& platform_queries() {
        "$3::timestamptz "
        "GROUP BY endpoint, method, status_code ORDER BY endpoint, method, status_code"},
 
+      // $1 shard, $2 node, $3 incarnation -> the new epoch (a takeover fences the old
+      // owner)
+      {q::shard_lease_acquire,
+       "UPDATE shard_leases SET owner_node = $2, owner_incarnation = $3, epoch = epoch + "
+       "1, "
+       "acquired_at = clock_timestamp() WHERE shard = $1 RETURNING epoch"},
+      // $1 shard count -> shard, owner_node, epoch, acquired_at, owner_incarnation
+      {q::shard_leases_all,
+       "SELECT shard, owner_node, epoch, " KYB_TS(
+           "acquired_at") ", owner_incarnation "
+                          "FROM shard_leases WHERE shard < $1 ORDER BY shard"},
+      // $1 shard, $2 epoch (raises KY503 -> errc::fenced when the epoch moved on)
+      {q::fence_check, "SELECT kyb_check_fence($1, $2)"},
       {q::ping, "SELECT 1"},
       {q::migrations_latest, "SELECT COALESCE(max(version), 0) FROM schema_migrations"},
   };

@@ -45,6 +45,27 @@ inline constexpr const char* audit_head = "audit_head";
 // Usage.
 inline constexpr const char* usage_insert = "usage_insert";
 inline constexpr const char* usage_summary = "usage_summary";
+// Cluster: shard leases (fencing).
+inline constexpr const char* shard_lease_acquire = "shard_lease_acquire";
+inline constexpr const char* shard_leases_all = "shard_leases_all";
+inline constexpr const char* fence_check = "fence_check";
+// Sanctions screening (actors/screening/): stored screenings, decisions, monitoring.
+inline constexpr const char* screening_result_insert = "screening_result_insert";
+inline constexpr const char* screening_hit_insert = "screening_hit_insert";
+inline constexpr const char* screening_decisions_of_business =
+    "screening_decisions_of_business";
+inline constexpr const char* screening_raised_of_latest = "screening_raised_of_latest";
+inline constexpr const char* screening_result_latest = "screening_result_latest";
+inline constexpr const char* screening_hits_of_latest = "screening_hits_of_latest";
+inline constexpr const char* screening_hit_get = "screening_hit_get";
+inline constexpr const char* screening_decision_upsert = "screening_decision_upsert";
+inline constexpr const char* screening_hit_decide = "screening_hit_decide";
+inline constexpr const char* screening_monitor_lock = "screening_monitor_lock";
+inline constexpr const char* screening_monitor_claim = "screening_monitor_claim";
+inline constexpr const char* screening_monitor_latest = "screening_monitor_latest";
+inline constexpr const char* screening_monitor_counts = "screening_monitor_counts";
+inline constexpr const char* screening_monitor_page = "screening_monitor_page";
+inline constexpr const char* screening_monitor_update = "screening_monitor_update";
 // Health.
 inline constexpr const char* ping = "ping";
 inline constexpr const char* migrations_latest = "migrations_latest";

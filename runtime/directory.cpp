@@ -1,86 +1,303 @@
 #include "runtime/directory.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_cast.hpp>
 #include <caf/attachable.hpp>
 #include <caf/send.hpp>
 
+#include "runtime/cluster/member.hpp"
+#include "runtime/error.hpp"
+
 namespace kyb::runtime {
 
-directory::directory(caf::actor_system& sys) : sys_(sys) {
+directory::directory(caf::actor_system& sys, uint32_t shards)
+    : sys_(sys), shards_(shards) {
   for (auto& n : live_by_kind_)
     n.store(0);
 }
 
-void directory::register_kind(entity_kind kind, std::string name, factory make) {
+int64_t directory::now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void directory::register_kind(entity_kind kind, std::string name, factory make,
+                              relay_maker relay) {
   factories_[kind] = std::move(make);
+  relays_[kind] = std::move(relay);
   names_[kind] = std::move(name);
+  auto& m = base::metrics_registry::global();
+  activation_counter_[kind] = &m.counter("kyb_runtime_activations_total",
+                                         "Entity actors activated on this node", {"kind"})
+                                   .with({names_[kind]});
+  passivation_counter_[kind] = &m.counter("kyb_runtime_passivations_total",
+                                          "Entity actors stopped on this node", {"kind"})
+                                    .with({names_[kind]});
+  crash_counter_[kind] =
+      &m.counter("kyb_supervisor_restarts_total",
+                 "Children restarted by their supervisor", {"supervisor", "child"})
+           .with({"entities", names_[kind]});
 }
 
 std::string directory::kind_name(entity_kind kind) const {
   return names_[kind];
 }
 
-caf::actor directory::resolve(entity_kind kind, const base::uuid& id) {
-  if (!factories_[kind])
-    return {};
-  key k{kind, id};
-  auto& s = shard_for(k);
-  std::unique_lock<std::mutex> guard(s.mtx);
-  auto it = s.live.find(k);
-  if (it != s.live.end())
-    return it->second;
-  // Spawning only allocates and schedules: safe under the shard lock, and holding it
-  // guarantees one activation per entity on this node.
-  auto hdl = factories_[kind](sys_, id);
+uint32_t directory::shard_of(entity_kind kind, const base::uuid& id) const noexcept {
+  return runtime::shard_of(kind, id, shards_);
+}
+
+caf::actor directory::activate_locked(shard& s, const key& k, int64_t now) {
+  auto hdl = factories_[k.kind](sys_, k.id);
   if (!hdl)
     return {};
-  s.live.emplace(k, hdl);
-  guard.unlock();
+  s.live[k] = entry{hdl, false, {}, now};
   ++live_;
-  ++live_by_kind_[kind];
+  ++live_by_kind_[k.kind];
   ++activations_;
-  auto addr = hdl.address();
-  hdl->attach_functor([this, k, addr] { forget(k, addr); });
+  activation_counter_[k.kind]->inc();
   return hdl;
 }
 
-caf::actor directory::find(entity_kind kind, const base::uuid& id) const {
-  key k{kind, id};
-  auto& s = shard_for(k);
-  std::lock_guard<std::mutex> guard(s.mtx);
-  auto it = s.live.find(k);
-  return it != s.live.end() ? it->second : caf::actor{};
+void directory::watch(const key& k, const caf::actor& hdl, bool proxy) {
+  // Never under a bucket lock: an actor that already stopped runs the functor inside
+  // attach_functor(), and forget() takes the bucket lock.
+  auto addr = hdl.address();
+  hdl->attach_functor([this, k, addr, proxy](const caf::error& reason) {
+    forget(k, addr, proxy, reason);
+  });
 }
 
-void directory::forget(const key& k, const caf::actor_addr& who) {
-  auto& s = shard_for(k);
-  std::lock_guard<std::mutex> guard(s.mtx);
-  auto it = s.live.find(k);
-  // A newer activation may already hold the slot: only remove the one that stopped.
-  if (it != s.live.end() && it->second.address() == who) {
-    s.live.erase(it);
-    --live_;
-    --live_by_kind_[k.kind];
+void directory::set_crash_policy(size_t max_crashes, std::chrono::milliseconds within,
+                                 std::function<void(const std::string&)> escalate) {
+  max_crashes_ = max_crashes;
+  crash_window_ = within;
+  escalate_ = std::move(escalate);
+}
+
+caf::actor directory::proxy_locked(shard& s, const key& k, const member_info& owner,
+                                   int64_t now) {
+  auto hdl = spawn_entity_proxy(sys_, owner.router, k.kind, k.id, relays_[k.kind]);
+  s.live[k] = entry{hdl, true, owner.id, now};
+  ++proxies_;
+  return hdl;
+}
+
+caf::actor directory::resolve(entity_kind kind, const base::uuid& id) {
+  if (!factories_[kind])
+    return {};
+  placement_ptr view = placement_ ? placement_->current() : nullptr;
+  const member_info* owner = nullptr;
+  if (view) {
+    if (!view->serving)
+      return {};
+    auto& owner_id = view->owner(shard_of(kind, id));
+    if (owner_id != view->self) {
+      owner = view->member(owner_id);
+      if (!owner)
+        return {};
+    }
   }
+  key k{kind, id};
+  auto now = now_ns();
+  auto& s = bucket_for(k);
+  caf::actor retired; // released after the lock (see retire())
+  caf::actor hdl;
+  {
+    std::lock_guard<std::mutex> guard(s.mtx);
+    auto it = s.live.find(k);
+    if (it != s.live.end()) {
+      auto& e = it->second;
+      bool right_place = owner ? (e.proxy && e.owner == owner->id) : !e.proxy;
+      if (right_place) {
+        e.last_used = now;
+        return e.hdl;
+      }
+      // Placement changed under this entry: retire it; a new one takes the slot.
+      retired = retire(s, it);
+    }
+    hdl = owner ? proxy_locked(s, k, *owner, now) : activate_locked(s, k, now);
+  }
+  if (hdl)
+    watch(k, hdl, owner != nullptr);
+  return hdl;
+}
+
+caf::actor directory::resolve_local(entity_kind kind, const base::uuid& id) {
+  if (!factories_[kind])
+    return {};
+  if (placement_) {
+    auto view = placement_->current();
+    if (!view->owns(shard_of(kind, id)))
+      return {};
+  }
+  key k{kind, id};
+  auto now = now_ns();
+  auto& s = bucket_for(k);
+  caf::actor retired;
+  caf::actor hdl;
+  {
+    std::lock_guard<std::mutex> guard(s.mtx);
+    auto it = s.live.find(k);
+    if (it != s.live.end()) {
+      if (!it->second.proxy) {
+        it->second.last_used = now;
+        return it->second.hdl;
+      }
+      retired = retire(s, it);
+    }
+    hdl = activate_locked(s, k, now);
+  }
+  if (hdl)
+    watch(k, hdl, false);
+  return hdl;
+}
+
+caf::actor directory::retire(shard& s, live_map::iterator it) {
+  // The caller drops the returned handle only after releasing s.mtx: if it is the last
+  // strong reference, the actor is destroyed right there and its exit functor calls
+  // forget(), which takes s.mtx again.
+  auto hdl = std::move(it->second.hdl);
+  caf::anon_send(hdl, passivate_atom::value);
+  s.live.erase(it);
+  return hdl;
+}
+
+void directory::forget(const key& k, const caf::actor_addr& who, bool proxy,
+                       const caf::error& reason) {
+  auto& s = bucket_for(k);
+  {
+    caf::actor gone;
+    std::lock_guard<std::mutex> guard(s.mtx);
+    auto it = s.live.find(k);
+    // A newer actor may already hold the slot: only remove the one that stopped.
+    if (it != s.live.end() && it->second.hdl.address() == who) {
+      gone = std::move(it->second.hdl);
+      s.live.erase(it);
+    }
+  }
+  if (proxy) {
+    --proxies_;
+    return;
+  }
+  --live_;
+  --live_by_kind_[k.kind];
+  ++passivations_;
+  if (passivation_counter_[k.kind])
+    passivation_counter_[k.kind]->inc();
+  // A normal stop (passivation, shutdown) or a load failure the entity reported is not a
+  // crash; anything else is: the entity restarts on its next message, within limits.
+  bool crashed = reason && reason != caf::exit_reason::user_shutdown &&
+                 reason != caf::exit_reason::normal && code_of(reason) == errc::internal;
+  if (!crashed)
+    return;
+  crash_counter_[k.kind]->inc();
+  std::string why;
+  {
+    std::lock_guard<std::mutex> guard(crash_mtx_);
+    auto now = now_ns();
+    auto window =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(crash_window_).count();
+    auto& recent = recent_crashes_[k.kind];
+    recent.erase(std::remove_if(recent.begin(), recent.end(),
+                                [&](int64_t t) { return now - t > window; }),
+                 recent.end());
+    recent.push_back(now);
+    if (recent.size() > max_crashes_)
+      why = names_[k.kind] + " actors crashed " + std::to_string(recent.size()) +
+            " times within " + std::to_string(crash_window_.count()) + " ms";
+  }
+  if (!why.empty() && escalate_)
+    escalate_(why);
+}
+
+void directory::rebalance() {
+  if (!placement_)
+    return;
+  auto view = placement_->current();
+  for (auto& s : buckets_) {
+    std::vector<caf::actor> retired;
+    std::lock_guard<std::mutex> guard(s.mtx);
+    for (auto it = s.live.begin(); it != s.live.end();) {
+      auto& [k, e] = *it;
+      auto& owner = view->owner(shard_of(k.kind, k.id));
+      bool stale = e.proxy ? (owner != e.owner || owner.empty()) : owner != view->self;
+      if (stale) {
+        retired.push_back(retire(s, it++));
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+size_t directory::sweep(std::chrono::milliseconds idle_after, size_t max_live) {
+  auto now = now_ns();
+  auto idle_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(idle_after).count();
+  size_t asked = 0;
+  std::vector<std::pair<int64_t, key>> candidates;
+  bool over = live_.load() > max_live;
+  for (auto& s : buckets_) {
+    std::vector<caf::actor> retired;
+    std::lock_guard<std::mutex> guard(s.mtx);
+    for (auto it = s.live.begin(); it != s.live.end();) {
+      auto& [k, e] = *it;
+      if (now - e.last_used >= idle_ns) {
+        retired.push_back(retire(s, it++));
+        ++asked;
+        continue;
+      }
+      if (over && !e.proxy)
+        candidates.emplace_back(e.last_used, k);
+      ++it;
+    }
+  }
+  if (over && live_.load() > max_live) {
+    // Least recently used first, until the node is back under its bound.
+    auto excess = std::min(candidates.size(), live_.load() - max_live);
+    std::partial_sort(candidates.begin(), candidates.begin() + excess, candidates.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < excess; ++i) {
+      auto& k = candidates[i].second;
+      auto& s = bucket_for(k);
+      caf::actor retired;
+      std::lock_guard<std::mutex> guard(s.mtx);
+      auto it = s.live.find(k);
+      if (it != s.live.end()) {
+        retired = retire(s, it);
+        ++asked;
+      }
+    }
+  }
+  return asked;
 }
 
 void directory::stop_all() {
   std::vector<caf::actor> all;
-  for (auto& s : shards_) {
+  for (auto& s : buckets_) {
     std::lock_guard<std::mutex> guard(s.mtx);
-    for (auto& [k, hdl] : s.live)
-      all.push_back(hdl);
+    for (auto& [k, e] : s.live)
+      all.push_back(std::move(e.hdl));
+    s.live.clear();
   }
   for (auto& hdl : all)
     caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
 }
 
-size_t directory::live_count() const noexcept {
-  return live_.load();
-}
-
-size_t directory::live_count(entity_kind kind) const {
-  return live_by_kind_[kind].load();
+std::vector<base::uuid> directory::sample(entity_kind kind, size_t limit) const {
+  std::vector<base::uuid> out;
+  for (auto& s : buckets_) {
+    std::lock_guard<std::mutex> guard(s.mtx);
+    for (auto& [k, e] : s.live)
+      if (k.kind == kind && !e.proxy) {
+        out.push_back(k.id);
+        if (out.size() >= limit)
+          return out;
+      }
+  }
+  return out;
 }
 
 } // namespace kyb::runtime

@@ -1,56 +1,99 @@
-// Finds the actor that serves an entity (a tenant, a business) by kind and id, and
-// activates it when none is live. Callers only ever address entities through here, so
-// placement can change (another node, a restart) without changing them.
+// Finds the actor that serves an entity (a tenant, a business) by kind and id. The
+// entity lives on the node that owns its shard (runtime/cluster/placement): on this node
+// the directory activates it on demand; on another node the directory hands out a local
+// proxy that forwards to that node's entity router. Callers never know the difference.
+//
+// The directory also passivates: entities idle for actors.passivate_after, and the least
+// recently used ones when the node holds more than actors.max_live_per_node, get a
+// passivate message and stop once their work is done.
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "runtime/base/metrics.hpp"
 #include "runtime/base/uuid.hpp"
+#include "runtime/cluster/entity_router.hpp"
+#include "runtime/cluster/placement.hpp"
 
 namespace kyb::runtime {
 
 /// Kinds are small numbers assigned by the layer that defines the entities.
 using entity_kind = uint8_t;
 
+/// A kind the runtime itself defines: a trivial entity that answers pings, used by
+/// failover drills to see when a shard is served again.
+constexpr entity_kind probe_entity = 255;
+
 class directory {
 public:
   /// Spawns the actor for one entity on this node. The actor loads its own state.
   using factory = std::function<caf::actor(caf::actor_system& sys, const base::uuid& id)>;
 
-  explicit directory(caf::actor_system& sys);
+  /// `shards`: the cluster's shard count (fixed for the cluster's lifetime).
+  directory(caf::actor_system& sys, uint32_t shards);
   directory(const directory&) = delete;
   directory& operator=(const directory&) = delete;
 
-  /// Registers how entities of `kind` are made. Call before the first resolve.
-  void register_kind(entity_kind kind, std::string name, factory make);
+  /// Registers how entities of `kind` are made, and how a proxy relays their answers
+  /// (make_relay<answer types...>()). Call before the first resolve.
+  void register_kind(entity_kind kind, std::string name, factory make, relay_maker relay);
 
-  /// The live actor for (kind, id), activating one if there is none. Thread-safe and
-  /// non-blocking (a short lock); returns an invalid handle for an unknown kind.
-  /// An actor found here may still stop before a message reaches it (passivation):
+  /// Entities restart on demand (their next message activates them again): each kind is
+  /// its own shard supervisor with this intensity. More abnormal stops than
+  /// `max_crashes` within `within` call `escalate` (the node's root supervisor decides).
+  void set_crash_policy(size_t max_crashes, std::chrono::milliseconds within,
+                        std::function<void(const std::string& why)> escalate);
+
+  /// Makes placement decisions follow `p` (without one, every entity is local).
+  void set_placement(std::shared_ptr<placement> p) { placement_ = std::move(p); }
+
+  /// The actor serving (kind, id): a local entity (activated if needed) when this node
+  /// owns its shard, else a proxy to the owner. Invalid when no node can serve it now
+  /// (this node lost its quorum, or the kind is unknown). Thread-safe, non-blocking.
+  /// A handle may still stop before a message reaches it (passivation, a move):
   /// callers retry once on `request_receiver_down`.
   caf::actor resolve(entity_kind kind, const base::uuid& id);
 
-  /// The live actor for (kind, id) if any, without activating one.
-  caf::actor find(entity_kind kind, const base::uuid& id) const;
+  /// The local entity for (kind, id), activated if needed, only if this node owns its
+  /// shard (the entity router uses this for messages from other nodes).
+  caf::actor resolve_local(entity_kind kind, const base::uuid& id);
 
-  /// Live entity actors on this node, in total and for one kind.
-  size_t live_count() const noexcept;
-  size_t live_count(entity_kind kind) const;
-  /// Activations since start.
-  uint64_t activations() const noexcept { return activations_.load(); }
+  /// The shard of (kind, id).
+  uint32_t shard_of(entity_kind kind, const base::uuid& id) const noexcept;
+  uint32_t shards() const noexcept { return shards_; }
 
-  /// Asks every live entity actor to exit (node shutdown).
+  /// Follows a new placement: local entities of shards this node no longer owns are
+  /// passivated; proxies to owners that changed are stopped.
+  void rebalance();
+
+  /// Passivates entities idle for `idle_after`, then the least recently used while more
+  /// than `max_live` are live. Returns how many were asked to passivate.
+  size_t sweep(std::chrono::milliseconds idle_after, size_t max_live);
+
+  /// Asks every live entity and proxy to stop (node shutdown, lost quorum).
   void stop_all();
 
-  /// Names of the registered kinds (for metrics labels and the admin console).
+  /// Live local entities, in total and for one kind (proxies not counted).
+  size_t live_count() const noexcept { return live_.load(); }
+  size_t live_count(entity_kind kind) const { return live_by_kind_[kind].load(); }
+  size_t proxy_count() const noexcept { return proxies_.load(); }
+  uint64_t activations() const noexcept { return activations_.load(); }
+  uint64_t passivations() const noexcept { return passivations_.load(); }
+
+  /// Up to `limit` live local entities of `kind` (for the admin console).
+  std::vector<base::uuid> sample(entity_kind kind, size_t limit) const;
+
   std::string kind_name(entity_kind kind) const;
 
 private:
@@ -66,25 +109,54 @@ private:
       return std::hash<base::uuid>{}(k.id) * 31 + k.kind;
     }
   };
+  struct entry {
+    caf::actor hdl;
+    bool proxy = false;
+    std::string owner;     ///< for proxies: the node they forward to
+    int64_t last_used = 0; ///< steady clock, nanoseconds
+  };
+  using live_map = std::unordered_map<key, entry, key_hash>;
   struct shard {
     mutable std::mutex mtx;
-    std::unordered_map<key, caf::actor, key_hash> live;
+    live_map live;
   };
   static constexpr size_t shard_count = 64;
 
-  shard& shard_for(const key& k) { return shards_[key_hash{}(k) % shard_count]; }
-  const shard& shard_for(const key& k) const {
-    return shards_[key_hash{}(k) % shard_count];
+  shard& bucket_for(const key& k) { return buckets_[key_hash{}(k) % shard_count]; }
+  const shard& bucket_for(const key& k) const {
+    return buckets_[key_hash{}(k) % shard_count];
   }
-  void forget(const key& k, const caf::actor_addr& who);
+  caf::actor activate_locked(shard& s, const key& k, int64_t now);
+  caf::actor proxy_locked(shard& s, const key& k, const member_info& owner, int64_t now);
+  /// Makes the directory forget `hdl` when it stops (call without a bucket lock).
+  void watch(const key& k, const caf::actor& hdl, bool proxy);
+  /// Asks the entry's actor to passivate and removes it; returns its handle, to be
+  /// dropped only after `s.mtx` is released.
+  caf::actor retire(shard& s, live_map::iterator it);
+  void forget(const key& k, const caf::actor_addr& who, bool proxy,
+              const caf::error& reason);
+  static int64_t now_ns();
 
   caf::actor_system& sys_;
+  uint32_t shards_;
+  std::shared_ptr<placement> placement_;
   std::array<factory, 256> factories_;
+  std::array<relay_maker, 256> relays_;
   std::array<std::string, 256> names_;
-  std::array<shard, shard_count> shards_;
+  std::array<shard, shard_count> buckets_;
   std::atomic<size_t> live_{0};
+  std::atomic<size_t> proxies_{0};
   std::array<std::atomic<size_t>, 256> live_by_kind_{};
   std::atomic<uint64_t> activations_{0};
+  std::atomic<uint64_t> passivations_{0};
+  std::array<base::counter*, 256> activation_counter_{};
+  std::array<base::counter*, 256> passivation_counter_{};
+  std::array<base::counter*, 256> crash_counter_{};
+  std::mutex crash_mtx_;
+  std::array<std::vector<int64_t>, 256> recent_crashes_; ///< steady ns, per kind
+  size_t max_crashes_ = 20;
+  std::chrono::milliseconds crash_window_{10000};
+  std::function<void(const std::string&)> escalate_;
 };
 
 } // namespace kyb::runtime

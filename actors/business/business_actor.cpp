@@ -1,7 +1,6 @@
 #include "actors/business/business_actor.hpp"
 
 #include <chrono>
-#include <deque>
 #include <functional>
 
 #include <caf/actor_system.hpp>
@@ -14,6 +13,8 @@
 #include "persistence/queries.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/metrics.hpp"
+#include "runtime/cache/ttl_cache.hpp"
 
 namespace kyb::actors {
 
@@ -30,12 +31,25 @@ struct business_state {
   platform_ptr p;
   base::uuid id;
   phase ph = phase::unloaded;
-  business_record rec; ///< committed state, tax id and owners in the clear
+  /// Committed state, tax id and owners in the clear; allocated when first loaded or
+  /// created, so an activated but idle actor stays small.
+  std::unique_ptr<business_record> committed;
   std::shared_ptr<const business_view_data>
       masked; ///< the masked view of rec, made lazily
   bool writing = false;
-  std::deque<std::function<void()>> waiting; ///< for the load or the write in flight
+  /// Stored sanctions screenings by cache key (the seed's sanctions TTL); made on
+  /// the first screening.
+  std::unique_ptr<runtime::ttl_cache<business_screening>> screenings;
+  bool passivating = false; ///< the directory asked it to stop when idle
+  entity_lease lease;       ///< its shard and the epoch its writes carry
+  std::vector<std::function<void()>> waiting; ///< for the load or the write in flight
   clock::time_point last_active = clock::now();
+
+  business_record& rec() {
+    if (!committed)
+      committed = std::make_unique<business_record>();
+    return *committed;
+  }
 
   bool loaded() const {
     return ph == phase::absent || ph == phase::present || ph == phase::deleted;
@@ -92,7 +106,7 @@ business_record masked_record(const business_record& rec, uint8_t reveal_bits) {
 business_view masked_view(business_state& st) {
   if (!st.masked) {
     auto d = std::make_shared<business_view_data>();
-    d->record = masked_record(st.rec, 0);
+    d->record = masked_record(st.rec(), 0);
     st.masked = std::move(d);
   }
   return business_view{st.masked};
@@ -163,11 +177,13 @@ nlohmann::json changed_fields(const business_input& in) {
   return out;
 }
 
+void maybe_passivate(self_ptr self);
+
 void run_waiting(self_ptr self) {
   auto& st = self->state;
   while (!st.waiting.empty() && st.loaded() && !st.writing) {
     auto fn = std::move(st.waiting.front());
-    st.waiting.pop_front();
+    st.waiting.erase(st.waiting.begin());
     fn();
   }
 }
@@ -185,10 +201,10 @@ void load(self_ptr self) {
         if (res.at(0).rows.empty()) {
           st.ph = business_state::phase::absent;
         } else {
-          st.rec = decode(*st.p, res[0].rows[0], res.at(1).rows);
+          st.rec() = decode(*st.p, res[0].rows[0], res.at(1).rows);
           st.masked.reset();
-          st.ph = st.rec.deleted_at ? business_state::phase::deleted
-                                    : business_state::phase::present;
+          st.ph = st.rec().deleted_at ? business_state::phase::deleted
+                                      : business_state::phase::present;
         }
         run_waiting(self);
       },
@@ -227,20 +243,22 @@ void when_ready(self_ptr self, Promise rp, bool is_write, std::function<void()> 
 
 /// Tenant isolation: another tenant's business does not exist for the caller.
 bool visible(const business_state& st, const request_meta& meta) {
-  return st.ph == business_state::phase::present &&
-         st.rec.tenant_id == meta.who.tenant_id;
+  return st.ph == business_state::phase::present && st.committed &&
+         st.committed->tenant_id == meta.who.tenant_id;
 }
 
 void finish_write(self_ptr self) {
   self->state.writing = false;
   run_waiting(self);
+  maybe_passivate(self);
 }
 
-void schedule_tick(self_ptr self) {
-  auto period = self->state.p->settings.actors.passivate_after / 2;
-  if (period < std::chrono::milliseconds(50))
-    period = std::chrono::milliseconds(50);
-  self->delayed_send(self, period, tick_atom::value);
+/// Stops the actor if the directory asked it to and nothing is in hand.
+void maybe_passivate(self_ptr self) {
+  auto& st = self->state;
+  if (st.passivating && !st.writing && st.waiting.empty() &&
+      st.ph != business_state::phase::loading)
+    self->quit();
 }
 
 void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
@@ -263,14 +281,14 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
   add_audit(batch, rec.tenant_id, rec.region, meta.who.audit_actor(), "business.create",
             "business", rec.id.to_string(), meta.request_id, details.dump());
   st.writing = true;
-  run_batch(
-      self, *st.p, std::move(batch),
+  run_fenced(
+      self, *st.p, st.lease, std::move(batch),
       [self, rp, rec](std::vector<pg_rows>& res) mutable {
         auto& st = self->state;
         rec.version = 1;
         rec.created_at = col(res.at(0).rows.at(0), 0);
         rec.updated_at = col(res.at(0).rows.at(0), 1);
-        st.rec = std::move(rec);
+        st.rec() = std::move(rec);
         st.masked.reset();
         st.ph = business_state::phase::present;
         rp.deliver(masked_view(st));
@@ -292,6 +310,234 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
       });
 }
 
+// -- sanctions screening (actors/screening/business_screening.hpp) --------------------
+
+/// Called with the stored screening, or the error that stopped it.
+using screening_done = std::function<void(caf::expected<business_screening>)>;
+
+/// The committed record (the business is loaded and present).
+business_record& record_of(business_state& st) {
+  return st.rec();
+}
+
+/// The business's cached screenings, made on first use (an idle actor stays small).
+runtime::ttl_cache<business_screening>& screening_cache(business_state& st) {
+  if (!st.screenings)
+    st.screenings = std::make_unique<runtime::ttl_cache<business_screening>>(
+        runtime::cache_type::sanctions_screening);
+  return *st.screenings;
+}
+
+/// Its names or owners changed (or it is gone): cached screenings no longer apply.
+void forget_screenings(business_state& st) {
+  if (st.screenings)
+    st.screenings->clear();
+}
+
+/// Writes a screening's rows like every other write of this business.
+template <class Ok, class Fail>
+void screening_write(self_ptr self, pg_batch batch, Ok ok, Fail fail) {
+  auto& st = self->state;
+  run_fenced(self, *st.p, st.lease, std::move(batch), std::move(ok), std::move(fail));
+}
+
+void count_screening(const std::string& trigger, const std::string& outcome) {
+  static auto& family = base::metrics_registry::global().counter(
+      "kyb_screening_business_screenings_total",
+      "Screenings of stored businesses (legal name, DBA, owners) by trigger and outcome",
+      {"trigger", "outcome"});
+  family.with({trigger, outcome}).inc();
+}
+
+/// Screens the committed state now and stores the result with its audit row; `done`
+/// runs after the commit. The caller holds the write slot (st.writing).
+void run_screening(self_ptr self, screening_actor screening, const std::string& trigger,
+                   const request_meta& meta, screening_done done) {
+  auto& st = self->state;
+  auto rec = record_of(st);
+  auto timeout = st.p->settings.http.request_timeout;
+  pg_batch reads;
+  add(reads, q::screening_decisions_of_business, {val(rec.id), val(rec.tenant_id)});
+  add(reads, q::screening_raised_of_latest, {val(rec.id), val(rec.tenant_id)});
+  run_batch(
+      self, *st.p, std::move(reads),
+      [self, screening, trigger, meta, done, rec, timeout](std::vector<pg_rows>& res) {
+        auto decisions = decode_decisions(res.at(0));
+        auto raised = decode_raised(res.at(1));
+        self->request(screening, timeout, screen_atom::value, screening_queries(rec))
+            .then(
+                [self, trigger, meta, done, rec, decisions, raised](batch_screening& b) {
+                  auto data = std::make_shared<business_screening_data>(
+                      assemble_screening(rec, screening_subjects(rec), b, decisions,
+                                         raised, trigger, base::utc_timestamp()));
+                  pg_batch batch;
+                  add_screening_rows(batch, *data);
+                  auto actor = trigger == "api" ? meta.who.audit_actor()
+                                                : "system:screening-" + trigger;
+                  nlohmann::json details = {{"screening_id", data->id.to_string()},
+                                            {"trigger", trigger},
+                                            {"outcome", data->outcome},
+                                            {"hits", data->hit_count},
+                                            {"raised", data->raised_count},
+                                            {"new", data->new_count},
+                                            {"generation", data->generation}};
+                  add_audit(batch, rec.tenant_id, rec.region, actor, "business.screen",
+                            "business", rec.id.to_string(), meta.request_id,
+                            details.dump());
+                  auto key = screening_cache_key(data->generation, rec);
+                  screening_write(
+                      self, std::move(batch),
+                      [self, data, key, trigger, done](std::vector<pg_rows>&) {
+                        business_screening out{data, false};
+                        screening_cache(self->state)
+                            .put(key, out, std::chrono::steady_clock::now());
+                        count_screening(trigger, data->outcome);
+                        done(std::move(out));
+                      },
+                      [trigger, done](caf::error& err) {
+                        count_screening(trigger, "failed");
+                        done(err);
+                      });
+                },
+                [trigger, done](caf::error& err) {
+                  count_screening(trigger, "failed");
+                  done(err);
+                });
+      },
+      [trigger, done](caf::error& err) {
+        count_screening(trigger, "failed");
+        done(err);
+      });
+}
+
+/// A proactive refresh of a cached screening (the cache said it is due): queued behind
+/// the work in hand, stored like any screening; a failure keeps the old one serving.
+void refresh_screening(self_ptr self, screening_actor screening, std::string key) {
+  auto& st = self->state;
+  st.waiting.push_back([self, screening, key] {
+    auto& st = self->state;
+    if (st.ph != business_state::phase::present) {
+      screening_cache(st).refresh_failed(key, "the business is gone");
+      return;
+    }
+    st.writing = true;
+    request_meta meta;
+    meta.who.tenant_id = record_of(st).tenant_id;
+    meta.who.region = record_of(st).region;
+    meta.who.scopes = scope_read | scope_write;
+    meta.request_id = "screening-refresh";
+    run_screening(
+        self, screening, "refresh", meta,
+        [self, key](caf::expected<business_screening> r) {
+          if (!r)
+            screening_cache(self->state).refresh_failed(key, detail_of(r.error()));
+          finish_write(self);
+        });
+  });
+  run_waiting(self);
+}
+
+void do_screen(self_ptr self, caf::typed_response_promise<business_screening> rp,
+               const request_meta& meta, const screen_request& req,
+               screening_actor screening) {
+  auto& st = self->state;
+  if (!visible(st, meta)) {
+    rp.deliver(make_error(errc::not_found, "no such business"));
+    return;
+  }
+  st.writing = true; // one screening or write of this business at a time
+  auto finish = [self, rp](caf::expected<business_screening> r) mutable {
+    if (r)
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(r.error());
+    finish_write(self);
+  };
+  self->request(screening, st.p->settings.http.request_timeout, generation_atom::value)
+      .then(
+          [self, screening, req, meta, finish](std::string& generation) mutable {
+            auto& st = self->state;
+            auto key = screening_cache_key(generation, record_of(st));
+            auto found = screening_cache(st).get(key, std::chrono::steady_clock::now());
+            if (found.value) {
+              business_screening cached = *found.value;
+              cached.cached = true;
+              bool refresh = found.refresh_due;
+              finish(std::move(cached));
+              if (refresh)
+                refresh_screening(self, screening, key);
+              return;
+            }
+            run_screening(self, screening, req.trigger, meta, finish);
+          },
+          [finish](caf::error& err) mutable { finish(err); });
+}
+
+void do_decide(self_ptr self, caf::typed_response_promise<stored_hit> rp,
+               const request_meta& meta, const base::uuid& hit_id,
+               const std::string& decision, const std::string& reason) {
+  auto& st = self->state;
+  if (!visible(st, meta)) {
+    rp.deliver(make_error(errc::not_found, "no such business"));
+    return;
+  }
+  st.writing = true;
+  pg_batch read;
+  add(read, q::screening_hit_get,
+      {val(hit_id), val(st.id), val(record_of(st).tenant_id)});
+  run_batch(
+      self, *st.p, std::move(read),
+      [self, rp, meta, decision, reason](std::vector<pg_rows>& res) mutable {
+        auto& st = self->state;
+        if (res.at(0).rows.empty()) {
+          rp.deliver(make_error(errc::not_found, "no such screening hit"));
+          finish_write(self);
+          return;
+        }
+        auto hit = decode_stored_hit(res[0].rows[0]);
+        auto actor = meta.who.audit_actor();
+        auto at = base::utc_timestamp();
+        pg_batch batch;
+        add(batch, q::screening_decision_upsert,
+            {val(base::uuid::make_v7()), val(record_of(st).tenant_id),
+             val(record_of(st).region), val(st.id), val(hit.subject_name), val(hit.list),
+             val(hit.entity_id), val(hit.fingerprint), val(decision), val(reason),
+             val(hit.id), val(actor), val(at)});
+        add(batch, q::screening_hit_decide,
+            {val(hit.id), val(decision), val(reason), val(actor), val(at), val(st.id),
+             val(record_of(st).tenant_id)});
+        nlohmann::json details = {{"business_id", st.id.to_string()},
+                                  {"list", hit.list},
+                                  {"entity_id", hit.entity_id},
+                                  {"subject", hit.subject_name},
+                                  {"decision", decision},
+                                  {"reason", reason}};
+        add_audit(batch, record_of(st).tenant_id, record_of(st).region, actor,
+                  "screening.decision", "screening_hit", hit.id.to_string(),
+                  meta.request_id, details.dump());
+        hit.decision = decision;
+        hit.decision_reason = reason;
+        hit.decided_by = actor;
+        hit.decided_at = at;
+        screening_write(
+            self, std::move(batch),
+            [self, rp, hit](std::vector<pg_rows>&) mutable {
+              // The cached screening shows the hit undecided: the next one re-screens.
+              forget_screenings(self->state);
+              rp.deliver(hit);
+              finish_write(self);
+            },
+            [self, rp](caf::error& err) mutable {
+              rp.deliver(err);
+              finish_write(self);
+            });
+      },
+      [self, rp](caf::error& err) mutable {
+        rp.deliver(err);
+        finish_write(self);
+      });
+}
+
 } // namespace
 
 business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
@@ -300,7 +546,7 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
       [](self_ptr self, platform_ptr p, base::uuid id) -> business_actor::behavior_type {
         self->state.p = p;
         self->state.id = id;
-        schedule_tick(self);
+        self->state.lease.shard = p->directory->shard_of(business_entity, id);
         return {
             [self](create_atom, const request_meta& meta,
                    const business_input& in) -> caf::result<business_view> {
@@ -347,13 +593,14 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                 if (reveal_bits & reveal_owners)
                   fields.push_back("owners");
                 pg_batch batch;
-                add_audit(batch, st.rec.tenant_id, st.rec.region, meta.who.audit_actor(),
-                          "business.reveal", "business", st.id.to_string(),
-                          meta.request_id, nlohmann::json{{"fields", fields}}.dump());
-                run_batch(
-                    self, *st.p, std::move(batch),
+                add_audit(batch, st.rec().tenant_id, st.rec().region,
+                          meta.who.audit_actor(), "business.reveal", "business",
+                          st.id.to_string(), meta.request_id,
+                          nlohmann::json{{"fields", fields}}.dump());
+                run_fenced(
+                    self, *st.p, st.lease, std::move(batch),
                     [self, rp, reveal_bits](std::vector<pg_rows>&) mutable {
-                      rp.deliver(make_view(self->state.rec, reveal_bits));
+                      rp.deliver(make_view(self->state.rec(), reveal_bits));
                     },
                     [rp](caf::error& err) mutable { rp.deliver(err); });
               });
@@ -371,11 +618,11 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                   rp.deliver(make_error(errc::not_found, "no such business"));
                   return;
                 }
-                business_record next = st.rec;
+                business_record next = st.rec();
                 apply_business_input(next, in);
                 pg_batch batch;
                 auto params = row_params(*st.p, next);
-                params.push_back(val(std::to_string(st.rec.version)));
+                params.push_back(val(std::to_string(st.rec().version)));
                 add(batch, q::business_update, std::move(params));
                 if (in.owners.present) {
                   add(batch, q::owners_delete, {val(st.id)});
@@ -386,15 +633,16 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                           meta.request_id,
                           nlohmann::json{{"fields", changed_fields(in)}}.dump());
                 st.writing = true;
-                run_batch(
-                    self, *st.p, std::move(batch),
+                run_fenced(
+                    self, *st.p, st.lease, std::move(batch),
                     [self, rp, next](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
                       auto& row = res.at(0).rows.at(0);
                       next.version = static_cast<int32_t>(std::stol(col(row, 0)));
                       next.updated_at = col(row, 1);
-                      st.rec = std::move(next);
+                      st.rec() = std::move(next);
                       st.masked.reset();
+                      forget_screenings(st); // names or owners may have changed
                       rp.deliver(masked_view(st));
                       finish_write(self);
                     },
@@ -424,19 +672,20 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                 }
                 pg_batch batch;
                 add(batch, q::business_soft_delete,
-                    {val(st.id), val(st.rec.tenant_id),
-                     val(std::to_string(st.rec.version))});
-                add_audit(batch, st.rec.tenant_id, st.rec.region, meta.who.audit_actor(),
-                          "business.delete", "business", st.id.to_string(),
-                          meta.request_id, "{}");
+                    {val(st.id), val(st.rec().tenant_id),
+                     val(std::to_string(st.rec().version))});
+                add_audit(batch, st.rec().tenant_id, st.rec().region,
+                          meta.who.audit_actor(), "business.delete", "business",
+                          st.id.to_string(), meta.request_id, "{}");
                 st.writing = true;
-                run_batch(
-                    self, *st.p, std::move(batch),
+                run_fenced(
+                    self, *st.p, st.lease, std::move(batch),
                     [self, rp](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
-                      st.rec.deleted_at = col(res.at(0).rows.at(0), 0);
+                      st.rec().deleted_at = col(res.at(0).rows.at(0), 0);
                       st.masked.reset();
-                      st.rec.version += 1;
+                      forget_screenings(st);
+                      st.rec().version += 1;
                       st.ph = business_state::phase::deleted;
                       rp.deliver(masked_view(st));
                       finish_write(self);
@@ -452,16 +701,67 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               });
               return rp;
             },
-            [self](tick_atom) {
-              auto& st = self->state;
-              if (clock::now() - st.last_active >=
-                      st.p->settings.actors.passivate_after &&
-                  st.waiting.empty() && !st.writing &&
-                  st.ph != business_state::phase::loading) {
-                self->quit();
-                return;
-              }
-              schedule_tick(self);
+            [self](screen_atom, const request_meta& meta, const screen_request& req,
+                   const screening_actor& screening) -> caf::result<business_screening> {
+              auto rp = self->make_response_promise<business_screening>();
+              if (req.trigger == "api" && !meta.who.has(scope_write))
+                return make_error(errc::forbidden,
+                                  "screening a business stores the result: it needs the "
+                                  "'write' scope");
+              when_ready(self, rp, true, [self, rp, meta, req, screening] {
+                do_screen(self, rp, meta, req, screening);
+              });
+              return rp;
+            },
+            [self](latest_atom,
+                   const request_meta& meta) -> caf::result<business_screening> {
+              auto rp = self->make_response_promise<business_screening>();
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden,
+                                  "reading screenings needs the 'read' scope");
+              when_ready(self, rp, false, [self, rp, meta]() mutable {
+                auto& st = self->state;
+                if (!visible(st, meta)) {
+                  rp.deliver(make_error(errc::not_found, "no such business"));
+                  return;
+                }
+                pg_batch batch;
+                add(batch, q::screening_result_latest,
+                    {val(st.id), val(record_of(st).tenant_id)});
+                add(batch, q::screening_hits_of_latest,
+                    {val(st.id), val(record_of(st).tenant_id)});
+                run_batch(
+                    self, *st.p, std::move(batch),
+                    [rp](std::vector<pg_rows>& res) mutable {
+                      auto s = decode_stored_screening(res.at(0), res.at(1));
+                      if (!s)
+                        rp.deliver(make_error(errc::not_found,
+                                              "the business has not been screened yet"));
+                      else
+                        rp.deliver(business_screening{
+                            std::make_shared<const business_screening_data>(
+                                std::move(*s)),
+                            false});
+                    },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
+              });
+              return rp;
+            },
+            [self](decide_atom, const request_meta& meta, const base::uuid& hit_id,
+                   const std::string& decision,
+                   const std::string& reason) -> caf::result<stored_hit> {
+              auto rp = self->make_response_promise<stored_hit>();
+              if (!meta.who.has(scope_write))
+                return make_error(errc::forbidden,
+                                  "deciding screening hits needs the 'write' scope");
+              when_ready(self, rp, true, [self, rp, meta, hit_id, decision, reason] {
+                do_decide(self, rp, meta, hit_id, decision, reason);
+              });
+              return rp;
+            },
+            [self](runtime::passivate_atom) {
+              self->state.passivating = true;
+              maybe_passivate(self);
             },
         };
       },

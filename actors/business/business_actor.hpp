@@ -8,6 +8,9 @@
 #include "actors/business/business.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
+#include "actors/screening/business_screening.hpp"
+#include "actors/screening/screening_actor.hpp"
+#include "runtime/cluster/member.hpp"
 
 namespace kyb::actors {
 
@@ -27,8 +30,21 @@ using business_actor = caf::typed_actor<
     caf::replies_to<update_atom, request_meta, business_input>::with<business_view>,
     /// Soft-deletes it (deleted_at); afterwards it answers not_found.
     caf::replies_to<delete_atom, request_meta>::with<business_view>,
-    /// Passivation timer.
-    caf::reacts_to<tick_atom>>;
+    /// Screens the legal name, DBA and every owner against the sanctions lists through
+    /// `screening`, stores the result with an audit row, and caches it for the sanctions
+    /// TTL (a change of the names, owners or lists misses; proactive refresh as the
+    /// seed's). Errors: not_found, unavailable (no lists loaded).
+    caf::replies_to<screen_atom, request_meta, screen_request,
+                    screening_actor>::with<business_screening>,
+    /// The latest stored screening. Errors: not_found (also when never screened).
+    caf::replies_to<latest_atom, request_meta>::with<business_screening>,
+    /// Records the caller's decision ("false_positive" or "confirmed", validated by the
+    /// caller) with its reason on hit `hit_id` of this business, audited; remembered for
+    /// later screenings of the business. Errors: not_found.
+    caf::replies_to<decide_atom, request_meta, base::uuid, std::string,
+                    std::string>::with<stored_hit>,
+    /// Sent by the directory: stop once the work in hand is done.
+    caf::reacts_to<runtime::passivate_atom>>;
 
 /// Spawns the actor of business `id` (used by the directory's factory).
 business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,

@@ -1,6 +1,5 @@
 #include "actors/tenant/tenant_actor.hpp"
 
-#include <deque>
 #include <functional>
 #include <unordered_map>
 
@@ -38,9 +37,11 @@ struct tenant_state {
   tenant_record rec;
   std::unordered_map<base::uuid, key_entry> keys;
   std::optional<token_bucket> bucket;
-  std::deque<std::function<void()>> waiting;
+  std::vector<std::function<void()>> waiting;
   clock::time_point last_active = clock::now();
   int writes_in_flight = 0;
+  bool passivating = false; ///< the directory asked it to stop when idle
+  entity_lease lease;       ///< its shard and the epoch its writes carry
 
   bool ready() const { return ph == phase::absent || ph == phase::present; }
 
@@ -87,7 +88,7 @@ void run_waiting(self_ptr self) {
   auto& st = self->state;
   while (st.ready() && !st.waiting.empty()) {
     auto fn = std::move(st.waiting.front());
-    st.waiting.pop_front();
+    st.waiting.erase(st.waiting.begin());
     fn();
   }
 }
@@ -169,11 +170,12 @@ api_key_info key_view(const key_entry& k) {
   return k.info;
 }
 
-void schedule_tick(self_ptr self) {
-  auto period = self->state.p->settings.actors.passivate_after / 2;
-  if (period < std::chrono::milliseconds(50))
-    period = std::chrono::milliseconds(50);
-  self->delayed_send(self, period, tick_atom::value);
+/// Stops the actor if the directory asked it to and nothing is in hand.
+void maybe_passivate(self_ptr self) {
+  auto& st = self->state;
+  if (st.passivating && st.waiting.empty() && st.writes_in_flight == 0 &&
+      st.ph != tenant_state::phase::loading && st.ph != tenant_state::phase::creating)
+    self->quit();
 }
 
 } // namespace
@@ -184,7 +186,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
       [](self_ptr self, platform_ptr p, base::uuid id) -> tenant_actor::behavior_type {
         self->state.p = p;
         self->state.id = id;
-        schedule_tick(self);
+        self->state.lease.shard = p->directory->shard_of(tenant_entity, id);
         return {
             [self](authenticate_atom, const base::uuid& key_id, const std::string& secret,
                    uint8_t required) -> caf::result<principal> {
@@ -246,8 +248,8 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                           "tenant.create", "tenant", st.id.to_string(), meta.request_id,
                           details.dump());
                 add(batch, q::tenant_get, {val(st.id)});
-                run_batch(
-                    self, *st.p, std::move(batch),
+                run_fenced(
+                    self, *st.p, st.lease, std::move(batch),
                     [self, rp](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
                       st.rec = decode_tenant(res.at(2).rows.at(0));
@@ -320,11 +322,12 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                           "api_key.create", "api_key", key.key_id.to_string(),
                           meta.request_id, details.dump());
                 ++st.writes_in_flight;
-                run_batch(
-                    self, *st.p, std::move(batch),
+                run_fenced(
+                    self, *st.p, st.lease, std::move(batch),
                     [self, rp, key, name, scopes](std::vector<pg_rows>&) mutable {
                       auto& st = self->state;
                       --st.writes_in_flight;
+                      maybe_passivate(self);
                       key_entry k;
                       k.hash = secret_hash(key.secret);
                       k.info = api_key_info{
@@ -335,6 +338,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                     },
                     [self, rp](caf::error& err) mutable {
                       --self->state.writes_in_flight;
+                      maybe_passivate(self);
                       rp.deliver(err);
                     });
               });
@@ -369,11 +373,12 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                           "api_key.revoke", "api_key", key_id.to_string(),
                           meta.request_id, details.dump());
                 ++st.writes_in_flight;
-                run_batch(
-                    self, *st.p, std::move(batch),
+                run_fenced(
+                    self, *st.p, st.lease, std::move(batch),
                     [self, rp, key_id](std::vector<pg_rows>&) mutable {
                       auto& st = self->state;
                       --st.writes_in_flight;
+                      maybe_passivate(self);
                       auto& k = st.keys[key_id];
                       k.revoking = false;
                       k.info.revoked_at = base::utc_timestamp();
@@ -384,6 +389,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                       // keep refusing the key here: a revocation request is never
                       // silently undone.
                       --self->state.writes_in_flight;
+                      maybe_passivate(self);
                       rp.deliver(err);
                     });
               });
@@ -440,8 +446,8 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                                           {"name", "bootstrap"}};
                 add_audit(batch, st.id, st.rec.region, "system", "api_key.create",
                           "api_key", key.key_id.to_string(), "", details.dump());
-                run_batch(
-                    self, *st.p, std::move(batch),
+                run_fenced(
+                    self, *st.p, st.lease, std::move(batch),
                     [self, rp, key](std::vector<pg_rows>&) mutable {
                       auto& st = self->state;
                       key_entry k;
@@ -459,16 +465,9 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
               });
               return rp;
             },
-            [self](tick_atom) {
-              auto& st = self->state;
-              auto idle = clock::now() - st.last_active;
-              if (idle >= st.p->settings.actors.passivate_after && st.waiting.empty() &&
-                  st.writes_in_flight == 0 && st.ph != tenant_state::phase::loading &&
-                  st.ph != tenant_state::phase::creating) {
-                self->quit();
-                return;
-              }
-              schedule_tick(self);
+            [self](runtime::passivate_atom) {
+              self->state.passivating = true;
+              maybe_passivate(self);
             },
         };
       },

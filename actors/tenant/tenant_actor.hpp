@@ -12,6 +12,7 @@
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
 #include "actors/tenant/tenant.hpp"
+#include "runtime/cluster/member.hpp"
 
 namespace kyb::actors {
 
@@ -31,8 +32,8 @@ using tenant_actor = caf::typed_actor<
     /// Platform tenant only: makes an operator key when none is active; returns its text,
     /// or "" when one exists already.
     caf::replies_to<ensure_operator_atom>::with<std::string>,
-    /// Passivation timer.
-    caf::reacts_to<tick_atom>>;
+    /// Sent by the directory: stop once the work in hand is done.
+    caf::reacts_to<runtime::passivate_atom>>;
 
 /// Spawns the actor of tenant `id` (used by the directory's factory).
 tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,

@@ -35,4 +35,13 @@ void verify_audit_logs(const exchange_ptr& ex);
 // usage_handlers.cpp
 void get_usage(const exchange_ptr& ex);
 
+// screening_handlers.cpp
+void screen_name(const exchange_ptr& ex);
+void compare_names(const exchange_ptr& ex);
+void screen_business(const exchange_ptr& ex);
+void get_business_screening(const exchange_ptr& ex);
+void decide_screening_hit(const exchange_ptr& ex);
+void list_sanctions_lists(const exchange_ptr& ex);
+void reload_sanctions_lists(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

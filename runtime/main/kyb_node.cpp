@@ -10,10 +10,13 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "actors/audit/audit_actor.hpp"
@@ -22,10 +25,12 @@
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/messages.hpp"
+#include "actors/screening/screening_actor.hpp"
 #include "actors/tenant/tenant_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "config/config.hpp"
 #include "net/http_broker.hpp"
+#include "net/list_downloader.hpp"
 #include "net/openapi.hpp"
 #include "net/routes.hpp"
 #include "persistence/io_watcher.hpp"
@@ -38,8 +43,15 @@
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/cache/cache_registry.hpp"
+#include "runtime/cluster/cluster_agent.hpp"
+#include "runtime/cluster/cluster_types.hpp"
+#include "runtime/cluster/entity_router.hpp"
+#include "runtime/cluster/lease_manager.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
+#include "runtime/supervision/actor_slot.hpp"
+#include "runtime/supervision/supervisor.hpp"
 
 using namespace kyb;
 
@@ -71,8 +83,22 @@ std::optional<std::string> decode_key(const std::string& b64) {
 
 /// Builds an actor system configuration for this node.
 void configure(caf::actor_system_config& cfg, size_t scheduler_threads,
-               const std::string& policy) {
+               const std::string& policy,
+               const config::cluster_settings* cluster = nullptr) {
   cfg.load<caf::io::middleman>();
+  if (cluster && cluster->tls) {
+    cfg.load<caf::openssl::manager>();
+    cfg.set("openssl.certificate", cluster->tls_certificate);
+    cfg.set("openssl.key", cluster->tls_key);
+    cfg.set("openssl.cafile", cluster->tls_ca);
+  }
+  if (cluster) {
+    // Heartbeats are off in CAF by default: without them a hung peer is never noticed.
+    cfg.set("middleman.heartbeat-interval", caf::timespan{cluster->heartbeat_interval});
+    cfg.set("middleman.connection-timeout", caf::timespan{cluster->connection_timeout});
+    cfg.set("middleman.enable-automatic-connections", true);
+  }
+  runtime::register_types(cfg);
   persistence::register_types(cfg);
   actors::register_types(cfg);
   cfg.set("scheduler.max-threads", scheduler_threads);
@@ -187,7 +213,7 @@ int main(int argc, char** argv) {
   auto threads = settings.runtime.scheduler_threads > 0
                      ? static_cast<size_t>(settings.runtime.scheduler_threads)
                      : size_t{cores};
-  configure(core_cfg, threads, settings.runtime.scheduler_policy);
+  configure(core_cfg, threads, settings.runtime.scheduler_policy, &settings.cluster);
   caf::actor_system core(core_cfg);
 
   auto watcher = persistence::io_watcher::make();
@@ -214,25 +240,125 @@ int main(int argc, char** argv) {
         "node.redis_unreachable",
         {{"detail", "serving without Idempotency-Key support until Redis is back"}});
 
-  runtime::directory directory(core);
+  // -- the cluster: placement, leases, entity routing, membership ----------------------
+  auto incarnation = runtime::make_incarnation();
+  auto places = std::make_shared<runtime::placement>(
+      std::make_shared<const runtime::placement_view>(
+          settings.node.id, 0, std::map<std::string, runtime::member_info>{}, false,
+          static_cast<uint32_t>(settings.cluster.shards),
+          static_cast<uint32_t>(settings.cluster.vnodes)));
+  runtime::directory directory(core, static_cast<uint32_t>(settings.cluster.shards));
+  directory.set_placement(places);
+  auto leases = std::make_shared<runtime::actor_slot<runtime::lease_manager_actor>>(
+      runtime::spawn_lease_manager(core, places, pool, settings.node.id, incarnation));
+  auto router = runtime::spawn_entity_router(core, &directory);
+
   auto plat = std::make_shared<actors::platform>();
   plat->settings = settings;
   plat->db = pool;
   plat->redis = *redis;
   plat->directory = &directory;
+  plat->leases = leases;
   plat->tax_id_key = *tax_key;
   plat->tax_id_hmac_key = *hmac_key;
   actors::platform_ptr platform = plat;
-  directory.register_kind(actors::tenant_entity, "tenant",
-                          [platform](caf::actor_system& sys, const base::uuid& id) {
-                            return caf::actor_cast<caf::actor>(
-                                actors::spawn_tenant_actor(sys, platform, id));
-                          });
-  directory.register_kind(actors::business_entity, "business",
-                          [platform](caf::actor_system& sys, const base::uuid& id) {
-                            return caf::actor_cast<caf::actor>(
-                                actors::spawn_business_actor(sys, platform, id));
-                          });
+  directory.register_kind(
+      actors::tenant_entity, "tenant",
+      [platform](caf::actor_system& sys, const base::uuid& id) {
+        return caf::actor_cast<caf::actor>(actors::spawn_tenant_actor(sys, platform, id));
+      },
+      runtime::make_relay<actors::principal, actors::tenant_record,
+                          actors::issued_api_key, actors::api_key_info,
+                          std::vector<actors::api_key_info>, std::string>());
+  directory.register_kind(
+      actors::business_entity, "business",
+      [platform](caf::actor_system& sys, const base::uuid& id) {
+        return caf::actor_cast<caf::actor>(
+            actors::spawn_business_actor(sys, platform, id));
+      },
+      runtime::make_relay<actors::business_view, actors::business_screening,
+                          actors::stored_hit>());
+  directory.register_kind(
+      runtime::probe_entity, "probe",
+      [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {
+        return runtime::spawn_probe_entity(sys, id, node);
+      },
+      runtime::make_relay<std::string>());
+
+  runtime::cluster_config ccfg;
+  ccfg.self.id = settings.node.id;
+  ccfg.self.host = settings.cluster.listen_host;
+  ccfg.self.port = settings.cluster.listen_port;
+  ccfg.self.http =
+      settings.http.listen_host + ":" + std::to_string(settings.http.listen_port);
+  ccfg.self.region = settings.node.region;
+  ccfg.self.incarnation = incarnation;
+  ccfg.self.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  ccfg.self.router = router;
+  for (auto& seed : settings.cluster.seeds) {
+    auto colon = seed.rfind(':');
+    auto host = seed.substr(0, colon);
+    if (!host.empty() && host.front() == '[')
+      host = host.substr(1, host.size() - 2);
+    ccfg.seeds.emplace_back(host,
+                            static_cast<uint16_t>(std::stoul(seed.substr(colon + 1))));
+  }
+  ccfg.shards = static_cast<uint32_t>(settings.cluster.shards);
+  ccfg.vnodes = static_cast<uint32_t>(settings.cluster.vnodes);
+  ccfg.rejoin_interval = settings.cluster.rejoin_interval;
+  ccfg.bootstrap_timeout = settings.cluster.bootstrap_timeout;
+  ccfg.passivate_after = settings.actors.passivate_after;
+  ccfg.max_live = settings.actors.max_live_per_node;
+  ccfg.tls = settings.cluster.tls;
+  runtime::cluster_hooks hooks;
+  hooks.dir = &directory;
+  hooks.places = places;
+  hooks.leases = leases;
+  hooks.caches = [] {
+    nlohmann::json out = nlohmann::json::object();
+    auto& reg = runtime::cache_registry::global();
+    for (size_t i = 0; i < runtime::cache_type_count; ++i) {
+      auto t = static_cast<runtime::cache_type>(i);
+      auto& c = reg.counters(t);
+      out[runtime::to_string(t)] = {{"entries", c.entries.load()},
+                                    {"hits", c.hits->value()},
+                                    {"misses", c.misses->value()},
+                                    {"hit_rate", c.hit_rate()},
+                                    {"refreshes", c.refreshes->value()},
+                                    {"refresh_failures", c.refresh_failures->value()},
+                                    {"evictions", c.evictions->value()},
+                                    {"ttl_ms", reg.policy(t).ttl.count()}};
+    }
+    return out;
+  };
+  hooks.shutdown = [] { ::kill(::getpid(), SIGTERM); };
+  auto agent = runtime::spawn_cluster_agent(core, ccfg, hooks);
+  auto published =
+      settings.cluster.tls
+          ? caf::openssl::publish(agent, settings.cluster.listen_port,
+                                  settings.cluster.listen_host.c_str(), true)
+          : core.middleman().publish(agent, settings.cluster.listen_port,
+                                     settings.cluster.listen_host.c_str(), true);
+  if (!published)
+    return config_fail("cluster.listen",
+                       "cannot listen: " + core.render(published.error()));
+  // Serve only once this node is part of a cluster that holds a quorum.
+  auto join_deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
+  if (!places->current()->serving)
+    base::log_info("node.joining", {{"seeds", settings.cluster.seeds}});
+  while (!places->current()->serving) {
+    if (std::chrono::steady_clock::now() > join_deadline) {
+      base::log_error("node.join_failed", {{"seeds", settings.cluster.seeds}});
+      base::logger::global().flush();
+      std::fprintf(stderr,
+                   "could not join a cluster through cluster.seeds within %lld ms\n",
+                   static_cast<long long>(settings.cluster.join_timeout.count()));
+      std::_Exit(1); // nothing to drain yet; CAF's shutdown would wait on the agent
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 
   auto svc = std::make_shared<net::http_services>();
   svc->platform = platform;
@@ -242,6 +368,8 @@ int main(int argc, char** argv) {
   svc->usage = actors::spawn_usage_actor(core, platform);
   svc->idempotency = actors::spawn_idempotency_actor(core, platform);
   svc->readiness = actors::spawn_readiness_actor(core, platform, latest_migration);
+  svc->screening = actors::spawn_screening_actor(
+      core, platform, net::spawn_list_downloader(core, settings.screening));
   svc->openapi = std::make_shared<std::string>(net::openapi_document());
 
   // -- the platform-operator key: made on the first start, shown once ------------------
@@ -280,13 +408,19 @@ int main(int argc, char** argv) {
   // -- HTTP workers: worker 0 in the core system, the others in systems of their own ---
   std::vector<std::unique_ptr<caf::actor_system_config>> http_cfgs;
   std::vector<std::unique_ptr<caf::actor_system>> http_systems;
-  std::vector<caf::actor> brokers;
-  for (int i = 0; i < workers; ++i) {
+  std::vector<caf::actor_system*> worker_systems;
+  std::vector<std::shared_ptr<runtime::actor_slot<caf::actor>>> brokers;
+  auto start_broker = [&settings, svc](caf::actor_system& sys, int i) -> caf::actor {
     std::string err;
     int fd = net::open_listen_socket(settings.http.listen_host, settings.http.listen_port,
                                      err);
-    if (fd < 0)
-      return config_fail("http.listen", err);
+    if (fd < 0) {
+      base::log_error("http.listen_failed", {{"worker", i}, {"error", err}});
+      return {};
+    }
+    return net::spawn_http_broker(sys, fd, svc, i);
+  };
+  for (int i = 0; i < workers; ++i) {
     caf::actor_system* sys = &core;
     if (i > 0) {
       auto cfg = std::make_unique<caf::actor_system_config>();
@@ -295,8 +429,106 @@ int main(int argc, char** argv) {
       http_cfgs.push_back(std::move(cfg));
       sys = http_systems.back().get();
     }
-    brokers.push_back(net::spawn_http_broker(*sys, fd, svc, i));
+    worker_systems.push_back(sys);
+    auto b = start_broker(*sys, i);
+    if (!b)
+      return config_fail("http.listen", "cannot listen on " + settings.http.listen_host +
+                                            ":" +
+                                            std::to_string(settings.http.listen_port));
+    brokers.push_back(std::make_shared<runtime::actor_slot<caf::actor>>(b));
   }
+
+  // -- supervision: the node's supervisor tree -----------------------------------------
+  // root (one-for-one)
+  //   persistence (one-for-one): the PostgreSQL connection actors
+  //   cluster (one-for-all): the shard lease manager
+  //   membership (no restarts): the cluster agent and the entity router; losing one
+  //     escalates, because peers hold their handles
+  //   http (one-for-one): the HTTP brokers, each on a fresh SO_REUSEPORT socket
+  // Entity actors restart on demand through the directory, each kind with an intensity
+  // (set_crash_policy). The root escalates to the node: it stops with exit code 70 and
+  // its orchestrator restarts it (crash-only).
+  std::atomic<int> exit_code{0};
+  auto escalate_node = [&exit_code](const std::string& why) {
+    base::log_error("node.escalated", {{"why", why}});
+    exit_code = 70;
+    ::kill(::getpid(), SIGTERM);
+  };
+  directory.set_crash_policy(20, std::chrono::seconds(10), escalate_node);
+  // A child that exists already: the first start adopts it, later starts restart it.
+  auto adopt = [](caf::actor existing,
+                  std::function<caf::actor(caf::actor_system&)> restart) {
+    auto first = std::make_shared<bool>(true);
+    return [existing, restart, first](caf::actor_system& sys) {
+      if (*first) {
+        *first = false;
+        return existing;
+      }
+      return restart(sys);
+    };
+  };
+  std::vector<runtime::child_spec> pg_children;
+  auto connections = pool.connections();
+  for (size_t i = 0; i < connections.size(); ++i)
+    pg_children.push_back({"pg-" + std::to_string(i),
+                           adopt(caf::actor_cast<caf::actor>(connections[i]),
+                                 [pool, i](caf::actor_system&) mutable {
+                                   return caf::actor_cast<caf::actor>(pool.respawn(i));
+                                 }),
+                           {}});
+  std::vector<runtime::child_spec> cluster_children = {
+      {"lease-manager",
+       adopt(
+           caf::actor_cast<caf::actor>(leases->get()),
+           [places, pool, node = settings.node.id, incarnation](caf::actor_system& sys) {
+             return caf::actor_cast<caf::actor>(
+                 runtime::spawn_lease_manager(sys, places, pool, node, incarnation));
+           }),
+       [leases, places](const caf::actor& a) {
+         leases->set(caf::actor_cast<runtime::lease_manager_actor>(a));
+         caf::anon_send(leases->get(), runtime::rebalance_atom::value);
+       }}};
+  auto never = [](caf::actor_system&) { return caf::actor{}; };
+  std::vector<runtime::child_spec> membership_children = {
+      {"cluster-agent", adopt(agent, never), {}},
+      {"entity-router", adopt(router, never), {}}};
+  std::vector<runtime::child_spec> http_children;
+  for (int i = 0; i < workers; ++i) {
+    auto sys = worker_systems[i];
+    auto slot = brokers[i];
+    http_children.push_back(
+        {"http-" + std::to_string(i),
+         adopt(slot->get(), [start_broker, sys,
+                             i](caf::actor_system&) { return start_broker(*sys, i); }),
+         [slot](const caf::actor& a) { slot->set(a); }});
+  }
+  auto opts = [](std::string name, runtime::restart_strategy strategy, size_t n,
+                 std::chrono::milliseconds within) {
+    runtime::supervisor_options o;
+    o.name = std::move(name);
+    o.strategy = strategy;
+    o.max_restarts = n;
+    o.within = within;
+    return o;
+  };
+  using std::chrono::seconds;
+  auto root_opts = opts("root", runtime::restart_strategy::one_for_one, 10, seconds(60));
+  root_opts.escalated = escalate_node;
+  auto root = runtime::spawn_supervisor(
+      core, root_opts,
+      {runtime::supervisor_child(
+           opts("persistence", runtime::restart_strategy::one_for_one, 5, seconds(10)),
+           pg_children),
+       runtime::supervisor_child(
+           opts("cluster", runtime::restart_strategy::one_for_all, 3, seconds(30)),
+           cluster_children),
+       runtime::supervisor_child(
+           opts("membership", runtime::restart_strategy::one_for_one, 0, seconds(1)),
+           membership_children),
+       runtime::supervisor_child(
+           opts("http", runtime::restart_strategy::one_for_one, 5, seconds(10)),
+           http_children)});
+
   base::log_info("node.serving",
                  {{"node", settings.node.id},
                   {"http_workers", workers},
@@ -314,24 +546,39 @@ int main(int argc, char** argv) {
   {
     caf::scoped_actor self{core};
     for (auto& b : brokers)
-      self->request(b, settings.http.drain_timeout + std::chrono::seconds(2),
+      self->request(b->get(), settings.http.drain_timeout + std::chrono::seconds(2),
                     net::drain_atom::value)
           .receive([](caf::unit_t) {}, [](const caf::error&) {});
     self->request(svc->usage, std::chrono::seconds(5), actors::flush_atom::value)
         .receive([](actors::ok_atom) {}, [](const caf::error&) {});
   }
+  {
+    // Leave the cluster on purpose: peers take this node's shards over at once.
+    caf::scoped_actor self{core};
+    self->request(agent, std::chrono::seconds(5), runtime::admin_atom::value,
+                  std::string("local-nodes"), std::vector<std::string>{})
+        .receive([](const std::string&) {}, [](const caf::error&) {});
+    auto view = places->current();
+    for (auto& [id, m] : view->members)
+      if (id != settings.node.id)
+        caf::anon_send(m.agent, runtime::leave_atom::value, settings.node.id);
+  }
+  // Stopping the root stops the tree (children are not restarted while it stops).
+  caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
   directory.stop_all();
   for (auto hdl :
        {caf::actor_cast<caf::actor>(svc->business_query),
         caf::actor_cast<caf::actor>(svc->audit), caf::actor_cast<caf::actor>(svc->usage),
         caf::actor_cast<caf::actor>(svc->idempotency),
-        caf::actor_cast<caf::actor>(svc->readiness)})
+        caf::actor_cast<caf::actor>(svc->readiness),
+        caf::actor_cast<caf::actor>(svc->screening)})
     caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
   pool.stop();
   redis->stop();
   core.await_all_actors_done(); // entities unregister from the directory before it goes
   http_systems.clear();         // after the core: no late answer targets a dead system
-  base::log_info("node.stopped", {{"node", settings.node.id}});
+  base::log_info("node.stopped",
+                 {{"node", settings.node.id}, {"exit_code", exit_code.load()}});
   base::logger::global().flush();
-  return 0;
+  return exit_code;
 }

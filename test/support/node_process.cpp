@@ -110,7 +110,9 @@ node_process::node_process(std::map<std::string, std::string> env,
   char tmpl[] = "/tmp/kyb-node-XXXXXX";
   dir_ = ::mkdtemp(tmpl);
   log_path_ = dir_ + "/node.log";
-  key_path_ = dir_ + "/bootstrap-admin.key";
+  key_path_ = env_.count("KYB_SECURITY_BOOTSTRAP_KEY_FILE")
+                  ? env_["KYB_SECURITY_BOOTSTRAP_KEY_FILE"]
+                  : dir_ + "/bootstrap-admin.key";
   port_ = free_port();
   env_.emplace("KYB_DATABASE_URL", db_url_);
   env_.emplace("KYB_REDIS_URL", test_redis_url());
@@ -122,14 +124,40 @@ node_process::node_process(std::map<std::string, std::string> env,
   env_.emplace("KYB_HTTP_WORKERS", "2");
   env_.emplace("KYB_DATABASE_POOL_SIZE", "2");
   env_.emplace("KYB_NODE_DATA_DIR", dir_);
+  env_.emplace("KYB_CLUSTER_LISTEN", "127.0.0.1:" + std::to_string(free_port()));
   env_.emplace("KYB_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
   env_.emplace("KYB_RATE_LIMIT_BURST", "100000");
   start();
-  std::ifstream in(key_path_);
-  std::getline(in, operator_key_);
+  for (int i = 0; i < 100 && operator_key_.size() != 100; ++i) {
+    std::ifstream in(key_path_);
+    std::getline(in, operator_key_);
+    if (operator_key_.size() != 100)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   if (operator_key_.size() != 100)
-    throw std::runtime_error("the node wrote no operator key to " + key_path_ + "\n" +
-                             log());
+    throw std::runtime_error("no operator key in " + key_path_ + "\n" + log());
+}
+
+void node_process::signal(int sig) const {
+  if (pid_ > 0)
+    ::kill(pid_, sig);
+}
+
+bool node_process::wait_exit(std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pid_ <= 0 || ::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::string node_process::cluster_endpoint() const {
+  return env_.at("KYB_CLUSTER_LISTEN");
 }
 
 node_process::~node_process() {

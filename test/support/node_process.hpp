@@ -30,9 +30,16 @@ uint16_t free_port();
 class node_process {
 public:
   /// Creates database `kyb_t_<random>` (unless `database_url` is given) and starts a node
-  /// on a free port with `env` added to its environment (KYB_* overrides).
+  /// on a free port with `env` added to its environment (KYB_* overrides). With a given
+  /// database (a cluster sharing it), pass the same KYB_SECURITY_* keys and bootstrap key
+  /// file to every node; the operator key is read from that file when it exists.
   explicit node_process(std::map<std::string, std::string> env = {},
                         std::string database_url = {});
+
+  /// Sends `sig` (SIGKILL, SIGSTOP, SIGCONT) to the node process.
+  void signal(int sig) const;
+  /// Waits until the process is gone (after SIGKILL or a drain); false on timeout.
+  bool wait_exit(std::chrono::seconds timeout);
   ~node_process();
   node_process(const node_process&) = delete;
   node_process& operator=(const node_process&) = delete;
@@ -41,6 +48,8 @@ public:
   const std::string& database_url() const { return db_url_; }
   const std::string& operator_key() const { return operator_key_; }
   const std::string& log_path() const { return log_path_; }
+  /// The node's cluster endpoint ("127.0.0.1:PORT").
+  std::string cluster_endpoint() const;
   const std::map<std::string, std::string>& env() const { return env_; }
   pid_t pid() const { return pid_; }
   bool running() const;

@@ -1,0 +1,20 @@
+// The JSON form of a match explanation: what the API shows an analyst and what a stored
+// hit keeps (screening_hits.explanation), so both always say the same.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "actors/screening/screening_hit.hpp"
+
+namespace kyb::actors {
+
+/// {query_tokens, list_tokens, matches: [{query_tokens, list_tokens, kind, similarity,
+/// weight, contribution, legal_form}], unmatched_query, unmatched_list, query_weight,
+/// list_weight, evidence, evidence_required, name_score, alias_factor,
+/// refinements: [{field, outcome, factor, detail}]}. Numbers are rounded to 4 decimals.
+nlohmann::json explanation_to_json(const screening::match_explanation& e);
+
+/// A number rounded to 4 decimals (scores and weights as the API shows them).
+double round4(double v);
+
+} // namespace kyb::actors

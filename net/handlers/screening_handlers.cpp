@@ -1,0 +1,199 @@
+#include "actors/business/business_actor.hpp"
+#include "actors/screening/screening_actor.hpp"
+#include "net/handlers/handlers.hpp"
+#include "net/screening_json.hpp"
+
+namespace kyb::net::handlers {
+
+namespace {
+
+using namespace kyb::actors;
+using nlohmann::json;
+
+/// Reads a JSON object body whose members are all in `known`; string members are
+/// checked for type here (their values are the screening engine's to judge). Answers
+/// and returns nullopt on a problem.
+std::optional<json> read_object(const exchange_ptr& ex,
+                                std::initializer_list<const char*> known,
+                                std::initializer_list<const char*> required,
+                                std::initializer_list<const char*> numbers = {}) {
+  auto body = ex->json_body();
+  if (!body)
+    return std::nullopt;
+  if (!body->is_object()) {
+    ex->reply_invalid({{"", "the body must be a JSON object"}});
+    return std::nullopt;
+  }
+  std::vector<field_error> errors;
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    bool is_known = false;
+    for (auto k : known)
+      is_known = is_known || it.key() == k;
+    if (!is_known) {
+      errors.push_back({"/" + it.key(), "is not a known field"});
+      continue;
+    }
+    bool is_number = false;
+    for (auto n : numbers)
+      is_number = is_number || it.key() == n;
+    if (it->is_null())
+      continue;
+    if (is_number && !it->is_number())
+      errors.push_back({"/" + it.key(), "must be a number"});
+    else if (!is_number && !it->is_string())
+      errors.push_back({"/" + it.key(), "must be a string"});
+  }
+  for (auto r : required) {
+    auto it = body->find(r);
+    if (it == body->end() || it->is_null())
+      errors.push_back({std::string("/") + r, "is required"});
+  }
+  if (!errors.empty()) {
+    ex->reply_invalid(errors);
+    return std::nullopt;
+  }
+  return body;
+}
+
+std::optional<std::string> opt_string(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null())
+    return std::nullopt;
+  return it->get<std::string>();
+}
+
+bool has_control(const std::string& s, bool allow_newlines) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && !(allow_newlines && (c == '\n' || c == '\t'))) || u == 0x7F)
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
+void screen_name(const exchange_ptr& ex) {
+  auto body = read_object(
+      ex, {"name", "type", "country", "date_of_birth", "threshold", "identifier"},
+      {"name"}, {"threshold"});
+  if (!body)
+    return;
+  screening::screening_query q;
+  q.name = (*body)["name"].get<std::string>();
+  q.type = opt_string(*body, "type");
+  q.country = opt_string(*body, "country");
+  q.date_of_birth = opt_string(*body, "date_of_birth");
+  q.identifier = opt_string(*body, "identifier");
+  if (auto it = body->find("threshold"); it != body->end() && !it->is_null())
+    q.threshold = it->get<double>();
+  ex->ask<screening::screening_result>(
+      ex->services().screening,
+      [ex](screening::screening_result& r) {
+        ex->reply_json(200, screening_result_to_json(r));
+      },
+      screen_atom::value, std::move(q));
+}
+
+void compare_names(const exchange_ptr& ex) {
+  auto body = read_object(ex, {"name_a", "name_b", "type"}, {"name_a", "name_b"});
+  if (!body)
+    return;
+  auto a = (*body)["name_a"].get<std::string>();
+  auto b = (*body)["name_b"].get<std::string>();
+  auto type = opt_string(*body, "type").value_or("");
+  ex->ask<screening::comparison>(
+      ex->services().screening,
+      [ex](screening::comparison& c) { ex->reply_json(200, comparison_to_json(c)); },
+      compare_atom::value, std::move(a), std::move(b), std::move(type));
+}
+
+void screen_business(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  if (!ex->req.body.empty() && !read_object(ex, {}, {}))
+    return; // a body, if any, must be an empty object
+  ex->ask_entity<business_screening>(
+      business_entity, *id,
+      [ex](business_screening& s) { ex->reply_json(200, business_screening_to_json(s)); },
+      screen_atom::value, ex->meta(), screen_request{"api"}, ex->services().screening);
+}
+
+void get_business_screening(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  ex->ask_entity<business_screening>(
+      business_entity, *id,
+      [ex](business_screening& s) { ex->reply_json(200, business_screening_to_json(s)); },
+      latest_atom::value, ex->meta());
+}
+
+void decide_screening_hit(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  auto hit = ex->uuid_param("hit_id");
+  if (!hit)
+    return;
+  auto body = read_object(ex, {"decision", "reason"}, {"decision", "reason"});
+  if (!body)
+    return;
+  auto decision = (*body)["decision"].get<std::string>();
+  auto reason = (*body)["reason"].get<std::string>();
+  std::vector<field_error> errors;
+  if (decision != "false_positive" && decision != "confirmed")
+    errors.push_back({"/decision", "must be 'false_positive' or 'confirmed'"});
+  auto first = reason.find_first_not_of(" \t\n");
+  if (first == std::string::npos)
+    errors.push_back({"/reason", "must say why (1 to 2000 characters)"});
+  else if (reason.size() > 2000)
+    errors.push_back({"/reason", "must be at most 2000 bytes"});
+  else if (has_control(reason, true))
+    errors.push_back({"/reason", "must not contain control characters"});
+  if (!errors.empty()) {
+    ex->reply_invalid(errors);
+    return;
+  }
+  ex->ask_entity<stored_hit>(
+      business_entity, *id,
+      [ex](stored_hit& h) { ex->reply_json(200, stored_hit_to_json(h)); },
+      decide_atom::value, ex->meta(), *hit, std::move(decision), std::move(reason));
+}
+
+void list_sanctions_lists(const exchange_ptr& ex) {
+  ex->ask<lists_status>(
+      ex->services().screening,
+      [ex](lists_status& s) { ex->reply_json(200, lists_status_to_json(s)); },
+      list_atom::value, *ex->who);
+}
+
+void reload_sanctions_lists(const exchange_ptr& ex) {
+  if (!ex->req.body.empty() && !read_object(ex, {}, {}))
+    return;
+  ex->ask<reload_report>(
+      ex->services().screening,
+      [ex](reload_report& r) {
+        auto report = reload_report_to_json(r);
+        if (r.status != "failed") {
+          ex->reply_json(200, report);
+          return;
+        }
+        // The old lists keep serving; say exactly what could not be read.
+        std::string where = r.error_file;
+        if (r.error_line > 0)
+          where += ":" + std::to_string(r.error_line);
+        ex->reply_problem(
+            problem_type::unprocessable,
+            "the lists were not reloaded (the previous ones keep serving): " +
+                (where.empty() ? "" : where + ": ") + r.error_message,
+            {},
+            {{"file", report["error"]["file"]},
+             {"line", report["error"]["line"]},
+             {"reload", report}});
+      },
+      reload_atom::value, std::string("api"));
+}
+
+} // namespace kyb::net::handlers

@@ -1,0 +1,109 @@
+#include "runtime/cluster/entity_router.hpp"
+
+#include <unordered_map>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "runtime/cluster/member.hpp"
+#include "runtime/directory.hpp"
+
+namespace kyb::runtime {
+
+namespace {
+
+caf::behavior router_behavior(caf::event_based_actor* self, directory* dir) {
+  return {
+      [self, dir](deliver_atom, uint8_t kind, const base::uuid& id,
+                  caf::message& msg) -> caf::result<caf::message> {
+        auto target = dir->resolve_local(kind, id);
+        if (!target)
+          return make_error(errc::unavailable,
+                            "the entity is moving between nodes; retry");
+        auto rp = self->make_response_promise();
+        rp.delegate(target, std::move(msg));
+        return rp;
+      },
+  };
+}
+
+struct proxy_state {
+  static inline const char* name = "kyb.entity_proxy";
+  caf::actor router;
+  uint8_t kind = 0;
+  base::uuid id;
+  relay_maker relay;
+  /// Requests forwarded and not answered yet.
+  std::unordered_map<uint64_t, caf::response_promise> pending;
+};
+
+caf::behavior proxy_behavior(caf::stateful_actor<proxy_state>* self, caf::actor router,
+                             uint8_t kind, base::uuid id, relay_maker relay) {
+  auto& st = self->state;
+  st.router = router;
+  st.kind = kind;
+  st.id = id;
+  st.relay = std::move(relay);
+  self->monitor(router);
+  self->set_down_handler([self](caf::down_msg&) {
+    // The owner's node is gone: nothing in flight will be answered by it.
+    for (auto& [rid, rp] : self->state.pending)
+      rp.deliver(
+          make_error(errc::unavailable, "the node holding this entity was lost; retry"));
+    self->state.pending.clear();
+    self->quit();
+  });
+  self->set_default_handler(
+      [self](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
+        auto& st = self->state;
+        auto msg = x.move_content_to_message();
+        auto rp = self->make_response_promise();
+        if (!rp.pending()) { // a plain send: forward, nothing to answer
+          self->send(st.router, deliver_atom::value, st.kind, st.id, std::move(msg));
+          return caf::message{};
+        }
+        auto hdl = self->request(st.router, caf::infinite, deliver_atom::value, st.kind,
+                                 st.id, std::move(msg));
+        auto rid = hdl.id().integer_value();
+        st.pending.emplace(rid, rp);
+        // Answer through the relay, and forget the request once it is answered.
+        self->add_multiplexed_response_handler(
+            hdl.id(), st.relay(rp, [self, rid] { self->state.pending.erase(rid); }));
+        return rp;
+      });
+  return {
+      [self](passivate_atom) {
+        for (auto& [rid, rp] : self->state.pending)
+          rp.deliver(
+              make_error(errc::unavailable, "the entity is moving between nodes; retry"));
+        self->state.pending.clear();
+        self->quit();
+      },
+  };
+}
+
+caf::behavior probe_behavior(caf::event_based_actor* self, base::uuid,
+                             std::string node_id) {
+  return {
+      [node_id](ping_atom) { return node_id; },
+      [self](passivate_atom) { self->quit(); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_entity_router(caf::actor_system& sys, directory* dir) {
+  return sys.spawn(router_behavior, dir);
+}
+
+caf::actor spawn_entity_proxy(caf::actor_system& sys, caf::actor router, uint8_t kind,
+                              base::uuid id, relay_maker relay) {
+  return sys.spawn(proxy_behavior, std::move(router), kind, id, std::move(relay));
+}
+
+caf::actor spawn_probe_entity(caf::actor_system& sys, base::uuid id,
+                              std::string node_id) {
+  return sys.spawn(probe_behavior, id, std::move(node_id));
+}
+
+} // namespace kyb::runtime

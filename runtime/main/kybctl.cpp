@@ -1,0 +1,228 @@
+// kybctl: the operator's console. Connects over CAF to a node's cluster agent (the
+// admin console actor) and runs one command.
+//
+//   kybctl [--node HOST:PORT] [--json] [--timeout SECONDS]
+//          [--tls-cert FILE --tls-key FILE --tls-ca FILE] COMMAND [ARGS]
+//
+//   nodes [NODE]          the members as NODE (default: the connected node) sees them
+//   shards                which node owns which shard, and the epochs they hold
+//   actors [--node N]     live entity actors per node (and a sample of their ids)
+//   caches                cache statistics per node and cache type
+//   drain NODE            NODE leaves the cluster: hands its actors over, then exits
+//   drill kill-node NODE  kills NODE and reports each step until its shards serve again
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/remote_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "runtime/cluster/cluster_types.hpp"
+#include "runtime/cluster/member.hpp"
+#include "runtime/error.hpp"
+
+using namespace kyb;
+using json = nlohmann::json;
+
+namespace {
+
+int usage() {
+  std::fprintf(
+      stderr,
+      "usage: kybctl [--node HOST:PORT] [--json] [--timeout SECONDS]\n"
+      "              [--tls-cert FILE --tls-key FILE --tls-ca FILE] COMMAND [ARGS]\n"
+      "commands:\n"
+      "  nodes [NODE]          cluster members as NODE sees them\n"
+      "  shards                shard owners and epochs\n"
+      "  actors [--node N]     live entity actors per node\n"
+      "  caches                cache statistics per node\n"
+      "  drain NODE            NODE hands its actors over and exits\n"
+      "  drill kill-node NODE  kill NODE and time the failover\n");
+  return 2;
+}
+
+std::string fmt_ms(const json& v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f ms", v.is_number() ? v.get<double>() : 0.0);
+  return buf;
+}
+
+/// A human-readable rendering of a command's JSON answer.
+void print_human(const std::string& cmd, const json& j) {
+  if (cmd == "nodes") {
+    std::printf("view of %s (version %s, %s)\n", j.value("node", "?").c_str(),
+                j["version"].dump().c_str(),
+                j.value("serving", false) ? "serving" : "NOT serving");
+    std::printf("%-12s %-22s %-22s %-10s %s\n", "NODE", "CLUSTER", "HTTP", "REGION",
+                "INCARNATION");
+    for (auto& m : j["members"])
+      std::printf("%-12s %-22s %-22s %-10s %s%s\n", m.value("id", "").c_str(),
+                  m.value("cluster", "").c_str(), m.value("http", "").c_str(),
+                  m.value("region", "").c_str(), m.value("incarnation", "").c_str(),
+                  m.value("self", false) ? "  (this node)" : "");
+    std::printf("live actors here: %s, proxies: %s\n", j["live_actors"].dump().c_str(),
+                j["proxies"].dump().c_str());
+  } else if (cmd == "shards") {
+    std::printf("%s shards\n", j["shards"].dump().c_str());
+    for (auto& [node, n] : j["per_node"].items())
+      std::printf("  %-12s %s shards\n", node.empty() ? "(none)" : node.c_str(),
+                  n.dump().c_str());
+    int missing = 0;
+    for (auto& s : j["map"])
+      missing += s["epoch"].is_null() ? 1 : 0;
+    std::printf("shards without a lease yet: %d\n", missing);
+  } else if (cmd == "actors" || cmd == "caches") {
+    for (auto& n : j["nodes"]) {
+      if (n.contains("error")) {
+        std::printf("%-12s %s\n", n.value("node", "?").c_str(),
+                    n.value("error", "").c_str());
+        continue;
+      }
+      if (cmd == "actors") {
+        std::printf("%-12s live %s  proxies %s  activations %s  passivations %s\n",
+                    n.value("node", "?").c_str(), n["live"].dump().c_str(),
+                    n["proxies"].dump().c_str(), n["activations"].dump().c_str(),
+                    n["passivations"].dump().c_str());
+        for (auto& [kind, k] : n["kinds"].items())
+          std::printf("  %-10s %s live\n", kind.c_str(), k["live"].dump().c_str());
+      } else {
+        std::printf("%s\n", n.value("node", "?").c_str());
+        for (auto& [type, c] : n["caches"].items())
+          std::printf(
+              "  %-20s entries %-8s hit rate %.3f  hits %s misses %s evictions %s\n",
+              type.c_str(), c["entries"].dump().c_str(), c.value("hit_rate", 0.0),
+              c["hits"].dump().c_str(), c["misses"].dump().c_str(),
+              c["evictions"].dump().c_str());
+      }
+    }
+  } else if (cmd == "drill-kill-node") {
+    std::printf("drill kill-node %s: %s\n", j.value("victim", "?").c_str(),
+                j.value("ok", false) ? "served again"
+                                     : ("FAILED: " + j.value("detail", "")).c_str());
+    for (auto& s : j["steps"])
+      std::printf("  %-40s %10s\n", s.value("step", "").c_str(), fmt_ms(s["ms"]).c_str());
+    std::printf("  %-40s %10s\n", "kill -> served again",
+                fmt_ms(j["kill_to_served_ms"]).c_str());
+  } else {
+    std::printf("%s\n", j.dump(2).c_str());
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::string node = std::getenv("KYB_CLUSTER_LISTEN") ? std::getenv("KYB_CLUSTER_LISTEN")
+                                                       : "127.0.0.1:9101";
+  bool as_json = false;
+  int timeout_s = 40;
+  std::string cert, key, ca;
+  std::vector<std::string> rest;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc)
+        return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string t;
+    if (a == "--node" && value(node))
+      continue;
+    if (a == "--json") {
+      as_json = true;
+      continue;
+    }
+    if (a == "--timeout" && value(t)) {
+      timeout_s = std::atoi(t.c_str());
+      continue;
+    }
+    if (a == "--tls-cert" && value(cert))
+      continue;
+    if (a == "--tls-key" && value(key))
+      continue;
+    if (a == "--tls-ca" && value(ca))
+      continue;
+    if (a == "-h" || a == "--help")
+      return usage();
+    rest.push_back(a);
+  }
+  if (rest.empty())
+    return usage();
+  std::string cmd = rest[0];
+  std::vector<std::string> args(rest.begin() + 1, rest.end());
+  if (cmd == "drill") {
+    if (args.size() != 2 || args[0] != "kill-node")
+      return usage();
+    cmd = "drill-kill-node";
+    args.erase(args.begin());
+  } else if (cmd == "actors") {
+    std::vector<std::string> a2;
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i] == "--node" && i + 1 < args.size())
+        a2.push_back(args[++i]);
+    args = a2;
+  } else if (cmd == "drain") {
+    if (args.size() != 1)
+      return usage();
+  } else if (cmd != "nodes" && cmd != "shards" && cmd != "caches") {
+    std::fprintf(stderr, "kybctl: unknown command '%s'\n", cmd.c_str());
+    return usage();
+  }
+  auto colon = node.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "kybctl: --node must be HOST:PORT, got '%s'\n", node.c_str());
+    return 2;
+  }
+  auto host = node.substr(0, colon);
+  auto port = static_cast<uint16_t>(std::atoi(node.c_str() + colon + 1));
+  bool tls = !cert.empty() || !key.empty() || !ca.empty();
+
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  if (tls) {
+    cfg.load<caf::openssl::manager>();
+    cfg.set("openssl.certificate", cert);
+    cfg.set("openssl.key", key);
+    cfg.set("openssl.cafile", ca);
+  }
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  cfg.set("logger.console", caf::atom("none"));
+  cfg.set("logger.file-verbosity", caf::atom("quiet"));
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+  runtime::register_types(cfg);
+  caf::actor_system sys(cfg);
+  auto agent = tls ? caf::openssl::remote_actor(sys, host, port)
+                   : sys.middleman().remote_actor(host, port);
+  if (!agent) {
+    std::fprintf(stderr, "kybctl: cannot reach the cluster at %s: %s\n", node.c_str(),
+                 sys.render(agent.error()).c_str());
+    return 1;
+  }
+  int rc = 0;
+  caf::scoped_actor self{sys};
+  self->request(*agent, std::chrono::seconds(timeout_s), runtime::admin_atom::value, cmd,
+                args)
+      .receive(
+          [&](const std::string& text) {
+            auto j = json::parse(text, nullptr, false);
+            if (as_json || j.is_discarded())
+              std::printf("%s\n", j.is_discarded() ? text.c_str() : j.dump(2).c_str());
+            else
+              print_human(cmd, j);
+            if (j.is_object() && j.contains("ok") && !j["ok"].get<bool>())
+              rc = 1;
+          },
+          [&](const caf::error& err) {
+            std::fprintf(stderr, "kybctl: %s failed: %s\n", cmd.c_str(),
+                         detail_of(err).c_str());
+            rc = 1;
+          });
+  return rc;
+}

@@ -1,0 +1,341 @@
+// The screening service's pure parts: configuration to list plan, the generic list
+// directory, the index builder (unchanged lists, broken files named by file and line),
+// entry fingerprints, and how a business's hits meet the tenant's decisions.
+#define BOOST_TEST_MODULE screening_service
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "actors/screening/business_screening.hpp"
+#include "actors/screening/entity_fingerprint.hpp"
+#include "actors/screening/index_builder.hpp"
+#include "actors/screening/list_plan.hpp"
+#include "config/config.hpp"
+
+using namespace kyb;
+using namespace kyb::actors;
+namespace fs = std::filesystem;
+
+BOOST_TEST_DONT_PRINT_LOG_VALUE(kyb::screening::list_format)
+
+namespace {
+
+struct temp_dir {
+  std::string path;
+  temp_dir() {
+    char tmpl[] = "/tmp/kyb-screening-svc-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    auto p = path + "/" + name;
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+    return p;
+  }
+};
+
+config::settings load(const config::environment& env) {
+  auto r = config::load_text("", env);
+  BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.error->to_string()));
+  return *r.value;
+}
+
+config::config_error config_failure(const config::environment& env) {
+  auto r = config::load_text("", env);
+  BOOST_REQUIRE(!r);
+  return *r.error;
+}
+
+screening::screening_hit hit(const std::string& list, const std::string& id,
+                             double score) {
+  screening::screening_hit h;
+  h.list = list;
+  h.list_version = "sha256:v1";
+  h.entity_id = id;
+  h.type = screening::entity_type::entity;
+  h.primary_name = "VEKTOR OOO";
+  h.matched_name = "VEKTOR OOO";
+  h.score = score;
+  return h;
+}
+
+business_record business() {
+  business_record r;
+  r.id = base::uuid::make_v7();
+  r.tenant_id = base::uuid::make_v7();
+  r.region = "us";
+  r.legal_name = "Vektor OOO";
+  r.dba_name = "Vektor Trading";
+  r.country = "RU";
+  r.version = 3;
+  owner o;
+  o.name = "Ivan Petrov";
+  o.date_of_birth = "1970-01-02";
+  o.nationality = "RU";
+  r.owners.push_back(o);
+  return r;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(nothing_loads_by_default) {
+  auto s = load({});
+  BOOST_TEST(s.screening.threshold == 0.80);
+  BOOST_TEST(s.screening.refresh_interval.count() == 12 * 3600 * 1000);
+  BOOST_TEST(s.screening.download_max_bytes == size_t{256} << 20);
+  BOOST_TEST(make_list_plan(s.screening, s.node.data_dir).empty());
+}
+
+BOOST_AUTO_TEST_CASE(configured_files_and_urls_become_a_plan) {
+  auto s = load({{"KYB_SCREENING_OFAC_SDN_PATH", "/lists/sdn.csv"},
+                 {"KYB_SCREENING_OFAC_SDN_ALT_PATH", "/lists/alt.csv"},
+                 {"KYB_SCREENING_UN_URL", "https://example.org/un.xml"},
+                 {"KYB_SCREENING_GENERIC_DIR", "/lists/extra"},
+                 {"KYB_SCREENING_MAX_BAD_ROWS", "3"},
+                 {"KYB_SCREENING_REFRESH_INTERVAL", "0s"}});
+  BOOST_TEST(s.screening.refresh_interval.count() == 0);
+  auto plan = make_list_plan(s.screening, "/var/kyb");
+  BOOST_REQUIRE(plan.lists.size() == 2u);
+  auto& sdn = plan.lists[0];
+  BOOST_TEST(sdn.name == "ofac_sdn");
+  BOOST_TEST(sdn.format == screening::list_format::ofac_csv);
+  auto src = sdn.source(plan.max_bad_rows);
+  BOOST_TEST(src.path == "/lists/sdn.csv");
+  BOOST_TEST(src.aliases_path == "/lists/alt.csv");
+  BOOST_TEST(src.addresses_path.empty());
+  BOOST_TEST(src.options.max_bad_rows == 3u);
+  auto& un = plan.lists[1];
+  BOOST_TEST(un.name == "un");
+  BOOST_REQUIRE(un.files.size() == 1u);
+  BOOST_TEST(un.files[0].url == "https://example.org/un.xml");
+  BOOST_TEST(un.files[0].path == "/var/kyb/screening/downloads/un/consolidated.xml");
+  BOOST_TEST(plan.generic_dir == "/lists/extra");
+}
+
+BOOST_AUTO_TEST_CASE(configuration_errors_name_the_key) {
+  auto both = config_failure({{"KYB_SCREENING_UN_PATH", "/x.xml"},
+                              {"KYB_SCREENING_UN_URL", "https://example.org/un.xml"}});
+  BOOST_TEST(both.key == "screening.un_url");
+  BOOST_TEST(both.message.find("not both") != std::string::npos);
+  auto orphan = config_failure({{"KYB_SCREENING_OFAC_CONS_ADD_PATH", "/cons_add.csv"}});
+  BOOST_TEST(orphan.key == "screening.ofac_cons_add_path");
+  BOOST_TEST(orphan.message.find("screening.ofac_cons_path") != std::string::npos);
+  BOOST_TEST(config_failure({{"KYB_SCREENING_US_CSL_URL", "ftp://x/y.csv"}}).key ==
+             "screening.us_csl_url");
+  BOOST_TEST(config_failure({{"KYB_SCREENING_THRESHOLD", "0"}}).key ==
+             "screening.threshold");
+  BOOST_TEST(config_failure({{"KYB_SCREENING_THRESHOLD", "1.5"}}).key ==
+             "screening.threshold");
+  BOOST_TEST(config_failure({{"KYB_SCREENING_DOWNLOAD_MAX_BYTES", "12"}}).key ==
+             "screening.download_max_bytes");
+  BOOST_TEST(config_failure({{"KYB_SCREENING_MONITOR_CONCURRENCY", "0"}}).key ==
+             "screening.monitor_concurrency");
+}
+
+BOOST_AUTO_TEST_CASE(generic_directory) {
+  temp_dir d;
+  d.write("uk.json", R"({"entities": [{"id": "UK1", "name": "Ivan Petrov"}]})");
+  d.write("eu.csv", "id,name\nEU1,Vektor OOO\n");
+  d.write("README.txt", "ignored");
+  auto found = scan_generic_dir(d.path);
+  BOOST_REQUIRE_MESSAGE(found, (found ? "" : found.error().to_string()));
+  BOOST_REQUIRE(found->size() == 2u);
+  auto& lists = found.value();
+  BOOST_TEST(lists[0].name == "eu");
+  BOOST_TEST(lists[0].format == screening::list_format::generic_csv);
+  BOOST_TEST(lists[1].name == "uk");
+  BOOST_TEST(lists[1].format == screening::list_format::generic_json);
+
+  auto bad_name = d.write("Bad Name.csv", "id,name\n1,x\n");
+  auto e1 = scan_generic_dir(d.path);
+  BOOST_REQUIRE(!e1);
+  BOOST_TEST(e1.error().file == bad_name);
+  fs::remove(bad_name);
+  auto builtin = d.write("un.csv", "id,name\n1,x\n");
+  auto e2 = scan_generic_dir(d.path);
+  BOOST_REQUIRE(!e2);
+  BOOST_TEST(e2.error().file == builtin);
+  fs::remove(builtin);
+  d.write("eu.json", "[]");
+  auto e3 = scan_generic_dir(d.path);
+  BOOST_REQUIRE(!e3);
+  BOOST_TEST(e3.error().message.find("both as .csv and as .json") != std::string::npos);
+  BOOST_TEST(!scan_generic_dir(d.path + "/missing"));
+}
+
+BOOST_AUTO_TEST_CASE(builder_builds_skips_unchanged_and_names_broken_files) {
+  temp_dir d;
+  d.write("watch.csv", "id,name,type\nW1,Vektor OOO,entity\nW2,Ivan Petrov,individual\n");
+  build_request req;
+  req.plan.generic_dir = d.path;
+  auto built = build_index(req);
+  BOOST_REQUIRE_MESSAGE(built.result == build_outcome::status::built,
+                        built.error.to_string());
+  BOOST_REQUIRE(built.index);
+  BOOST_TEST(built.index->lists().size() == 1u);
+  BOOST_TEST(built.index->statistics().entities == 2u);
+  BOOST_TEST(built.versions.at("watch").rfind("sha256:", 0) == 0u);
+
+  // Same bytes, an index in service: nothing is parsed or built.
+  req.current_versions = built.versions;
+  req.have_index = true;
+  auto same = build_index(req);
+  BOOST_TEST((same.result == build_outcome::status::unchanged));
+  BOOST_TEST(!same.index);
+
+  // A truncated file (an unterminated quote on line 3) fails with its file and line.
+  auto broken =
+      d.write("watch.csv", "id,name,type\nW1,Vektor OOO,entity\nW2,\"Ivan Petrov,indiv");
+  auto failed = build_index(req);
+  BOOST_TEST((failed.result == build_outcome::status::failed));
+  BOOST_TEST(failed.error.file == broken);
+  BOOST_TEST(failed.error.line == 3u);
+  BOOST_TEST(!failed.index);
+
+  // A configured file that is missing is named too.
+  build_request missing;
+  planned_list l;
+  l.name = "un";
+  l.format = screening::list_format::un_xml;
+  l.files.push_back(planned_file{d.path + "/nowhere.xml", {}});
+  missing.plan.lists.push_back(l);
+  auto gone = build_index(missing);
+  BOOST_TEST((gone.result == build_outcome::status::failed));
+  BOOST_TEST(gone.error.file == d.path + "/nowhere.xml");
+}
+
+BOOST_AUTO_TEST_CASE(fingerprints_follow_the_entry) {
+  screening::sanctioned_entity e;
+  e.list = "eu";
+  e.id = "EU1";
+  e.type = screening::entity_type::entity;
+  e.primary_name = "Vektor OOO";
+  e.aliases.push_back({"Vektor LLC", true, "aka"});
+  e.countries = {"RU"};
+  auto a = entity_fingerprint(e);
+  BOOST_TEST(a.rfind("sha256:", 0) == 0u);
+  auto moved = e;
+  moved.list = "other";
+  moved.id = "X";
+  BOOST_TEST(entity_fingerprint(moved) == a); // where it is listed is not its content
+  auto changed = e;
+  changed.aliases.push_back({"Vektor Trading", true, "aka"});
+  BOOST_TEST(entity_fingerprint(changed) != a);
+  auto weak = e;
+  weak.aliases[0].strong = false;
+  BOOST_TEST(entity_fingerprint(weak) != a);
+}
+
+BOOST_AUTO_TEST_CASE(subjects_and_queries_of_a_business) {
+  auto rec = business();
+  auto subjects = screening_subjects(rec);
+  BOOST_REQUIRE(subjects.size() == 3u);
+  BOOST_TEST(subjects[0].kind == "legal_name");
+  BOOST_TEST(subjects[1].kind == "dba_name");
+  BOOST_TEST(subjects[2].kind == "owner");
+  BOOST_TEST(subjects[2].type == "individual");
+  auto queries = screening_queries(rec);
+  BOOST_REQUIRE(queries.size() == 3u);
+  BOOST_TEST(*queries[0].type == "entity");
+  BOOST_TEST(*queries[0].country == "RU");
+  BOOST_TEST(*queries[2].type == "individual");
+  BOOST_TEST(*queries[2].date_of_birth == "1970-01-02");
+  // A DBA equal to the legal name is screened once.
+  rec.dba_name = rec.legal_name;
+  BOOST_TEST(screening_subjects(rec).size() == 2u);
+  BOOST_TEST(screening_queries(rec).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(cache_keys_change_with_lists_and_names) {
+  auto rec = business();
+  auto k = screening_cache_key("gen1", rec);
+  BOOST_TEST(k.rfind("sanctions_screening:", 0) == 0u);
+  BOOST_TEST(screening_cache_key("gen1", rec) == k);
+  BOOST_TEST(screening_cache_key("gen2", rec) != k);
+  auto renamed = rec;
+  renamed.owners[0].name = "Olga Petrova";
+  BOOST_TEST(screening_cache_key("gen1", renamed) != k);
+  auto described = rec;
+  described.description = "not screened";
+  BOOST_TEST(screening_cache_key("gen1", described) == k);
+}
+
+BOOST_AUTO_TEST_CASE(decisions_apply_while_the_entry_is_unchanged) {
+  auto rec = business();
+  batch_screening b;
+  b.generation = "g";
+  b.threshold = 0.8;
+  b.lists = {{"eu", "sha256:v1"}};
+  subject_hits legal;
+  legal.hits = {hit("eu", "E1", 0.97), hit("eu", "E2", 0.9), hit("eu", "E3", 0.85),
+                hit("eu", "E4", 0.82)};
+  legal.fingerprints = {"fp1", "fp2-new", "fp3", "fp4"};
+  subject_hits dba; // no hits
+  subject_hits owner;
+  owner.error_field = "name";
+  owner.error = "name has no letters or digits to match";
+  b.subjects = {legal, dba, owner};
+
+  decision_map decisions;
+  // E1: decided a false positive on the same entry -> not raised again.
+  decisions[{rec.legal_name, "eu", "E1"}] = {"false_positive", "other company", "key:a",
+                                             "2026-01-01T00:00:00Z", "fp1"};
+  // E2: a false positive on an older version of the entry -> raised again.
+  decisions[{rec.legal_name, "eu", "E2"}] = {"false_positive", "other company", "key:a",
+                                             "2026-01-01T00:00:00Z", "fp2-old"};
+  // E3: confirmed -> stays raised, with its decision.
+  decisions[{rec.legal_name, "eu", "E3"}] = {"confirmed", "it is them", "key:b",
+                                             "2026-01-02T00:00:00Z", "fp3"};
+  // A decision on another business's name does not apply.
+  decisions[{"Someone Else", "eu", "E4"}] = {"false_positive", "x", "key:c", "t", "fp4"};
+  std::set<hit_key> previously = {{rec.legal_name, "eu", "E3"}};
+
+  auto s = assemble_screening(rec, screening_subjects(rec), b, decisions, previously,
+                              "monitoring", "2026-02-01T00:00:00.000000Z");
+  BOOST_TEST((s.business_id == rec.id));
+  BOOST_TEST((s.tenant_id == rec.tenant_id));
+  BOOST_TEST(s.business_version == 3);
+  BOOST_TEST(s.triggered_by == "monitoring");
+  BOOST_REQUIRE(s.hits.size() == 4u);
+  auto& e1 = s.hits[0];
+  BOOST_TEST(!e1.raised);
+  BOOST_TEST(e1.status() == "false_positive");
+  BOOST_TEST(e1.decision_reason == "other company");
+  BOOST_TEST(!e1.is_new);
+  auto& e2 = s.hits[1];
+  BOOST_TEST(e2.raised);
+  BOOST_TEST(e2.entry_changed);
+  BOOST_TEST(e2.status() == "open");
+  BOOST_TEST(e2.is_new);
+  auto& e3 = s.hits[2];
+  BOOST_TEST(e3.raised);
+  BOOST_TEST(e3.status() == "confirmed");
+  BOOST_TEST(!e3.is_new); // raised by the previous screening already
+  auto& e4 = s.hits[3];
+  BOOST_TEST(e4.raised);
+  BOOST_TEST(e4.status() == "open");
+  BOOST_TEST(e4.is_new);
+  BOOST_TEST(s.hit_count == 4);
+  BOOST_TEST(s.raised_count == 3);
+  BOOST_TEST(s.new_count == 2);
+  BOOST_TEST(s.outcome == "match");
+  BOOST_TEST(s.subjects[2].error == "name has no letters or digits to match");
+  for (size_t i = 0; i < s.hits.size(); ++i) {
+    BOOST_TEST(s.hits[i].position == static_cast<int32_t>(i));
+    BOOST_TEST(s.hits[i].subject_kind == "legal_name");
+  }
+
+  // Everything decided a false positive on unchanged entries: the screening is clear.
+  batch_screening only_e1 = b;
+  only_e1.subjects[0].hits = {hit("eu", "E1", 0.97)};
+  only_e1.subjects[0].fingerprints = {"fp1"};
+  auto clear = assemble_screening(rec, screening_subjects(rec), only_e1, decisions, {},
+                                  "api", "t");
+  BOOST_TEST(clear.outcome == "clear");
+  BOOST_TEST(clear.raised_count == 0);
+  BOOST_TEST(clear.hit_count == 1);
+}

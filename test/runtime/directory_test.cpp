@@ -1,0 +1,136 @@
+// The directory on one node: activation on demand, one instance per entity, passivation
+// of idle and least recently used entities, and re-activation on the next message.
+#define BOOST_TEST_MODULE directory
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "runtime/cluster/cluster_types.hpp"
+#include "runtime/cluster/member.hpp"
+#include "runtime/directory.hpp"
+
+using namespace kyb::runtime;
+using namespace std::chrono_literals;
+using who_atom = caf::atom_constant<caf::atom("who")>;
+
+namespace {
+
+std::atomic<int> spawned{0};
+
+caf::behavior entity(caf::event_based_actor* self, kyb::base::uuid id) {
+  ++spawned;
+  return {
+      [id](who_atom) { return id.to_string(); },
+      [self](passivate_atom) { self->quit(); },
+  };
+}
+
+struct fixture {
+  fixture() : sys(config()), dir(sys, 64) {
+    dir.register_kind(
+        7, "thing",
+        [](caf::actor_system& s, const kyb::base::uuid& id) {
+          return s.spawn(entity, id);
+        },
+        make_relay<std::string>());
+  }
+  static caf::actor_system_config& config() {
+    static caf::actor_system_config cfg;
+    static bool once = [] {
+      register_types(cfg);
+      return true;
+    }();
+    (void)once;
+    return cfg;
+  }
+  template <class F>
+  bool eventually(F pred) {
+    for (int i = 0; i < 500 && !pred(); ++i)
+      std::this_thread::sleep_for(10ms);
+    return pred();
+  }
+  std::string ask(const caf::actor& a) {
+    caf::scoped_actor self{sys};
+    std::string out;
+    self->request(a, 5s, who_atom::value)
+        .receive([&](std::string& s) { out = s; }, [](caf::error&) {});
+    return out;
+  }
+  caf::actor_system sys;
+  directory dir;
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(dir_suite, fixture)
+
+BOOST_AUTO_TEST_CASE(one_instance_per_entity_activated_on_demand) {
+  spawned = 0;
+  auto id = kyb::base::uuid::make_v7();
+  auto a = dir.resolve(7, id);
+  auto b = dir.resolve(7, id);
+  BOOST_TEST((a == b));
+  BOOST_TEST(eventually([] { return spawned == 1; }));
+  BOOST_TEST(ask(a) == id.to_string());
+  BOOST_TEST(dir.live_count() == 1u);
+  BOOST_TEST(!dir.resolve(8, id)); // unknown kind
+  // Many threads resolving the same entity still make one instance.
+  auto other = kyb::base::uuid::make_v7();
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 8; ++i)
+    ts.emplace_back([&] {
+      for (int k = 0; k < 100; ++k)
+        dir.resolve(7, other);
+    });
+  for (auto& t : ts)
+    t.join();
+  BOOST_TEST(eventually([] { return spawned >= 2; }));
+  std::this_thread::sleep_for(50ms);
+  BOOST_TEST(spawned == 2);
+  dir.stop_all();
+  BOOST_TEST(eventually([&] { return dir.live_count() == 0u; }));
+}
+
+BOOST_AUTO_TEST_CASE(idle_entities_passivate_and_come_back) {
+  auto id = kyb::base::uuid::make_v7();
+  auto first = dir.resolve(7, id);
+  BOOST_TEST(dir.sweep(1h, 1000) == 0u); // not idle yet
+  std::this_thread::sleep_for(20ms);
+  BOOST_TEST(dir.sweep(10ms, 1000) == 1u);
+  BOOST_TEST(eventually([&] { return dir.live_count() == 0u; }));
+  BOOST_TEST(dir.passivations() >= 1u);
+  auto again = dir.resolve(7, id);
+  BOOST_TEST((again != first));
+  BOOST_TEST(ask(again) == id.to_string());
+  dir.stop_all();
+}
+
+BOOST_AUTO_TEST_CASE(least_recently_used_go_first_over_the_bound) {
+  std::vector<kyb::base::uuid> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back(kyb::base::uuid::make_v7());
+    dir.resolve(7, ids.back());
+    std::this_thread::sleep_for(2ms);
+  }
+  dir.resolve(7, ids[0]); // now the most recently used
+  BOOST_TEST(eventually([&] { return dir.live_count() == 10u; }));
+  BOOST_TEST(dir.sweep(1h, 6) == 4u);
+  BOOST_TEST(eventually([&] { return dir.live_count() == 6u; }));
+  auto left = dir.sample(7, 100);
+  std::set<std::string> alive;
+  for (auto& u : left)
+    alive.insert(u.to_string());
+  BOOST_TEST(alive.count(ids[0].to_string()) == 1u);
+  BOOST_TEST(alive.count(ids[1].to_string()) == 0u);
+  BOOST_TEST(alive.count(ids[9].to_string()) == 1u);
+  dir.stop_all();
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,31 @@
+// A static file server on loopback for tests of the outbound HTTP client: Python's
+// http.server (Last-Modified, If-Modified-Since -> 304, 301 for a directory without
+// its slash) serving one directory. Tests never reach beyond 127.0.0.1.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <sys/types.h>
+
+namespace kyb::test {
+
+class file_server {
+public:
+  /// Serves `dir` on a free port of 127.0.0.1; returns when it accepts connections.
+  explicit file_server(std::string dir);
+  ~file_server();
+  file_server(const file_server&) = delete;
+  file_server& operator=(const file_server&) = delete;
+
+  uint16_t port() const { return port_; }
+  /// "http://127.0.0.1:<port>" followed by `path` (which starts with '/').
+  std::string url(const std::string& path) const;
+
+private:
+  std::string dir_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+} // namespace kyb::test

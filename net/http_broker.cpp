@@ -255,7 +255,7 @@ void flush_usage(http_broker_ptr self) {
   for (auto& [k, s] : st.usage)
     samples.push_back(s);
   st.usage.clear();
-  self->send(st.svc->usage, actors::record_atom::value, std::move(samples));
+  self->send(st.svc->usage->get(), actors::record_atom::value, std::move(samples));
 }
 
 void on_tick(http_broker_ptr self) {

@@ -14,19 +14,25 @@
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "net/router.hpp"
+#include "runtime/supervision/actor_slot.hpp"
 
 namespace kyb::net {
+
+/// A service actor under the node's supervisor: the slot always holds the live instance
+/// (read it per request; never keep the handle).
+template <class Handle>
+using service_slot = std::shared_ptr<runtime::actor_slot<Handle>>;
 
 struct http_services {
   actors::platform_ptr platform;
   std::shared_ptr<const router> routes;
-  actors::business_query_actor business_query;
-  actors::audit_actor audit;
-  actors::usage_actor usage;
-  actors::idempotency_actor idempotency;
-  actors::readiness_actor readiness;
+  service_slot<actors::business_query_actor> business_query;
+  service_slot<actors::audit_actor> audit;
+  service_slot<actors::usage_actor> usage;
+  service_slot<actors::idempotency_actor> idempotency;
+  service_slot<actors::readiness_actor> readiness;
   /// Sanctions screening: lists, screenings, reloads (actors/screening/).
-  actors::screening_actor screening;
+  service_slot<actors::screening_actor> screening;
   /// The OpenAPI document served at /openapi.json.
   std::shared_ptr<const std::string> openapi;
 };

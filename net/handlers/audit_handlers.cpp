@@ -15,7 +15,7 @@ void list_audit_logs(const exchange_ptr& ex) {
     return;
   auto [cursor, limit] = *page;
   ex->ask<audit_page>(
-      ex->services().audit,
+      ex->services().audit->get(),
       [ex](audit_page& page) {
         json items = json::array();
         for (auto& e : page.items) {
@@ -44,7 +44,7 @@ void list_audit_logs(const exchange_ptr& ex) {
 
 void verify_audit_logs(const exchange_ptr& ex) {
   ex->ask<audit_verification>(
-      ex->services().audit,
+      ex->services().audit->get(),
       [ex](audit_verification& v) {
         json out = {{"object", "audit_verification"},
                     {"valid", v.valid},

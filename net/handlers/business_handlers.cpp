@@ -88,7 +88,7 @@ void create_business(const exchange_ptr& ex) {
   auto body = ex->json_body();
   auto fp = base::sha256_hex("POST /v1/businesses\n" + body->dump());
   auto tenant = ex->who->tenant_id;
-  auto idem = ex->services().idempotency;
+  auto idem = ex->services().idempotency->get();
   ex->ask<idempotency_outcome>(
       idem,
       [ex, in, key, fp, tenant, idem](idempotency_outcome& out) mutable {
@@ -203,7 +203,7 @@ void list_businesses(const exchange_ptr& ex) {
     return;
   auto [cursor, limit] = *page;
   ex->ask<business_page>(
-      ex->services().business_query,
+      ex->services().business_query->get(),
       [ex](business_page& page) {
         nlohmann::json items = nlohmann::json::array();
         for (auto& b : page.items)
@@ -248,7 +248,7 @@ void search_businesses(const exchange_ptr& ex) {
     return;
   }
   ex->ask<std::vector<business_summary>>(
-      ex->services().business_query,
+      ex->services().business_query->get(),
       [ex](std::vector<business_summary>& found) {
         nlohmann::json items = nlohmann::json::array();
         for (auto& s : found)

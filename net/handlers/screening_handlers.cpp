@@ -88,7 +88,7 @@ void screen_name(const exchange_ptr& ex) {
   if (auto it = body->find("threshold"); it != body->end() && !it->is_null())
     q.threshold = it->get<double>();
   ex->ask<screening::screening_result>(
-      ex->services().screening,
+      ex->services().screening->get(),
       [ex](screening::screening_result& r) {
         ex->reply_json(200, screening_result_to_json(r));
       },
@@ -103,7 +103,7 @@ void compare_names(const exchange_ptr& ex) {
   auto b = (*body)["name_b"].get<std::string>();
   auto type = opt_string(*body, "type").value_or("");
   ex->ask<screening::comparison>(
-      ex->services().screening,
+      ex->services().screening->get(),
       [ex](screening::comparison& c) { ex->reply_json(200, comparison_to_json(c)); },
       compare_atom::value, std::move(a), std::move(b), std::move(type));
 }
@@ -117,7 +117,8 @@ void screen_business(const exchange_ptr& ex) {
   ex->ask_entity<business_screening>(
       business_entity, *id,
       [ex](business_screening& s) { ex->reply_json(200, business_screening_to_json(s)); },
-      screen_atom::value, ex->meta(), screen_request{"api"}, ex->services().screening);
+      screen_atom::value, ex->meta(), screen_request{"api"},
+      ex->services().screening->get());
 }
 
 void get_business_screening(const exchange_ptr& ex) {
@@ -164,7 +165,7 @@ void decide_screening_hit(const exchange_ptr& ex) {
 
 void list_sanctions_lists(const exchange_ptr& ex) {
   ex->ask<lists_status>(
-      ex->services().screening,
+      ex->services().screening->get(),
       [ex](lists_status& s) { ex->reply_json(200, lists_status_to_json(s)); },
       list_atom::value, *ex->who);
 }
@@ -173,7 +174,7 @@ void reload_sanctions_lists(const exchange_ptr& ex) {
   if (!ex->req.body.empty() && !read_object(ex, {}, {}))
     return;
   ex->ask<reload_report>(
-      ex->services().screening,
+      ex->services().screening->get(),
       [ex](reload_report& r) {
         auto report = reload_report_to_json(r);
         if (r.status != "failed") {

@@ -28,7 +28,7 @@ void health(const exchange_ptr& ex) {
 
 void ready(const exchange_ptr& ex) {
   ex->ask<actors::readiness>(
-      ex->services().readiness,
+      ex->services().readiness->get(),
       [ex](actors::readiness& r) {
         nlohmann::json checks = nlohmann::json::array();
         std::string failing;

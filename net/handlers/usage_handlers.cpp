@@ -50,7 +50,7 @@ void get_usage(const exchange_ptr& ex) {
     return;
   }
   ex->ask<std::vector<actors::usage_row>>(
-      ex->services().usage,
+      ex->services().usage->get(),
       [ex, from, to](std::vector<actors::usage_row>& rows) {
         nlohmann::json items = nlohmann::json::array();
         uint64_t total = 0;

@@ -363,13 +363,36 @@ int main(int argc, char** argv) {
   auto svc = std::make_shared<net::http_services>();
   svc->platform = platform;
   svc->routes = std::make_shared<net::router>(net::make_api_router());
-  svc->business_query = actors::spawn_business_query_actor(core, platform);
-  svc->audit = actors::spawn_audit_actor(core, platform);
-  svc->usage = actors::spawn_usage_actor(core, platform);
-  svc->idempotency = actors::spawn_idempotency_actor(core, platform);
-  svc->readiness = actors::spawn_readiness_actor(core, platform, latest_migration);
-  svc->screening = actors::spawn_screening_actor(
-      core, platform, net::spawn_list_downloader(core, settings.screening));
+  // The service actors and how each starts again (under the "services" supervisor).
+  auto spawn_business_query = [platform](caf::actor_system& sys) {
+    return actors::spawn_business_query_actor(sys, platform);
+  };
+  auto spawn_audit = [platform](caf::actor_system& sys) {
+    return actors::spawn_audit_actor(sys, platform);
+  };
+  auto spawn_usage = [platform](caf::actor_system& sys) {
+    return actors::spawn_usage_actor(sys, platform);
+  };
+  auto spawn_idempotency = [platform](caf::actor_system& sys) {
+    return actors::spawn_idempotency_actor(sys, platform);
+  };
+  auto spawn_readiness = [platform, latest_migration](caf::actor_system& sys) {
+    return actors::spawn_readiness_actor(sys, platform, latest_migration);
+  };
+  auto spawn_screening = [platform](caf::actor_system& sys) {
+    return actors::spawn_screening_actor(
+        sys, platform, net::spawn_list_downloader(sys, platform->settings.screening));
+  };
+  auto slot_of = [&core](auto spawn) {
+    using handle = decltype(spawn(core));
+    return std::make_shared<runtime::actor_slot<handle>>(spawn(core));
+  };
+  svc->business_query = slot_of(spawn_business_query);
+  svc->audit = slot_of(spawn_audit);
+  svc->usage = slot_of(spawn_usage);
+  svc->idempotency = slot_of(spawn_idempotency);
+  svc->readiness = slot_of(spawn_readiness);
+  svc->screening = slot_of(spawn_screening);
   svc->openapi = std::make_shared<std::string>(net::openapi_document());
 
   // -- the platform-operator key: made on the first start, shown once ------------------
@@ -444,6 +467,8 @@ int main(int argc, char** argv) {
   //   cluster (one-for-all): the shard lease manager
   //   membership (no restarts): the cluster agent and the entity router; losing one
   //     escalates, because peers hold their handles
+  //   services (one-for-one): business query, audit, usage, idempotency, readiness,
+  //     screening (a restarted screening actor loads its lists again)
   //   http (one-for-one): the HTTP brokers, each on a fresh SO_REUSEPORT socket
   // Entity actors restart on demand through the directory, each kind with an intensity
   // (set_crash_policy). The root escalates to the node: it stops with exit code 70 and
@@ -488,6 +513,25 @@ int main(int argc, char** argv) {
          leases->set(caf::actor_cast<runtime::lease_manager_actor>(a));
          caf::anon_send(leases->get(), runtime::rebalance_atom::value);
        }}};
+  // A supervised service actor: adopted at the first start, spawned again on a restart,
+  // its slot updated either way.
+  auto service = [&adopt](std::string name, auto slot, auto spawn) {
+    using handle = decltype(slot->get());
+    return runtime::child_spec{
+        std::move(name),
+        adopt(caf::actor_cast<caf::actor>(slot->get()),
+              [spawn](caf::actor_system& sys) {
+                return caf::actor_cast<caf::actor>(spawn(sys));
+              }),
+        [slot](const caf::actor& a) { slot->set(caf::actor_cast<handle>(a)); }};
+  };
+  std::vector<runtime::child_spec> service_children = {
+      service("business-query", svc->business_query, spawn_business_query),
+      service("audit", svc->audit, spawn_audit),
+      service("usage", svc->usage, spawn_usage),
+      service("idempotency", svc->idempotency, spawn_idempotency),
+      service("readiness", svc->readiness, spawn_readiness),
+      service("screening", svc->screening, spawn_screening)};
   auto never = [](caf::actor_system&) { return caf::actor{}; };
   std::vector<runtime::child_spec> membership_children = {
       {"cluster-agent", adopt(agent, never), {}},
@@ -526,6 +570,9 @@ int main(int argc, char** argv) {
            opts("membership", runtime::restart_strategy::one_for_one, 0, seconds(1)),
            membership_children),
        runtime::supervisor_child(
+           opts("services", runtime::restart_strategy::one_for_one, 5, seconds(10)),
+           service_children),
+       runtime::supervisor_child(
            opts("http", runtime::restart_strategy::one_for_one, 5, seconds(10)),
            http_children)});
 
@@ -549,7 +596,7 @@ int main(int argc, char** argv) {
       self->request(b->get(), settings.http.drain_timeout + std::chrono::seconds(2),
                     net::drain_atom::value)
           .receive([](caf::unit_t) {}, [](const caf::error&) {});
-    self->request(svc->usage, std::chrono::seconds(5), actors::flush_atom::value)
+    self->request(svc->usage->get(), std::chrono::seconds(5), actors::flush_atom::value)
         .receive([](actors::ok_atom) {}, [](const caf::error&) {});
   }
   {
@@ -566,13 +613,6 @@ int main(int argc, char** argv) {
   // Stopping the root stops the tree (children are not restarted while it stops).
   caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
   directory.stop_all();
-  for (auto hdl :
-       {caf::actor_cast<caf::actor>(svc->business_query),
-        caf::actor_cast<caf::actor>(svc->audit), caf::actor_cast<caf::actor>(svc->usage),
-        caf::actor_cast<caf::actor>(svc->idempotency),
-        caf::actor_cast<caf::actor>(svc->readiness),
-        caf::actor_cast<caf::actor>(svc->screening)})
-    caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
   pool.stop();
   redis->stop();
   core.await_all_actors_done(); // entities unregister from the directory before it goes

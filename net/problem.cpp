@@ -61,6 +61,10 @@ problem make_problem(const caf::error& err) {
   auto code = code_of(err);
   problem p;
   p.type = problem_type_for(code);
+  // Every 503 is worth retrying (a shard moving, a node without quorum, a dependency
+  // down): say when.
+  if (p.type == problem_type::unavailable)
+    p.retry_after = 1;
   if (p.type == problem_type::internal_error) {
     p.detail = internal_detail;
   } else if (code == errc::fenced) {

@@ -16,6 +16,7 @@
 #include "runtime/base/metrics.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
+#include "runtime/supervision/supervisor.hpp"
 
 namespace kyb::runtime {
 
@@ -684,6 +685,54 @@ caf::actor spawn_cluster_agent(caf::actor_system& sys, cluster_config cfg,
             auto rp = self->make_response_promise<std::string>();
             self->request(it->second.agent, std::chrono::seconds(30),
                           drain_node_atom::value)
+                .then([rp](std::string& s) mutable { rp.deliver(s); },
+                      [rp](caf::error& e) mutable { rp.deliver(e); });
+            return rp;
+          }
+          if (cmd == "local-crash-child") {
+            auto root = st.hooks.supervisor ? st.hooks.supervisor->get() : caf::actor{};
+            if (!root)
+              return make_error(errc::unavailable,
+                                "this node's supervisor tree is not up");
+            std::vector<std::string> path;
+            if (!args.empty()) {
+              std::string part;
+              for (char ch : args[0] + "/") {
+                if (ch != '/') {
+                  part += ch;
+                } else if (!part.empty()) {
+                  path.push_back(part);
+                  part.clear();
+                }
+              }
+            }
+            if (path.empty())
+              return make_error(errc::invalid_argument,
+                                "crash-child needs a path such as services/audit",
+                                "path");
+            auto rp = self->make_response_promise<std::string>();
+            self->request(root, peer_timeout, crash_atom::value, std::move(path))
+                .then(
+                    [self, rp](std::string& what) mutable {
+                      rp.deliver(json{{"drill", "crash-child"},
+                                      {"node", self->state.self.id},
+                                      {"crashed", "root/" + what}}
+                                     .dump());
+                    },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
+            return rp;
+          }
+          if (cmd == "drill-crash-child") {
+            if (args.size() != 2)
+              return make_error(errc::invalid_argument,
+                                "crash-child needs a node id and a child path", "node");
+            auto it = st.members.find(args[0]);
+            if (it == st.members.end())
+              return make_error(errc::not_found, "no member called '" + args[0] + "'");
+            auto rp = self->make_response_promise<std::string>();
+            self->request(it->second.agent, peer_timeout, admin_atom::value,
+                          std::string("local-crash-child"),
+                          std::vector<std::string>{args[1]})
                 .then([rp](std::string& s) mutable { rp.deliver(s); },
                       [rp](caf::error& e) mutable { rp.deliver(e); });
             return rp;

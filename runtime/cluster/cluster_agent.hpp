@@ -53,6 +53,8 @@ struct cluster_hooks {
   std::function<nlohmann::json()> caches;
   /// Starts a graceful shutdown of this node (after it left the cluster).
   std::function<void()> shutdown;
+  /// The node's root supervisor (set once the tree is up), for `drill crash-child`.
+  std::shared_ptr<actor_slot<caf::actor>> supervisor;
 };
 
 /// Spawns the agent; it joins (or forms) the cluster on its own.

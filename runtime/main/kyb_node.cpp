@@ -334,6 +334,8 @@ int main(int argc, char** argv) {
     return out;
   };
   hooks.shutdown = [] { ::kill(::getpid(), SIGTERM); };
+  auto root_slot = std::make_shared<runtime::actor_slot<caf::actor>>();
+  hooks.supervisor = root_slot;
   auto agent = runtime::spawn_cluster_agent(core, ccfg, hooks);
   auto published =
       settings.cluster.tls
@@ -575,6 +577,7 @@ int main(int argc, char** argv) {
        runtime::supervisor_child(
            opts("http", runtime::restart_strategy::one_for_one, 5, seconds(10)),
            http_children)});
+  root_slot->set(root);
 
   base::log_info("node.serving",
                  {{"node", settings.node.id},

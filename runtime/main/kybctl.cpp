@@ -10,6 +10,7 @@
 //   caches                cache statistics per node and cache type
 //   drain NODE            NODE leaves the cluster: hands its actors over, then exits
 //   drill kill-node NODE  kills NODE and reports each step until its shards serve again
+//   drill crash-child NODE PATH  crashes a supervised child on NODE (services/audit)
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -44,7 +45,9 @@ int usage() {
       "  actors [--node N]     live entity actors per node\n"
       "  caches                cache statistics per node\n"
       "  drain NODE            NODE hands its actors over and exits\n"
-      "  drill kill-node NODE  kill NODE and time the failover\n");
+      "  drill kill-node NODE  kill NODE and time the failover\n"
+      "  drill crash-child NODE PATH  crash a supervised child on NODE (e.g. "
+      "services/audit)\n");
   return 2;
 }
 
@@ -110,6 +113,10 @@ void print_human(const std::string& cmd, const json& j) {
       std::printf("  %-40s %10s\n", s.value("step", "").c_str(), fmt_ms(s["ms"]).c_str());
     std::printf("  %-40s %10s\n", "kill -> served again",
                 fmt_ms(j["kill_to_served_ms"]).c_str());
+  } else if (cmd == "drill-crash-child") {
+    std::printf("drill crash-child on %s: crashed %s (its supervisor restarts it; see "
+                "kyb_supervisor_restarts_total)\n",
+                j.value("node", "?").c_str(), j.value("crashed", "?").c_str());
   } else {
     std::printf("%s\n", j.dump(2).c_str());
   }
@@ -158,9 +165,12 @@ int main(int argc, char** argv) {
   std::string cmd = rest[0];
   std::vector<std::string> args(rest.begin() + 1, rest.end());
   if (cmd == "drill") {
-    if (args.size() != 2 || args[0] != "kill-node")
+    if (args.size() == 2 && args[0] == "kill-node")
+      cmd = "drill-kill-node";
+    else if (args.size() == 3 && args[0] == "crash-child")
+      cmd = "drill-crash-child";
+    else
       return usage();
-    cmd = "drill-kill-node";
     args.erase(args.begin());
   } else if (cmd == "actors") {
     std::vector<std::string> a2;

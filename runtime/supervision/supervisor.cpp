@@ -144,6 +144,32 @@ caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_options opts,
           return out;
         },
         [self](restarts_atom) { return self->state.restarts; },
+        [self](crash_atom, std::vector<std::string>& path) -> caf::result<std::string> {
+          auto& st = self->state;
+          if (path.empty())
+            return make_error(errc::invalid_argument, "name a child to crash", "path");
+          auto it =
+              std::find_if(st.children.begin(), st.children.end(),
+                           [&](const child& c) { return c.spec.name == path.front(); });
+          if (it == st.children.end() || !it->hdl)
+            return make_error(errc::not_found, "supervisor " + st.opts.name +
+                                                   " has no running child '" +
+                                                   path.front() + "'");
+          if (path.size() == 1) {
+            base::log_warn("supervisor.crash_drill",
+                           {{"supervisor", st.opts.name}, {"child", path.front()}});
+            self->send_exit(it->hdl, caf::exit_reason::kill);
+            return st.opts.name + "/" + path.front();
+          }
+          // Deeper: the child is a supervisor itself.
+          path.erase(path.begin());
+          auto rp = self->make_response_promise<std::string>();
+          self->request(it->hdl, std::chrono::seconds(5), crash_atom::value,
+                        std::move(path))
+              .then([rp](std::string& what) mutable { rp.deliver(what); },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
+          return rp;
+        },
     };
   };
   return sys.spawn(fn, std::move(opts), std::move(children));

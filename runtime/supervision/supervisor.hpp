@@ -42,6 +42,10 @@ struct supervisor_options {
 using children_atom = caf::atom_constant<caf::atom("children")>;
 /// (restarts_atom) -> uint64_t: restarts so far.
 using restarts_atom = caf::atom_constant<caf::atom("restarts")>;
+/// (crash_atom, std::vector<std::string> path) -> std::string: a failure drill. Kills
+/// the child at `path` (names from this supervisor down, e.g. {"services", "audit"})
+/// as a crash would, so that its supervisor handles it; answers what it killed.
+using crash_atom = caf::atom_constant<caf::atom("crash")>;
 
 /// Starts a supervisor over `children` (started in order).
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_options opts,

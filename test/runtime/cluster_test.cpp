@@ -7,6 +7,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -218,6 +219,8 @@ BOOST_AUTO_TEST_CASE(kill_9_moves_the_shards_and_loses_no_acknowledged_write) {
         acknowledged.push_back(r.json()["id"].get<std::string>());
       else
         ++failures[r.status];
+      if (r.status == 503 && r.header("retry-after").empty())
+        ++failures[-503]; // a 503 without Retry-After
     }
   };
   std::vector<std::thread> writers;
@@ -294,6 +297,8 @@ BOOST_AUTO_TEST_CASE(a_resumed_node_cannot_write_with_its_old_epoch) {
   auto answer = stale.read_reply(20s);
   BOOST_REQUIRE(answer);
   BOOST_TEST((answer->status == 503 || answer->status == 409), "got " << answer->status);
+  if (answer->status == 503)
+    BOOST_TEST(answer->header("retry-after") == "1");
   auto rows = sql(c.url, "SELECT description FROM businesses WHERE id = '" + id + "'");
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
   BOOST_TEST(rows[0][0] == "changed by the survivors");
@@ -333,6 +338,50 @@ BOOST_AUTO_TEST_CASE(a_joining_node_takes_shards_and_a_drained_node_hands_them_b
     }));
   auto shards = kybctl(c.node(0).cluster_endpoint(), "shards");
   BOOST_TEST(!shards["per_node"].contains("node-4"));
+}
+
+/// The value of one series of kyb_supervisor_restarts_total in a node's /metrics.
+static double restarts_of(const node_process& n, const std::string& supervisor,
+                          const std::string& child) {
+  auto body = n.call("GET", "/metrics").body;
+  auto series = "kyb_supervisor_restarts_total{supervisor=\"" + supervisor +
+                "\",child=\"" + child + "\"} ";
+  auto at = body.find(series);
+  return at == std::string::npos ? 0.0 : std::atof(body.c_str() + at + series.size());
+}
+
+BOOST_AUTO_TEST_CASE(crashed_services_restart_and_too_many_crashes_escalate) {
+  cluster c(3);
+  auto [tenant, key] = c.tenant();
+  BOOST_REQUIRE(!create(c.node(1), key, "Supervised").empty());
+  // A crash drill on node-2's audit service: its supervisor restarts it.
+  auto crashed =
+      kybctl(c.node(0).cluster_endpoint(), "drill crash-child node-2 services/audit");
+  BOOST_TEST(crashed.value("crashed", "") == "root/services/audit");
+  BOOST_TEST(
+      eventually([&] { return restarts_of(c.node(1), "services", "audit") == 1.0; }));
+  // The restarted instance serves (audit reads and writes go through it).
+  BOOST_TEST(c.node(1).call("GET", "/v1/audit-logs", "", key).status == 200);
+  BOOST_TEST(!create(c.node(1), key, "After the crash").empty());
+  // Unknown children are refused, and nothing is crashed.
+  BOOST_TEST(
+      kybctl(c.node(0).cluster_endpoint(), "drill crash-child node-2 services/nope")
+          .is_discarded());
+  // More crashes than the services supervisor allows (5 in 10 s): it escalates, the
+  // root restarts it with fresh children, and the node keeps serving.
+  // (Six: the audit crash above may have left the window already.)
+  for (int i = 0; i < 6; ++i)
+    kybctl(c.node(0).cluster_endpoint(), "drill crash-child node-2 services/usage");
+  BOOST_TEST(
+      eventually([&] { return restarts_of(c.node(1), "root", "services") == 1.0; }));
+  BOOST_TEST(c.node(1).log().find("supervisor.escalated") != std::string::npos);
+  BOOST_TEST(eventually([&] {
+    return c.node(1).call("GET", "/v1/audit-logs", "", key).status == 200 &&
+           c.node(1)
+                   .call("GET", "/v1/usage?from=2020-01-01&to=2100-01-01", "", key)
+                   .status == 200;
+  }));
+  BOOST_TEST(c.node(1).running());
 }
 
 BOOST_AUTO_TEST_CASE(kill_node_drill_reports_its_steps) {

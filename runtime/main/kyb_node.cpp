@@ -137,6 +137,16 @@ bool write_key_file(const std::string& path, const std::string& key) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // -- signals: handled by sigwait below, never by a handler ---------------------------
+  // Blocked before any thread exists (the logger's is made by the first log line): a
+  // process-directed SIGTERM goes to a thread that does not block it, and its default
+  // action would end the node at once, without the drain.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr); // inherited by every thread made below
+
   std::string config_path;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -197,13 +207,6 @@ int main(int argc, char** argv) {
       migrator.migrations().empty() ? 0 : migrator.migrations().back().version;
   base::log_info("node.migrated",
                  {{"applied", *applied}, {"schema_version", latest_migration}});
-
-  // -- signals: handled by sigwait below, never by a handler ---------------------------
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr); // inherited by every thread made below
 
   // -- the core actor system -----------------------------------------------------------
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -534,7 +537,13 @@ int main(int argc, char** argv) {
       service("idempotency", svc->idempotency, spawn_idempotency),
       service("readiness", svc->readiness, spawn_readiness),
       service("screening", svc->screening, spawn_screening)};
-  auto never = [](caf::actor_system&) { return caf::actor{}; };
+  // The cluster agent and the entity router cannot start again in place: peers hold
+  // their handles. Losing one escalates straight to the node (a crash-only restart).
+  auto never = [escalate_node](caf::actor_system&) {
+    escalate_node(
+        "a membership actor stopped; peers hold its handle, so the node restarts");
+    return caf::actor{};
+  };
   std::vector<runtime::child_spec> membership_children = {
       {"cluster-agent", adopt(agent, never), {}},
       {"entity-router", adopt(router, never), {}}};

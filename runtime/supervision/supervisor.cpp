@@ -34,6 +34,11 @@ using self_ptr = caf::stateful_actor<supervisor_state>*;
 
 void start_child(self_ptr self, child& c) {
   c.hdl = c.spec.start(self->system());
+  if (!c.hdl) {
+    base::log_error("supervisor.child_not_started",
+                    {{"supervisor", self->state.opts.name}, {"child", c.spec.name}});
+    return;
+  }
   self->monitor(c.hdl);
   if (c.spec.started)
     c.spec.started(c.hdl);

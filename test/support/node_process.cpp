@@ -147,8 +147,11 @@ bool node_process::wait_exit(std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (pid_ <= 0 || ::waitpid(pid_, &status, WNOHANG) == pid_) {
+    if (pid_ <= 0)
+      return true;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -266,14 +269,24 @@ node_process::make_tenant(const std::vector<std::string>& scopes,
                           const std::string& extra_json) const {
   std::string body = R"({"name":"tenant )" + random_hex(4) + R"(","region":")" + region +
                      "\"" + (extra_json.empty() ? "" : "," + extra_json) + "}";
-  auto t = op("POST", "/v1/tenants", body);
+  // Right after a cluster forms, shards may still change hands: a write then answers a
+  // retryable 503 (Retry-After), which a client retries; so does this helper (bounded).
+  auto op_retrying = [this](const std::string& target, const std::string& json) {
+    auto r = op("POST", target, json);
+    for (int i = 0; i < 50 && r.status == 503 && !r.header("retry-after").empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      r = op("POST", target, json);
+    }
+    return r;
+  };
+  auto t = op_retrying("/v1/tenants", body);
   if (t.status != 201)
     throw std::runtime_error("cannot create a tenant: " + std::to_string(t.status) + " " +
                              t.body);
   auto id = t.json()["id"].get<std::string>();
   nlohmann::json sc = scopes;
-  auto k = op("POST", "/v1/tenants/" + id + "/api-keys",
-              nlohmann::json{{"name", "test"}, {"scopes", sc}}.dump());
+  auto k = op_retrying("/v1/tenants/" + id + "/api-keys",
+                       nlohmann::json{{"name", "test"}, {"scopes", sc}}.dump());
   if (k.status != 201)
     throw std::runtime_error("cannot create a key: " + std::to_string(k.status) + " " +
                              k.body);

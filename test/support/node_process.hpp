@@ -40,6 +40,9 @@ public:
   void signal(int sig) const;
   /// Waits until the process is gone (after SIGKILL or a drain); false on timeout.
   bool wait_exit(std::chrono::seconds timeout);
+  /// How the process ended, after wait_exit() returned true: its exit code, or 128 + the
+  /// signal that killed it.
+  int exit_status() const { return exit_status_; }
   ~node_process();
   node_process(const node_process&) = delete;
   node_process& operator=(const node_process&) = delete;
@@ -90,6 +93,7 @@ private:
   std::string operator_key_;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
+  int exit_status_ = -1;
 };
 
 } // namespace kyb::test

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Memory per live business actor with its state loaded, measured on a real node: N
+# businesses (each with one owner, an address and a description) are written straight into
+# PostgreSQL, then every one is read once through the HTTP API, which activates its actor
+# and loads it. The node's resident set before and after, divided by the live business
+# actors it reports, is the cost of one loaded actor (the directory entry, the actor, its
+# state and its rendered view). actor_memory_bench measures activation alone.
+#
+#   bench/runtime/loaded_memory.sh [N=100000]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+N=${1:-100000}
+OUT="$ROOT/bench/out/loaded_memory"
+BUILD="$ROOT/build-rel"
+mkdir -p "$OUT"
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD" --target kyb-node -j"$(nproc)" >/dev/null
+eval "$("$ROOT/deploy/local/kyb" services start bench 2>/dev/null)"
+BASE_URL=${KYB_DATABASE_URL%/*}
+DB=kyb_mem_bench_$$
+psql -q "$BASE_URL/postgres" -c "CREATE DATABASE $DB"
+NODE_PID=""
+cleanup() {
+  [ -n "$NODE_PID" ] && kill -INT "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null || true
+  psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  "$ROOT/deploy/local/kyb" services stop bench >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN=127.0.0.1:18490 KYB_LOG_ACCESS=false
+export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
+export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_ACTORS_PASSIVATE_AFTER=1h
+rm -f "$OUT/operator.key"
+"$BUILD/kyb-node" >"$OUT/node.log" 2>&1 &
+NODE_PID=$!
+API=http://127.0.0.1:18490
+for _ in $(seq 1 100); do curl -sf "$API/health" >/dev/null && break; sleep 0.1; done
+OP=$(cat "$OUT/operator.key")
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+T=$(curl -sf -X POST "$API/v1/tenants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+  -d '{"name":"mem","rate_limit":{"requests_per_second":1000000,"burst":1000000}}' | json '["id"]')
+KEY=$(curl -sf -X POST "$API/v1/tenants/$T/api-keys" -H "Authorization: Bearer $OP" \
+  -H 'Content-Type: application/json' -d '{"scopes":["read"]}' | json '["key"]')
+psql -q "$KYB_DATABASE_URL" <<SQL
+INSERT INTO businesses (id, tenant_id, region, legal_name, dba_name, website_url, country,
+                        registration_number, registration_jurisdiction, address,
+                        incorporation_date, description, created_at, updated_at)
+SELECT gen_random_uuid(), '$T', 'us', 'Acme Widgets ' || g || ' LLC', 'Acme ' || g,
+       'https://acme' || g || '.example.com', 'US', lpad(g::text, 7, '0'), 'US-DE',
+       '{"line1": "1 Main St", "city": "Dover", "postal_code": "19901", "country": "US"}',
+       DATE '2015-03-01', 'Industrial widgets and spare parts for merchant ' || g, now(), now()
+FROM generate_series(1, $N) g;
+INSERT INTO business_owners (id, business_id, tenant_id, region, position, name,
+                             date_of_birth, nationality, ownership_percent, created_at)
+SELECT gen_random_uuid(), id, tenant_id, 'us', 0, 'Jane Roe', DATE '1980-05-17', 'US', 60, now()
+FROM businesses;
+SQL
+psql -Atq "$KYB_DATABASE_URL" -c "SELECT id FROM businesses" >"$OUT/ids"
+rss() { awk '/VmRSS/ {print $2}' "/proc/$NODE_PID/status"; }
+live() { curl -sf "$API/metrics" | awk '/^kyb_runtime_live_actors / {print $2}'; }
+cat >"$OUT/walk.lua" <<LUA
+local ids, n = {}, 0
+for line in io.lines("$OUT/ids") do n = n + 1; ids[n] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/v1/businesses/" .. ids[((i - 1) % n) + 1],
+                    {["Authorization"] = "Bearer $KEY"})
+end
+LUA
+before=$(rss); live0=$(live)
+# Each wrk thread walks the whole list in order (its own counter), so every id is read.
+wrk -t2 -c8 -d"$(( N / 2000 + 10 ))"s -s "$OUT/walk.lua" "$API" >"$OUT/wrk.txt"
+sleep 1
+after=$(rss); live1=$(live)
+python3 - "$before" "$after" "$live0" "$live1" "$N" <<'PY'
+import sys
+before, after, l0, l1, n = (float(x) for x in sys.argv[1:])
+actors = l1 - l0
+print(f"businesses in PostgreSQL:      {int(n)}")
+print(f"live actors before/after:      {int(l0)} / {int(l1)}")
+print(f"resident set before/after:     {before/1024:.1f} MiB / {after/1024:.1f} MiB")
+print(f"per loaded business actor:     {(after-before)*1024/actors:.0f} bytes ({(after-before)/actors:.2f} KiB)")
+PY
+grep -E "Requests/sec|requests in" "$OUT/wrk.txt"

@@ -8,14 +8,6 @@ namespace kyb::classification {
 
 namespace {
 
-uint64_t mix(uint64_t h) {
-  // The feature hashes are FNV-1a; a final avalanche spreads them over the table.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
 uint64_t splitmix64(uint64_t& state) {
   uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -37,8 +29,7 @@ void linear_model::begin(uint32_t num_classes) {
   parts_.num_classes = num_classes;
   features_.clear();
   docs_.clear();
-  table_.clear();
-  mask_ = 0;
+  index_.clear();
 }
 
 void linear_model::add(const std::vector<feature>& features, uint16_t cls,
@@ -194,19 +185,9 @@ expected<linear_model> linear_model::from_parts(lr_parts parts) {
   const auto nc = parts.num_classes;
   if (nc == 0 || parts.bias.size() != nc)
     return error{errc::model_malformed, "linear model class tables have the wrong size"};
-  if (parts.offsets.size() != parts.hashes.size() + 1 || parts.offsets.front() != 0 ||
-      parts.offsets.back() != parts.post_class.size() ||
-      parts.post_class.size() != parts.post_value.size())
-    return error{errc::model_malformed, "linear model posting offsets are inconsistent"};
-  for (size_t i = 1; i < parts.offsets.size(); ++i)
-    if (parts.offsets[i] < parts.offsets[i - 1])
-      return error{errc::model_malformed, "linear model posting offsets decrease"};
-  for (size_t i = 1; i < parts.hashes.size(); ++i)
-    if (parts.hashes[i] <= parts.hashes[i - 1])
-      return error{errc::model_malformed, "linear model feature hashes are not sorted"};
-  for (auto c : parts.post_class)
-    if (c >= nc)
-      return error{errc::model_malformed, "linear model posting names an unknown class"};
+  if (auto e = check_postings("linear model", nc, parts.hashes, parts.offsets,
+                              parts.post_class, parts.post_value.size()))
+    return *e;
   for (auto v : parts.bias)
     if (!std::isfinite(v))
       return error{errc::model_malformed, "linear model bias is not finite"};
@@ -220,31 +201,11 @@ expected<linear_model> linear_model::from_parts(lr_parts parts) {
 }
 
 void linear_model::build_index() {
-  size_t cap = 16;
-  while (cap < parts_.hashes.size() * 2)
-    cap <<= 1;
-  table_.assign(cap, 0);
-  mask_ = cap - 1;
-  for (size_t i = 0; i < parts_.hashes.size(); ++i) {
-    uint64_t pos = mix(parts_.hashes[i]) & mask_;
-    while (table_[pos] != 0)
-      pos = (pos + 1) & mask_;
-    table_[pos] = static_cast<uint32_t>(i + 1);
-  }
+  index_.build(parts_.hashes);
 }
 
 int32_t linear_model::find(uint64_t hash) const {
-  if (table_.empty())
-    return -1;
-  uint64_t pos = mix(hash) & mask_;
-  while (true) {
-    const uint32_t v = table_[pos];
-    if (v == 0)
-      return -1;
-    if (parts_.hashes[v - 1] == hash)
-      return static_cast<int32_t>(v - 1);
-    pos = (pos + 1) & mask_;
-  }
+  return index_.find(parts_.hashes, hash);
 }
 
 float linear_model::input_scale(const std::vector<feature>& features) {

@@ -15,6 +15,7 @@
 
 #include "actors/classification/expected.hpp"
 #include "actors/classification/feature_extractor.hpp"
+#include "actors/classification/feature_index.hpp"
 
 namespace kyb::classification {
 
@@ -93,8 +94,7 @@ private:
   };
 
   lr_parts parts_;
-  std::vector<uint32_t> table_; // open addressing: slot + 1, 0 = empty
-  uint64_t mask_ = 0;
+  feature_index index_; ///< hash -> row of parts_.hashes
   // training state
   std::vector<feature> features_;
   std::vector<document> docs_;

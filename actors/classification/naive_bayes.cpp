@@ -5,26 +5,13 @@
 
 namespace kyb::classification {
 
-namespace {
-
-uint64_t mix(uint64_t h) {
-  // The feature hashes are FNV-1a; a final avalanche spreads them over the table.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
-} // namespace
-
 void naive_bayes::begin(uint32_t num_classes) {
   parts_ = nb_parts{};
   parts_.num_classes = num_classes;
   counts_.clear();
   class_docs_.assign(num_classes, 0.0);
   docs_ = 0;
-  table_.clear();
-  mask_ = 0;
+  index_.clear();
 }
 
 void naive_bayes::add(const std::vector<feature>& features, uint16_t cls,
@@ -103,19 +90,9 @@ expected<naive_bayes> naive_bayes::from_parts(nb_parts parts) {
   const auto nc = parts.num_classes;
   if (nc == 0 || parts.prior.size() != nc || parts.unseen.size() != nc)
     return error{errc::model_malformed, "naive Bayes class tables have the wrong size"};
-  if (parts.offsets.size() != parts.hashes.size() + 1 || parts.offsets.front() != 0 ||
-      parts.offsets.back() != parts.post_class.size() ||
-      parts.post_class.size() != parts.post_value.size())
-    return error{errc::model_malformed, "naive Bayes posting offsets are inconsistent"};
-  for (size_t i = 1; i < parts.offsets.size(); ++i)
-    if (parts.offsets[i] < parts.offsets[i - 1])
-      return error{errc::model_malformed, "naive Bayes posting offsets decrease"};
-  for (size_t i = 1; i < parts.hashes.size(); ++i)
-    if (parts.hashes[i] <= parts.hashes[i - 1])
-      return error{errc::model_malformed, "naive Bayes feature hashes are not sorted"};
-  for (auto c : parts.post_class)
-    if (c >= nc)
-      return error{errc::model_malformed, "naive Bayes posting names an unknown class"};
+  if (auto e = check_postings("naive Bayes", nc, parts.hashes, parts.offsets,
+                              parts.post_class, parts.post_value.size()))
+    return *e;
   for (auto v : parts.prior)
     if (!std::isfinite(v))
       return error{errc::model_malformed, "naive Bayes prior is not finite"};
@@ -126,31 +103,11 @@ expected<naive_bayes> naive_bayes::from_parts(nb_parts parts) {
 }
 
 void naive_bayes::build_index() {
-  size_t cap = 16;
-  while (cap < parts_.hashes.size() * 2)
-    cap <<= 1;
-  table_.assign(cap, 0);
-  mask_ = cap - 1;
-  for (size_t i = 0; i < parts_.hashes.size(); ++i) {
-    uint64_t pos = mix(parts_.hashes[i]) & mask_;
-    while (table_[pos] != 0)
-      pos = (pos + 1) & mask_;
-    table_[pos] = static_cast<uint32_t>(i + 1);
-  }
+  index_.build(parts_.hashes);
 }
 
 int32_t naive_bayes::find(uint64_t hash) const {
-  if (table_.empty())
-    return -1;
-  uint64_t pos = mix(hash) & mask_;
-  while (true) {
-    uint32_t v = table_[pos];
-    if (v == 0)
-      return -1;
-    if (parts_.hashes[v - 1] == hash)
-      return static_cast<int32_t>(v - 1);
-    pos = (pos + 1) & mask_;
-  }
+  return index_.find(parts_.hashes, hash);
 }
 
 void naive_bayes::score(const std::vector<feature>& features, std::vector<float>& scores,

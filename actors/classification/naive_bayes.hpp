@@ -9,6 +9,7 @@
 
 #include "actors/classification/expected.hpp"
 #include "actors/classification/feature_extractor.hpp"
+#include "actors/classification/feature_index.hpp"
 
 namespace kyb::classification {
 
@@ -86,8 +87,7 @@ private:
   };
 
   nb_parts parts_;
-  std::vector<uint32_t> table_; // open addressing: slot + 1, 0 = empty
-  uint64_t mask_ = 0;
+  feature_index index_; ///< hash -> row of parts_.hashes
   // training state
   std::vector<count> counts_;
   std::vector<double> class_docs_;

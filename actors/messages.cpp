@@ -5,6 +5,7 @@
 #include "actors/audit/audit_actor.hpp"
 #include "actors/business/business.hpp"
 #include "actors/business/business_query_actor.hpp"
+#include "actors/classification/classification_messages.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/screening/screening_messages.hpp"
@@ -66,6 +67,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<idempotency_outcome>("kyb::idempotency_outcome");
   cfg.add_message_type<readiness>("kyb::readiness");
   register_screening_types(cfg);
+  register_classification_types(cfg);
 }
 
 } // namespace kyb::actors

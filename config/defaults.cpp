@@ -444,6 +444,12 @@ const std::vector<option>& options() {
        "CAF scheduling: 'sharing' (one queue, lowest latency) or 'stealing'.",
        one_of(&settings::runtime, &runtime_settings::scheduler_policy,
               {"sharing", "stealing"})},
+      // classification (the industry model; none unless configured)
+      {"classification.model_path", "",
+       "Industry classification model file "
+       "(actors/classification/model/kyb_industry.model "
+       "in the source tree); empty: classification answers 503.",
+       str(&settings::classification, &classification_settings::model_path)},
       // screening (sanctions lists; nothing loads unless configured)
       {"screening.ofac_sdn_path", "", "OFAC SDN primary file (sdn.csv) to load.",
        str(&settings::screening, &screening_settings::ofac_sdn_path)},

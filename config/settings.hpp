@@ -119,6 +119,12 @@ struct log_settings {
   bool access = true; ///< One JSON line per HTTP request.
 };
 
+/// The industry classification model. Unset, classification answers 503; set, the node
+/// refuses to start when the file is missing or corrupt.
+struct classification_settings {
+  std::string model_path; ///< a file made by classification-train
+};
+
 /// Sanctions screening (MISSION §5): which lists load and from where, when they are
 /// refreshed, how downloads are bounded, the default threshold and the pace of ongoing
 /// monitoring. A list loads when its main file's `*_path` or `*_url` is set; nothing is
@@ -172,6 +178,7 @@ struct settings {
   cluster_settings cluster;
   log_settings log;
   screening_settings screening;
+  classification_settings classification;
 };
 
 } // namespace kyb::config

@@ -8,6 +8,7 @@
 
 #include "actors/audit/audit_actor.hpp"
 #include "actors/business/business_query_actor.hpp"
+#include "actors/classification/classification_actor.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/platform.hpp"
@@ -33,6 +34,8 @@ struct http_services {
   service_slot<actors::readiness_actor> readiness;
   /// Sanctions screening: lists, screenings, reloads (actors/screening/).
   service_slot<actors::screening_actor> screening;
+  /// Industry classification (actors/classification/); null when no model is configured.
+  service_slot<actors::classification_actor> classification;
   /// The OpenAPI document served at /openapi.json.
   std::shared_ptr<const std::string> openapi;
 };

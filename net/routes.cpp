@@ -49,6 +49,9 @@ router make_api_router() {
   add("GET", "/v1/audit-logs/verify", "verifyAuditLogs", auth_kind::tenant, scope_admin,
       h::verify_audit_logs);
   add("GET", "/v1/usage", "getUsage", auth_kind::tenant, scope_read, h::get_usage);
+  // Industry classification.
+  add("POST", "/v1/classifications", "classify", auth_kind::tenant, scope_read,
+      h::classify_business_text);
   // Sanctions screening.
   add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
       h::screen_name);

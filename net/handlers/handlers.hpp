@@ -44,4 +44,7 @@ void decide_screening_hit(const exchange_ptr& ex);
 void list_sanctions_lists(const exchange_ptr& ex);
 void reload_sanctions_lists(const exchange_ptr& ex);
 
+// classification_handlers.cpp
+void classify_business_text(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

@@ -1,6 +1,7 @@
 #include "actors/business/business_actor.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "net/handlers/handlers.hpp"
+#include "net/handlers/object_body.hpp"
 #include "net/screening_json.hpp"
 
 namespace kyb::net::handlers {
@@ -9,58 +10,6 @@ namespace {
 
 using namespace kyb::actors;
 using nlohmann::json;
-
-/// Reads a JSON object body whose members are all in `known`; string members are
-/// checked for type here (their values are the screening engine's to judge). Answers
-/// and returns nullopt on a problem.
-std::optional<json> read_object(const exchange_ptr& ex,
-                                std::initializer_list<const char*> known,
-                                std::initializer_list<const char*> required,
-                                std::initializer_list<const char*> numbers = {}) {
-  auto body = ex->json_body();
-  if (!body)
-    return std::nullopt;
-  if (!body->is_object()) {
-    ex->reply_invalid({{"", "the body must be a JSON object"}});
-    return std::nullopt;
-  }
-  std::vector<field_error> errors;
-  for (auto it = body->begin(); it != body->end(); ++it) {
-    bool is_known = false;
-    for (auto k : known)
-      is_known = is_known || it.key() == k;
-    if (!is_known) {
-      errors.push_back({"/" + it.key(), "is not a known field"});
-      continue;
-    }
-    bool is_number = false;
-    for (auto n : numbers)
-      is_number = is_number || it.key() == n;
-    if (it->is_null())
-      continue;
-    if (is_number && !it->is_number())
-      errors.push_back({"/" + it.key(), "must be a number"});
-    else if (!is_number && !it->is_string())
-      errors.push_back({"/" + it.key(), "must be a string"});
-  }
-  for (auto r : required) {
-    auto it = body->find(r);
-    if (it == body->end() || it->is_null())
-      errors.push_back({std::string("/") + r, "is required"});
-  }
-  if (!errors.empty()) {
-    ex->reply_invalid(errors);
-    return std::nullopt;
-  }
-  return body;
-}
-
-std::optional<std::string> opt_string(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null())
-    return std::nullopt;
-  return it->get<std::string>();
-}
 
 bool has_control(const std::string& s, bool allow_newlines) {
   for (char c : s) {

@@ -22,6 +22,7 @@
 #include "actors/audit/audit_actor.hpp"
 #include "actors/business/business_actor.hpp"
 #include "actors/business/business_query_actor.hpp"
+#include "actors/classification/classification_actor.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/messages.hpp"
@@ -208,6 +209,27 @@ int main(int argc, char** argv) {
   base::log_info("node.migrated",
                  {{"applied", *applied}, {"schema_version", latest_migration}});
 
+  // -- the classification model ---------------------------------------------------------
+  // Loaded once, before any actor system (a failed start must not wait on actors), and
+  // shared read-only. A configured model that is missing or corrupt stops the start.
+  std::shared_ptr<const classification::classifier> industry_model;
+  if (!settings.classification.model_path.empty()) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto loaded = classification::classifier::load(settings.classification.model_path);
+    if (!loaded)
+      return config_fail("classification.model_path", settings.classification.model_path +
+                                                          ": " +
+                                                          loaded.err().to_string());
+    industry_model =
+        std::make_shared<const classification::classifier>(std::move(*loaded));
+    base::log_info("classification.model_loaded",
+                   {{"path", settings.classification.model_path},
+                    {"version", industry_model->get_model().version},
+                    {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - t0)
+                               .count()}});
+  }
+
   // -- the core actor system -----------------------------------------------------------
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   int workers =
@@ -388,6 +410,9 @@ int main(int argc, char** argv) {
     return actors::spawn_screening_actor(
         sys, platform, net::spawn_list_downloader(sys, platform->settings.screening));
   };
+  auto spawn_classification = [industry_model](caf::actor_system& sys) {
+    return actors::spawn_classification_actor(sys, industry_model);
+  };
   auto slot_of = [&core](auto spawn) {
     using handle = decltype(spawn(core));
     return std::make_shared<runtime::actor_slot<handle>>(spawn(core));
@@ -398,6 +423,8 @@ int main(int argc, char** argv) {
   svc->idempotency = slot_of(spawn_idempotency);
   svc->readiness = slot_of(spawn_readiness);
   svc->screening = slot_of(spawn_screening);
+  if (industry_model)
+    svc->classification = slot_of(spawn_classification);
   svc->openapi = std::make_shared<std::string>(net::openapi_document());
 
   // -- the platform-operator key: made on the first start, shown once ------------------
@@ -537,6 +564,9 @@ int main(int argc, char** argv) {
       service("idempotency", svc->idempotency, spawn_idempotency),
       service("readiness", svc->readiness, spawn_readiness),
       service("screening", svc->screening, spawn_screening)};
+  if (industry_model)
+    service_children.push_back(
+        service("classification", svc->classification, spawn_classification));
   // The cluster agent and the entity router cannot start again in place: peers hold
   // their handles. Losing one escalates straight to the node (a crash-only restart).
   auto never = [escalate_node](caf::actor_system&) {

@@ -1,0 +1,93 @@
+#include "actors/classification/classification_actor.hpp"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "runtime/base/metrics.hpp"
+#include "runtime/error.hpp"
+
+namespace kyb::actors {
+
+namespace {
+
+struct classification_state {
+  static inline const char* name = "kyb.classification";
+  std::shared_ptr<const classification::classifier> model;
+  base::histogram* inference = nullptr;
+};
+
+/// The API field an engine input error is about, and its message in the API's names
+/// (the engine calls the name legal_name; the API calls it name).
+std::pair<std::string, std::string> api_error(const classification::error& e) {
+  static const std::pair<const char*, const char*> fields[] = {
+      {"legal_name", "name"},
+      {"dba_name", "dba_name"},
+      {"description", "description"},
+      {"website_text", "website_text"},
+      {"country", "country"}};
+  for (const auto& [engine, api] : fields)
+    if (e.message.rfind(engine, 0) == 0)
+      return {api, api + e.message.substr(std::string(engine).size())};
+  return {"", e.message};
+}
+
+} // namespace
+
+void register_classification_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<classification::classification_input>("kyb::classification_input");
+  cfg.add_message_type<classification::classification_result>(
+      "kyb::classification_result");
+}
+
+classification_actor
+spawn_classification_actor(caf::actor_system& sys,
+                           std::shared_ptr<const classification::classifier> model) {
+  auto fn = [](classification_actor::stateful_pointer<classification_state> self,
+               std::shared_ptr<const classification::classifier> m)
+      -> classification_actor::behavior_type {
+    auto& st = self->state;
+    st.model = std::move(m);
+    auto& metrics = base::metrics_registry::global();
+    const auto& version = st.model->get_model().version;
+    // The seed's buckets (seconds).
+    st.inference =
+        &metrics
+             .histogram("kyb_ml_model_inference_duration_seconds",
+                        "ML model inference time", {"model_name", "model_version"},
+                        {0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0})
+             .with({"industry", version});
+    const auto& eval = st.model->get_model().evaluation;
+    auto& accuracy = metrics.gauge("kyb_classification_accuracy_ratio",
+                                   "Current classification model accuracy",
+                                   {"model_version", "classification_type"});
+    accuracy.with({version, "mcc"}).set(eval.top1);
+    accuracy.with({version, "mcc_top3"}).set(eval.top3);
+    return {
+        [self](classify_atom, const classification::classification_input& in)
+            -> caf::result<classification::classification_result> {
+          auto& st = self->state;
+          auto t0 = std::chrono::steady_clock::now();
+          auto r = st.model->classify(in);
+          st.inference->observe(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+                  .count());
+          if (!r) {
+            const auto& e = r.err();
+            if (classification::is_input_error(e.code)) {
+              auto [field, message] = api_error(e);
+              return make_error(errc::invalid_argument, message, field);
+            }
+            return make_error(errc::internal, e.to_string());
+          }
+          return std::move(*r);
+        },
+    };
+  };
+  return sys.spawn(fn, std::move(model));
+}
+
+} // namespace kyb::actors

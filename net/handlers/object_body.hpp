@@ -1,0 +1,27 @@
+// A flat JSON object body, as the engine endpoints take it (screening, classification):
+// every member known, strings and numbers checked for type, required ones present. The
+// values themselves are the engine's to judge.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "net/exchange.hpp"
+
+namespace kyb::net::handlers {
+
+/// Reads a JSON object body whose members are all in `known` (strings, or numbers for
+/// those in `numbers`; null means absent) and that has every member in `required`.
+/// Answers 400/413/415 and returns nullopt on a problem.
+std::optional<nlohmann::json>
+read_object(const exchange_ptr& ex, std::initializer_list<const char*> known,
+            std::initializer_list<const char*> required,
+            std::initializer_list<const char*> numbers = {});
+
+/// The string member `key`, or nullopt when absent or null.
+std::optional<std::string> opt_string(const nlohmann::json& body, const char* key);
+
+} // namespace kyb::net::handlers

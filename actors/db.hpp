@@ -3,6 +3,8 @@
 // the small decoders every actor uses on result rows.
 #pragma once
 
+#include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -98,6 +100,18 @@ inline pg_value val(const std::optional<std::string>& s) {
 inline pg_value val_num(double d) {
   return pg_value{std::to_string(d)};
 }
+inline pg_value val_bool(bool b) {
+  return pg_value{b ? "t" : "f"};
+}
+inline pg_value val_int(int64_t n) {
+  return pg_value{std::to_string(n)};
+}
+/// Scores and confidences are stored as numeric(5,4).
+inline pg_value val_score(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", d);
+  return pg_value{std::string(buf)};
+}
 inline pg_value null_value() {
   return persistence::pg_null();
 }
@@ -113,6 +127,13 @@ inline const std::string& col(const std::vector<pg_value>& row, size_t i) {
 }
 inline std::optional<std::string> opt_col(const std::vector<pg_value>& row, size_t i) {
   return row.at(i);
+}
+inline bool bool_col(const std::vector<pg_value>& row, size_t i) {
+  return col(row, i) == "t";
+}
+inline int32_t int_col(const std::vector<pg_value>& row, size_t i) {
+  auto& s = col(row, i);
+  return s.empty() ? 0 : static_cast<int32_t>(std::stol(s));
 }
 std::optional<double> opt_double(const std::vector<pg_value>& row, size_t i);
 base::uuid uuid_col(const std::vector<pg_value>& row, size_t i);

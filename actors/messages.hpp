@@ -42,6 +42,7 @@ using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using generation_atom = caf::atom_constant<caf::atom("generation")>;
 using decide_atom = caf::atom_constant<caf::atom("decide")>;
 using latest_atom = caf::atom_constant<caf::atom("latest")>;
+using latest_classification_atom = caf::atom_constant<caf::atom("latestcls")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
 using download_atom = caf::atom_constant<caf::atom("download")>;
 using build_atom = caf::atom_constant<caf::atom("build")>;

@@ -52,6 +52,10 @@ router make_api_router() {
   // Industry classification.
   add("POST", "/v1/classifications", "classify", auth_kind::tenant, scope_read,
       h::classify_business_text);
+  add("POST", "/v1/businesses/{id}/classify", "classifyBusiness", auth_kind::tenant,
+      scope_write, h::classify_business);
+  add("GET", "/v1/businesses/{id}/classification", "getBusinessClassification",
+      auth_kind::tenant, scope_read, h::get_business_classification);
   // Sanctions screening.
   add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
       h::screen_name);

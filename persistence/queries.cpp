@@ -158,6 +158,32 @@ const std::vector<named_sql>& platform_queries() {
       // $1 id, $2 tenant, $3 region, $4 business, $5 business_version, $6 triggered_by,
       // $7 outcome, $8 threshold, $9 generation, $10 lists (jsonb), $11 subjects (jsonb),
       // $12 hit_count, $13 raised_count, $14 new_count, $15 screened_at
+      // $1 id, $2 classification_id, $3 business, $4 tenant, $5 region, $6 type,
+      // $7 code, $8 title, $9 confidence, $10 is_primary, $11 rank, $12 model_version,
+      // $13 evidence (jsonb), $14 cache_key, $15 created_at
+      {q::classification_insert,
+       "INSERT INTO business_classifications (id, classification_id, business_id, "
+       "tenant_id, region, classification_type, code, title, confidence_score, "
+       "is_primary, rank, model_version, evidence, cache_key, created_at) VALUES ($1, "
+       "$2, "
+       "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::timestamptz)"},
+      // $1 business, $2 tenant -> the rows of the latest classification:
+      // classification_id,
+      // type, code, title, confidence, is_primary, rank, model_version, evidence,
+      // cache_key, created_at, age in seconds
+      {q::classification_latest,
+       "SELECT classification_id, classification_type, code, title, "
+       "confidence_score::text, is_primary, rank, model_version, evidence::text, "
+       "cache_key, " KYB_TS(
+           "created_at") ", "
+                         "extract(epoch FROM now() - created_at)::float8::text FROM "
+                         "business_classifications WHERE business_id = $1 AND tenant_id "
+                         "= $2 AND "
+                         "classification_id = (SELECT classification_id FROM "
+                         "business_classifications "
+                         "WHERE business_id = $1 AND tenant_id = $2 ORDER BY "
+                         "classification_id DESC "
+                         "LIMIT 1) ORDER BY classification_type, rank"},
       {q::screening_result_insert,
        "INSERT INTO screening_results (id, tenant_id, region, business_id, "
        "business_version, triggered_by, outcome, threshold, generation, lists, subjects, "

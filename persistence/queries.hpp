@@ -49,6 +49,9 @@ inline constexpr const char* usage_summary = "usage_summary";
 inline constexpr const char* shard_lease_acquire = "shard_lease_acquire";
 inline constexpr const char* shard_leases_all = "shard_leases_all";
 inline constexpr const char* fence_check = "fence_check";
+// Industry classification (actors/classification/): stored classifications.
+inline constexpr const char* classification_insert = "classification_insert";
+inline constexpr const char* classification_latest = "classification_latest";
 // Sanctions screening (actors/screening/): stored screenings, decisions, monitoring.
 inline constexpr const char* screening_result_insert = "screening_result_insert";
 inline constexpr const char* screening_hit_insert = "screening_hit_insert";

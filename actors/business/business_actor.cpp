@@ -40,6 +40,9 @@ struct business_state {
   /// Stored sanctions screenings by cache key (the seed's sanctions TTL); made on
   /// the first screening.
   std::unique_ptr<runtime::ttl_cache<business_screening>> screenings;
+  /// Stored industry classifications by cache key (the seed's classification TTL);
+  /// made on the first classification.
+  std::unique_ptr<runtime::ttl_cache<business_classification>> classifications;
   bool passivating = false; ///< the directory asked it to stop when idle
   entity_lease lease;       ///< its shard and the epoch its writes carry
   std::vector<std::function<void()>> waiting; ///< for the load or the write in flight
@@ -410,31 +413,45 @@ void run_screening(self_ptr self, screening_actor screening, const std::string& 
       });
 }
 
-/// A proactive refresh of a cached screening (the cache said it is due): queued behind
-/// the work in hand, stored like any screening; a failure keeps the old one serving.
-void refresh_screening(self_ptr self, screening_actor screening, std::string key) {
+/// The identity a background refresh acts under (audited as system:<kind>-refresh).
+request_meta system_meta(business_state& st, const char* request_id) {
+  request_meta meta;
+  meta.who.tenant_id = record_of(st).tenant_id;
+  meta.who.region = record_of(st).region;
+  meta.who.scopes = scope_read | scope_write;
+  meta.request_id = request_id;
+  return meta;
+}
+
+/// A proactive refresh of cache entry `key` (the cache said it is due): queued behind
+/// the work in hand, `run(meta, done)` recomputes and stores it like any other; a
+/// failure keeps the old value serving until the TTL.
+template <class V, class Run>
+void queue_refresh(self_ptr self, runtime::ttl_cache<V>& (*cache)(business_state&),
+                   std::string key, const char* request_id, Run run) {
   auto& st = self->state;
-  st.waiting.push_back([self, screening, key] {
+  st.waiting.push_back([self, cache, key, request_id, run] {
     auto& st = self->state;
     if (st.ph != business_state::phase::present) {
-      screening_cache(st).refresh_failed(key, "the business is gone");
+      cache(st).refresh_failed(key, "the business is gone");
       return;
     }
     st.writing = true;
-    request_meta meta;
-    meta.who.tenant_id = record_of(st).tenant_id;
-    meta.who.region = record_of(st).region;
-    meta.who.scopes = scope_read | scope_write;
-    meta.request_id = "screening-refresh";
-    run_screening(
-        self, screening, "refresh", meta,
-        [self, key](caf::expected<business_screening> r) {
-          if (!r)
-            screening_cache(self->state).refresh_failed(key, detail_of(r.error()));
-          finish_write(self);
-        });
+    run(system_meta(st, request_id), [self, cache, key](caf::expected<V> r) {
+      if (!r)
+        cache(self->state).refresh_failed(key, detail_of(r.error()));
+      finish_write(self);
+    });
   });
   run_waiting(self);
+}
+
+/// A proactive refresh of a cached screening.
+void refresh_screening(self_ptr self, screening_actor screening, std::string key) {
+  queue_refresh(self, &screening_cache, std::move(key), "screening-refresh",
+                [self, screening](const request_meta& meta, screening_done done) {
+                  run_screening(self, screening, "refresh", meta, std::move(done));
+                });
 }
 
 void do_screen(self_ptr self, caf::typed_response_promise<business_screening> rp,
@@ -469,6 +486,160 @@ void do_screen(self_ptr self, caf::typed_response_promise<business_screening> rp
               return;
             }
             run_screening(self, screening, req.trigger, meta, finish);
+          },
+          [finish](caf::error& err) mutable { finish(err); });
+}
+
+// -- industry classification (actors/classification/business_classification.hpp) -----
+
+using classification_done = std::function<void(caf::expected<business_classification>)>;
+
+runtime::ttl_cache<business_classification>& classification_cache(business_state& st) {
+  if (!st.classifications)
+    st.classifications = std::make_unique<runtime::ttl_cache<business_classification>>(
+        runtime::cache_type::classification);
+  return *st.classifications;
+}
+
+void forget_classifications(business_state& st) {
+  if (st.classifications)
+    st.classifications->clear();
+}
+
+void count_classification(const std::string& trigger, const std::string& outcome) {
+  static auto& family = base::metrics_registry::global().counter(
+      "kyb_classification_business_classifications_total",
+      "Industry classifications of stored businesses by trigger and outcome (stored: "
+      "new rows written; cached: served from the business actor's cache or its stored "
+      "rows; failed)",
+      {"trigger", "outcome"});
+  family.with({trigger, outcome}).inc();
+}
+
+/// Classifies the committed state now and stores the rows with their audit row; `done`
+/// runs after the commit. The caller holds the write slot (st.writing).
+void run_classification(self_ptr self, classification_actor classifier,
+                        const std::string& trigger, const request_meta& meta,
+                        classification_done done) {
+  auto& st = self->state;
+  auto rec = record_of(st);
+  self->request(classifier, st.p->settings.http.request_timeout, classify_atom::value,
+                classification_input_of(rec))
+      .then(
+          [self, trigger, meta, done, rec](classification::classification_result& r) {
+            auto key = classification_cache_key(r.model_version, rec);
+            auto data = std::make_shared<business_classification_data>(
+                assemble_classification(rec, r, key, base::utc_timestamp()));
+            pg_batch batch;
+            add_classification_rows(batch, *data);
+            auto actor = trigger == "api" ? meta.who.audit_actor()
+                                          : "system:classification-" + trigger;
+            nlohmann::json details = {{"classification_id", data->id.to_string()},
+                                      {"trigger", trigger},
+                                      {"model_version", data->model_version},
+                                      {"mcc", data->mcc.code},
+                                      {"naics", data->naics.code},
+                                      {"sic", data->sic.code},
+                                      {"confidence", data->mcc.confidence}};
+            add_audit(batch, rec.tenant_id, rec.region, actor, "business.classify",
+                      "business", rec.id.to_string(), meta.request_id, details.dump());
+            auto& st = self->state;
+            run_fenced(
+                self, *st.p, st.lease, std::move(batch),
+                [self, data, key, trigger, done](std::vector<pg_rows>&) {
+                  business_classification out{data, false};
+                  classification_cache(self->state).put(key, out, clock::now());
+                  count_classification(trigger, "stored");
+                  done(std::move(out));
+                },
+                [trigger, done](caf::error& err) {
+                  count_classification(trigger, "failed");
+                  done(err);
+                });
+          },
+          [trigger, done](caf::error& err) {
+            count_classification(trigger, "failed");
+            done(err);
+          });
+}
+
+/// A proactive refresh of a cached classification.
+void refresh_classification(self_ptr self, classification_actor classifier,
+                            std::string key) {
+  queue_refresh(self, &classification_cache, std::move(key), "classification-refresh",
+                [self, classifier](const request_meta& meta, classification_done done) {
+                  run_classification(self, classifier, "refresh", meta, std::move(done));
+                });
+}
+
+void do_classify(self_ptr self, caf::typed_response_promise<business_classification> rp,
+                 const request_meta& meta, classification_actor classifier) {
+  auto& st = self->state;
+  if (!visible(st, meta)) {
+    rp.deliver(make_error(errc::not_found, "no such business"));
+    return;
+  }
+  st.writing = true; // one classification or write of this business at a time
+  auto finish = [self, rp](caf::expected<business_classification> r) mutable {
+    if (r)
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(r.error());
+    finish_write(self);
+  };
+  self->request(classifier, st.p->settings.http.request_timeout, generation_atom::value)
+      .then(
+          [self, classifier, meta, finish](std::string& model_version) mutable {
+            auto& st = self->state;
+            auto key = classification_cache_key(model_version, record_of(st));
+            auto now = clock::now();
+            auto found = classification_cache(st).get(key, now);
+            if (found.value) {
+              business_classification cached = *found.value;
+              cached.cached = true;
+              bool refresh = found.refresh_due;
+              count_classification("api", "cached");
+              finish(std::move(cached));
+              if (refresh)
+                refresh_classification(self, classifier, key);
+              return;
+            }
+            // Not in memory (first call since activation, or expired): the stored
+            // classification still serves when it was made from these inputs by this
+            // model within the TTL.
+            pg_batch read;
+            add(read, q::classification_latest,
+                {val(st.id), val(record_of(st).tenant_id)});
+            run_batch(
+                self, *st.p, std::move(read),
+                [self, classifier, meta, finish, key,
+                 now](std::vector<pg_rows>& res) mutable {
+                  auto& st = self->state;
+                  auto stored = decode_stored_classification(res.at(0));
+                  auto ttl = runtime::cache_registry::global()
+                                 .policy(runtime::cache_type::classification)
+                                 .ttl;
+                  if (stored && stored->first.cache_key == key && stored->second >= 0 &&
+                      std::chrono::duration<double>(stored->second) < ttl) {
+                    auto& rec = record_of(st);
+                    stored->first.business_id = rec.id;
+                    stored->first.tenant_id = rec.tenant_id;
+                    stored->first.region = rec.region;
+                    business_classification out{
+                        std::make_shared<const business_classification_data>(
+                            std::move(stored->first)),
+                        false};
+                    auto age = std::chrono::duration_cast<clock::duration>(
+                        std::chrono::duration<double>(stored->second));
+                    classification_cache(st).put(key, out, now - age);
+                    out.cached = true;
+                    count_classification("api", "cached");
+                    finish(std::move(out));
+                    return;
+                  }
+                  run_classification(self, classifier, "api", meta, finish);
+                },
+                [finish](caf::error& err) mutable { finish(err); });
           },
           [finish](caf::error& err) mutable { finish(err); });
 }
@@ -642,7 +813,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                       next.updated_at = col(row, 1);
                       st.rec() = std::move(next);
                       st.masked.reset();
-                      forget_screenings(st); // names or owners may have changed
+                      forget_screenings(st);      // names or owners may have changed
+                      forget_classifications(st); // and what the classifier reads
                       rp.deliver(masked_view(st));
                       finish_write(self);
                     },
@@ -685,6 +857,7 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                       st.rec().deleted_at = col(res.at(0).rows.at(0), 0);
                       st.masked.reset();
                       forget_screenings(st);
+                      forget_classifications(st);
                       st.rec().version += 1;
                       st.ph = business_state::phase::deleted;
                       rp.deliver(masked_view(st));
@@ -756,6 +929,56 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                                   "deciding screening hits needs the 'write' scope");
               when_ready(self, rp, true, [self, rp, meta, hit_id, decision, reason] {
                 do_decide(self, rp, meta, hit_id, decision, reason);
+              });
+              return rp;
+            },
+            [self](classify_atom, const request_meta& meta,
+                   const classification_actor& classifier)
+                -> caf::result<business_classification> {
+              auto rp = self->make_response_promise<business_classification>();
+              if (!meta.who.has(scope_write))
+                return make_error(errc::forbidden,
+                                  "classifying a business stores the result: it needs "
+                                  "the 'write' scope");
+              when_ready(self, rp, true, [self, rp, meta, classifier] {
+                do_classify(self, rp, meta, classifier);
+              });
+              return rp;
+            },
+            [self](latest_classification_atom,
+                   const request_meta& meta) -> caf::result<business_classification> {
+              auto rp = self->make_response_promise<business_classification>();
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden,
+                                  "reading classifications needs the 'read' scope");
+              when_ready(self, rp, false, [self, rp, meta]() mutable {
+                auto& st = self->state;
+                if (!visible(st, meta)) {
+                  rp.deliver(make_error(errc::not_found, "no such business"));
+                  return;
+                }
+                pg_batch batch;
+                add(batch, q::classification_latest,
+                    {val(st.id), val(record_of(st).tenant_id)});
+                run_batch(
+                    self, *st.p, std::move(batch),
+                    [self, rp](std::vector<pg_rows>& res) mutable {
+                      auto stored = decode_stored_classification(res.at(0));
+                      if (!stored) {
+                        rp.deliver(make_error(
+                            errc::not_found, "the business has not been classified yet"));
+                        return;
+                      }
+                      auto& rec = record_of(self->state);
+                      stored->first.business_id = rec.id;
+                      stored->first.tenant_id = rec.tenant_id;
+                      stored->first.region = rec.region;
+                      rp.deliver(business_classification{
+                          std::make_shared<const business_classification_data>(
+                              std::move(stored->first)),
+                          false});
+                    },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
               });
               return rp;
             },

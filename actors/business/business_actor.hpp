@@ -6,6 +6,8 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/business/business.hpp"
+#include "actors/classification/business_classification.hpp"
+#include "actors/classification/classification_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
 #include "actors/screening/business_screening.hpp"
@@ -43,6 +45,19 @@ using business_actor = caf::typed_actor<
     /// later screenings of the business. Errors: not_found.
     caf::replies_to<decide_atom, request_meta, base::uuid, std::string,
                     std::string>::with<stored_hit>,
+    /// Classifies the business's industry through `classification` (from its legal
+    /// name, DBA, description and country), stores the MCC (primary and alternates),
+    /// NAICS, NAICS sector and SIC rows in business_classifications with an audit row,
+    /// and caches the result for the classification TTL (7 d; a change of those inputs
+    /// or of the model misses; proactive refresh as the seed's). After re-activation a
+    /// stored classification whose inputs and model still match, younger than the TTL,
+    /// is served again instead of classifying anew. Errors: not_found.
+    caf::replies_to<classify_atom, request_meta,
+                    classification_actor>::with<business_classification>,
+    /// The latest stored classification. Errors: not_found (also when never
+    /// classified).
+    caf::replies_to<latest_classification_atom,
+                    request_meta>::with<business_classification>,
     /// Sent by the directory: stop once the work in hand is done.
     caf::reacts_to<runtime::passivate_atom>>;
 

@@ -7,17 +7,24 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/classification/business_classification.hpp"
 #include "runtime/base/metrics.hpp"
+#include "runtime/cache/ttl_cache.hpp"
 #include "runtime/error.hpp"
 
 namespace kyb::actors {
 
 namespace {
 
+using clock = std::chrono::steady_clock;
+
 struct classification_state {
   static inline const char* name = "kyb.classification";
   std::shared_ptr<const classification::classifier> model;
   base::histogram* inference = nullptr;
+  /// The node's prediction cache (the seed's model_predictions, 1 h): identical inputs
+  /// to the same model are answered without inference.
+  std::unique_ptr<runtime::ttl_cache<classification::classification_result>> predictions;
 };
 
 /// The API field an engine input error is about, and its message in the API's names
@@ -41,6 +48,8 @@ void register_classification_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<classification::classification_input>("kyb::classification_input");
   cfg.add_message_type<classification::classification_result>(
       "kyb::classification_result");
+  cfg.add_message_type<business_classification>("kyb::business_classification");
+  cfg.add_message_type<classification_actor>("kyb::classification_actor");
 }
 
 classification_actor
@@ -66,15 +75,32 @@ spawn_classification_actor(caf::actor_system& sys,
                                    {"model_version", "classification_type"});
     accuracy.with({version, "mcc"}).set(eval.top1);
     accuracy.with({version, "mcc_top3"}).set(eval.top3);
+    st.predictions =
+        std::make_unique<runtime::ttl_cache<classification::classification_result>>(
+            runtime::cache_type::model_predictions, runtime::cache_registry::global(),
+            runtime::cache_scope::shared);
     return {
         [self](classify_atom, const classification::classification_input& in)
             -> caf::result<classification::classification_result> {
           auto& st = self->state;
-          auto t0 = std::chrono::steady_clock::now();
+          auto now = clock::now();
+          // Only valid input reaches the cache (its key is computed from the text).
+          if (auto bad = classification::validate_input(in, st.model->limits)) {
+            auto [field, message] = api_error(*bad);
+            return make_error(errc::invalid_argument, message, field);
+          }
+          auto key =
+              classification_input_key("model_predictions", st.model->version(), in);
+          auto found = st.predictions->get(key, now);
+          // A refresh of a deterministic model's prediction is the same inference, so a
+          // due refresh is done now, in line.
+          if (found.value && !found.refresh_due)
+            return *found.value;
+          auto t0 = clock::now();
           auto r = st.model->classify(in);
-          st.inference->observe(
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                  .count());
+          st.inference->observe(std::chrono::duration<double>(clock::now() - t0).count());
+          if (r)
+            st.predictions->put(key, *r, clock::now());
           if (!r) {
             const auto& e = r.err();
             if (classification::is_input_error(e.code)) {
@@ -85,6 +111,7 @@ spawn_classification_actor(caf::actor_system& sys,
           }
           return std::move(*r);
         },
+        [self](generation_atom) -> std::string { return self->state.model->version(); },
     };
   };
   return sys.spawn(fn, std::move(model));

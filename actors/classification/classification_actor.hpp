@@ -10,14 +10,19 @@
 
 #include "actors/classification/classification_messages.hpp"
 #include "actors/classification/classifier.hpp"
+#include "actors/messages.hpp"
 
 namespace kyb::actors {
 
 using classification_actor = caf::typed_actor<
     /// Classifies one business. Errors: invalid_argument (empty, oversized or invalid
     /// UTF-8 input, a bad country) naming the field.
+    /// Identical inputs within the model_predictions TTL (1 h) are answered from the
+    /// node's prediction cache.
     caf::replies_to<classify_atom, classification::classification_input>::with<
-        classification::classification_result>>;
+        classification::classification_result>,
+    /// The model's version.
+    caf::replies_to<generation_atom>::with<std::string>>;
 
 /// Spawns the classification actor over `model` (loaded at start; the node refuses to
 /// start when a configured model is missing or corrupt). Also sets

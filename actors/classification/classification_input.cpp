@@ -44,6 +44,20 @@ std::optional<error> check_field(const char* name, const std::string& value,
 
 } // namespace
 
+const char* field_name(input_field f) noexcept {
+  switch (f) {
+  case input_field::name:
+    return "legal_name";
+  case input_field::dba:
+    return "dba_name";
+  case input_field::description:
+    return "description";
+  case input_field::website:
+    return "website_text";
+  }
+  return "legal_name";
+}
+
 bool is_iso_country(const std::string& code) {
   if (code.size() != 2 || !std::isalpha(static_cast<unsigned char>(code[0])) ||
       !std::isalpha(static_cast<unsigned char>(code[1])))

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "actors/classification/error.hpp"
+#include "actors/classification/text_normalizer.hpp"
 
 namespace kyb::classification {
 
@@ -31,6 +32,9 @@ struct input_limits {
 /// alpha-2 code. Returns the first problem found, naming the field.
 std::optional<error> validate_input(const classification_input& input,
                                     const input_limits& limits = {});
+
+/// The name of the field: "legal_name", "dba_name", "description" or "website_text".
+const char* field_name(input_field f) noexcept;
 
 /// True when `code` (two letters, any case) is an assigned ISO 3166-1 alpha-2 code
 /// (plus XK, Kosovo).

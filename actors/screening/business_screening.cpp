@@ -15,32 +15,8 @@ namespace {
 namespace q = persistence::q;
 using nlohmann::json;
 
-pg_value val_bool(bool b) {
-  return pg_value{b ? "t" : "f"};
-}
-
-pg_value val_int(int64_t n) {
-  return pg_value{std::to_string(n)};
-}
-
-/// Scores and thresholds are stored as numeric(5,4).
-pg_value val_score(double d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", d);
-  return pg_value{std::string(buf)};
-}
-
 pg_value opt_text(const std::string& s) {
   return s.empty() ? null_value() : val(s);
-}
-
-bool bool_col(const std::vector<pg_value>& row, size_t i) {
-  return col(row, i) == "t";
-}
-
-int32_t int_col(const std::vector<pg_value>& row, size_t i) {
-  auto& s = col(row, i);
-  return s.empty() ? 0 : static_cast<int32_t>(std::stol(s));
 }
 
 std::vector<std::string> string_array(const std::string& text) {

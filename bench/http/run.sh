@@ -12,45 +12,13 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SECS=${1:-10}
 CONNS=${2:-64}
 OUT="$ROOT/bench/out/http"
-BUILD="$ROOT/build-rel"
-mkdir -p "$OUT"
-for tool in wrk nginx curl python3; do
-  command -v $tool >/dev/null || { echo "needs $tool (apt-get install wrk nginx-light curl)"; exit 1; }
-done
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target kyb-node -j"$(nproc)" >/dev/null
-
-eval "$("$ROOT/deploy/local/kyb" services start bench 2>/dev/null)"
-DB=kyb_bench_$$
-BASE_URL=${KYB_DATABASE_URL%/*}
-psql -q "$BASE_URL/postgres" -c "CREATE DATABASE $DB"
 PORT=18480
 NGINX_PORT=18481
-NODE_PID=""
+command -v nginx >/dev/null || { echo "needs nginx (apt-get install nginx-light)"; exit 1; }
+source "$ROOT/bench/lib/node.sh"
 NGINX_PID=""
-cleanup() {
-  [ -n "$NODE_PID" ] && kill -INT "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null || true
-  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
-  psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
-  "$ROOT/deploy/local/kyb" services stop bench >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN="127.0.0.1:$PORT"
-export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
-export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_LOG_ACCESS=${KYB_BENCH_ACCESS_LOG:-true}
-export KYB_HTTP_WORKERS=${KYB_BENCH_WORKERS:-2}
-rm -f "$OUT/operator.key"
-"$BUILD/kyb-node" >"$OUT/node.log" 2>&1 &
-NODE_PID=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
-OP=$(cat "$OUT/operator.key")
-API="http://127.0.0.1:$PORT"
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-TENANT=$(curl -sf -X POST "$API/v1/tenants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","rate_limit":{"requests_per_second":1000000,"burst":1000000}}' | json '["id"]')
-KEY=$(curl -sf -X POST "$API/v1/tenants/$TENANT/api-keys" -H "Authorization: Bearer $OP" \
-  -H 'Content-Type: application/json' -d '{"scopes":["read","write"]}' | json '["key"]')
+EXTRA_CLEANUP='[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null'
+bench_node_start
 BODY='{"legal_name":"Acme Widgets LLC","dba_name":"Acme","tax_id":"12-3456789","website_url":"https://acme.example.com","country":"US","registration_number":"5551234","registration_jurisdiction":"US-DE","address":{"line1":"1 Main St","city":"Dover","postal_code":"19901","country":"US"},"incorporation_date":"2015-03-01","description":"Industrial widgets","owners":[{"name":"Jane Roe","date_of_birth":"1980-05-17","nationality":"US","ownership_percent":60}]}'
 BIZ=$(curl -sf -X POST "$API/v1/businesses" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d "$BODY" | json '["id"]')
 mkdir -p "$OUT/www/v1/businesses"
@@ -74,27 +42,17 @@ nginx -c "$OUT/nginx.conf" &
 NGINX_PID=$!
 sleep 0.5
 
-run_wrk() { # url [extra args...] -> "rps p99_ms"
-  local url=$1; shift
-  wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@" "$url" >"$OUT/wrk.txt"
-  local rps p99 non2xx
-  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
-  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}' "$OUT/wrk.txt")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/wrk.txt")
-  echo "$rps $p99 ${non2xx:-0}"
-}
-
 echo "warming up..."
 wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $KEY" "$API/v1/businesses/$BIZ" >/dev/null
-read -r NG_RPS NG_P99 _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/v1/businesses/$BIZ")
-read -r KYB_RPS KYB_P99 KYB_BAD < <(run_wrk "$API/v1/businesses/$BIZ" -H "Authorization: Bearer $KEY")
+read -r NG_RPS _ NG_P99 _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/v1/businesses/$BIZ")
+read -r KYB_RPS _ KYB_P99 KYB_BAD < <(run_wrk "$API/v1/businesses/$BIZ" -H "Authorization: Bearer $KEY")
 cat >"$OUT/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
-read -r POST_RPS POST_P99 POST_BAD < <(run_wrk "$API/v1/businesses" -s "$OUT/post.lua")
+read -r POST_RPS _ POST_P99 POST_BAD < <(run_wrk "$API/v1/businesses" -s "$OUT/post.lua")
 ROWS=$(psql -Atq "$KYB_DATABASE_URL" -c "SELECT count(*) FROM businesses")
 
 python3 - "$NG_RPS" "$NG_P99" "$KYB_RPS" "$KYB_P99" "$KYB_BAD" "$POST_RPS" "$POST_P99" "$POST_BAD" "$ROWS" "$CONNS" <<'PY'

@@ -1,4 +1,5 @@
 #include "actors/classification/classification_actor.hpp"
+#include "net/classification_json.hpp"
 #include "net/handlers/handlers.hpp"
 #include "net/handlers/object_body.hpp"
 
@@ -6,65 +7,25 @@ namespace kyb::net::handlers {
 
 namespace {
 
-using nlohmann::json;
+using namespace kyb::actors;
 
-const char* field_name(classification::input_field f) {
-  switch (f) {
-  case classification::input_field::name:
-    return "name";
-  case classification::input_field::dba:
-    return "dba_name";
-  case classification::input_field::description:
-    return "description";
-  case classification::input_field::website:
-    return "website_text";
-  }
-  return "name";
-}
-
-json code_json(const classification::code_prediction& c) {
-  return {{"code", c.code}, {"title", c.title}, {"confidence", c.confidence}};
-}
-
-json mcc_json(const classification::mcc_prediction& m) {
-  return {{"code", m.code},
-          {"title", m.title},
-          {"confidence", m.confidence},
-          {"naics", m.naics},
-          {"sic", m.sic}};
-}
-
-json result_json(const classification::classification_result& r) {
-  json alternates = json::array();
-  for (const auto& m : r.mcc_alternates)
-    alternates.push_back(mcc_json(m));
-  json evidence = json::array();
-  for (const auto& e : r.evidence)
-    evidence.push_back({{"term", e.term},
-                        {"field", e.is_country ? "country" : field_name(e.field)},
-                        {"weight", e.weight}});
-  return {{"object", "classification"},
-          {"model_version", r.model_version},
-          {"mcc", mcc_json(r.mcc)},
-          {"mcc_alternates", alternates},
-          {"naics", code_json(r.naics)},
-          {"naics_sector", code_json(r.naics_sector)},
-          {"sic", code_json(r.sic)},
-          {"evidence", evidence},
-          {"known_merchant", r.known_merchant}};
+/// The node's classification actor, or a 503 (no model configured) and nullptr.
+runtime::actor_slot<classification_actor>* classifier_of(const exchange_ptr& ex) {
+  const auto& slot = ex->services().classification;
+  if (!slot)
+    ex->reply_problem(problem_type::unavailable,
+                      "no classification model is configured on this node "
+                      "(classification.model_path)",
+                      {{"Retry-After", "60"}});
+  return slot.get();
 }
 
 } // namespace
 
 void classify_business_text(const exchange_ptr& ex) {
-  const auto& slot = ex->services().classification;
-  if (!slot) {
-    ex->reply_problem(problem_type::unavailable,
-                      "no classification model is configured on this node "
-                      "(classification.model_path)",
-                      {{"Retry-After", "60"}});
+  auto slot = classifier_of(ex);
+  if (!slot)
     return;
-  }
   auto body = read_object(
       ex, {"name", "dba_name", "description", "website_text", "country"}, {"name"});
   if (!body)
@@ -78,9 +39,38 @@ void classify_business_text(const exchange_ptr& ex) {
   ex->ask<classification::classification_result>(
       slot->get(),
       [ex](classification::classification_result& r) {
-        ex->reply_json(200, result_json(r));
+        ex->reply_json(200, classification_result_to_json(r));
       },
       actors::classify_atom::value, std::move(in));
+}
+
+void classify_business(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  if (!ex->req.body.empty() && !read_object(ex, {}, {}))
+    return; // a body, if any, must be an empty object
+  auto slot = classifier_of(ex);
+  if (!slot)
+    return;
+  ex->ask_entity<business_classification>(
+      business_entity, *id,
+      [ex](business_classification& c) {
+        ex->reply_json(200, business_classification_to_json(c));
+      },
+      classify_atom::value, ex->meta(), slot->get());
+}
+
+void get_business_classification(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  ex->ask_entity<business_classification>(
+      business_entity, *id,
+      [ex](business_classification& c) {
+        ex->reply_json(200, business_classification_to_json(c));
+      },
+      latest_classification_atom::value, ex->meta());
 }
 
 } // namespace kyb::net::handlers

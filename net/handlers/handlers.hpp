@@ -46,5 +46,7 @@ void reload_sanctions_lists(const exchange_ptr& ex);
 
 // classification_handlers.cpp
 void classify_business_text(const exchange_ptr& ex);
+void classify_business(const exchange_ptr& ex);
+void get_business_classification(const exchange_ptr& ex);
 
 } // namespace kyb::net::handlers

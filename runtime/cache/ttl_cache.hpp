@@ -3,7 +3,9 @@
 // passes ttl * (0.8 - 0.2 * access_frequency) (60-80 % of the TTL, earlier for hot keys)
 // is still served, and the reader is told to refresh it in the background; a refresh
 // that fails keeps the old value serving until the TTL, after which the lookup reports
-// the error. Bounded per actor (LRU) and per node (a budget per cache type).
+// the error. Bounded per actor (LRU, O(1)) and per node (a budget per cache type). A
+// shared cache (one per node, held by a service actor such as the classification
+// actor's prediction cache) is bounded by the node budget alone.
 //
 // Not thread-safe: an actor owns its caches. Time is passed in, so tests use their own
 // clock.
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <list>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -28,20 +31,26 @@ struct cache_lookup {
   std::optional<std::string> error; ///< on a miss: the last refresh failed before the TTL
 };
 
+/// Whose bound applies: one actor's (`max_per_actor`, within the node's budget), or a
+/// node-wide shared cache's (the node's budget only).
+enum class cache_scope : uint8_t { actor, shared };
+
 template <class V>
 class ttl_cache {
 public:
   using clock = std::chrono::steady_clock;
 
-  explicit ttl_cache(cache_type type, cache_registry& registry = cache_registry::global())
-      : type_(type), registry_(&registry) {}
+  explicit ttl_cache(cache_type type, cache_registry& registry = cache_registry::global(),
+                     cache_scope scope = cache_scope::actor)
+      : type_(type), scope_(scope), registry_(&registry) {}
 
   ttl_cache(const ttl_cache&) = delete;
   ttl_cache& operator=(const ttl_cache&) = delete;
   ttl_cache(ttl_cache&& other) noexcept
-      : type_(other.type_), registry_(other.registry_),
-        entries_(std::move(other.entries_)) {
+      : type_(other.type_), scope_(other.scope_), registry_(other.registry_),
+        entries_(std::move(other.entries_)), lru_(std::move(other.lru_)) {
     other.entries_.clear();
+    other.lru_.clear();
   }
 
   ~ttl_cache() { clear(); }
@@ -66,7 +75,7 @@ public:
     }
     c.hits->inc();
     ++e.accesses;
-    e.last_access = now;
+    touch(e);
     cache_lookup<V> out;
     out.value = &e.value;
     if (!e.refreshing && now - e.stored_at > refresh_threshold(e, now)) {
@@ -87,10 +96,11 @@ public:
       e.stored_at = now;
       e.refreshing = false;
       e.error.reset();
+      touch(e);
       return;
     }
     auto& policy = registry_->policy(type_);
-    if (entries_.size() >= policy.max_per_actor)
+    if (scope_ == cache_scope::actor && entries_.size() >= policy.max_per_actor)
       evict_lru();
     if (!registry_->reserve(type_)) {
       // The node is full for this type: make room here, or do not cache.
@@ -99,12 +109,13 @@ public:
         return;
       }
     }
-    entry e;
+    auto added = entries_.emplace(key, entry{}).first;
+    auto& e = added->second;
     e.value = std::move(value);
     e.stored_at = now;
     e.first_seen = now;
-    e.last_access = now;
-    entries_.emplace(key, std::move(e));
+    lru_.push_front(&added->first);
+    e.lru = lru_.begin();
   }
 
   /// A background refresh failed: keep serving the old value until its TTL.
@@ -129,6 +140,7 @@ public:
     if (!entries_.empty())
       registry_->release(type_, entries_.size());
     entries_.clear();
+    lru_.clear();
   }
 
   size_t size() const noexcept { return entries_.size(); }
@@ -141,11 +153,15 @@ public:
   }
 
 private:
+  /// Least recently used last; holds pointers to the map's keys (stable in an
+  /// unordered_map until their element is erased).
+  using lru_list = std::list<const std::string*>;
+
   struct entry {
     V value;
     clock::time_point stored_at;
     clock::time_point first_seen;
-    clock::time_point last_access;
+    typename lru_list::iterator lru;
     uint64_t accesses = 0;
     bool refreshing = false;
     std::optional<std::string> error;
@@ -169,25 +185,26 @@ private:
     return std::chrono::duration_cast<clock::duration>(ttl * factor);
   }
 
+  void touch(entry& e) { lru_.splice(lru_.begin(), lru_, e.lru); }
+
   void erase(typename map_type::iterator it) {
+    lru_.erase(it->second.lru);
     entries_.erase(it);
     registry_->release(type_);
   }
 
   void evict_lru() {
-    if (entries_.empty())
+    if (lru_.empty())
       return;
-    auto victim = std::min_element(entries_.begin(), entries_.end(),
-                                   [](const auto& a, const auto& b) {
-                                     return a.second.last_access < b.second.last_access;
-                                   });
-    erase(victim);
+    erase(entries_.find(*lru_.back()));
     registry_->counters(type_).evictions->inc();
   }
 
   cache_type type_;
+  cache_scope scope_;
   cache_registry* registry_;
   map_type entries_;
+  lru_list lru_;
 };
 
 } // namespace kyb::runtime

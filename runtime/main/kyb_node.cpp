@@ -302,7 +302,7 @@ int main(int argc, char** argv) {
             actors::spawn_business_actor(sys, platform, id));
       },
       runtime::make_relay<actors::business_view, actors::business_screening,
-                          actors::stored_hit>());
+                          actors::stored_hit, actors::business_classification>());
   directory.register_kind(
       runtime::probe_entity, "probe",
       [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {

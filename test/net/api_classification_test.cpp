@@ -1,12 +1,17 @@
-// POST /v1/classifications end to end: a node loading the committed model, answers that
-// hold together through the crosswalk, bad input, the model metrics, a node without a
-// model (503) and one whose configured model is missing or corrupt (refuses to start).
+// Classification end to end: POST /v1/classifications on a node loading the committed
+// model (answers that hold together through the crosswalk, bad input, the model
+// metrics, the 1 h prediction cache), POST /v1/businesses/{id}/classify (rows in
+// business_classifications with an audit row, the business actor's 7-day cache, served
+// again after a restart, invalidated by a change, refreshed before its TTL, tenant
+// isolation and scopes), a node without a model (503) and one whose configured model is
+// missing or corrupt (refuses to start).
 #define BOOST_TEST_MODULE api_classification
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "test/support/node_process.hpp"
 
@@ -24,8 +29,31 @@ bool is_problem(const http_reply& r, int status) {
          j.is_object() && j.value("status", 0) == status;
 }
 
+/// The value of the first sample of `series` (name and labels, exactly) in `metrics`.
+double sample(const std::string& metrics, const std::string& series) {
+  auto at = metrics.find(series + " ");
+  if (at == std::string::npos)
+    return 0;
+  return std::stod(metrics.substr(at + series.size() + 1));
+}
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::seconds timeout = std::chrono::seconds(15)) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return pred();
+}
+
 struct fixture {
-  fixture() : node({{"KYB_CLASSIFICATION_MODEL_PATH", model_path}}) {
+  explicit fixture(std::map<std::string, std::string> env = {})
+      : node([&] {
+          env.emplace("KYB_CLASSIFICATION_MODEL_PATH", model_path);
+          return env;
+        }()) {
     std::tie(tenant, key) = node.make_tenant({"read"});
   }
   http_reply classify(const std::string& body) const {
@@ -100,6 +128,268 @@ BOOST_FIXTURE_TEST_CASE(bad_input_names_the_field, fixture) {
       is_problem(node.call("POST", "/v1/classifications", R"({"name":"Acme"})"), 401));
   // The node still serves.
   BOOST_TEST(classify(R"({"name": "Joe's Pizza"})").status == 200);
+}
+
+BOOST_FIXTURE_TEST_CASE(identical_inputs_come_from_the_prediction_cache, fixture) {
+  auto body = json{
+      {"name", "Harbor Dental Care"},
+      {"description", "family dentist offering cleanings and crowns"},
+      {"country",
+       "US"}}.dump();
+  auto before = node.call("GET", "/metrics").body;
+  auto first = classify(body);
+  BOOST_REQUIRE_EQUAL(first.status, 200);
+  auto second = classify(body);
+  BOOST_REQUIRE_EQUAL(second.status, 200);
+  BOOST_TEST(first.json() == second.json());
+  auto version = first.json()["model_version"].get<std::string>();
+  auto after = node.call("GET", "/metrics").body;
+  auto inferences =
+      "kyb_ml_model_inference_duration_seconds_count{model_name=\"industry\","
+      "model_version=\"" +
+      version + "\"}";
+  BOOST_TEST(sample(after, inferences) - sample(before, inferences) == 1.0, after);
+  auto hits = std::string("kyb_cache_hits_total{cache_type=\"model_predictions\"}");
+  BOOST_TEST(sample(after, hits) - sample(before, hits) == 1.0, after);
+  // Another input is another key.
+  auto other = classify(json{{"name", "Harbor Dental Care"}, {"country", "CA"}}.dump());
+  BOOST_REQUIRE_EQUAL(other.status, 200);
+  auto last = node.call("GET", "/metrics").body;
+  BOOST_TEST(sample(last, inferences) - sample(before, inferences) == 2.0);
+}
+
+// -- stored classifications of businesses ---------------------------------------------
+
+namespace {
+
+struct business_fixture : fixture {
+  explicit business_fixture(std::map<std::string, std::string> env = {})
+      : fixture(std::move(env)) {
+    std::tie(tenant, writer) = node.make_tenant({"read", "write"});
+  }
+
+  std::string create(const json& body) const {
+    auto r = node.call("POST", "/v1/businesses", body.dump(), writer);
+    BOOST_TEST_INFO(r.body);
+    BOOST_REQUIRE_EQUAL(r.status, 201);
+    return r.json()["id"];
+  }
+
+  http_reply classify_business(const std::string& id, const std::string& k) const {
+    return node.call("POST", "/v1/businesses/" + id + "/classify", "", k);
+  }
+
+  json classified(const std::string& id) const {
+    auto r = classify_business(id, writer);
+    BOOST_TEST_INFO(r.body);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    return r.json();
+  }
+
+  json latest(const std::string& id) const {
+    auto r = node.call("GET", "/v1/businesses/" + id + "/classification", "", writer);
+    BOOST_TEST_INFO(r.body);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    return r.json();
+  }
+
+  std::string one(const std::string& query) const {
+    return sql(node.database_url(), query).at(0).at(0);
+  }
+
+  std::string writer;
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_business_classification_is_stored_cached_and_invalidated,
+                        business_fixture) {
+  auto id = create({{"legal_name", "Blue Bottle Coffee Inc."},
+                    {"dba_name", "Blue Bottle Coffee"},
+                    {"description", "espresso bar and cafe serving coffee and pastries"},
+                    {"country", "US"}});
+  auto none = node.call("GET", "/v1/businesses/" + id + "/classification", "", writer);
+  BOOST_TEST(is_problem(none, 404), none.body);
+
+  auto c = classified(id);
+  BOOST_TEST(c["object"] == "business_classification");
+  BOOST_TEST(c["business_id"] == id);
+  BOOST_TEST(c["cached"] == false);
+  std::set<std::string> eating = {"5812", "5813", "5814"};
+  BOOST_TEST(eating.count(c["mcc"]["code"].get<std::string>()) == 1u, c.dump());
+  BOOST_TEST(c["naics_sector"]["code"] == "72");
+  BOOST_TEST(c["naics"]["code"].get<std::string>().rfind("72", 0) == 0u);
+  BOOST_TEST(!c["evidence"].empty());
+  // The same answer as the text endpoint, through the crosswalk.
+  auto text =
+      classify(json{{"name", "Blue Bottle Coffee Inc."},
+                    {"dba_name", "Blue Bottle Coffee"},
+                    {"description", "espresso bar and cafe serving coffee and pastries"},
+                    {"country", "US"}}
+                   .dump())
+          .json();
+  BOOST_TEST(text["mcc"]["code"] == c["mcc"]["code"]);
+  BOOST_TEST(text["naics"]["code"] == c["naics"]["code"]);
+  BOOST_TEST(text["sic"]["code"] == c["sic"]["code"]);
+  BOOST_TEST(text["model_version"] == c["model_version"]);
+
+  // The rows: primary MCC, alternates, NAICS, sector, SIC; one set, one audit row.
+  auto cid = c["id"].get<std::string>();
+  auto rows = sql(node.database_url(),
+                  "SELECT classification_type, code, confidence_score::text, is_primary, "
+                  "rank, model_version, jsonb_array_length(evidence) FROM "
+                  "business_classifications WHERE classification_id = '" +
+                      cid + "' ORDER BY classification_type, rank");
+  BOOST_REQUIRE_EQUAL(rows.size(), 4 + c["mcc_alternates"].size());
+  BOOST_TEST(rows[0][0] == "mcc");
+  BOOST_TEST(rows[0][1] == c["mcc"]["code"].get<std::string>());
+  BOOST_TEST(rows[0][3] == "t");
+  BOOST_TEST(std::stod(rows[0][2]) == c["mcc"]["confidence"].get<double>());
+  BOOST_TEST(std::stoi(rows[0][6]) == static_cast<int>(c["evidence"].size()));
+  BOOST_TEST(rows[1][3] == "f"); // the first alternate
+  BOOST_TEST(rows[1][4] == "1");
+  BOOST_TEST(rows.back()[0] == "sic");
+  BOOST_TEST(rows.back()[1] == c["sic"]["code"].get<std::string>());
+  BOOST_TEST(one("SELECT count(*) FROM business_classifications WHERE "
+                 "classification_type = 'naics_sector' AND code = '72' AND is_primary") ==
+             "1");
+  BOOST_TEST(one("SELECT count(*) FROM audit_logs WHERE action = 'business.classify' AND "
+                 "target_id = '" +
+                 id + "' AND details->>'classification_id' = '" + cid + "'") == "1");
+
+  // Again: from the business actor's cache, no new rows, no new audit row.
+  auto again = classified(id);
+  BOOST_TEST(again["cached"] == true);
+  BOOST_TEST(again["id"] == cid);
+  BOOST_TEST(one("SELECT count(DISTINCT classification_id) FROM business_classifications "
+                 "WHERE business_id = '" +
+                 id + "'") == "1");
+  auto stored = latest(id);
+  BOOST_TEST(stored["id"] == cid);
+  BOOST_TEST(stored["mcc"] == c["mcc"]);
+  BOOST_TEST(stored["mcc_alternates"] == c["mcc_alternates"]);
+  BOOST_TEST(stored["evidence"] == c["evidence"]);
+  BOOST_TEST(stored["sic"] == c["sic"]);
+
+  // A restarted node has no actor-local cache: the stored set still fits and serves.
+  node.restart();
+  auto after_restart = classified(id);
+  BOOST_TEST(after_restart["cached"] == true);
+  BOOST_TEST(after_restart["id"] == cid);
+  BOOST_TEST(one("SELECT count(DISTINCT classification_id) FROM business_classifications "
+                 "WHERE business_id = '" +
+                 id + "'") == "1");
+
+  // A change of what the classifier reads misses: a new set, a different industry.
+  auto patch =
+      node.call("PATCH", "/v1/businesses/" + id,
+                json{{"legal_name", "Bottle & Partners LLP"},
+                     {"dba_name", nullptr},
+                     {"description", "law firm of attorneys providing legal services"}}
+                    .dump(),
+                writer);
+  BOOST_REQUIRE_EQUAL(patch.status, 200);
+  auto changed = classified(id);
+  BOOST_TEST(changed["cached"] == false);
+  BOOST_TEST(changed["id"] != cid);
+  BOOST_TEST(changed["mcc"]["code"] == "8111", changed.dump());
+  BOOST_TEST(latest(id)["id"] == changed["id"]);
+  BOOST_TEST(one("SELECT count(DISTINCT classification_id) FROM business_classifications "
+                 "WHERE business_id = '" +
+                 id + "'") == "2");
+  // A change that the classifier does not read keeps the classification.
+  auto site =
+      node.call("PATCH", "/v1/businesses/" + id,
+                json{{"website_url", "https://bottle-partners.example"}}.dump(), writer);
+  BOOST_REQUIRE_EQUAL(site.status, 200);
+  auto kept = classified(id);
+  BOOST_TEST(kept["id"] == changed["id"]);
+  BOOST_TEST(kept["cached"] == true);
+}
+
+BOOST_FIXTURE_TEST_CASE(business_classification_checks_scopes_tenants_and_input,
+                        business_fixture) {
+  auto id = create({{"legal_name", "Joe's Pizza"}, {"country", "US"}});
+  // A read-only key of the same tenant may read, not classify (classifying stores rows).
+  auto issued = node.op("POST", "/v1/tenants/" + tenant + "/api-keys",
+                        json{{"name", "reader"}, {"scopes", {"read"}}}.dump());
+  BOOST_REQUIRE_EQUAL(issued.status, 201);
+  auto reader = issued.json()["key"].get<std::string>();
+  auto ro = classify_business(id, reader);
+  BOOST_TEST(is_problem(ro, 403), ro.body);
+  BOOST_REQUIRE_EQUAL(classify_business(id, writer).status, 200);
+  BOOST_TEST(
+      node.call("GET", "/v1/businesses/" + id + "/classification", "", reader).status ==
+      200);
+  // Another tenant's business does not exist for the caller.
+  auto [other, other_key] = node.make_tenant({"read", "write"});
+  BOOST_TEST(is_problem(classify_business(id, other_key), 404));
+  BOOST_TEST(is_problem(
+      node.call("GET", "/v1/businesses/" + id + "/classification", "", other_key), 404));
+  // Unknown ids, bad ids, bodies that are not an empty object.
+  BOOST_TEST(
+      is_problem(classify_business("0190f0a0-0000-7000-8000-000000000000", writer), 404));
+  BOOST_TEST(is_problem(classify_business("not-a-uuid", writer), 404));
+  BOOST_TEST(is_problem(node.call("POST", "/v1/businesses/" + id + "/classify",
+                                  R"({"force": true})", writer),
+                        400));
+  BOOST_TEST(is_problem(
+      node.call("POST", "/v1/businesses/" + id + "/classify", "[1,2", writer), 400));
+  // A deleted business is gone for classification too.
+  BOOST_REQUIRE_EQUAL(node.call("DELETE", "/v1/businesses/" + id, "", writer).status,
+                      200);
+  BOOST_TEST(is_problem(classify_business(id, writer), 404));
+  BOOST_TEST(is_problem(
+      node.call("GET", "/v1/businesses/" + id + "/classification", "", writer), 404));
+}
+
+namespace {
+
+/// A node whose classification TTL is 4 s: refresh from 2.4-3.2 s, expiry at 4 s.
+struct short_ttl_fixture : business_fixture {
+  short_ttl_fixture()
+      : business_fixture(
+            std::map<std::string, std::string>{{"KYB_CACHE_CLASSIFICATION_TTL", "4s"}}) {}
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_cached_classification_is_refreshed_before_its_ttl,
+                        short_ttl_fixture) {
+  auto id = create({{"legal_name", "Corner Pharmacy"},
+                    {"description", "drug store and pharmacy filling prescriptions"},
+                    {"country", "US"}});
+  auto first = classified(id);
+  BOOST_TEST(first["cached"] == false);
+  // Past 80 % of the TTL: still served from the cache, and refreshed behind it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3300));
+  auto served = classified(id);
+  BOOST_TEST(served["cached"] == true);
+  BOOST_TEST(served["id"] == first["id"]);
+  std::string refreshed;
+  BOOST_TEST(eventually([&] {
+    refreshed = latest(id)["id"].get<std::string>();
+    return refreshed != first["id"].get<std::string>();
+  }));
+  BOOST_TEST(one("SELECT count(*) FROM audit_logs WHERE action = 'business.classify' AND "
+                 "actor = 'system:classification-refresh' AND target_id = '" +
+                 id + "'") == "1");
+  // The refreshed set is what the cache serves now.
+  auto now = classified(id);
+  BOOST_TEST(now["id"] == refreshed);
+  BOOST_TEST(now["cached"] == true);
+}
+
+BOOST_AUTO_TEST_CASE(without_a_model_business_classification_answers_503) {
+  node_process node;
+  auto [tenant, key] = node.make_tenant({"read", "write"});
+  auto b =
+      node.call("POST", "/v1/businesses", R"({"legal_name":"Acme","country":"US"})", key);
+  BOOST_REQUIRE_EQUAL(b.status, 201);
+  auto id = b.json()["id"].get<std::string>();
+  auto r = node.call("POST", "/v1/businesses/" + id + "/classify", "", key);
+  BOOST_TEST(is_problem(r, 503));
+  BOOST_TEST(!r.header("retry-after").empty());
 }
 
 BOOST_AUTO_TEST_CASE(without_a_model_classification_answers_503) {

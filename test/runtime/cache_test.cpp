@@ -117,6 +117,36 @@ BOOST_AUTO_TEST_CASE(invalidation_and_bounds) {
   BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 2);
 }
 
+BOOST_AUTO_TEST_CASE(shared_caches_are_bounded_by_the_node_alone) {
+  ttl_cache<int> shared(cache_type::risk_assessment, reg, cache_scope::shared);
+  auto evicted_before = reg.counters(cache_type::risk_assessment).evictions->value();
+  for (int i = 0; i < 5; ++i)
+    shared.put("k" + std::to_string(i), i, t0 + seconds(i));
+  BOOST_TEST(shared.size() == 5u);    // past max_per_actor (3)
+  shared.get("k0", t0 + seconds(10)); // k0 is now the most recent; k1 the oldest
+  shared.put("k5", 5, t0 + seconds(11));
+  BOOST_TEST(shared.size() == 5u);
+  BOOST_TEST(!shared.get("k1", t0 + seconds(12)).value);
+  BOOST_TEST(*shared.get("k0", t0 + seconds(12)).value == 0);
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).evictions->value() ==
+             evicted_before + 1);
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 5);
+}
+
+BOOST_AUTO_TEST_CASE(lru_order_survives_many_replacements) {
+  ttl_cache<int> c(cache_type::risk_assessment, reg);
+  c.put("a", 1, t0);
+  c.put("b", 1, t0);
+  c.put("c", 1, t0);
+  for (int i = 0; i < 100; ++i)
+    c.put(i % 2 ? "a" : "b", i, t0 + seconds(1)); // a and b stay recent
+  c.put("d", 4, t0 + seconds(2));
+  BOOST_TEST(!c.get("c", t0 + seconds(3)).value);
+  BOOST_TEST(c.get("a", t0 + seconds(3)).value);
+  BOOST_TEST(c.get("b", t0 + seconds(3)).value);
+  BOOST_TEST(c.get("d", t0 + seconds(3)).value);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(cache_keys_match_the_seeds_python) {

@@ -156,7 +156,9 @@ std::string create(node_process& n, const std::string& key, const std::string& n
 } // namespace
 
 BOOST_AUTO_TEST_CASE(three_nodes_join_agree_and_serve_any_entity_from_any_node) {
-  cluster c(3);
+  cluster c(3, {{"KYB_CLASSIFICATION_MODEL_PATH",
+                 std::string(KYB_SOURCE_DIR) +
+                     "/actors/classification/model/kyb_industry.model"}});
   auto expected = std::set<std::string>{"node-1", "node-2", "node-3"};
   for (size_t i = 0; i < 3; ++i)
     BOOST_TEST((members_seen_by(c.node(i)) == expected));
@@ -185,6 +187,20 @@ BOOST_AUTO_TEST_CASE(three_nodes_join_agree_and_serve_any_entity_from_any_node) 
   for (auto& id : ids)
     hosts.insert(c.host_of(id));
   BOOST_TEST(hosts.size() >= 2u); // placement spreads them
+  // A business actor on another node classifies through the calling node's classifier
+  // and answers over the cluster; any node reads the stored result.
+  for (size_t i = 0; i < 3; ++i) {
+    auto& id = ids[i];
+    auto r =
+        c.node((i + 1) % 3).call("POST", "/v1/businesses/" + id + "/classify", "", key);
+    BOOST_TEST_INFO(r.body);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    auto stored = c.node((i + 2) % 3)
+                      .call("GET", "/v1/businesses/" + id + "/classification", "", key);
+    BOOST_REQUIRE_EQUAL(stored.status, 200);
+    BOOST_TEST(stored.json()["id"] == r.json()["id"]);
+    BOOST_TEST(stored.json()["mcc"] == r.json()["mcc"]);
+  }
   // A key revoked through one node stops working on every node at once.
   auto k2 = c.node(0).call("POST", "/v1/tenants/" + tenant + "/api-keys",
                            R"({"scopes":["read"]})", c.node(0).operator_key());

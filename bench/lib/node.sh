@@ -1,0 +1,65 @@
+# Shared by the HTTP benchmarks (source it): a Release kyb-node on loopback against the
+# bench profile's private PostgreSQL and Redis, a tenant with a rate limit no benchmark
+# reaches, and wrk with its numbers parsed.
+#
+#   ROOT=... OUT=... PORT=... CONNS=... SECS=...; source bench/lib/node.sh
+#   bench_node_start            # builds, starts services and the node; sets API OP KEY
+#   run_wrk URL [wrk args...]   # -> "req/s p50_ms p99_ms non2xx"
+# Extra node settings go in the environment (KYB_*) before bench_node_start.
+
+BUILD="$ROOT/build-rel"
+NODE_PID=""
+EXTRA_CLEANUP=""
+
+bench_cleanup() {
+  [ -n "$NODE_PID" ] && kill -INT "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null || true
+  if [ -n "$EXTRA_CLEANUP" ]; then eval "$EXTRA_CLEANUP" || true; fi
+  psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  "$ROOT/deploy/local/kyb" services stop bench >/dev/null 2>&1 || true
+}
+
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+bench_node_start() {
+  for tool in wrk curl python3 psql; do
+    command -v $tool >/dev/null || { echo "needs $tool (apt-get install wrk curl)"; exit 1; }
+  done
+  mkdir -p "$OUT"
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD" --target kyb-node -j"$(nproc)" >/dev/null
+  eval "$("$ROOT/deploy/local/kyb" services start bench 2>/dev/null)"
+  DB=kyb_bench_$$
+  BASE_URL=${KYB_DATABASE_URL%/*}
+  psql -q "$BASE_URL/postgres" -c "CREATE DATABASE $DB"
+  trap bench_cleanup EXIT
+  export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN="127.0.0.1:$PORT"
+  export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
+  export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_LOG_ACCESS=${KYB_BENCH_ACCESS_LOG:-true}
+  export KYB_HTTP_WORKERS=${KYB_BENCH_WORKERS:-2}
+  rm -f "$OUT/operator.key"
+  "$BUILD/kyb-node" >"$OUT/node.log" 2>&1 &
+  NODE_PID=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+  OP=$(cat "$OUT/operator.key")
+  API="http://127.0.0.1:$PORT"
+  local tenant
+  tenant=$(curl -sf -X POST "$API/v1/tenants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","rate_limit":{"requests_per_second":1000000,"burst":1000000}}' | json '["id"]')
+  KEY=$(curl -sf -X POST "$API/v1/tenants/$tenant/api-keys" -H "Authorization: Bearer $OP" \
+    -H 'Content-Type: application/json' -d '{"scopes":["read","write"]}' | json '["key"]')
+}
+
+ms_of() { # a wrk latency ("812.00us", "1.68ms", "1.2s") in milliseconds
+  awk -v v="$1" 'BEGIN { if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v }'
+}
+
+run_wrk() { # url [extra args...] -> "rps p50_ms p99_ms non2xx"
+  local url=$1; shift
+  wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@" "$url" >"$OUT/wrk.txt"
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+  p50=$(ms_of "$(awk '$1=="50%" {print $2}' "$OUT/wrk.txt")")
+  p99=$(ms_of "$(awk '$1=="99%" {print $2}' "$OUT/wrk.txt")")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/wrk.txt")
+  echo "$rps $p50 $p99 ${non2xx:-0}"
+}

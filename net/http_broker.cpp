@@ -241,6 +241,13 @@ void process(http_broker_ptr self, connection_handle hdl) {
     case decode_status::closed:
       c.closing = true;
       return;
+    case decode_status::headers:
+    case decode_status::body_part:
+      // Only for streamed routes, and this broker streams none yet.
+      reject(self, hdl, c,
+             http_error{problem_type::internal_error,
+                        "a streamed request body reached a broker that buffers", true});
+      return;
     }
   }
 }

@@ -244,6 +244,12 @@ struct http_codec::impl {
         return fail(ec, fault(problem_type::not_implemented, "CONNECT is not supported"));
       if (auto detail = split_target(req.method, view(target), req.path, req.query))
         return fail(ec, fault(problem_type::malformed_request, std::move(*detail)));
+      // Decided before the header ends: Beast checks a Content-Length against the
+      // body limit as soon as the header is complete.
+      if (owner_.streams && owner_.streams(req.method, req.path)) {
+        owner_.streaming = true;
+        body_limit(owner_.max_stream_bytes);
+      }
     }
 
     void on_response_impl(int, boost::beast::string_view, int, error_code& ec) override {
@@ -448,6 +454,8 @@ struct http_codec::impl {
     request_line = true;
     framing = {};
     continue_sent = false;
+    streaming = false;
+    header_reported = false;
     own_error.reset();
   }
 
@@ -588,7 +596,9 @@ struct http_codec::impl {
   // Feeds the unconsumed bytes to Beast and reports the outcome.
   decode_status run_parser(http_request& out) {
     size_t avail = buf.size() - pos;
-    if (avail > 0) {
+    // A streamed request reports its header before it is finished with, and the parser
+    // may have reached the end of the message in the same put().
+    if (avail > 0 && !parser->is_done()) {
       error_code ec;
       input_end = buf.data() + buf.size();
       pos += parser->put(boost::asio::const_buffer(buf.data() + pos, avail), ec);
@@ -596,11 +606,28 @@ struct http_codec::impl {
         return fail(std::move(*own_error));
       if (ec == bhttp::error::need_more)
         ec = {};
+      if (ec == bhttp::error::body_limit && streaming)
+        return fail(fault(problem_type::payload_too_large,
+                          "request body larger than " + std::to_string(max_stream_bytes) +
+                              " bytes"));
       if (ec)
         return fail(from_beast(ec, limits));
     }
+    if (streaming && !header_reported && parser->is_header_done()) {
+      header_reported = true;
+      return decode_status::headers;
+    }
     if (parser->is_done())
       return finish(out);
+    if (streaming && current.expect_continue && !continue_sent) {
+      continue_sent = true;
+      return decode_status::expect_continue;
+    }
+    if (streaming && !current.body.empty()) {
+      out.body.clear();
+      out.body.swap(current.body);
+      return decode_status::body_part;
+    }
     if (current.chunked && buf.size() - pos > limits.max_header_bytes)
       return fail(chunk_metadata_error());
     if (current.expect_continue && !continue_sent) {
@@ -663,6 +690,11 @@ struct http_codec::impl {
   http_request current;
   http_error error;
   bool continue_sent = false;
+  // Streamed bodies (stream_bodies()).
+  std::function<bool(std::string_view, std::string_view)> streams;
+  uint64_t max_stream_bytes = 0;
+  bool streaming = false;       // the current request's body is streamed
+  bool header_reported = false; // `headers` was returned for it
   clock::time_point arrival{};
   clock::time_point last_feed{};
 };
@@ -679,6 +711,10 @@ const char* to_string(decode_status status) noexcept {
     return "error";
   case decode_status::closed:
     return "closed";
+  case decode_status::headers:
+    return "headers";
+  case decode_status::body_part:
+    return "body_part";
   }
   return "unknown";
 }
@@ -772,6 +808,13 @@ decode_status http_codec::impl::next(http_request& out) {
     return s.run_parser(out);
   }
   return decode_status::need_more;
+}
+
+void http_codec::stream_bodies(
+    std::function<bool(std::string_view method, std::string_view path)> streams,
+    uint64_t max_stream_bytes) {
+  impl_->streams = std::move(streams);
+  impl_->max_stream_bytes = max_stream_bytes;
 }
 
 const http_error& http_codec::error() const noexcept {

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include "config/settings.hpp"
 #include "net/http_error.hpp"
@@ -33,8 +35,12 @@ enum class decode_status : uint8_t {
   expect_continue, ///< The pending request sent `Expect: 100-continue` and its body has
                    ///< not arrived: write_continue() (net/http_response.hpp), then call
                    ///< next() again (or answer pending() with a final status and close).
-  error,  ///< error() says what to answer; then close the connection.
-  closed, ///< The last request asked to close: no further requests are decoded.
+  error,           ///< error() says what to answer; then close the connection.
+  closed,          ///< The last request asked to close: no further requests are decoded.
+  headers,   ///< A streamed request's header is complete: read it from pending(); its
+             ///< body follows as body_part events and a final `request`.
+  body_part, ///< `out.body` holds the next de-chunked bytes of the streamed body (the
+             ///< rest of `out` is unchanged).
 };
 
 /// A name such as "need_more", for logs and tests.
@@ -77,6 +83,16 @@ public:
   /// Decodes the next event from the buffered bytes. On `request`, `out` is replaced by
   /// the decoded request (its old storage is recycled by the codec).
   decode_status next(http_request& out);
+
+  /// Requests for which `streams(method, path)` holds have their body streamed rather
+  /// than buffered: next() reports `headers` once the header is complete, then each
+  /// batch of body bytes as `body_part`, then `request` carrying the last bytes (its
+  /// body holds only those). Their body may be up to `max_stream_bytes` (over it: 413);
+  /// the codec holds only what was fed and not yet handed out, so the caller bounds
+  /// the memory by feeding no more while it cannot take parts.
+  void stream_bodies(
+      std::function<bool(std::string_view method, std::string_view path)> streams,
+      uint64_t max_stream_bytes);
 
   /// The error after next() returned `error`.
   const http_error& error() const noexcept;

@@ -56,6 +56,10 @@ void drain(http_codec& codec, outcome& out) {
     case decode_status::closed:
       out.closed = true;
       return;
+    case decode_status::headers:
+    case decode_status::body_part:
+      BOOST_FAIL("no route streams here");
+      return;
     }
   }
 }
@@ -739,4 +743,139 @@ BOOST_AUTO_TEST_CASE(large_bodies_across_many_feeds) {
   auto o = decode(input, limits(), 1000);
   BOOST_REQUIRE_MESSAGE(o.requests.size() == 2, dump(o).substr(0, 500));
   BOOST_TEST((o.requests[0].body == body));
+}
+
+// -- streamed bodies ----------------------------------------------------------------
+
+namespace {
+
+struct stream_outcome {
+  std::vector<std::string> events; // "headers <path>", "part", "request", ...
+  std::string body;                // every body byte handed out, in order
+  std::vector<http_request> requests;
+  std::optional<http_error> error;
+};
+
+void drain_streamed(http_codec& codec, stream_outcome& out) {
+  for (;;) {
+    http_request req;
+    switch (codec.next(req)) {
+    case decode_status::need_more:
+      return;
+    case decode_status::headers:
+      out.events.push_back("headers " + codec.pending().path);
+      break;
+    case decode_status::body_part:
+      out.events.push_back("part");
+      out.body += req.body;
+      break;
+    case decode_status::request:
+      out.events.push_back("request " + req.path);
+      if (req.path == "/bulk")
+        out.body += req.body;
+      out.requests.push_back(std::move(req));
+      break;
+    case decode_status::expect_continue:
+      out.events.push_back("continue");
+      break;
+    case decode_status::error:
+      out.error = codec.error();
+      return;
+    case decode_status::closed:
+      out.events.push_back("closed");
+      return;
+    }
+  }
+}
+
+http_codec streaming_codec(uint64_t max_stream = 1 << 30) {
+  http_codec codec(limits(16 * 1024, 1024));
+  codec.stream_bodies(
+      [](std::string_view method, std::string_view path) {
+        return method == "POST" && path == "/bulk";
+      },
+      max_stream);
+  return codec;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(streamed_bodies_arrive_in_parts_beyond_the_buffered_limit) {
+  std::string body;
+  for (int i = 0; i < 20000; ++i)
+    body += "{\"legal_name\":\"Business " + std::to_string(i) + "\"}\n";
+  // Chunked, then with a Content-Length, each followed by a plain request (pipelined).
+  std::string chunked =
+      "POST /bulk HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (size_t at = 0; at < body.size(); at += 1000) {
+    auto piece = body.substr(at, 1000);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", piece.size());
+    chunked += std::string(size) + "\r\n" + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  std::string sized =
+      "POST /bulk HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
+  std::string plain = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const auto& upload : {chunked, sized}) {
+    auto wire = upload + plain;
+    for (size_t step : {size_t(1), size_t(7), size_t(4096), wire.size()}) {
+      if (step == 1 && upload.size() > 200000)
+        step = 3; // keep the byte-by-byte run short
+      auto codec = streaming_codec();
+      stream_outcome out;
+      size_t most_buffered = 0;
+      for (size_t at = 0; at < wire.size(); at += step) {
+        BOOST_REQUIRE(codec.feed(wire.data() + at, std::min(step, wire.size() - at)));
+        most_buffered = std::max(most_buffered, codec.buffered_bytes());
+        drain_streamed(codec, out);
+        BOOST_REQUIRE(!out.error);
+      }
+      BOOST_TEST(out.body == body); // past max_body_bytes (1024): streamed, not refused
+      // What the codec holds stays about one read, however long the body.
+      if (step <= 4096)
+        BOOST_TEST(most_buffered <= 4 * 4096u, most_buffered);
+      BOOST_REQUIRE(out.events.size() >= 3u);
+      BOOST_TEST(out.events.front() == "headers /bulk");
+      BOOST_TEST(out.events[out.events.size() - 2] == "request /bulk");
+      BOOST_TEST(out.events.back() == "request /health");
+      BOOST_REQUIRE_EQUAL(out.requests.size(), 2u);
+      BOOST_TEST(out.requests[0].method == "POST");
+      if (step < wire.size())
+        BOOST_TEST(std::count(out.events.begin(), out.events.end(), "part") > 0);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(streamed_bodies_have_their_own_limit_and_continue) {
+  auto codec = streaming_codec(100);
+  stream_outcome out;
+  std::string big = "POST /bulk HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n";
+  codec.feed(big.data(), big.size());
+  drain_streamed(codec, out);
+  BOOST_REQUIRE(out.error);
+  BOOST_TEST(out.error->status() == 413);
+  // 100-continue comes after the header event, before any part.
+  auto c = streaming_codec();
+  stream_outcome o;
+  std::string head = "POST /bulk HTTP/1.1\r\nHost: x\r\nExpect: "
+                     "100-continue\r\nContent-Length: 4\r\n\r\n";
+  c.feed(head.data(), head.size());
+  drain_streamed(c, o);
+  BOOST_TEST((o.events == std::vector<std::string>{"headers /bulk", "continue"}));
+  c.feed("ab", 2);
+  drain_streamed(c, o);
+  c.feed("cd", 2);
+  drain_streamed(c, o);
+  BOOST_TEST(o.body == "abcd");
+  BOOST_TEST(o.events.back() == "request /bulk");
+  // Other routes keep the buffered limit.
+  auto d = streaming_codec();
+  stream_outcome p;
+  std::string other = "POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n";
+  d.feed(other.data(), other.size());
+  drain_streamed(d, p);
+  BOOST_REQUIRE(p.error);
+  BOOST_TEST(p.error->status() == 413);
 }

@@ -8,6 +8,7 @@
 #include "actors/classification/classification_messages.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
+#include "actors/import/import_job.hpp"
 #include "actors/screening/screening_messages.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "actors/usage/usage_actor.hpp"
@@ -68,6 +69,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<readiness>("kyb::readiness");
   register_screening_types(cfg);
   register_classification_types(cfg);
+  register_import_types(cfg);
 }
 
 } // namespace kyb::actors

@@ -444,6 +444,18 @@ const std::vector<option>& options() {
        "CAF scheduling: 'sharing' (one queue, lowest latency) or 'stealing'.",
        one_of(&settings::runtime, &runtime_settings::scheduler_policy,
               {"sharing", "stealing"})},
+      // import (POST /v1/businesses/bulk)
+      {"import.max_upload_bytes", "8GiB", "Largest streamed bulk upload (else 413).",
+       size(&settings::import, &import_settings::max_upload_bytes, 1024,
+            size_t{1} << 40)},
+      {"import.max_record_bytes", "64KiB",
+       "Largest NDJSON line or CSV record of an upload (else that row fails).",
+       size(&settings::import, &import_settings::max_record_bytes, 256, size_t{1} << 24)},
+      {"import.batch_rows", "1000", "Rows written per transaction by a bulk import.",
+       integer(&settings::import, &import_settings::batch_rows, 1, 100000)},
+      {"import.max_errors_stored", "10000",
+       "Row errors stored per import job (every error is counted).",
+       integer(&settings::import, &import_settings::max_errors_stored, 0, 10000000)},
       // classification (the industry model; none unless configured)
       {"classification.model_path", "",
        "Industry classification model file "

@@ -125,6 +125,14 @@ struct classification_settings {
   std::string model_path; ///< a file made by classification-train
 };
 
+/// Bulk import (POST /v1/businesses/bulk): how uploads are bounded and written.
+struct import_settings {
+  size_t max_upload_bytes = 0;   ///< One streamed upload; over it: 413.
+  size_t max_record_bytes = 0;   ///< One NDJSON line or CSV record; over it: that row fails.
+  size_t batch_rows = 0;         ///< Rows per transaction.
+  size_t max_errors_stored = 0;  ///< Row errors kept per job (all are counted).
+};
+
 /// Sanctions screening (MISSION §5): which lists load and from where, when they are
 /// refreshed, how downloads are bounded, the default threshold and the pace of ongoing
 /// monitoring. A list loads when its main file's `*_path` or `*_url` is set; nothing is
@@ -179,6 +187,7 @@ struct settings {
   log_settings log;
   screening_settings screening;
   classification_settings classification;
+  import_settings import;
 };
 
 } // namespace kyb::config

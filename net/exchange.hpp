@@ -44,6 +44,9 @@ struct exchange : std::enable_shared_from_this<exchange> {
   caf::io::connection_handle conn;
   uint64_t seq = 0;
   bool responded = false;
+  /// The request's body streams (its route `streams`); `body_done` once it all arrived.
+  bool streamed = false;
+  bool body_done = false;
 
   const http_services& services() const;
   const config::settings& settings() const;
@@ -79,6 +82,15 @@ struct exchange : std::enable_shared_from_this<exchange> {
   /// Path parameter `name` as a UUID; answers 404 and returns nullopt when malformed
   /// (a malformed id names no resource).
   std::optional<base::uuid> uuid_param(const std::string& name);
+
+  // -- streamed bodies (routes with `streams`)
+  // -------------------------------------------
+  /// Takes the body from here on (and resumes decoding it). Without one, the body is
+  /// read and dropped; an answer sent before the body ended closes the connection.
+  void stream_body(std::shared_ptr<body_stream> sink);
+  /// Stops reading the body until resume_body() (the sink is busy).
+  void pause_body();
+  void resume_body();
 
   // -- asking actors -------------------------------------------------------------------
   /// Requests `xs` from `target` and calls ok(result) on success, reply_error otherwise.

@@ -157,8 +157,11 @@ void authenticate_and_run(const exchange_ptr& ex) {
 
 /// Starts one decoded request.
 void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
-           http_request req) {
+           http_request req, bool streamed = false) {
   auto ex = std::make_shared<exchange>();
+  ex->streamed = streamed;
+  if (streamed)
+    c.streamed = ex;
   ex->self = self;
   ex->conn = hdl;
   ex->seq = c.next_seq++;
@@ -204,6 +207,27 @@ void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
   authenticate_and_run(ex);
 }
 
+/// Starts a request whose body streams (its header is complete): the same route,
+/// drain and authentication steps as start(); decoding of the body waits until the
+/// handler installs its sink (exchange::stream_body) or answers.
+void start_streamed(http_broker_ptr self, connection_handle hdl, connection_state& c) {
+  const auto& head = c.codec.pending();
+  http_request req;
+  req.method = head.method;
+  req.target = head.target;
+  req.path = head.path;
+  req.query = head.query;
+  req.version = head.version;
+  req.headers = head.headers;
+  req.keep_alive = head.keep_alive;
+  req.chunked = head.chunked;
+  req.expect_continue = head.expect_continue;
+  req.received_at = head.received_at;
+  c.stream_blocked = true;
+  self->halt(hdl);
+  start(self, hdl, c, std::move(req), true);
+}
+
 /// Pulls every complete request out of the connection's codec.
 void process(http_broker_ptr self, connection_handle hdl) {
   auto it = self->state.conns.find(hdl);
@@ -211,11 +235,42 @@ void process(http_broker_ptr self, connection_handle hdl) {
     return;
   auto& c = it->second;
   http_request req;
-  while (!c.closing && !c.paused) {
+  while (!c.closing && !c.paused && !c.stream_blocked) {
     switch (c.codec.next(req)) {
     case decode_status::need_more:
       return;
+    case decode_status::headers:
+      start_streamed(self, hdl, c);
+      if (self->state.conns.find(hdl) == self->state.conns.end())
+        return;
+      break;
+    case decode_status::body_part:
+      if (c.stream)
+        c.stream->on_part(std::move(req.body));
+      req.body.clear();
+      if (self->state.conns.find(hdl) == self->state.conns.end())
+        return;
+      break;
     case decode_status::request: {
+      if (c.streamed || c.stream) {
+        // The end of a streamed body (its exchange started at `headers`).
+        bool last = !req.keep_alive;
+        auto sink = std::move(c.stream);
+        c.stream.reset();
+        if (c.streamed)
+          c.streamed->body_done = true;
+        c.streamed.reset();
+        if (sink)
+          sink->on_end(std::move(req.body));
+        req = http_request{};
+        if (self->state.conns.find(hdl) == self->state.conns.end())
+          return;
+        if (last) {
+          c.closing = true;
+          return;
+        }
+        break;
+      }
       bool last = !req.keep_alive;
       start(self, hdl, c, std::move(req));
       req = http_request{};
@@ -236,17 +291,19 @@ void process(http_broker_ptr self, connection_handle hdl) {
       break;
     }
     case decode_status::error:
+      if (auto ex = c.streamed) {
+        // A streamed body broke (too large, bad chunk): its own request answers.
+        auto sink = std::move(c.stream);
+        auto p = make_problem(c.codec.error());
+        if (sink)
+          sink->on_abort(p.detail);
+        ex->reply_problem(p.type, p.detail, {}, nlohmann::json::object(), true);
+        return;
+      }
       reject(self, hdl, c, c.codec.error());
       return;
     case decode_status::closed:
       c.closing = true;
-      return;
-    case decode_status::headers:
-    case decode_status::body_part:
-      // Only for streamed routes, and this broker streams none yet.
-      reject(self, hdl, c,
-             http_error{problem_type::internal_error,
-                        "a streamed request body reached a broker that buffers", true});
       return;
     }
   }
@@ -307,11 +364,28 @@ void on_tick(http_broker_ptr self) {
   // Requests the platform did not answer in time get 504 (their late answers are
   // dropped).
   std::vector<exchange_ptr> expired;
-  for (auto& [hdl, c] : st.conns)
+  std::vector<connection_handle> stalled;
+  for (auto& [hdl, c] : st.conns) {
     for (auto& [seq, weak] : c.pending)
       if (auto ex = weak.lock();
-          ex && !ex->responded && now - ex->start > http.request_timeout)
+          ex && !ex->responded && !ex->streamed && now - ex->start > http.request_timeout)
         expired.push_back(std::move(ex));
+    // A streamed body that stopped arriving (not because its sink is busy).
+    if (c.stream && !c.stream_blocked && now - c.last_activity > http.read_timeout)
+      stalled.push_back(hdl);
+  }
+  for (auto& hdl : stalled) {
+    auto& c = st.conns.at(hdl);
+    auto sink = std::move(c.stream);
+    auto ex = c.streamed;
+    sink->on_abort("no part of the body arrived within " +
+                   std::to_string(http.read_timeout.count()) + " ms");
+    if (ex)
+      ex->reply_problem(problem_type::request_timeout,
+                        "the upload stopped: no part of the body arrived within " +
+                            std::to_string(http.read_timeout.count()) + " ms",
+                        {}, nlohmann::json::object(), true);
+  }
   for (auto& ex : expired)
     ex->reply_problem(problem_type::timeout,
                       "the platform did not answer within " +
@@ -411,6 +485,15 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
               auto [it, inserted] =
                   st.conns.emplace(msg.handle, connection_state{st.limits});
               it->second.last_activity = clock::now();
+              it->second.codec.stream_bodies(
+                  [routes = st.svc->routes](std::string_view method,
+                                            std::string_view path) {
+                    if (method != "POST" && method != "PUT")
+                      return false;
+                    auto m = routes->match(method, path);
+                    return m.result == route_match::outcome::found && m.matched->streams;
+                  },
+                  st.svc->platform->settings.import.max_upload_bytes);
               st.open_connections->inc();
               self->configure_read(msg.handle,
                                    caf::io::receive_policy::at_most(read_chunk));
@@ -431,8 +514,14 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
               // The client went away, maybe mid-request: forget the connection; requests
               // already handed to actors complete (nothing accepted is lost), their
               // answers are dropped.
-              if (self->state.conns.erase(msg.handle) > 0)
-                self->state.open_connections->dec();
+              auto it = self->state.conns.find(msg.handle);
+              if (it == self->state.conns.end())
+                return;
+              auto sink = std::move(it->second.stream);
+              self->state.conns.erase(it);
+              self->state.open_connections->dec();
+              if (sink)
+                sink->on_abort("the client disconnected before the upload ended");
             },
             [self](const caf::io::acceptor_closed_msg&) {
               base::log_warn("http.acceptor_closed", {{"worker", self->state.worker}});
@@ -476,6 +565,9 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
               auto& st = self->state;
               base::log_warn("http.drain_timeout",
                              {{"open_connections", st.conns.size()}});
+              for (auto& [hdl, c] : st.conns)
+                if (auto sink = std::move(c.stream))
+                  sink->on_abort("the node is shutting down");
               self->close_all();
               st.conns.clear();
               finish_drain(self);
@@ -610,7 +702,9 @@ void exchange::respond(int status, std::string content_type, std::string body,
   for (auto& [k, v] : headers)
     res.headers.add(k, v);
   res.head = req.method == "HEAD";
-  bool closing = close || !req.keep_alive || st.draining;
+  // An answer before a streamed body ended: the rest of the body is not read.
+  bool early = streamed && !body_done;
+  bool closing = close || early || !req.keep_alive || st.draining;
   res.keep_alive = !closing;
   std::string bytes;
   write_response(res, bytes);
@@ -620,8 +714,47 @@ void exchange::respond(int status, std::string content_type, std::string body,
   auto& c = it->second;
   --c.in_flight;
   c.pending.erase(seq);
+  if (early) {
+    c.closing = true;
+    c.stream.reset();
+    c.streamed.reset();
+    c.stream_blocked = false;
+  } else if (c.streamed.get() == this) {
+    c.streamed.reset();
+  }
   c.ready.emplace(seq, std::make_pair(std::move(bytes), closing));
   write_ready(self, conn);
+}
+
+void exchange::stream_body(std::shared_ptr<body_stream> sink) {
+  auto it = self->state.conns.find(conn);
+  if (it == self->state.conns.end() || it->second.streamed.get() != this) {
+    if (sink && !body_done)
+      sink->on_abort("the client disconnected");
+    return;
+  }
+  it->second.stream = std::move(sink);
+  resume_body();
+}
+
+void exchange::pause_body() {
+  auto it = self->state.conns.find(conn);
+  if (it == self->state.conns.end() || it->second.stream_blocked)
+    return;
+  it->second.stream_blocked = true;
+  self->halt(conn);
+}
+
+void exchange::resume_body() {
+  auto it = self->state.conns.find(conn);
+  if (it == self->state.conns.end() || !it->second.stream_blocked)
+    return;
+  auto& c = it->second;
+  c.stream_blocked = false;
+  c.last_activity = clock::now();
+  if (!c.paused)
+    self->trigger(conn);
+  process(self, conn);
 }
 
 void exchange::reply_json(int status, const nlohmann::json& body, header_list headers) {

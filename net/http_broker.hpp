@@ -28,6 +28,20 @@ namespace kyb::net {
 
 struct exchange;
 
+/// Where the body of a streamed request goes (routes with `streams`): the handler
+/// installs one with exchange::stream_body(), and the broker hands it the body as it
+/// arrives. Called in the broker's context; the sink paces the upload with
+/// exchange::pause_body() / resume_body().
+struct body_stream {
+  virtual ~body_stream() = default;
+  /// The next de-chunked bytes of the body.
+  virtual void on_part(std::string bytes) = 0;
+  /// The last bytes: the body is complete.
+  virtual void on_end(std::string bytes) = 0;
+  /// The upload broke off (client gone, timeout, shutdown) before its end.
+  virtual void on_abort(const std::string& why) = 0;
+};
+
 /// Asks a broker to stop accepting, finish what is in flight (up to drain_timeout) and
 /// exit. Answered once the broker is done.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
@@ -47,6 +61,12 @@ struct connection_state {
   /// Requests handed to handlers and not answered yet: the tick answers 504 for those
   /// older than http.request_timeout (actor requests themselves carry no timeout).
   std::map<uint64_t, std::weak_ptr<exchange>> pending;
+  /// A streamed request is being received: its exchange and, once the handler took
+  /// it, the body's sink. `stream_blocked`: decoding waits for the sink (or for the
+  /// handler to install one); reading is halted meanwhile.
+  std::shared_ptr<exchange> streamed;
+  std::shared_ptr<body_stream> stream;
+  bool stream_blocked = false;
 };
 
 /// The labels of one request's metric and usage series, as cheap values: the route (or

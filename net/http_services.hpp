@@ -3,6 +3,7 @@
 // node and shared, read-only, by all of its HTTP workers.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "actors/classification/classification_actor.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
+#include "actors/import/import_actor.hpp"
 #include "actors/platform.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
@@ -36,6 +38,8 @@ struct http_services {
   service_slot<actors::screening_actor> screening;
   /// Industry classification (actors/classification/); null when no model is configured.
   service_slot<actors::classification_actor> classification;
+  /// Spawns the actor of one bulk upload in the node's core actor system.
+  std::function<actors::import_actor()> spawn_import;
   /// The OpenAPI document served at /openapi.json.
   std::shared_ptr<const std::string> openapi;
 };

@@ -32,6 +32,9 @@ struct route {
   uint8_t scope = 0; ///< actors::scope bits required for auth_kind::tenant
   handler_fn handler = nullptr;
   std::vector<std::string> segments; ///< filled by router::add
+  /// The body streams to the handler as it arrives (http_codec::stream_bodies) instead
+  /// of being buffered; the handler installs a body_stream (net/http_broker.hpp).
+  bool streams = false;
 };
 
 struct route_match {

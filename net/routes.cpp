@@ -35,6 +35,19 @@ router make_api_router() {
       h::create_business);
   add("GET", "/v1/businesses", "listBusinesses", auth_kind::tenant, scope_read,
       h::list_businesses);
+  // Bulk import: the upload's body streams to the handler.
+  r.add(route{"POST",
+              "/v1/businesses/bulk",
+              "importBusinesses",
+              auth_kind::tenant,
+              scope_write,
+              h::import_businesses,
+              {},
+              true});
+  add("GET", "/v1/businesses/bulk", "listImportJobs", auth_kind::tenant, scope_read,
+      h::list_import_jobs);
+  add("GET", "/v1/businesses/bulk/{id}", "getImportJob", auth_kind::tenant, scope_read,
+      h::get_import_job);
   add("GET", "/v1/businesses/search", "searchBusinesses", auth_kind::tenant, scope_read,
       h::search_businesses);
   add("GET", "/v1/businesses/{id}", "getBusiness", auth_kind::tenant, scope_read,

@@ -8,6 +8,34 @@ std::string bytea_param(std::string_view bytes) {
   return "\\x" + base::hex_encode(bytes);
 }
 
+std::string pg_array(const std::vector<std::optional<std::string>>& elements) {
+  size_t size = 2;
+  for (const auto& e : elements)
+    size += e ? e->size() + 3 : 5;
+  std::string out;
+  out.reserve(size);
+  out += '{';
+  bool first = true;
+  for (const auto& e : elements) {
+    if (!first)
+      out += ',';
+    first = false;
+    if (!e) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (char c : *e) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 std::optional<std::string> parse_bytea(std::string_view text) {
   if (text.size() < 2 || text[0] != '\\' || text[1] != 'x')
     return std::nullopt;

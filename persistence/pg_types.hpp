@@ -46,6 +46,11 @@ struct pg_copy {
   std::vector<std::string> chunks;
 };
 
+/// A PostgreSQL array literal in text format (`{"a",NULL,"b \"c\""}`) of `elements`
+/// (nullopt = NULL), for `unnest($n::type[])` batch statements. Every element is quoted,
+/// with `"` and `\` escaped, so any text (a bytea_param, JSON) is carried exactly.
+std::string pg_array(const std::vector<std::optional<std::string>>& elements);
+
 /// A bytea parameter in text format (`\x` followed by hex digits).
 std::string bytea_param(std::string_view bytes);
 /// Decodes a bytea column in text format (hex output, PostgreSQL's default);

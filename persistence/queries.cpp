@@ -16,6 +16,12 @@ namespace kyb::persistence {
 #define KYB_TS(col)                                                                      \
   "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+// The columns of an import job, in the order actors/import/import_job.cpp decodes them.
+#define KYB_IMPORT_JOB_COLUMNS                                                           \
+  "id, tenant_id, region, job_key, format, status, rows_read, rows_written, "            \
+  "rows_failed, rows_skipped, committed_line, bytes_received, error, created_by, "      \
+  KYB_TS("created_at") ", " KYB_TS("updated_at") ", " KYB_TS("completed_at")
+
 const std::vector<named_sql>& platform_queries() {
   static const std::vector<named_sql> all = {
       // $1 id, $2 region, $3 name, $4 rate/s (NULL = default), $5 burst (NULL = default)
@@ -158,6 +164,83 @@ const std::vector<named_sql>& platform_queries() {
       // $1 id, $2 tenant, $3 region, $4 business, $5 business_version, $6 triggered_by,
       // $7 outcome, $8 threshold, $9 generation, $10 lists (jsonb), $11 subjects (jsonb),
       // $12 hit_count, $13 raised_count, $14 new_count, $15 screened_at
+      // $1 id, $2 tenant, $3 region, $4 job_key (NULL: none), $5 format, $6 created_by
+      // -> the job, or no row when the tenant has a job with this key
+      {q::import_job_insert,
+       "INSERT INTO import_jobs (id, tenant_id, region, job_key, format, status, "
+       "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'receiving', $6, "
+       "now(), now()) ON CONFLICT (tenant_id, job_key) DO NOTHING "
+       "RETURNING " KYB_IMPORT_JOB_COLUMNS},
+      // $1 tenant, $2 job_key -> the job
+      {q::import_job_by_key,
+       "SELECT " KYB_IMPORT_JOB_COLUMNS " FROM import_jobs WHERE tenant_id = $1 AND "
+       "job_key = $2"},
+      // $1 id, $2 tenant, $3 format -> the job, receiving again; no row unless it was
+      // interrupted or failed (or receiving, abandoned for 5 minutes: its node died)
+      {q::import_job_resume,
+       "UPDATE import_jobs SET status = 'receiving', error = NULL, updated_at = now() "
+       "WHERE id = $1 AND tenant_id = $2 AND format = $3 AND (status IN ('interrupted', "
+       "'failed') OR (status = 'receiving' AND updated_at < now() - interval '5 "
+       "minutes')) RETURNING " KYB_IMPORT_JOB_COLUMNS},
+      // $1 id, $2 rows read, $3 written, $4 failed, $5 skipped, $6 committed_line,
+      // $7 bytes received (all but the line and bytes are increments)
+      {q::import_job_progress,
+       "UPDATE import_jobs SET rows_read = rows_read + $2, rows_written = rows_written + "
+       "$3, rows_failed = rows_failed + $4, rows_skipped = rows_skipped + $5, "
+       "committed_line = GREATEST(committed_line, $6), bytes_received = $7, updated_at "
+       "= now() WHERE id = $1"},
+      // $1 id, $2 status, $3 error (NULL: none), $4 bytes received -> the job
+      {q::import_job_finish,
+       "UPDATE import_jobs SET status = $2, error = $3, bytes_received = $4, "
+       "updated_at = now(), completed_at = CASE WHEN $2 = 'completed' THEN now() END "
+       "WHERE id = $1 RETURNING " KYB_IMPORT_JOB_COLUMNS},
+      // $1 id, $2 tenant -> the job
+      {q::import_job_get,
+       "SELECT " KYB_IMPORT_JOB_COLUMNS " FROM import_jobs WHERE id = $1 AND "
+       "tenant_id = $2"},
+      // $1 tenant, $2 limit -> the newest jobs
+      {q::import_jobs_page,
+       "SELECT " KYB_IMPORT_JOB_COLUMNS " FROM import_jobs WHERE tenant_id = $1 "
+       "ORDER BY created_at DESC, id DESC LIMIT $2"},
+      // $1 job, $2 after line, $3 limit -> line, field, message
+      {q::import_job_errors_page,
+       "SELECT line, field, message FROM import_job_errors WHERE job_id = $1 AND line > "
+       "$2 ORDER BY line, id LIMIT $3"},
+      // $1 job, $2 tenant, $3 region, $4 ids, $5 lines, $6 fields, $7 messages
+      {q::import_errors_insert,
+       "INSERT INTO import_job_errors (id, job_id, tenant_id, region, line, field, "
+       "message) SELECT e.id, $1, $2, $3, e.line, e.field, e.message FROM "
+       "unnest($4::uuid[], $5::bigint[], $6::text[], $7::text[]) AS e(id, line, field, "
+       "message)"},
+      // $1 tenant, $2 region, then one array per column: $3 id, $4 legal_name,
+      // $5 dba_name, $6 tax_id (HMAC), $7 tax_id_encrypted, $8 website_url, $9 country,
+      // $10 registration_number, $11 registration_jurisdiction, $12 address,
+      // $13 incorporation_date, $14 description
+      {q::business_bulk_insert,
+       "INSERT INTO businesses (id, tenant_id, region, legal_name, dba_name, tax_id, "
+       "tax_id_encrypted, website_url, country, registration_number, "
+       "registration_jurisdiction, address, incorporation_date, description, version, "
+       "created_at, updated_at) SELECT r.id, $1, $2, r.legal_name, r.dba_name, r.tax_id, "
+       "r.tax_id_encrypted, r.website_url, r.country, r.registration_number, "
+       "r.registration_jurisdiction, r.address, r.incorporation_date, r.description, 1, "
+       "clock_timestamp(), clock_timestamp() FROM unnest($3::uuid[], $4::text[], "
+       "$5::text[], $6::text[], $7::bytea[], $8::text[], $9::text[], $10::text[], "
+       "$11::text[], $12::jsonb[], $13::date[], $14::text[]) AS r(id, legal_name, "
+       "dba_name, tax_id, tax_id_encrypted, website_url, country, registration_number, "
+       "registration_jurisdiction, address, incorporation_date, description)"},
+      // $1 tenant, $2 region, then arrays: $3 id, $4 business, $5 position, $6 name,
+      // $7 date_of_birth, $8 nationality, $9 ownership_percent
+      {q::owner_bulk_insert,
+       "INSERT INTO business_owners (id, business_id, tenant_id, region, position, name, "
+       "date_of_birth, nationality, ownership_percent, created_at) SELECT o.id, "
+       "o.business_id, $1, $2, o.position, o.name, o.date_of_birth, o.nationality, "
+       "o.ownership_percent, now() FROM unnest($3::uuid[], $4::uuid[], $5::smallint[], "
+       "$6::text[], $7::date[], $8::text[], $9::numeric[]) AS o(id, business_id, "
+       "position, name, date_of_birth, nationality, ownership_percent)"},
+      // $1 tenant, $2 tax id hashes (text[]) -> tax_id, id of live businesses having one
+      {q::business_tax_duplicates,
+       "SELECT tax_id, id FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
+       "AND tax_id = ANY($2::text[])"},
       // $1 id, $2 classification_id, $3 business, $4 tenant, $5 region, $6 type,
       // $7 code, $8 title, $9 confidence, $10 is_primary, $11 rank, $12 model_version,
       // $13 evidence (jsonb), $14 cache_key, $15 created_at

@@ -49,6 +49,19 @@ inline constexpr const char* usage_summary = "usage_summary";
 inline constexpr const char* shard_lease_acquire = "shard_lease_acquire";
 inline constexpr const char* shard_leases_all = "shard_leases_all";
 inline constexpr const char* fence_check = "fence_check";
+// Bulk import (actors/import/): jobs, their errors, batched writes.
+inline constexpr const char* import_job_insert = "import_job_insert";
+inline constexpr const char* import_job_by_key = "import_job_by_key";
+inline constexpr const char* import_job_resume = "import_job_resume";
+inline constexpr const char* import_job_progress = "import_job_progress";
+inline constexpr const char* import_job_finish = "import_job_finish";
+inline constexpr const char* import_job_get = "import_job_get";
+inline constexpr const char* import_jobs_page = "import_jobs_page";
+inline constexpr const char* import_job_errors_page = "import_job_errors_page";
+inline constexpr const char* import_errors_insert = "import_errors_insert";
+inline constexpr const char* business_bulk_insert = "business_bulk_insert";
+inline constexpr const char* owner_bulk_insert = "owner_bulk_insert";
+inline constexpr const char* business_tax_duplicates = "business_tax_duplicates";
 // Industry classification (actors/classification/): stored classifications.
 inline constexpr const char* classification_insert = "classification_insert";
 inline constexpr const char* classification_latest = "classification_latest";

@@ -61,19 +61,13 @@ struct business_state {
 
 using self_ptr = business_actor::stateful_pointer<business_state>;
 
-/// Associated data binding a ciphertext to its row: a tax id copied into another
-/// business or tenant does not decrypt.
-std::string tax_aad(const business_record& rec) {
-  return rec.tenant_id.to_hex() + rec.id.to_hex();
-}
-
 /// Decodes business_get's row (KYB_BUSINESS_COLUMNS) and the owners' rows.
 business_record decode(const platform& p, const std::vector<pg_value>& row,
                        const std::vector<std::vector<pg_value>>& owners) {
   std::optional<std::string> sealed;
   business_record r = decode_business_row(row, sealed);
   if (sealed) {
-    r.tax_id = base::aes256gcm_decrypt(p.tax_id_key, *sealed, tax_aad(r));
+    r.tax_id = base::aes256gcm_decrypt(p.tax_id_key, *sealed, tax_id_aad(r));
     if (!r.tax_id)
       base::log_error(
           "business.tax_id_undecryptable",
@@ -127,7 +121,7 @@ std::vector<pg_value> row_params(const platform& p, const business_record& r) {
   pg_value sealed;
   if (r.tax_id) {
     hmac = val(tax_id_lookup_hash(p, *r.tax_id));
-    auto enc = base::aes256gcm_encrypt(p.tax_id_key, *r.tax_id, tax_aad(r));
+    auto enc = base::aes256gcm_encrypt(p.tax_id_key, *r.tax_id, tax_id_aad(r));
     sealed = val_bytea(enc.value_or(""));
   }
   return {val(r.id),

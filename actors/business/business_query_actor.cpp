@@ -132,6 +132,53 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                   [rp](caf::error& err) mutable { rp.deliver(err); });
               return rp;
             },
+            [self, p](import_atom, const request_meta& meta, const base::uuid& job,
+                      int64_t after, uint32_t limit) -> caf::result<import_report> {
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden,
+                                  "reading import jobs needs the 'read' scope");
+              pg_batch batch;
+              add(batch, q::import_job_get, {val(job), val(meta.who.tenant_id)});
+              add(batch, q::import_job_errors_page,
+                  {val(job), val(std::to_string(after)), val(std::to_string(limit))});
+              auto rp = self->make_response_promise<import_report>();
+              run_batch(
+                  self, *p, std::move(batch),
+                  [rp](std::vector<pg_rows>& res) mutable {
+                    if (res.at(0).rows.empty()) {
+                      rp.deliver(make_error(errc::not_found, "no such import job"));
+                      return;
+                    }
+                    import_report out;
+                    out.job = decode_import_job(res[0].rows[0]);
+                    for (auto& row : res.at(1).rows)
+                      out.errors.push_back(
+                          {std::stoll(col(row, 0)), col(row, 1), col(row, 2)});
+                    rp.deliver(std::move(out));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
+              return rp;
+            },
+            [self, p](import_atom, const request_meta& meta,
+                      uint32_t limit) -> caf::result<std::vector<import_job>> {
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden,
+                                  "reading import jobs needs the 'read' scope");
+              pg_batch batch;
+              add(batch, q::import_jobs_page,
+                  {val(meta.who.tenant_id), val(std::to_string(limit))});
+              auto rp = self->make_response_promise<std::vector<import_job>>();
+              run_batch(
+                  self, *p, std::move(batch),
+                  [rp](std::vector<pg_rows>& res) mutable {
+                    std::vector<import_job> out;
+                    for (auto& row : res.at(0).rows)
+                      out.push_back(decode_import_job(row));
+                    rp.deliver(std::move(out));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
+              return rp;
+            },
         };
       },
       p);

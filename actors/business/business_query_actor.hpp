@@ -9,6 +9,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/business/business.hpp"
+#include "actors/import/import_job.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
 
@@ -31,7 +32,14 @@ using business_query_actor = caf::typed_actor<
                     uint32_t /*limit*/>::with<business_page>,
     /// The seed's search: full-text rank over legal and DBA names, or an exact tax id.
     caf::replies_to<search_atom, request_meta, std::string /*q*/,
-                    std::string /*tax_id*/>::with<std::vector<business_summary>>>;
+                    std::string /*tax_id*/>::with<std::vector<business_summary>>,
+    /// A bulk import job of the tenant with up to `limit` of its row errors after line
+    /// `after`. Errors: not_found.
+    caf::replies_to<import_atom, request_meta, base::uuid, int64_t /*after*/,
+                    uint32_t /*limit*/>::with<import_report>,
+    /// The tenant's newest bulk import jobs.
+    caf::replies_to<import_atom, request_meta,
+                    uint32_t /*limit*/>::with<std::vector<import_job>>>;
 
 business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform_ptr p);
 

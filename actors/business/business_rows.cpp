@@ -66,4 +66,8 @@ business_record decode_business_row(const std::vector<persistence::pg_value>& ro
   return r;
 }
 
+std::string tax_id_aad(const business_record& rec) {
+  return rec.tenant_id.to_hex() + rec.id.to_hex();
+}
+
 } // namespace kyb::actors

@@ -19,4 +19,8 @@ business_record decode_business_row(const std::vector<persistence::pg_value>& ro
 std::optional<postal_address> decode_address(const std::optional<std::string>& json_text);
 std::string encode_address(const postal_address& a);
 
+/// The associated data sealing a business's tax id (its tenant and its id): a tax id
+/// copied into another business or tenant does not decrypt.
+std::string tax_id_aad(const business_record& rec);
+
 } // namespace kyb::actors

@@ -28,6 +28,11 @@ void delete_business(const exchange_ptr& ex);
 void list_businesses(const exchange_ptr& ex);
 void search_businesses(const exchange_ptr& ex);
 
+// import_handlers.cpp
+void import_businesses(const exchange_ptr& ex);
+void get_import_job(const exchange_ptr& ex);
+void list_import_jobs(const exchange_ptr& ex);
+
 // audit_handlers.cpp
 void list_audit_logs(const exchange_ptr& ex);
 void verify_audit_logs(const exchange_ptr& ex);

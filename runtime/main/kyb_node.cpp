@@ -25,6 +25,7 @@
 #include "actors/classification/classification_actor.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
+#include "actors/import/import_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/tenant/tenant_actor.hpp"
@@ -390,6 +391,11 @@ int main(int argc, char** argv) {
   auto svc = std::make_shared<net::http_services>();
   svc->platform = platform;
   svc->routes = std::make_shared<net::router>(net::make_api_router());
+  // Bulk uploads: one import actor each, in the core system (its work is validation,
+  // sealing and database batches, not I/O).
+  svc->spawn_import = [&core, platform] {
+    return actors::spawn_import_actor(core, platform);
+  };
   // The service actors and how each starts again (under the "services" supervisor).
   auto spawn_business_query = [platform](caf::actor_system& sys) {
     return actors::spawn_business_query_actor(sys, platform);

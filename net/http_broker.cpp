@@ -33,6 +33,28 @@ constexpr size_t read_chunk = 16 * 1024;
 
 void process(http_broker_ptr self, connection_handle hdl);
 
+/// Reads the socket when nothing holds the connection back (pipelining limit, a
+/// streamed body's busy sink), through connection_state::read_state.
+void update_reading(http_broker_ptr self, connection_handle hdl, connection_state& c) {
+  using reading = connection_state::reading;
+  bool want = !c.paused && !c.stream_blocked;
+  auto settle = [&] {
+    auto seq = ++c.flow_seq;
+    auto me = caf::actor_cast<caf::actor>(self);
+    self->backend().post(
+        [me, hdl, seq] { caf::anon_send(me, flow_atom::value, hdl, seq); });
+  };
+  if (c.read_state == reading::on && !want) {
+    self->halt(hdl);
+    c.read_state = reading::turning_off;
+    settle();
+  } else if (c.read_state == reading::off && want) {
+    self->trigger(hdl);
+    c.read_state = reading::turning_on;
+    settle();
+  }
+}
+
 void flush_access_log(http_broker_ptr self) {
   auto& buf = self->state.access_log;
   if (buf.empty())
@@ -68,7 +90,7 @@ void write_ready(http_broker_ptr self, connection_handle hdl) {
     self->flush(hdl);
   if (c.paused && c.in_flight < self->state.svc->platform->settings.http.max_pipelined) {
     c.paused = false;
-    self->trigger(hdl);
+    update_reading(self, hdl, c);
     process(self, hdl);               // requests may already be buffered in the codec
     it = self->state.conns.find(hdl); // process() may have answered and closed
     if (it == self->state.conns.end())
@@ -174,7 +196,7 @@ void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
   if (c.in_flight >= self->state.svc->platform->settings.http.max_pipelined &&
       !c.paused) {
     c.paused = true;
-    self->halt(hdl);
+    update_reading(self, hdl, c);
   }
   auto m = self->state.svc->routes->match(ex->req.method, ex->req.path);
   switch (m.result) {
@@ -224,7 +246,7 @@ void start_streamed(http_broker_ptr self, connection_handle hdl, connection_stat
   req.expect_continue = head.expect_continue;
   req.received_at = head.received_at;
   c.stream_blocked = true;
-  self->halt(hdl);
+  update_reading(self, hdl, c);
   start(self, hdl, c, std::move(req), true);
 }
 
@@ -526,6 +548,18 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
             [self](const caf::io::acceptor_closed_msg&) {
               base::log_warn("http.acceptor_closed", {{"worker", self->state.worker}});
             },
+            [self](flow_atom, connection_handle hdl, uint64_t seq) {
+              auto it = self->state.conns.find(hdl);
+              if (it == self->state.conns.end() || it->second.flow_seq != seq)
+                return;
+              using reading = connection_state::reading;
+              auto& c = it->second;
+              if (c.read_state == reading::turning_off)
+                c.read_state = reading::off;
+              else if (c.read_state == reading::turning_on)
+                c.read_state = reading::on;
+              update_reading(self, hdl, c); // what was asked meanwhile
+            },
             [self](tick_atom) {
               on_tick(self);
               auto& st = self->state;
@@ -742,7 +776,7 @@ void exchange::pause_body() {
   if (it == self->state.conns.end() || it->second.stream_blocked)
     return;
   it->second.stream_blocked = true;
-  self->halt(conn);
+  update_reading(self, conn, it->second);
 }
 
 void exchange::resume_body() {
@@ -752,8 +786,7 @@ void exchange::resume_body() {
   auto& c = it->second;
   c.stream_blocked = false;
   c.last_activity = clock::now();
-  if (!c.paused)
-    self->trigger(conn);
+  update_reading(self, conn, c);
   process(self, conn);
 }
 

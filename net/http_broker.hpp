@@ -67,7 +67,20 @@ struct connection_state {
   std::shared_ptr<exchange> streamed;
   std::shared_ptr<body_stream> stream;
   bool stream_blocked = false;
+  /// Whether the socket is read, as last asked of CAF. A halt or trigger takes effect
+  /// only when the multiplexer applies it at the end of its loop iteration, and CAF 0.17
+  /// loses the connection's reader for good if the opposite call comes before that
+  /// (trigger then halt cancel out but leave the reader set, so a later trigger does
+  /// nothing). So a change waits in turning_* until the multiplexer has moved on
+  /// (flow_atom), and only then may the next one happen.
+  enum class reading : uint8_t { on, turning_on, off, turning_off };
+  reading read_state = reading::on;
+  uint64_t flow_seq = 0;
 };
+
+/// Sent to a broker by its multiplexer, one loop iteration after a halt or trigger of
+/// the connection: the change has taken effect (see connection_state::read_state).
+using flow_atom = caf::atom_constant<caf::atom("flow")>;
 
 /// The labels of one request's metric and usage series, as cheap values: the route (or
 /// nullptr for unmatched paths), the method's index, the status and the tenant.

@@ -237,10 +237,15 @@ const std::vector<named_sql>& platform_queries() {
        "o.ownership_percent, now() FROM unnest($3::uuid[], $4::uuid[], $5::smallint[], "
        "$6::text[], $7::date[], $8::text[], $9::numeric[]) AS o(id, business_id, "
        "position, name, date_of_birth, nationality, ownership_percent)"},
-      // $1 tenant, $2 tax id hashes (text[]) -> tax_id, id of live businesses having one
+      // $1 tenant, $2 tax id hashes (text[]) -> tax_id, id of live businesses having one.
+      // One hash-index probe per hash, whatever the statistics say: "tax_id = ANY($2)"
+      // cannot use the hash index, and a plain join, planned while an import is
+      // filling the table faster than ANALYZE runs, walks every row of the tenant
+      // (OFFSET 0 keeps the lateral subquery from being flattened into such a join).
       {q::business_tax_duplicates,
-       "SELECT tax_id, id FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
-       "AND tax_id = ANY($2::text[])"},
+       "SELECT h.tax_id, b.id FROM unnest($2::text[]) AS h(tax_id) CROSS JOIN LATERAL "
+       "(SELECT id, tenant_id FROM businesses WHERE tax_id = h.tax_id AND deleted_at IS "
+       "NULL OFFSET 0) b WHERE b.tenant_id = $1"},
       // $1 id, $2 classification_id, $3 business, $4 tenant, $5 region, $6 type,
       // $7 code, $8 title, $9 confidence, $10 is_primary, $11 rank, $12 model_version,
       // $13 evidence (jsonb), $14 cache_key, $15 created_at

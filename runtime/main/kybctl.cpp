@@ -11,6 +11,10 @@
 //   drain NODE            NODE leaves the cluster: hands its actors over, then exits
 //   drill kill-node NODE  kills NODE and reports each step until its shards serve again
 //   drill crash-child NODE PATH  crashes a supervised child on NODE (services/audit)
+//   import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]
+//                         uploads businesses to the HTTP API (POST /v1/businesses/bulk)
+//                         with a progress bar, then prints the job and its row errors
+//                         (the key may also come from KYB_API_KEY)
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -28,6 +32,7 @@
 #include "runtime/cluster/cluster_types.hpp"
 #include "runtime/cluster/member.hpp"
 #include "runtime/error.hpp"
+#include "runtime/main/kybctl_import.hpp"
 
 using namespace kyb;
 using json = nlohmann::json;
@@ -47,7 +52,9 @@ int usage() {
       "  drain NODE            NODE hands its actors over and exits\n"
       "  drill kill-node NODE  kill NODE and time the failover\n"
       "  drill crash-child NODE PATH  crash a supervised child on NODE (e.g. "
-      "services/audit)\n");
+      "services/audit)\n"
+      "  import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]\n"
+      "                        upload businesses to the HTTP API with a progress bar\n");
   return 2;
 }
 
@@ -164,6 +171,32 @@ int main(int argc, char** argv) {
     return usage();
   std::string cmd = rest[0];
   std::vector<std::string> args(rest.begin() + 1, rest.end());
+  if (cmd == "import") {
+    import_options o;
+    if (const char* k = std::getenv("KYB_API_KEY"))
+      o.key = k;
+    o.as_json = as_json;
+    for (size_t i = 0; i < args.size(); ++i) {
+      auto next = [&](std::string& out) {
+        if (i + 1 >= args.size())
+          return false;
+        out = args[++i];
+        return true;
+      };
+      if ((args[i] == "--api" && next(o.api)) || (args[i] == "--key" && next(o.key)) ||
+          (args[i] == "--format" && next(o.format)) ||
+          (args[i] == "--job-key" && next(o.job_key)))
+        continue;
+      if (!args[i].empty() && args[i][0] != '-' && o.file.empty()) {
+        o.file = args[i];
+        continue;
+      }
+      return usage();
+    }
+    if (o.file.empty())
+      return usage();
+    return run_import(o);
+  }
   if (cmd == "drill") {
     if (args.size() == 2 && args[0] == "kill-node")
       cmd = "drill-kill-node";

@@ -6,6 +6,9 @@
 #define BOOST_TEST_MODULE api_import
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
 #include <thread>
 
 #include "test/support/node_process.hpp"
@@ -316,6 +319,49 @@ BOOST_FIXTURE_TEST_CASE(bad_uploads_are_refused_and_the_node_keeps_serving, fixt
   auto ok = upload(node, key, rows);
   BOOST_REQUIRE_EQUAL(ok.status, 202);
   BOOST_TEST(ok.json()["rows_written"] == 3);
+}
+
+/// Runs `kybctl import ARGS`; its exit code and output (stdout and stderr).
+std::pair<int, std::string> kybctl_import(const std::string& args) {
+  std::string cmd = std::string(KYB_BINARY_DIR) + "/kybctl import " + args + " 2>&1";
+  std::string out;
+  int status = -1;
+  if (auto* p = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    status = ::pclose(p);
+  }
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+BOOST_FIXTURE_TEST_CASE(kybctl_import_uploads_a_file_and_prints_the_errors, fixture) {
+  auto path = "/tmp/kyb-import-test-" + std::to_string(::getpid()) + ".csv";
+  {
+    std::ofstream f(path);
+    f << "legal_name,country,tax_id\nOne Corp,US,12-3456789\nTwo Corp,ZZ,\n"
+         "Three Corp,US,12-3456789\n";
+  }
+  auto api = " --api http://127.0.0.1:" + std::to_string(node.port());
+  auto [rc, out] = kybctl_import(path + api + " --key " + key + " --job-key cli-1");
+  BOOST_TEST(rc == 1, out); // rows failed: the job completed, with errors shown
+  BOOST_TEST(out.find("completed") != std::string::npos, out);
+  BOOST_TEST(out.find("written 1") != std::string::npos, out);
+  BOOST_TEST(out.find("line 3 /country") != std::string::npos, out);
+  BOOST_TEST(out.find("line 4 /tax_id") != std::string::npos, out);
+  BOOST_TEST(out.find("%") != std::string::npos, out); // the progress bar
+  // Again with the same job key: nothing imported.
+  auto again = kybctl_import(path + api + " --key " + key + " --job-key cli-1");
+  BOOST_TEST(again.second.find("nothing imported") != std::string::npos, again.second);
+  BOOST_TEST(one(node, "SELECT count(*) FROM businesses") == "1");
+  // Bad invocations say what is wrong.
+  auto no_key = kybctl_import(path + api);
+  BOOST_TEST(no_key.first == 2);
+  BOOST_TEST(no_key.second.find("API key") != std::string::npos, no_key.second);
+  auto missing = kybctl_import("/nonexistent.csv" + api + " --key " + key);
+  BOOST_TEST(missing.first == 2);
+  std::remove(path.c_str());
 }
 
 BOOST_AUTO_TEST_CASE(an_upload_over_the_limit_is_413) {

@@ -5,6 +5,7 @@
 #include "actors/audit/audit_actor.hpp"
 #include "actors/business/business.hpp"
 #include "actors/business/business_query_actor.hpp"
+#include "actors/cache/cache_warmer_actor.hpp"
 #include "actors/classification/classification_messages.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
@@ -70,6 +71,7 @@ void register_types(caf::actor_system_config& cfg) {
   register_screening_types(cfg);
   register_classification_types(cfg);
   register_import_types(cfg);
+  register_cache_types(cfg);
 }
 
 } // namespace kyb::actors

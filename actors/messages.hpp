@@ -44,6 +44,7 @@ using decide_atom = caf::atom_constant<caf::atom("decide")>;
 using latest_atom = caf::atom_constant<caf::atom("latest")>;
 using latest_classification_atom = caf::atom_constant<caf::atom("latestcls")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
+using warm_atom = caf::atom_constant<caf::atom("warm")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
 using download_atom = caf::atom_constant<caf::atom("download")>;
 using build_atom = caf::atom_constant<caf::atom("build")>;

@@ -436,6 +436,12 @@ const std::vector<option>& options() {
       {"cache.warm_schedule", "0 2 * * *",
        "Cron expression (UTC) of the warming job (the seed's daily 02:00).",
        str(&settings::cache, &cache_settings::warm_schedule, true)},
+      {"cache.warm_top_codes", "10",
+       "The scheduled warming loads the businesses of this many most common MCC codes.",
+       integer(&settings::cache, &cache_settings::warm_top_codes, 1, 1000)},
+      {"cache.warm_max_businesses", "1000",
+       "Businesses one warm run (schedule, model load, import) loads at most.",
+       integer(&settings::cache, &cache_settings::warm_max_businesses, 0, 1000000)},
       // runtime
       {"runtime.scheduler_threads", "0",
        "Worker threads of the core actor system; 0 = one per core.",

@@ -105,6 +105,8 @@ struct cache_settings {
   size_t max_entries_per_actor = 0;
   size_t max_entries_per_node = 0; ///< per cache type
   std::string warm_schedule;       ///< cron expression (UTC) of the daily warming job
+  size_t warm_top_codes = 0;       ///< the scheduled run's most common MCC codes
+  size_t warm_max_businesses = 0;  ///< businesses one warm run loads at most
 };
 
 struct runtime_settings {

@@ -9,6 +9,7 @@
 
 #include "actors/audit/audit_actor.hpp"
 #include "actors/business/business_query_actor.hpp"
+#include "actors/cache/cache_warmer_actor.hpp"
 #include "actors/classification/classification_actor.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
@@ -38,6 +39,8 @@ struct http_services {
   service_slot<actors::screening_actor> screening;
   /// Industry classification (actors/classification/); null when no model is configured.
   service_slot<actors::classification_actor> classification;
+  /// Cache warming (actors/cache/).
+  service_slot<actors::cache_warmer_actor> warmer;
   /// Spawns the actor of one bulk upload in the node's core actor system.
   std::function<actors::import_actor()> spawn_import;
   /// The OpenAPI document served at /openapi.json.

@@ -20,6 +20,8 @@ router make_api_router() {
   add("GET", "/metrics/business", "getBusinessMetrics", auth_kind::none, 0,
       h::metrics_business);
   add("GET", "/openapi.json", "getOpenApi", auth_kind::none, 0, h::openapi);
+  add("POST", "/v1/admin/cache/warm", "warmCaches", auth_kind::operator_, scope_operator,
+      h::warm_caches);
   // Tenants and keys.
   add("POST", "/v1/tenants", "createTenant", auth_kind::operator_, scope_operator,
       h::create_tenant);

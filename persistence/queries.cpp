@@ -164,6 +164,15 @@ const std::vector<named_sql>& platform_queries() {
       // $1 id, $2 tenant, $3 region, $4 business, $5 business_version, $6 triggered_by,
       // $7 outcome, $8 threshold, $9 generation, $10 lists (jsonb), $11 subjects (jsonb),
       // $12 hit_count, $13 raised_count, $14 new_count, $15 screened_at
+      // $1 number of codes, $2 limit -> business ids whose primary MCC is one of the $1
+      // most common, most recently classified first (the scheduled cache warming)
+      {q::classified_by_top_codes,
+       "WITH top AS (SELECT code FROM business_classifications WHERE "
+       "classification_type = 'mcc' AND is_primary GROUP BY code ORDER BY count(*) DESC, "
+       "code LIMIT $1) SELECT c.business_id FROM business_classifications c JOIN top t ON "
+       "t.code = c.code JOIN businesses b ON b.id = c.business_id AND b.deleted_at IS NULL "
+       "WHERE c.classification_type = 'mcc' AND c.is_primary GROUP BY c.business_id "
+       "ORDER BY max(c.created_at) DESC LIMIT $2"},
       // $1 id, $2 tenant, $3 region, $4 job_key (NULL: none), $5 format, $6 created_by
       // -> the job, or no row when the tenant has a job with this key
       {q::import_job_insert,

@@ -65,6 +65,7 @@ inline constexpr const char* business_tax_duplicates = "business_tax_duplicates"
 // Industry classification (actors/classification/): stored classifications.
 inline constexpr const char* classification_insert = "classification_insert";
 inline constexpr const char* classification_latest = "classification_latest";
+inline constexpr const char* classified_by_top_codes = "classified_by_top_codes";
 // Sanctions screening (actors/screening/): stored screenings, decisions, monitoring.
 inline constexpr const char* screening_result_insert = "screening_result_insert";
 inline constexpr const char* screening_hit_insert = "screening_hit_insert";

@@ -566,6 +566,30 @@ void refresh_classification(self_ptr self, classification_actor classifier,
                 });
 }
 
+/// Puts the stored classification in `rows` (classification_latest) into the cache
+/// when it was made from the inputs and model of `key` within the TTL; returns it.
+std::optional<business_classification>
+cache_stored_classification(business_state& st, const pg_rows& rows,
+                            const std::string& key, clock::time_point now) {
+  auto stored = decode_stored_classification(rows);
+  auto ttl =
+      runtime::cache_registry::global().policy(runtime::cache_type::classification).ttl;
+  if (!stored || stored->first.cache_key != key || stored->second < 0 ||
+      std::chrono::duration<double>(stored->second) >= ttl)
+    return std::nullopt;
+  auto& rec = record_of(st);
+  stored->first.business_id = rec.id;
+  stored->first.tenant_id = rec.tenant_id;
+  stored->first.region = rec.region;
+  business_classification out{
+      std::make_shared<const business_classification_data>(std::move(stored->first)),
+      false};
+  auto age = std::chrono::duration_cast<clock::duration>(
+      std::chrono::duration<double>(stored->second));
+  classification_cache(st).put(key, out, now - age);
+  return out;
+}
+
 void do_classify(self_ptr self, caf::typed_response_promise<business_classification> rp,
                  const request_meta& meta, classification_actor classifier) {
   auto& st = self->state;
@@ -609,23 +633,9 @@ void do_classify(self_ptr self, caf::typed_response_promise<business_classificat
                 [self, classifier, meta, finish, key,
                  now](std::vector<pg_rows>& res) mutable {
                   auto& st = self->state;
-                  auto stored = decode_stored_classification(res.at(0));
-                  auto ttl = runtime::cache_registry::global()
-                                 .policy(runtime::cache_type::classification)
-                                 .ttl;
-                  if (stored && stored->first.cache_key == key && stored->second >= 0 &&
-                      std::chrono::duration<double>(stored->second) < ttl) {
-                    auto& rec = record_of(st);
-                    stored->first.business_id = rec.id;
-                    stored->first.tenant_id = rec.tenant_id;
-                    stored->first.region = rec.region;
-                    business_classification out{
-                        std::make_shared<const business_classification_data>(
-                            std::move(stored->first)),
-                        false};
-                    auto age = std::chrono::duration_cast<clock::duration>(
-                        std::chrono::duration<double>(stored->second));
-                    classification_cache(st).put(key, out, now - age);
+                  if (auto cached =
+                          cache_stored_classification(st, res.at(0), key, now)) {
+                    auto out = *cached;
                     out.cached = true;
                     count_classification("api", "cached");
                     finish(std::move(out));
@@ -973,6 +983,33 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                           false});
                     },
                     [rp](caf::error& err) mutable { rp.deliver(err); });
+              });
+              return rp;
+            },
+            [self](warm_atom, const std::string& model_version) -> caf::result<int32_t> {
+              auto rp = self->make_response_promise<int32_t>();
+              when_ready(self, rp, false, [self, rp, model_version]() mutable {
+                auto& st = self->state;
+                if (st.ph != business_state::phase::present) {
+                  rp.deliver(int32_t{0});
+                  return;
+                }
+                if (model_version.empty()) {
+                  rp.deliver(int32_t{1});
+                  return;
+                }
+                auto key = classification_cache_key(model_version, record_of(st));
+                pg_batch batch;
+                add(batch, q::classification_latest,
+                    {val(st.id), val(record_of(st).tenant_id)});
+                run_batch(
+                    self, *st.p, std::move(batch),
+                    [self, rp, key](std::vector<pg_rows>& res) mutable {
+                      auto cached = cache_stored_classification(self->state, res.at(0),
+                                                                key, clock::now());
+                      rp.deliver(int32_t{cached ? 2 : 1});
+                    },
+                    [rp](caf::error&) mutable { rp.deliver(int32_t{1}); });
               });
               return rp;
             },

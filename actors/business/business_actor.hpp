@@ -58,6 +58,11 @@ using business_actor = caf::typed_actor<
     /// classified).
     caf::replies_to<latest_classification_atom,
                     request_meta>::with<business_classification>,
+    /// Cache warming (actors/cache/): loads the business and, when its stored
+    /// classification fits its inputs and model `model_version` ("" = none), puts it in
+    /// the classification cache. Computes and writes nothing. Answers 0 (no such
+    /// business), 1 (loaded) or 2 (loaded, classification cached).
+    caf::replies_to<warm_atom, std::string>::with<int32_t>,
     /// Sent by the directory: stop once the work in hand is done.
     caf::reacts_to<runtime::passivate_atom>>;
 

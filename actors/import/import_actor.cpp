@@ -45,6 +45,8 @@ struct import_state {
   std::string abort_error;
   std::vector<caf::typed_response_promise<ok_atom>> acks; ///< rows waiting to be taken
   std::optional<caf::typed_response_promise<import_job>> done;
+  import_completed_fn on_completed;
+  std::vector<base::uuid> created; ///< for the warming event, bounded
 };
 
 using self_ptr = import_actor::stateful_pointer<import_state>;
@@ -118,6 +120,8 @@ void finish_job(self_ptr self, const std::string& status, const std::string& err
                                            {"skipped", st.job.rows_skipped}});
         if (st.done)
           st.done->deliver(st.job);
+        if (st.job.status == "completed" && st.on_completed)
+          st.on_completed(std::move(st.created));
         self->quit();
       },
       [self](caf::error& err) {
@@ -210,10 +214,17 @@ void write_batch(self_ptr self) {
          val(std::to_string(std::max(last_line, st.skip_through))),
          val(std::to_string(st.job.bytes_received))});
     auto stored = static_cast<int64_t>(errors.size());
+    std::vector<base::uuid> ids;
+    auto room = st.p->settings.cache.warm_max_businesses -
+                std::min(st.created.size(), st.p->settings.cache.warm_max_businesses);
+    for (size_t i = 0; i < rows.size() && i < room; ++i)
+      ids.push_back(rows[i].rec.id);
     run_batch(
         self, *st.p, std::move(batch),
-        [self, read, written, failed, skipped, stored, last_line](std::vector<pg_rows>&) {
+        [self, read, written, failed, skipped, stored, last_line,
+         ids = std::move(ids)](std::vector<pg_rows>&) {
           auto& st = self->state;
+          st.created.insert(st.created.end(), ids.begin(), ids.end());
           st.job.rows_read += read;
           st.job.rows_written += written;
           st.job.rows_failed += failed;
@@ -312,10 +323,13 @@ void take(import_state& st, import_row& r) {
 
 } // namespace
 
-import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p) {
+import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p,
+                                import_completed_fn on_completed) {
   return sys.spawn(
-      [](self_ptr self, platform_ptr p) -> import_actor::behavior_type {
+      [](self_ptr self, platform_ptr p,
+         import_completed_fn on_completed) -> import_actor::behavior_type {
         self->state.p = std::move(p);
+        self->state.on_completed = std::move(on_completed);
         self->state.today = utc_today();
         return {
             [self](begin_atom, const request_meta& meta,
@@ -442,7 +456,7 @@ import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p) {
             },
         };
       },
-      std::move(p));
+      std::move(p), std::move(on_completed));
 }
 
 } // namespace kyb::actors

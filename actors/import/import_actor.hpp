@@ -11,6 +11,8 @@
 // batches are committed before the next is checked, so they count too.)
 #pragma once
 
+#include <functional>
+
 #include <caf/typed_actor.hpp>
 
 #include "actors/import/import_job.hpp"
@@ -35,7 +37,12 @@ using import_actor = caf::typed_actor<
     /// rows not yet written are dropped. Then the actor stops.
     caf::reacts_to<abort_atom, std::string, std::string>>;
 
+/// Called with (up to cache.warm_max_businesses of) the businesses a completed import
+/// created: the warming event.
+using import_completed_fn = std::function<void(std::vector<base::uuid>)>;
+
 /// Spawns the actor of one upload.
-import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p);
+import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p,
+                                import_completed_fn on_completed = {});
 
 } // namespace kyb::actors

@@ -59,4 +59,20 @@ void openapi(const exchange_ptr& ex) {
   ex->respond(200, "application/json", *ex->services().openapi);
 }
 
+void warm_caches(const exchange_ptr& ex) {
+  if (!ex->req.body.empty() && !ex->json_body())
+    return;
+  ex->ask<actors::warm_report>(
+      ex->services().warmer->get(),
+      [ex](actors::warm_report& r) {
+        ex->reply_json(200, {{"object", "cache_warm"},
+                             {"trigger", r.trigger},
+                             {"requested", r.requested},
+                             {"warmed", r.warmed},
+                             {"classifications", r.classifications},
+                             {"ms", r.ms}});
+      },
+      actors::warm_atom::value, std::string("manual"), std::vector<base::uuid>{});
+}
+
 } // namespace kyb::net::handlers

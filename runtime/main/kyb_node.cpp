@@ -22,6 +22,7 @@
 #include "actors/audit/audit_actor.hpp"
 #include "actors/business/business_actor.hpp"
 #include "actors/business/business_query_actor.hpp"
+#include "actors/cache/cache_warmer_actor.hpp"
 #include "actors/classification/classification_actor.hpp"
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
@@ -303,7 +304,8 @@ int main(int argc, char** argv) {
             actors::spawn_business_actor(sys, platform, id));
       },
       runtime::make_relay<actors::business_view, actors::business_screening,
-                          actors::stored_hit, actors::business_classification>());
+                          actors::stored_hit, actors::business_classification,
+                          int32_t>());
   directory.register_kind(
       runtime::probe_entity, "probe",
       [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {
@@ -393,9 +395,7 @@ int main(int argc, char** argv) {
   svc->routes = std::make_shared<net::router>(net::make_api_router());
   // Bulk uploads: one import actor each, in the core system (its work is validation,
   // sealing and database batches, not I/O).
-  svc->spawn_import = [&core, platform] {
-    return actors::spawn_import_actor(core, platform);
-  };
+
   // The service actors and how each starts again (under the "services" supervisor).
   auto spawn_business_query = [platform](caf::actor_system& sys) {
     return actors::spawn_business_query_actor(sys, platform);
@@ -431,6 +431,20 @@ int main(int argc, char** argv) {
   svc->screening = slot_of(spawn_screening);
   if (industry_model)
     svc->classification = slot_of(spawn_classification);
+  // Cache warming (scheduled, after the model loaded, after bulk imports, on demand).
+  auto spawn_warmer = [platform, cls = svc->classification](caf::actor_system& sys) {
+    return actors::spawn_cache_warmer(sys, platform, cls);
+  };
+  svc->warmer = slot_of(spawn_warmer);
+  // Bulk uploads: one import actor each, in the core system (its work is validation,
+  // sealing and database batches, not I/O); a completed one fires the warming event.
+  svc->spawn_import = [&core, platform, warmer = svc->warmer] {
+    return actors::spawn_import_actor(
+        core, platform, [warmer](std::vector<base::uuid> ids) {
+          caf::anon_send(warmer->get(), actors::warm_atom::value, std::string("import"),
+                         std::move(ids));
+        });
+  };
   svc->openapi = std::make_shared<std::string>(net::openapi_document());
 
   // -- the platform-operator key: made on the first start, shown once ------------------
@@ -569,7 +583,8 @@ int main(int argc, char** argv) {
       service("usage", svc->usage, spawn_usage),
       service("idempotency", svc->idempotency, spawn_idempotency),
       service("readiness", svc->readiness, spawn_readiness),
-      service("screening", svc->screening, spawn_screening)};
+      service("screening", svc->screening, spawn_screening),
+      service("cache-warmer", svc->warmer, spawn_warmer)};
   if (industry_model)
     service_children.push_back(
         service("classification", svc->classification, spawn_classification));
@@ -623,6 +638,10 @@ int main(int argc, char** argv) {
            opts("http", runtime::restart_strategy::one_for_one, 5, seconds(10)),
            http_children)});
   root_slot->set(root);
+  // A model was loaded: warm the classifications it serves.
+  if (industry_model)
+    caf::anon_send(svc->warmer->get(), actors::warm_atom::value,
+                   std::string("model_load"), std::vector<base::uuid>{});
 
   base::log_info("node.serving",
                  {{"node", settings.node.id},

@@ -307,6 +307,37 @@ BOOST_FIXTURE_TEST_CASE(a_business_classification_is_stored_cached_and_invalidat
   BOOST_TEST(kept["cached"] == true);
 }
 
+BOOST_FIXTURE_TEST_CASE(warming_puts_stored_classifications_back_in_the_caches,
+                        business_fixture) {
+  std::vector<std::string> ids;
+  for (auto name : {"Corner Bakery", "Main Street Bakery", "Harbor Dental Care"}) {
+    ids.push_back(create({{"legal_name", name}, {"country", "US"}}));
+    classified(ids.back());
+  }
+  // A restart empties the actor-local caches; the model load warms them again.
+  node.restart();
+  auto series = std::string(
+      "kyb_cache_warmed_total{trigger=\"model_load\",what=\"classification\"}");
+  BOOST_TEST(
+      eventually([&] { return sample(node.call("GET", "/metrics").body, series) == 3; }),
+      node.call("GET", "/metrics").body);
+  auto hits = std::string("kyb_cache_hits_total{cache_type=\"classification\"}");
+  auto misses = std::string("kyb_cache_misses_total{cache_type=\"classification\"}");
+  auto before = node.call("GET", "/metrics").body;
+  auto c = classified(ids[0]);
+  BOOST_TEST(c["cached"] == true);
+  auto after = node.call("GET", "/metrics").body;
+  BOOST_TEST(sample(after, hits) - sample(before, hits) == 1.0); // from memory, not rows
+  BOOST_TEST(sample(after, misses) - sample(before, misses) == 0.0);
+  // On demand (operator key), with the most common code first.
+  auto run = node.op("POST", "/v1/admin/cache/warm");
+  BOOST_REQUIRE_EQUAL(run.status, 200);
+  BOOST_TEST(run.json()["trigger"] == "manual");
+  BOOST_TEST(run.json()["warmed"] == 3, run.body);
+  BOOST_TEST(run.json()["classifications"] == 3);
+  BOOST_TEST(is_problem(node.call("POST", "/v1/admin/cache/warm", "", writer), 403));
+}
+
 BOOST_FIXTURE_TEST_CASE(business_classification_checks_scopes_tenants_and_input,
                         business_fixture) {
   auto id = create({{"legal_name", "Joe's Pizza"}, {"country", "US"}});

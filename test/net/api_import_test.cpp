@@ -178,13 +178,14 @@ BOOST_FIXTURE_TEST_CASE(good_bad_duplicate_and_broken_rows, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(csv_uploads_read_quoted_fields_and_report_bad_records, fixture) {
-  std::string body = "legal_name,dba_name,country,address_city,owners,description\r\n"
-                     "\"Acme, Inc.\",Acme,US,Boston,\"[{\"\"name\"\":\"\"Ann Lee\"\"}]\","
-                     "\"widgets, \"\"gadgets\"\"\"\r\n"
-                     "Multi,,US,,,\"two\nlines\"\r\n" // a description may not hold a newline
-                     "Bad Quote \"x,,US,,,\r\n"
-                     "Short,,US\r\n"
-                     "Zeta GmbH,,DE,Berlin,,\r\n";
+  std::string body =
+      "legal_name,dba_name,country,address_city,owners,description\r\n"
+      "\"Acme, Inc.\",Acme,US,Boston,\"[{\"\"name\"\":\"\"Ann Lee\"\"}]\","
+      "\"widgets, \"\"gadgets\"\"\"\r\n"
+      "Multi,,US,,,\"two\nlines\"\r\n" // a description may not hold a newline
+      "Bad Quote \"x,,US,,,\r\n"
+      "Short,,US\r\n"
+      "Zeta GmbH,,DE,Berlin,,\r\n";
   auto r = upload(node, key, body, "text/csv; charset=utf-8");
   BOOST_TEST_INFO(r.body);
   BOOST_REQUIRE_EQUAL(r.status, 202);
@@ -201,9 +202,9 @@ BOOST_FIXTURE_TEST_CASE(csv_uploads_read_quoted_fields_and_report_bad_records, f
   BOOST_TEST(report["errors"][1]["line"] == 5); // the quoted newline made line 3 two
   BOOST_TEST(report["errors"][2]["line"] == 6);
   // Pages of errors.
-  auto page = node.call("GET", r.header("location") + "?errors_after=3&errors_limit=1", "",
-                        key)
-                  .json();
+  auto page =
+      node.call("GET", r.header("location") + "?errors_after=3&errors_limit=1", "", key)
+          .json();
   BOOST_REQUIRE_EQUAL(page["errors"].size(), 1u);
   BOOST_TEST(page["errors"][0]["line"] == 5);
   BOOST_TEST(page["next_errors_after"] == 5);
@@ -232,6 +233,13 @@ BOOST_FIXTURE_TEST_CASE(a_large_upload_streams_in_batches, small_batches) {
                        "'business.bulk_create'") == "400");
   // The node serves other requests on the same connection afterwards.
   BOOST_TEST(node.call("GET", "/v1/businesses?limit=1", "", key).status == 200);
+  // The completed import fired the warming event: the first cache.warm_max_businesses
+  // (1000) of its businesses were loaded into their actors.
+  BOOST_TEST(eventually([&] {
+    auto m = node.call("GET", "/metrics").body;
+    return m.find("kyb_cache_warmed_total{trigger=\"import\",what=\"business\"} 1000") !=
+           std::string::npos;
+  }));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_client_that_disconnects_keeps_what_committed_and_resumes,

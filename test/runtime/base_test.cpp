@@ -1,11 +1,14 @@
 #define BOOST_TEST_MODULE runtime_base
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <set>
 
+#include "runtime/base/cron.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
@@ -124,4 +127,58 @@ BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {
   std::string msg((std::istreambuf_iterator<char>(out)), {});
   BOOST_TEST_INFO(msg);
   BOOST_TEST(rc == 0);
+}
+
+namespace {
+
+/// "YYYY-MM-DD HH:MM" (UTC) of a time point.
+std::string utc_minute(std::chrono::system_clock::time_point t) {
+  auto tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+std::chrono::system_clock::time_point utc(int y, int mo, int d, int h, int mi) {
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string next(const std::string& expr, std::chrono::system_clock::time_point after) {
+  std::string error;
+  auto s = kyb::base::cron_schedule::parse(expr, error);
+  BOOST_REQUIRE_MESSAGE(s, error);
+  return utc_minute(s->next_after(after));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(cron_schedules_fire_when_they_should) {
+  auto t = utc(2026, 12, 2, 4, 34);                       // a Wednesday
+  BOOST_TEST(next("0 2 * * *", t) == "2026-12-03 02:00"); // the seed's daily 02:00
+  BOOST_TEST(next("0 2 * * *", utc(2026, 12, 2, 1, 59)) == "2026-12-02 02:00");
+  BOOST_TEST(next("0 2 * * *", utc(2026, 12, 2, 2, 0)) ==
+             "2026-12-03 02:00"); // strictly after
+  BOOST_TEST(next("*/15 * * * *", t) == "2026-12-02 04:45");
+  BOOST_TEST(next("5,35 9-17 * * 1-5", utc(2026, 12, 4, 17, 40)) == "2026-12-07 09:05");
+  BOOST_TEST(next("0 0 1 * *", t) == "2027-01-01 00:00");
+  BOOST_TEST(next("30 6 * * 0", t) == "2026-12-06 06:30"); // Sunday
+  BOOST_TEST(next("30 6 * * 7", t) == "2026-12-06 06:30"); // 7 is Sunday too
+  BOOST_TEST(next("0 12 29 2 *", t) == "2028-02-29 12:00");
+  // Both day fields restricted: either matches (the 13th, or a Friday).
+  BOOST_TEST(next("0 0 13 * 5", t) == "2026-12-04 00:00");
+  std::string error;
+  for (std::string bad :
+       {"", "0 2 * *", "60 2 * * *", "0 24 * * *", "0 2 0 * *", "0 2 * 13 *", "0 2 * * 8",
+        "a 2 * * *", "*/0 * * * *", "5-1 * * * *", "0 2 * * * *"}) {
+    BOOST_TEST(!kyb::base::cron_schedule::parse(bad, error), bad);
+    BOOST_TEST(!error.empty());
+  }
 }

@@ -11,6 +11,9 @@
 //   - "import": the businesses a completed bulk import created (the first
 //     cache.warm_max_businesses);
 //   - "manual": POST /v1/admin/cache/warm.
+// After a sanctions list reload the business actors' screening caches are warmed by
+// ongoing monitoring (actors/screening/monitor_actor.hpp), which re-screens every
+// business through its actor.
 #pragma once
 
 #include <functional>

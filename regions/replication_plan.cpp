@@ -1,0 +1,115 @@
+#include "regions/replication_plan.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace kyb::regions {
+
+namespace {
+
+std::string identifier(std::string s) {
+  for (auto& c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      c = '_';
+  return s;
+}
+
+const region_info* find(const std::vector<region_info>& regions,
+                        const std::string& name) {
+  for (const auto& r : regions)
+    if (r.name == name)
+      return &r;
+  return nullptr;
+}
+
+} // namespace
+
+std::vector<table_group> seed_table_groups() {
+  using std::chrono::seconds;
+  return {
+      {"businesses",
+       {"tenants", "businesses", "business_owners", "business_classifications"},
+       "us-east-1",
+       {"us-west-2", "eu-west-1"},
+       seconds(30)},
+      {"risk_assessments", {"risk_assessments"}, "us-east-1", {"us-west-2"}, seconds(60)},
+      {"audit_logs",
+       {"audit_logs"},
+       "us-east-1",
+       {"us-west-2", "eu-west-1"},
+       seconds(300),
+       "insert"},
+  };
+}
+
+std::string sql_literal(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string publication_name(const std::string& group) {
+  return "pub_" + identifier(group);
+}
+
+std::string subscription_name(const std::string& group, const std::string& target) {
+  return "sub_" + identifier(group) + "_" + identifier(target);
+}
+
+std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
+                                        const std::vector<table_group>& groups,
+                                        std::string& error) {
+  std::vector<plan_step> pubs;
+  std::vector<plan_step> subs;
+  std::set<std::string> seen_tables;
+  for (const auto& g : groups) {
+    const auto* source = find(regions, g.source);
+    if (!source) {
+      error = "group " + g.name + ": unknown source region '" + g.source + "'";
+      return {};
+    }
+    if (g.tables.empty()) {
+      error = "group " + g.name + ": no tables";
+      return {};
+    }
+    std::string tables;
+    for (const auto& t : g.tables) {
+      if (!seen_tables.insert(t).second) {
+        error = "table " + t + " is in two replication groups";
+        return {};
+      }
+      tables += (tables.empty() ? "" : ", ") + t + " WHERE (region <> 'eu')";
+    }
+    auto pub = publication_name(g.name);
+    pubs.push_back({g.source, "publication " + pub,
+                    "SELECT 1 FROM pg_publication WHERE pubname = " + sql_literal(pub),
+                    "CREATE PUBLICATION " + pub + " FOR TABLE " + tables +
+                        " WITH (publish = " + sql_literal(g.publish) +
+                        ", publish_via_partition_root = true)"});
+    for (const auto& target : g.targets) {
+      if (target == g.source) {
+        error = "group " + g.name + ": " + target + " is its own source";
+        return {};
+      }
+      if (!find(regions, target)) {
+        error = "group " + g.name + ": unknown target region '" + target + "'";
+        return {};
+      }
+      auto sub = subscription_name(g.name, target);
+      subs.push_back({target, "subscription " + sub,
+                      "SELECT 1 FROM pg_subscription WHERE subname = " + sql_literal(sub),
+                      "CREATE SUBSCRIPTION " + sub + " CONNECTION " +
+                          sql_literal(source->dsn) + " PUBLICATION " + pub +
+                          " WITH (copy_data = true, slot_name = " + sql_literal(sub) +
+                          ")"});
+    }
+  }
+  pubs.insert(pubs.end(), subs.begin(), subs.end());
+  return pubs;
+}
+
+} // namespace kyb::regions

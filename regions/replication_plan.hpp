@@ -1,0 +1,61 @@
+// The seed's per-table replication (8.2) as PostgreSQL logical replication: which
+// publications each region's cluster must have, which subscriptions, and the SQL that
+// makes each exist, idempotently (a check, then a create). Pure: the region actors run
+// the statements and verify the result.
+//
+// US rows (region 'us') flow from the primary us-east-1 to the tables' target regions;
+// EU rows are written only in eu-west-1 and are in no feed: every publication filters
+// `region <> 'eu'`, and none publishes TRUNCATE (TRUNCATE ignores row filters). Tables
+// that a business read needs travel with `businesses` in the same publication (owners,
+// classifications), so a replica never shows a business without them.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace kyb::regions {
+
+struct region_info {
+  std::string name; ///< "us-east-1"
+  std::string dsn;  ///< libpq conninfo that the other regions' subscriptions use
+  bool primary = false;
+};
+
+/// One replicated group of tables (the seed's ReplicationConfig).
+struct table_group {
+  std::string name;                 ///< "businesses"
+  std::vector<std::string> tables;  ///< "businesses", "business_owners", ...
+  std::string source;               ///< "us-east-1"
+  std::vector<std::string> targets; ///< "us-west-2", "eu-west-1"
+  std::chrono::seconds lag_sla{0};
+  /// What the feed carries; append-only tables (audit_logs) publish inserts alone.
+  std::string publish = "insert, update, delete";
+};
+
+/// The seed's table configuration.
+std::vector<table_group> seed_table_groups();
+
+/// One object to ensure on one region's cluster.
+struct plan_step {
+  std::string region;     ///< where to run it
+  std::string object;     ///< "publication pub_businesses" / "subscription sub_..."
+  std::string check_sql;  ///< returns a row when the object exists
+  std::string create_sql; ///< creates it (outside a transaction for subscriptions)
+};
+
+/// Publications first (on the sources), then subscriptions (on the targets). Errors
+/// (an unknown region, a group targeting its own source, a table in two groups) are
+/// returned in `error` with an empty plan.
+std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
+                                        const std::vector<table_group>& groups,
+                                        std::string& error);
+
+/// "sub_businesses_us_west_2": names PostgreSQL accepts unquoted.
+std::string subscription_name(const std::string& group, const std::string& target);
+std::string publication_name(const std::string& group);
+
+/// A SQL string literal ('...' with quotes doubled).
+std::string sql_literal(const std::string& s);
+
+} // namespace kyb::regions

@@ -135,6 +135,10 @@ inline int32_t int_col(const std::vector<pg_value>& row, size_t i) {
   auto& s = col(row, i);
   return s.empty() ? 0 : static_cast<int32_t>(std::stol(s));
 }
+inline int64_t int64_col(const std::vector<pg_value>& row, size_t i) {
+  auto& s = col(row, i);
+  return s.empty() ? 0 : std::stoll(s);
+}
 std::optional<double> opt_double(const std::vector<pg_value>& row, size_t i);
 base::uuid uuid_col(const std::vector<pg_value>& row, size_t i);
 /// A bytea column in text format (\x hex) as raw bytes.

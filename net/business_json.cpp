@@ -46,6 +46,25 @@ json opt(const std::optional<std::string>& v) {
 
 } // namespace
 
+const std::vector<std::string>& business_text_fields() {
+  static const std::vector<std::string> all = {"legal_name",
+                                               "dba_name",
+                                               "tax_id",
+                                               "website_url",
+                                               "country",
+                                               "registration_number",
+                                               "registration_jurisdiction",
+                                               "incorporation_date",
+                                               "description"};
+  return all;
+}
+
+const std::vector<std::string>& address_fields() {
+  static const std::vector<std::string> all = {"line1", "line2",       "city",
+                                               "state", "postal_code", "country"};
+  return all;
+}
+
 std::vector<field_error> business_input_from_json(const json& body,
                                                   actors::business_input& out) {
   std::vector<field_error> errors;
@@ -53,17 +72,12 @@ std::vector<field_error> business_input_from_json(const json& body,
     errors.push_back({"", "the body must be a JSON object"});
     return errors;
   }
-  static const std::set<std::string> known = {"legal_name",
-                                              "dba_name",
-                                              "tax_id",
-                                              "website_url",
-                                              "country",
-                                              "registration_number",
-                                              "registration_jurisdiction",
-                                              "address",
-                                              "incorporation_date",
-                                              "description",
-                                              "owners"};
+  static const std::set<std::string> known = [] {
+    std::set<std::string> k(business_text_fields().begin(), business_text_fields().end());
+    k.insert("address");
+    k.insert("owners");
+    return k;
+  }();
   unknown_keys(body, known, "", errors);
   read_text(body, "legal_name", out.legal_name, errors);
   read_text(body, "dba_name", out.dba_name, errors);
@@ -81,8 +95,8 @@ std::vector<field_error> business_input_from_json(const json& body,
     } else if (!it->is_object()) {
       errors.push_back({"/address", "must be an object or null"});
     } else {
-      static const std::set<std::string> addr_keys = {"line1", "line2",       "city",
-                                                      "state", "postal_code", "country"};
+      static const std::set<std::string> addr_keys(address_fields().begin(),
+                                                   address_fields().end());
       unknown_keys(*it, addr_keys, "/address", errors);
       actors::postal_address a;
       read_opt_text(*it, "line1", "/address", a.line1, errors);

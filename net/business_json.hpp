@@ -11,6 +11,11 @@
 
 namespace kyb::net {
 
+/// The text fields of a create/update body, and the keys of its `address` object (the
+/// body also takes `address` and `owners`). The CSV import's columns derive from these.
+const std::vector<std::string>& business_text_fields();
+const std::vector<std::string>& address_fields();
+
 /// Reads a create/update body. Type problems (a number where text belongs, an unknown
 /// field) are returned with their field; value checks are validate_business_input's.
 std::vector<actors::field_error> business_input_from_json(const nlohmann::json& body,

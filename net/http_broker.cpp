@@ -233,18 +233,8 @@ void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
 /// drain and authentication steps as start(); decoding of the body waits until the
 /// handler installs its sink (exchange::stream_body) or answers.
 void start_streamed(http_broker_ptr self, connection_handle hdl, connection_state& c) {
-  const auto& head = c.codec.pending();
-  http_request req;
-  req.method = head.method;
-  req.target = head.target;
-  req.path = head.path;
-  req.query = head.query;
-  req.version = head.version;
-  req.headers = head.headers;
-  req.keep_alive = head.keep_alive;
-  req.chunked = head.chunked;
-  req.expect_continue = head.expect_continue;
-  req.received_at = head.received_at;
+  http_request req = c.codec.pending(); // the header; body parts follow as events
+  req.body.clear();
   c.stream_blocked = true;
   update_reading(self, hdl, c);
   start(self, hdl, c, std::move(req), true);
@@ -510,10 +500,7 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
               it->second.codec.stream_bodies(
                   [routes = st.svc->routes](std::string_view method,
                                             std::string_view path) {
-                    if (method != "POST" && method != "PUT")
-                      return false;
-                    auto m = routes->match(method, path);
-                    return m.result == route_match::outcome::found && m.matched->streams;
+                    return routes->streams(method, path);
                   },
                   st.svc->platform->settings.import.max_upload_bytes);
               st.open_connections->inc();

@@ -39,6 +39,8 @@ struct http_services {
   service_slot<actors::screening_actor> screening;
   /// Industry classification (actors/classification/); null when no model is configured.
   service_slot<actors::classification_actor> classification;
+  /// Its model's version (loaded at start: it changes only with a restart).
+  std::string classification_model_version;
   /// Cache warming (actors/cache/).
   service_slot<actors::cache_warmer_actor> warmer;
   /// Spawns the actor of one bulk upload in the node's core actor system.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net/business_json.hpp"
 #include "net/json_body.hpp"
 
 namespace kyb::net {
@@ -23,19 +24,12 @@ std::string lower_trimmed(std::string s) {
   return s;
 }
 
-/// The CSV columns that are fields of the address object, and their key in it.
-const char* address_key(const std::string& column) {
-  static const std::pair<const char*, const char*> keys[] = {
-      {"address_line1", "line1"},
-      {"address_line2", "line2"},
-      {"address_city", "city"},
-      {"address_state", "state"},
-      {"address_postal_code", "postal_code"},
-      {"address_country", "country"}};
-  for (const auto& [col, key] : keys)
-    if (column == col)
-      return key;
-  return nullptr;
+constexpr std::string_view address_prefix = "address_";
+
+/// The address key of an address_* column ("address_city" -> "city"), or "".
+std::string address_key(const std::string& column) {
+  return column.rfind(address_prefix, 0) == 0 ? column.substr(address_prefix.size())
+                                              : std::string();
 }
 
 } // namespace
@@ -61,22 +55,15 @@ std::optional<import_format> import_format_of(std::string_view content_type) {
 }
 
 const std::vector<std::string>& import_reader::csv_columns() {
-  static const std::vector<std::string> all = {"legal_name",
-                                               "dba_name",
-                                               "tax_id",
-                                               "website_url",
-                                               "country",
-                                               "registration_number",
-                                               "registration_jurisdiction",
-                                               "incorporation_date",
-                                               "description",
-                                               "address_line1",
-                                               "address_line2",
-                                               "address_city",
-                                               "address_state",
-                                               "address_postal_code",
-                                               "address_country",
-                                               "owners"};
+  // The fields of a create body: its text fields, the address as address_<key>
+  // columns, owners as a JSON array.
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> c = business_text_fields();
+    for (const auto& k : address_fields())
+      c.push_back(std::string(address_prefix) + k);
+    c.push_back("owners");
+    return c;
+  }();
   return all;
 }
 
@@ -320,7 +307,7 @@ bool import_reader::csv_record_end(std::vector<import_record>& out) {
       if (find_invalid_utf8(value) != std::string_view::npos) {
         r.field = "/" + column;
         r.error = "is not valid UTF-8";
-      } else if (auto key = address_key(column)) {
+      } else if (auto key = address_key(column); !key.empty()) {
         obj["address"][key] = std::move(value);
       } else if (column == "owners") {
         auto owners = parse_json_body(value, limits_.max_depth);

@@ -66,6 +66,16 @@ void router::add(route r) {
   routes_.push_back(std::move(r));
 }
 
+bool router::streams(std::string_view method, std::string_view path) const {
+  for (const auto& r : routes_) {
+    if (!r.streams || r.method != method)
+      continue;
+    auto m = match(method, path); // rare: only for a streamed route's method
+    return m.result == route_match::outcome::found && m.matched->streams;
+  }
+  return false;
+}
+
 route_match router::match(std::string_view method, std::string_view path) const {
   route_match m;
   auto segs = split_path(path);

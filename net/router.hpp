@@ -54,6 +54,9 @@ public:
   void add(route r);
   /// HEAD matches GET routes. Path parameters are percent-decoded.
   route_match match(std::string_view method, std::string_view path) const;
+  /// True when (method, path) is a route whose body streams. Checks only those routes:
+  /// the codec asks it for every request.
+  bool streams(std::string_view method, std::string_view path) const;
   const std::vector<route>& routes() const noexcept { return routes_; }
 
 private:

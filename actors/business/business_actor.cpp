@@ -244,6 +244,19 @@ bool visible(const business_state& st, const request_meta& meta) {
          st.committed->tenant_id == meta.who.tenant_id;
 }
 
+/// when_ready(), then not_found unless the caller's tenant sees the business.
+template <class Promise, class Fn>
+void when_visible(self_ptr self, Promise rp, const request_meta& meta, bool is_write,
+                  Fn fn) {
+  when_ready(self, rp, is_write, [self, rp, meta, fn]() mutable {
+    if (!visible(self->state, meta)) {
+      rp.deliver(make_error(errc::not_found, "no such business"));
+      return;
+    }
+    fn();
+  });
+}
+
 void finish_write(self_ptr self) {
   self->state.writing = false;
   run_waiting(self);
@@ -571,27 +584,21 @@ void refresh_classification(self_ptr self, classification_actor classifier,
 std::optional<business_classification>
 cache_stored_classification(business_state& st, const pg_rows& rows,
                             const std::string& key, clock::time_point now) {
-  auto stored = decode_stored_classification(rows);
+  auto stored = decode_stored_classification(rows, record_of(st));
   auto ttl =
       runtime::cache_registry::global().policy(runtime::cache_type::classification).ttl;
-  if (!stored || stored->first.cache_key != key || stored->second < 0 ||
-      std::chrono::duration<double>(stored->second) >= ttl)
+  if (!stored || stored->data->cache_key != key || stored->age < 0 ||
+      std::chrono::duration<double>(stored->age) >= ttl)
     return std::nullopt;
-  auto& rec = record_of(st);
-  stored->first.business_id = rec.id;
-  stored->first.tenant_id = rec.tenant_id;
-  stored->first.region = rec.region;
-  business_classification out{
-      std::make_shared<const business_classification_data>(std::move(stored->first)),
-      false};
   auto age = std::chrono::duration_cast<clock::duration>(
-      std::chrono::duration<double>(stored->second));
-  classification_cache(st).put(key, out, now - age);
-  return out;
+      std::chrono::duration<double>(stored->age));
+  classification_cache(st).put(key, stored->classification(), now - age);
+  return stored->classification();
 }
 
 void do_classify(self_ptr self, caf::typed_response_promise<business_classification> rp,
-                 const request_meta& meta, classification_actor classifier) {
+                 const request_meta& meta, classification_actor classifier,
+                 const std::string& model_version) {
   auto& st = self->state;
   if (!visible(st, meta)) {
     rp.deliver(make_error(errc::not_found, "no such business"));
@@ -605,47 +612,36 @@ void do_classify(self_ptr self, caf::typed_response_promise<business_classificat
       rp.deliver(r.error());
     finish_write(self);
   };
-  self->request(classifier, st.p->settings.http.request_timeout, generation_atom::value)
-      .then(
-          [self, classifier, meta, finish](std::string& model_version) mutable {
-            auto& st = self->state;
-            auto key = classification_cache_key(model_version, record_of(st));
-            auto now = clock::now();
-            auto found = classification_cache(st).get(key, now);
-            if (found.value) {
-              business_classification cached = *found.value;
-              cached.cached = true;
-              bool refresh = found.refresh_due;
-              count_classification("api", "cached");
-              finish(std::move(cached));
-              if (refresh)
-                refresh_classification(self, classifier, key);
-              return;
-            }
-            // Not in memory (first call since activation, or expired): the stored
-            // classification still serves when it was made from these inputs by this
-            // model within the TTL.
-            pg_batch read;
-            add(read, q::classification_latest,
-                {val(st.id), val(record_of(st).tenant_id)});
-            run_batch(
-                self, *st.p, std::move(read),
-                [self, classifier, meta, finish, key,
-                 now](std::vector<pg_rows>& res) mutable {
-                  auto& st = self->state;
-                  if (auto cached =
-                          cache_stored_classification(st, res.at(0), key, now)) {
-                    auto out = *cached;
-                    out.cached = true;
-                    count_classification("api", "cached");
-                    finish(std::move(out));
-                    return;
-                  }
-                  run_classification(self, classifier, "api", meta, finish);
-                },
-                [finish](caf::error& err) mutable { finish(err); });
-          },
-          [finish](caf::error& err) mutable { finish(err); });
+  auto key = classification_cache_key(model_version, record_of(st));
+  auto now = clock::now();
+  auto found = classification_cache(st).get(key, now);
+  if (found.value) {
+    business_classification cached = *found.value;
+    cached.cached = true;
+    bool refresh = found.refresh_due;
+    count_classification("api", "cached");
+    finish(std::move(cached));
+    if (refresh)
+      refresh_classification(self, classifier, key);
+    return;
+  }
+  // Not in memory (first call since activation, or expired): the stored classification
+  // still serves when it was made from these inputs by this model within the TTL.
+  pg_batch read;
+  add(read, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+  run_batch(
+      self, *st.p, std::move(read),
+      [self, classifier, meta, finish, key, now](std::vector<pg_rows>& res) mutable {
+        if (auto cached = cache_stored_classification(self->state, res.at(0), key, now)) {
+          auto out = *cached;
+          out.cached = true;
+          count_classification("api", "cached");
+          finish(std::move(out));
+          return;
+        }
+        run_classification(self, classifier, "api", meta, finish);
+      },
+      [finish](caf::error& err) mutable { finish(err); });
 }
 
 void do_decide(self_ptr self, caf::typed_response_promise<stored_hit> rp,
@@ -744,41 +740,38 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
             [self](get_atom, const request_meta& meta,
                    uint8_t reveal_bits) -> caf::result<business_view> {
               auto rp = self->make_response_promise<business_view>();
-              when_ready(self, rp, false, [self, rp, meta, reveal_bits]() mutable {
-                auto& st = self->state;
-                if (!visible(st, meta)) {
-                  rp.deliver(make_error(errc::not_found, "no such business"));
-                  return;
-                }
-                if (reveal_bits == 0) {
-                  rp.deliver(masked_view(st));
-                  return;
-                }
-                if (!meta.who.has(scope_admin)) {
-                  rp.deliver(
-                      make_error(errc::forbidden,
-                                 "revealing personal data needs the 'admin' scope"));
-                  return;
-                }
-                // Revealing is a personal-data read: the audit row commits before the
-                // data leaves.
-                nlohmann::json fields = nlohmann::json::array();
-                if (reveal_bits & reveal_tax_id)
-                  fields.push_back("tax_id");
-                if (reveal_bits & reveal_owners)
-                  fields.push_back("owners");
-                pg_batch batch;
-                add_audit(batch, st.rec().tenant_id, st.rec().region,
-                          meta.who.audit_actor(), "business.reveal", "business",
-                          st.id.to_string(), meta.request_id,
-                          nlohmann::json{{"fields", fields}}.dump());
-                run_fenced(
-                    self, *st.p, st.lease, std::move(batch),
-                    [self, rp, reveal_bits](std::vector<pg_rows>&) mutable {
-                      rp.deliver(make_view(self->state.rec(), reveal_bits));
-                    },
-                    [rp](caf::error& err) mutable { rp.deliver(err); });
-              });
+              when_visible(
+                  self, rp, meta, false, [self, rp, meta, reveal_bits]() mutable {
+                    auto& st = self->state;
+                    if (reveal_bits == 0) {
+                      rp.deliver(masked_view(st));
+                      return;
+                    }
+                    if (!meta.who.has(scope_admin)) {
+                      rp.deliver(
+                          make_error(errc::forbidden,
+                                     "revealing personal data needs the 'admin' scope"));
+                      return;
+                    }
+                    // Revealing is a personal-data read: the audit row commits before the
+                    // data leaves.
+                    nlohmann::json fields = nlohmann::json::array();
+                    if (reveal_bits & reveal_tax_id)
+                      fields.push_back("tax_id");
+                    if (reveal_bits & reveal_owners)
+                      fields.push_back("owners");
+                    pg_batch batch;
+                    add_audit(batch, st.rec().tenant_id, st.rec().region,
+                              meta.who.audit_actor(), "business.reveal", "business",
+                              st.id.to_string(), meta.request_id,
+                              nlohmann::json{{"fields", fields}}.dump());
+                    run_fenced(
+                        self, *st.p, st.lease, std::move(batch),
+                        [self, rp, reveal_bits](std::vector<pg_rows>&) mutable {
+                          rp.deliver(make_view(self->state.rec(), reveal_bits));
+                        },
+                        [rp](caf::error& err) mutable { rp.deliver(err); });
+                  });
               return rp;
             },
             [self](update_atom, const request_meta& meta,
@@ -787,12 +780,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               if (!meta.who.has(scope_write))
                 return make_error(errc::forbidden,
                                   "changing businesses needs the 'write' scope");
-              when_ready(self, rp, true, [self, rp, meta, in]() mutable {
+              when_visible(self, rp, meta, true, [self, rp, meta, in]() mutable {
                 auto& st = self->state;
-                if (!visible(st, meta)) {
-                  rp.deliver(make_error(errc::not_found, "no such business"));
-                  return;
-                }
                 business_record next = st.rec();
                 apply_business_input(next, in);
                 pg_batch batch;
@@ -840,12 +829,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               if (!meta.who.has(scope_write))
                 return make_error(errc::forbidden,
                                   "deleting businesses needs the 'write' scope");
-              when_ready(self, rp, true, [self, rp, meta]() mutable {
+              when_visible(self, rp, meta, true, [self, rp, meta]() mutable {
                 auto& st = self->state;
-                if (!visible(st, meta)) {
-                  rp.deliver(make_error(errc::not_found, "no such business"));
-                  return;
-                }
                 pg_batch batch;
                 add(batch, q::business_soft_delete,
                     {val(st.id), val(st.rec().tenant_id),
@@ -896,12 +881,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               if (!meta.who.has(scope_read))
                 return make_error(errc::forbidden,
                                   "reading screenings needs the 'read' scope");
-              when_ready(self, rp, false, [self, rp, meta]() mutable {
+              when_visible(self, rp, meta, false, [self, rp, meta]() mutable {
                 auto& st = self->state;
-                if (!visible(st, meta)) {
-                  rp.deliver(make_error(errc::not_found, "no such business"));
-                  return;
-                }
                 pg_batch batch;
                 add(batch, q::screening_result_latest,
                     {val(st.id), val(record_of(st).tenant_id)});
@@ -937,15 +918,16 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               return rp;
             },
             [self](classify_atom, const request_meta& meta,
-                   const classification_actor& classifier)
+                   const classification_actor& classifier,
+                   const std::string& model_version)
                 -> caf::result<business_classification> {
               auto rp = self->make_response_promise<business_classification>();
               if (!meta.who.has(scope_write))
                 return make_error(errc::forbidden,
                                   "classifying a business stores the result: it needs "
                                   "the 'write' scope");
-              when_ready(self, rp, true, [self, rp, meta, classifier] {
-                do_classify(self, rp, meta, classifier);
+              when_ready(self, rp, true, [self, rp, meta, classifier, model_version] {
+                do_classify(self, rp, meta, classifier, model_version);
               });
               return rp;
             },
@@ -955,32 +937,21 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
               if (!meta.who.has(scope_read))
                 return make_error(errc::forbidden,
                                   "reading classifications needs the 'read' scope");
-              when_ready(self, rp, false, [self, rp, meta]() mutable {
+              when_visible(self, rp, meta, false, [self, rp, meta]() mutable {
                 auto& st = self->state;
-                if (!visible(st, meta)) {
-                  rp.deliver(make_error(errc::not_found, "no such business"));
-                  return;
-                }
                 pg_batch batch;
                 add(batch, q::classification_latest,
                     {val(st.id), val(record_of(st).tenant_id)});
                 run_batch(
                     self, *st.p, std::move(batch),
                     [self, rp](std::vector<pg_rows>& res) mutable {
-                      auto stored = decode_stored_classification(res.at(0));
-                      if (!stored) {
+                      auto stored =
+                          decode_stored_classification(res.at(0), record_of(self->state));
+                      if (!stored)
                         rp.deliver(make_error(
                             errc::not_found, "the business has not been classified yet"));
-                        return;
-                      }
-                      auto& rec = record_of(self->state);
-                      stored->first.business_id = rec.id;
-                      stored->first.tenant_id = rec.tenant_id;
-                      stored->first.region = rec.region;
-                      rp.deliver(business_classification{
-                          std::make_shared<const business_classification_data>(
-                              std::move(stored->first)),
-                          false});
+                      else
+                        rp.deliver(stored->classification());
                     },
                     [rp](caf::error& err) mutable { rp.deliver(err); });
               });

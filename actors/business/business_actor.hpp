@@ -51,9 +51,11 @@ using business_actor = caf::typed_actor<
     /// and caches the result for the classification TTL (7 d; a change of those inputs
     /// or of the model misses; proactive refresh as the seed's). After re-activation a
     /// stored classification whose inputs and model still match, younger than the TTL,
-    /// is served again instead of classifying anew. Errors: not_found.
-    caf::replies_to<classify_atom, request_meta,
-                    classification_actor>::with<business_classification>,
+    /// is served again instead of classifying anew. `model_version` is the version of
+    /// `classification`'s model (part of the cache key; it changes only with a restart,
+    /// so the caller knows it without asking). Errors: not_found.
+    caf::replies_to<classify_atom, request_meta, classification_actor,
+                    std::string>::with<business_classification>,
     /// The latest stored classification. Errors: not_found (also when never
     /// classified).
     caf::replies_to<latest_classification_atom,

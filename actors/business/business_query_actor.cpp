@@ -152,8 +152,7 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                     import_report out;
                     out.job = decode_import_job(res[0].rows[0]);
                     for (auto& row : res.at(1).rows)
-                      out.errors.push_back(
-                          {std::stoll(col(row, 0)), col(row, 1), col(row, 2)});
+                      out.errors.push_back({int64_col(row, 0), col(row, 1), col(row, 2)});
                     rp.deliver(std::move(out));
                   },
                   [rp](caf::error& err) mutable { rp.deliver(err); });

@@ -21,7 +21,7 @@ using clock = std::chrono::steady_clock;
 struct warmer_state {
   static inline const char* name = "kyb.cache_warmer";
   platform_ptr p;
-  classifier_slot classifier;
+  std::string model_version; ///< "" without a model
   std::optional<base::cron_schedule> schedule;
 };
 
@@ -52,8 +52,8 @@ void arm(self_ptr self) {
 
 /// Asks each business to warm, then answers with the report.
 void warm_all(self_ptr self, std::shared_ptr<warm_report> report,
-              std::vector<base::uuid> ids, std::string model_version,
-              caf::typed_response_promise<warm_report> rp, clock::time_point t0) {
+              std::vector<base::uuid> ids, caf::typed_response_promise<warm_report> rp,
+              clock::time_point t0) {
   auto& st = self->state;
   report->requested = static_cast<int64_t>(ids.size());
   auto pending = std::make_shared<size_t>(ids.size());
@@ -83,7 +83,7 @@ void warm_all(self_ptr self, std::shared_ptr<warm_report> report,
       continue;
     }
     self->request(caf::actor_cast<business_actor>(target), timeout, warm_atom::value,
-                  model_version)
+                  st.model_version)
         .then(
             [report, step](int32_t outcome) mutable {
               if (outcome >= 1)
@@ -104,13 +104,13 @@ void register_cache_types(caf::actor_system_config& cfg) {
 }
 
 cache_warmer_actor spawn_cache_warmer(caf::actor_system& sys, platform_ptr p,
-                                      classifier_slot classifier) {
+                                      std::string model_version) {
   return sys.spawn(
       [](self_ptr self, platform_ptr p,
-         classifier_slot classifier) -> cache_warmer_actor::behavior_type {
+         std::string model_version) -> cache_warmer_actor::behavior_type {
         auto& st = self->state;
         st.p = std::move(p);
-        st.classifier = std::move(classifier);
+        st.model_version = std::move(model_version);
         const auto& expr = st.p->settings.cache.warm_schedule;
         if (!expr.empty()) {
           std::string error;
@@ -130,36 +130,23 @@ cache_warmer_actor spawn_cache_warmer(caf::actor_system& sys, platform_ptr p,
               auto limit = st.p->settings.cache.warm_max_businesses;
               if (ids.size() > limit)
                 ids.resize(limit);
-              // The model's version, for the classification keys (none: only load).
-              auto with_version = [self, report, rp, t0,
-                                   ids = std::move(ids)](std::string version) mutable {
-                auto& st = self->state;
-                if (!ids.empty() || st.p->settings.cache.warm_max_businesses == 0) {
-                  warm_all(self, report, std::move(ids), std::move(version), rp, t0);
-                  return;
-                }
-                pg_batch batch;
-                add(batch, q::classified_by_top_codes,
-                    {val(std::to_string(st.p->settings.cache.warm_top_codes)),
-                     val(std::to_string(st.p->settings.cache.warm_max_businesses))});
-                run_batch(
-                    self, *st.p, std::move(batch),
-                    [self, report, rp, t0, version](std::vector<pg_rows>& res) mutable {
-                      std::vector<base::uuid> popular;
-                      for (auto& row : res.at(0).rows)
-                        popular.push_back(uuid_col(row, 0));
-                      warm_all(self, report, std::move(popular), version, rp, t0);
-                    },
-                    [rp](caf::error& err) mutable { rp.deliver(err); });
-              };
-              if (!st.classifier) {
-                with_version("");
+              if (!ids.empty() || limit == 0) {
+                warm_all(self, report, std::move(ids), rp, t0);
                 return rp;
               }
-              self->request(st.classifier->get(), st.p->settings.http.request_timeout,
-                            generation_atom::value)
-                  .then([with_version](std::string& v) mutable { with_version(v); },
-                        [with_version](caf::error&) mutable { with_version(""); });
+              pg_batch batch;
+              add(batch, q::classified_by_top_codes,
+                  {val(std::to_string(st.p->settings.cache.warm_top_codes)),
+                   val(std::to_string(limit))});
+              run_batch(
+                  self, *st.p, std::move(batch),
+                  [self, report, rp, t0](std::vector<pg_rows>& res) mutable {
+                    std::vector<base::uuid> popular;
+                    for (auto& row : res.at(0).rows)
+                      popular.push_back(uuid_col(row, 0));
+                    warm_all(self, report, std::move(popular), rp, t0);
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
               return rp;
             },
             [self](tick_atom) {
@@ -169,7 +156,7 @@ cache_warmer_actor spawn_cache_warmer(caf::actor_system& sys, platform_ptr p,
             },
         };
       },
-      std::move(p), std::move(classifier));
+      std::move(p), std::move(model_version));
 }
 
 } // namespace kyb::actors

@@ -23,7 +23,6 @@
 
 #include <caf/typed_actor.hpp>
 
-#include "actors/classification/classification_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
 
@@ -50,12 +49,10 @@ using cache_warmer_actor = caf::typed_actor<
     /// The schedule's timer (internal).
     caf::reacts_to<tick_atom>>;
 
-/// The node's classification actor when it has a model (else the slot is null).
-using classifier_slot = std::shared_ptr<runtime::actor_slot<classification_actor>>;
-
-/// Spawns the warmer; with a valid cache.warm_schedule it arms its timer.
+/// Spawns the warmer for the node's model `model_version` ("" without one: runs then
+/// only load businesses); with a valid cache.warm_schedule it arms its timer.
 cache_warmer_actor spawn_cache_warmer(caf::actor_system& sys, platform_ptr p,
-                                      classifier_slot classifier);
+                                      std::string model_version);
 
 void register_cache_types(caf::actor_system_config& cfg);
 

@@ -114,11 +114,14 @@ void add_classification_rows(pg_batch& batch, const business_classification_data
   row("sic", c.sic, true, 0, evidence);
 }
 
-std::optional<std::pair<business_classification_data, double>>
-decode_stored_classification(const pg_rows& rows) {
+std::optional<stored_classification>
+decode_stored_classification(const pg_rows& rows, const business_record& rec) {
   if (rows.rows.empty())
     return std::nullopt;
   business_classification_data c;
+  c.business_id = rec.id;
+  c.tenant_id = rec.tenant_id;
+  c.region = rec.region;
   double age = 0;
   for (const auto& r : rows.rows) {
     // classification_id, type, code, title, confidence, is_primary, rank,
@@ -144,7 +147,8 @@ decode_stored_classification(const pg_rows& rows) {
     c.classified_at = col(r, 10);
     age = opt_double(r, 11).value_or(0);
   }
-  return std::make_pair(std::move(c), age);
+  return stored_classification{
+      std::make_shared<const business_classification_data>(std::move(c)), age};
 }
 
 } // namespace kyb::actors

@@ -111,9 +111,17 @@ assemble_classification(const business_record& rec,
 /// Appends the statements that store `c` (one row per code).
 void add_classification_rows(pg_batch& batch, const business_classification_data& c);
 
-/// The classification from classification_latest's rows, and its age in seconds;
-/// nullopt when the business was never classified.
-std::optional<std::pair<business_classification_data, double>>
-decode_stored_classification(const pg_rows& rows);
+/// A classification read back from business_classifications.
+struct stored_classification {
+  std::shared_ptr<const business_classification_data> data;
+  double age = 0; ///< seconds since it was made
+
+  business_classification classification() const { return {data, false}; }
+};
+
+/// The classification of `rec` in classification_latest's rows; nullopt when the
+/// business was never classified.
+std::optional<stored_classification>
+decode_stored_classification(const pg_rows& rows, const business_record& rec);
 
 } // namespace kyb::actors

@@ -97,21 +97,11 @@ spawn_classification_actor(caf::actor_system& sys,
           if (found.value && !found.refresh_due)
             return *found.value;
           auto t0 = clock::now();
-          auto r = st.model->classify(in);
+          auto r = st.model->classify_valid(in);
           st.inference->observe(std::chrono::duration<double>(clock::now() - t0).count());
-          if (r)
-            st.predictions->put(key, *r, clock::now());
-          if (!r) {
-            const auto& e = r.err();
-            if (classification::is_input_error(e.code)) {
-              auto [field, message] = api_error(e);
-              return make_error(errc::invalid_argument, message, field);
-            }
-            return make_error(errc::internal, e.to_string());
-          }
-          return std::move(*r);
+          st.predictions->put(key, r, clock::now());
+          return r;
         },
-        [self](generation_atom) -> std::string { return self->state.model->version(); },
     };
   };
   return sys.spawn(fn, std::move(model));

@@ -20,9 +20,7 @@ using classification_actor = caf::typed_actor<
     /// Identical inputs within the model_predictions TTL (1 h) are answered from the
     /// node's prediction cache.
     caf::replies_to<classify_atom, classification::classification_input>::with<
-        classification::classification_result>,
-    /// The model's version.
-    caf::replies_to<generation_atom>::with<std::string>>;
+        classification::classification_result>>;
 
 /// Spawns the classification actor over `model` (loaded at start; the node refuses to
 /// start when a configured model is missing or corrupt). Also sets

@@ -129,6 +129,11 @@ expected<classification_result>
 classifier::classify(const classification_input& input) const {
   if (auto err = validate_input(input, limits))
     return *err;
+  return classify_valid(input);
+}
+
+classification_result
+classifier::classify_valid(const classification_input& input) const {
   const auto nc = static_cast<uint32_t>(model_.classes.size());
 
   // 1. Features and class scores.

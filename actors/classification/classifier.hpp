@@ -69,6 +69,9 @@ public:
   /// Validates `input` (input errors map to HTTP 400) and classifies it.
   expected<classification_result> classify(const classification_input& input) const;
 
+  /// classify() of an input that already passed validate_input(input, limits).
+  classification_result classify_valid(const classification_input& input) const;
+
   /// Raw class scores (logits) of a (valid) input, before calibration and without the
   /// gazetteer: what cross-validation measures.
   void raw_scores(const classification_input& input, std::vector<float>& scores) const;

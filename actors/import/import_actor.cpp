@@ -120,7 +120,7 @@ void finish_job(self_ptr self, const std::string& status, const std::string& err
                                            {"skipped", st.job.rows_skipped}});
         if (st.done)
           st.done->deliver(st.job);
-        if (st.job.status == "completed" && st.on_completed)
+        if (st.job.status == "completed" && st.on_completed && !st.created.empty())
           st.on_completed(std::move(st.created));
         self->quit();
       },

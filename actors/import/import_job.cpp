@@ -16,11 +16,6 @@ namespace q = persistence::q;
 using persistence::pg_array;
 using column = std::vector<std::optional<std::string>>;
 
-int64_t int64_col(const std::vector<pg_value>& row, size_t i) {
-  auto& s = col(row, i);
-  return s.empty() ? 0 : std::stoll(s);
-}
-
 } // namespace
 
 import_job decode_import_job(const std::vector<pg_value>& row) {

@@ -58,7 +58,8 @@ void classify_business(const exchange_ptr& ex) {
       [ex](business_classification& c) {
         ex->reply_json(200, business_classification_to_json(c));
       },
-      classify_atom::value, ex->meta(), slot->get());
+      classify_atom::value, ex->meta(), slot->get(),
+      ex->services().classification_model_version);
 }
 
 void get_business_classification(const exchange_ptr& ex) {

@@ -429,12 +429,15 @@ int main(int argc, char** argv) {
   svc->idempotency = slot_of(spawn_idempotency);
   svc->readiness = slot_of(spawn_readiness);
   svc->screening = slot_of(spawn_screening);
-  if (industry_model)
+  if (industry_model) {
     svc->classification = slot_of(spawn_classification);
+    svc->classification_model_version = industry_model->version();
+  }
   // Cache warming (scheduled, after the model loaded, after bulk imports, on demand).
-  auto spawn_warmer = [platform, cls = svc->classification](caf::actor_system& sys) {
-    return actors::spawn_cache_warmer(sys, platform, cls);
-  };
+  auto spawn_warmer =
+      [platform, version = svc->classification_model_version](caf::actor_system& sys) {
+        return actors::spawn_cache_warmer(sys, platform, version);
+      };
   svc->warmer = slot_of(spawn_warmer);
   // Bulk uploads: one import actor each, in the core system (its work is validation,
   // sealing and database batches, not I/O); a completed one fires the warming event.

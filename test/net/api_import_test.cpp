@@ -319,6 +319,13 @@ BOOST_FIXTURE_TEST_CASE(bad_uploads_are_refused_and_the_node_keeps_serving, fixt
                 key),
       404));
   BOOST_TEST(is_problem(node.call("GET", "/v1/businesses/bulk?cursor=x", "", key), 400));
+  auto job_path =
+      "/v1/businesses/bulk/" + node.call("GET", "/v1/businesses/bulk", "", key)
+                                   .json()["data"][0]["id"]
+                                   .get<std::string>();
+  for (std::string q : {"?errors_after=-1", "?errors_after=x", "?errors_limit=1001",
+                        "?errors_limit=1e3", "?colour=red"})
+    BOOST_TEST(is_problem(node.call("GET", job_path + q, "", key), 400), q);
   auto jobs = node.call("GET", "/v1/businesses/bulk", "", key).json();
   BOOST_REQUIRE_EQUAL(jobs["data"].size(), 1u);
   BOOST_TEST(jobs["data"][0]["status"] == "failed");

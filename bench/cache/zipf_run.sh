@@ -38,20 +38,7 @@ curl -sf -o /dev/null -X POST -T "$OUT/rows.ndjson" -H "Authorization: Bearer $K
   "$API/v1/businesses/bulk"
 psql -Atq "$KYB_DATABASE_URL" -c "SELECT id FROM businesses ORDER BY id" >"$OUT/ids.txt"
 echo "classifying $N businesses once..."
-cat >"$OUT/once.lua" <<LUA
-local ids = {}
-for line in io.lines("$OUT/ids.txt") do ids[#ids + 1] = line end
-local n, first = 0, 0
-setup = function(thread) thread:set("first", first); first = first + 1 end
-init = function() n = first end
-wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer $KEY"
-request = function()
-  local id = ids[(n % #ids) + 1]
-  n = n + 2
-  return wrk.format(nil, "/v1/businesses/" .. id .. "/classify")
-end
-LUA
+classify_each_lua "$OUT/ids.txt" "$OUT/once.lua"
 wrk -t2 -c"$CONNS" -d60s -s "$OUT/once.lua" "$API/v1/" >/dev/null &
 WRK=$!
 while kill -0 $WRK 2>/dev/null; do

@@ -73,21 +73,7 @@ request = function()
     '{"name":"Harbor %s %d-%d","description":"family %s business","country":"US"}', w, math.random(1e9), n, w))
 end
 LUA
-cat >"$OUT/classify_fresh.lua" <<LUA
-local ids = {}
-for line in io.lines("$OUT/fresh.txt") do ids[#ids + 1] = line end
-local n = 0
-local thread_no = 0
-setup = function(thread) thread:set("first", thread_no); thread_no = thread_no + 1 end
-init = function() n = first end
-wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer $KEY"
-request = function()
-  n = n + 2 -- two wrk threads interleave, so no business is classified twice
-  local id = ids[(n % #ids) + 1]
-  return wrk.format(nil, "/v1/businesses/" .. id .. "/classify")
-end
-LUA
+classify_each_lua "$OUT/fresh.txt" "$OUT/classify_fresh.lua"
 
 echo "warming up..."
 wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $KEY" "$API/v1/businesses/$BIZ" >/dev/null

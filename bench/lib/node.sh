@@ -49,6 +49,25 @@ bench_node_start() {
     -H 'Content-Type: application/json' -d '{"scopes":["read","write"]}' | json '["key"]')
 }
 
+# Writes a wrk script that POSTs /v1/businesses/{id}/classify once for each id of
+# IDS_FILE (two wrk threads interleave, so no id comes twice until all have).
+classify_each_lua() { # IDS_FILE OUT_FILE
+  cat >"$2" <<LUA
+local ids = {}
+for line in io.lines("$1") do ids[#ids + 1] = line end
+local n, first = 0, 0
+setup = function(thread) thread:set("first", first); first = first + 1 end
+init = function() n = first end
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $KEY"
+request = function()
+  local id = ids[(n % #ids) + 1]
+  n = n + 2
+  return wrk.format(nil, "/v1/businesses/" .. id .. "/classify")
+end
+LUA
+}
+
 ms_of() { # a wrk latency ("812.00us", "1.68ms", "1.2s") in milliseconds
   awk -v v="$1" 'BEGIN { if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v }'
 }

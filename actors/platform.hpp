@@ -9,8 +9,10 @@
 #include "config/settings.hpp"
 #include "persistence/pg_pool.hpp"
 #include "persistence/redis_client.hpp"
+#include "regions/routing.hpp"
 #include "runtime/base/uuid.hpp"
 #include "runtime/cluster/lease_manager.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/supervision/actor_slot.hpp"
 
@@ -34,6 +36,15 @@ struct platform {
   std::string tax_id_hmac_key; ///< raw bytes (HMAC-SHA256)
   /// The platform's own tenant (operator keys, operator audit chain): the nil id.
   base::uuid platform_tenant;
+  /// Which region serves what (regions/); a single-region view when not configured.
+  std::shared_ptr<regions::routing> routing;
+  /// The cluster's membership (where requests for other regions are forwarded).
+  std::shared_ptr<runtime::placement> places;
+
+  /// True when this node may write rows of tenants of `residency` ("us", "eu").
+  bool writes_here(std::string_view residency) const {
+    return !routing || routing->current()->writes_here(residency);
+  }
 };
 
 using platform_ptr = std::shared_ptr<const platform>;

@@ -97,6 +97,25 @@ load_result finish(std::map<std::string, raw_value> values, const environment& e
 
 } // namespace
 
+std::vector<std::string> comma_list(std::string_view v) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= v.size()) {
+    auto j = v.find(',', i);
+    if (j == std::string::npos)
+      j = v.size();
+    auto item = v.substr(i, j - i);
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
+    if (!item.empty())
+      out.emplace_back(item);
+    i = j + 1;
+  }
+  return out;
+}
+
 std::string config_error::to_string() const {
   std::string out = "configuration error";
   if (!key.empty())

@@ -1,5 +1,6 @@
 #include "config/defaults.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -142,27 +143,56 @@ apply_fn cluster_listen() {
   };
 }
 
+const std::vector<std::string>& region_names() {
+  static const std::vector<std::string> names = {"us-east-1", "us-west-2", "eu-west-1"};
+  return names;
+}
+
+apply_fn region_databases() {
+  return [](settings& s, const std::string& v) -> std::optional<std::string> {
+    s.regions.databases.clear();
+    std::vector<std::string> seen;
+    for (auto& item : comma_list(v)) {
+      auto eq = item.find('=');
+      auto name = eq == std::string::npos ? item : item.substr(0, eq);
+      if (eq == std::string::npos || eq + 1 == item.size())
+        return "expected REGION=URL, got '" + item + "'";
+      if (std::find(region_names().begin(), region_names().end(), name) ==
+          region_names().end())
+        return "unknown region '" + name + "' (us-east-1, us-west-2 or eu-west-1)";
+      if (std::find(seen.begin(), seen.end(), name) != seen.end())
+        return "region '" + name + "' is listed twice";
+      seen.push_back(name);
+      s.regions.databases.push_back(item);
+    }
+    if (!seen.empty() && seen.size() != region_names().size())
+      return "list all three regions (us-east-1, us-west-2, eu-west-1)";
+    return std::nullopt;
+  };
+}
+
+apply_fn group_list() {
+  return [](settings& s, const std::string& v) -> std::optional<std::string> {
+    s.regions.synchronous.clear();
+    for (auto& g : comma_list(v)) {
+      if (g != "businesses" && g != "risk_assessments" && g != "audit_logs")
+        return "unknown table group '" + g +
+               "' (businesses, risk_assessments or audit_logs)";
+      s.regions.synchronous.push_back(g);
+    }
+    return std::nullopt;
+  };
+}
+
 apply_fn seed_list() {
   return [](settings& s, const std::string& v) -> std::optional<std::string> {
     s.cluster.seeds.clear();
-    size_t i = 0;
-    while (i < v.size()) {
-      auto j = v.find(',', i);
-      if (j == std::string::npos)
-        j = v.size();
-      auto item = v.substr(i, j - i);
-      while (!item.empty() && item.front() == ' ')
-        item.erase(0, 1);
-      while (!item.empty() && item.back() == ' ')
-        item.pop_back();
+    for (auto& item : comma_list(v)) {
       std::string host;
       uint16_t port = 0;
-      if (!item.empty()) {
-        if (!split_host_port(item, host, port))
-          return "expected a comma-separated list of HOST:PORT, got '" + item + "'";
-        s.cluster.seeds.push_back(item);
-      }
-      i = j + 1;
+      if (!split_host_port(item, host, port))
+        return "expected a comma-separated list of HOST:PORT, got '" + item + "'";
+      s.cluster.seeds.push_back(item);
     }
     return std::nullopt;
   };
@@ -567,6 +597,42 @@ const std::vector<option>& options() {
       {"screening.monitor_concurrency", "4",
        "Re-screenings of stored businesses in flight at once.",
        integer(&settings::screening, &screening_settings::monitor_concurrency, 1, 256)},
+      // regions (one region unless regions.databases is set)
+      {"regions.databases", "",
+       "Comma-separated REGION=URL of the PostgreSQL of each region (us-east-1, "
+       "us-west-2, eu-west-1); empty: a single region.",
+       region_databases()},
+      {"regions.us_primary", "us-east-1",
+       "The region that takes US writes until a failover moves them.",
+       one_of(&settings::regions, &regions_settings::us_primary,
+              {"us-east-1", "us-west-2"})},
+      {"regions.heartbeat_interval", "250ms",
+       "How often each source region rewrites its replication heartbeat rows.",
+       duration(&settings::regions, &regions_settings::heartbeat_interval, ms(10),
+                ms(60000))},
+      {"regions.poll_interval", "1s",
+       "How often the region replica actors sample lag, slots and apply errors.",
+       duration(&settings::regions, &regions_settings::poll_interval, ms(50),
+                ms(600000))},
+      {"regions.probe_interval", "500ms", "Failure-detection probes of each region.",
+       duration(&settings::regions, &regions_settings::probe_interval, ms(50),
+                ms(600000))},
+      {"regions.probe_failures", "3",
+       "Failed probes in a row that declare a region down.",
+       integer(&settings::regions, &regions_settings::probe_failures, 1, 1000)},
+      {"regions.auto_failover", "false",
+       "Fail the US primary over to us-west-2 as soon as it is detected down.",
+       boolean(&settings::regions, &regions_settings::auto_failover)},
+      {"regions.synchronous", "",
+       "Comma-separated table groups (businesses, risk_assessments, audit_logs) whose "
+       "commits wait for a replica (zero loss, slower writes).",
+       group_list()},
+      {"regions.forward_workers", "4",
+       "Connections forwarding requests to the region that must serve them.",
+       integer(&settings::regions, &regions_settings::forward_workers, 1, 256)},
+      {"regions.forward_timeout", "10s", "Bound on one forwarded request.",
+       duration(&settings::regions, &regions_settings::forward_timeout, ms(100),
+                ms(600000))},
       // log
       {"log.level", "info", "Least severe level written.",
        one_of(&settings::log, &log_settings::level, {"debug", "info", "warn", "error"})},
@@ -595,6 +661,10 @@ std::optional<std::string> cross_check(const settings& s, std::string& key) {
   }
   if (auto err = screening_cross_check(s.screening, key))
     return err;
+  if (!s.regions.databases.empty() && s.node.region.empty()) {
+    key = "node.region";
+    return "must be set when regions.databases is";
+  }
   return std::nullopt;
 }
 

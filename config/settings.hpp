@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kyb::config {
@@ -129,10 +130,11 @@ struct classification_settings {
 
 /// Bulk import (POST /v1/businesses/bulk): how uploads are bounded and written.
 struct import_settings {
-  size_t max_upload_bytes = 0;   ///< One streamed upload; over it: 413.
-  size_t max_record_bytes = 0;   ///< One NDJSON line or CSV record; over it: that row fails.
-  size_t batch_rows = 0;         ///< Rows per transaction.
-  size_t max_errors_stored = 0;  ///< Row errors kept per job (all are counted).
+  size_t max_upload_bytes = 0; ///< One streamed upload; over it: 413.
+  size_t max_record_bytes =
+      0;                 ///< One NDJSON line or CSV record; over it: that row fails.
+  size_t batch_rows = 0; ///< Rows per transaction.
+  size_t max_errors_stored = 0; ///< Row errors kept per job (all are counted).
 };
 
 /// Sanctions screening (MISSION §5): which lists load and from where, when they are
@@ -174,6 +176,22 @@ struct screening_settings {
   size_t monitor_concurrency = 0; ///< Re-screenings in flight at once.
 };
 
+/// Regions (MISSION §14, the seed's 8.2): the PostgreSQL of each region, who takes the
+/// writes, and how replication is watched. Without `databases` the node runs one region
+/// and every request is served where it arrives.
+struct regions_settings {
+  std::vector<std::string> databases; ///< "REGION=URL" of each region's PostgreSQL
+  std::string us_primary;             ///< Where US writes go until a failover moves them.
+  milliseconds heartbeat_interval{0}; ///< Each source's heartbeat rows (lag probes).
+  milliseconds poll_interval{0};      ///< Lag, slots and apply errors are sampled.
+  milliseconds probe_interval{0};     ///< Failure detection probes of a region.
+  int probe_failures = 0;             ///< Failed probes in a row: the region is down.
+  bool auto_failover = false;         ///< Fail over on detection, without an operator.
+  std::vector<std::string> synchronous; ///< Table groups replicated synchronously.
+  int forward_workers = 0;              ///< Outbound connections forwarding requests.
+  milliseconds forward_timeout{0};      ///< A forwarded request's whole exchange.
+};
+
 struct settings {
   node_settings node;
   http_settings http;
@@ -190,6 +208,10 @@ struct settings {
   screening_settings screening;
   classification_settings classification;
   import_settings import;
+  regions_settings regions;
 };
+
+/// Splits a comma-separated list, trimming blanks and dropping empty items.
+std::vector<std::string> comma_list(std::string_view v);
 
 } // namespace kyb::config

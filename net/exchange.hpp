@@ -47,6 +47,8 @@ struct exchange : std::enable_shared_from_this<exchange> {
   /// The request's body streams (its route `streams`); `body_done` once it all arrived.
   bool streamed = false;
   bool body_done = false;
+  /// Sent on to another region's node (net/region_gateway), which answers it.
+  bool forwarded_out = false;
 
   const http_services& services() const;
   const config::settings& settings() const;

@@ -17,6 +17,7 @@
 #include "net/http_response.hpp"
 #include "net/json_body.hpp"
 #include "net/problem.hpp"
+#include "net/region_gateway.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
 
@@ -168,11 +169,21 @@ void authenticate_and_run(const exchange_ptr& ex) {
     }
     required = actors::scope_operator;
   }
-  ex->ask_entity<actors::principal>(
+  ex->ask_entity_or<actors::principal>(
       actors::tenant_entity, key->tenant_id,
       [ex](actors::principal& who) {
         ex->who = who;
+        if (forward_if_elsewhere(ex, who.region, ex->rt->replica_group))
+          return;
         ex->rt->handler(ex);
+      },
+      [ex](caf::error& err) {
+        // A tenant this region does not know may live in the other residency's region
+        // (EU tenants exist only in eu-west-1; a new US tenant may not have replicated
+        // here yet): that region answers.
+        if (field_of(err) == "tenant_absent" && forward_unknown_tenant(ex))
+          return;
+        ex->reply_error(err);
       },
       actors::authenticate_atom::value, key->key_id, key->secret, required);
 }
@@ -656,7 +667,8 @@ void record(http_broker_ptr self, const exchange& ex, int status, size_t bytes_o
              .with({ex.endpoint, method_names[key.method]});
   h->observe(secs);
 
-  if (ex.who && !ex.who->tenant_id.is_nil()) {
+  // A request forwarded to another region is counted where it is served.
+  if (ex.who && !ex.who->tenant_id.is_nil() && !ex.forwarded_out) {
     key.minute = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count() /

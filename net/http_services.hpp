@@ -6,6 +6,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
 
 #include "actors/audit/audit_actor.hpp"
 #include "actors/business/business_query_actor.hpp"
@@ -47,6 +50,9 @@ struct http_services {
   std::function<actors::import_actor()> spawn_import;
   /// The OpenAPI document served at /openapi.json.
   std::shared_ptr<const std::string> openapi;
+  /// Forward requests to the region that must serve them (net/region_forwarder); empty
+  /// on a single-region node.
+  std::vector<caf::actor> forwarders;
 };
 
 using services_ptr = std::shared_ptr<const http_services>;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 namespace kyb::net {
 
@@ -64,6 +65,16 @@ void router::add(route r) {
   for (auto seg : split_path(r.pattern))
     r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
+}
+
+void router::set_replica_group(std::string_view method, std::string_view pattern,
+                               std::string group) {
+  for (auto& r : routes_)
+    if (r.method == method && r.pattern == pattern) {
+      r.replica_group = std::move(group);
+      return;
+    }
+  throw std::logic_error("no route " + std::string(method) + " " + std::string(pattern));
 }
 
 bool router::streams(std::string_view method, std::string_view path) const {

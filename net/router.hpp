@@ -35,6 +35,11 @@ struct route {
   /// The body streams to the handler as it arrives (http_codec::stream_bodies) instead
   /// of being buffered; the handler installs a body_stream (net/http_broker.hpp).
   bool streams = false;
+  /// Regions (regions/routing): "" when only the tenant's write region may serve it;
+  /// a table group ("businesses", "audit_logs") when a replica of that group within
+  /// its lag SLA may serve it too; "*" when any region may (no tenant rows touched);
+  /// "handler" when the handler decides (routes addressing a tenant by its id).
+  std::string replica_group = {};
 };
 
 struct route_match {
@@ -52,6 +57,10 @@ struct route_match {
 class router {
 public:
   void add(route r);
+  /// Marks the route (method, pattern) as servable by replicas of `group` (see
+  /// route::replica_group); throws std::logic_error when there is no such route.
+  void set_replica_group(std::string_view method, std::string_view pattern,
+                         std::string group);
   /// HEAD matches GET routes. Path parameters are percent-decoded.
   route_match match(std::string_view method, std::string_view path) const;
   /// True when (method, path) is a route whose body streams. Checks only those routes:

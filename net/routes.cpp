@@ -1,5 +1,8 @@
 #include "net/routes.hpp"
 
+#include <initializer_list>
+#include <tuple>
+
 #include "actors/messages.hpp"
 #include "net/handlers/handlers.hpp"
 
@@ -11,7 +14,7 @@ router make_api_router() {
   router r;
   auto add = [&](const char* method, const char* pattern, const char* name,
                  auth_kind auth, uint8_t scope, handler_fn fn) {
-    r.add(route{method, pattern, name, auth, scope, fn, {}});
+    r.add(route{method, pattern, name, auth, scope, fn, {}, false, {}});
   };
   // Operations.
   add("GET", "/health", "getHealth", auth_kind::none, 0, h::health);
@@ -45,7 +48,8 @@ router make_api_router() {
               scope_write,
               h::import_businesses,
               {},
-              true});
+              true,
+              {}});
   add("GET", "/v1/businesses/bulk", "listImportJobs", auth_kind::tenant, scope_read,
       h::list_import_jobs);
   add("GET", "/v1/businesses/bulk/{id}", "getImportJob", auth_kind::tenant, scope_read,
@@ -86,6 +90,26 @@ router make_api_router() {
       h::list_sanctions_lists);
   add("POST", "/v1/lists/reload", "reloadSanctionsLists", auth_kind::operator_,
       scope_operator, h::reload_sanctions_lists);
+  // Reads that a fresh replica may serve, and requests any region may.
+  for (auto [method, pattern, group] : std::initializer_list<
+           std::tuple<const char*, const char*, const char*>>{
+           // Their handlers route by the addressed tenant's residency.
+           {"POST", "/v1/tenants", "handler"},
+           {"GET", "/v1/tenants/{id}", "handler"},
+           {"POST", "/v1/tenants/{id}/api-keys", "handler"},
+           {"GET", "/v1/tenants/{id}/api-keys", "handler"},
+           {"DELETE", "/v1/tenants/{id}/api-keys/{key_id}", "handler"},
+           {"GET", "/v1/businesses", "businesses"},
+           {"GET", "/v1/businesses/search", "businesses"},
+           {"GET", "/v1/businesses/{id}", "businesses"},
+           {"GET", "/v1/businesses/{id}/classification", "businesses"},
+           {"GET", "/v1/businesses/{id}/screening", "businesses"},
+           {"GET", "/v1/audit-logs", "audit_logs"},
+           {"GET", "/v1/audit-logs/verify", "audit_logs"},
+           {"POST", "/v1/classifications", "*"},
+           {"POST", "/v1/screenings", "*"},
+           {"POST", "/v1/screenings/compare", "*"}})
+    r.set_replica_group(method, pattern, group);
   return r;
 }
 

@@ -42,7 +42,9 @@ errc errc_from_sqlstate(std::string_view s) {
   if (s == "57014" || s == "55P03")
     return errc::timeout;
   // Our own codes, raised by SQL we write (RAISE ... USING ERRCODE = 'KY409').
-  if (s == "KY503")
+  // A fenced region's database is read-only (regions/: failover fences the old
+  // primary): its writers were superseded, like a stale shard epoch.
+  if (s == "KY503" || s == "25006")
     return errc::fenced;
   if (s == "KY409")
     return errc::conflict;

@@ -28,7 +28,9 @@ std::vector<table_group> seed_table_groups() {
   using std::chrono::seconds;
   return {
       {"businesses",
-       {"tenants", "businesses", "business_owners", "business_classifications"},
+       {"tenants", "api_keys", "businesses", "business_owners",
+        "business_classifications", "screening_results", "screening_hits",
+        "screening_decisions"},
        "us-east-1",
        {"us-west-2", "eu-west-1"},
        seconds(30)},
@@ -42,14 +44,30 @@ std::vector<table_group> seed_table_groups() {
   };
 }
 
-std::string sql_literal(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += '\'';
-    out += c;
+std::vector<table_group> effective_groups(const std::vector<table_group>& groups,
+                                          const std::string& us_write,
+                                          const std::set<std::string>& fenced) {
+  std::vector<table_group> out;
+  for (auto g : groups) {
+    if (g.source != us_write) {
+      // The configured source failed over: the new writer feeds everyone else,
+      // including the old source once it is back and unfenced.
+      auto old_source = g.source;
+      g.source = us_write;
+      std::vector<std::string> targets;
+      for (auto& t : g.targets)
+        if (t != us_write)
+          targets.push_back(t);
+      if (std::find(targets.begin(), targets.end(), old_source) == targets.end())
+        targets.push_back(old_source);
+      g.targets = std::move(targets);
+    }
+    g.targets.erase(std::remove_if(g.targets.begin(), g.targets.end(),
+                                   [&](const std::string& t) { return fenced.count(t); }),
+                    g.targets.end());
+    out.push_back(std::move(g));
   }
-  return out + "'";
+  return out;
 }
 
 std::string publication_name(const std::string& group) {
@@ -82,8 +100,16 @@ std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
         error = "table " + t + " is in two replication groups";
         return {};
       }
-      tables += (tables.empty() ? "" : ", ") + t + " WHERE (region <> 'eu')";
+      // The platform tenant (nil id) is made by the migrations in every region: it is
+      // never fed, or the initial copy would collide with the target's own row.
+      tables +=
+          (tables.empty() ? "" : ", ") + t + " WHERE (region <> 'eu'" +
+          (t == "tenants" ? " AND id <> '00000000-0000-0000-0000-000000000000'" : "") +
+          ")";
     }
+    // The group's heartbeat row travels in the same feed: its age on a target is the
+    // group's lag there.
+    tables += ", replication_heartbeats WHERE (grp = " + sql_literal(g.name) + ")";
     auto pub = publication_name(g.name);
     pubs.push_back({g.source, "publication " + pub,
                     "SELECT 1 FROM pg_publication WHERE pubname = " + sql_literal(pub),

@@ -11,8 +11,11 @@
 #pragma once
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
+
+#include "regions/pg_session.hpp"
 
 namespace kyb::regions {
 
@@ -36,6 +39,13 @@ struct table_group {
 /// The seed's table configuration.
 std::vector<table_group> seed_table_groups();
 
+/// The groups as they run now: after a failover the US writer `us_write` is every
+/// group's source and feeds the other regions (the old source included); fenced
+/// regions receive nothing.
+std::vector<table_group> effective_groups(const std::vector<table_group>& groups,
+                                          const std::string& us_write,
+                                          const std::set<std::string>& fenced);
+
 /// One object to ensure on one region's cluster.
 struct plan_step {
   std::string region;     ///< where to run it
@@ -54,8 +64,5 @@ std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
 /// "sub_businesses_us_west_2": names PostgreSQL accepts unquoted.
 std::string subscription_name(const std::string& group, const std::string& target);
 std::string publication_name(const std::string& group);
-
-/// A SQL string literal ('...' with quotes doubled).
-std::string sql_literal(const std::string& s);
 
 } // namespace kyb::regions

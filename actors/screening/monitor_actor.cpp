@@ -230,8 +230,14 @@ void screened(self_ptr self, uint64_t epoch, size_t ti, outcome o, uint64_t new_
 void screen_business(self_ptr self, size_t ti, base::uuid id, int attempt) {
   auto& st = self->state;
   auto& t = st.tenants[ti];
-  auto target = st.p->directory->resolve(business_entity, id);
   auto epoch = st.epoch;
+  // Regions: the tenant's businesses are re-screened in its write region (a replica's
+  // rows are written there and arrive here by replication).
+  if (!st.p->writes_here(t.region)) {
+    screened(self, epoch, ti, outcome::skipped, 0);
+    return;
+  }
+  auto target = st.p->directory->resolve(business_entity, id);
   if (!target) {
     screened(self, epoch, ti, outcome::failed, 0);
     return;

@@ -42,6 +42,7 @@ struct tenant_state {
   int writes_in_flight = 0;
   bool passivating = false; ///< the directory asked it to stop when idle
   entity_lease lease;       ///< its shard and the epoch its writes carry
+  clock::time_point loaded_at{}; ///< when the state was read
 
   bool ready() const { return ph == phase::absent || ph == phase::present; }
 
@@ -109,6 +110,7 @@ void fail_waiting(self_ptr self, const caf::error& err) {
 void load(self_ptr self) {
   auto& st = self->state;
   st.ph = tenant_state::phase::loading;
+  st.loaded_at = clock::now();
   pg_batch batch;
   add(batch, q::tenant_get, {val(st.id)});
   add(batch, q::api_keys_of_tenant, {val(st.id)});
@@ -132,7 +134,8 @@ void load(self_ptr self) {
             k.info.revoked_at = opt_col(row, 5);
             st.keys.emplace(k.info.id, std::move(k));
           }
-          st.bucket.emplace(st.rate(), st.burst(), clock::now());
+          if (!st.bucket)
+            st.bucket.emplace(st.rate(), st.burst(), clock::now());
         }
         run_waiting(self);
       },
@@ -147,6 +150,16 @@ template <class Promise>
 void when_ready(self_ptr self, Promise rp, std::function<void()> fn) {
   auto& st = self->state;
   st.last_active = clock::now();
+  // Where this region holds only a replica of the tenant (regions/), or none, the state
+  // is read again after a second: keys revoked in the write region stop working here
+  // within the replication lag plus that second, and a tenant that replicated in since
+  // is found.
+  if (st.ready() && st.writes_in_flight == 0 && st.waiting.empty() &&
+      (st.ph == tenant_state::phase::absent || !st.p->writes_here(st.rec.region)) &&
+      clock::now() - st.loaded_at > std::chrono::seconds(1)) {
+    st.keys.clear();
+    st.ph = tenant_state::phase::unloaded;
+  }
   if (st.ready()) {
     fn();
     return;
@@ -198,7 +211,13 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                 if (st.ph != tenant_state::phase::present || it == st.keys.end() ||
                     it->second.info.revoked_at || it->second.revoking ||
                     !base::constant_time_equal(it->second.hash, secret_hash(secret))) {
-                  rp.deliver(make_error(errc::unauthorized, "the API key is not valid"));
+                  // The field tells the broker that this region does not know the
+                  // tenant at all: in a multi-region deployment it asks the other
+                  // residency's region, which may.
+                  rp.deliver(make_error(errc::unauthorized, "the API key is not valid",
+                                        st.ph == tenant_state::phase::absent
+                                            ? "tenant_absent"
+                                            : ""));
                   return;
                 }
                 auto& info = it->second.info;

@@ -1,5 +1,6 @@
 #include "actors/tenant/tenant_actor.hpp"
 #include "net/handlers/handlers.hpp"
+#include "net/region_gateway.hpp"
 
 namespace kyb::net::handlers {
 
@@ -48,6 +49,36 @@ std::optional<double> positive_number(const json& body, const char* key,
 }
 
 } // namespace
+
+/// Runs `run` in the region that must serve a request about tenant `id` (its routes
+/// leave regions to the handler): a tenant's own key goes by its residency; an
+/// operator's by the addressed tenant's, read from this region's copy (US tenants are
+/// in every region, EU tenants only in eu-west-1; one this region lacks is asked for
+/// in the write regions not visited yet).
+void in_tenant_region(const exchange_ptr& ex, const base::uuid& id, std::string group,
+                      std::function<void()> run) {
+  if (!ex->who->is_operator()) {
+    if (!forward_if_elsewhere(ex, ex->who->region, group))
+      run();
+    return;
+  }
+  if (!ex->services().platform->routing->current()->multi_region) {
+    run();
+    return;
+  }
+  ex->ask_entity_or<tenant_record>(
+      tenant_entity, id,
+      [ex, group, run](tenant_record& t) {
+        if (!forward_if_elsewhere(ex, t.region, group))
+          run();
+      },
+      [ex](caf::error& err) {
+        if (code_of(err) == errc::not_found && forward_unknown_tenant(ex))
+          return;
+        ex->reply_error(err);
+      },
+      get_atom::value, ex->meta());
+}
 
 void create_tenant(const exchange_ptr& ex) {
   auto body = ex->json_body();
@@ -102,6 +133,10 @@ void create_tenant(const exchange_ptr& ex) {
     ex->reply_invalid(errors);
     return;
   }
+  // The tenant is made in its own residency's write region (EU tenants only in
+  // eu-west-1), whichever node the operator asked.
+  if (forward_if_elsewhere(ex, spec.region, ""))
+    return;
   auto id = base::uuid::make_v7();
   ex->ask_entity<tenant_record>(
       tenant_entity, id,
@@ -116,10 +151,11 @@ void get_tenant(const exchange_ptr& ex) {
   auto id = ex->uuid_param("id");
   if (!id)
     return;
-  ex->ask_entity<tenant_record>(
-      tenant_entity, *id,
-      [ex](tenant_record& t) { ex->reply_json(200, tenant_to_json(t)); }, get_atom::value,
-      ex->meta());
+  in_tenant_region(ex, *id, "businesses", [ex, id = *id] {
+    ex->ask_entity<tenant_record>(
+        tenant_entity, id, [ex](tenant_record& t) { ex->reply_json(200, tenant_to_json(t)); },
+        get_atom::value, ex->meta());
+  });
 }
 
 void create_api_key(const exchange_ptr& ex) {
@@ -164,32 +200,36 @@ void create_api_key(const exchange_ptr& ex) {
     ex->reply_invalid(errors);
     return;
   }
-  ex->ask_entity<issued_api_key>(
-      tenant_entity, *id,
-      [ex](issued_api_key& k) {
-        auto j = key_to_json(k.info);
-        j["key"] = k.key;
-        ex->respond(201, "application/json", j.dump(),
-                    {{"Location", "/v1/tenants/" + k.info.tenant_id.to_string() +
-                                      "/api-keys/" + k.info.id.to_string()},
-                     {"Cache-Control", "no-store"}});
-      },
-      create_key_atom::value, ex->meta(), name, scopes);
+  in_tenant_region(ex, *id, "", [ex, id = *id, name, scopes] {
+    ex->ask_entity<issued_api_key>(
+        tenant_entity, id,
+        [ex](issued_api_key& k) {
+          auto j = key_to_json(k.info);
+          j["key"] = k.key;
+          ex->respond(201, "application/json", j.dump(),
+                      {{"Location", "/v1/tenants/" + k.info.tenant_id.to_string() +
+                                        "/api-keys/" + k.info.id.to_string()},
+                       {"Cache-Control", "no-store"}});
+        },
+        create_key_atom::value, ex->meta(), name, scopes);
+  });
 }
 
 void list_api_keys(const exchange_ptr& ex) {
   auto id = ex->uuid_param("id");
   if (!id)
     return;
-  ex->ask_entity<std::vector<api_key_info>>(
-      tenant_entity, *id,
-      [ex](std::vector<api_key_info>& keys) {
-        json items = json::array();
-        for (auto& k : keys)
-          items.push_back(key_to_json(k));
-        ex->reply_json(200, {{"object", "list"}, {"data", items}});
-      },
-      list_keys_atom::value, ex->meta());
+  in_tenant_region(ex, *id, "businesses", [ex, id = *id] {
+    ex->ask_entity<std::vector<api_key_info>>(
+        tenant_entity, id,
+        [ex](std::vector<api_key_info>& keys) {
+          json items = json::array();
+          for (auto& k : keys)
+            items.push_back(key_to_json(k));
+          ex->reply_json(200, {{"object", "list"}, {"data", items}});
+        },
+        list_keys_atom::value, ex->meta());
+  });
 }
 
 void revoke_api_key(const exchange_ptr& ex) {
@@ -199,9 +239,11 @@ void revoke_api_key(const exchange_ptr& ex) {
   auto key_id = ex->uuid_param("key_id");
   if (!key_id)
     return;
-  ex->ask_entity<api_key_info>(
-      tenant_entity, *id, [ex](api_key_info& k) { ex->reply_json(200, key_to_json(k)); },
-      revoke_key_atom::value, ex->meta(), *key_id);
+  in_tenant_region(ex, *id, "", [ex, id = *id, key_id = *key_id] {
+    ex->ask_entity<api_key_info>(
+        tenant_entity, id, [ex](api_key_info& k) { ex->reply_json(200, key_to_json(k)); },
+        revoke_key_atom::value, ex->meta(), key_id);
+  });
 }
 
 } // namespace kyb::net::handlers

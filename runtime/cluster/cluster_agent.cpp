@@ -587,6 +587,18 @@ caf::actor spawn_cluster_agent(caf::actor_system& sys, cluster_config cfg,
         [self](admin_atom, const std::string& cmd,
                const std::vector<std::string>& args) -> caf::result<std::string> {
           auto& st = self->state;
+          if (cmd.rfind("region-", 0) == 0 || cmd.rfind("drill-region-", 0) == 0) {
+            if (!st.hooks.regions)
+              return make_error(errc::invalid_argument,
+                                "this node runs a single region (regions.databases is "
+                                "not set)");
+            auto rp = self->make_response_promise<std::string>();
+            self->request(st.hooks.regions, std::chrono::minutes(10), admin_atom::value,
+                          cmd, args)
+                .then([rp](std::string& r) mutable { rp.deliver(std::move(r)); },
+                      [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+            return rp;
+          }
           if (cmd == "local-nodes")
             return local_nodes(st).dump();
           if (cmd == "local-actors")

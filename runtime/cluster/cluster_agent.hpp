@@ -55,6 +55,9 @@ struct cluster_hooks {
   std::function<void()> shutdown;
   /// The node's root supervisor (set once the tree is up), for `drill crash-child`.
   std::shared_ptr<actor_slot<caf::actor>> supervisor;
+  /// The region controller (regions/), which answers the admin commands named
+  /// region-* and drill-region-*; unset on a single-region node.
+  caf::actor regions;
 };
 
 /// Spawns the agent; it joins (or forms) the cluster on its own.

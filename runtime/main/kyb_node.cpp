@@ -43,6 +43,9 @@
 #include "persistence/redis_client.hpp"
 #include "persistence/register_types.hpp"
 #include "persistence/statement_catalog.hpp"
+#include "net/region_forwarder.hpp"
+#include "regions/region_controller.hpp"
+#include "regions/routing.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/cache/cache_registry.hpp"
@@ -288,6 +291,15 @@ int main(int argc, char** argv) {
   plat->leases = leases;
   plat->tax_id_key = *tax_key;
   plat->tax_id_hmac_key = *hmac_key;
+  plat->places = places;
+  auto region_list = regions::configured_regions(settings);
+  {
+    auto view = std::make_shared<regions::routing_view>();
+    view->self = settings.node.region;
+    view->multi_region = !region_list.empty();
+    view->table.us_write = settings.regions.us_primary;
+    plat->routing = std::make_shared<regions::routing>(view);
+  }
   actors::platform_ptr platform = plat;
   directory.register_kind(
       actors::tenant_entity, "tenant",
@@ -364,6 +376,21 @@ int main(int argc, char** argv) {
   hooks.shutdown = [] { ::kill(::getpid(), SIGTERM); };
   auto root_slot = std::make_shared<runtime::actor_slot<caf::actor>>();
   hooks.supervisor = root_slot;
+  if (!region_list.empty()) {
+    // Regions (MISSION §14): the region replica actors and the routing they decide.
+    regions::controller_config rcfg;
+    rcfg.node_id = settings.node.id;
+    rcfg.self_region = settings.node.region;
+    rcfg.data_dir = settings.node.data_dir;
+    rcfg.regions = region_list;
+    rcfg.groups = regions::seed_table_groups();
+    rcfg.settings = settings.regions;
+    regions::controller_hooks rhooks;
+    rhooks.routes = platform->routing;
+    rhooks.places = places;
+    rhooks.on_switch = [&directory] { directory.stop_all(); };
+    hooks.regions = regions::spawn_region_controller(core, rcfg, rhooks);
+  }
   auto agent = runtime::spawn_cluster_agent(core, ccfg, hooks);
   auto published =
       settings.cluster.tls
@@ -449,9 +476,29 @@ int main(int argc, char** argv) {
         });
   };
   svc->openapi = std::make_shared<std::string>(net::openapi_document());
+  if (!region_list.empty()) {
+    for (int i = 0; i < settings.regions.forward_workers; ++i)
+      svc->forwarders.push_back(net::spawn_region_forwarder(
+          core, settings.regions.forward_timeout, settings.http.max_body_bytes * 4));
+    // Serve once the routing is known (read from the regions' databases): a returning
+    // old primary must learn that it is fenced before it takes a request.
+    auto deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
+    while (platform->routing->current()->table.epoch == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        std::fprintf(stderr, "the regions' routing could not be read within %lld ms\n",
+                     static_cast<long long>(settings.cluster.join_timeout.count()));
+        std::_Exit(1);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    base::log_info("node.regions", {{"region", settings.node.region},
+                                    {"us_write", platform->routing->current()->table.us_write},
+                                    {"epoch", platform->routing->current()->table.epoch}});
+  }
 
   // -- the platform-operator key: made on the first start, shown once ------------------
-  {
+  // (in the US write region: it replicates to the others with the tenants' keys)
+  if (platform->writes_here("us")) {
     caf::scoped_actor self{core};
     auto platform_tenant = caf::actor_cast<actors::tenant_actor>(
         directory.resolve(actors::tenant_entity, platform->platform_tenant));

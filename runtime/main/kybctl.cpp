@@ -11,6 +11,12 @@
 //   drain NODE            NODE leaves the cluster: hands its actors over, then exits
 //   drill kill-node NODE  kills NODE and reports each step until its shards serve again
 //   drill crash-child NODE PATH  crashes a supervised child on NODE (services/audit)
+//   drill region-failover REGION  fails the region over (the seed's 8.2 plan), each
+//                         step timed, with the bound on what it could lose
+//   region status         roles, fences, lag per table against its SLA
+//   region check          per table and region pair: rows, hash, the ids that differ
+//   region ensure         publications, subscriptions, constraints and fences as configured
+//   region failback REGION  fence, export the lost tail, resubscribe, check, switch back
 //   import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]
 //                         uploads businesses to the HTTP API (POST /v1/businesses/bulk)
 //                         with a progress bar, then prints the job and its row errors
@@ -53,6 +59,11 @@ int usage() {
       "  drill kill-node NODE  kill NODE and time the failover\n"
       "  drill crash-child NODE PATH  crash a supervised child on NODE (e.g. "
       "services/audit)\n"
+      "  drill region-failover REGION  fail a region over (us-east-1 or us-west-2)\n"
+      "  region status         roles, fences, lag per table against its SLA\n"
+      "  region check          compare every table across the regions\n"
+      "  region ensure         make replication exist as configured (idempotent)\n"
+      "  region failback REGION  bring a failed-over region back\n"
       "  import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]\n"
       "                        upload businesses to the HTTP API with a progress bar\n");
   return 2;
@@ -120,6 +131,71 @@ void print_human(const std::string& cmd, const json& j) {
       std::printf("  %-40s %10s\n", s.value("step", "").c_str(), fmt_ms(s["ms"]).c_str());
     std::printf("  %-40s %10s\n", "kill -> served again",
                 fmt_ms(j["kill_to_served_ms"]).c_str());
+  } else if (cmd == "region-status") {
+    auto& r = j["routing"];
+    std::printf("routing epoch %s: US writes -> %s, EU writes -> %s, fenced %s (seen by "
+                "%s in %s)\n",
+                r["epoch"].dump().c_str(), r.value("us_write", "?").c_str(),
+                r.value("eu_write", "?").c_str(), r["fenced"].dump().c_str(),
+                j.value("node", "?").c_str(), j.value("node_region", "?").c_str());
+    std::printf("%-10s %-28s %-5s %s\n", "REGION", "ROLE", "UP", "SUBSCRIPTIONS");
+    for (auto& g : j["regions"]) {
+      std::string subs;
+      for (auto& s2 : g["subscriptions"])
+        subs += s2.value("name", "") + (s2.value("enabled", false) ? "" : "(disabled)") +
+                (s2.value("apply_errors", 0.0) > 0 ? "(errors)" : "") + " ";
+      std::printf("%-10s %-28s %-5s %s\n", g.value("region", "").c_str(),
+                  g.value("role", "").c_str(), g.value("up", false) ? "yes" : "NO",
+                  subs.c_str());
+    }
+    std::printf("%-18s %-10s %-10s %10s %8s  %s\n", "GROUP", "SOURCE", "TARGET", "LAG",
+                "SLA", "STATE");
+    for (auto& l : j["lag"]) {
+      char lag[32] = "-";
+      if (l["lag_seconds"].is_number())
+        std::snprintf(lag, sizeof lag, "%.3f s", l["lag_seconds"].get<double>());
+      std::printf("%-18s %-10s %-10s %10s %6.0f s  %s\n", l.value("group", "").c_str(),
+                  l.value("source", "").c_str(), l.value("target", "").c_str(), lag,
+                  l.value("sla_seconds", 0.0), l.value("state", "").c_str());
+    }
+    for (auto& [t, v] : j["loss_bound_seconds"].items())
+      std::printf("a failover to %s now could lose about %.3f s of writes\n", t.c_str(),
+                  v.get<double>());
+  } else if (cmd == "region-check") {
+    std::printf("region check: %s\n", j.value("clean", false) ? "clean" : "DIFFERENCES");
+    for (auto& p : j["pairs"]) {
+      if (p.contains("error")) {
+        std::printf("  %-26s %s -> %s: %s\n", p.value("group", "").c_str(),
+                    p.value("source", "").c_str(), p.value("target", "").c_str(),
+                    p.value("error", "").c_str());
+        continue;
+      }
+      std::printf("  %-26s %s -> %s  rows %s / %s  %s\n", p.value("table", "").c_str(),
+                  p.value("source", "").c_str(), p.value("target", "").c_str(),
+                  p["source_rows"].dump().c_str(), p["target_rows"].dump().c_str(),
+                  p.value("equal", false) ? "equal" : p["differences"].dump().c_str());
+    }
+    for (auto& s2 : j["steps"])
+      if (s2.value("step", "") == "EU rows stay in the EU")
+        std::printf("  EU rows in US regions: %s\n", s2["detail"].dump().c_str());
+  } else if (cmd == "drill-region-failover" || cmd == "region-failback") {
+    std::printf("%s %s: %s\n", cmd == "region-failback" ? "region failback" : "drill region-failover",
+                j.value(cmd == "region-failback" ? "region" : "failed_region", "?").c_str(),
+                j.value("ok", false) ? "done" : ("FAILED: " + j.value("detail", "")).c_str());
+    for (auto& s2 : j["steps"])
+      std::printf("  %-46s %10s%s\n", s2.value("step", "").c_str(), fmt_ms(s2["ms"]).c_str(),
+                  s2.value("ok", true) ? "" : ("  FAILED: " + s2["detail"].dump()).c_str());
+    std::printf("  %-46s %10s\n", "total", fmt_ms(j["total_ms"]).c_str());
+    if (j.contains("loss_bound_seconds"))
+      std::printf("  loss bound: %.3f s of writes (%s)\n",
+                  j["loss_bound_seconds"].get<double>(),
+                  j.value("planned", false) ? "planned: none" : "the last lag sample");
+    if (j.contains("lost_tail"))
+      std::printf("  lost tail exported: %s rows%s\n",
+                  j["lost_tail"]["exported_rows"].dump().c_str(),
+                  j["lost_tail"].contains("file")
+                      ? (" to " + j["lost_tail"].value("file", "")).c_str()
+                      : "");
   } else if (cmd == "drill-crash-child") {
     std::printf("drill crash-child on %s: crashed %s (its supervisor restarts it; see "
                 "kyb_supervisor_restarts_total)\n",
@@ -197,9 +273,19 @@ int main(int argc, char** argv) {
       return usage();
     return run_import(o);
   }
-  if (cmd == "drill") {
+  if (cmd == "region") {
+    if (args.size() == 1 && (args[0] == "status" || args[0] == "check" || args[0] == "ensure"))
+      cmd = "region-" + args[0];
+    else if (args.size() == 2 && args[0] == "failback")
+      cmd = "region-failback";
+    else
+      return usage();
+    args.erase(args.begin());
+  } else if (cmd == "drill") {
     if (args.size() == 2 && args[0] == "kill-node")
       cmd = "drill-kill-node";
+    else if (args.size() == 2 && args[0] == "region-failover")
+      cmd = "drill-region-failover";
     else if (args.size() == 3 && args[0] == "crash-child")
       cmd = "drill-crash-child";
     else

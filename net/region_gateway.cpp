@@ -1,0 +1,161 @@
+#include "net/region_gateway.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "net/region_forwarder.hpp"
+#include "regions/routing.hpp"
+#include "runtime/cluster/member.hpp"
+
+namespace kyb::net {
+
+namespace {
+
+bool lower_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i])
+      return false;
+  return true;
+}
+
+/// Hop-by-hop fields and those the sending side recomputes.
+bool passes(std::string_view name) {
+  for (auto skip :
+       {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+        "proxy-authorization", "proxy-connection", "host", "content-length", "expect",
+        "x-request-id", "date", "server", "content-type"})
+    if (lower_equals(name, skip))
+      return false;
+  return true;
+}
+
+/// The regions a request went through (X-KYB-Forwarded-By: "node@region,...").
+std::vector<std::string> visited(const exchange& ex) {
+  std::vector<std::string> out;
+  for (auto& item : config::comma_list(ex.req.header(forwarded_header))) {
+    auto at = item.find('@');
+    if (at != std::string::npos)
+      out.push_back(item.substr(at + 1));
+  }
+  return out;
+}
+
+/// Sends the request to a node of `target` and answers with its response.
+void send_to_region(const exchange_ptr& ex, const std::string& target) {
+  const auto& p = *ex->services().platform;
+  ex->forwarded_out = true;
+  auto members = p.places ? p.places->current() : nullptr; // keeps the peers alive
+  std::vector<const runtime::member_info*> peers;
+  if (members)
+    for (auto& [id, m] : members->members)
+      if (m.region == target && !m.http.empty())
+        peers.push_back(&m);
+  if (peers.empty() || ex->services().forwarders.empty()) {
+    ex->reply_problem(problem_type::unavailable,
+                      "no node of region " + target +
+                          ", which serves this tenant, is "
+                          "reachable now; retry",
+                      {{"Retry-After", "1"}});
+    return;
+  }
+  const auto& peer = *peers[ex->seq % peers.size()];
+  auto url = "http://" + peer.http + ex->req.target;
+  if (ex->rt && ex->rt->streams) {
+    // An upload streams through this node's codec and cannot be replayed from here:
+    // the client sends it to the serving region (clients resend the body on a 307).
+    ex->respond(307, "application/json",
+                nlohmann::json{{"detail", "this upload is served by region " + target},
+                               {"location", url}}
+                    .dump(),
+                {{"Location", url}}, true);
+    return;
+  }
+  std::vector<std::string> headers;
+  std::string trail;
+  for (auto [name, value] : ex->req.headers) {
+    if (lower_equals(name, "x-kyb-forwarded-by"))
+      trail = std::string(value);
+    else if (passes(name))
+      headers.push_back(std::string(name) + ": " + std::string(value));
+  }
+  if (!ex->req.content_type().empty())
+    headers.push_back("Content-Type: " + std::string(ex->req.content_type()));
+  headers.push_back("X-Request-Id: " + ex->request_id);
+  headers.push_back(std::string(forwarded_header) + ": " + trail +
+                    (trail.empty() ? "" : ",") + p.settings.node.id + "@" +
+                    p.settings.node.region);
+  auto& fw = ex->services().forwarders[ex->seq % ex->services().forwarders.size()];
+  ex->self
+      ->request(fw, caf::infinite, forward_atom::value, url, ex->req.method, headers,
+                ex->req.body)
+      .then(
+          [ex, target](int status, std::vector<std::string>& lines, std::string& body) {
+            exchange::header_list out;
+            std::string content_type = "application/json";
+            std::string served_by = target; // unless the target forwarded it on
+            for (auto& line : lines) {
+              auto colon = line.find(':');
+              if (colon == std::string::npos)
+                continue;
+              auto name = line.substr(0, colon);
+              auto value = line.substr(colon + 1);
+              while (!value.empty() && value.front() == ' ')
+                value.erase(0, 1);
+              if (lower_equals(name, "content-type"))
+                content_type = value;
+              else if (lower_equals(name, "x-kyb-served-by-region"))
+                served_by = value;
+              else if (passes(name))
+                out.emplace_back(name, value);
+            }
+            out.emplace_back("X-KYB-Served-By-Region", served_by);
+            ex->respond(status, content_type, std::move(body), std::move(out));
+          },
+          [ex](caf::error& err) { ex->reply_error(err); });
+}
+
+} // namespace
+
+bool forward_if_elsewhere(const exchange_ptr& ex, std::string_view residency,
+                          std::string_view replica_group) {
+  const auto& p = *ex->services().platform;
+  if (!p.routing || replica_group == "*" || replica_group == "handler")
+    return false;
+  auto view = p.routing->current();
+  if (!view->multi_region || !ex->req.header(forwarded_header).empty())
+    return false;
+  auto target = view->serving_region(residency, replica_group);
+  if (target.empty())
+    return false;
+  send_to_region(ex, target);
+  return true;
+}
+
+bool forward_unknown_tenant(const exchange_ptr& ex) {
+  const auto& p = *ex->services().platform;
+  if (!p.routing)
+    return false;
+  auto view = p.routing->current();
+  if (!view->multi_region)
+    return false;
+  auto seen = visited(*ex);
+  seen.push_back(view->self);
+  // The regions that know every tenant of a residency are its write regions; a tenant
+  // unknown here most likely lives in the other residency, so its writer comes first.
+  auto first = &view->table.eu_write;
+  auto second = &view->table.us_write;
+  if (regions::residency_of_region(view->self) == "eu")
+    std::swap(first, second);
+  for (const auto* candidate : {first, second})
+    if (std::find(seen.begin(), seen.end(), *candidate) == seen.end()) {
+      send_to_region(ex, *candidate);
+      return true;
+    }
+  return false;
+}
+
+} // namespace kyb::net

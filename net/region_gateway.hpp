@@ -1,0 +1,28 @@
+// Any node accepts any request: when this node's region must not serve a tenant's
+// request (its writes belong to the tenant's write region; its reads to the write
+// region unless this region holds a replica of them within their lag SLA), the gateway
+// sends it to a node of the region that must, chosen from the cluster's membership,
+// and answers with that node's response. A forwarded request carries
+// X-KYB-Forwarded-By (node@region of each hop) and is served where it arrives, unless
+// that region does not know the tenant: then it goes on to a write region it has not
+// visited (at most both write regions).
+#pragma once
+
+#include <string_view>
+
+#include "net/exchange.hpp"
+
+namespace kyb::net {
+
+/// Forwards the request when a tenant of `residency` ("us", "eu") must be served by
+/// another region (see route::replica_group for `replica_group`). True when it did:
+/// the answer then comes from there and the caller does nothing more.
+bool forward_if_elsewhere(const exchange_ptr& ex, std::string_view residency,
+                          std::string_view replica_group);
+
+/// After this region did not know a key's tenant: sends the request to a write region
+/// it has not been through yet (each knows every tenant of its residency). False when
+/// none is left (the key is not valid anywhere).
+bool forward_unknown_tenant(const exchange_ptr& ex);
+
+} // namespace kyb::net

@@ -1,0 +1,637 @@
+#include "regions/region_controller.hpp"
+
+#include <map>
+#include <set>
+
+#include <caf/blocking_actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "regions/region_ops.hpp"
+#include "regions/region_replica.hpp"
+#include "runtime/base/log.hpp"
+#include "runtime/base/metrics.hpp"
+#include "runtime/cluster/member.hpp"
+#include "runtime/error.hpp"
+
+namespace kyb::regions {
+
+namespace {
+
+using json = nlohmann::json;
+using runtime::admin_atom;
+
+using poll_atom = caf::atom_constant<caf::atom("rpoll")>;
+using probe_tick_atom = caf::atom_constant<caf::atom("rprobetk")>;
+using route_atom = caf::atom_constant<caf::atom("rroute")>;
+using ensured_atom = caf::atom_constant<caf::atom("rensured")>;
+using done_atom = caf::atom_constant<caf::atom("rdone")>;
+
+constexpr auto peer_timeout = std::chrono::seconds(3);
+
+json table_json(const routing_table& t) {
+  return {{"epoch", t.epoch},
+          {"us_write", t.us_write},
+          {"eu_write", t.eu_write},
+          {"fenced", std::vector<std::string>(t.fenced.begin(), t.fenced.end())}};
+}
+
+routing_table table_from(const json& j) {
+  routing_table t;
+  t.epoch = j.value("epoch", int64_t{0});
+  t.us_write = j.value("us_write", std::string("us-east-1"));
+  t.eu_write = j.value("eu_write", std::string("eu-west-1"));
+  if (j.contains("fenced") && j["fenced"].is_array())
+    for (auto& f : j["fenced"])
+      if (f.is_string())
+        t.fenced.insert(f.get<std::string>());
+  return t;
+}
+
+struct region_metrics {
+  base::gauge_family& lag;
+  base::gauge_family& sla;
+  base::gauge_family& slot_lag;
+  base::gauge_family& slot_active;
+  base::gauge_family& apply_errors;
+  base::gauge_family& loss_bound;
+  base::gauge_family& up;
+  base::gauge_family& fenced;
+  base::gauge_family& epoch;
+  base::counter_family& warnings;
+
+  region_metrics()
+      : lag(reg().gauge("kyb_replication_lag_seconds",
+                        "Age of the source's last heartbeat visible on the target.",
+                        {"table", "source_region", "target_region"})),
+        sla(reg().gauge("kyb_replication_lag_sla_seconds",
+                        "The table's replication lag SLA.",
+                        {"table", "source_region", "target_region"})),
+        slot_lag(reg().gauge("kyb_replication_slot_lag_bytes",
+                             "WAL a replication slot has not confirmed yet.",
+                             {"region", "slot"})),
+        slot_active(reg().gauge("kyb_replication_slot_active",
+                                "1 while a subscriber streams from the slot.",
+                                {"region", "slot"})),
+        apply_errors(reg().gauge("kyb_replication_apply_errors",
+                                 "Apply and initial-sync errors of a subscription.",
+                                 {"region", "subscription"})),
+        loss_bound(reg().gauge("kyb_replication_loss_bound_seconds",
+                               "Last lag sample of a replica behind the US primary: what "
+                               "an unplanned failover to it could lose.",
+                               {"target_region"})),
+        up(reg().gauge("kyb_region_up", "1 while the region's PostgreSQL answers probes.",
+                       {"region"})),
+        fenced(reg().gauge("kyb_region_fenced", "1 while the region takes no writes.",
+                           {"region"})),
+        epoch(reg().gauge("kyb_region_routing_epoch", "Epoch of this node's routing.")),
+        warnings(reg().counter("kyb_replication_lag_warnings_total",
+                               "Times a table's lag crossed half of its SLA.",
+                               {"table", "target_region"})) {}
+
+  static base::metrics_registry& reg() { return base::metrics_registry::global(); }
+};
+
+struct controller_state {
+  controller_config cfg;
+  controller_hooks hooks;
+  std::unique_ptr<region_metrics> metrics;
+  std::map<std::string, caf::actor> replicas; ///< sampling and heartbeats
+  std::map<std::string, caf::actor> probers;
+  std::map<std::string, json> samples;
+  std::map<std::string, int> failed_probes;
+  std::set<std::string> down;
+  std::map<std::string, double> loss; ///< target region -> last lag sample (s)
+  std::set<std::pair<std::string, std::string>> warned; ///< (group, target) over 50 %
+  routing_table table;
+  bool ensured = false;
+  json ensure_report;
+  bool busy = false;     ///< a procedure runs
+  std::string procedure; ///< which one
+  std::chrono::steady_clock::time_point procedure_started;
+  caf::response_promise pending;
+  bool auto_started = false;
+  static inline const char* name = "region_controller";
+};
+
+using controller_actor = caf::stateful_actor<controller_state>;
+
+op_context make_context(const controller_state& st) {
+  op_context ctx;
+  ctx.regions = st.cfg.regions;
+  ctx.groups = st.cfg.groups;
+  ctx.synchronous = st.cfg.settings.synchronous;
+  ctx.configured_us_primary = st.cfg.settings.us_primary;
+  ctx.data_dir = st.cfg.data_dir;
+  return ctx;
+}
+
+/// Publishes this node's view: the table and the groups its region may serve reads of.
+void publish_view(controller_actor* self) {
+  auto& st = self->state;
+  auto view = std::make_shared<routing_view>();
+  view->self = st.cfg.self_region;
+  view->multi_region = true;
+  view->table = st.table;
+  auto groups = effective_groups(st.cfg.groups, st.table.us_write, st.table.fenced);
+  auto it = st.samples.find(st.cfg.self_region);
+  if (it != st.samples.end() && it->second.value("up", false) &&
+      !st.down.count(st.cfg.self_region)) {
+    auto& hb = it->second["heartbeats"];
+    for (auto& g : groups) {
+      if (std::find(g.targets.begin(), g.targets.end(), st.cfg.self_region) ==
+          g.targets.end())
+        continue;
+      if (hb.contains(g.name) && hb[g.name].value("source", "") == g.source &&
+          hb[g.name].value("age", 1e9) <= static_cast<double>(g.lag_sla.count()))
+        view->fresh_groups.insert(g.name);
+    }
+  }
+  auto old = st.hooks.routes->current();
+  bool moved = !old || old->table.epoch != view->table.epoch;
+  st.hooks.routes->publish(view);
+  st.metrics->epoch.with({}).set(static_cast<double>(st.table.epoch));
+  for (auto& r : st.cfg.regions)
+    st.metrics->fenced.with({r.name}).set(st.table.is_fenced(r.name) ? 1 : 0);
+  if (moved && old && st.hooks.on_switch)
+    st.hooks.on_switch();
+}
+
+/// Tells each replica actor which heartbeats it writes: those of the groups whose
+/// source is its region, only on nodes of that region (the writer's own clock).
+void assign_heartbeats(controller_actor* self) {
+  auto& st = self->state;
+  auto groups = effective_groups(st.cfg.groups, st.table.us_write, st.table.fenced);
+  for (auto& [region, hdl] : st.replicas) {
+    std::vector<std::string> mine;
+    if (region == st.cfg.self_region && !st.table.is_fenced(region))
+      for (auto& g : groups)
+        if (g.source == region)
+          mine.push_back(g.name);
+    self->send(hdl, beat_groups_atom::value, mine);
+  }
+}
+
+void apply_routing(controller_actor* self, const routing_table& t) {
+  auto& st = self->state;
+  if (t.epoch < st.table.epoch)
+    return;
+  bool changed = t.epoch != st.table.epoch || t.us_write != st.table.us_write ||
+                 t.fenced != st.table.fenced;
+  st.table = t;
+  if (changed) {
+    base::log_info("regions.routing", table_json(t));
+    assign_heartbeats(self);
+  }
+  publish_view(self);
+}
+
+/// Updates the metrics and the view from the latest samples.
+void digest(controller_actor* self) {
+  auto& st = self->state;
+  auto& m = *st.metrics;
+  auto groups = effective_groups(st.cfg.groups, st.table.us_write, st.table.fenced);
+  for (auto& [region, s] : st.samples) {
+    if (!s.value("up", false))
+      continue;
+    for (auto& slot : s["slots"]) {
+      m.slot_lag.with({region, slot.value("slot", "")}).set(slot.value("lag_bytes", 0.0));
+      m.slot_active.with({region, slot.value("slot", "")})
+          .set(slot.value("active", false) ? 1 : 0);
+    }
+    for (auto& sub : s["subscriptions"])
+      m.apply_errors.with({region, sub.value("name", "")})
+          .set(sub.value("apply_errors", 0.0) + sub.value("sync_errors", 0.0));
+  }
+  for (auto& g : groups) {
+    for (auto& target : g.targets) {
+      auto it = st.samples.find(target);
+      double lag = -1;
+      if (it != st.samples.end() && it->second.value("up", false)) {
+        auto& hb = it->second["heartbeats"];
+        if (hb.contains(g.name) && hb[g.name].value("source", "") == g.source)
+          lag = hb[g.name].value("age", -1.0);
+      }
+      // The publisher's view of the same stream: its write lag (the unshipped tail).
+      auto src = st.samples.find(g.source);
+      if (src != st.samples.end() && src->second.value("up", false))
+        for (auto& slot : src->second["slots"])
+          if (slot.value("slot", "") == subscription_name(g.name, target) && lag >= 0)
+            lag = std::max(lag, slot.value("write_lag", 0.0));
+      double sla = static_cast<double>(g.lag_sla.count());
+      for (auto& table : g.tables) {
+        if (lag >= 0)
+          m.lag.with({table, g.source, target}).set(lag);
+        m.sla.with({table, g.source, target}).set(sla);
+      }
+      if (lag < 0)
+        continue;
+      if (residency_of_region(target) == "us" && g.name == "businesses")
+        st.loss[target] = lag;
+      m.loss_bound.with({target}).set(st.loss.count(target) ? st.loss[target] : lag);
+      auto key = std::make_pair(g.name, target);
+      if (lag >= sla / 2) {
+        if (st.warned.insert(key).second) {
+          for (auto& table : g.tables)
+            m.warnings.with({table, target}).inc();
+          base::log_warn("regions.lag_over_half_sla", {{"group", g.name},
+                                                       {"source", g.source},
+                                                       {"target", target},
+                                                       {"lag_seconds", lag},
+                                                       {"sla_seconds", sla}});
+        }
+      } else {
+        st.warned.erase(key);
+      }
+    }
+  }
+  publish_view(self);
+}
+
+/// Runs a blocking procedure on a thread of its own; `body` answers the report and may
+/// change the routing table it is given (which the controller then adopts).
+template <class Body>
+void run_procedure(controller_actor* self, caf::response_promise rp, std::string name,
+                   Body body) {
+  auto& st = self->state;
+  if (st.busy) {
+    rp.deliver(json{{"ok", false},
+                    {"detail", "another region procedure (" + st.procedure +
+                                   ") is running on this node; retry when it is done"}}
+                   .dump());
+    return;
+  }
+  base::log_info("regions.procedure_started", {{"procedure", name}});
+  st.busy = true;
+  st.procedure = std::move(name);
+  st.procedure_started = std::chrono::steady_clock::now();
+  st.pending = rp;
+  auto ctx = make_context(st);
+  auto table = st.table;
+  caf::actor controller = caf::actor_cast<caf::actor>(self);
+  self->system().spawn<caf::detached>(
+      [](caf::blocking_actor* b, op_context ctx, routing_table table, Body body,
+         caf::actor controller) {
+        ctx.switch_routing = [b, controller](const routing_table& t) {
+          b->request(controller, std::chrono::seconds(15), route_atom::value,
+                     table_json(t).dump())
+              .receive([](bool) {}, [](caf::error&) {});
+        };
+        region_sessions sessions(ctx.regions);
+        json report;
+        try {
+          report = body(sessions, ctx, table);
+        } catch (const std::exception& e) {
+          report = {{"ok", false}, {"detail", e.what()}};
+        }
+        b->send(controller, done_atom::value, report.dump(), table_json(table).dump());
+      },
+      std::move(ctx), std::move(table), std::move(body), std::move(controller));
+}
+
+/// Applies a new routing here and on every other member (through their agents);
+/// answers once all answered or timed out.
+void broadcast_routing(controller_actor* self, const routing_table& t,
+                       caf::response_promise rp) {
+  auto& st = self->state;
+  apply_routing(self, t);
+  std::vector<caf::actor> agents;
+  if (st.hooks.places)
+    if (auto view = st.hooks.places->current())
+      for (auto& [id, m] : view->members)
+        if (id != st.cfg.node_id && m.agent)
+          agents.push_back(m.agent);
+  if (agents.empty()) {
+    rp.deliver(true);
+    return;
+  }
+  auto left = std::make_shared<size_t>(agents.size());
+  auto text = table_json(t).dump();
+  for (auto& a : agents)
+    self->request(a, peer_timeout, admin_atom::value, std::string("region-route"),
+                  std::vector<std::string>{text})
+        .then(
+            [left, rp](const std::string&) mutable {
+              if (--*left == 0)
+                rp.deliver(true);
+            },
+            [left, rp](caf::error&) mutable {
+              if (--*left == 0)
+                rp.deliver(true);
+            });
+}
+
+json status_json(controller_actor* self) {
+  auto& st = self->state;
+  auto groups = effective_groups(st.cfg.groups, st.table.us_write, st.table.fenced);
+  json regions = json::array();
+  for (auto& r : st.cfg.regions) {
+    std::string role = r.name == st.table.us_write   ? "primary (us)"
+                       : r.name == st.table.eu_write ? "primary (eu), replica (us)"
+                                                     : "replica (us)";
+    if (st.table.is_fenced(r.name))
+      role = "fenced";
+    auto it = st.samples.find(r.name);
+    json s = it == st.samples.end() ? json::object() : it->second;
+    regions.push_back(
+        {{"region", r.name},
+         {"role", role},
+         {"up", !st.down.count(r.name) && s.value("up", false)},
+         {"fenced_in_database", s.value("fenced", false)},
+         {"failed_probes", st.failed_probes[r.name]},
+         {"slots", s.value("slots", json::array())},
+         {"subscriptions", s.value("subscriptions", json::array())},
+         {"synchronous_standby_names", s.value("synchronous_standby_names", "")}});
+  }
+  json lags = json::array();
+  for (auto& g : groups)
+    for (auto& target : g.targets) {
+      auto it = st.samples.find(target);
+      json lag = nullptr;
+      if (it != st.samples.end() && it->second.value("up", false)) {
+        auto& hb = it->second["heartbeats"];
+        if (hb.contains(g.name) && hb[g.name].value("source", "") == g.source)
+          lag = hb[g.name]["age"];
+      }
+      double sla = static_cast<double>(g.lag_sla.count());
+      std::string state = lag.is_null()                  ? "unknown"
+                          : lag.get<double>() > sla      ? "over SLA"
+                          : lag.get<double>() >= sla / 2 ? "warning (over half the SLA)"
+                                                         : "ok";
+      lags.push_back({{"group", g.name},
+                      {"tables", g.tables},
+                      {"source", g.source},
+                      {"target", target},
+                      {"lag_seconds", lag},
+                      {"sla_seconds", sla},
+                      {"state", state}});
+    }
+  json loss = json::object();
+  for (auto& [t, v] : st.loss)
+    loss[t] = v;
+  auto view = st.hooks.routes->current();
+  return {{"node", st.cfg.node_id},
+          {"node_region", st.cfg.self_region},
+          {"routing", table_json(st.table)},
+          {"regions", regions},
+          {"lag", lags},
+          {"loss_bound_seconds", loss},
+          {"fresh_here", view ? std::vector<std::string>(view->fresh_groups.begin(),
+                                                         view->fresh_groups.end())
+                              : std::vector<std::string>{}},
+          {"ensured", st.ensured},
+          {"procedure", st.busy ? json(st.procedure) : json(nullptr)},
+          {"ensure", st.ensure_report},
+          {"auto_failover", st.cfg.settings.auto_failover}};
+}
+
+/// Whether this node acts on a detected failure: the first live node (by id) of the
+/// region that takes over, so that one node runs the failover.
+bool acts_on_failure(controller_actor* self, const std::string& takeover) {
+  auto& st = self->state;
+  if (st.cfg.self_region != takeover || !st.hooks.places)
+    return false;
+  auto view = st.hooks.places->current();
+  if (!view)
+    return true;
+  for (auto& [id, m] : view->members)
+    if (m.region == takeover)
+      return id == st.cfg.node_id;
+  return true;
+}
+
+void start_failover(controller_actor* self, caf::response_promise rp,
+                    const std::string& failed) {
+  auto failures = self->state.cfg.settings.probe_failures;
+  auto interval = self->state.cfg.settings.probe_interval;
+  auto loss = self->state.loss;
+  run_procedure(self, rp, "failover of " + failed,
+                [failed, failures, interval, loss](region_sessions& s, op_context& ctx,
+                                                   routing_table& t) {
+                  ctx.loss_bound = [loss](const std::string& target) {
+                    auto it = loss.find(target);
+                    return it == loss.end() ? 0.0 : it->second;
+                  };
+                  return fail_over(s, ctx, t, failed, failures, interval);
+                });
+}
+
+void on_probe(controller_actor* self, const std::string& region, bool ok) {
+  auto& st = self->state;
+  auto& n = st.failed_probes[region];
+  n = ok ? 0 : n + 1;
+  st.metrics->up.with({region}).set(ok ? 1 : 0);
+  if (ok && st.down.erase(region)) {
+    base::log_info("regions.region_up", {{"region", region}});
+    // A returning region that was failed over stays fenced.
+    if (st.table.is_fenced(region))
+      run_procedure(self, self->make_response_promise(), "fence " + region,
+                    [region](region_sessions& s, op_context&, routing_table&) {
+                      auto& db = s.at(region);
+                      if (!is_fenced(db))
+                        fence_region(db);
+                      set_replica_guard(db, true);
+                      return json{{"ok", true}, {"fenced", region}};
+                    });
+  }
+  if (!ok && n >= st.cfg.settings.probe_failures && st.down.insert(region).second) {
+    base::log_warn(
+        "regions.region_down",
+        {{"region", region}, {"failed_probes", n}, {"us_write", st.table.us_write}});
+    if (st.cfg.settings.auto_failover && region == st.table.us_write &&
+        region == "us-east-1" && acts_on_failure(self, "us-west-2") && !st.busy) {
+      base::log_warn("regions.auto_failover", {{"failed_region", region}});
+      start_failover(self, self->make_response_promise(), region);
+    }
+  }
+}
+
+} // namespace
+
+std::vector<region_info> configured_regions(const config::settings& s) {
+  std::vector<region_info> out;
+  for (auto& item : s.regions.databases) {
+    auto eq = item.find('=');
+    out.push_back({item.substr(0, eq), item.substr(eq + 1),
+                   item.substr(0, eq) == s.regions.us_primary});
+  }
+  return out;
+}
+
+bool is_region_command(const std::string& cmd) {
+  return cmd.rfind("region-", 0) == 0 || cmd == "drill-region-failover";
+}
+
+caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg,
+                                   controller_hooks hooks) {
+  // Arguments, not captures: CAF 0.17 binds an empty argument tuple through a null
+  // pointer (UBSan reports it).
+  return sys.spawn(
+      [](controller_actor* self, controller_config cfg,
+         controller_hooks hooks) -> caf::behavior {
+        auto& st = self->state;
+        st.cfg = cfg;
+        st.hooks = hooks;
+        st.metrics = std::make_unique<region_metrics>();
+        st.table.us_write = cfg.settings.us_primary;
+        for (auto& r : cfg.regions) {
+          st.replicas[r.name] =
+              spawn_region_replica(self->system(), r, cfg.settings.heartbeat_interval);
+          st.probers[r.name] =
+              spawn_region_replica(self->system(), r, cfg.settings.heartbeat_interval);
+          self->link_to(st.replicas[r.name]);
+          self->link_to(st.probers[r.name]);
+        }
+        publish_view(self);
+        // Replication as configured, before heartbeats: migrations, publications,
+        // subscriptions, constraints, fences.
+        run_procedure(self, self->make_response_promise(), "ensure",
+                      [](region_sessions& s, op_context& ctx, routing_table& t) {
+                        auto r = ensure_regions(s, ctx, t);
+                        r["ensure"] = true;
+                        return r;
+                      });
+        self->send(self, poll_atom::value);
+        self->send(self, probe_tick_atom::value);
+        return {
+            [self](poll_atom) {
+              auto& st = self->state;
+              for (auto& [region, hdl] : st.replicas) {
+                auto name = region;
+                self->request(hdl, st.cfg.settings.poll_interval * 5, sample_atom::value)
+                    .then(
+                        [self, name](const std::string& text) {
+                          auto j = json::parse(text, nullptr, false);
+                          if (!j.is_discarded())
+                            self->state.samples[name] = j;
+                        },
+                        [self, name](caf::error&) {
+                          self->state.samples[name] = {{"up", false},
+                                                       {"error", "no sample"}};
+                        });
+              }
+              digest(self);
+              self->delayed_send(self, st.cfg.settings.poll_interval, poll_atom::value);
+            },
+            [self](probe_tick_atom) {
+              auto& st = self->state;
+              for (auto& [region, hdl] : st.probers) {
+                auto name = region;
+                self->request(hdl, st.cfg.settings.probe_interval * 2, probe_atom::value)
+                    .then([self, name](bool ok) { on_probe(self, name, ok); },
+                          [self, name](caf::error&) { on_probe(self, name, false); });
+              }
+              self->delayed_send(self, st.cfg.settings.probe_interval,
+                                 probe_tick_atom::value);
+            },
+            [self](route_atom, const std::string& text) -> caf::result<bool> {
+              auto j = json::parse(text, nullptr, false);
+              if (j.is_discarded())
+                return make_error(errc::invalid_argument, "routing is not JSON");
+              auto rp = self->make_response_promise<bool>();
+              broadcast_routing(self, table_from(j), rp);
+              return rp;
+            },
+            [self](done_atom, const std::string& report, const std::string& table) {
+              auto& st = self->state;
+              st.busy = false;
+              auto r = json::parse(report, nullptr, false);
+              base::log_info(
+                  "regions.procedure_done",
+                  {{"procedure", st.procedure},
+                   {"ok", !r.is_discarded() && r.value("ok", false)},
+                   {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - st.procedure_started)
+                              .count()},
+                   // Failovers and failbacks leave their steps in the log for the
+                   // audit, automatic ones included (no one waits for their report).
+                   {"steps",
+                    r.is_discarded() ? json::array() : r.value("steps", json::array())},
+                   {"loss_bound_seconds",
+                    r.is_discarded() ? json(nullptr)
+                                     : r.value("loss_bound_seconds", json(nullptr))},
+                   {"detail", r.is_discarded() ? json(nullptr)
+                                               : r.value("detail", json(nullptr))}});
+              auto t = json::parse(table, nullptr, false);
+              if (!t.is_discarded())
+                apply_routing(self, table_from(t));
+              if (!r.is_discarded() && r.value("ensure", false)) {
+                st.ensured = r.value("ok", false);
+                st.ensure_report = r;
+                if (!st.ensured)
+                  base::log_error("regions.ensure_failed", r);
+                else
+                  base::log_info("regions.ensured", {{"routing", table_json(st.table)}});
+                assign_heartbeats(self);
+              }
+              if (st.pending.pending())
+                st.pending.deliver(report);
+              st.pending = caf::response_promise{};
+            },
+            [self](admin_atom, const std::string& cmd,
+                   const std::vector<std::string>& args) -> caf::result<std::string> {
+              auto& st = self->state;
+              if (cmd == "region-status")
+                return status_json(self).dump();
+              if (cmd == "region-route") {
+                auto j = args.size() == 1 ? json::parse(args[0], nullptr, false) : json();
+                if (j.is_discarded() || !j.is_object())
+                  return make_error(errc::invalid_argument,
+                                    "region-route needs routing JSON");
+                apply_routing(self, table_from(j));
+                return json{{"node", st.cfg.node_id}, {"epoch", st.table.epoch}}.dump();
+              }
+              // The promise is made only once the command is valid: an error returned
+              // after make_response_promise() would reach no one.
+              if (cmd == "region-check") {
+                auto rp = self->make_response_promise<std::string>();
+                run_procedure(self, rp, "check",
+                              [](region_sessions& s, op_context& ctx, routing_table& t) {
+                                return check_regions(s, ctx, t);
+                              });
+                return rp;
+              }
+              if (cmd == "region-ensure") {
+                auto rp = self->make_response_promise<std::string>();
+                run_procedure(self, rp, "ensure",
+                              [](region_sessions& s, op_context& ctx, routing_table& t) {
+                                auto r = ensure_regions(s, ctx, t);
+                                r["ensure"] = true;
+                                return r;
+                              });
+                return rp;
+              }
+              auto known = [&](const std::string& r) {
+                for (auto& x : st.cfg.regions)
+                  if (x.name == r)
+                    return true;
+                return false;
+              };
+              if (cmd == "drill-region-failover" || cmd == "region-failback") {
+                if (args.size() != 1 || !known(args[0]))
+                  return make_error(
+                      errc::invalid_argument,
+                      cmd + " needs one region: us-east-1, us-west-2 or eu-west-1");
+                auto rp = self->make_response_promise<std::string>();
+                if (cmd == "drill-region-failover") {
+                  start_failover(self, rp, args[0]);
+                } else {
+                  auto region = args[0];
+                  run_procedure(
+                      self, rp, "failback of " + region,
+                      [region](region_sessions& s, op_context& ctx, routing_table& t) {
+                        return fail_back(s, ctx, t, region);
+                      });
+                }
+                return rp;
+              }
+              return make_error(errc::invalid_argument,
+                                "unknown region command '" + cmd + "'");
+            },
+        };
+      },
+      std::move(cfg), std::move(hooks));
+}
+
+} // namespace kyb::regions

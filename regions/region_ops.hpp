@@ -1,0 +1,88 @@
+// The region procedures, blocking, each on a thread of its own (a detached actor of the
+// region controller): make replication exist as configured (ensure), compare the
+// regions (check), and move the US primary (failover, failback, switchback) the way the
+// seed's 8.2 plans it. Every procedure reports its steps with their durations as JSON;
+// a failing step ends it with the step named and what PostgreSQL said.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "regions/pg_session.hpp"
+#include "regions/replication_plan.hpp"
+#include "regions/routing.hpp"
+
+namespace kyb::regions {
+
+/// Sessions to every region's PostgreSQL.
+class region_sessions {
+public:
+  explicit region_sessions(const std::vector<region_info>& regions);
+  pg_session& at(const std::string& region);
+  const std::vector<region_info>& regions() const { return regions_; }
+  /// True when `region` answers a trivial query now.
+  bool reachable(const std::string& region);
+
+private:
+  std::vector<region_info> regions_;
+  std::map<std::string, std::unique_ptr<pg_session>> sessions_;
+};
+
+/// What the procedures need.
+struct op_context {
+  std::vector<region_info> regions;
+  std::vector<table_group> groups;      ///< as configured (the seed's)
+  std::vector<std::string> synchronous; ///< groups replicated synchronously
+  std::string configured_us_primary = "us-east-1";
+  std::string data_dir; ///< where failback writes the lost tail file
+  /// Publishes a new routing table on every node (blocks until the nodes answered).
+  std::function<void(const routing_table&)> switch_routing;
+  /// The last measured lag (seconds) of `target` behind the US primary: what an
+  /// unplanned failover to it may lose.
+  std::function<double(const std::string& target)> loss_bound;
+};
+
+/// Reads the routing of every reachable region and answers the highest epoch (epoch 0
+/// with the configured primary when no region has one yet).
+routing_table read_routing(region_sessions& s, const op_context& ctx);
+/// Writes `t` into every reachable region; answers the regions written.
+std::vector<std::string> write_routing(region_sessions& s, const routing_table& t);
+
+/// At start, idempotently: migrate every reachable region, the check constraints that
+/// keep EU rows out of the US clusters, the publications on the current source, the
+/// subscriptions of a fresh deployment (after a failover, missing ones are reported,
+/// never re-created with a copy), synchronous replication as configured, and fences.
+nlohmann::json ensure_regions(region_sessions& s, const op_context& ctx,
+                              routing_table& routing);
+
+/// Per table and region pair: row count and order-independent hash of the US rows on
+/// the US primary and each replica, the ids that differ, and EU rows outside the EU.
+nlohmann::json check_regions(region_sessions& s, const op_context& ctx,
+                             const routing_table& routing);
+
+/// The drill `region-failover <failed>`: us-east-1 promotes us-west-2 (detect, promote,
+/// repoint eu-west-1, switch routing, fence, check); us-west-2 sends its traffic to
+/// us-east-1 (no check).
+nlohmann::json fail_over(region_sessions& s, const op_context& ctx,
+                         routing_table& routing, const std::string& failed,
+                         int probe_failures, std::chrono::milliseconds probe_interval);
+
+/// `region failback <region>`: fence it, drop its stale slots, export its lost tail,
+/// resubscribe it, check, and (for the old US primary) a planned switchback.
+nlohmann::json fail_back(region_sessions& s, const op_context& ctx,
+                         routing_table& routing, const std::string& region);
+
+/// Makes a region's database read-only for the application and ends its sessions.
+void fence_region(pg_session& db);
+void unfence_region(pg_session& db);
+bool is_fenced(pg_session& db);
+/// Turns the replica guard (migration 0007) on (a replica of US rows) or off (the US
+/// write region).
+void set_replica_guard(pg_session& db, bool on);
+
+} // namespace kyb::regions

@@ -1,0 +1,503 @@
+// Regions with three real PostgreSQL clusters (the test command starts them: see
+// deploy/local/kyb start_test_regions) and one kyb-node per region in one cluster:
+// replication made and measured from configuration, EU residency, any node accepting
+// any request, a failover drill under a steady write load with the old primary's
+// database killed, its fence when it returns, and failback with the lost tail exported.
+#define BOOST_TEST_MODULE regions
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/base/crypto.hpp"
+#include "test/support/node_process.hpp"
+
+using namespace kyb::test;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::vector<std::string> region_names = {"us-east-1", "us-west-2", "eu-west-1"};
+
+std::map<std::string, std::string> parse_map(const char* env) {
+  std::map<std::string, std::string> out;
+  std::string v = env ? env : "";
+  size_t i = 0;
+  while (i < v.size()) {
+    auto j = v.find(',', i);
+    if (j == std::string::npos)
+      j = v.size();
+    auto item = v.substr(i, j - i);
+    auto eq = item.find('=');
+    if (eq != std::string::npos)
+      out[item.substr(0, eq)] = item.substr(eq + 1);
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string with_db(const std::string& url, const std::string& db) {
+  return url.substr(0, url.rfind('/') + 1) + db;
+}
+
+std::string run(const std::string& cmd) {
+  std::string out;
+  if (auto* p = ::popen((cmd + " 2>&1").c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    ::pclose(p);
+  }
+  return out;
+}
+
+json kybctl(const std::string& endpoint, const std::string& args, int timeout = 120) {
+  auto out = run(std::string(KYB_BINARY_DIR) + "/kybctl --json --timeout " +
+                 std::to_string(timeout) + " --node " + endpoint + " " + args);
+  auto j = json::parse(out, nullptr, false);
+  if (j.is_discarded())
+    BOOST_TEST_MESSAGE("kybctl " + args + ": " + out);
+  return j;
+}
+
+template <class F>
+bool eventually(F pred, std::chrono::milliseconds limit = 30s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred())
+      return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return pred();
+}
+
+/// Drops what earlier runs left in the test regions: subscriptions (keeping their
+/// slots, whose publishers may be gone), slots, and the kyb_r_* databases.
+void clean_regions(const std::map<std::string, std::string>& admin) {
+  for (auto& [region, url] : admin) {
+    auto dbs = sql(url, "SELECT datname FROM pg_database WHERE datname LIKE 'kyb_r_%'");
+    for (auto& d : dbs) {
+      auto dburl = with_db(url, d[0]);
+      try {
+        sql(dburl, "ALTER DATABASE " + d[0] + " RESET default_transaction_read_only");
+        for (auto& s : sql(dburl, "SELECT subname FROM pg_subscription")) {
+          sql(dburl, "ALTER SUBSCRIPTION " + s[0] + " DISABLE");
+          sql(dburl, "ALTER SUBSCRIPTION " + s[0] + " SET (slot_name = NONE)");
+          sql(dburl, "DROP SUBSCRIPTION " + s[0]);
+        }
+      } catch (const std::exception& e) {
+        BOOST_TEST_MESSAGE("cleaning " + region + "/" + d[0] + ": " + e.what());
+      }
+    }
+  }
+  for (auto& [region, url] : admin) {
+    // A synchronous setting left behind would hold every commit of the next test.
+    sql(url, "ALTER SYSTEM RESET synchronous_standby_names");
+    sql(url, "SELECT pg_reload_conf()");
+    sql(url, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE "
+             "active_pid IS NOT NULL");
+    std::this_thread::sleep_for(200ms);
+    sql(url, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE "
+             "NOT active");
+    for (auto& d :
+         sql(url, "SELECT datname FROM pg_database WHERE datname LIKE 'kyb_r_%'"))
+      sql(url, "DROP DATABASE " + d[0] + " WITH (FORCE)");
+  }
+}
+
+struct regions_fixture {
+  regions_fixture() {
+    admin = parse_map(std::getenv("KYB_TEST_REGION_URLS"));
+    redis = parse_map(std::getenv("KYB_TEST_REGION_REDIS"));
+    if (admin.size() != 3 || redis.size() != 3 || !std::getenv("KYB_TEST_REGION_PG"))
+      throw std::runtime_error(
+          "KYB_TEST_REGION_URLS / _REDIS / _PG are not set: run the tests with "
+          "deploy/local/kyb test (or eval \"$(deploy/local/kyb regions-env)\")");
+    pg_ctl = std::getenv("KYB_TEST_REGION_PG");
+    for (auto& r : region_names)
+      run(pg_ctl + " start " + r); // a test that killed one may have failed before
+    clean_regions(admin);
+    db = "kyb_r_" + kyb::base::hex_encode(kyb::base::random_bytes(5));
+    std::string databases;
+    for (auto& r : region_names) {
+      sql(admin[r], "CREATE DATABASE " + db);
+      url[r] = with_db(admin[r], db);
+      databases += (databases.empty() ? "" : ",") + r + "=" + url[r];
+    }
+    std::string seeds;
+    for (size_t i = 0; i < 3; ++i) {
+      ports.push_back(free_port());
+      seeds += (seeds.empty() ? "" : ",") + std::string("127.0.0.1:") +
+               std::to_string(ports[i]);
+    }
+    base = {{"KYB_SECURITY_TAX_ID_KEY",
+             kyb::base::base64_encode(kyb::base::random_bytes(32))},
+            {"KYB_SECURITY_TAX_ID_HMAC_KEY",
+             kyb::base::base64_encode(kyb::base::random_bytes(32))},
+            {"KYB_SECURITY_BOOTSTRAP_KEY_FILE", "/tmp/kyb-regions-" + db + ".key"},
+            {"KYB_CLUSTER_SEEDS", seeds},
+            {"KYB_CLUSTER_BOOTSTRAP_TIMEOUT", "1s"},
+            {"KYB_CLUSTER_REJOIN_INTERVAL", "300ms"},
+            {"KYB_HTTP_WORKERS", "1"},
+            {"KYB_LOG_ACCESS", "false"},
+            {"KYB_REGIONS_DATABASES", databases},
+            {"KYB_REGIONS_POLL_INTERVAL", "200ms"},
+            {"KYB_REGIONS_PROBE_INTERVAL", "200ms"}};
+    for (size_t i = 0; i < 3; ++i)
+      start(i);
+  }
+
+  ~regions_fixture() {
+    for (auto& n : nodes)
+      if (n && n->running())
+        n->stop();
+    nodes.clear();
+    std::remove(base["KYB_SECURITY_BOOTSTRAP_KEY_FILE"].c_str());
+    try {
+      for (auto& r : region_names)
+        run(pg_ctl + " start " + r);
+      clean_regions(admin);
+    } catch (const std::exception& e) {
+      BOOST_TEST_MESSAGE(std::string("cleaning the regions: ") + e.what());
+    }
+  }
+
+  void start(size_t i) {
+    auto env = base;
+    auto& r = region_names[i];
+    env["KYB_NODE_ID"] = "node-" + r;
+    env["KYB_NODE_REGION"] = r;
+    env["KYB_REDIS_URL"] = redis[r];
+    env["KYB_CLUSTER_LISTEN"] = "127.0.0.1:" + std::to_string(ports[i]);
+    if (nodes.size() <= i)
+      nodes.resize(i + 1);
+    nodes[i] = std::make_unique<node_process>(env, url[r]);
+  }
+
+  node_process& node(const std::string& region) {
+    for (size_t i = 0; i < region_names.size(); ++i)
+      if (region_names[i] == region)
+        return *nodes.at(i);
+    throw std::runtime_error("no node in " + region);
+  }
+
+  /// Rows of `query` in `region`'s database.
+  std::vector<std::vector<std::string>> in(const std::string& region,
+                                           const std::string& query) {
+    return sql(url[region], query);
+  }
+
+  bool has_business(const std::string& region, const std::string& id) {
+    try {
+      return !in(region, "SELECT 1 FROM businesses WHERE id = '" + id + "'").empty();
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  json status() { return kybctl(node("us-west-2").cluster_endpoint(), "region status"); }
+
+  /// Waits until every subscription of the seed's plan streams and reports a lag.
+  bool replicating() {
+    return eventually(
+        [&] {
+          auto s = status();
+          if (!s.is_object() || !s.value("ensured", false))
+            return false;
+          size_t known = 0;
+          for (auto& l : s["lag"])
+            if (l["lag_seconds"].is_number() && l.value("state", "") == "ok")
+              ++known;
+          return known == s["lag"].size() && known > 0;
+        },
+        60s);
+  }
+
+  std::string create_business(const std::string& via, const std::string& key,
+                              const std::string& name,
+                              const std::string& country = "US") {
+    auto r = node(via).call("POST", "/v1/businesses",
+                            json{{"legal_name", name}, {"country", country}}.dump(), key);
+    for (int i = 0; i < 50 && r.status == 503; ++i) {
+      std::this_thread::sleep_for(100ms);
+      r = node(via).call("POST", "/v1/businesses",
+                         json{{"legal_name", name}, {"country", country}}.dump(), key);
+    }
+    BOOST_REQUIRE_MESSAGE(r.status == 201, "create via " + via + ": " +
+                                               std::to_string(r.status) + " " + r.body);
+    return r.json()["id"].get<std::string>();
+  }
+
+  std::map<std::string, std::string> admin, redis, url;
+  std::string db, pg_ctl;
+  std::vector<uint16_t> ports;
+  std::map<std::string, std::string> base;
+  std::vector<std::unique_ptr<node_process>> nodes;
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(regions, regions_fixture)
+
+BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exported) {
+  BOOST_REQUIRE(replicating());
+  auto s = status();
+  BOOST_TEST(s["routing"]["us_write"] == "us-east-1");
+  // The seed's table configuration: five (group, target) pairs with their SLAs.
+  std::map<std::string, double> sla;
+  for (auto& l : s["lag"])
+    sla[l["group"].get<std::string>() + ">" + l["target"].get<std::string>()] =
+        l["sla_seconds"].get<double>();
+  BOOST_TEST(sla.size() == 5u);
+  BOOST_TEST(sla["businesses>us-west-2"] == 30);
+  BOOST_TEST(sla["businesses>eu-west-1"] == 30);
+  BOOST_TEST(sla["risk_assessments>us-west-2"] == 60);
+  BOOST_TEST(sla.count("risk_assessments>eu-west-1") == 0u);
+  BOOST_TEST(sla["audit_logs>eu-west-1"] == 300);
+  // Publications carry the EU filter; US clusters refuse EU rows outright.
+  auto filter =
+      in("us-east-1", "SELECT rowfilter FROM pg_publication_tables WHERE "
+                      "pubname = 'pub_businesses' AND tablename = 'businesses'");
+  BOOST_REQUIRE_EQUAL(filter.size(), 1u);
+  BOOST_TEST(filter[0][0].find("'eu'") != std::string::npos);
+  BOOST_CHECK_THROW(in("us-west-2", "INSERT INTO tenants (id, region, name, created_at, "
+                                    "updated_at) VALUES (gen_random_uuid(), 'eu', 'x', "
+                                    "now(), now())"),
+                    std::exception);
+  // The lag is exported under the seed's metric name.
+  auto m = node("eu-west-1").call("GET", "/metrics");
+  BOOST_TEST(m.body.find("kyb_replication_lag_seconds{table=\"businesses\",source_region="
+                         "\"us-east-1\",target_region=\"eu-west-1\"}") !=
+             std::string::npos);
+  BOOST_TEST(m.body.find("kyb_replication_lag_sla_seconds") != std::string::npos);
+  BOOST_TEST(m.body.find("kyb_region_routing_epoch") != std::string::npos);
+  auto path = "/tmp/kyb-regions-metrics-" + db + ".txt";
+  std::ofstream(path) << m.body;
+  auto lint = run("promtool check metrics < " + path + " && echo PROMTOOL_OK");
+  BOOST_TEST(lint.find("PROMTOOL_OK") != std::string::npos, lint);
+  std::remove(path.c_str());
+  // Ensuring again changes nothing (idempotent), and answers which objects exist.
+  auto again = kybctl(node("us-east-1").cluster_endpoint(), "region ensure");
+  BOOST_TEST(again.value("ok", false), again.dump());
+  BOOST_TEST(in("us-west-2", "SELECT count(*) FROM pg_subscription")[0][0] == "3");
+  BOOST_TEST(in("eu-west-1", "SELECT count(*) FROM pg_subscription")[0][0] == "2");
+
+  // regions.synchronous: the businesses group's commits wait for a US replica, so an
+  // acknowledged write is already in us-west-2 (logical replication confirms a commit
+  // once the subscriber committed it).
+  for (auto& n : nodes)
+    n->stop();
+  base["KYB_REGIONS_SYNCHRONOUS"] = "businesses";
+  for (size_t i = 0; i < 3; ++i)
+    start(i);
+  BOOST_REQUIRE(replicating());
+  BOOST_TEST(in("us-east-1", "SHOW synchronous_standby_names")[0][0] ==
+             "FIRST 1 (\"sub_businesses_us_west_2\")");
+  BOOST_TEST(eventually([&] {
+    return !in("us-east-1", "SELECT 1 FROM pg_stat_replication WHERE application_name = "
+                            "'sub_businesses_us_west_2' AND sync_state = 'sync'")
+                .empty();
+  }));
+  auto us = node("us-east-1").make_tenant({"read", "write"}, "us");
+  for (int i = 0; i < 20; ++i) {
+    auto id = create_business("us-east-1", us.second, "Synchronous " + std::to_string(i));
+    BOOST_TEST(has_business("us-west-2", id), id);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(eu_rows_stay_in_the_eu_and_any_node_serves_any_tenant) {
+  BOOST_REQUIRE(replicating());
+  // Tenants made through the US node: the EU one is created in eu-west-1.
+  auto us = node("us-east-1").make_tenant({"read", "write", "admin"}, "us");
+  auto eu = node("us-east-1").make_tenant({"read", "write", "admin"}, "eu");
+  BOOST_TEST(in("eu-west-1", "SELECT region FROM tenants WHERE id = '" + eu.first + "'")
+                 .at(0)
+                 .at(0) == "eu");
+  BOOST_TEST(
+      in("us-east-1", "SELECT 1 FROM tenants WHERE id = '" + eu.first + "'").empty());
+  // Any node accepts any request: an EU write through the US DR node lands in the EU.
+  auto eu_biz = create_business("us-west-2", eu.second, "Dublin Widgets Ltd", "IE");
+  auto us_biz = create_business("eu-west-1", us.second, "Ohio Widgets LLC");
+  BOOST_TEST(has_business("eu-west-1", eu_biz));
+  BOOST_TEST(has_business("us-east-1", us_biz));
+  // A US row reaches both replicas within its SLA (30 s).
+  BOOST_TEST(eventually([&] { return has_business("us-west-2", us_biz); }, 30s));
+  BOOST_TEST(eventually([&] { return has_business("eu-west-1", us_biz); }, 30s));
+  // Reads: the US business from the EU node's fresh replica; the EU business from any
+  // node (forwarded to eu-west-1).
+  auto r1 = node("eu-west-1").call("GET", "/v1/businesses/" + us_biz, "", us.second);
+  BOOST_TEST(r1.status == 200);
+  BOOST_TEST(r1.header("x-kyb-served-by-region").empty()); // served from the replica
+  auto r2 = node("us-west-2").call("GET", "/v1/businesses/" + eu_biz, "", eu.second);
+  BOOST_TEST(r2.status == 200, r2.body);
+  BOOST_TEST(r2.header("x-kyb-served-by-region") == "eu-west-1");
+  // Writes of US rows in a replica region are refused at the database (replica guard).
+  BOOST_CHECK_THROW(
+      in("us-west-2",
+         "UPDATE businesses SET legal_name = 'x' WHERE id = '" + us_biz + "'"),
+      std::exception);
+  // The EU rows never reach the US regions, nor their owners, audit rows or keys.
+  std::this_thread::sleep_for(1s);
+  for (auto* r : {"us-east-1", "us-west-2"}) {
+    BOOST_TEST(!has_business(r, eu_biz));
+    for (auto* t : {"tenants", "api_keys", "businesses", "audit_logs"})
+      BOOST_TEST(in(r, std::string("SELECT count(*) FROM ") + t + " WHERE region = 'eu'")
+                         .at(0)
+                         .at(0) == "0",
+                 r << " " << t);
+  }
+  auto check = kybctl(node("us-east-1").cluster_endpoint(), "region check");
+  BOOST_TEST(check.value("clean", false), check.dump());
+}
+
+BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
+  BOOST_REQUIRE(replicating());
+  auto us =
+      node("us-east-1")
+          .make_tenant({"read", "write", "admin"}, "us",
+                       R"("rate_limit":{"requests_per_second":100000,"burst":100000})");
+  auto eu = node("us-east-1").make_tenant({"read", "write", "admin"}, "eu");
+  auto eu_biz = create_business("eu-west-1", eu.second, "Cork Trading Ltd", "IE");
+  // The tenant and its key reach us-west-2 (the DR node authenticates from its copy).
+  BOOST_REQUIRE(eventually([&] {
+    return !in("us-west-2", "SELECT 1 FROM api_keys WHERE tenant_id = '" + us.first + "'")
+                .empty();
+  }));
+
+  // A steady write load through the DR region's node (forwarded to the US primary).
+  std::atomic<bool> stop{false};
+  std::atomic<bool> switched{false};
+  std::mutex mtx;
+  std::vector<std::string> before, after;
+  int failures = 0;
+  std::thread load([&] {
+    int i = 0;
+    while (!stop) {
+      bool late = switched.load();
+      auto r =
+          node("us-west-2")
+              .call("POST", "/v1/businesses",
+                    json{{"legal_name", "Load " + std::to_string(i++)}, {"country", "US"}}
+                        .dump(),
+                    us.second);
+      std::lock_guard<std::mutex> g(mtx);
+      if (r.status == 201)
+        (late ? after : before).push_back(r.json()["id"].get<std::string>());
+      else
+        ++failures;
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  std::this_thread::sleep_for(1500ms);
+
+  // The primary's database dies; the drill fails over to us-west-2.
+  run(pg_ctl + " kill us-east-1");
+  auto drill =
+      kybctl(node("us-west-2").cluster_endpoint(), "drill region-failover us-east-1");
+  switched = true;
+  BOOST_TEST_MESSAGE("drill: " << drill.dump());
+  BOOST_REQUIRE_MESSAGE(drill.value("ok", false), drill.dump());
+  BOOST_TEST(drill["new_primary"] == "us-west-2");
+  BOOST_TEST(drill["planned"] == false);
+  BOOST_TEST(drill["loss_bound_seconds"].is_number());
+  // The replicas agree with the new primary, under the load that goes on.
+  BOOST_TEST(drill["check"].value("clean", false), drill["check"].dump());
+  std::set<std::string> steps;
+  for (auto& s : drill["steps"])
+    steps.insert(s["step"].get<std::string>());
+  for (auto* s : {"detect", "promote us-west-2", "repoint eu-west-1", "switch routing",
+                  "fence us-east-1", "consistency check"})
+    BOOST_TEST(steps.count(s) == 1u, s);
+  std::this_thread::sleep_for(2s);
+  stop = true;
+  load.join();
+  BOOST_TEST_MESSAGE("acknowledged before " << before.size() << ", after " << after.size()
+                                            << ", failed " << failures);
+  BOOST_REQUIRE(!after.empty());
+  // Every write acknowledged after the switch is in the new primary.
+  for (auto& id : after)
+    BOOST_TEST(has_business("us-west-2", id), id);
+  // EU rows stayed in the EU through the failover.
+  BOOST_TEST(!has_business("us-west-2", eu_biz));
+  BOOST_TEST(in("us-west-2",
+                "SELECT count(*) FROM businesses WHERE region = 'eu'")[0][0] == "0");
+
+  // The old primary returns: it is fenced before anyone may write there.
+  run(pg_ctl + " start us-east-1");
+  BOOST_TEST(eventually([&] {
+    try {
+      auto r = in("us-east-1", "SELECT setconfig::text FROM pg_db_role_setting s JOIN "
+                               "pg_database d ON d.oid = s.setdatabase WHERE d.datname = "
+                               "current_database()");
+      return !r.empty() &&
+             r[0][0].find("default_transaction_read_only=on") != std::string::npos;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }));
+  BOOST_CHECK_THROW(in("us-east-1", "INSERT INTO tenants (id, region, name, created_at, "
+                                    "updated_at) VALUES (gen_random_uuid(), 'us', 'x', "
+                                    "now(), now())"),
+                    std::exception);
+  // Its node keeps serving: US writes go to us-west-2.
+  auto late_biz = create_business("us-east-1", us.second, "Written During The Fence");
+  BOOST_TEST(has_business("us-west-2", late_biz));
+
+  // Failback: the lost tail is exported (never dropped), us-east-1 catches up, the
+  // check is clean, and us-east-1 is the primary again.
+  auto fb =
+      kybctl(node("us-west-2").cluster_endpoint(), "region failback us-east-1", 300);
+  BOOST_TEST_MESSAGE("failback: " << fb.dump());
+  BOOST_REQUIRE_MESSAGE(fb.value("ok", false), fb.dump());
+  BOOST_TEST(fb["check"].value("clean", false));
+  auto exported = fb["lost_tail"].value("exported_rows", size_t{0});
+  auto recon = in("us-west-2", "SELECT row_id FROM region_reconciliation");
+  BOOST_TEST(recon.size() == exported);
+  std::set<std::string> exported_ids;
+  for (auto& r : recon)
+    exported_ids.insert(r[0]);
+  // Each write acknowledged before the failover is in the primary or was exported.
+  for (auto& id : before)
+    BOOST_TEST((has_business("us-east-1", id) || exported_ids.count(id)), id);
+  for (auto& id : after)
+    BOOST_TEST(has_business("us-east-1", id), id);
+  auto s = status();
+  BOOST_TEST(s["routing"]["us_write"] == "us-east-1");
+  BOOST_TEST(s["routing"]["fenced"].empty());
+  // Writes flow again through the restored primary, to both replicas.
+  auto back = create_business("eu-west-1", us.second, "After Failback Inc");
+  BOOST_TEST(has_business("us-east-1", back));
+  BOOST_TEST(eventually([&] { return has_business("us-west-2", back); }));
+  BOOST_TEST(eventually([&] { return has_business("eu-west-1", back); }));
+  // And the EU rows are still only in the EU.
+  for (auto* r : {"us-east-1", "us-west-2"})
+    BOOST_TEST(in(r, "SELECT count(*) FROM businesses WHERE region = 'eu'")[0][0] == "0");
+  BOOST_TEST(has_business("eu-west-1", eu_biz));
+  auto check = kybctl(node("us-east-1").cluster_endpoint(), "region check");
+  BOOST_TEST(check.value("clean", false), check.dump());
+}
+
+BOOST_AUTO_TEST_CASE(region_commands_refuse_bad_input) {
+  auto ep = node("us-east-1").cluster_endpoint();
+  auto out = run(std::string(KYB_BINARY_DIR) + "/kybctl --node " + ep +
+                 " drill region-failover ap-south-1");
+  BOOST_TEST(out.find("needs one region") != std::string::npos, out);
+  auto j = kybctl(ep, "drill region-failover eu-west-1");
+  BOOST_TEST(!j.value("ok", true));
+  BOOST_TEST(j.dump().find("no failover plan") != std::string::npos, j.dump());
+  auto fb = kybctl(ep, "region failback us-west-2");
+  BOOST_TEST(!fb.value("ok", true));
+  BOOST_TEST(fb.dump().find("not failed over") != std::string::npos, fb.dump());
+  // The node still serves.
+  BOOST_TEST(node("us-east-1").call("GET", "/health").status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

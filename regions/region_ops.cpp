@@ -138,7 +138,7 @@ void create_subscription(pg_session& target, const region_info& source,
                          const std::string& group, bool copy_data, bool create_slot_too) {
   auto sub = subscription_name(group, target.region());
   target.query("CREATE SUBSCRIPTION " + sub + " CONNECTION " + sql_literal(source.dsn) +
-               " PUBLICATION " + publication_name(group) +
+               " PUBLICATION " + publication_list(group) +
                " WITH (copy_data = " + (copy_data ? "true" : "false") +
                ", create_slot = " + (create_slot_too ? "true" : "false") +
                ", slot_name = " + sql_literal(sub) + ")");

@@ -74,6 +74,14 @@ std::string publication_name(const std::string& group) {
   return "pub_" + identifier(group);
 }
 
+std::string heartbeat_publication_name(const std::string& group) {
+  return "pub_" + identifier(group) + "_heartbeat";
+}
+
+std::string publication_list(const std::string& group) {
+  return publication_name(group) + ", " + heartbeat_publication_name(group);
+}
+
 std::string subscription_name(const std::string& group, const std::string& target) {
   return "sub_" + identifier(group) + "_" + identifier(target);
 }
@@ -107,15 +115,21 @@ std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
           (t == "tenants" ? " AND id <> '00000000-0000-0000-0000-000000000000'" : "") +
           ")";
     }
-    // The group's heartbeat row travels in the same feed: its age on a target is the
-    // group's lag there.
-    tables += ", replication_heartbeats WHERE (grp = " + sql_literal(g.name) + ")";
     auto pub = publication_name(g.name);
     pubs.push_back({g.source, "publication " + pub,
                     "SELECT 1 FROM pg_publication WHERE pubname = " + sql_literal(pub),
                     "CREATE PUBLICATION " + pub + " FOR TABLE " + tables +
                         " WITH (publish = " + sql_literal(g.publish) +
                         ", publish_via_partition_root = true)"});
+    // The group's heartbeat row travels in the same subscription (its age on a target
+    // is the group's lag there), in a publication of its own: the row is updated, and
+    // a group may publish inserts only.
+    auto hb = heartbeat_publication_name(g.name);
+    pubs.push_back({g.source, "publication " + hb,
+                    "SELECT 1 FROM pg_publication WHERE pubname = " + sql_literal(hb),
+                    "CREATE PUBLICATION " + hb +
+                        " FOR TABLE replication_heartbeats WHERE (grp = " +
+                        sql_literal(g.name) + ") WITH (publish = 'insert, update')"});
     for (const auto& target : g.targets) {
       if (target == g.source) {
         error = "group " + g.name + ": " + target + " is its own source";
@@ -126,12 +140,12 @@ std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
         return {};
       }
       auto sub = subscription_name(g.name, target);
-      subs.push_back({target, "subscription " + sub,
-                      "SELECT 1 FROM pg_subscription WHERE subname = " + sql_literal(sub),
-                      "CREATE SUBSCRIPTION " + sub + " CONNECTION " +
-                          sql_literal(source->dsn) + " PUBLICATION " + pub +
-                          " WITH (copy_data = true, slot_name = " + sql_literal(sub) +
-                          ")"});
+      subs.push_back(
+          {target, "subscription " + sub,
+           "SELECT 1 FROM pg_subscription WHERE subname = " + sql_literal(sub),
+           "CREATE SUBSCRIPTION " + sub + " CONNECTION " + sql_literal(source->dsn) +
+               " PUBLICATION " + publication_list(g.name) +
+               " WITH (copy_data = true, slot_name = " + sql_literal(sub) + ")"});
     }
   }
   pubs.insert(pubs.end(), subs.begin(), subs.end());

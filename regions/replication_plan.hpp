@@ -64,5 +64,9 @@ std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
 /// "sub_businesses_us_west_2": names PostgreSQL accepts unquoted.
 std::string subscription_name(const std::string& group, const std::string& target);
 std::string publication_name(const std::string& group);
+/// "pub_businesses_heartbeat": the group's heartbeat row, in every subscription of it.
+std::string heartbeat_publication_name(const std::string& group);
+/// The publications a subscription of `group` takes: "pub_businesses, pub_..._heartbeat".
+std::string publication_list(const std::string& group);
 
 } // namespace kyb::regions

@@ -35,6 +35,7 @@
 #include "net/http_broker.hpp"
 #include "net/list_downloader.hpp"
 #include "net/openapi.hpp"
+#include "net/region_forwarder.hpp"
 #include "net/routes.hpp"
 #include "persistence/io_watcher.hpp"
 #include "persistence/migrator.hpp"
@@ -43,7 +44,6 @@
 #include "persistence/redis_client.hpp"
 #include "persistence/register_types.hpp"
 #include "persistence/statement_catalog.hpp"
-#include "net/region_forwarder.hpp"
 #include "regions/region_controller.hpp"
 #include "regions/routing.hpp"
 #include "runtime/base/crypto.hpp"
@@ -391,6 +391,7 @@ int main(int argc, char** argv) {
     rhooks.on_switch = [&directory] { directory.stop_all(); };
     hooks.regions = regions::spawn_region_controller(core, rcfg, rhooks);
   }
+  auto region_controller = hooks.regions; // outside the supervision tree: stopped below
   auto agent = runtime::spawn_cluster_agent(core, ccfg, hooks);
   auto published =
       settings.cluster.tls
@@ -491,9 +492,10 @@ int main(int argc, char** argv) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    base::log_info("node.regions", {{"region", settings.node.region},
-                                    {"us_write", platform->routing->current()->table.us_write},
-                                    {"epoch", platform->routing->current()->table.epoch}});
+    base::log_info("node.regions",
+                   {{"region", settings.node.region},
+                    {"us_write", platform->routing->current()->table.us_write},
+                    {"epoch", platform->routing->current()->table.epoch}});
   }
 
   // -- the platform-operator key: made on the first start, shown once ------------------
@@ -729,6 +731,11 @@ int main(int argc, char** argv) {
   }
   // Stopping the root stops the tree (children are not restarted while it stops).
   caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
+  // The region controller takes its linked replica actors with it.
+  if (region_controller)
+    caf::anon_send_exit(region_controller, caf::exit_reason::user_shutdown);
+  for (auto& fw : svc->forwarders)
+    caf::anon_send_exit(fw, caf::exit_reason::user_shutdown);
   directory.stop_all();
   pool.stop();
   redis->stop();

@@ -24,24 +24,35 @@ BOOST_AUTO_TEST_CASE(the_seed_groups_become_publications_and_subscriptions) {
   std::string error;
   auto plan = replication_plan(three_regions(), seed_table_groups(), error);
   BOOST_REQUIRE_MESSAGE(error.empty(), error);
-  // 3 publications on the primary, then 5 subscriptions (2 + 1 + 2).
-  BOOST_REQUIRE_EQUAL(plan.size(), 8u);
-  for (size_t i = 0; i < 3; ++i) {
+  // 3 publications on the primary and 3 of their heartbeat rows, then 5 subscriptions
+  // (2 + 1 + 2).
+  BOOST_REQUIRE_EQUAL(plan.size(), 11u);
+  for (size_t i = 0; i < 6; ++i) {
     BOOST_TEST(plan[i].region == "us-east-1");
     BOOST_TEST(plan[i].object.rfind("publication pub_", 0) == 0u);
-    BOOST_TEST(plan[i].create_sql.find("WHERE (region <> 'eu')") != std::string::npos);
     BOOST_TEST(plan[i].create_sql.find("truncate") == std::string::npos);
+    if (i % 2 == 0)
+      BOOST_TEST(plan[i].create_sql.find("WHERE (region <> 'eu')") != std::string::npos);
+    else // the group's heartbeat row, updates included even for an insert-only group
+      BOOST_TEST(plan[i].create_sql.find("replication_heartbeats WHERE (grp = '") !=
+                 std::string::npos);
   }
   BOOST_TEST(plan[0].create_sql.find("business_owners WHERE (region <> 'eu')") !=
              std::string::npos);
-  BOOST_TEST(plan[2].create_sql.find("publish = 'insert'") != std::string::npos); // audit
-  BOOST_TEST(plan[3].region == "us-west-2");
-  BOOST_TEST(plan[3].object == "subscription sub_businesses_us_west_2");
+  BOOST_TEST(plan[4].create_sql.find("publish = 'insert',") !=
+             std::string::npos); // audit
+  BOOST_TEST(plan[5].object == "publication pub_audit_logs_heartbeat");
+  BOOST_TEST(plan[5].create_sql.find("publish = 'insert, update'") != std::string::npos);
+  BOOST_TEST(plan[6].region == "us-west-2");
+  BOOST_TEST(plan[6].object == "subscription sub_businesses_us_west_2");
   BOOST_TEST(
-      plan[3].create_sql.find("CONNECTION 'host=127.0.0.1 port=5441 dbname=kyb'") !=
+      plan[6].create_sql.find("CONNECTION 'host=127.0.0.1 port=5441 dbname=kyb'") !=
       std::string::npos);
-  BOOST_TEST(plan[4].region == "eu-west-1");
-  BOOST_TEST(plan[5].object == "subscription sub_risk_assessments_us_west_2");
+  BOOST_TEST(
+      plan[6].create_sql.find("PUBLICATION pub_businesses, pub_businesses_heartbeat") !=
+      std::string::npos);
+  BOOST_TEST(plan[7].region == "eu-west-1");
+  BOOST_TEST(plan[8].object == "subscription sub_risk_assessments_us_west_2");
   // risk assessments never go to the EU region.
   for (auto& s : plan)
     BOOST_TEST(!(s.region == "eu-west-1" && s.object.find("risk") != std::string::npos));
@@ -79,18 +90,19 @@ BOOST_AUTO_TEST_CASE(postgresql_accepts_the_publications_on_the_schema) {
       node.database_url(),
       "SELECT tablename, rowfilter FROM pg_publication_tables WHERE pubname = "
       "'pub_businesses' ORDER BY tablename");
-  // 8 tables of the group and its heartbeat row.
-  BOOST_REQUIRE_EQUAL(filters.size(), 9u);
+  BOOST_REQUIRE_EQUAL(filters.size(), 8u); // the group's tables
   for (auto& f : filters) {
-    if (f.at(0) == "replication_heartbeats")
-      BOOST_TEST(f.at(1).find("'businesses'") != std::string::npos, f.at(1));
-    else
-      BOOST_TEST(f.at(1).find("'eu'") != std::string::npos, f.at(0) + ": " + f.at(1));
+    BOOST_TEST(f.at(1).find("'eu'") != std::string::npos, f.at(0) + ": " + f.at(1));
     if (f.at(0) == "tenants")
       BOOST_TEST(f.at(1).find("00000000-0000-0000-0000-000000000000") !=
                      std::string::npos,
                  f.at(1));
   }
+  auto hb = kyb::test::sql(node.database_url(),
+                           "SELECT rowfilter FROM pg_publication_tables WHERE pubname = "
+                           "'pub_audit_logs_heartbeat'");
+  BOOST_REQUIRE_EQUAL(hb.size(), 1u);
+  BOOST_TEST(hb[0][0].find("'audit_logs'") != std::string::npos, hb[0][0]);
   // UPDATE and DELETE keep working on the publisher: the replica identity covers the
   // filter's column (migration 0006; without it both fail).
   auto tenant = node.make_tenant({"read", "write"});

@@ -663,13 +663,29 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
     });
     log.run("synchronous replication", [&] {
       std::string names;
+      json commits = json::object();
       for (auto& g : groups) {
-        if (std::find(ctx.synchronous.begin(), ctx.synchronous.end(), g.name) ==
-            ctx.synchronous.end())
-          continue;
-        for (auto& t : g.targets)
-          if (residency_of_region(t) == "us")
-            names += (names.empty() ? "" : ", ") + ident(subscription_name(g.name, t));
+        bool sync = std::find(ctx.synchronous.begin(), ctx.synchronous.end(), g.name) !=
+                    ctx.synchronous.end();
+        for (auto& t : g.targets) {
+          bool counts = sync && residency_of_region(t) == "us";
+          auto sub = subscription_name(g.name, t);
+          if (counts)
+            names += (names.empty() ? "" : ", ") + ident(sub);
+          // A synchronous subscriber commits (and confirms) each applied transaction
+          // at once; with its default (off) the confirmation waits for the subscriber's
+          // WAL writer and status interval, and so would every commit on the source.
+          if (std::find(up.begin(), up.end(), t) == up.end() ||
+              !has_subscription(s.at(t), sub))
+            continue;
+          auto want_commit = counts ? "on" : "off";
+          if (s.at(t).scalar(
+                  "SELECT subsynccommit FROM pg_subscription WHERE subname = " +
+                  sql_literal(sub)) != want_commit)
+            s.at(t).query("ALTER SUBSCRIPTION " + sub + " SET (synchronous_commit = '" +
+                          want_commit + "')");
+          commits[sub] = want_commit;
+        }
       }
       auto want = names.empty() ? std::string{} : "FIRST 1 (" + names + ")";
       auto& src = s.at(routing.us_write);
@@ -677,7 +693,7 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
         src.query("ALTER SYSTEM SET synchronous_standby_names = " + sql_literal(want));
         src.query("SELECT pg_reload_conf()");
       }
-      return json{{"synchronous_standby_names", want}};
+      return json{{"synchronous_standby_names", want}, {"subscriber_commits", commits}};
     });
     log.run("fences", [&] {
       json out = json::object();

@@ -15,9 +15,9 @@
 //                         step timed, with the bound on what it could lose
 //   region status         roles, fences, lag per table against its SLA
 //   region check          per table and region pair: rows, hash, the ids that differ
-//   region ensure         publications, subscriptions, constraints and fences as configured
-//   region failback REGION  fence, export the lost tail, resubscribe, check, switch back
-//   import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]
+//   region ensure         publications, subscriptions, constraints and fences as
+//   configured region failback REGION  fence, export the lost tail, resubscribe, check,
+//   switch back import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]
 //                         uploads businesses to the HTTP API (POST /v1/businesses/bulk)
 //                         with a progress bar, then prints the job and its row errors
 //                         (the key may also come from KYB_API_KEY)
@@ -179,12 +179,15 @@ void print_human(const std::string& cmd, const json& j) {
       if (s2.value("step", "") == "EU rows stay in the EU")
         std::printf("  EU rows in US regions: %s\n", s2["detail"].dump().c_str());
   } else if (cmd == "drill-region-failover" || cmd == "region-failback") {
-    std::printf("%s %s: %s\n", cmd == "region-failback" ? "region failback" : "drill region-failover",
-                j.value(cmd == "region-failback" ? "region" : "failed_region", "?").c_str(),
-                j.value("ok", false) ? "done" : ("FAILED: " + j.value("detail", "")).c_str());
+    std::printf(
+        "%s %s: %s\n",
+        cmd == "region-failback" ? "region failback" : "drill region-failover",
+        j.value(cmd == "region-failback" ? "region" : "failed_region", "?").c_str(),
+        j.value("ok", false) ? "done" : ("FAILED: " + j.value("detail", "")).c_str());
     for (auto& s2 : j["steps"])
-      std::printf("  %-46s %10s%s\n", s2.value("step", "").c_str(), fmt_ms(s2["ms"]).c_str(),
-                  s2.value("ok", true) ? "" : ("  FAILED: " + s2["detail"].dump()).c_str());
+      std::printf(
+          "  %-46s %10s%s\n", s2.value("step", "").c_str(), fmt_ms(s2["ms"]).c_str(),
+          s2.value("ok", true) ? "" : ("  FAILED: " + s2["detail"].dump()).c_str());
     std::printf("  %-46s %10s\n", "total", fmt_ms(j["total_ms"]).c_str());
     if (j.contains("loss_bound_seconds"))
       std::printf("  loss bound: %.3f s of writes (%s)\n",
@@ -274,7 +277,8 @@ int main(int argc, char** argv) {
     return run_import(o);
   }
   if (cmd == "region") {
-    if (args.size() == 1 && (args[0] == "status" || args[0] == "check" || args[0] == "ensure"))
+    if (args.size() == 1 &&
+        (args[0] == "status" || args[0] == "check" || args[0] == "ensure"))
       cmd = "region-" + args[0];
     else if (args.size() == 2 && args[0] == "failback")
       cmd = "region-failback";
@@ -344,7 +348,12 @@ int main(int argc, char** argv) {
             if (as_json || j.is_discarded())
               std::printf("%s\n", j.is_discarded() ? text.c_str() : j.dump(2).c_str());
             else
-              print_human(cmd, j);
+              try {
+                print_human(cmd, j);
+              } catch (const std::exception&) {
+                // An answer of a shape the rendering does not know: show it whole.
+                std::printf("%s\n", j.dump(2).c_str());
+              }
             if (j.is_object() && j.contains("ok") && !j["ok"].get<bool>())
               rc = 1;
           },

@@ -82,6 +82,12 @@ bool eventually(F pred, std::chrono::milliseconds limit = 30s) {
 /// Drops what earlier runs left in the test regions: subscriptions (keeping their
 /// slots, whose publishers may be gone), slots, and the kyb_r_* databases.
 void clean_regions(const std::map<std::string, std::string>& admin) {
+  // First: a synchronous setting left behind would hold every commit below (and of the
+  // next test) once its subscriber is gone.
+  for (auto& [region, url] : admin) {
+    sql(url, "ALTER SYSTEM RESET synchronous_standby_names");
+    sql(url, "SELECT pg_reload_conf()");
+  }
   for (auto& [region, url] : admin) {
     auto dbs = sql(url, "SELECT datname FROM pg_database WHERE datname LIKE 'kyb_r_%'");
     for (auto& d : dbs) {
@@ -99,9 +105,6 @@ void clean_regions(const std::map<std::string, std::string>& admin) {
     }
   }
   for (auto& [region, url] : admin) {
-    // A synchronous setting left behind would hold every commit of the next test.
-    sql(url, "ALTER SYSTEM RESET synchronous_standby_names");
-    sql(url, "SELECT pg_reload_conf()");
     sql(url, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE "
              "active_pid IS NOT NULL");
     std::this_thread::sleep_for(200ms);
@@ -306,6 +309,12 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
                             "'sub_businesses_us_west_2' AND sync_state = 'sync'")
                 .empty();
   }));
+  // The subscriber confirms each commit at once (else every commit waits for its
+  // status interval).
+  BOOST_TEST(in("us-west-2", "SELECT subsynccommit FROM pg_subscription WHERE subname = "
+                             "'sub_businesses_us_west_2'")[0][0] == "on");
+  BOOST_TEST(in("eu-west-1", "SELECT subsynccommit FROM pg_subscription WHERE subname = "
+                             "'sub_businesses_eu_west_1'")[0][0] == "off");
   auto us = node("us-east-1").make_tenant({"read", "write"}, "us");
   for (int i = 0; i < 20; ++i) {
     auto id = create_business("us-east-1", us.second, "Synchronous " + std::to_string(i));

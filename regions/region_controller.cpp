@@ -27,6 +27,7 @@ using probe_tick_atom = caf::atom_constant<caf::atom("rprobetk")>;
 using route_atom = caf::atom_constant<caf::atom("rroute")>;
 using ensured_atom = caf::atom_constant<caf::atom("rensured")>;
 using done_atom = caf::atom_constant<caf::atom("rdone")>;
+using retry_ensure_atom = caf::atom_constant<caf::atom("rensureagn")>;
 
 constexpr auto peer_timeout = std::chrono::seconds(3);
 
@@ -559,15 +560,35 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
               if (!r.is_discarded() && r.value("ensure", false)) {
                 st.ensured = r.value("ok", false);
                 st.ensure_report = r;
-                if (!st.ensured)
+                if (!st.ensured) {
+                  // A region may be down or another node ensuring at the same moment:
+                  // try again until it holds.
                   base::log_error("regions.ensure_failed", r);
-                else
+                  self->delayed_send(self, std::chrono::seconds(2),
+                                     retry_ensure_atom::value);
+                } else
                   base::log_info("regions.ensured", {{"routing", table_json(st.table)}});
                 assign_heartbeats(self);
               }
               if (st.pending.pending())
                 st.pending.deliver(report);
               st.pending = caf::response_promise{};
+            },
+            [self](retry_ensure_atom) {
+              auto& st = self->state;
+              if (st.ensured)
+                return;
+              if (st.busy) {
+                self->delayed_send(self, std::chrono::seconds(2),
+                                   retry_ensure_atom::value);
+                return;
+              }
+              run_procedure(self, self->make_response_promise(), "ensure",
+                            [](region_sessions& s, op_context& ctx, routing_table& t) {
+                              auto r = ensure_regions(s, ctx, t);
+                              r["ensure"] = true;
+                              return r;
+                            });
             },
             [self](admin_atom, const std::string& cmd,
                    const std::vector<std::string>& args) -> caf::result<std::string> {

@@ -78,6 +78,23 @@ std::string feed_filter(const std::string& table) {
   return "region <> 'eu'";
 }
 
+/// Runs `f`, again when another node changed the same catalog row at the same moment
+/// (every node ensures at start).
+template <class F>
+void retry_concurrent(F f) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      f();
+      return;
+    } catch (const region_error& e) {
+      if (attempt >= 4 ||
+          std::string(e.what()).find("tuple concurrently updated") == std::string::npos)
+        throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * (attempt + 1)));
+    }
+  }
+}
+
 bool exists(pg_session& db, const std::string& sql) {
   return !db.query(sql).empty();
 }
@@ -682,15 +699,19 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
           if (s.at(t).scalar(
                   "SELECT subsynccommit FROM pg_subscription WHERE subname = " +
                   sql_literal(sub)) != want_commit)
-            s.at(t).query("ALTER SUBSCRIPTION " + sub + " SET (synchronous_commit = '" +
-                          want_commit + "')");
+            retry_concurrent([&] {
+              s.at(t).query("ALTER SUBSCRIPTION " + sub + " SET (synchronous_commit = '" +
+                            want_commit + "')");
+            });
           commits[sub] = want_commit;
         }
       }
       auto want = names.empty() ? std::string{} : "FIRST 1 (" + names + ")";
       auto& src = s.at(routing.us_write);
       if (src.scalar("SHOW synchronous_standby_names") != want) {
-        src.query("ALTER SYSTEM SET synchronous_standby_names = " + sql_literal(want));
+        retry_concurrent([&] {
+          src.query("ALTER SYSTEM SET synchronous_standby_names = " + sql_literal(want));
+        });
         src.query("SELECT pg_reload_conf()");
       }
       return json{{"synchronous_standby_names", want}, {"subscriber_commits", commits}};

@@ -661,10 +661,6 @@ std::optional<std::string> cross_check(const settings& s, std::string& key) {
   }
   if (auto err = screening_cross_check(s.screening, key))
     return err;
-  if (!s.regions.databases.empty() && s.node.region.empty()) {
-    key = "node.region";
-    return "must be set when regions.databases is";
-  }
   return std::nullopt;
 }
 

@@ -130,10 +130,9 @@ struct classification_settings {
 
 /// Bulk import (POST /v1/businesses/bulk): how uploads are bounded and written.
 struct import_settings {
-  size_t max_upload_bytes = 0; ///< One streamed upload; over it: 413.
-  size_t max_record_bytes =
-      0;                 ///< One NDJSON line or CSV record; over it: that row fails.
-  size_t batch_rows = 0; ///< Rows per transaction.
+  size_t max_upload_bytes = 0;  ///< One streamed upload; over it: 413.
+  size_t max_record_bytes = 0;  ///< One NDJSON line or CSV record; over: the row fails.
+  size_t batch_rows = 0;        ///< Rows per transaction.
   size_t max_errors_stored = 0; ///< Row errors kept per job (all are counted).
 };
 

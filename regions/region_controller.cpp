@@ -25,30 +25,10 @@ using runtime::admin_atom;
 using poll_atom = caf::atom_constant<caf::atom("rpoll")>;
 using probe_tick_atom = caf::atom_constant<caf::atom("rprobetk")>;
 using route_atom = caf::atom_constant<caf::atom("rroute")>;
-using ensured_atom = caf::atom_constant<caf::atom("rensured")>;
 using done_atom = caf::atom_constant<caf::atom("rdone")>;
 using retry_ensure_atom = caf::atom_constant<caf::atom("rensureagn")>;
 
 constexpr auto peer_timeout = std::chrono::seconds(3);
-
-json table_json(const routing_table& t) {
-  return {{"epoch", t.epoch},
-          {"us_write", t.us_write},
-          {"eu_write", t.eu_write},
-          {"fenced", std::vector<std::string>(t.fenced.begin(), t.fenced.end())}};
-}
-
-routing_table table_from(const json& j) {
-  routing_table t;
-  t.epoch = j.value("epoch", int64_t{0});
-  t.us_write = j.value("us_write", std::string("us-east-1"));
-  t.eu_write = j.value("eu_write", std::string("eu-west-1"));
-  if (j.contains("fenced") && j["fenced"].is_array())
-    for (auto& f : j["fenced"])
-      if (f.is_string())
-        t.fenced.insert(f.get<std::string>());
-  return t;
-}
 
 struct region_metrics {
   base::gauge_family& lag;
@@ -104,6 +84,8 @@ struct controller_state {
   std::map<std::string, int> failed_probes;
   std::set<std::string> down;
   std::map<std::string, double> loss; ///< target region -> last lag sample (s)
+  /// (group, target) -> lag (s) of the latest samples; absent while unknown.
+  std::map<std::pair<std::string, std::string>, double> lags;
   std::set<std::pair<std::string, std::string>> warned; ///< (group, target) over 50 %
   routing_table table;
   bool ensured = false;
@@ -112,7 +94,6 @@ struct controller_state {
   std::string procedure; ///< which one
   std::chrono::steady_clock::time_point procedure_started;
   caf::response_promise pending;
-  bool auto_started = false;
   static inline const char* name = "region_controller";
 };
 
@@ -136,19 +117,12 @@ void publish_view(controller_actor* self) {
   view->multi_region = true;
   view->table = st.table;
   auto groups = effective_groups(st.cfg.groups, st.table.us_write, st.table.fenced);
-  auto it = st.samples.find(st.cfg.self_region);
-  if (it != st.samples.end() && it->second.value("up", false) &&
-      !st.down.count(st.cfg.self_region)) {
-    auto& hb = it->second["heartbeats"];
+  if (!st.down.count(st.cfg.self_region))
     for (auto& g : groups) {
-      if (std::find(g.targets.begin(), g.targets.end(), st.cfg.self_region) ==
-          g.targets.end())
-        continue;
-      if (hb.contains(g.name) && hb[g.name].value("source", "") == g.source &&
-          hb[g.name].value("age", 1e9) <= static_cast<double>(g.lag_sla.count()))
+      auto lag = st.lags.find({g.name, st.cfg.self_region});
+      if (lag != st.lags.end() && lag->second <= static_cast<double>(g.lag_sla.count()))
         view->fresh_groups.insert(g.name);
     }
-  }
   auto old = st.hooks.routes->current();
   bool moved = !old || old->table.epoch != view->table.epoch;
   st.hooks.routes->publish(view);
@@ -182,7 +156,7 @@ void apply_routing(controller_actor* self, const routing_table& t) {
                  t.fenced != st.table.fenced;
   st.table = t;
   if (changed) {
-    base::log_info("regions.routing", table_json(t));
+    base::log_info("regions.routing", routing_json(t));
     assign_heartbeats(self);
   }
   publish_view(self);
@@ -205,8 +179,10 @@ void digest(controller_actor* self) {
       m.apply_errors.with({region, sub.value("name", "")})
           .set(sub.value("apply_errors", 0.0) + sub.value("sync_errors", 0.0));
   }
+  st.lags.clear();
   for (auto& g : groups) {
     for (auto& target : g.targets) {
+      // The age of the group's heartbeat from its current source, as the target sees it.
       auto it = st.samples.find(target);
       double lag = -1;
       if (it != st.samples.end() && it->second.value("up", false)) {
@@ -228,6 +204,7 @@ void digest(controller_actor* self) {
       }
       if (lag < 0)
         continue;
+      st.lags[{g.name, target}] = lag;
       if (residency_of_region(target) == "us" && g.name == "businesses")
         st.loss[target] = lag;
       m.loss_bound.with({target}).set(st.loss.count(target) ? st.loss[target] : lag);
@@ -276,7 +253,7 @@ void run_procedure(controller_actor* self, caf::response_promise rp, std::string
          caf::actor controller) {
         ctx.switch_routing = [b, controller](const routing_table& t) {
           b->request(controller, std::chrono::seconds(15), route_atom::value,
-                     table_json(t).dump())
+                     routing_json(t).dump())
               .receive([](bool) {}, [](caf::error&) {});
         };
         region_sessions sessions(ctx.regions);
@@ -286,7 +263,7 @@ void run_procedure(controller_actor* self, caf::response_promise rp, std::string
         } catch (const std::exception& e) {
           report = {{"ok", false}, {"detail", e.what()}};
         }
-        b->send(controller, done_atom::value, report.dump(), table_json(table).dump());
+        b->send(controller, done_atom::value, report.dump(), routing_json(table).dump());
       },
       std::move(ctx), std::move(table), std::move(body), std::move(controller));
 }
@@ -308,7 +285,7 @@ void broadcast_routing(controller_actor* self, const routing_table& t,
     return;
   }
   auto left = std::make_shared<size_t>(agents.size());
-  auto text = table_json(t).dump();
+  auto text = routing_json(t).dump();
   for (auto& a : agents)
     self->request(a, peer_timeout, admin_atom::value, std::string("region-route"),
                   std::vector<std::string>{text})
@@ -348,13 +325,8 @@ json status_json(controller_actor* self) {
   json lags = json::array();
   for (auto& g : groups)
     for (auto& target : g.targets) {
-      auto it = st.samples.find(target);
-      json lag = nullptr;
-      if (it != st.samples.end() && it->second.value("up", false)) {
-        auto& hb = it->second["heartbeats"];
-        if (hb.contains(g.name) && hb[g.name].value("source", "") == g.source)
-          lag = hb[g.name]["age"];
-      }
+      auto known = st.lags.find({g.name, target});
+      json lag = known == st.lags.end() ? json(nullptr) : json(known->second);
       double sla = static_cast<double>(g.lag_sla.count());
       std::string state = lag.is_null()                  ? "unknown"
                           : lag.get<double>() > sla      ? "over SLA"
@@ -374,7 +346,7 @@ json status_json(controller_actor* self) {
   auto view = st.hooks.routes->current();
   return {{"node", st.cfg.node_id},
           {"node_region", st.cfg.self_region},
-          {"routing", table_json(st.table)},
+          {"routing", routing_json(st.table)},
           {"regions", regions},
           {"lag", lags},
           {"loss_bound_seconds", loss},
@@ -385,6 +357,17 @@ json status_json(controller_actor* self) {
           {"procedure", st.busy ? json(st.procedure) : json(nullptr)},
           {"ensure", st.ensure_report},
           {"auto_failover", st.cfg.settings.auto_failover}};
+}
+
+/// Makes replication exist as configured (the report is marked as ensure's, which the
+/// controller records when it is done).
+void start_ensure(controller_actor* self, caf::response_promise rp) {
+  run_procedure(self, std::move(rp), "ensure",
+                [](region_sessions& s, op_context& ctx, routing_table& t) {
+                  auto r = ensure_regions(s, ctx, t);
+                  r["ensure"] = true;
+                  return r;
+                });
 }
 
 /// Whether this node acts on a detected failure: the first live node (by id) of the
@@ -429,10 +412,7 @@ void on_probe(controller_actor* self, const std::string& region, bool ok) {
     if (st.table.is_fenced(region))
       run_procedure(self, self->make_response_promise(), "fence " + region,
                     [region](region_sessions& s, op_context&, routing_table&) {
-                      auto& db = s.at(region);
-                      if (!is_fenced(db))
-                        fence_region(db);
-                      set_replica_guard(db, true);
+                      fence_region(s.at(region));
                       return json{{"ok", true}, {"fenced", region}};
                     });
   }
@@ -487,12 +467,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
         publish_view(self);
         // Replication as configured, before heartbeats: migrations, publications,
         // subscriptions, constraints, fences.
-        run_procedure(self, self->make_response_promise(), "ensure",
-                      [](region_sessions& s, op_context& ctx, routing_table& t) {
-                        auto r = ensure_regions(s, ctx, t);
-                        r["ensure"] = true;
-                        return r;
-                      });
+        start_ensure(self, self->make_response_promise());
         self->send(self, poll_atom::value);
         self->send(self, probe_tick_atom::value);
         return {
@@ -531,7 +506,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
               if (j.is_discarded())
                 return make_error(errc::invalid_argument, "routing is not JSON");
               auto rp = self->make_response_promise<bool>();
-              broadcast_routing(self, table_from(j), rp);
+              broadcast_routing(self, routing_from_json(j), rp);
               return rp;
             },
             [self](done_atom, const std::string& report, const std::string& table) {
@@ -556,7 +531,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
                                                : r.value("detail", json(nullptr))}});
               auto t = json::parse(table, nullptr, false);
               if (!t.is_discarded())
-                apply_routing(self, table_from(t));
+                apply_routing(self, routing_from_json(t));
               if (!r.is_discarded() && r.value("ensure", false)) {
                 st.ensured = r.value("ok", false);
                 st.ensure_report = r;
@@ -567,7 +542,8 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
                   self->delayed_send(self, std::chrono::seconds(2),
                                      retry_ensure_atom::value);
                 } else
-                  base::log_info("regions.ensured", {{"routing", table_json(st.table)}});
+                  base::log_info("regions.ensured",
+                                 {{"routing", routing_json(st.table)}});
                 assign_heartbeats(self);
               }
               if (st.pending.pending())
@@ -583,12 +559,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
                                    retry_ensure_atom::value);
                 return;
               }
-              run_procedure(self, self->make_response_promise(), "ensure",
-                            [](region_sessions& s, op_context& ctx, routing_table& t) {
-                              auto r = ensure_regions(s, ctx, t);
-                              r["ensure"] = true;
-                              return r;
-                            });
+              start_ensure(self, self->make_response_promise());
             },
             [self](admin_atom, const std::string& cmd,
                    const std::vector<std::string>& args) -> caf::result<std::string> {
@@ -600,7 +571,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
                 if (j.is_discarded() || !j.is_object())
                   return make_error(errc::invalid_argument,
                                     "region-route needs routing JSON");
-                apply_routing(self, table_from(j));
+                apply_routing(self, routing_from_json(j));
                 return json{{"node", st.cfg.node_id}, {"epoch", st.table.epoch}}.dump();
               }
               // The promise is made only once the command is valid: an error returned
@@ -615,12 +586,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
               }
               if (cmd == "region-ensure") {
                 auto rp = self->make_response_promise<std::string>();
-                run_procedure(self, rp, "ensure",
-                              [](region_sessions& s, op_context& ctx, routing_table& t) {
-                                auto r = ensure_regions(s, ctx, t);
-                                r["ensure"] = true;
-                                return r;
-                              });
+                start_ensure(self, rp);
                 return rp;
               }
               auto known = [&](const std::string& r) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "config/settings.hpp"
 #include "persistence/migration.hpp"
 #include "persistence/migrator.hpp"
 #include "runtime/base/uuid.hpp"
@@ -19,8 +20,6 @@ using json = nlohmann::json;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-constexpr const char* platform_tenant = "00000000-0000-0000-0000-000000000000";
 
 double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
@@ -70,14 +69,6 @@ std::string ident(const std::string& s) {
   return out + "\"";
 }
 
-/// The rows of `table` that replicate: what the publication's filter keeps (the
-/// platform tenant is made by migration 0001 in every region and never replicates).
-std::string feed_filter(const std::string& table) {
-  if (table == "tenants")
-    return "region <> 'eu' AND id <> " + sql_literal(platform_tenant);
-  return "region <> 'eu'";
-}
-
 /// Runs `f`, again when another node changed the same catalog row at the same moment
 /// (every node ensures at start).
 template <class F>
@@ -93,6 +84,29 @@ void retry_concurrent(F f) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100 * (attempt + 1)));
     }
   }
+}
+
+/// Runs `f`, which creates an object; another node making it at the same moment is fine.
+template <class F>
+void create_once(F f) {
+  try {
+    f();
+  } catch (const region_error& e) {
+    if (std::string(e.what()).find("already exists") == std::string::npos)
+      throw;
+  }
+}
+
+/// Sets the source's synchronous_standby_names ("" resets it) and reloads.
+void set_synchronous_names(pg_session& db, const std::string& want) {
+  if (db.scalar("SHOW synchronous_standby_names") == want)
+    return;
+  retry_concurrent([&] {
+    db.query(want.empty()
+                 ? std::string("ALTER SYSTEM RESET synchronous_standby_names")
+                 : "ALTER SYSTEM SET synchronous_standby_names = " + sql_literal(want));
+  });
+  db.query("SELECT pg_reload_conf()");
 }
 
 bool exists(pg_session& db, const std::string& sql) {
@@ -181,15 +195,8 @@ void ensure_publications(pg_session& db, const op_context& ctx,
   for (auto& step : plan) {
     if (step.region != db.region() || step.object.rfind("publication", 0) != 0)
       continue;
-    if (!exists(db, step.check_sql)) {
-      try {
-        db.query(step.create_sql);
-      } catch (const region_error& e) {
-        // Another node made it at the same moment.
-        if (std::string(e.what()).find("already exists") == std::string::npos)
-          throw;
-      }
-    }
+    if (!exists(db, step.check_sql))
+      create_once([&] { db.query(step.create_sql); });
   }
 }
 
@@ -224,19 +231,36 @@ struct table_diff {
   }
 };
 
-/// (id, row hash) of every replicated row of `table`, in id order.
-std::map<std::string, std::string> row_hashes(pg_session& db, const std::string& table) {
+std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n) {
+  std::string out;
+  for (size_t i = from; i < ids.size() && i < from + n; ++i)
+    out += (out.empty() ? "" : ", ") + sql_literal(ids[i]);
+  return out;
+}
+
+/// (id, row hash) of the replicated rows of `table`, or of those among `ids`.
+std::map<std::string, std::string>
+row_hashes(pg_session& db, const std::string& table,
+           const std::vector<std::string>* ids = nullptr) {
+  auto sql = "SELECT id::text, hashtextextended(t::text, 0)::text FROM " + table +
+             " t WHERE " + replicated_rows(table);
   std::map<std::string, std::string> out;
-  for (auto& r : db.query("SELECT id::text, hashtextextended(t::text, 0)::text FROM " +
-                          table + " t WHERE " + feed_filter(table)))
-    out.emplace(r[0], r[1]);
+  auto add = [&](const rows& rs) {
+    for (auto& r : rs)
+      out.emplace(r[0], r[1]);
+  };
+  if (!ids)
+    add(db.query(sql));
+  else
+    for (size_t i = 0; i < ids->size(); i += 500)
+      add(db.query(sql + " AND id IN (" + in_list(*ids, i, 500) + ")"));
   return out;
 }
 
 table_diff diff_table(pg_session& source, pg_session& target, const std::string& table) {
   table_diff d;
   auto summary = "SELECT count(*), COALESCE(sum(hashtextextended(t::text, 0)), 0) FROM " +
-                 table + " t WHERE " + feed_filter(table);
+                 table + " t WHERE " + replicated_rows(table);
   auto a = source.query(summary);
   auto b = target.query(summary);
   d.source_rows = std::stoull(a[0][0]);
@@ -258,20 +282,6 @@ table_diff diff_table(pg_session& source, pg_session& target, const std::string&
   return d;
 }
 
-std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n);
-
-/// Hashes of the rows `ids` of `table` (absent rows are missing from the map).
-std::map<std::string, std::string> hashes_of(pg_session& db, const std::string& table,
-                                             const std::vector<std::string>& ids) {
-  std::map<std::string, std::string> out;
-  for (size_t i = 0; i < ids.size(); i += 500)
-    for (auto& r : db.query("SELECT id::text, hashtextextended(t::text, 0)::text FROM " +
-                            table + " t WHERE " + feed_filter(table) + " AND id IN (" +
-                            in_list(ids, i, 500) + ")"))
-      out.emplace(r[0], r[1]);
-  return out;
-}
-
 /// Compares `table` on a source that keeps writing and its subscriber: rows that differ
 /// at first are read again on the source, then on the target once it applied everything
 /// up to that read, so only differences that outlive the lag remain.
@@ -287,9 +297,9 @@ table_diff diff_table_settled(pg_session& source, pg_session& target,
       d = diff_table(source, target, table);
       continue;
     }
-    auto a = hashes_of(source, table, ids);
+    auto a = row_hashes(source, table, &ids);
     wait_caught_up(source, target, group, std::chrono::seconds(5));
-    auto b = hashes_of(target, table, ids);
+    auto b = row_hashes(target, table, &ids);
     table_diff next;
     for (auto& id : ids) {
       auto ia = a.find(id);
@@ -316,13 +326,6 @@ json ids_json(const std::vector<std::string>& ids, size_t limit = 20) {
   return out;
 }
 
-std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n) {
-  std::string out;
-  for (size_t i = from; i < ids.size() && i < from + n; ++i)
-    out += (out.empty() ? "" : ", ") + sql_literal(ids[i]);
-  return out;
-}
-
 /// The groups `region` receives, and the tables in them.
 std::vector<table_group> groups_of_target(const std::vector<table_group>& groups,
                                           const std::string& region) {
@@ -338,8 +341,8 @@ std::vector<table_group> groups_of_target(const std::vector<table_group>& groups
 /// source's region_reconciliation and a file; drops its subscriptions (keeping slots
 /// on a dead publisher); deletes its replicated rows; and subscribes to `source` with
 /// an initial copy through the slot made for it at promotion (or a new one).
-json reseed_replica(region_sessions& s, const op_context& ctx, pg_session& source,
-                    pg_session& replica, const std::vector<table_group>& groups,
+json reseed_replica(const op_context& ctx, pg_session& source, pg_session& replica,
+                    const std::vector<table_group>& groups,
                     const std::string& old_primary) {
   json exported = json::object();
   auto failback_id = base::uuid::make_v7().to_string();
@@ -402,7 +405,7 @@ json reseed_replica(region_sessions& s, const op_context& ctx, pg_session& sourc
   replica.query("SET session_replication_role = replica");
   for (auto& g : groups)
     for (auto& table : g.tables)
-      replica.query("DELETE FROM " + table + " WHERE " + feed_filter(table));
+      replica.query("DELETE FROM " + table + " WHERE " + replicated_rows(table));
   replica.query("DELETE FROM replication_heartbeats WHERE grp IN (SELECT unnest(ARRAY[" +
                 [&] {
                   std::string l;
@@ -417,27 +420,12 @@ json reseed_replica(region_sessions& s, const op_context& ctx, pg_session& sourc
     bool slot = has_slot(source, subscription_name(g.name, replica.region()));
     create_subscription(replica, src, g.name, true, !slot);
   }
-  (void)s;
   json r{{"exported_rows", total}, {"tables", exported}};
   if (total > 0) {
     r["file"] = file.string();
     r["reconciliation_id"] = failback_id;
   }
   return r;
-}
-
-const std::vector<std::string>& guarded_tables() {
-  static const std::vector<std::string> t = {"tenants",
-                                             "api_keys",
-                                             "businesses",
-                                             "business_owners",
-                                             "business_classifications",
-                                             "screening_results",
-                                             "screening_hits",
-                                             "screening_decisions",
-                                             "risk_assessments",
-                                             "audit_logs"};
-  return t;
 }
 
 void probe_or_throw(pg_session& db) {
@@ -471,6 +459,25 @@ bool region_sessions::reachable(const std::string& region) {
   }
 }
 
+json routing_json(const routing_table& t) {
+  return {{"epoch", t.epoch},
+          {"us_write", t.us_write},
+          {"eu_write", t.eu_write},
+          {"fenced", std::vector<std::string>(t.fenced.begin(), t.fenced.end())}};
+}
+
+routing_table routing_from_json(const json& j) {
+  routing_table t;
+  t.epoch = j.value("epoch", int64_t{0});
+  t.us_write = j.value("us_write", std::string("us-east-1"));
+  t.eu_write = j.value("eu_write", std::string("eu-west-1"));
+  if (j.contains("fenced") && j["fenced"].is_array())
+    for (auto& f : j["fenced"])
+      if (f.is_string())
+        t.fenced.insert(f.get<std::string>());
+  return t;
+}
+
 routing_table read_routing(region_sessions& s, const op_context& ctx) {
   routing_table best;
   best.us_write = ctx.configured_us_primary;
@@ -486,15 +493,8 @@ routing_table read_routing(region_sessions& s, const op_context& ctx) {
           t.us_write = row[1];
         else
           t.eu_write = row[1];
-        size_t i = 0;
-        while (i < row[2].size()) {
-          auto j = row[2].find(',', i);
-          if (j == std::string::npos)
-            j = row[2].size();
-          if (j > i)
-            t.fenced.insert(row[2].substr(i, j - i));
-          i = j + 1;
-        }
+        for (auto& f : config::comma_list(row[2]))
+          t.fenced.insert(f);
       }
       if (!rows.empty() && t.epoch > best.epoch)
         best = t;
@@ -534,6 +534,27 @@ std::vector<std::string> write_routing(region_sessions& s, const routing_table& 
   return written;
 }
 
+namespace {
+
+/// Writes the routing in every reachable region and switches every node to it.
+std::vector<std::string> switch_to(region_sessions& s, const op_context& ctx,
+                                   const routing_table& routing) {
+  auto written = write_routing(s, routing);
+  if (ctx.switch_routing)
+    ctx.switch_routing(routing);
+  return written;
+}
+
+/// Runs the consistency check into report[key]; its verdict is the step's detail.
+json checked(region_sessions& s, const op_context& ctx, const routing_table& routing,
+             json& report, const char* key) {
+  auto c = check_regions(s, ctx, routing);
+  report[key] = c;
+  return json{{"clean", c.value("clean", false)}};
+}
+
+} // namespace
+
 // -- fences ---------------------------------------------------------------------------
 
 namespace {
@@ -554,6 +575,7 @@ void set_read_only(pg_session& db, bool on) {
 
 void fence_region(pg_session& db) {
   set_read_only(db, true);
+  set_replica_guard(db, true);
 }
 
 void unfence_region(pg_session& db) {
@@ -561,7 +583,9 @@ void unfence_region(pg_session& db) {
 }
 
 void set_replica_guard(pg_session& db, bool on) {
-  for (auto& t : guarded_tables()) {
+  // The replicated tables, which migration 0007 guards.
+  static const auto guarded = tables_of(seed_table_groups());
+  for (auto& t : guarded) {
     auto state = db.scalar("SELECT tgenabled FROM pg_trigger WHERE tgname = "
                            "'kyb_replica_guard' AND tgrelid = " +
                            sql_literal(t) + "::regclass");
@@ -608,10 +632,7 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
         routing.epoch = 1;
         write_routing(s, routing);
       }
-      return json{{"epoch", routing.epoch},
-                  {"us_write", routing.us_write},
-                  {"eu_write", routing.eu_write},
-                  {"fenced", routing.fenced}};
+      return routing_json(routing);
     });
     auto groups = effective_groups(ctx.groups, routing.us_write, routing.fenced);
     log.run("US clusters refuse EU rows", [&] {
@@ -627,13 +648,10 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
                                sql_literal(name) + " AND conrelid = " + sql_literal(t) +
                                "::regclass"))
               continue;
-            try {
+            create_once([&] {
               db.query("ALTER TABLE " + t + " ADD CONSTRAINT " + name +
                        " CHECK (region <> 'eu')");
-            } catch (const region_error& e) {
-              if (std::string(e.what()).find("already exists") == std::string::npos)
-                throw;
-            }
+            });
           }
         out.push_back(r);
       }
@@ -666,15 +684,11 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
             out[sub] = "missing (run kybctl region failback " + target + ")";
             continue;
           }
-          try {
+          create_once([&] {
             create_subscription(db, info_of(ctx, g.source), g.name, true,
                                 !has_slot(s.at(g.source), sub));
-            out[sub] = "created";
-          } catch (const region_error& e) {
-            if (std::string(e.what()).find("already exists") == std::string::npos)
-              throw;
-            out[sub] = "exists";
-          }
+          });
+          out[sub] = "created";
         }
       return out;
     });
@@ -707,13 +721,7 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
         }
       }
       auto want = names.empty() ? std::string{} : "FIRST 1 (" + names + ")";
-      auto& src = s.at(routing.us_write);
-      if (src.scalar("SHOW synchronous_standby_names") != want) {
-        retry_concurrent([&] {
-          src.query("ALTER SYSTEM SET synchronous_standby_names = " + sql_literal(want));
-        });
-        src.query("SELECT pg_reload_conf()");
-      }
+      set_synchronous_names(s.at(routing.us_write), want);
       return json{{"synchronous_standby_names", want}, {"subscriber_commits", commits}};
     });
     log.run("fences", [&] {
@@ -843,10 +851,7 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
                              false);
         routing.epoch += 1;
         routing.fenced.insert(failed);
-        auto written = write_routing(s, routing);
-        if (ctx.switch_routing)
-          ctx.switch_routing(routing);
-        return json{{"epoch", routing.epoch}, {"written_in", written}};
+        return json{{"epoch", routing.epoch}, {"written_in", switch_to(s, ctx, routing)}};
       });
       report["loss_bound_seconds"] = 0;
       report["new_primary"] = routing.us_write;
@@ -863,7 +868,6 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
     if (planned) {
       log.run("fence " + failed, [&] {
         fence_region(old_db);
-        set_replica_guard(old_db, true);
         return json();
       });
       log.run("drain replication to " + promoted, [&] {
@@ -886,10 +890,7 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
         drop_subscription_keep_slot(new_db, subscription_name(g.name, promoted));
       rebuild_audit_heads(new_db);
       set_replica_guard(new_db, false);
-      if (!new_db.scalar("SHOW synchronous_standby_names").empty()) {
-        new_db.query("ALTER SYSTEM RESET synchronous_standby_names");
-        new_db.query("SELECT pg_reload_conf()");
-      }
+      set_synchronous_names(new_db, "");
       ensure_publications(new_db, ctx, after);
       // Slots before writes: the failback slot of the old primary, and one for each
       // region the new primary feeds.
@@ -913,32 +914,24 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
         if (!s.reachable(t))
           return json("unreachable: run kybctl region failback " + t +
                       " when it returns");
-        return reseed_replica(s, ctx, new_db, s.at(t), groups_of_target(after, t),
-                              failed);
+        return reseed_replica(ctx, new_db, s.at(t), groups_of_target(after, t), failed);
       });
     }
     log.run("switch routing", [&] {
       routing = next;
-      auto written = write_routing(s, routing);
-      if (ctx.switch_routing)
-        ctx.switch_routing(routing);
       return json{{"epoch", routing.epoch},
                   {"us_write", routing.us_write},
-                  {"written_in", written}};
+                  {"written_in", switch_to(s, ctx, routing)}};
     });
     if (!planned)
       log.run("fence " + failed, [&] {
         if (!s.reachable(failed))
           return json("unreachable: fenced the moment it answers again");
         fence_region(old_db);
-        set_replica_guard(old_db, true);
         return json("fenced");
       });
-    log.run("consistency check", [&] {
-      auto c = check_regions(s, ctx, routing);
-      report["check"] = c;
-      return json{{"clean", c.value("clean", false)}};
-    });
+    log.run("consistency check",
+            [&] { return checked(s, ctx, routing, report, "check"); });
     report["new_primary"] = routing.us_write;
   } catch (const std::exception& e) {
     report["detail"] = e.what();
@@ -962,16 +955,10 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
       log.run("readmit us-west-2", [&] {
         routing.epoch += 1;
         routing.fenced.erase(region);
-        write_routing(s, routing);
-        if (ctx.switch_routing)
-          ctx.switch_routing(routing);
+        switch_to(s, ctx, routing);
         return json{{"epoch", routing.epoch}};
       });
-      log.run("check", [&] {
-        auto c = check_regions(s, ctx, routing);
-        report["check"] = c;
-        return json{{"clean", c.value("clean", false)}};
-      });
+      log.run("check", [&] { return checked(s, ctx, routing, report, "check"); });
       return log.report(report);
     }
     if (region != "us-east-1" || routing.us_write != "us-west-2")
@@ -981,7 +968,6 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
     auto& cur_db = s.at(current);
     log.run("fence " + region, [&] {
       fence_region(old_db);
-      set_replica_guard(old_db, true);
       return json();
     });
     log.run("drop stale slots on " + region, [&] {
@@ -991,10 +977,7 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
         drop_slot(old_db, r[0]);
         out.push_back(r[0]);
       }
-      if (!old_db.scalar("SHOW synchronous_standby_names").empty()) {
-        old_db.query("ALTER SYSTEM RESET synchronous_standby_names");
-        old_db.query("SELECT pg_reload_conf()");
-      }
+      set_synchronous_names(old_db, "");
       return out;
     });
     routing_table readmitted = routing;
@@ -1002,7 +985,7 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
     auto feeds = effective_groups(ctx.groups, current, readmitted.fenced);
     log.run("export the lost tail and resubscribe " + region, [&] {
       auto r =
-          reseed_replica(s, ctx, cur_db, old_db, groups_of_target(feeds, region), region);
+          reseed_replica(ctx, cur_db, old_db, groups_of_target(feeds, region), region);
       report["lost_tail"] = r;
       return r;
     });
@@ -1013,8 +996,7 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
       return out;
     });
     log.run("check", [&] {
-      auto c = check_regions(s, ctx, readmitted);
-      report["check_before_switchback"] = c;
+      auto c = checked(s, ctx, readmitted, report, "check_before_switchback");
       if (!c.value("clean", false))
         throw region_error(region, "differs from " + current + " after resubscribing",
                            false);
@@ -1023,7 +1005,6 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
     // The planned switchback: us-east-1 becomes the primary again.
     log.run("fence " + current, [&] {
       fence_region(cur_db);
-      set_replica_guard(cur_db, true);
       json out = json::object();
       for (auto& g : groups_of_target(feeds, region))
         out[g.name] = wait_caught_up(cur_db, old_db, g.name, std::chrono::seconds(10));
@@ -1070,20 +1051,13 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
       routing.epoch += 1;
       routing.us_write = region;
       routing.fenced.clear();
-      auto written = write_routing(s, routing);
-      if (ctx.switch_routing)
-        ctx.switch_routing(routing);
-      return json{{"epoch", routing.epoch}, {"written_in", written}};
+      return json{{"epoch", routing.epoch}, {"written_in", switch_to(s, ctx, routing)}};
     });
     log.run("unfence " + current, [&] {
       unfence_region(cur_db);
       return json();
     });
-    log.run("check", [&] {
-      auto c = check_regions(s, ctx, routing);
-      report["check"] = c;
-      return json{{"clean", c.value("clean", false)}};
-    });
+    log.run("check", [&] { return checked(s, ctx, routing, report, "check"); });
   } catch (const std::exception& e) {
     report["detail"] = e.what();
     report["ok"] = false;

@@ -77,7 +77,13 @@ nlohmann::json fail_over(region_sessions& s, const op_context& ctx,
 nlohmann::json fail_back(region_sessions& s, const op_context& ctx,
                          routing_table& routing, const std::string& region);
 
-/// Makes a region's database read-only for the application and ends its sessions.
+/// The routing as the admin commands and the nodes exchange it:
+/// {"epoch", "us_write", "eu_write", "fenced": [...]}.
+nlohmann::json routing_json(const routing_table& t);
+routing_table routing_from_json(const nlohmann::json& j);
+
+/// Makes a region's database read-only for the application, turns its replica guard on
+/// and ends its sessions.
 void fence_region(pg_session& db);
 void unfence_region(pg_session& db);
 bool is_fenced(pg_session& db);

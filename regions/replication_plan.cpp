@@ -44,6 +44,19 @@ std::vector<table_group> seed_table_groups() {
   };
 }
 
+std::string replicated_rows(const std::string& table) {
+  if (table == "tenants")
+    return "region <> 'eu' AND id <> '00000000-0000-0000-0000-000000000000'";
+  return "region <> 'eu'";
+}
+
+std::vector<std::string> tables_of(const std::vector<table_group>& groups) {
+  std::vector<std::string> out;
+  for (auto& g : groups)
+    out.insert(out.end(), g.tables.begin(), g.tables.end());
+  return out;
+}
+
 std::vector<table_group> effective_groups(const std::vector<table_group>& groups,
                                           const std::string& us_write,
                                           const std::set<std::string>& fenced) {
@@ -108,12 +121,7 @@ std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
         error = "table " + t + " is in two replication groups";
         return {};
       }
-      // The platform tenant (nil id) is made by the migrations in every region: it is
-      // never fed, or the initial copy would collide with the target's own row.
-      tables +=
-          (tables.empty() ? "" : ", ") + t + " WHERE (region <> 'eu'" +
-          (t == "tenants" ? " AND id <> '00000000-0000-0000-0000-000000000000'" : "") +
-          ")";
+      tables += (tables.empty() ? "" : ", ") + t + " WHERE (" + replicated_rows(t) + ")";
     }
     auto pub = publication_name(g.name);
     pubs.push_back({g.source, "publication " + pub,

@@ -39,6 +39,14 @@ struct table_group {
 /// The seed's table configuration.
 std::vector<table_group> seed_table_groups();
 
+/// The rows of `table` that replicate (a SQL condition): US rows, and never the platform
+/// tenant (migration 0001 makes it in every region, so a copy would collide). The
+/// publications filter with it, and the consistency check and the reseed read with it.
+std::string replicated_rows(const std::string& table);
+
+/// Every table of `groups`.
+std::vector<std::string> tables_of(const std::vector<table_group>& groups);
+
 /// The groups as they run now: after a failover the US writer `us_write` is every
 /// group's source and feeds the other regions (the old source included); fenced
 /// regions receive nothing.

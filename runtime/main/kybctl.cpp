@@ -15,9 +15,11 @@
 //                         step timed, with the bound on what it could lose
 //   region status         roles, fences, lag per table against its SLA
 //   region check          per table and region pair: rows, hash, the ids that differ
-//   region ensure         publications, subscriptions, constraints and fences as
-//   configured region failback REGION  fence, export the lost tail, resubscribe, check,
-//   switch back import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]
+//   region ensure         publications, subscriptions, constraints and fences, as
+//                         configured
+//   region failback REGION  fence, export the lost tail, resubscribe, check, switch
+//                         back
+//   import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]
 //                         uploads businesses to the HTTP API (POST /v1/businesses/bulk)
 //                         with a progress bar, then prints the job and its row errors
 //                         (the key may also come from KYB_API_KEY)

@@ -74,3 +74,36 @@ BOOST_AUTO_TEST_CASE(the_shipped_file_loads) {
   BOOST_TEST_INFO((r.error ? r.error->to_string() : std::string()));
   BOOST_TEST(static_cast<bool>(r));
 }
+
+BOOST_AUTO_TEST_CASE(regions_options_refuse_bad_values_by_name) {
+  const std::string all =
+      "us-east-1=postgresql://h/a, us-west-2=postgresql://h/b,eu-west-1=postgresql://h/c";
+  auto r = load_text("", {{"KYB_REGIONS_DATABASES", all},
+                          {"KYB_REGIONS_SYNCHRONOUS", "businesses, audit_logs"}});
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r.value->regions.databases.size() == 3u);
+  BOOST_TEST(r.value->regions.databases[1] == "us-west-2=postgresql://h/b");
+  BOOST_TEST(r.value->regions.synchronous.size() == 2u);
+  BOOST_TEST(r.value->regions.us_primary == "us-east-1");
+  BOOST_TEST(!r.value->regions.auto_failover);
+
+  auto refused = [](const std::string& var, const std::string& value,
+                    const std::string& says) {
+    auto e = load_text("", {{var, value}});
+    BOOST_REQUIRE_MESSAGE(!e, var + "=" + value + " was accepted");
+    BOOST_TEST(e.error->source == "env " + var);
+    BOOST_TEST(e.error->message.find(says) != std::string::npos, e.error->to_string());
+  };
+  refused("KYB_REGIONS_DATABASES", "us-east-1", "expected REGION=URL");
+  refused("KYB_REGIONS_DATABASES", "us-east-1=", "expected REGION=URL");
+  refused("KYB_REGIONS_DATABASES", "ap-south-1=postgresql://h/a", "unknown region");
+  refused("KYB_REGIONS_DATABASES", "us-east-1=x,us-east-1=y", "listed twice");
+  refused("KYB_REGIONS_DATABASES", "us-east-1=x,us-west-2=y", "list all three");
+  refused("KYB_REGIONS_SYNCHRONOUS", "owners", "unknown table group");
+  refused("KYB_REGIONS_US_PRIMARY", "eu-west-1", "");
+  refused("KYB_REGIONS_PROBE_FAILURES", "0", "");
+  refused("KYB_REGIONS_FORWARD_TIMEOUT", "1ms", "");
+  refused("KYB_NODE_REGION", "mars-1", "");
+  BOOST_TEST(comma_list(" a, ,b ,") == (std::vector<std::string>{"a", "b"}));
+  BOOST_TEST(comma_list("").empty());
+}

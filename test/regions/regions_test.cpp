@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/settings.hpp"
 #include "runtime/base/crypto.hpp"
 #include "test/support/node_process.hpp"
 
@@ -26,19 +27,13 @@ namespace {
 
 const std::vector<std::string> region_names = {"us-east-1", "us-west-2", "eu-west-1"};
 
+/// "region=value,..." as the test command exports it.
 std::map<std::string, std::string> parse_map(const char* env) {
   std::map<std::string, std::string> out;
-  std::string v = env ? env : "";
-  size_t i = 0;
-  while (i < v.size()) {
-    auto j = v.find(',', i);
-    if (j == std::string::npos)
-      j = v.size();
-    auto item = v.substr(i, j - i);
+  for (auto& item : kyb::config::comma_list(env ? env : "")) {
     auto eq = item.find('=');
     if (eq != std::string::npos)
       out[item.substr(0, eq)] = item.substr(eq + 1);
-    i = j + 1;
   }
   return out;
 }
@@ -275,11 +270,15 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
                                     "updated_at) VALUES (gen_random_uuid(), 'eu', 'x', "
                                     "now(), now())"),
                     std::exception);
-  // The lag is exported under the seed's metric name.
-  auto m = node("eu-west-1").call("GET", "/metrics");
-  BOOST_TEST(m.body.find("kyb_replication_lag_seconds{table=\"businesses\",source_region="
-                         "\"us-east-1\",target_region=\"eu-west-1\"}") !=
-             std::string::npos);
+  // The lag is exported under the seed's metric name (by every node, once it sampled).
+  const std::string lag_series =
+      "kyb_replication_lag_seconds{table=\"businesses\","
+      "source_region=\"us-east-1\",target_region=\"eu-west-1\"}";
+  http_reply m;
+  BOOST_TEST(eventually([&] {
+    m = node("eu-west-1").call("GET", "/metrics");
+    return m.body.find(lag_series) != std::string::npos;
+  }));
   BOOST_TEST(m.body.find("kyb_replication_lag_sla_seconds") != std::string::npos);
   BOOST_TEST(m.body.find("kyb_region_routing_epoch") != std::string::npos);
   auto path = "/tmp/kyb-regions-metrics-" + db + ".txt";
@@ -387,6 +386,7 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   std::mutex mtx;
   std::vector<std::string> before, after;
   int failures = 0;
+  std::set<std::string> refusals; // "status content-type" of the writes not taken
   std::thread load([&] {
     int i = 0;
     while (!stop) {
@@ -400,8 +400,11 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
       std::lock_guard<std::mutex> g(mtx);
       if (r.status == 201)
         (late ? after : before).push_back(r.json()["id"].get<std::string>());
-      else
+      else {
         ++failures;
+        refusals.insert(std::to_string(r.status) + " " + r.header("content-type") +
+                        (r.header("retry-after").empty() ? "" : " retry"));
+      }
       std::this_thread::sleep_for(5ms);
     }
   });
@@ -430,6 +433,9 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   load.join();
   BOOST_TEST_MESSAGE("acknowledged before " << before.size() << ", after " << after.size()
                                             << ", failed " << failures);
+  // The writes refused while the primary was gone were told so, as problems to retry.
+  for (auto& r : refusals)
+    BOOST_TEST(r.rfind("503 application/problem+json", 0) == 0u, r);
   BOOST_REQUIRE(!after.empty());
   // Every write acknowledged after the switch is in the new primary.
   for (auto& id : after)

@@ -27,6 +27,7 @@ declare -A REDIS_PORT=([us-east-1]=63841 [us-west-2]=63842 [eu-west-1]=63843)
 declare -A HTTP=([us-east-1]=18581 [us-west-2]=18582 [eu-west-1]=18583)
 declare -A CLUSTER=([us-east-1]=19281 [us-west-2]=19282 [eu-west-1]=19283)
 mkdir -p "$OUT"
+rm -f "$OUT"/node-*.log # each run reads its own logs
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD" --target kyb-node kybctl replication_lag_bench -j"$(nproc)" >/dev/null
 "$KYB" regions start bench- >/dev/null
@@ -152,6 +153,8 @@ W="http://127.0.0.1:${HTTP[us-west-2]}"
 post() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 -X POST "$W/v1/businesses" -H "Authorization: Bearer $KEY" \
   -H 'Content-Type: application/json' -d "{\"legal_name\":\"Failover $1\",\"country\":\"US\"}"; }
 [ "$(post warm)" = 201 ] || { echo "writes through us-west-2 fail before the kill"; exit 1; }
+logged=$(wc -l <"$OUT/node-us-west-2.log")
+since_kill() { tail -n +$((logged + 1)) "$OUT/node-us-west-2.log"; }
 t0=$(date +%s%N)
 "$KYB" region-pg kill us-east-1 bench-
 i=0
@@ -162,8 +165,8 @@ probe_ms=500; failures=3 # the defaults of regions.probe_interval and regions.pr
 detect_ms=$((probe_ms * failures))
 echo "  kill -> first write accepted through us-west-2: $kill_ms ms ($i refused meanwhile; target <= 5000 ms)"
 echo "  detection budget (probe_interval ${probe_ms} ms x probe_failures $failures): $detect_ms ms; kill->writable / detection: $(python3 -c "print('%.2f' % ($kill_ms / $detect_ms))")"
-for _ in $(seq 1 300); do grep -q '"procedure":"failover of us-east-1"' "$OUT/node-us-west-2.log" && grep -h '"regions.procedure_done"' "$OUT/node-us-west-2.log" | grep -q 'failover of' && break; sleep 0.1; done
-grep -h '"regions.procedure_done"' "$OUT/node-us-west-2.log" | grep 'failover of' | tail -1 | python3 -c 'import json,sys
+for _ in $(seq 1 300); do since_kill | grep '"regions.procedure_done"' | grep -q 'failover of' && break; sleep 0.1; done
+since_kill | grep '"regions.procedure_done"' | grep 'failover of' | tail -1 | python3 -c 'import json,sys
 d = json.loads(sys.stdin.readline())
 print("  %s: %s in %d ms; loss bound %s s" % (d["procedure"], "ok" if d["ok"] else "FAILED", d["ms"], d.get("loss_bound_seconds")))
 for s in d.get("steps", []):

@@ -43,12 +43,17 @@ std::string scopes_to_string(uint8_t scopes) {
   return out;
 }
 
+std::string missing_scope_detail(uint8_t required, uint8_t held) {
+  return "the API key lacks the scope '" + scopes_to_string(required & ~held) + "'";
+}
+
 std::string principal::audit_actor() const {
   return "key:" + key_id.to_string();
 }
 
 void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<principal>("kyb::principal");
+  cfg.add_message_type<auth_grant>("kyb::auth_grant");
   cfg.add_message_type<request_meta>("kyb::request_meta");
   cfg.add_message_type<business_input>("kyb::business_input");
   cfg.add_message_type<business_record>("kyb::business_record");

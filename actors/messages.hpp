@@ -15,6 +15,7 @@ namespace kyb::actors {
 
 // Atoms (at most 10 characters in CAF 0.17).
 using authenticate_atom = caf::atom_constant<caf::atom("auth")>;
+using lease_expired_atom = caf::atom_constant<caf::atom("leaseexp")>;
 using create_atom = caf::atom_constant<caf::atom("create")>;
 using get_atom = caf::atom_constant<caf::atom("get")>;
 using update_atom = caf::atom_constant<caf::atom("update")>;
@@ -63,6 +64,9 @@ uint8_t parse_scope(const std::string& name);
 /// bits -> ["read", "write", ...] in a fixed order, comma-separated.
 std::string scopes_to_string(uint8_t scopes);
 
+/// What a caller holding `held` scope bits hears for a route that needs `required`.
+std::string missing_scope_detail(uint8_t required, uint8_t held);
+
 /// Who is calling: established by the tenant actor from an API key.
 struct principal {
   base::uuid tenant_id;
@@ -79,6 +83,23 @@ struct principal {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, principal& x) {
   return f(x.tenant_id, x.key_id, x.scopes, x.region);
+}
+
+/// A tenant actor's answer to an authentication: who is calling, and a lease the
+/// asking HTTP worker may spend on further requests with the same key and secret
+/// without asking again: `tokens` rate-limit tokens (taken from the tenant's bucket
+/// already, beyond the one of this request), valid for `valid_ms` counted from when the
+/// worker sent its request. A revocation answers only after every lease on the key has
+/// run out, so "revoked" still means "refused on every node from now on".
+struct auth_grant {
+  principal who;
+  uint32_t tokens = 0;
+  uint32_t valid_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, auth_grant& x) {
+  return f(x.who, x.tokens, x.valid_ms);
 }
 
 /// What every request to an entity carries besides its own arguments.

@@ -372,6 +372,13 @@ const std::vector<option>& options() {
             1e9)},
       {"rate_limit.burst", "200", "Default token bucket size per tenant.",
        real(&settings::rate_limit, &rate_limit_settings::burst, 1, 1e9)},
+      {"rate_limit.auth_lease", "200ms",
+       "How long an HTTP worker may reuse a key's authentication with rate-limit "
+       "tokens leased from the tenant actor (a twentieth of that time's refill), "
+       "without asking it again; a revocation answers after the leases ran out. "
+       "0 asks the tenant actor on every request.",
+       duration(&settings::rate_limit, &rate_limit_settings::auth_lease, ms(0),
+                ms(5000))},
       // api
       {"api.idempotency_ttl", "24h", "How long an Idempotency-Key is remembered.",
        duration(&settings::api, &api_settings::idempotency_ttl, ms(1000),

@@ -58,6 +58,7 @@ struct security_settings {
 struct rate_limit_settings {
   double requests_per_second = 0;
   double burst = 0;
+  milliseconds auth_lease{0}; ///< how long an HTTP worker may reuse an authentication
 };
 
 struct api_settings {

@@ -141,6 +141,37 @@ void reject(http_broker_ptr self, connection_handle hdl, connection_state& c,
   ex->reply_problem(p.type, p.detail, {}, nlohmann::json::object(), true);
 }
 
+/// Serves an authenticated request: here, or in the region that serves its tenant.
+void run_as(const exchange_ptr& ex, const actors::principal& who) {
+  ex->who = who;
+  if (forward_if_elsewhere(ex, who.region, ex->rt->replica_group))
+    return;
+  ex->rt->handler(ex);
+}
+
+/// Keeps the lease of a grant (merged with a live one of the same key and secret, whose
+/// earlier deadline then holds for both).
+void keep_lease(http_broker_ptr self, const base::uuid& key_id, std::string hash,
+                const actors::auth_grant& g, clock::time_point asked) {
+  if (g.tokens == 0 || g.valid_ms == 0)
+    return;
+  auto& leases = self->state.leases;
+  auto expires = asked + std::chrono::milliseconds(g.valid_ms);
+  auto now = clock::now();
+  if (leases.size() >= http_broker_state::max_auth_leases)
+    for (auto it = leases.begin(); it != leases.end();)
+      it = it->second.expires <= now ? leases.erase(it) : std::next(it);
+  if (leases.size() >= http_broker_state::max_auth_leases)
+    leases.clear();
+  auto& l = leases[key_id];
+  if (l.expires > now && base::constant_time_equal(l.secret_hash, hash)) {
+    l.tokens += g.tokens;
+    l.expires = std::min(l.expires, expires);
+    return;
+  }
+  l = auth_lease{g.who, std::move(hash), g.tokens, expires};
+}
+
 void authenticate_and_run(const exchange_ptr& ex) {
   const route& r = *ex->rt;
   if (r.auth == auth_kind::none) {
@@ -169,19 +200,47 @@ void authenticate_and_run(const exchange_ptr& ex) {
     }
     required = actors::scope_operator;
   }
-  ex->ask_entity_or<actors::principal>(
+  // A lease of this worker answers without a hop to the tenant actor (the same checks,
+  // on what the tenant actor established).
+  auto self = ex->self;
+  auto now = clock::now();
+  auto hash = actors::secret_hash(key->secret);
+  auto& leases = self->state.leases;
+  if (auto it = leases.find(key->key_id); it != leases.end()) {
+    auto& l = it->second;
+    if (l.expires <= now || l.tokens == 0) {
+      leases.erase(it);
+    } else if (base::constant_time_equal(l.secret_hash, hash)) {
+      if (!l.who.has(required)) {
+        ex->reply_problem(problem_type::forbidden,
+                          actors::missing_scope_detail(required, l.who.scopes));
+        return;
+      }
+      --l.tokens;
+      run_as(ex, l.who);
+      return;
+    }
+  }
+  ex->ask_entity_or<actors::auth_grant>(
       actors::tenant_entity, key->tenant_id,
-      [ex](actors::principal& who) {
-        ex->who = who;
-        if (forward_if_elsewhere(ex, who.region, ex->rt->replica_group))
-          return;
-        ex->rt->handler(ex);
+      [ex, self, key_id = key->key_id, hash, now](actors::auth_grant& g) {
+        keep_lease(self, key_id, hash, g, now);
+        run_as(ex, g.who);
       },
       [ex](caf::error& err) {
         // A tenant this region does not know may live in the other residency's region
         // (EU tenants exist only in eu-west-1; a new US tenant may not have replicated
-        // here yet): that region answers.
-        if (field_of(err) == "tenant_absent" && forward_unknown_tenant(ex))
+        // here yet): that region answers. The same for a key not replicated here yet.
+        auto hint = field_of(err);
+        if (hint == "tenant_absent" && forward_unknown_tenant(ex))
+          return;
+        // A key this region's replica does not hold yet (made moments ago): the
+        // tenant's home region decides.
+        const std::string replica_prefix = "key_unknown_in_replica:";
+        if (hint.rfind(replica_prefix, 0) == 0 &&
+            forward_if_elsewhere(ex, hint.substr(replica_prefix.size()), ""))
+          return;
+        if (code_of(err) == errc::unavailable && forward_unreadable_tenant(ex))
           return;
         ex->reply_error(err);
       },

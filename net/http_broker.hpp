@@ -18,6 +18,7 @@
 #include <caf/io/broker.hpp>
 #include <caf/io/connection_handle.hpp>
 
+#include "actors/messages.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "net/http_codec.hpp"
 #include "net/http_services.hpp"
@@ -105,6 +106,17 @@ struct series_key_hash {
   }
 };
 
+/// An authentication this worker may reuse (a lease of actors::auth_grant): who the
+/// key is, the hash of the secret that was checked, the rate-limit tokens left, and
+/// when it runs out (counted from when the worker asked, so before the tenant actor's
+/// own deadline for it).
+struct auth_lease {
+  actors::principal who;
+  std::string secret_hash;
+  uint32_t tokens = 0;
+  std::chrono::steady_clock::time_point expires;
+};
+
 struct http_broker_state {
   static inline const char* name = "kyb.http";
 
@@ -120,6 +132,10 @@ struct http_broker_state {
   std::unordered_map<series_key, base::counter*, series_key_hash> request_series;
   std::unordered_map<series_key, base::histogram*, series_key_hash> duration_series;
   base::gauge* open_connections = nullptr;
+
+  /// Leased authentications by API key id (at most max_auth_leases; see auth_lease).
+  std::unordered_map<base::uuid, auth_lease> leases;
+  static constexpr size_t max_auth_leases = 10000;
 
   // Usage counts per (tenant, endpoint, method, status, minute), handed to the usage
   // actor every api.usage_flush_interval.

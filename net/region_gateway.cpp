@@ -120,13 +120,39 @@ void send_to_region(const exchange_ptr& ex, const std::string& target) {
 
 } // namespace
 
+namespace {
+
+/// This node's routing view when it runs with regions, else null.
+regions::routing_ptr multi_region_view(const exchange& ex) {
+  const auto& p = *ex.services().platform;
+  if (!p.routing)
+    return nullptr;
+  auto view = p.routing->current();
+  return view->multi_region ? view : nullptr;
+}
+
+/// Sends the request to the first of `candidates` it has not been through yet.
+bool send_to_unvisited(const exchange_ptr& ex, const regions::routing_view& view,
+                       std::initializer_list<const std::string*> candidates) {
+  auto seen = visited(*ex);
+  seen.push_back(view.self);
+  for (const auto* candidate : candidates)
+    if (!candidate->empty() &&
+        std::find(seen.begin(), seen.end(), *candidate) == seen.end()) {
+      send_to_region(ex, *candidate);
+      return true;
+    }
+  return false;
+}
+
+} // namespace
+
 bool forward_if_elsewhere(const exchange_ptr& ex, std::string_view residency,
                           std::string_view replica_group) {
-  const auto& p = *ex->services().platform;
-  if (!p.routing || replica_group == "*" || replica_group == "handler")
+  if (replica_group == "*" || replica_group == "handler")
     return false;
-  auto view = p.routing->current();
-  if (!view->multi_region || !ex->req.header(forwarded_header).empty())
+  auto view = multi_region_view(*ex);
+  if (!view || !ex->req.header(forwarded_header).empty())
     return false;
   auto target = view->serving_region(residency, replica_group);
   if (target.empty())
@@ -136,26 +162,24 @@ bool forward_if_elsewhere(const exchange_ptr& ex, std::string_view residency,
 }
 
 bool forward_unknown_tenant(const exchange_ptr& ex) {
-  const auto& p = *ex->services().platform;
-  if (!p.routing)
+  auto view = multi_region_view(*ex);
+  if (!view)
     return false;
-  auto view = p.routing->current();
-  if (!view->multi_region)
-    return false;
-  auto seen = visited(*ex);
-  seen.push_back(view->self);
   // The regions that know every tenant of a residency are its write regions; a tenant
   // unknown here most likely lives in the other residency, so its writer comes first.
   auto first = &view->table.eu_write;
   auto second = &view->table.us_write;
   if (regions::residency_of_region(view->self) == "eu")
     std::swap(first, second);
-  for (const auto* candidate : {first, second})
-    if (std::find(seen.begin(), seen.end(), *candidate) == seen.end()) {
-      send_to_region(ex, *candidate);
-      return true;
-    }
-  return false;
+  return send_to_unvisited(ex, *view, {first, second});
+}
+
+bool forward_unreadable_tenant(const exchange_ptr& ex) {
+  auto view = multi_region_view(*ex);
+  if (!view)
+    return false;
+  const auto& own = view->table.write_region(regions::residency_of_region(view->self));
+  return send_to_unvisited(ex, *view, {&own});
 }
 
 } // namespace kyb::net

@@ -25,4 +25,9 @@ bool forward_if_elsewhere(const exchange_ptr& ex, std::string_view residency,
 /// none is left (the key is not valid anywhere).
 bool forward_unknown_tenant(const exchange_ptr& ex);
 
+/// After this region could not read a key's tenant (its database is down: after a
+/// failover, say, while its nodes still take requests): sends the request to the write
+/// region of this region's residency, unless that is here or was visited.
+bool forward_unreadable_tenant(const exchange_ptr& ex);
+
 } // namespace kyb::net

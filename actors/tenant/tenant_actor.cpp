@@ -1,5 +1,7 @@
 #include "actors/tenant/tenant_actor.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <unordered_map>
 
@@ -24,6 +26,7 @@ struct key_entry {
   std::string hash; ///< sha256 of the secret, raw
   api_key_info info;
   bool revoking = false; ///< stops authenticating the moment a revocation arrives
+  clock::time_point leased_until{}; ///< when the last lease on the key runs out
 };
 
 struct tenant_state {
@@ -40,9 +43,14 @@ struct tenant_state {
   std::vector<std::function<void()>> waiting;
   clock::time_point last_active = clock::now();
   int writes_in_flight = 0;
-  bool passivating = false; ///< the directory asked it to stop when idle
-  entity_lease lease;       ///< its shard and the epoch its writes carry
+  bool passivating = false;      ///< the directory asked it to stop when idle
+  entity_lease lease;            ///< its shard and the epoch its writes carry
   clock::time_point loaded_at{}; ///< when the state was read
+  /// Leases granted by an earlier instance of this actor (before a passivation or a
+  /// move to another node) run out by started + rate_limit.auth_lease.
+  clock::time_point started = clock::now();
+  /// Answers that wait until the leases on a key ran out (revocations), by deadline.
+  std::vector<std::pair<clock::time_point, std::function<void()>>> after_leases;
 
   bool ready() const { return ph == phase::absent || ph == phase::present; }
 
@@ -183,6 +191,28 @@ api_key_info key_view(const key_entry& k) {
   return k.info;
 }
 
+/// Runs `fn` once `until` has passed.
+void after_leases(self_ptr self, clock::time_point until, std::function<void()> fn) {
+  auto now = clock::now();
+  if (until <= now) {
+    fn();
+    return;
+  }
+  self->state.after_leases.emplace_back(until, std::move(fn));
+  self->delayed_send(caf::actor_cast<tenant_actor>(self), until - now,
+                     lease_expired_atom::value);
+}
+
+/// How many tokens one lease takes: a twentieth of what the bucket refills during
+/// the lease, at most 1000 (0: no lease; slow tenants are asked about every request).
+uint32_t lease_size(const tenant_state& st) {
+  auto lease = st.p->settings.rate_limit.auth_lease;
+  if (lease.count() <= 0)
+    return 0;
+  auto want = std::floor(st.rate() * static_cast<double>(lease.count()) / 1000.0 / 20.0);
+  return static_cast<uint32_t>(std::clamp(want, 0.0, 1000.0));
+}
+
 /// Stops the actor if the directory asked it to and nothing is in hand.
 void maybe_passivate(self_ptr self) {
   auto& st = self->state;
@@ -202,8 +232,8 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
         self->state.lease.shard = p->directory->shard_of(tenant_entity, id);
         return {
             [self](authenticate_atom, const base::uuid& key_id, const std::string& secret,
-                   uint8_t required) -> caf::result<principal> {
-              auto rp = self->make_response_promise<principal>();
+                   uint8_t required) -> caf::result<auth_grant> {
+              auto rp = self->make_response_promise<auth_grant>();
               when_ready(self, rp, [self, rp, key_id, secret, required]() mutable {
                 auto& st = self->state;
                 auto it = st.keys.find(key_id);
@@ -214,21 +244,25 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                   // The field tells the broker that this region does not know the
                   // tenant at all: in a multi-region deployment it asks the other
                   // residency's region, which may.
-                  rp.deliver(make_error(errc::unauthorized, "the API key is not valid",
-                                        st.ph == tenant_state::phase::absent
-                                            ? "tenant_absent"
-                                            : ""));
+                  // A key id it does not know, of a tenant it holds only a replica
+                  // of, may be newer than the replica: the home region knows.
+                  std::string hint;
+                  if (st.ph == tenant_state::phase::absent)
+                    hint = "tenant_absent";
+                  else if (it == st.keys.end() && !st.p->writes_here(st.rec.region))
+                    hint = "key_unknown_in_replica:" + st.rec.region;
+                  rp.deliver(
+                      make_error(errc::unauthorized, "the API key is not valid", hint));
                   return;
                 }
                 auto& info = it->second.info;
                 if ((info.scopes & required) != required) {
                   rp.deliver(make_error(errc::forbidden,
-                                        "the API key lacks the scope '" +
-                                            scopes_to_string(required & ~info.scopes) +
-                                            "'"));
+                                        missing_scope_detail(required, info.scopes)));
                   return;
                 }
-                if (auto wait = st.bucket->take(clock::now())) {
+                auto now = clock::now();
+                if (auto wait = st.bucket->take(now)) {
                   auto secs = (wait->count() + 999) / 1000;
                   rp.deliver(make_error(errc::rate_limited,
                                         "rate limit of " + std::to_string(st.rate()) +
@@ -236,7 +270,16 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                                         std::to_string(secs)));
                   return;
                 }
-                rp.deliver(principal{st.id, key_id, info.scopes, st.rec.region});
+                auth_grant g{principal{st.id, key_id, info.scopes, st.rec.region}, 0, 0};
+                if (auto n = lease_size(st); n > 0)
+                  g.tokens = st.bucket->take_up_to(n, now);
+                if (g.tokens > 0) {
+                  auto lease = st.p->settings.rate_limit.auth_lease;
+                  g.valid_ms = static_cast<uint32_t>(lease.count());
+                  it->second.leased_until =
+                      std::max(it->second.leased_until, now + lease);
+                }
+                rp.deliver(std::move(g));
               });
               return rp;
             },
@@ -363,6 +406,20 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
               });
               return rp;
             },
+            [self](lease_expired_atom) {
+              auto& w = self->state.after_leases;
+              auto now = clock::now();
+              std::vector<std::function<void()>> due;
+              for (auto it = w.begin(); it != w.end();)
+                if (it->first <= now) {
+                  due.push_back(std::move(it->second));
+                  it = w.erase(it);
+                } else {
+                  ++it;
+                }
+              for (auto& fn : due)
+                fn();
+            },
             [self](revoke_key_atom, const request_meta& meta,
                    const base::uuid& key_id) -> caf::result<api_key_info> {
               auto rp = self->make_response_promise<api_key_info>();
@@ -396,12 +453,19 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp, key_id](std::vector<pg_rows>&) mutable {
                       auto& st = self->state;
-                      --st.writes_in_flight;
-                      maybe_passivate(self);
                       auto& k = st.keys[key_id];
                       k.revoking = false;
                       k.info.revoked_at = base::utc_timestamp();
-                      rp.deliver(k.info);
+                      // The answer waits for the leases on the key (HTTP workers may
+                      // use them without asking here): from it on, no node accepts it.
+                      auto until =
+                          std::max(k.leased_until,
+                                   st.started + st.p->settings.rate_limit.auth_lease);
+                      after_leases(self, until, [self, rp, info = k.info]() mutable {
+                        --self->state.writes_in_flight;
+                        maybe_passivate(self);
+                        rp.deliver(info);
+                      });
                     },
                     [self, rp](caf::error& err) mutable {
                       // Not revoked in the database: say so (the client retries), but

@@ -18,8 +18,10 @@ namespace kyb::actors {
 
 using tenant_actor = caf::typed_actor<
     /// Checks a key (id and secret) for `required` scope bits and takes a rate-limit
-    /// token. Errors: unauthorized, forbidden, rate_limited (extra: retry-after seconds).
-    caf::replies_to<authenticate_atom, base::uuid, std::string, uint8_t>::with<principal>,
+    /// token, and maybe a lease of more (auth_grant). Errors: unauthorized, forbidden,
+    /// rate_limited (extra: retry-after seconds).
+    caf::replies_to<authenticate_atom, base::uuid, std::string,
+                    uint8_t>::with<auth_grant>,
     /// Creates this tenant (operator only). Errors: conflict if it exists.
     caf::replies_to<create_atom, request_meta, tenant_spec>::with<tenant_record>,
     caf::replies_to<get_atom, request_meta>::with<tenant_record>,
@@ -32,6 +34,8 @@ using tenant_actor = caf::typed_actor<
     /// Platform tenant only: makes an operator key when none is active; returns its text,
     /// or "" when one exists already.
     caf::replies_to<ensure_operator_atom>::with<std::string>,
+    /// Sent to itself: revocations waiting for their key's leases may answer now.
+    caf::reacts_to<lease_expired_atom>,
     /// Sent by the directory: stop once the work in hand is done.
     caf::reacts_to<runtime::passivate_atom>>;
 

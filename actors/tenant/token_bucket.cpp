@@ -27,6 +27,13 @@ std::optional<std::chrono::milliseconds> token_bucket::take(clock::time_point no
   return std::chrono::milliseconds{std::max(1LL, ms)};
 }
 
+uint32_t token_bucket::take_up_to(uint32_t n, clock::time_point now) {
+  refill(now);
+  auto whole = static_cast<uint32_t>(std::min<double>(n, std::floor(tokens_)));
+  tokens_ -= whole;
+  return whole;
+}
+
 void token_bucket::reconfigure(double rate_per_second, double burst,
                                clock::time_point now) {
   refill(now);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 
 namespace kyb::actors {
@@ -15,6 +16,9 @@ public:
 
   /// Takes one token. On an empty bucket returns how long until one is available.
   std::optional<std::chrono::milliseconds> take(clock::time_point now);
+
+  /// Takes up to `n` whole tokens, as many as the bucket holds; returns how many.
+  uint32_t take_up_to(uint32_t n, clock::time_point now);
 
   /// Changes the limits, keeping the tokens (capped at the new burst).
   void reconfigure(double rate_per_second, double burst, clock::time_point now);

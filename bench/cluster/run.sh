@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SECS=${1:-8}
 OUT="$ROOT/bench/out/cluster"
-BUILD="$ROOT/build-rel"
+BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
 mkdir -p "$OUT"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD" --target kyb-node kybctl -j"$(nproc)" >/dev/null

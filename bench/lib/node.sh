@@ -7,7 +7,7 @@
 #   run_wrk URL [wrk args...]   # -> "req/s p50_ms p99_ms non2xx"
 # Extra node settings go in the environment (KYB_*) before bench_node_start.
 
-BUILD="$ROOT/build-rel"
+BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
 NODE_PID=""
 EXTRA_CLEANUP=""
 

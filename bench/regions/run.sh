@@ -19,7 +19,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 RATE=${1:-1000}
 SECS=${2:-20}
 OUT="$ROOT/bench/out/regions"
-BUILD="$ROOT/build-rel"
+BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
 KYB="$ROOT/deploy/local/kyb"
 REGIONS=(us-east-1 us-west-2 eu-west-1)
 declare -A PG_PORT=([us-east-1]=54371 [us-west-2]=54372 [eu-west-1]=54373)

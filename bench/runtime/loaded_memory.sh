@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 N=${1:-100000}
 OUT="$ROOT/bench/out/loaded_memory"
-BUILD="$ROOT/build-rel"
+BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null

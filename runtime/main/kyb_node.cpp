@@ -306,7 +306,7 @@ int main(int argc, char** argv) {
       [platform](caf::actor_system& sys, const base::uuid& id) {
         return caf::actor_cast<caf::actor>(actors::spawn_tenant_actor(sys, platform, id));
       },
-      runtime::make_relay<actors::principal, actors::tenant_record,
+      runtime::make_relay<actors::auth_grant, actors::tenant_record,
                           actors::issued_api_key, actors::api_key_info,
                           std::vector<actors::api_key_info>, std::string>());
   directory.register_kind(

@@ -25,6 +25,17 @@ BOOST_AUTO_TEST_CASE(token_bucket_refills_at_its_rate) {
   BOOST_TEST(b.tokens(t0 + hours(1)) == 1.0);
 }
 
+BOOST_AUTO_TEST_CASE(token_bucket_leases_whole_tokens_it_holds) {
+  auto t0 = token_bucket::clock::time_point{} + seconds(100);
+  token_bucket b(10.0, 5.0, t0);
+  BOOST_TEST(b.take_up_to(3, t0) == 3u);
+  BOOST_TEST(b.take_up_to(3, t0) == 2u); // only two left
+  BOOST_TEST(b.take_up_to(3, t0) == 0u);
+  BOOST_TEST(static_cast<bool>(b.take(t0)));
+  BOOST_TEST(b.take_up_to(3, t0 + milliseconds(150)) == 1u); // 1.5 refilled
+  BOOST_TEST(b.tokens(t0 + milliseconds(150)) == 0.5);
+}
+
 BOOST_AUTO_TEST_CASE(api_keys_round_trip_and_reject_garbage) {
   auto tenant = kyb::base::uuid::make_v7();
   auto key = make_api_key(tenant, kyb::base::uuid::make_v7());

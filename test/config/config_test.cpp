@@ -36,6 +36,14 @@ BOOST_AUTO_TEST_CASE(bad_value_names_key_and_source) {
   BOOST_REQUIRE(!e);
   BOOST_TEST(e.error->key == "http.read_timeout");
   BOOST_TEST(e.error->source == "env KYB_HTTP_READ_TIMEOUT");
+
+  BOOST_TEST(load_text("", {}).value->rate_limit.auth_lease.count() == 200);
+  auto off = load_text("", {{"KYB_RATE_LIMIT_AUTH_LEASE", "0ms"}});
+  BOOST_REQUIRE(off);
+  BOOST_TEST(off.value->rate_limit.auth_lease.count() == 0);
+  auto lease = load_text("", {{"KYB_RATE_LIMIT_AUTH_LEASE", "1h"}});
+  BOOST_REQUIRE(!lease);
+  BOOST_TEST(lease.error->key == "rate_limit.auth_lease");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_keys_and_syntax_are_errors) {

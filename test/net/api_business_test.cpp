@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE api_business
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -426,6 +427,50 @@ BOOST_AUTO_TEST_CASE(rate_limit_answers_429_with_retry_after) {
   BOOST_REQUIRE_EQUAL(limited.status, 429);
   BOOST_TEST(std::stoi(limited.header("retry-after")) >= 1);
   BOOST_TEST(limited.header("content-type") == "application/problem+json");
+}
+
+// The HTTP workers reuse authentications with leased tokens (rate_limit.auth_lease):
+// scopes, limits and revocations hold as if the tenant actor were asked every time.
+BOOST_AUTO_TEST_CASE(leased_authentications_keep_scopes_limits_and_revocations) {
+  auto [t, fast] = node.make_tenant(
+      {"read"}, "us", R"("rate_limit":{"requests_per_second":100000,"burst":100000})");
+  for (int i = 0; i < 10; ++i) {
+    BOOST_TEST(node.call("GET", "/v1/businesses", "", fast).status == 200);
+    auto denied = node.call("POST", "/v1/businesses", acme().dump(), fast);
+    BOOST_TEST(denied.status == 403);
+    BOOST_TEST(denied.body.find("lacks the scope 'write'") != std::string::npos,
+               denied.body);
+  }
+  // A wrong secret for a leased key id is refused (the lease holds the secret's hash).
+  auto wrong = fast;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  BOOST_TEST(node.call("GET", "/v1/businesses", "", wrong).status == 401);
+
+  // Revoked: refused on the next request, whichever worker holds a lease on it.
+  auto k = node.op("POST", "/v1/tenants/" + t + "/api-keys", R"({"scopes":["read"]})");
+  BOOST_REQUIRE_EQUAL(k.status, 201);
+  auto key = k.json()["key"].get<std::string>();
+  for (int i = 0; i < 20; ++i)
+    BOOST_TEST(node.call("GET", "/v1/businesses", "", key).status == 200);
+  auto revoked = node.op("DELETE", "/v1/tenants/" + t + "/api-keys/" +
+                                       k.json()["id"].get<std::string>());
+  BOOST_REQUIRE_EQUAL(revoked.status, 200);
+  for (int i = 0; i < 20; ++i)
+    BOOST_TEST(node.call("GET", "/v1/businesses", "", key).status == 401);
+
+  // Leases take their tokens from the bucket: never more admitted than it allows.
+  auto [t2, limited] = node.make_tenant(
+      {"read"}, "us", R"("rate_limit":{"requests_per_second":200,"burst":10})");
+  auto t0 = std::chrono::steady_clock::now();
+  int ok = 0, refused = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto status = node.call("GET", "/v1/businesses", "", limited).status;
+    ok += status == 200;
+    refused += status == 429;
+  }
+  std::chrono::duration<double> secs = std::chrono::steady_clock::now() - t0;
+  BOOST_TEST(ok + refused == 200);
+  BOOST_TEST(ok <= 10 + 200 * secs.count() + 1, ok << " in " << secs.count() << " s");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -355,6 +355,16 @@ BOOST_AUTO_TEST_CASE(eu_rows_stay_in_the_eu_and_any_node_serves_any_tenant) {
   auto r2 = node("us-west-2").call("GET", "/v1/businesses/" + eu_biz, "", eu.second);
   BOOST_TEST(r2.status == 200, r2.body);
   BOOST_TEST(r2.header("x-kyb-served-by-region") == "eu-west-1");
+  // A key made a moment ago works at once through any region, though the replicas
+  // may not hold it yet (their tenant actor sends the request to the home region).
+  for (auto* via : {"eu-west-1", "us-west-2"}) {
+    auto k = node(via).call("POST", "/v1/tenants/" + us.first + "/api-keys",
+                            R"({"scopes":["read"]})", us.second);
+    BOOST_REQUIRE_EQUAL(k.status, 201);
+    auto r = node(via).call("GET", "/v1/businesses/" + us_biz, "",
+                            k.json()["key"].get<std::string>());
+    BOOST_TEST(r.status == 200, via << ": " << r.body);
+  }
   // Writes of US rows in a replica region are refused at the database (replica guard).
   BOOST_CHECK_THROW(
       in("us-west-2",
@@ -448,6 +458,16 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   // Every write acknowledged after the switch is in the new primary.
   for (auto& id : after)
     BOOST_TEST(has_business("us-west-2", id), id);
+  // The old primary's node, whose database is gone, still takes the tenant's
+  // requests: they go to us-west-2 (the tenant actor there cannot read its state).
+  std::this_thread::sleep_for(1200ms); // past the replica tenant state's one second
+  auto via_old =
+      node("us-east-1")
+          .call("POST", "/v1/businesses",
+                json{{"legal_name", "Via the old primary"}, {"country", "US"}}.dump(),
+                us.second);
+  BOOST_TEST(via_old.status == 201, via_old.body);
+  BOOST_TEST(via_old.header("x-kyb-served-by-region") == "us-west-2");
   // EU rows stayed in the EU through the failover.
   BOOST_TEST(!has_business("us-west-2", eu_biz));
   BOOST_TEST(in("us-west-2",

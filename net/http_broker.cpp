@@ -244,7 +244,7 @@ void authenticate_and_run(const exchange_ptr& ex) {
           return;
         ex->reply_error(err);
       },
-      actors::authenticate_atom::value, key->key_id, key->secret, required);
+      actors::authenticate_atom::value, key->key_id, hash, required);
 }
 
 /// Starts one decoded request.

@@ -231,16 +231,16 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
         self->state.id = id;
         self->state.lease.shard = p->directory->shard_of(tenant_entity, id);
         return {
-            [self](authenticate_atom, const base::uuid& key_id, const std::string& secret,
+            [self](authenticate_atom, const base::uuid& key_id, const std::string& hash,
                    uint8_t required) -> caf::result<auth_grant> {
               auto rp = self->make_response_promise<auth_grant>();
-              when_ready(self, rp, [self, rp, key_id, secret, required]() mutable {
+              when_ready(self, rp, [self, rp, key_id, hash, required]() mutable {
                 auto& st = self->state;
                 auto it = st.keys.find(key_id);
                 // One answer for every way a key can be wrong: no hint which part was.
                 if (st.ph != tenant_state::phase::present || it == st.keys.end() ||
                     it->second.info.revoked_at || it->second.revoking ||
-                    !base::constant_time_equal(it->second.hash, secret_hash(secret))) {
+                    !base::constant_time_equal(it->second.hash, hash)) {
                   // The field tells the broker that this region does not know the
                   // tenant at all: in a multi-region deployment it asks the other
                   // residency's region, which may.

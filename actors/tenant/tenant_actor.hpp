@@ -17,9 +17,10 @@
 namespace kyb::actors {
 
 using tenant_actor = caf::typed_actor<
-    /// Checks a key (id and secret) for `required` scope bits and takes a rate-limit
-    /// token, and maybe a lease of more (auth_grant). Errors: unauthorized, forbidden,
-    /// rate_limited (extra: retry-after seconds).
+    /// Checks a key (its id and the SHA-256 of its secret, actors::secret_hash: the
+    /// secret itself never leaves the HTTP worker) for `required` scope bits and takes a
+    /// rate-limit token, and maybe a lease of more (auth_grant). Errors: unauthorized,
+    /// forbidden, rate_limited (extra: retry-after seconds).
     caf::replies_to<authenticate_atom, base::uuid, std::string,
                     uint8_t>::with<auth_grant>,
     /// Creates this tenant (operator only). Errors: conflict if it exists.

@@ -135,10 +135,13 @@ bool split_host_port(const std::string& v, std::string& host, uint16_t& port) {
   return true;
 }
 
-apply_fn cluster_listen() {
-  return [](settings& s, const std::string& v) -> std::optional<std::string> {
-    if (!split_host_port(v, s.cluster.listen_host, s.cluster.listen_port))
-      return "expected HOST:PORT such as '127.0.0.1:9101', got '" + v + "'";
+/// A HOST:PORT endpoint of the cluster settings (its host and port members).
+apply_fn cluster_endpoint(std::string cluster_settings::*host,
+                          uint16_t cluster_settings::*port, std::string example) {
+  return [host, port, example](settings& s,
+                               const std::string& v) -> std::optional<std::string> {
+    if (!split_host_port(v, s.cluster.*host, s.cluster.*port))
+      return "expected HOST:PORT such as '" + example + "', got '" + v + "'";
     return std::nullopt;
   };
 }
@@ -401,7 +404,13 @@ const std::vector<option>& options() {
        integer(&settings::actors, &actor_settings::max_live_per_node, 1, 100000000)},
       // cluster
       {"cluster.listen", "127.0.0.1:9101",
-       "This node's cluster endpoint (peers and kybctl connect here).", cluster_listen()},
+       "This node's cluster endpoint: peer nodes connect here (node certificates only).",
+       cluster_endpoint(&cluster_settings::listen_host, &cluster_settings::listen_port,
+                        "127.0.0.1:9101")},
+      {"cluster.admin_listen", "127.0.0.1:9301",
+       "This node's admin endpoint: kybctl connects here (admin certificates only).",
+       cluster_endpoint(&cluster_settings::admin_host, &cluster_settings::admin_port,
+                        "127.0.0.1:9301")},
       {"cluster.seeds", "",
        "Comma-separated HOST:PORT of nodes to join; the first one forms a new cluster.",
        seed_list()},
@@ -429,14 +438,19 @@ const std::vector<option>& options() {
        "A starting node that has not joined a cluster by then stops with an error.",
        duration(&settings::cluster, &cluster_settings::join_timeout, ms(100),
                 ms(3600000))},
-      {"cluster.tls", "false", "Mutual TLS between nodes (caf::openssl).",
-       boolean(&settings::cluster, &cluster_settings::tls)},
-      {"cluster.tls_certificate", "", "PEM certificate of this node (with cluster.tls).",
+      {"cluster.insecure", "false",
+       "Plaintext, unauthenticated cluster and admin traffic: anyone who reaches the "
+       "ports runs the node. Development only; warned at every start. Off: mutual TLS "
+       "with roles (cluster.tls_*).",
+       boolean(&settings::cluster, &cluster_settings::insecure)},
+      {"cluster.tls_certificate", "",
+       "PEM certificate of this node, signed by cluster.tls_ca, naming role "
+       "URI:kyb:role:node in its subjectAltName.",
        str(&settings::cluster, &cluster_settings::tls_certificate)},
-      {"cluster.tls_key", "", "PEM private key of this node (with cluster.tls).",
+      {"cluster.tls_key", "", "PEM private key of cluster.tls_certificate.",
        str(&settings::cluster, &cluster_settings::tls_key)},
       {"cluster.tls_ca", "",
-       "PEM CA that signed every node's certificate (with cluster.tls).",
+       "PEM CA that signed every node's and every admin's certificate.",
        str(&settings::cluster, &cluster_settings::tls_ca)},
       // cache (TTLs: the seed's 7.1)
       {"cache.classification_ttl", "7d", "TTL of cached industry classifications.",
@@ -655,12 +669,10 @@ std::optional<std::string> cross_check(const settings& s, std::string& key) {
     return "must not exceed api.max_page_limit (" + std::to_string(s.api.max_page_limit) +
            ")";
   }
-  if (s.cluster.tls && (s.cluster.tls_certificate.empty() || s.cluster.tls_key.empty() ||
-                        s.cluster.tls_ca.empty())) {
-    key = s.cluster.tls_certificate.empty() ? "cluster.tls_certificate"
-          : s.cluster.tls_key.empty()       ? "cluster.tls_key"
-                                            : "cluster.tls_ca";
-    return "must be set when cluster.tls is on";
+  if (s.cluster.admin_port == s.cluster.listen_port) {
+    // Roles are told apart by the local port (tls_roles.hpp).
+    key = "cluster.admin_listen";
+    return "must differ from cluster.listen in its port";
   }
   if (s.rate_limit.burst < 1) {
     key = "rate_limit.burst";

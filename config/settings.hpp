@@ -76,8 +76,10 @@ struct actor_settings {
 
 /// The cluster this node belongs to (runtime/cluster).
 struct cluster_settings {
-  std::string listen_host; ///< CAF middleman endpoint of this node (admin and peers)
+  std::string listen_host; ///< CAF middleman endpoint of this node (peer nodes)
   uint16_t listen_port = 0;
+  std::string admin_host; ///< the admin endpoint (kybctl), an actor system of its own
+  uint16_t admin_port = 0;
   std::vector<std::string>
       seeds;      ///< host:port of nodes to join; the first forms the cluster
   int shards = 0; ///< entity shards (fixed for the cluster's lifetime)
@@ -87,7 +89,7 @@ struct cluster_settings {
   milliseconds rejoin_interval{0};
   milliseconds bootstrap_timeout{0};
   milliseconds join_timeout{0}; ///< a starting node gives up joining after this
-  bool tls = false;             ///< mutual TLS between nodes (caf::openssl)
+  bool insecure = false; ///< plaintext cluster and admin traffic (else mutual TLS)
   std::string tls_certificate;
   std::string tls_key;
   std::string tls_ca;

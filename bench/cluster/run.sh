@@ -32,18 +32,21 @@ export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_LOG_ACCESS=false KYB_HTTP_WORKERS=1
 export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
 export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_CLUSTER_SEEDS=127.0.0.1:19201,127.0.0.1:19202,127.0.0.1:19203
 rm -f "$OUT/operator.key"
+source "$ROOT/bench/lib/tls.sh"
+bench_tls
 start() {
   # (the shell reports the drill's kill -9 of a node as "Killed": expected)
   KYB_NODE_ID=node-$1 KYB_HTTP_LISTEN=127.0.0.1:1848$1 KYB_CLUSTER_LISTEN=127.0.0.1:1920$1 \
-    "$BUILD/kyb-node" >"$OUT/node-$1.log" 2>&1 &
+    KYB_CLUSTER_ADMIN_LISTEN=127.0.0.1:1940$1 KYB_CLUSTER_TLS_CERTIFICATE="$KYBCTL_CERTS/node-$1.pem" \
+    KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/node-$1-key.pem" "$BUILD/kyb-node" >"$OUT/node-$1.log" 2>&1 &
   PIDS[$1]=$!
 }
 healthy() { curl -sf "http://127.0.0.1:1848$1/health" >/dev/null; }
 for i in 1 2 3; do start "$i"; done
 for i in 1 2 3; do for _ in $(seq 1 200); do healthy "$i" && break; sleep 0.1; done; done
-CTL() { "$BUILD/kybctl" --node 127.0.0.1:19201 "$@"; }
+CTL() { "$BUILD/kybctl" --node 127.0.0.1:19401 "$@"; }
 members() { "$BUILD/kybctl" --json --node "$1" nodes | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["members"]))'; }
-until [ "$(members 127.0.0.1:19201)" = 3 ]; do sleep 0.2; done
+until [ "$(members 127.0.0.1:19401)" = 3 ]; do sleep 0.2; done
 
 echo "== failover: kill -9 until served again"
 for round in 1 2 3; do
@@ -52,17 +55,17 @@ for round in 1 2 3; do
   wait "${PIDS[3]}" 2>/dev/null || true
   start 3
   for _ in $(seq 1 200); do healthy 3 && break; sleep 0.1; done
-  until [ "$(members 127.0.0.1:19201)" = 3 ]; do sleep 0.2; done
+  until [ "$(members 127.0.0.1:19401)" = 3 ]; do sleep 0.2; done
 done
 
 echo "== a hung node (SIGSTOP) until declared down"
 kill -STOP "${PIDS[2]}"
 t0=$(date +%s%N)
-until [ "$(members 127.0.0.1:19201)" = 2 ]; do sleep 0.05; done
+until [ "$(members 127.0.0.1:19401)" = 2 ]; do sleep 0.05; done
 t1=$(date +%s%N)
 echo "  declared down after $(( (t1 - t0) / 1000000 )) ms (cluster.connection_timeout 2 s; target <= 3 s)"
 kill -CONT "${PIDS[2]}"
-until [ "$(members 127.0.0.1:19201)" = 3 ]; do sleep 0.2; done
+until [ "$(members 127.0.0.1:19401)" = 3 ]; do sleep 0.2; done
 
 echo "== local vs remote request"
 OP=$(cat "$OUT/operator.key")
@@ -82,7 +85,7 @@ K=$(curl -sf -X POST http://127.0.0.1:18481/v1/tenants/$T/api-keys -H "Authoriza
 LOCAL=""; REMOTE=""
 for i in $(seq 1 60); do
   id=$(curl -sf -X POST http://127.0.0.1:18481/v1/businesses -H "Authorization: Bearer $K" -H 'Content-Type: application/json' -d '{"legal_name":"Bench '$i'","country":"US"}' | json '["id"]')
-  host=$("$BUILD/kybctl" --json --node 127.0.0.1:19201 actors | python3 -c 'import json,sys
+  host=$("$BUILD/kybctl" --json --node 127.0.0.1:19401 actors | python3 -c 'import json,sys
 d=json.load(sys.stdin); i=sys.argv[1]
 print(next((n["node"] for n in d["nodes"] if i in n.get("kinds",{}).get("business",{}).get("sample",[])), ""))' "$id")
   [ "$host" = node-1 ] && [ -z "$LOCAL" ] && LOCAL=$id

@@ -8,6 +8,7 @@
 # Extra node settings go in the environment (KYB_*) before bench_node_start.
 
 BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
+source "$ROOT/bench/lib/tls.sh"
 NODE_PID=""
 EXTRA_CLEANUP=""
 
@@ -36,6 +37,7 @@ bench_node_start() {
   export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
   export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_LOG_ACCESS=${KYB_BENCH_ACCESS_LOG:-true}
   export KYB_HTTP_WORKERS=${KYB_BENCH_WORKERS:-2}
+  bench_tls
   rm -f "$OUT/operator.key"
   "$BUILD/kyb-node" >"$OUT/node.log" 2>&1 &
   NODE_PID=$!

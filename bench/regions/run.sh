@@ -26,6 +26,10 @@ declare -A PG_PORT=([us-east-1]=54371 [us-west-2]=54372 [eu-west-1]=54373)
 declare -A REDIS_PORT=([us-east-1]=63841 [us-west-2]=63842 [eu-west-1]=63843)
 declare -A HTTP=([us-east-1]=18581 [us-west-2]=18582 [eu-west-1]=18583)
 declare -A CLUSTER=([us-east-1]=19281 [us-west-2]=19282 [eu-west-1]=19283)
+declare -A ADMIN=([us-east-1]=19481 [us-west-2]=19482 [eu-west-1]=19483)
+declare -A CERT=([us-east-1]=node-1 [us-west-2]=node-2 [eu-west-1]=node-3)
+source "$ROOT/bench/lib/tls.sh"
+bench_tls
 mkdir -p "$OUT"
 rm -f "$OUT"/node-*.log # each run reads its own logs
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -95,6 +99,9 @@ start_nodes() { # extra KYB_* assignments for every node
       KYB_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT[$r]}/$DB" \
       KYB_REDIS_URL="redis://127.0.0.1:${REDIS_PORT[$r]}/0" \
       KYB_HTTP_LISTEN="127.0.0.1:${HTTP[$r]}" KYB_CLUSTER_LISTEN="127.0.0.1:${CLUSTER[$r]}" \
+      KYB_CLUSTER_ADMIN_LISTEN="127.0.0.1:${ADMIN[$r]}" \
+      KYB_CLUSTER_TLS_CERTIFICATE="$KYBCTL_CERTS/${CERT[$r]}.pem" \
+      KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/${CERT[$r]}-key.pem" \
       "$BUILD/kyb-node" >>"$OUT/node-$r.log" 2>&1 &
     PIDS[$r]=$!
     mkdir -p "$OUT/node-$r"
@@ -104,7 +111,7 @@ start_nodes() { # extra KYB_* assignments for every node
   done
   # Every subscription streams and reports its lag.
   for _ in $(seq 1 300); do
-    "$BUILD/kybctl" --json --node "127.0.0.1:${CLUSTER[us-west-2]}" region status >"$OUT/status.json" 2>/dev/null &&
+    "$BUILD/kybctl" --json --node "127.0.0.1:${ADMIN[us-west-2]}" region status >"$OUT/status.json" 2>/dev/null &&
       python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); l=s["lag"]; sys.exit(0 if s["ensured"] and l and all(x["state"]=="ok" for x in l) else 1)' "$OUT/status.json" && return 0
     sleep 0.2
   done
@@ -174,4 +181,4 @@ for s in d.get("steps", []):
 
 echo "== 4. failback: us-east-1 returns, its lost tail is exported, it is the primary again"
 "$KYB" region-pg start us-east-1 bench-
-"$BUILD/kybctl" --timeout 300 --node "127.0.0.1:${CLUSTER[us-west-2]}" region failback us-east-1 | sed 's/^/  /'
+"$BUILD/kybctl" --timeout 300 --node "127.0.0.1:${ADMIN[us-west-2]}" region failback us-east-1 | sed 's/^/  /'

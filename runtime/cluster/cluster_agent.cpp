@@ -184,6 +184,13 @@ void add_member(self_ptr self, const member_info& m) {
 void merge(self_ptr self, const std::vector<member_info>& view);
 
 /// Connects directly to the agent at host:port, then learns its view.
+/// Whether the message being handled comes from an actor of this process (the admin
+/// gateway), not from a peer node.
+bool from_this_node(self_ptr self) {
+  auto& sender = self->current_sender();
+  return sender && sender->node() == self->node();
+}
+
 void connect(self_ptr self, const std::string& host, uint16_t port) {
   auto& st = self->state;
   if (host == st.self.host && port == st.self.port)
@@ -587,6 +594,14 @@ caf::actor spawn_cluster_agent(caf::actor_system& sys, cluster_config cfg,
         [self](admin_atom, const std::string& cmd,
                const std::vector<std::string>& args) -> caf::result<std::string> {
           auto& st = self->state;
+          // Peers (authenticated nodes) only relay; an operator's command comes through
+          // this node's admin endpoint, in this process.
+          if (!is_relay_command(cmd) && !from_this_node(self)) {
+            base::log_warn("cluster.admin_refused", {{"command", cmd}});
+            return make_error(errc::forbidden,
+                              "operator commands are taken on a node's admin endpoint "
+                              "(admin.listen) only");
+          }
           if (cmd.rfind("region-", 0) == 0 || cmd.rfind("drill-region-", 0) == 0) {
             if (!st.hooks.regions)
               return make_error(errc::invalid_argument,

@@ -49,4 +49,11 @@ using ping_atom = caf::atom_constant<caf::atom("kping")>;
 using pong_atom = caf::atom_constant<caf::atom("kpong")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
+/// Admin commands one node sends another while carrying out an operator's command
+/// (gathering a view, switching region routing). Every other admin command is an
+/// operator's own and is taken only through the admin endpoint (admin_gateway.hpp).
+inline bool is_relay_command(const std::string& cmd) {
+  return cmd.rfind("local-", 0) == 0 || cmd == "region-route";
+}
+
 } // namespace kyb::runtime

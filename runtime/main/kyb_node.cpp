@@ -49,11 +49,13 @@
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/cache/cache_registry.hpp"
+#include "runtime/cluster/admin_gateway.hpp"
 #include "runtime/cluster/cluster_agent.hpp"
 #include "runtime/cluster/cluster_types.hpp"
 #include "runtime/cluster/entity_router.hpp"
 #include "runtime/cluster/lease_manager.hpp"
 #include "runtime/cluster/placement.hpp"
+#include "runtime/cluster/tls_roles.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
 #include "runtime/supervision/actor_slot.hpp"
@@ -92,7 +94,7 @@ void configure(caf::actor_system_config& cfg, size_t scheduler_threads,
                const std::string& policy,
                const config::cluster_settings* cluster = nullptr) {
   cfg.load<caf::io::middleman>();
-  if (cluster && cluster->tls) {
+  if (cluster && !cluster->insecure) {
     cfg.load<caf::openssl::manager>();
     cfg.set("openssl.certificate", cluster->tls_certificate);
     cfg.set("openssl.key", cluster->tls_key);
@@ -102,8 +104,10 @@ void configure(caf::actor_system_config& cfg, size_t scheduler_threads,
     // Heartbeats are off in CAF by default: without them a hung peer is never noticed.
     cfg.set("middleman.heartbeat-interval", caf::timespan{cluster->heartbeat_interval});
     cfg.set("middleman.connection-timeout", caf::timespan{cluster->connection_timeout});
-    cfg.set("middleman.enable-automatic-connections", true);
   }
+  // CAF's automatic connections open a plaintext listener on a random port of every
+  // interface. The cluster agent connects to each member's cluster endpoint itself.
+  cfg.set("middleman.enable-automatic-connections", false);
   runtime::register_types(cfg);
   persistence::register_types(cfg);
   actors::register_types(cfg);
@@ -178,6 +182,19 @@ int main(int argc, char** argv) {
   auto settings = *loaded.value;
   if (settings.database.url.empty())
     return config_fail("database.url", "must be set (postgresql://user@host:port/db)");
+  if (!settings.cluster.insecure)
+    for (auto [key, value] :
+         {std::pair{"cluster.tls_certificate", &settings.cluster.tls_certificate},
+          std::pair{"cluster.tls_key", &settings.cluster.tls_key},
+          std::pair{"cluster.tls_ca", &settings.cluster.tls_ca}}) {
+      if (value->empty())
+        return config_fail(key, "must be set: the cluster runs mutual TLS (make "
+                                "certificates with 'deploy/local/kyb certs DIR', or set "
+                                "cluster.insecure = true for a plaintext development "
+                                "cluster)");
+      if (::access(value->c_str(), R_OK) != 0)
+        return config_fail(key, "cannot read " + *value);
+    }
   auto tax_key = decode_key(settings.security.tax_id_key);
   if (!tax_key)
     return config_fail("security.tax_id_key", "must be base64 of exactly 32 random bytes "
@@ -188,6 +205,18 @@ int main(int argc, char** argv) {
                        "must be base64 of exactly 32 random bytes "
                        "(openssl rand -base64 32)");
   base::logger::global().set_level(base::parse_log_level(settings.log.level));
+  if (settings.cluster.insecure)
+    base::log_warn("cluster.insecure",
+                   {{"detail", "cluster.insecure is on: cluster and admin traffic is "
+                               "plaintext and unauthenticated; anyone who reaches "
+                               "cluster.listen or cluster.admin_listen runs this node"}});
+  else {
+    // Who may connect where (tls_roles.hpp): nodes to the cluster port, operators'
+    // consoles to the admin port; connecting out, only to nodes.
+    runtime::accept_roles(settings.cluster.listen_port, runtime::role_node, "cluster");
+    runtime::accept_roles(settings.cluster.admin_port, runtime::role_admin, "admin");
+    runtime::connect_roles(runtime::role_node);
+  }
   runtime::cache_registry::global().configure(settings.cache);
   base::log_info("node.starting",
                  {{"node", settings.node.id},
@@ -351,7 +380,7 @@ int main(int argc, char** argv) {
   ccfg.bootstrap_timeout = settings.cluster.bootstrap_timeout;
   ccfg.passivate_after = settings.actors.passivate_after;
   ccfg.max_live = settings.actors.max_live_per_node;
-  ccfg.tls = settings.cluster.tls;
+  ccfg.tls = !settings.cluster.insecure;
   runtime::cluster_hooks hooks;
   hooks.dir = &directory;
   hooks.places = places;
@@ -393,15 +422,30 @@ int main(int argc, char** argv) {
   }
   auto region_controller = hooks.regions; // outside the supervision tree: stopped below
   auto agent = runtime::spawn_cluster_agent(core, ccfg, hooks);
+  auto publish = [&settings](caf::actor_system& sys, caf::actor who,
+                             const std::string& host, uint16_t port) {
+    return settings.cluster.insecure
+               ? sys.middleman().publish(who, port, host.c_str(), true)
+               : caf::openssl::publish(who, port, host.c_str(), true);
+  };
   auto published =
-      settings.cluster.tls
-          ? caf::openssl::publish(agent, settings.cluster.listen_port,
-                                  settings.cluster.listen_host.c_str(), true)
-          : core.middleman().publish(agent, settings.cluster.listen_port,
-                                     settings.cluster.listen_host.c_str(), true);
+      publish(core, agent, settings.cluster.listen_host, settings.cluster.listen_port);
   if (!published)
     return config_fail("cluster.listen",
                        "cannot listen: " + core.render(published.error()));
+  // The admin endpoint: an actor system of its own whose only actor is the gateway, so
+  // a console reaches nothing else of the node (admin_gateway.hpp).
+  caf::actor_system_config admin_cfg;
+  configure(admin_cfg, 1, settings.runtime.scheduler_policy, &settings.cluster);
+  auto admin_system = std::make_unique<caf::actor_system>(admin_cfg);
+  auto admin_gateway = runtime::spawn_admin_gateway(*admin_system, agent);
+  auto admin_published = publish(*admin_system, admin_gateway, settings.cluster.admin_host,
+                                 settings.cluster.admin_port);
+  if (!admin_published) {
+    caf::anon_send_exit(admin_gateway, caf::exit_reason::user_shutdown);
+    return config_fail("cluster.admin_listen",
+                       "cannot listen: " + admin_system->render(admin_published.error()));
+  }
   // Serve only once this node is part of a cluster that holds a quorum.
   auto join_deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
   if (!places->current()->serving)
@@ -729,6 +773,9 @@ int main(int argc, char** argv) {
       if (id != settings.node.id)
         caf::anon_send(m.agent, runtime::leave_atom::value, settings.node.id);
   }
+  // No more operator commands: the admin endpoint goes first.
+  caf::anon_send_exit(admin_gateway, caf::exit_reason::user_shutdown);
+  admin_system.reset();
   // Stopping the root stops the tree (children are not restarted while it stops).
   caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
   // The region controller takes its linked replica actors with it.

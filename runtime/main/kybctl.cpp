@@ -1,33 +1,13 @@
-// kybctl: the operator's console. Connects over CAF to a node's cluster agent (the
-// admin console actor) and runs one command.
-//
-//   kybctl [--node HOST:PORT] [--json] [--timeout SECONDS]
-//          [--tls-cert FILE --tls-key FILE --tls-ca FILE] COMMAND [ARGS]
-//
-//   nodes [NODE]          the members as NODE (default: the connected node) sees them
-//   shards                which node owns which shard, and the epochs they hold
-//   actors [--node N]     live entity actors per node (and a sample of their ids)
-//   caches                cache statistics per node and cache type
-//   drain NODE            NODE leaves the cluster: hands its actors over, then exits
-//   drill kill-node NODE  kills NODE and reports each step until its shards serve again
-//   drill crash-child NODE PATH  crashes a supervised child on NODE (services/audit)
-//   drill region-failover REGION  fails the region over (the seed's 8.2 plan), each
-//                         step timed, with the bound on what it could lose
-//   region status         roles, fences, lag per table against its SLA
-//   region check          per table and region pair: rows, hash, the ids that differ
-//   region ensure         publications, subscriptions, constraints and fences, as
-//                         configured
-//   region failback REGION  fence, export the lost tail, resubscribe, check, switch
-//                         back
-//   import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]
-//                         uploads businesses to the HTTP API (POST /v1/businesses/bulk)
-//                         with a progress bar, then prints the job and its row errors
-//                         (the key may also come from KYB_API_KEY)
+// kybctl: the operator's console. Connects over CAF to a node's admin endpoint
+// (cluster.admin_listen) with an admin certificate and runs one command; usage() below
+// lists the commands.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -51,7 +31,13 @@ int usage() {
   std::fprintf(
       stderr,
       "usage: kybctl [--node HOST:PORT] [--json] [--timeout SECONDS]\n"
-      "              [--tls-cert FILE --tls-key FILE --tls-ca FILE] COMMAND [ARGS]\n"
+      "              [--certs DIR | --tls-cert FILE --tls-key FILE --tls-ca FILE |\n"
+      "               --insecure] COMMAND [ARGS]\n"
+      "  --node      the node's admin endpoint, cluster.admin_listen (default\n"
+      "              $KYBCTL_NODE or 127.0.0.1:9301)\n"
+      "  --certs     a directory with ca.pem, admin.pem and admin-key.pem (default\n"
+      "              $KYBCTL_CERTS, else var/dev/certs when it exists)\n"
+      "  --insecure  plaintext, for a cluster run with cluster.insecure = true\n"
       "commands:\n"
       "  nodes [NODE]          cluster members as NODE sees them\n"
       "  shards                shard owners and epochs\n"
@@ -213,11 +199,13 @@ void print_human(const std::string& cmd, const json& j) {
 } // namespace
 
 int main(int argc, char** argv) {
-  std::string node = std::getenv("KYB_CLUSTER_LISTEN") ? std::getenv("KYB_CLUSTER_LISTEN")
-                                                       : "127.0.0.1:9101";
+  std::string node =
+      std::getenv("KYBCTL_NODE") ? std::getenv("KYBCTL_NODE") : "127.0.0.1:9301";
   bool as_json = false;
+  bool insecure = false;
   int timeout_s = 40;
   std::string cert, key, ca;
+  std::string certs = std::getenv("KYBCTL_CERTS") ? std::getenv("KYBCTL_CERTS") : "";
   std::vector<std::string> rest;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -244,6 +232,12 @@ int main(int argc, char** argv) {
       continue;
     if (a == "--tls-ca" && value(ca))
       continue;
+    if (a == "--certs" && value(certs))
+      continue;
+    if (a == "--insecure") {
+      insecure = true;
+      continue;
+    }
     if (a == "-h" || a == "--help")
       return usage();
     rest.push_back(a);
@@ -317,7 +311,31 @@ int main(int argc, char** argv) {
   }
   auto host = node.substr(0, colon);
   auto port = static_cast<uint16_t>(std::atoi(node.c_str() + colon + 1));
-  bool tls = !cert.empty() || !key.empty() || !ca.empty();
+  if (!insecure && cert.empty() && key.empty() && ca.empty()) {
+    if (certs.empty() && ::access("var/dev/certs/admin.pem", R_OK) == 0)
+      certs = "var/dev/certs";
+    if (certs.empty()) {
+      std::fprintf(
+          stderr,
+          "kybctl: no admin certificate: pass --certs DIR (with ca.pem, admin.pem "
+          "and admin-key.pem), set KYBCTL_CERTS, or --insecure for a cluster run "
+          "with cluster.insecure = true\n");
+      return 2;
+    }
+    cert = certs + "/admin.pem";
+    key = certs + "/admin-key.pem";
+    ca = certs + "/ca.pem";
+  }
+  if (!insecure && (cert.empty() || key.empty() || ca.empty())) {
+    std::fprintf(stderr, "kybctl: --tls-cert, --tls-key and --tls-ca go together\n");
+    return 2;
+  }
+  for (auto* file : {&cert, &key, &ca})
+    if (!insecure && ::access(file->c_str(), R_OK) != 0) {
+      std::fprintf(stderr, "kybctl: cannot read %s\n", file->c_str());
+      return 2;
+    }
+  bool tls = !insecure;
 
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
@@ -336,8 +354,12 @@ int main(int argc, char** argv) {
   auto agent = tls ? caf::openssl::remote_actor(sys, host, port)
                    : sys.middleman().remote_actor(host, port);
   if (!agent) {
-    std::fprintf(stderr, "kybctl: cannot reach the cluster at %s: %s\n", node.c_str(),
-                 sys.render(agent.error()).c_str());
+    std::fprintf(stderr,
+                 "kybctl: cannot reach the admin endpoint at %s: %s\n"
+                 "  (--node takes a node's cluster.admin_listen, not its HTTP or cluster "
+                 "port; a refused certificate or a TLS/--insecure mismatch fails here "
+                 "too)\n",
+                 node.c_str(), sys.render(agent.error()).c_str());
     return 1;
   }
   int rc = 0;

@@ -115,3 +115,27 @@ BOOST_AUTO_TEST_CASE(regions_options_refuse_bad_values_by_name) {
   BOOST_TEST(comma_list(" a, ,b ,") == (std::vector<std::string>{"a", "b"}));
   BOOST_TEST(comma_list("").empty());
 }
+
+BOOST_AUTO_TEST_CASE(cluster_endpoints_and_insecure_mode) {
+  auto r = load_text("", {});
+  BOOST_REQUIRE(r);
+  BOOST_TEST(!r.value->cluster.insecure); // mutual TLS unless said otherwise
+  BOOST_TEST(r.value->cluster.admin_host == "127.0.0.1");
+  BOOST_TEST(r.value->cluster.admin_port == 9301);
+  auto plain = load_text("[cluster]\ninsecure = true\nadmin_listen = [::1]:9400\n", {});
+  BOOST_REQUIRE(plain);
+  BOOST_TEST(plain.value->cluster.insecure);
+  BOOST_TEST(plain.value->cluster.admin_host == "::1");
+  BOOST_TEST(plain.value->cluster.admin_port == 9400);
+  auto bad = load_text("", {{"KYB_CLUSTER_ADMIN_LISTEN", "9301"}});
+  BOOST_REQUIRE(!bad);
+  BOOST_TEST(bad.error->key == "cluster.admin_listen");
+  auto same = load_text("", {{"KYB_CLUSTER_ADMIN_LISTEN", "127.0.0.1:9101"}});
+  BOOST_REQUIRE(!same);
+  BOOST_TEST(same.error->key == "cluster.admin_listen");
+  BOOST_TEST(same.error->message.find("differ from cluster.listen") != std::string::npos);
+  // The switch of old is gone: a leftover is named, not silently ignored.
+  auto old = load_text("[cluster]\ntls = true\n", {});
+  BOOST_REQUIRE(!old);
+  BOOST_TEST(old.error->key == "cluster.tls");
+}

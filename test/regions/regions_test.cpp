@@ -54,9 +54,8 @@ std::string run(const std::string& cmd) {
   return out;
 }
 
-json kybctl(const std::string& endpoint, const std::string& args, int timeout = 120) {
-  auto out = run(std::string(KYB_BINARY_DIR) + "/kybctl --json --timeout " +
-                 std::to_string(timeout) + " --node " + endpoint + " " + args);
+json kybctl(const node_process& n, const std::string& args, int timeout = 120) {
+  auto out = n.kybctl("--json --timeout " + std::to_string(timeout) + " " + args).output;
   auto j = json::parse(out, nullptr, false);
   if (j.is_discarded())
     BOOST_TEST_MESSAGE("kybctl " + args + ": " + out);
@@ -202,7 +201,7 @@ struct regions_fixture {
   }
 
   json status(const std::string& region = "us-west-2") {
-    return kybctl(node(region).cluster_endpoint(), "region status");
+    return kybctl(node(region), "region status");
   }
 
   /// Waits until every subscription of the seed's plan streams and every node's
@@ -294,7 +293,7 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
   BOOST_TEST(lint.find("PROMTOOL_OK") != std::string::npos, lint);
   std::remove(path.c_str());
   // Ensuring again changes nothing (idempotent), and answers which objects exist.
-  auto again = kybctl(node("us-east-1").cluster_endpoint(), "region ensure");
+  auto again = kybctl(node("us-east-1"), "region ensure");
   BOOST_TEST(again.value("ok", false), again.dump());
   BOOST_TEST(in("us-west-2", "SELECT count(*) FROM pg_subscription")[0][0] == "3");
   BOOST_TEST(in("eu-west-1", "SELECT count(*) FROM pg_subscription")[0][0] == "2");
@@ -380,7 +379,7 @@ BOOST_AUTO_TEST_CASE(eu_rows_stay_in_the_eu_and_any_node_serves_any_tenant) {
                          .at(0) == "0",
                  r << " " << t);
   }
-  auto check = kybctl(node("us-east-1").cluster_endpoint(), "region check");
+  auto check = kybctl(node("us-east-1"), "region check");
   BOOST_TEST(check.value("clean", false), check.dump());
 }
 
@@ -431,7 +430,7 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   // The primary's database dies; the drill fails over to us-west-2.
   run(pg_ctl + " kill us-east-1");
   auto drill =
-      kybctl(node("us-west-2").cluster_endpoint(), "drill region-failover us-east-1");
+      kybctl(node("us-west-2"), "drill region-failover us-east-1");
   switched = true;
   BOOST_TEST_MESSAGE("drill: " << drill.dump());
   BOOST_REQUIRE_MESSAGE(drill.value("ok", false), drill.dump());
@@ -497,7 +496,7 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   // Failback: the lost tail is exported (never dropped), us-east-1 catches up, the
   // check is clean, and us-east-1 is the primary again.
   auto fb =
-      kybctl(node("us-west-2").cluster_endpoint(), "region failback us-east-1", 300);
+      kybctl(node("us-west-2"), "region failback us-east-1", 300);
   BOOST_TEST_MESSAGE("failback: " << fb.dump());
   BOOST_REQUIRE_MESSAGE(fb.value("ok", false), fb.dump());
   BOOST_TEST(fb["check"].value("clean", false));
@@ -524,14 +523,13 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   for (auto* r : {"us-east-1", "us-west-2"})
     BOOST_TEST(in(r, "SELECT count(*) FROM businesses WHERE region = 'eu'")[0][0] == "0");
   BOOST_TEST(has_business("eu-west-1", eu_biz));
-  auto check = kybctl(node("us-east-1").cluster_endpoint(), "region check");
+  auto check = kybctl(node("us-east-1"), "region check");
   BOOST_TEST(check.value("clean", false), check.dump());
 }
 
 BOOST_AUTO_TEST_CASE(region_commands_refuse_bad_input) {
-  auto ep = node("us-east-1").cluster_endpoint();
-  auto out = run(std::string(KYB_BINARY_DIR) + "/kybctl --node " + ep +
-                 " drill region-failover ap-south-1");
+  auto& ep = node("us-east-1");
+  auto out = ep.kybctl("drill region-failover ap-south-1").output;
   BOOST_TEST(out.find("needs one region") != std::string::npos, out);
   auto j = kybctl(ep, "drill region-failover eu-west-1");
   BOOST_TEST(!j.value("ok", true));

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "runtime/base/crypto.hpp"
@@ -23,24 +24,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// Runs kybctl against `endpoint` and parses its --json output (discarded on failure).
-json kybctl(const std::string& endpoint, const std::string& args) {
-  std::string cmd = std::string(KYB_BINARY_DIR) + "/kybctl --json --timeout 20 --node " +
-                    endpoint + " " + args + " 2>&1";
-  std::string out;
-  if (auto* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-      out.append(buf, n);
-    ::pclose(p);
-  }
-  return json::parse(out, nullptr, false);
+/// Runs kybctl against node `n`'s admin endpoint and parses its --json output
+/// (discarded on failure).
+json kybctl(const node_process& n, const std::string& args) {
+  return json::parse(n.kybctl("--json --timeout 20 " + args).output, nullptr, false);
 }
 
 std::set<std::string> members_seen_by(const node_process& n) {
   std::set<std::string> ids;
-  auto j = kybctl(n.cluster_endpoint(), "nodes");
+  auto j = kybctl(n, "nodes");
   if (j.is_object() && j.contains("members"))
     for (auto& m : j["members"])
       ids.insert(m["id"].get<std::string>());
@@ -125,7 +117,7 @@ struct cluster {
 
   /// The node currently hosting the business with this id (from kybctl actors).
   std::string host_of(const std::string& id) {
-    auto j = kybctl(node(0).cluster_endpoint(), "actors");
+    auto j = kybctl(node(0), "actors");
     for (auto& n : j["nodes"])
       if (n.contains("kinds") && n["kinds"].contains("business"))
         for (auto& s : n["kinds"]["business"]["sample"])
@@ -162,11 +154,11 @@ BOOST_AUTO_TEST_CASE(three_nodes_join_agree_and_serve_any_entity_from_any_node) 
   auto expected = std::set<std::string>{"node-1", "node-2", "node-3"};
   for (size_t i = 0; i < 3; ++i)
     BOOST_TEST((members_seen_by(c.node(i)) == expected));
-  auto shards = kybctl(c.node(1).cluster_endpoint(), "shards");
+  auto shards = kybctl(c.node(1), "shards");
   BOOST_REQUIRE(shards.is_object());
   BOOST_TEST(shards["per_node"].size() == 3u);
   BOOST_TEST(eventually([&] {
-    auto s = kybctl(c.node(2).cluster_endpoint(), "shards");
+    auto s = kybctl(c.node(2), "shards");
     for (auto& e : s["map"])
       if (e["epoch"].is_null())
         return false;
@@ -282,7 +274,7 @@ BOOST_AUTO_TEST_CASE(kill_9_moves_the_shards_and_loses_no_acknowledged_write) {
                200);
   }
   // The survivors hold every shard now.
-  auto shards = kybctl(c.node(0).cluster_endpoint(), "shards");
+  auto shards = kybctl(c.node(0), "shards");
   for (auto& e : shards["map"])
     BOOST_TEST(e["owner"] != "node-3");
 }
@@ -343,14 +335,14 @@ BOOST_AUTO_TEST_CASE(a_joining_node_takes_shards_and_a_drained_node_hands_them_b
   c.start(3);
   BOOST_TEST(eventually([&] { return members_seen_by(c.node(0)).size() == 4u; }));
   BOOST_TEST(eventually([&] {
-    auto s = kybctl(c.node(3).cluster_endpoint(), "shards");
+    auto s = kybctl(c.node(3), "shards");
     return s.is_object() && s["per_node"].contains("node-4") &&
            s["per_node"]["node-4"] > 0;
   }));
   for (auto& id : ids)
     BOOST_TEST(c.node(3).call("GET", "/v1/businesses/" + id, "", key).status == 200);
   // Drain node-4 through kybctl: it leaves, its shards move back, the process exits.
-  auto drained = kybctl(c.node(0).cluster_endpoint(), "drain node-4");
+  auto drained = kybctl(c.node(0), "drain node-4");
   BOOST_TEST(drained.value("status", "") == "left");
   BOOST_TEST(c.node(3).wait_exit(30s));
   BOOST_TEST(eventually([&] { return members_seen_by(c.node(0)).size() == 3u; }));
@@ -358,7 +350,7 @@ BOOST_AUTO_TEST_CASE(a_joining_node_takes_shards_and_a_drained_node_hands_them_b
     BOOST_TEST(eventually([&] {
       return c.node(1).call("GET", "/v1/businesses/" + id, "", key).status == 200;
     }));
-  auto shards = kybctl(c.node(0).cluster_endpoint(), "shards");
+  auto shards = kybctl(c.node(0), "shards");
   BOOST_TEST(!shards["per_node"].contains("node-4"));
 }
 
@@ -377,8 +369,7 @@ BOOST_AUTO_TEST_CASE(crashed_services_restart_and_too_many_crashes_escalate) {
   auto [tenant, key] = c.tenant();
   BOOST_REQUIRE(!create(c.node(1), key, "Supervised").empty());
   // A crash drill on node-2's audit service: its supervisor restarts it.
-  auto crashed =
-      kybctl(c.node(0).cluster_endpoint(), "drill crash-child node-2 services/audit");
+  auto crashed = kybctl(c.node(0), "drill crash-child node-2 services/audit");
   BOOST_TEST(crashed.value("crashed", "") == "root/services/audit");
   BOOST_TEST(
       eventually([&] { return restarts_of(c.node(1), "services", "audit") == 1.0; }));
@@ -386,14 +377,12 @@ BOOST_AUTO_TEST_CASE(crashed_services_restart_and_too_many_crashes_escalate) {
   BOOST_TEST(c.node(1).call("GET", "/v1/audit-logs", "", key).status == 200);
   BOOST_TEST(!create(c.node(1), key, "After the crash").empty());
   // Unknown children are refused, and nothing is crashed.
-  BOOST_TEST(
-      kybctl(c.node(0).cluster_endpoint(), "drill crash-child node-2 services/nope")
-          .is_discarded());
+  BOOST_TEST(kybctl(c.node(0), "drill crash-child node-2 services/nope").is_discarded());
   // More crashes than the services supervisor allows (5 in 10 s): it escalates, the
   // root restarts it with fresh children, and the node keeps serving.
   // (Six: the audit crash above may have left the window already.)
   for (int i = 0; i < 6; ++i)
-    kybctl(c.node(0).cluster_endpoint(), "drill crash-child node-2 services/usage");
+    kybctl(c.node(0), "drill crash-child node-2 services/usage");
   BOOST_TEST(
       eventually([&] { return restarts_of(c.node(1), "root", "services") == 1.0; }));
   BOOST_TEST(c.node(1).log().find("supervisor.escalated") != std::string::npos);
@@ -406,8 +395,7 @@ BOOST_AUTO_TEST_CASE(crashed_services_restart_and_too_many_crashes_escalate) {
   BOOST_TEST(c.node(1).running());
   // The membership actors cannot start again in place (peers hold their handles):
   // crashing one restarts the node, which exits for its orchestrator (code 70).
-  kybctl(c.node(0).cluster_endpoint(),
-         "drill crash-child node-3 membership/entity-router");
+  kybctl(c.node(0), "drill crash-child node-3 membership/entity-router");
   BOOST_TEST(c.node(2).wait_exit(30s));
   BOOST_TEST(c.node(2).exit_status() == 70, "exit status " << c.node(2).exit_status()
                                                            << "\n"
@@ -416,25 +404,28 @@ BOOST_AUTO_TEST_CASE(crashed_services_restart_and_too_many_crashes_escalate) {
 
 BOOST_AUTO_TEST_CASE(kill_node_drill_reports_its_steps) {
   cluster c(3);
-  auto drill = kybctl(c.node(0).cluster_endpoint(), "drill kill-node node-2");
+  auto drill = kybctl(c.node(0), "drill kill-node node-2");
   BOOST_REQUIRE(drill.is_object());
   BOOST_TEST(drill["ok"] == true);
   BOOST_TEST(drill["steps"].size() >= 4u);
   BOOST_TEST(drill["new_owner"] != "node-2");
   BOOST_TEST(c.node(1).wait_exit(10s));
   // Clear errors when the cluster cannot be reached.
-  auto none = kybctl("127.0.0.1:1", "nodes");
-  BOOST_TEST(none.is_discarded());
+  auto none =
+      run_command(std::string(KYB_BINARY_DIR) + "/kybctl --node 127.0.0.1:1 --certs " +
+                  test_certs_dir() + " nodes");
+  BOOST_TEST(none.status != 0);
+  BOOST_TEST(none.output.find("cannot reach the admin endpoint") != std::string::npos,
+             none.output);
 }
 
-BOOST_AUTO_TEST_CASE(mutual_tls_admits_the_cluster_ca_and_refuses_another) {
+BOOST_AUTO_TEST_CASE(mutual_tls_admits_the_cluster_ca_and_the_right_roles_only) {
   auto dir = "/tmp/kyb-tls-" + kyb::base::hex_encode(kyb::base::random_bytes(4));
   auto certs = std::string(KYB_SOURCE_DIR) + "/deploy/local/kyb certs ";
-  BOOST_REQUIRE_EQUAL(std::system((certs + dir + "/good 2").c_str()), 0);
-  BOOST_REQUIRE_EQUAL(std::system((certs + dir + "/rogue 3").c_str()), 0);
+  BOOST_REQUIRE_EQUAL(run_command(certs + dir + "/good 2").status, 0);
+  BOOST_REQUIRE_EQUAL(run_command(certs + dir + "/rogue 3").status, 0);
   auto tls = [&](const std::string& ca_dir, const std::string& name) {
     return std::map<std::string, std::string>{
-        {"KYB_CLUSTER_TLS", "true"},
         {"KYB_CLUSTER_TLS_CERTIFICATE", ca_dir + "/" + name + ".pem"},
         {"KYB_CLUSTER_TLS_KEY", ca_dir + "/" + name + "-key.pem"},
         {"KYB_CLUSTER_TLS_CA", ca_dir + "/ca.pem"}};
@@ -463,40 +454,101 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_the_cluster_ca_and_refuses_another) {
     env["KYB_CLUSTER_LISTEN"] = "127.0.0.1:" + std::to_string(ports[i]);
     nodes.push_back(std::make_unique<node_process>(env, url));
   }
-  auto kyb_tls = [&](const std::string& ca_dir, const std::string& endpoint) {
-    return kybctl(endpoint, "--tls-cert " + ca_dir + "/kybctl.pem --tls-key " + ca_dir +
-                                "/kybctl-key.pem --tls-ca " + ca_dir + "/ca.pem nodes");
+  auto& first = *nodes[0];
+  // kybctl with FILES at ENDPOINT: "cert key ca".
+  auto console = [&](const std::string& endpoint, const std::string& cert_dir,
+                     const std::string& name, const std::string& cmd) {
+    return run_command(std::string(KYB_BINARY_DIR) +
+                       "/kybctl --json --timeout 10 --node " + endpoint + " --tls-cert " +
+                       cert_dir + "/" + name + ".pem --tls-key " + cert_dir + "/" + name +
+                       "-key.pem --tls-ca " + cert_dir + "/ca.pem " + cmd);
   };
   BOOST_TEST(eventually([&] {
-    auto j = kyb_tls(dir + "/good", "127.0.0.1:" + std::to_string(ports[0]));
+    auto j = json::parse(first.kybctl("--json nodes").output, nullptr, false);
     return j.is_object() && j["members"].size() == 2u;
   }));
-  // A client without the cluster's certificates is refused.
-  BOOST_TEST(kybctl("127.0.0.1:" + std::to_string(ports[0]), "nodes").is_discarded());
-  BOOST_TEST(
-      kyb_tls(dir + "/rogue", "127.0.0.1:" + std::to_string(ports[0])).is_discarded());
-  // A node whose certificate comes from another CA cannot join.
-  auto env = base;
-  for (auto& [k, v] : tls(dir + "/rogue", "node-3"))
-    env[k] = v;
-  env["KYB_NODE_ID"] = "node-3";
-  env["KYB_CLUSTER_LISTEN"] = "127.0.0.1:" + std::to_string(ports[2]);
-  env["KYB_CLUSTER_JOIN_TIMEOUT"] = "5s";
-  bool joined = true;
-  try {
-    node_process rogue(
-        env, url); // waits for /health, which a node outside a cluster never serves
-  } catch (const std::exception&) {
-    joined = false;
-  }
-  BOOST_TEST(!joined);
-  auto view = kyb_tls(dir + "/good", "127.0.0.1:" + std::to_string(ports[1]));
-  BOOST_TEST(view["members"].size() == 2u);
-  // The refused clients and the rogue node never disturbed the link between the two
-  // (a failed handshake used to leave an OpenSSL error that closed the healthy session).
+  // Plain TCP on the TLS ports gets nothing.
+  auto plain = run_command(std::string(KYB_BINARY_DIR) + "/kybctl --insecure --node " +
+                           first.admin_endpoint() + " nodes");
+  BOOST_TEST(plain.status != 0, plain.output);
+  plain = run_command(std::string(KYB_BINARY_DIR) + "/kybctl --insecure --node " +
+                      first.cluster_endpoint() + " nodes");
+  BOOST_TEST(plain.status != 0, plain.output);
+  // An admin certificate from another CA is refused.
+  auto rogue = console(first.admin_endpoint(), dir + "/rogue", "admin", "nodes");
+  BOOST_TEST(rogue.status != 0, rogue.output);
+  // A node certificate of the cluster's own CA cannot run the console...
+  auto as_node = console(first.admin_endpoint(), dir + "/good", "node-1", "drain node-2");
+  BOOST_TEST(as_node.status != 0, as_node.output);
+  // ...nor, connecting as a peer on the cluster port, an operator command.
+  auto peer = console(first.cluster_endpoint(), dir + "/good", "node-1", "drain node-2");
+  BOOST_TEST(peer.status != 0, peer.output);
+  BOOST_TEST(peer.output.find("admin endpoint") != std::string::npos, peer.output);
+  // An admin certificate is no node: the cluster port refuses it.
+  auto admin_on_cluster =
+      console(first.cluster_endpoint(), dir + "/good", "admin", "nodes");
+  BOOST_TEST(admin_on_cluster.status != 0, admin_on_cluster.output);
+  // Nodes whose certificate comes from another CA, or names the admin role, cannot join.
+  auto try_join = [&](const std::string& cert_dir, const std::string& name) {
+    auto env = base;
+    for (auto& [k, v] : tls(cert_dir, name))
+      env[k] = v;
+    env["KYB_NODE_ID"] = "node-3";
+    env["KYB_CLUSTER_LISTEN"] = "127.0.0.1:" + std::to_string(ports[2]);
+    env["KYB_CLUSTER_JOIN_TIMEOUT"] = "5s";
+    try {
+      node_process intruder(env, url); // waits for /health: served only in a cluster
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  BOOST_TEST(!try_join(dir + "/rogue", "node-3"));
+  BOOST_TEST(!try_join(dir + "/good", "admin"));
+  // The drain was refused: node-2 still serves, and the cluster is whole.
+  BOOST_TEST(nodes[1]->running());
+  auto view = json::parse(nodes[1]->kybctl("--json nodes").output, nullptr, false);
+  BOOST_TEST(view["members"].size() == 2u, view.dump());
+  // Each refusal is logged with its reason and counted.
+  auto log = first.log();
+  for (auto reason : {"\"reason\":\"role\"", "\"reason\":\"untrusted_certificate\"",
+                      "\"reason\":\"handshake\""})
+    BOOST_TEST(log.find(reason) != std::string::npos, reason << "\n" << log);
+  BOOST_TEST(log.find("cluster.admin_refused") != std::string::npos, log);
+  auto metrics = first.call("GET", "/metrics").body;
+  BOOST_TEST(metrics.find(
+                 "kyb_cluster_peer_refusals_total{endpoint=\"admin\",reason=\"role\"}") !=
+                 std::string::npos,
+             metrics);
+  // The refused clients and intruders never disturbed the link between the two (a
+  // failed handshake used to leave an OpenSSL error that closed the healthy session).
   for (auto& n : nodes)
     BOOST_TEST(n->log().find("cluster.member_down") == std::string::npos, n->log());
   nodes.clear();
   sql(test_database_url(), "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-  std::system(("rm -rf " + dir).c_str());
+}
+
+BOOST_AUTO_TEST_CASE(nodes_listen_only_where_their_configuration_says) {
+  cluster c(2);
+  for (size_t i = 0; i < 2; ++i) {
+    auto& n = c.node(i);
+    std::set<std::string> configured = {n.env().at("KYB_HTTP_LISTEN"),
+                                        n.cluster_endpoint(), n.admin_endpoint()};
+    auto ss = run_command("ss -ltnpH");
+    BOOST_REQUIRE_EQUAL(ss.status, 0);
+    std::set<std::string> listening;
+    std::istringstream lines(ss.output);
+    std::string line;
+    auto tag = "pid=" + std::to_string(n.pid()) + ",";
+    while (std::getline(lines, line)) {
+      if (line.find(tag) == std::string::npos)
+        continue;
+      std::istringstream cols(line);
+      std::string state, recv, send, local;
+      cols >> state >> recv >> send >> local;
+      listening.insert(local);
+    }
+    BOOST_TEST(listening == configured, "node-" << i + 1 << " listens on:\n"
+                                                << ss.output);
+  }
 }

@@ -96,6 +96,31 @@ uint16_t free_port() {
   return ntohs(a.sin_port);
 }
 
+const std::string& test_certs_dir() {
+  static const std::string dir = [] {
+    auto d = "/tmp/kyb-test-certs-" + random_hex(6);
+    auto made =
+        run_command(std::string(KYB_SOURCE_DIR) + "/deploy/local/kyb certs " + d + " 4");
+    if (made.status != 0)
+      throw std::runtime_error("cannot make test certificates: " + made.output);
+    return d;
+  }();
+  return dir;
+}
+
+command_result run_command(const std::string& command) {
+  command_result r;
+  if (auto* p = ::popen((command + " 2>&1").c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+      r.output.append(buf, n);
+    int st = ::pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+  return r;
+}
+
 node_process::node_process(std::map<std::string, std::string> env,
                            std::string database_url)
     : env_(std::move(env)) {
@@ -125,6 +150,12 @@ node_process::node_process(std::map<std::string, std::string> env,
   env_.emplace("KYB_DATABASE_POOL_SIZE", "2");
   env_.emplace("KYB_NODE_DATA_DIR", dir_);
   env_.emplace("KYB_CLUSTER_LISTEN", "127.0.0.1:" + std::to_string(free_port()));
+  env_.emplace("KYB_CLUSTER_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(free_port()));
+  if (!env_.count("KYB_CLUSTER_INSECURE")) {
+    env_.emplace("KYB_CLUSTER_TLS_CERTIFICATE", test_certs_dir() + "/node-1.pem");
+    env_.emplace("KYB_CLUSTER_TLS_KEY", test_certs_dir() + "/node-1-key.pem");
+    env_.emplace("KYB_CLUSTER_TLS_CA", test_certs_dir() + "/ca.pem");
+  }
   env_.emplace("KYB_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
   env_.emplace("KYB_RATE_LIMIT_BURST", "100000");
   start();
@@ -161,6 +192,23 @@ bool node_process::wait_exit(std::chrono::seconds timeout) {
 
 std::string node_process::cluster_endpoint() const {
   return env_.at("KYB_CLUSTER_LISTEN");
+}
+
+std::string node_process::admin_endpoint() const {
+  return env_.at("KYB_CLUSTER_ADMIN_LISTEN");
+}
+
+std::string node_process::certs_dir() const {
+  auto it = env_.find("KYB_CLUSTER_TLS_CA");
+  if (it == env_.end())
+    return "";
+  return it->second.substr(0, it->second.rfind('/'));
+}
+
+command_result node_process::kybctl(const std::string& args) const {
+  auto tls = certs_dir().empty() ? std::string("--insecure") : "--certs " + certs_dir();
+  return run_command(std::string(KYB_BINARY_DIR) + "/kybctl --node " + admin_endpoint() +
+                     " " + tls + " " + args);
 }
 
 node_process::~node_process() {

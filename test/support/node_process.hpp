@@ -27,6 +27,18 @@ std::vector<std::vector<std::string>> sql(const std::string& url,
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 uint16_t free_port();
 
+/// The cluster certificates of this test process (`deploy/local/kyb certs`, made once
+/// per process): ca.pem, node-1 ... node-4 (role node) and admin (role admin).
+const std::string& test_certs_dir();
+
+/// Runs `command` through the shell; returns its exit code and output (stdout and
+/// stderr together).
+struct command_result {
+  int status = -1;
+  std::string output;
+};
+command_result run_command(const std::string& command);
+
 class node_process {
 public:
   /// Creates database `kyb_t_<random>` (unless `database_url` is given) and starts a node
@@ -51,8 +63,14 @@ public:
   const std::string& database_url() const { return db_url_; }
   const std::string& operator_key() const { return operator_key_; }
   const std::string& log_path() const { return log_path_; }
-  /// The node's cluster endpoint ("127.0.0.1:PORT").
+  /// The node's cluster endpoint ("127.0.0.1:PORT"): peer nodes only.
   std::string cluster_endpoint() const;
+  /// The node's admin endpoint ("127.0.0.1:PORT"), where kybctl connects.
+  std::string admin_endpoint() const;
+  /// The directory holding the CA and certificates the node was started with.
+  std::string certs_dir() const;
+  /// Runs `kybctl --node <admin endpoint> --certs <certs dir> ARGS`.
+  command_result kybctl(const std::string& args) const;
   const std::map<std::string, std::string>& env() const { return env_; }
   pid_t pid() const { return pid_; }
   bool running() const;

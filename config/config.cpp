@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -202,7 +203,11 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
     factor = 86400000;
   else
     return std::nullopt;
-  return std::chrono::milliseconds{static_cast<long long>(n * factor + 0.5)};
+  // Beyond what milliseconds hold (15 digits of days are): refused, not undefined.
+  double count = n * factor + 0.5;
+  if (!(count < static_cast<double>(std::numeric_limits<long long>::max())))
+    return std::nullopt;
+  return std::chrono::milliseconds{static_cast<long long>(count)};
 }
 
 std::optional<size_t> parse_size(const std::string& text) {
@@ -225,6 +230,8 @@ std::optional<size_t> parse_size(const std::string& text) {
     factor = size_t{1} << 30;
   else
     return std::nullopt;
+  if (n > std::numeric_limits<size_t>::max() / factor)
+    return std::nullopt; // would wrap around to a small size
   return n * factor;
 }
 

@@ -84,7 +84,6 @@ private:
   // CSV state.
   enum class csv_state : uint8_t { field_start, unquoted, quoted, quote_in_quoted };
   csv_state state_ = csv_state::field_start;
-  bool pending_cr_ = false;
   bool bad_quote_ = false; ///< A quote inside an unquoted field.
   std::vector<std::string> fields_;
   std::vector<std::string> columns_;

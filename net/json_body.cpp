@@ -53,6 +53,20 @@ std::string_view clip(std::string_view s, size_t max) {
   return s.substr(0, end);
 }
 
+// `s` with each byte that does not begin a well-formed UTF-8 sequence replaced by '?'.
+// nlohmann's messages quote the bytes last read, which can end inside a character.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  for (;;) {
+    size_t bad = find_invalid_utf8(s);
+    out.append(s.substr(0, bad));
+    if (bad == npos)
+      return out;
+    out += '?';
+    s.remove_prefix(bad + 1);
+  }
+}
+
 // An iterator over the body that publishes how far nlohmann's lexer has read, so the
 // SAX callbacks below can tell where they are.
 class tracking_iterator {
@@ -158,7 +172,7 @@ public:
     // "[json.exception.parse_error.101] parse error at line 1, column 2: <reason>"
     size_t column = what.find("column ");
     size_t colon = column == npos ? npos : what.find(": ", column);
-    auto reason = colon == npos ? what : what.substr(colon + 2);
+    auto reason = valid_utf8(colon == npos ? what : what.substr(colon + 2));
     error_ =
         bad_json(problem_type::invalid_json, "invalid JSON at " + where(text_, offset) +
                                                  ": " + std::string(clip(reason, 200)));

@@ -14,6 +14,20 @@ namespace kyb::screening {
 
 namespace {
 
+// `s` with each byte that does not begin a well-formed UTF-8 sequence replaced by '?':
+// nlohmann's messages quote the bytes last read, which can end inside a character.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  size_t bad = 0;
+  while (!is_valid_utf8(s, &bad)) {
+    out.append(s.substr(0, bad));
+    out += '?';
+    s.remove_prefix(bad + 1);
+  }
+  out.append(s);
+  return out;
+}
+
 const char* const known_columns[] = {
     "id",        "name",     "type",           "aliases",     "weak_aliases", "countries",
     "addresses", "programs", "dates_of_birth", "identifiers", "remarks",
@@ -305,7 +319,7 @@ result<sanctions_list, load_error> parse_generic_json(const std::string& list_na
     // nlohmann reports the byte position; turn it into the line operators look at.
     return load_error{file.path,
                       line_of_offset(text.value(), e.byte > 0 ? e.byte - 1 : 0),
-                      std::string("JSON syntax error: ") + e.what()};
+                      "JSON syntax error: " + valid_utf8(e.what())};
   }
   const json* entities = &doc;
   if (doc.is_object()) {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <pugixml.hpp>
+#include <unordered_set>
 
 #include "actors/screening/country_table.hpp"
 #include "actors/screening/date_parser.hpp"
@@ -117,6 +118,7 @@ result<sanctions_list, load_error> parse_un_xml(const std::string& list_name,
                       "no CONSOLIDATED_LIST element: not a UN consolidated list"};
   sanctions_list list;
   row_rejector rejector(list, options);
+  std::unordered_set<std::string> ids;
   auto line_of = [&](const pugi::xml_node& n) {
     auto off = n.offset_debug();
     return off < 0 ? size_t{0} : line_of_offset(xml, static_cast<size_t>(off));
@@ -143,6 +145,12 @@ result<sanctions_list, load_error> parse_un_xml(const std::string& list_name,
         if (auto err = rejector.reject(file.path, line_of(node),
                                        std::string(tag) + " without " +
                                            (e.id.empty() ? "DATAID" : "name")))
+          return *err;
+        continue;
+      }
+      if (!ids.insert(e.id).second) {
+        if (auto err =
+                rejector.reject(file.path, line_of(node), "duplicate DATAID " + e.id))
           return *err;
         continue;
       }

@@ -200,7 +200,10 @@ std::string metrics_registry::expose(const std::vector<std::string>& prefixes) {
   // Families sorted by name across types, as Prometheus tooling expects stable output.
   std::map<std::string, std::string> blocks;
   std::lock_guard<std::mutex> guard(mtx_);
-  for (auto& [name, fam] : counters_) {
+  // Not structured bindings: C++17 lambdas cannot capture them (clang refuses).
+  for (auto& entry : counters_) {
+    const auto& name = entry.first;
+    const auto& fam = entry.second;
     if (!wanted(name, filter))
       continue;
     std::string out = "# HELP " + name + " ";
@@ -212,7 +215,9 @@ std::string metrics_registry::expose(const std::vector<std::string>& prefixes) {
     });
     blocks[name] = std::move(out);
   }
-  for (auto& [name, fam] : gauges_) {
+  for (auto& entry : gauges_) {
+    const auto& name = entry.first;
+    const auto& fam = entry.second;
     if (!wanted(name, filter))
       continue;
     std::string out = "# HELP " + name + " ";
@@ -224,7 +229,9 @@ std::string metrics_registry::expose(const std::vector<std::string>& prefixes) {
     });
     blocks[name] = std::move(out);
   }
-  for (auto& [name, fam] : histograms_) {
+  for (auto& entry : histograms_) {
+    const auto& name = entry.first;
+    const auto& fam = entry.second;
     if (!wanted(name, filter))
       continue;
     std::string out = "# HELP " + name + " ";

@@ -77,6 +77,24 @@ BOOST_AUTO_TEST_CASE(value_parsers) {
   BOOST_TEST(env_name("http.max_body_bytes") == "KYB_HTTP_MAX_BODY_BYTES");
 }
 
+// Found by test/fuzz/config_fuzz (inputs in test/fuzz/regressions/config/).
+BOOST_AUTO_TEST_CASE(values_too_large_to_hold_are_refused) {
+  // A size whose bytes overflow size_t wrapped around: 2^34 + 1 GiB was taken as 1 GiB.
+  BOOST_TEST(!parse_size("17179869185GiB"));
+  BOOST_TEST(!parse_size("999999999999999 GiB"));
+  BOOST_TEST(*parse_size("17179869183GiB") == (size_t{17179869183} << 30));
+  auto wrapped = load_text("[http]\nmax_body_bytes = 17179869185GiB\n", {});
+  BOOST_REQUIRE(!wrapped);
+  BOOST_TEST(wrapped.error->key == "http.max_body_bytes");
+  // A duration beyond what milliseconds hold was converted with undefined behaviour.
+  BOOST_TEST(!parse_duration("999999999999999d"));
+  BOOST_TEST(!parse_duration("106751991168d")); // 2^63 ms is 106751991167.3 days
+  BOOST_TEST(parse_duration("106751991167d")->count() == 106751991167LL * 86400000);
+  auto timeout = load_text("[http]\nread_timeout = 999999999999999d\n", {});
+  BOOST_REQUIRE(!timeout);
+  BOOST_TEST(timeout.error->key == "http.read_timeout");
+}
+
 BOOST_AUTO_TEST_CASE(the_shipped_file_loads) {
   auto r = load(KYB_SOURCE_DIR "/config/kyb.conf", {});
   BOOST_TEST_INFO((r.error ? r.error->to_string() : std::string()));

@@ -5,7 +5,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -128,9 +130,18 @@ bool known_error_status(int status) {
   }
 }
 
+// What the runs of a test reached: the most bytes the codec held while waiting for more,
+// and the error statuses it answered.
+struct reach {
+  size_t max_buffered = 0;
+  size_t max_pending_body = 0;
+  std::set<int> statuses;
+};
+
 // Decodes `input` in pieces (sizes from `rng`, or all at once when null), checking the
 // codec's promises after every step. Returns what was decoded, for comparisons.
-std::string run(const std::string& input, const codec_limits& limits, rng_t* rng) {
+std::string run(const std::string& input, const codec_limits& limits, rng_t* rng,
+                reach* seen = nullptr) {
   http_codec codec(limits);
   std::string summary;
   http_request req;
@@ -148,6 +159,11 @@ std::string run(const std::string& input, const codec_limits& limits, rng_t* rng
         // The promised memory bounds.
         BOOST_REQUIRE_LE(codec.buffered_bytes(), limits.max_header_bytes);
         BOOST_REQUIRE_LE(codec.pending().body.size(), limits.max_body_bytes);
+        if (seen) {
+          seen->max_buffered = std::max(seen->max_buffered, codec.buffered_bytes());
+          seen->max_pending_body =
+              std::max(seen->max_pending_body, codec.pending().body.size());
+        }
         break;
       }
       if (status == decode_status::expect_continue) {
@@ -174,6 +190,8 @@ std::string run(const std::string& input, const codec_limits& limits, rng_t* rng
         BOOST_REQUIRE(!codec.feed("x", 1));
         BOOST_REQUIRE(codec.next(req) == decode_status::error);
         summary += "error " + std::to_string(err.status());
+        if (seen)
+          seen->statuses.insert(err.status());
       } else {
         BOOST_REQUIRE(status == decode_status::closed);
         summary += "closed";
@@ -245,13 +263,44 @@ BOOST_AUTO_TEST_CASE(memory_stays_bounded_under_small_limits) {
   limits.max_body_bytes = 200;
   limits.max_target_bytes = 100;
   limits.max_header_fields = 10;
+  reach seen;
   for (int i = 0; i < 5000; ++i) {
+    if (i % 4 == 0) {
+      // A body of up to twice the limit, sent whole or in chunks of random sizes.
+      std::string body(pick(rng, 2 * limits.max_body_bytes + 1), 'b');
+      std::string input = "POST /v1/x HTTP/1.1\r\nHost: h\r\n";
+      if (pick(rng, 2) == 0) {
+        input += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      } else {
+        input += "Transfer-Encoding: chunked\r\n\r\n";
+        for (size_t at = 0; at < body.size();) {
+          size_t n = std::min(body.size() - at, 1 + pick(rng, 80));
+          char size[32];
+          std::snprintf(size, sizeof(size), "%zx\r\n", n);
+          input += size + body.substr(at, n) + "\r\n";
+          at += n;
+        }
+        input += "0\r\n\r\n";
+      }
+      run(input, limits, &rng, &seen);
+      continue;
+    }
     auto input = mutate(rng, corpus[pick(rng, corpus.size())]);
     // Blow a random region up so limits are reached.
     size_t at = pick(rng, input.size() + 1);
     input.insert(at, std::string(pick(rng, 600), "a0\r\n: ;"[pick(rng, 7)]));
-    run(input, limits, &rng);
+    run(input, limits, &rng, &seen);
   }
+  // run() requires the bounds at every wait; here, that the waits came close to them
+  // and every limit was hit, so that a codec holding more than it may would be caught.
+  BOOST_TEST_MESSAGE("most buffered " << seen.max_buffered << ", largest pending body "
+                                      << seen.max_pending_body);
+  BOOST_TEST(seen.max_buffered <= limits.max_header_bytes);
+  BOOST_TEST(seen.max_buffered > limits.max_header_bytes * 3 / 4);
+  BOOST_TEST(seen.max_pending_body <= limits.max_body_bytes);
+  BOOST_TEST(seen.max_pending_body > limits.max_body_bytes * 3 / 4);
+  for (int status : {413, 414, 431})
+    BOOST_TEST(seen.statuses.count(status) == 1u, "no " << status << " answered");
 }
 
 BOOST_AUTO_TEST_CASE(endless_streams_are_cut_off_at_the_limit) {

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "net/import_reader.hpp"
+#include "net/json_body.hpp"
 
 using namespace kyb::net;
 using nlohmann::json;
@@ -164,4 +165,15 @@ BOOST_AUTO_TEST_CASE(csv_headers_that_cannot_be_read_stop_the_upload) {
   BOOST_TEST(r[0].error == "the record is longer than 30 bytes");
   BOOST_TEST(r[1].line == 3);
   BOOST_TEST(r[1].object["legal_name"] == "B");
+}
+
+// Found by test/fuzz/import_reader_fuzz (test/fuzz/regressions/import_reader/): a line's
+// JSON error quoted a character cut in two, and the job's results are JSON.
+BOOST_AUTO_TEST_CASE(record_errors_are_valid_utf8) {
+  auto r = read_all(import_format::ndjson, "[0,\xCC\xA2\n{\"legal_name\":\"Gamma\xA2}\n");
+  BOOST_REQUIRE_EQUAL(r.size(), 2u);
+  for (auto& rec : r) {
+    BOOST_TEST(!rec.error.empty());
+    BOOST_TEST(find_invalid_utf8(rec.error) == std::string::npos, rec.error);
+  }
 }

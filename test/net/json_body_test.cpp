@@ -202,3 +202,17 @@ BOOST_AUTO_TEST_CASE(parses_requests) {
   broken.body = "{";
   BOOST_TEST(parse_json_request(broken, depth).error().status() == 400);
 }
+
+// Found by test/fuzz/json_body_fuzz (test/fuzz/regressions/json_body/): nlohmann's
+// message quotes the bytes it read last, which may end inside a character; the detail
+// goes into problem+json and must be valid UTF-8.
+BOOST_AUTO_TEST_CASE(error_details_are_valid_utf8_when_the_error_is_inside_a_character) {
+  // EF B5 BF is U+FD7F, valid UTF-8; nlohmann takes EF for the start of a BOM.
+  auto bom = error_of("\xEF\xB5\xBF{}");
+  BOOST_TEST(find_invalid_utf8(bom) == std::string::npos, bom);
+  BOOST_TEST(contains(bom, "BOM"), bom);
+  // CC A2 is U+0322; nlohmann stops at CC.
+  auto literal = error_of("[0,\xCC\xA2]");
+  BOOST_TEST(find_invalid_utf8(literal) == std::string::npos, literal);
+  BOOST_TEST(contains(literal, "byte offset 3"), literal);
+}

@@ -7,6 +7,7 @@
 
 #include "actors/screening/generic_loader.hpp"
 #include "actors/screening/list_loader.hpp"
+#include "actors/screening/text_decoder.hpp"
 
 using namespace kyb::screening;
 
@@ -175,4 +176,16 @@ BOOST_AUTO_TEST_CASE(load_errors_are_values) {
   BOOST_TEST(twice.error().message.find("configured twice") != std::string::npos);
   BOOST_TEST(parse_list_format("un_xml").value() == list_format::un_xml);
   BOOST_TEST(!parse_list_format("eu_xml"));
+}
+
+// Found by test/fuzz/generic_loader_fuzz (test/fuzz/regressions/generic_loader/): the
+// syntax error quoted nlohmann's last bytes read, which can end inside a character.
+BOOST_AUTO_TEST_CASE(json_syntax_errors_are_valid_utf8) {
+  // CC A2 is U+0322; nlohmann stops after its first byte.
+  auto r = parse_generic_json(
+      "uk", source_file{"uk.json", "[{\"id\":\"1\",\"name\":\xCC\xA2}]"}, {});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message.find("JSON syntax error") != std::string::npos);
+  BOOST_TEST(is_valid_utf8(r.error().message), r.error().message);
+  BOOST_TEST(r.error().line == 1u);
 }

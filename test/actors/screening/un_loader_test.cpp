@@ -137,6 +137,25 @@ BOOST_AUTO_TEST_CASE(records_without_id_obey_the_budget) {
   BOOST_TEST(ok->metadata.warning_count == 1u);
 }
 
+// Found by test/fuzz/un_loader_fuzz (test/fuzz/regressions/un_loader/): two records with
+// one DATAID were both kept, and hits, decisions and find_entity() key on the id.
+BOOST_AUTO_TEST_CASE(duplicate_dataids_obey_the_budget) {
+  std::string twice = xml;
+  twice.replace(twice.find("<DATAID>6908026</DATAID>"), 24, "<DATAID>6908512</DATAID>");
+  auto strict = parse_un_xml("un", source_file{"un.xml", twice}, {});
+  BOOST_REQUIRE(!strict);
+  BOOST_TEST(strict.error().message.find("duplicate DATAID 6908512") != std::string::npos,
+             strict.error().message);
+  BOOST_TEST(strict.error().line > 4u); // the second record, the <ENTITY>
+  load_options lenient;
+  lenient.max_bad_rows = 1;
+  auto ok = parse_un_xml("un", source_file{"un.xml", twice}, lenient);
+  BOOST_REQUIRE(ok);
+  BOOST_TEST(ok->entities.size() == 1u);
+  BOOST_TEST(ok->entities[0].type == entity_type::individual); // the first one is kept
+  BOOST_TEST(ok->metadata.warning_count == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(shared_un_list) {
   list_source src;
   src.name = "un";

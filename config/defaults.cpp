@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <thread>
 
 #include "config/config.hpp"
@@ -284,6 +285,10 @@ std::optional<std::string> screening_cross_check(const screening_settings& c,
                "_path or screening." + p.name + "_url";
       }
     }
+  }
+  if (!c.download_ca_file.empty() && !std::ifstream(c.download_ca_file).good()) {
+    key = "screening.download_ca_file";
+    return "cannot read " + c.download_ca_file;
   }
   return std::nullopt;
 }
@@ -598,6 +603,10 @@ const std::vector<option>& options() {
             size_t{1} << 34)},
       {"screening.download_max_redirects", "5", "Redirects followed per download.",
        integer(&settings::screening, &screening_settings::download_max_redirects, 0, 20)},
+      {"screening.download_ca_file", "",
+       "PEM CA bundle trusted for https list downloads instead of the system's (a "
+       "private mirror); empty = the system's.",
+       str(&settings::screening, &screening_settings::download_ca_file)},
       {"screening.monitor_rate", "20",
        "Stored businesses re-screened per second after a list changed.",
        real(&settings::screening, &screening_settings::monitor_rate, 0.01, 100000)},

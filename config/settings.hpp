@@ -172,6 +172,7 @@ struct screening_settings {
   milliseconds download_connect_timeout{0};
   size_t download_max_bytes = 0; ///< Larger files are refused.
   int download_max_redirects = 0;
+  std::string download_ca_file;   ///< PEM CAs for https downloads; empty = the system's.
   double monitor_rate = 0;        ///< Businesses re-screened per second after a change.
   size_t monitor_concurrency = 0; ///< Re-screenings in flight at once.
 };

@@ -3,8 +3,12 @@ over the source addresses 127.0.0.2.. (SOURCES of them), each starting a request
 trickling one header byte a second, reconnecting when the server closes it. Prints a
 status line every 5 s to stderr; runs until killed."""
 import asyncio
+import resource
 import sys
 import time
+
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 PORT, TOTAL, SOURCES = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 stats = {"open": 0, "refused": 0, "closed": 0, "connects": 0}

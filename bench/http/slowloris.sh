@@ -17,6 +17,7 @@ SOURCES=${SOURCES:-4}
 OUT="$ROOT/bench/out/slowloris"
 PORT=18482
 export KYB_LOG_ACCESS=false KYB_BENCH_ACCESS_LOG=false
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # the node and the attackers hold >1,000 sockets
 source "$ROOT/bench/lib/node.sh"
 LORIS_PID=""
 EXTRA_CLEANUP='[ -n "$LORIS_PID" ] && kill "$LORIS_PID" 2>/dev/null; wait "$LORIS_PID" 2>/dev/null'

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <thread>
 
 #include "config/config.hpp"
@@ -288,6 +289,10 @@ std::optional<std::string> screening_cross_check(const screening_settings& c,
       }
     }
   }
+  if (!c.download_ca_file.empty() && !std::ifstream(c.download_ca_file).good()) {
+    key = "screening.download_ca_file";
+    return "cannot read " + c.download_ca_file;
+  }
   return std::nullopt;
 }
 
@@ -317,11 +322,17 @@ const std::vector<option>& options() {
        integer(&settings::http, &http_settings::max_json_depth, 2, 512)},
       {"http.max_connections", "10000", "Open connections per HTTP worker.",
        integer(&settings::http, &http_settings::max_connections, 1, 1000000)},
+      {"http.max_connections_per_ip", "256",
+       "Open connections per client address over all HTTP workers; more are answered "
+       "503 with Retry-After and closed.",
+       integer(&settings::http, &http_settings::max_connections_per_ip, 1, 1000000)},
       {"http.max_pipelined", "32",
        "Requests queued on one connection before reading pauses.",
        integer(&settings::http, &http_settings::max_pipelined, 1, 1024)},
       {"http.read_timeout", "10s",
-       "A started request must arrive completely within this.",
+       "A started request (its headers, then its body) must arrive completely within "
+       "this, however slowly its bytes trickle in (else 408 and the connection "
+       "closes).",
        duration(&settings::http, &http_settings::read_timeout, ms(100), ms(3600000))},
       {"http.idle_timeout", "60s", "Idle keep-alive connections are closed after this.",
        duration(&settings::http, &http_settings::idle_timeout, ms(100), ms(day_ms))},
@@ -612,6 +623,10 @@ const std::vector<option>& options() {
             size_t{1} << 34)},
       {"screening.download_max_redirects", "5", "Redirects followed per download.",
        integer(&settings::screening, &screening_settings::download_max_redirects, 0, 20)},
+      {"screening.download_ca_file", "",
+       "PEM CA bundle trusted for https list downloads instead of the system's (a "
+       "private mirror); empty = the system's.",
+       str(&settings::screening, &screening_settings::download_ca_file)},
       {"screening.monitor_rate", "20",
        "Stored businesses re-screened per second after a list changed.",
        real(&settings::screening, &screening_settings::monitor_rate, 0.01, 100000)},
@@ -649,7 +664,7 @@ const std::vector<option>& options() {
        "commits wait for a replica (zero loss, slower writes).",
        group_list()},
       {"regions.forward_workers", "4",
-       "Connections forwarding requests to the region that must serve them.",
+       "Threads of the request relay that serves requests other regions forward here.",
        integer(&settings::regions, &regions_settings::forward_workers, 1, 256)},
       {"regions.forward_timeout", "10s", "Bound on one forwarded request.",
        duration(&settings::regions, &regions_settings::forward_timeout, ms(100),

@@ -22,11 +22,12 @@ struct node_settings {
 struct http_settings {
   std::string listen_host;
   uint16_t listen_port = 0;
-  int workers = 0;              ///< HTTP actor systems (SO_REUSEPORT); 0 = one per core.
-  size_t max_header_bytes = 0;  ///< Request line plus headers; over it: 431.
-  size_t max_body_bytes = 0;    ///< Over it: 413.
-  size_t max_json_depth = 0;    ///< Deeper documents: 400.
-  size_t max_connections = 0;   ///< Per worker; further connections are closed.
+  int workers = 0;             ///< HTTP actor systems (SO_REUSEPORT); 0 = one per core.
+  size_t max_header_bytes = 0; ///< Request line plus headers; over it: 431.
+  size_t max_body_bytes = 0;   ///< Over it: 413.
+  size_t max_json_depth = 0;   ///< Deeper documents: 400.
+  size_t max_connections = 0;  ///< Per worker; further connections are closed.
+  size_t max_connections_per_ip = 0; ///< Per client address, over all workers (503).
   size_t max_pipelined = 0;     ///< Requests queued per connection before reading pauses.
   milliseconds read_timeout{0}; ///< A started request must be complete within this.
   milliseconds idle_timeout{0}; ///< A keep-alive connection without requests is closed.
@@ -174,6 +175,7 @@ struct screening_settings {
   milliseconds download_connect_timeout{0};
   size_t download_max_bytes = 0; ///< Larger files are refused.
   int download_max_redirects = 0;
+  std::string download_ca_file;   ///< PEM CAs for https downloads; empty = the system's.
   double monitor_rate = 0;        ///< Businesses re-screened per second after a change.
   size_t monitor_concurrency = 0; ///< Re-screenings in flight at once.
 };
@@ -190,7 +192,7 @@ struct regions_settings {
   int probe_failures = 0;             ///< Failed probes in a row: the region is down.
   bool auto_failover = false;         ///< Fail over on detection, without an operator.
   std::vector<std::string> synchronous; ///< Table groups replicated synchronously.
-  int forward_workers = 0;              ///< Outbound connections forwarding requests.
+  int forward_workers = 0;              ///< Relay threads serving forwarded requests.
   milliseconds forward_timeout{0};      ///< A forwarded request's whole exchange.
 };
 

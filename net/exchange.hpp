@@ -49,6 +49,9 @@ struct exchange : std::enable_shared_from_this<exchange> {
   bool body_done = false;
   /// Sent on to another region's node (net/region_gateway), which answers it.
   bool forwarded_out = false;
+  /// The hops of a request forwarded here by another region ("node@region,..."), from
+  /// its X-KYB-Forwarded-By only when this node's request relay proved it; else empty.
+  std::string forwarded_by;
 
   const http_services& services() const;
   const config::settings& settings() const;

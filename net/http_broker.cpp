@@ -247,6 +247,24 @@ void authenticate_and_run(const exchange_ptr& ex) {
       actors::authenticate_atom::value, key->key_id, hash, required);
 }
 
+/// Takes the hops of a request this node's request relay handed over (proven with this
+/// process's key); a client's X-KYB-Forwarded-By is ignored.
+void accept_forwarded(exchange& ex) {
+  auto hops = ex.req.header("x-kyb-forwarded-by");
+  if (hops.empty())
+    return;
+  const auto& seal = ex.services().forward_seal;
+  if (seal && !ex.streamed &&
+      seal->verify(ex.req.header("x-kyb-forward-proof"), ex.req.method, ex.req.target,
+                   hops, ex.req.body, clock::now())) {
+    ex.forwarded_by = std::string(hops);
+    return;
+  }
+  base::log_debug("http.forwarded_by_ignored",
+                  {{"request_id", ex.request_id},
+                   {"forwarded_by", std::string(hops.substr(0, 256))}});
+}
+
 /// Starts one decoded request.
 void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
            http_request req, bool streamed = false) {
@@ -261,6 +279,7 @@ void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
   auto rid = req.header("x-request-id");
   ex->request_id = valid_request_id(rid) ? std::string(rid) : make_request_id();
   ex->req = std::move(req);
+  accept_forwarded(*ex);
   ++c.in_flight;
   c.pending.emplace(ex->seq, ex);
   if (c.in_flight >= self->state.svc->platform->settings.http.max_pipelined &&
@@ -545,27 +564,46 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
                                    .gauge("kyb_http_open_connections",
                                           "Open HTTP connections per worker", {"worker"})
                                    .with({std::to_string(worker_index)});
+        st.refused_per_address = &base::metrics_registry::global()
+                                      .counter("kyb_http_refused_per_address_total",
+                                               "Connections refused: their address held "
+                                               "http.max_connections_per_ip",
+                                               {"worker"})
+                                      .with({std::to_string(worker_index)});
         st.last_usage_flush = clock::now();
         self->delayed_send(self, tick_interval, tick_atom::value);
         return {
             [self](const caf::io::new_connection_msg& msg) {
               auto& st = self->state;
               auto& http = st.svc->platform->settings.http;
-              if (st.draining || st.conns.size() >= http.max_connections) {
-                // Over capacity: say so and close rather than queue without bound.
-                auto p = make_problem(problem_type::unavailable,
-                                      st.draining ? "the node is shutting down"
-                                                  : "too many open connections");
+              // Over capacity: say so and close rather than queue without bound.
+              auto refuse = [&](std::string detail) {
+                auto p = make_problem(problem_type::unavailable, std::move(detail));
                 p.retry_after = 1;
                 std::string out;
                 write_response(make_problem_response(p, false), out);
                 self->write(msg.handle, out.size(), out.data());
                 self->flush(msg.handle);
                 self->close(msg.handle);
+              };
+              if (st.draining || st.conns.size() >= http.max_connections) {
+                refuse(st.draining ? "the node is shutting down"
+                                   : "too many open connections");
                 return;
+              }
+              address_limiter::slot place;
+              if (st.svc->per_address) {
+                place = st.svc->per_address->acquire(self->remote_addr(msg.handle));
+                if (!place) {
+                  st.refused_per_address->inc();
+                  refuse("too many open connections from this address (at most " +
+                         std::to_string(st.svc->per_address->per_address()) + ")");
+                  return;
+                }
               }
               auto [it, inserted] =
                   st.conns.emplace(msg.handle, connection_state{st.limits});
+              it->second.place = std::move(place);
               it->second.last_activity = clock::now();
               it->second.codec.stream_bodies(
                   [routes = st.svc->routes](std::string_view method,

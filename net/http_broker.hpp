@@ -77,6 +77,8 @@ struct connection_state {
   enum class reading : uint8_t { on, turning_on, off, turning_off };
   reading read_state = reading::on;
   uint64_t flow_seq = 0;
+  /// The connection's place in its client address's count (http.max_connections_per_ip).
+  address_limiter::slot place;
 };
 
 /// Sent to a broker by its multiplexer, one loop iteration after a halt or trigger of
@@ -132,6 +134,7 @@ struct http_broker_state {
   std::unordered_map<series_key, base::counter*, series_key_hash> request_series;
   std::unordered_map<series_key, base::histogram*, series_key_hash> duration_series;
   base::gauge* open_connections = nullptr;
+  base::counter* refused_per_address = nullptr; ///< over http.max_connections_per_ip
 
   /// Leased authentications by API key id (at most max_auth_leases; see auth_lease).
   std::unordered_map<base::uuid, auth_lease> leases;

@@ -70,6 +70,7 @@ struct transfer {
   const std::atomic<bool>* cancel = nullptr;
   std::string etag; ///< Of the latest response (a redirect starts a new one).
   std::string last_modified;
+  std::string location; ///< Where the latest response redirected (when it did).
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -114,6 +115,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   if (line.rfind("HTTP/", 0) == 0) {
     t->etag.clear();
     t->last_modified.clear();
+    t->location.clear();
     return size * n;
   }
   auto colon = line.find(':');
@@ -125,6 +127,8 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     t->etag = std::string(value);
   else if (iequals(name, "last-modified"))
     t->last_modified = std::string(value);
+  else if (iequals(name, "location"))
+    t->location = std::string(value.substr(0, 2048));
   return size * n;
 }
 
@@ -168,7 +172,8 @@ fetch_outcome http_fetcher::fetch_to_file(const std::string& url, const std::str
   auto* curl = static_cast<CURL*>(curl_);
   if (!curl)
     return fail("the HTTP client could not be initialised");
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+  bool secure = url.rfind("https://", 0) == 0;
+  if (url.rfind("http://", 0) != 0 && !secure)
     return fail("only http:// and https:// URLs are fetched");
   std::error_code ec;
   auto dir = fs::path(path).parent_path();
@@ -202,7 +207,10 @@ fetch_outcome http_fetcher::fetch_to_file(const std::string& url, const std::str
         curl_slist_append(headers, ("If-Modified-Since: " + old.last_modified).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  // An https download stays https: a redirect may not take it down to plain http.
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, secure ? "https" : "http,https");
+  if (!limits_.ca_file.empty())
+    curl_easy_setopt(curl, CURLOPT_CAINFO, limits_.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, limits_.max_redirects);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(limits_.timeout.count()));
@@ -245,6 +253,10 @@ fetch_outcome http_fetcher::fetch_to_file(const std::string& url, const std::str
     if (rc == CURLE_TOO_MANY_REDIRECTS)
       return fail("more than " + std::to_string(limits_.max_redirects) +
                   " redirects (screening.download_max_redirects)");
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL && secure)
+      return fail("refused a redirect from https to " +
+                  (t.location.empty() ? std::string("a non-https URL") : t.location) +
+                  " (an https download is only redirected to https)");
     if (rc == CURLE_OPERATION_TIMEDOUT)
       return fail(std::string("timed out (") + (errbuf[0] ? errbuf : "") + ")");
     if (t.write_failed)

@@ -19,6 +19,8 @@ struct fetch_limits {
   std::chrono::milliseconds connect_timeout{10000}; ///< Connecting (DNS, TCP, TLS).
   size_t max_bytes = size_t{256} << 20;             ///< Larger bodies are refused.
   long max_redirects = 5;
+  /// PEM CA bundle trusted for https instead of the system's; empty = the system's.
+  std::string ca_file;
 };
 
 /// What a fetch did.
@@ -44,7 +46,8 @@ public:
   http_fetcher(const http_fetcher&) = delete;
   http_fetcher& operator=(const http_fetcher&) = delete;
 
-  /// Fetches `url` (http or https only) into `path`, creating its directory. The body
+  /// Fetches `url` (http or https only) into `path`, creating its directory. Redirects
+  /// of an https URL are followed to https URLs only (never down to http). The body
   /// goes to `path.part` and is renamed over `path` when complete; the response's ETag
   /// and Last-Modified are kept in `path.validators` for the next fetch. `cancel`
   /// (optional) is polled during the transfer: set, the fetch fails promptly.

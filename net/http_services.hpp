@@ -20,6 +20,8 @@
 #include "actors/platform.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
+#include "net/address_limiter.hpp"
+#include "net/region_forwarder.hpp"
 #include "net/router.hpp"
 #include "runtime/supervision/actor_slot.hpp"
 
@@ -50,9 +52,14 @@ struct http_services {
   std::function<actors::import_actor()> spawn_import;
   /// The OpenAPI document served at /openapi.json.
   std::shared_ptr<const std::string> openapi;
-  /// Forward requests to the region that must serve them (net/region_forwarder); empty
-  /// on a single-region node.
-  std::vector<caf::actor> forwarders;
+  /// Proves requests this node's request relay hands to its HTTP port as forwarded
+  /// (net/region_forwarder); null on a single-region node.
+  forward_seal_ptr forward_seal;
+  /// Sends requests to another region's request relay (net/region_forwarder); null on
+  /// a single-region node.
+  caf::actor relay_sender;
+  /// Open connections per client address over all of the node's workers.
+  std::shared_ptr<address_limiter> per_address;
 };
 
 using services_ptr = std::shared_ptr<const http_services>;

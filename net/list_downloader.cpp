@@ -17,6 +17,7 @@ actors::downloader_actor spawn_list_downloader(caf::actor_system& sys,
   limits.connect_timeout = cfg.download_connect_timeout;
   limits.max_bytes = cfg.download_max_bytes;
   limits.max_redirects = cfg.download_max_redirects;
+  limits.ca_file = cfg.download_ca_file;
   return sys.spawn<caf::detached>(
       [](actors::downloader_actor::pointer,
          fetch_limits limits) -> actors::downloader_actor::behavior_type {

@@ -1,11 +1,20 @@
-// Forwards an HTTP request to the node of another region that must serve it (the
-// tenant's write region, or a fresh replica): libcurl on a thread of its own (a detached
-// actor), one reused connection per peer. The broker picks a member of the target region
-// from the cluster's membership and answers its client with the peer's response.
+// Requests another region must serve travel there over the cluster's own channel (CAF,
+// mutual TLS between node certificates), never as plain HTTP between regions. The
+// sending node's gateway (net/region_gateway) asks the serving node's request relay,
+// whose handle travels in the cluster membership (member_info::relay); the relay hands
+// the request to its own node's HTTP port over loopback (libcurl on threads of its own:
+// a pool of detached actors, one reused connection each) and answers with the response.
+//
+// The relay marks what it hands over as forwarded (X-KYB-Forwarded-By, the hops so far)
+// and proves it with X-KYB-Forward-Proof, an HMAC-SHA256 under a key drawn at random by
+// this process that never leaves it. The HTTP broker trusts the hops only with a valid,
+// fresh proof: a client-sent X-KYB-Forwarded-By is ignored.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -14,19 +23,72 @@
 
 namespace kyb::net {
 
-using forward_atom = caf::atom_constant<caf::atom("rforward")>;
+using relay_atom = caf::atom_constant<caf::atom("rrelay")>;
 
-/// The header a forwarding node adds (its node id): a forwarded request is never
-/// forwarded again.
+/// The regions a forwarded request went through ("node@region,..."): a forwarded
+/// request is served where it arrives (or sent on to a region it has not visited).
 constexpr const char* forwarded_header = "X-KYB-Forwarded-By";
+/// "<steady ms>.<hex HMAC-SHA256>" over the method, target, hops and body hash.
+constexpr const char* forward_proof_header = "X-KYB-Forward-Proof";
+/// A proof older than this (or from the future by as much) is refused.
+constexpr std::chrono::seconds forward_proof_window{30};
 
-/// Spawns one forwarder. Message:
-///   (forward_atom, std::string url, std::string method,
-///    std::vector<std::string> headers ("Name: value"), std::string body)
+/// This process's key for forward proofs (random, made once per process).
+class forward_seal {
+public:
+  using clock = std::chrono::steady_clock;
+
+  forward_seal();
+
+  /// The proof header's value for a request handed over at `now`.
+  std::string sign(std::string_view method, std::string_view target,
+                   std::string_view hops, std::string_view body,
+                   clock::time_point now) const;
+
+  /// True when `proof` was made by sign() of this seal for the same request within
+  /// forward_proof_window of `now`.
+  bool verify(std::string_view proof, std::string_view method, std::string_view target,
+              std::string_view hops, std::string_view body, clock::time_point now) const;
+
+private:
+  std::string mac(std::string_view stamp, std::string_view method,
+                  std::string_view target, std::string_view hops,
+                  std::string_view body) const;
+
+  std::string key_;
+};
+
+using forward_seal_ptr = std::shared_ptr<const forward_seal>;
+
+/// Where and how a node's request relay hands requests to its own HTTP port.
+struct relay_config {
+  std::string local_http; ///< "host:port" of this node's HTTP API (a wildcard host
+                          ///< means loopback)
+  std::chrono::milliseconds timeout{10000}; ///< regions.forward_timeout
+  size_t max_request_bytes = 0;             ///< http.max_body_bytes
+  size_t max_response_bytes = 0;
+  int workers = 4; ///< regions.forward_workers
+  forward_seal_ptr seal;
+};
+
+/// Spawns the request relay (a pool of workers). Message:
+///   (relay_atom, std::string method, std::string target,
+///    std::vector<std::string> headers ("Name: value"), std::string hops,
+///    std::string body) -> (int status, std::vector<std::string> headers, std::string
+///    body)
+/// `hops` is the X-KYB-Forwarded-By value including the sending node.
+/// Errors: errc::internal for a malformed request, errc::unavailable when the
+/// local HTTP port cannot be reached, errc::timeout.
+caf::actor spawn_region_relay(caf::actor_system& sys, relay_config cfg);
+
+/// Spawns the sending side: it must live in the actor system that holds the cluster
+/// connections (answers from another node reach actors of that system only; the HTTP
+/// workers' own systems ask it). Message:
+///   (relay_atom, caf::actor relay, std::string method, std::string target,
+///    std::vector<std::string> headers, std::string hops, std::string body)
 ///     -> (int status, std::vector<std::string> headers, std::string body)
-/// Errors: errc::unavailable when the peer cannot be reached, errc::timeout.
-caf::actor spawn_region_forwarder(caf::actor_system& sys,
-                                  std::chrono::milliseconds timeout,
-                                  size_t max_body_bytes);
+/// asks `relay` (another node's request relay) within `timeout`; its errors, or CAF's
+/// (request_timeout, request_receiver_down, ...), come back as they are.
+caf::actor spawn_relay_sender(caf::actor_system& sys, std::chrono::milliseconds timeout);
 
 } // namespace kyb::net

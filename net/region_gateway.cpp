@@ -24,19 +24,19 @@ bool lower_equals(std::string_view a, std::string_view b) {
 
 /// Hop-by-hop fields and those the sending side recomputes.
 bool passes(std::string_view name) {
-  for (auto skip :
-       {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
-        "proxy-authorization", "proxy-connection", "host", "content-length", "expect",
-        "x-request-id", "date", "server", "content-type"})
+  for (auto skip : {"connection", "keep-alive", "transfer-encoding", "te", "trailer",
+                    "upgrade", "proxy-authorization", "proxy-connection", "host",
+                    "content-length", "expect", "x-request-id", "date", "server",
+                    "content-type", "x-kyb-forwarded-by", "x-kyb-forward-proof"})
     if (lower_equals(name, skip))
       return false;
   return true;
 }
 
-/// The regions a request went through (X-KYB-Forwarded-By: "node@region,...").
+/// The regions a request went through (its proven X-KYB-Forwarded-By hops).
 std::vector<std::string> visited(const exchange& ex) {
   std::vector<std::string> out;
-  for (auto& item : config::comma_list(ex.req.header(forwarded_header))) {
+  for (auto& item : config::comma_list(ex.forwarded_by)) {
     auto at = item.find('@');
     if (at != std::string::npos)
       out.push_back(item.substr(at + 1));
@@ -44,7 +44,8 @@ std::vector<std::string> visited(const exchange& ex) {
   return out;
 }
 
-/// Sends the request to a node of `target` and answers with its response.
+/// Sends the request to a node of `target` (through its request relay, over the
+/// cluster channel) and answers with its response.
 void send_to_region(const exchange_ptr& ex, const std::string& target) {
   const auto& p = *ex->services().platform;
   ex->forwarded_out = true;
@@ -52,9 +53,9 @@ void send_to_region(const exchange_ptr& ex, const std::string& target) {
   std::vector<const runtime::member_info*> peers;
   if (members)
     for (auto& [id, m] : members->members)
-      if (m.region == target && !m.http.empty())
+      if (m.region == target && !m.http.empty() && m.relay)
         peers.push_back(&m);
-  if (peers.empty() || ex->services().forwarders.empty()) {
+  if (peers.empty() || !ex->services().relay_sender) {
     ex->reply_problem(problem_type::unavailable,
                       "no node of region " + target +
                           ", which serves this tenant, is "
@@ -63,10 +64,10 @@ void send_to_region(const exchange_ptr& ex, const std::string& target) {
     return;
   }
   const auto& peer = *peers[ex->seq % peers.size()];
-  auto url = "http://" + peer.http + ex->req.target;
   if (ex->rt && ex->rt->streams) {
     // An upload streams through this node's codec and cannot be replayed from here:
     // the client sends it to the serving region (clients resend the body on a 307).
+    auto url = "http://" + peer.http + ex->req.target;
     ex->respond(307, "application/json",
                 nlohmann::json{{"detail", "this upload is served by region " + target},
                                {"location", url}}
@@ -75,22 +76,17 @@ void send_to_region(const exchange_ptr& ex, const std::string& target) {
     return;
   }
   std::vector<std::string> headers;
-  std::string trail;
-  for (auto [name, value] : ex->req.headers) {
-    if (lower_equals(name, "x-kyb-forwarded-by"))
-      trail = std::string(value);
-    else if (passes(name))
+  for (auto [name, value] : ex->req.headers)
+    if (passes(name))
       headers.push_back(std::string(name) + ": " + std::string(value));
-  }
   if (!ex->req.content_type().empty())
     headers.push_back("Content-Type: " + std::string(ex->req.content_type()));
   headers.push_back("X-Request-Id: " + ex->request_id);
-  headers.push_back(std::string(forwarded_header) + ": " + trail +
-                    (trail.empty() ? "" : ",") + p.settings.node.id + "@" +
-                    p.settings.node.region);
-  auto& fw = ex->services().forwarders[ex->seq % ex->services().forwarders.size()];
+  auto hops = ex->forwarded_by + (ex->forwarded_by.empty() ? "" : ",") +
+              p.settings.node.id + "@" + p.settings.node.region;
   ex->self
-      ->request(fw, caf::infinite, forward_atom::value, url, ex->req.method, headers,
+      ->request(ex->services().relay_sender, caf::infinite, relay_atom::value, peer.relay,
+                ex->req.method, ex->req.target, std::move(headers), std::move(hops),
                 ex->req.body)
       .then(
           [ex, target](int status, std::vector<std::string>& lines, std::string& body) {
@@ -115,7 +111,16 @@ void send_to_region(const exchange_ptr& ex, const std::string& target) {
             out.emplace_back("X-KYB-Served-By-Region", served_by);
             ex->respond(status, content_type, std::move(body), std::move(out));
           },
-          [ex](caf::error& err) { ex->reply_error(err); });
+          [ex, target](caf::error& err) {
+            if (err.category() == caf::atom("system")) // the link, not the peer's answer
+              err = err == caf::sec::request_timeout
+                        ? make_error(errc::timeout,
+                                     "region " + target + " did not answer in time")
+                        : make_error(errc::unavailable, "region " + target +
+                                                            " cannot be reached now; "
+                                                            "retry");
+            ex->reply_error(err);
+          });
 }
 
 } // namespace
@@ -152,7 +157,7 @@ bool forward_if_elsewhere(const exchange_ptr& ex, std::string_view residency,
   if (replica_group == "*" || replica_group == "handler")
     return false;
   auto view = multi_region_view(*ex);
-  if (!view || !ex->req.header(forwarded_header).empty())
+  if (!view || !ex->forwarded_by.empty())
     return false;
   auto target = view->serving_region(residency, replica_group);
   if (target.empty())

@@ -2,8 +2,11 @@
 // request (its writes belong to the tenant's write region; its reads to the write
 // region unless this region holds a replica of them within their lag SLA), the gateway
 // sends it to a node of the region that must, chosen from the cluster's membership,
-// and answers with that node's response. A forwarded request carries
-// X-KYB-Forwarded-By (node@region of each hop) and is served where it arrives, unless
+// and answers with that node's response. The request travels over the cluster channel
+// to that node's request relay (net/region_forwarder), which hands it to its own HTTP
+// port with X-KYB-Forwarded-By (node@region of each hop) and a proof only that process
+// can make; a client's own X-KYB-Forwarded-By is ignored. A forwarded request is
+// served where it arrives, unless
 // that region does not know the tenant: then it goes on to a write region it has not
 // visited (at most both write regions).
 #pragma once

@@ -7,7 +7,9 @@
 #   run_wrk URL [wrk args...]   # -> "req/s p50_ms p99_ms non2xx"
 # Extra node settings go in the environment (KYB_*) before bench_node_start.
 
-BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
+# The Release tree of deploy/local/kyb up; KYB_BENCH_BUILD names another, already built
+# tree instead (used as it is: not configured or rebuilt).
+BUILD="${KYB_BENCH_BUILD:-$ROOT/build}"
 source "$ROOT/bench/lib/tls.sh"
 NODE_PID=""
 EXTRA_CLEANUP=""
@@ -26,8 +28,10 @@ bench_node_start() {
     command -v $tool >/dev/null || { echo "needs $tool (apt-get install wrk curl)"; exit 1; }
   done
   mkdir -p "$OUT"
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$BUILD" --target kyb-node -j"$(nproc)" >/dev/null
+  if [ -z "${KYB_BENCH_BUILD:-}" ]; then
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD" --target kyb-node -j"$(nproc)" >/dev/null
+  fi
   eval "$("$ROOT/deploy/local/kyb" services start bench 2>/dev/null)"
   DB=kyb_bench_$$
   BASE_URL=${KYB_DATABASE_URL%/*}

@@ -169,6 +169,7 @@ void add_member(self_ptr self, const member_info& m) {
         self->demonitor(it->second.agent);
         it->second.agent = m.agent;
         it->second.router = m.router;
+        it->second.relay = m.relay;
         self->monitor(m.agent);
       }
       return;

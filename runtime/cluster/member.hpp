@@ -1,6 +1,6 @@
 // A member of the cluster as every node knows it: where it listens, which incarnation of
-// the node process it is, and the two actors others talk to (its cluster agent and its
-// entity router).
+// the node process it is, and the actors others talk to (its cluster agent, its entity
+// router and, when the node has one, its request relay).
 #pragma once
 
 #include <cstdint>
@@ -22,12 +22,15 @@ struct member_info {
   int64_t started_at_ms = 0;
   caf::actor agent;  ///< its cluster agent (membership, admin)
   caf::actor router; ///< its entity router (messages for the entities it owns)
+  /// Requests another node hands it to serve (a hook of the layers above, over the
+  /// cluster channel); null when the node takes none.
+  caf::actor relay;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("kyb::member_info"), x.id, x.host, x.port, x.http,
-           x.region, x.incarnation, x.started_at_ms, x.agent, x.router);
+           x.region, x.incarnation, x.started_at_ms, x.agent, x.router, x.relay);
 }
 
 // The cluster protocol's atoms (CAF 0.17: at most 10 characters).

@@ -366,6 +366,20 @@ int main(int argc, char** argv) {
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
   ccfg.self.router = router;
+  // Regions: requests another region's node forwards here arrive over the cluster
+  // channel; the relay hands them to this node's HTTP port with a proof of its own.
+  net::forward_seal_ptr forward_seal;
+  if (!region_list.empty()) {
+    forward_seal = std::make_shared<const net::forward_seal>();
+    net::relay_config relay;
+    relay.local_http = ccfg.self.http;
+    relay.timeout = settings.regions.forward_timeout;
+    relay.max_request_bytes = settings.http.max_body_bytes;
+    relay.max_response_bytes = settings.http.max_body_bytes * 4;
+    relay.workers = settings.regions.forward_workers;
+    relay.seal = forward_seal;
+    ccfg.self.relay = net::spawn_region_relay(core, std::move(relay));
+  }
   for (auto& seed : settings.cluster.seeds) {
     auto colon = seed.rfind(':');
     auto host = seed.substr(0, colon);
@@ -521,10 +535,11 @@ int main(int argc, char** argv) {
         });
   };
   svc->openapi = std::make_shared<std::string>(net::openapi_document());
+  svc->per_address =
+      std::make_shared<net::address_limiter>(settings.http.max_connections_per_ip);
   if (!region_list.empty()) {
-    for (int i = 0; i < settings.regions.forward_workers; ++i)
-      svc->forwarders.push_back(net::spawn_region_forwarder(
-          core, settings.regions.forward_timeout, settings.http.max_body_bytes * 4));
+    svc->forward_seal = forward_seal;
+    svc->relay_sender = net::spawn_relay_sender(core, settings.regions.forward_timeout);
     // Serve once the routing is known (read from the regions' databases): a returning
     // old primary must learn that it is fenced before it takes a request.
     auto deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
@@ -781,8 +796,9 @@ int main(int argc, char** argv) {
   // The region controller takes its linked replica actors with it.
   if (region_controller)
     caf::anon_send_exit(region_controller, caf::exit_reason::user_shutdown);
-  for (auto& fw : svc->forwarders)
-    caf::anon_send_exit(fw, caf::exit_reason::user_shutdown);
+  for (auto& relay : {ccfg.self.relay, svc->relay_sender})
+    if (relay)
+      caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
   directory.stop_all();
   pool.stop();
   redis->stop();

@@ -101,6 +101,28 @@ BOOST_AUTO_TEST_CASE(the_shipped_file_loads) {
   BOOST_TEST(static_cast<bool>(r));
 }
 
+BOOST_AUTO_TEST_CASE(client_limits_and_download_trust_refuse_bad_values_by_name) {
+  auto d = load_text("", {});
+  BOOST_REQUIRE(d);
+  BOOST_TEST(d.value->http.max_connections_per_ip == 256u);
+  BOOST_TEST(d.value->screening.download_ca_file.empty());
+  auto set =
+      load_text("", {{"KYB_HTTP_MAX_CONNECTIONS_PER_IP", "8"},
+                     {"KYB_SCREENING_DOWNLOAD_CA_FILE", KYB_SOURCE_DIR "/README.md"}});
+  BOOST_REQUIRE(set);
+  BOOST_TEST(set.value->http.max_connections_per_ip == 8u);
+  for (auto bad : {"0", "-1", "many", "1000001"}) {
+    auto e = load_text("", {{"KYB_HTTP_MAX_CONNECTIONS_PER_IP", bad}});
+    BOOST_REQUIRE_MESSAGE(!e, bad);
+    BOOST_TEST(e.error->key == "http.max_connections_per_ip");
+  }
+  auto missing =
+      load_text("", {{"KYB_SCREENING_DOWNLOAD_CA_FILE", "/nonexistent/ca.pem"}});
+  BOOST_REQUIRE(!missing);
+  BOOST_TEST(missing.error->key == "screening.download_ca_file");
+  BOOST_TEST(missing.error->message.find("cannot read") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(regions_options_refuse_bad_values_by_name) {
   const std::string all =
       "us-east-1=postgresql://h/a, us-west-2=postgresql://h/b,eu-west-1=postgresql://h/c";

@@ -151,3 +151,67 @@ BOOST_AUTO_TEST_CASE(cancellation_and_other_schemes) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// The plain server above and an https one (its self-signed certificate trusted
+/// through fetch_limits::ca_file) over the same files.
+struct served_both : served {
+  served_both() {
+    BOOST_REQUIRE_MESSAGE(kyb::test::file_server::make_certificate(root),
+                          "openssl could not make a test certificate");
+    secure = std::make_unique<kyb::test::file_server>(root + "/www", root + "/cert.pem",
+                                                      root + "/key.pem");
+  }
+  fetch_limits limits() const {
+    auto l = small_limits();
+    l.ca_file = root + "/cert.pem";
+    return l;
+  }
+  /// GET `from` on the plain server redirects to `to`.
+  void redirect(const std::string& from, const std::string& to) {
+    write_file(root + "/www" + from + ".location", to);
+  }
+  std::unique_ptr<kyb::test::file_server> secure;
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(fetcher_tls, served_both)
+
+BOOST_AUTO_TEST_CASE(an_https_download_is_never_redirected_to_http) {
+  redirect("/down", server->url("/lists/list.csv"));
+  redirect("/across", secure->url("/lists/list.csv"));
+  http_fetcher f(limits());
+  // https -> http: refused, naming the target; nothing is written.
+  auto target = root + "/data/down.csv";
+  auto down = f.fetch_to_file(secure->url("/down"), target);
+  BOOST_TEST((down.result == fetch_outcome::status::failed));
+  BOOST_TEST(down.error.find("refused a redirect from https to " +
+                             server->url("/lists/list.csv")) != std::string::npos,
+             down.error);
+  BOOST_TEST(!fs::exists(target));
+  BOOST_TEST(!fs::exists(target + ".part"));
+  // https -> https, http -> https and http -> http are followed.
+  auto same = f.fetch_to_file(secure->url("/across"), root + "/data/same.csv");
+  BOOST_TEST_INFO(same.error);
+  BOOST_TEST((same.result == fetch_outcome::status::fetched));
+  BOOST_TEST(same.final_url == secure->url("/lists/list.csv"));
+  redirect("/up", secure->url("/lists/list.csv"));
+  auto up = f.fetch_to_file(server->url("/up"), root + "/data/up.csv");
+  BOOST_TEST_INFO(up.error);
+  BOOST_TEST((up.result == fetch_outcome::status::fetched));
+  BOOST_TEST(read_all(root + "/data/up.csv") == "id,name\n1,Ivan Petrov\n");
+  auto plain = f.fetch_to_file(server->url("/down"), root + "/data/plain.csv");
+  BOOST_TEST_INFO(plain.error);
+  BOOST_TEST((plain.result == fetch_outcome::status::fetched));
+}
+
+BOOST_AUTO_TEST_CASE(an_untrusted_certificate_is_refused) {
+  http_fetcher f(small_limits()); // the system's CAs: the test certificate is unknown
+  auto r = f.fetch_to_file(secure->url("/lists/list.csv"), root + "/data/x.csv");
+  BOOST_TEST((r.result == fetch_outcome::status::failed));
+  BOOST_TEST(r.error.find(secure->url("/lists/list.csv")) != std::string::npos, r.error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -354,6 +354,31 @@ BOOST_AUTO_TEST_CASE(eu_rows_stay_in_the_eu_and_any_node_serves_any_tenant) {
   auto r2 = node("us-west-2").call("GET", "/v1/businesses/" + eu_biz, "", eu.second);
   BOOST_TEST(r2.status == 200, r2.body);
   BOOST_TEST(r2.header("x-kyb-served-by-region") == "eu-west-1");
+  // A client's X-KYB-Forwarded-By (and a forged proof) is ignored: each request is
+  // routed as without it. A read the US DR region must not serve from its replica (the
+  // usage has no replica group) still goes to us-east-1; a write of a US tenant at the
+  // DR region still goes to its write region (it was served here: a 503 from the
+  // replica guard); an EU read with a trail naming eu-west-1 as visited still reaches it.
+  const std::map<std::string, std::string> forged = {
+      {"X-KYB-Forwarded-By", "node-x@us-west-2"},
+      {"X-KYB-Forward-Proof", "1.00000000000000000000000000000000"}};
+  auto usage =
+      node("us-west-2")
+          .call("GET", "/v1/usage?from=2026-11-01&to=2026-11-02", "", us.second, forged);
+  BOOST_TEST(usage.status == 200, usage.body);
+  BOOST_TEST(usage.header("x-kyb-served-by-region") == "us-east-1");
+  auto forged_write =
+      node("us-west-2")
+          .call("POST", "/v1/businesses",
+                json{{"legal_name", "Forged Hop LLC"}, {"country", "US"}}.dump(),
+                us.second, forged);
+  BOOST_TEST(forged_write.status == 201, forged_write.body);
+  BOOST_TEST(forged_write.header("x-kyb-served-by-region") == "us-east-1");
+  auto forged_read = node("us-west-2")
+                         .call("GET", "/v1/businesses/" + eu_biz, "", eu.second,
+                               {{"X-KYB-Forwarded-By", "node-x@eu-west-1"}});
+  BOOST_TEST(forged_read.status == 200, forged_read.body);
+  BOOST_TEST(forged_read.header("x-kyb-served-by-region") == "eu-west-1");
   // A key made a moment ago works at once through any region, though the replicas
   // may not hold it yet (their tenant actor sends the request to the home region).
   for (auto* via : {"eu-west-1", "us-west-2"}) {

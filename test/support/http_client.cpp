@@ -21,8 +21,19 @@ nlohmann::json http_reply::json() const {
   return nlohmann::json::parse(body, nullptr, false);
 }
 
-http_connection::http_connection(const std::string& host, uint16_t port) {
+http_connection::http_connection(const std::string& host, uint16_t port,
+                                 const std::string& source) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (!source.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(port);

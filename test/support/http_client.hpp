@@ -24,7 +24,9 @@ struct http_reply {
 
 class http_connection {
 public:
-  http_connection(const std::string& host, uint16_t port);
+  /// Connects to host:port (IPv4), from the local address `source` when given (any of
+  /// 127.0.0.0/8 works on loopback: tests of per-address limits).
+  http_connection(const std::string& host, uint16_t port, const std::string& source = {});
   ~http_connection();
   http_connection(const http_connection&) = delete;
   http_connection& operator=(const http_connection&) = delete;

@@ -363,7 +363,7 @@ BOOST_AUTO_TEST_CASE(unkeyed_rows_from_before_the_migration_verify_as_the_chain_
   // The first keyed row seals the unkeyed ones: rewriting them breaks the link.
   rewrite_chain(db.url, platform_tenant, 2, [](audit_chain_row& row) {
     if (row.seq == 2)
-      row.actor = "key:forged";
+      row.details = "{\"forged\": true}";
     if (row.key_id.empty())
       row.row_hash = audit_row_hash(row.prev_hash, row);
   });

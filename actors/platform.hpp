@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/audit/audit_chain.hpp"
 #include "config/settings.hpp"
 #include "persistence/pg_pool.hpp"
 #include "persistence/redis_client.hpp"
@@ -34,6 +35,9 @@ struct platform {
   std::shared_ptr<runtime::actor_slot<runtime::lease_manager_actor>> leases;
   std::string tax_id_key;      ///< 32 raw bytes (AES-256-GCM)
   std::string tax_id_hmac_key; ///< raw bytes (HMAC-SHA256)
+  /// The audit chain's keys (security.audit_key and audit_previous_keys): the audit
+  /// writer signs with the current one, verification checks with all of them.
+  std::shared_ptr<const audit_keyring> audit_keys;
   /// The platform's own tenant (operator keys, operator audit chain): the nil id.
   base::uuid platform_tenant;
   /// Which region serves what (regions/); a single-region view when not configured.

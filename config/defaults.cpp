@@ -344,6 +344,12 @@ const std::vector<option>& options() {
       // database
       {"database.url", "", "PostgreSQL connection URL (postgresql://user@host:port/db).",
        url(&settings::database, &database_settings::url, {"postgresql", "postgres"})},
+      {"database.migration_url", "",
+       "PostgreSQL URL the node runs migrations with: the schema owner, when "
+       "database.url "
+       "is an application role such as a member of kyb_app (empty: database.url).",
+       url(&settings::database, &database_settings::migration_url,
+           {"postgresql", "postgres"})},
       {"database.pool_size", "4", "PostgreSQL connections per node.",
        integer(&settings::database, &database_settings::pool_size, 1, 256)},
       {"database.connect_timeout", "5s", "Time allowed to establish a connection.",
@@ -377,6 +383,14 @@ const std::vector<option>& options() {
       {"security.tax_id_hmac_key", "",
        "base64 of 32 random bytes: HMAC key for tax id lookup.",
        str(&settings::security, &security_settings::tax_id_hmac_key)},
+      {"security.audit_key", "",
+       "base64 of 32 random bytes: HMAC-SHA256 key of the audit log's hash chain (new "
+       "rows; never stored in the database).",
+       str(&settings::security, &security_settings::audit_key)},
+      {"security.audit_previous_keys", "",
+       "Comma-separated base64 audit keys used before security.audit_key: rows they "
+       "signed still verify.",
+       str(&settings::security, &security_settings::audit_previous_keys)},
       {"security.bootstrap_key_file", "var/bootstrap-admin.key",
        "Where the first start writes the platform-operator API key (mode 0600).",
        str(&settings::security, &security_settings::bootstrap_key_file, true)},

@@ -37,6 +37,7 @@ struct http_settings {
 
 struct database_settings {
   std::string url;
+  std::string migration_url; ///< Migrations run with it (the schema owner); "" = url.
   int pool_size = 0;
   milliseconds connect_timeout{0};
   milliseconds statement_timeout{0};
@@ -53,6 +54,8 @@ struct redis_settings {
 struct security_settings {
   std::string tax_id_key;      ///< base64 of 32 bytes: AES-256-GCM key for tax ids.
   std::string tax_id_hmac_key; ///< base64 of 32 bytes: HMAC-SHA256 key for lookups.
+  std::string audit_key; ///< base64 of 32 bytes: HMAC-SHA256 key of the audit chain.
+  std::string audit_previous_keys; ///< Comma-separated base64 keys, verification only.
   std::string bootstrap_key_file;
 };
 

@@ -14,6 +14,7 @@
 #include "persistence/backoff.hpp"
 #include "persistence/io_watcher.hpp"
 #include "persistence/pg_error.hpp"
+#include "persistence/pg_finisher.hpp"
 #include "persistence/statement_catalog.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
@@ -95,6 +96,11 @@ struct queued_work {
 // Written to the connection, waiting for its results and the Sync that ends it.
 struct in_flight {
   enum kind_t { setup, batch, ping } kind;
+  // A batch the finisher completes runs in parts: `first` (BEGIN and the batch), then
+  // `second` (the finisher's statements and COMMIT) or `rollback`.
+  enum stage_t { whole, first, second, rollback } stage = whole;
+  std::shared_ptr<const pg_batch> part; // the statements of `first` and `second`
+  std::vector<pg_rows> kept;            // `second`: the batch's results, the reply
   caf::response_promise rp;
   size_t count = 0;  // statements before the Sync
   size_t cursor = 0; // the statement whose results arrive now
@@ -495,6 +501,7 @@ private:
   }
 
   void fail_all(const std::string& in_flight_why, const std::string& queued_why) {
+    exclusive_ = false;
     auto flight = std::move(in_flight_);
     in_flight_.clear();
     statements_in_flight_ = 0;
@@ -632,11 +639,13 @@ private:
       default:
         if (!head.error) {
           auto i = head.cursor;
-          std::string what = "statement " + std::to_string(i);
+          // The caller's numbering: a first part starts with our BEGIN.
+          auto index = head.stage == in_flight::first && i > 0 ? i - 1 : i;
+          std::string what = "statement " + std::to_string(index);
           if (i < head.names.size())
             what += " (" + head.names[i] + ")";
           what += " failed";
-          head.error = make_pg_error(res, what, i);
+          head.error = make_pg_error(res, what, index);
         }
         break;
       }
@@ -668,14 +677,75 @@ private:
         item.rp.deliver(ok_atom::value);
       return;
     case in_flight::batch:
-      if (item.error) {
-        finish(item.rp, item.error, item.received);
-      } else {
+      switch (item.stage) {
+      case in_flight::whole:
+        if (item.error) {
+          finish(item.rp, item.error, item.received);
+        } else {
+          observe("ok", item.received);
+          item.rp.deliver(std::move(item.results));
+        }
+        return;
+      case in_flight::first:
+        first_part_done(item);
+        return;
+      case in_flight::second:
+        if (item.error) {
+          roll_back(item);
+          return;
+        }
+        exclusive_ = false;
         observe("ok", item.received);
-        item.rp.deliver(std::move(item.results));
+        item.rp.deliver(std::move(item.kept));
+        return;
+      case in_flight::rollback:
+        exclusive_ = false;
+        finish(item.rp, item.error, item.received);
+        return;
       }
       return;
     }
+  }
+
+  // The transaction is open with the batch's locks held: send the finisher's statements
+  // and the COMMIT, or roll back.
+  void first_part_done(in_flight& item) {
+    if (item.error) {
+      roll_back(item);
+      return;
+    }
+    item.results.erase(item.results.begin()); // BEGIN's
+    auto more = opts_.finisher->finish(*item.part, item.results);
+    if (!more) {
+      item.error = std::move(more.error());
+      roll_back(item);
+      return;
+    }
+    auto second = std::make_shared<pg_batch>(pg_batch{std::move(*more)});
+    if (auto err = validate(*second)) {
+      item.error = std::move(err);
+      roll_back(item);
+      return;
+    }
+    in_flight next;
+    next.kind = in_flight::batch;
+    next.stage = in_flight::second;
+    next.rp = std::move(item.rp);
+    next.received = item.received;
+    next.kept = std::move(item.results);
+    next.part = second;
+    send_item(std::move(next), second->statements, nullptr, "COMMIT");
+  }
+
+  // Ends the open transaction; the reply is item.error.
+  void roll_back(in_flight& item) {
+    in_flight next;
+    next.kind = in_flight::batch;
+    next.stage = in_flight::rollback;
+    next.rp = std::move(item.rp);
+    next.received = item.received;
+    next.error = std::move(item.error);
+    send_item(std::move(next), {}, "ROLLBACK", nullptr);
   }
 
   void finish(caf::response_promise& rp, const caf::error& err,
@@ -698,7 +768,7 @@ private:
   // Writes queued work while the pipeline has room. A COPY waits until the pipeline is
   // empty, then runs alone.
   void pump() {
-    while (phase_ == phase::ready && !queue_.empty()) {
+    while (phase_ == phase::ready && !queue_.empty() && !exclusive_) {
       auto& w = queue_.front();
       if (w.kind == queued_work::copy) {
         if (!in_flight_.empty())
@@ -710,6 +780,26 @@ private:
         return;
       }
       auto n = w.statements.statements.size();
+      if (w.kind == queued_work::batch && opts_.finisher &&
+          opts_.finisher->wants(w.statements)) {
+        // Runs alone: its transaction stays open across a round trip.
+        if (!in_flight_.empty())
+          break;
+        auto work = std::move(w);
+        queue_.pop_front();
+        queued_statements_ -= n;
+        in_flight item;
+        item.kind = in_flight::batch;
+        item.stage = in_flight::first;
+        item.rp = std::move(work.rp);
+        item.received = work.received;
+        auto batch = std::make_shared<pg_batch>(std::move(work.statements));
+        item.part = batch;
+        exclusive_ = true;
+        if (!send_item(std::move(item), batch->statements, "BEGIN", nullptr))
+          return;
+        continue;
+      }
       if (!in_flight_.empty() &&
           statements_in_flight_ + n > opts_.pipeline_max_statements)
         break;
@@ -734,24 +824,45 @@ private:
   }
 
   bool send(queued_work& work) {
-    if (in_flight_.empty())
-      last_progress_ = clock_type::now();
     in_flight item;
     item.kind = work.kind == queued_work::ping ? in_flight::ping : in_flight::batch;
     item.rp = std::move(work.rp);
     item.received = work.received;
+    return send_item(std::move(item), work.statements.statements, nullptr, nullptr);
+  }
+
+  // Writes the plain command `before` (or none), `stmts` (prepared statements of the
+  // catalog), the plain command `after` (or none) and a Sync; `item` then waits for
+  // their results.
+  bool send_item(in_flight item, const std::vector<pg_statement>& stmts,
+                 const char* before, const char* after) {
+    if (in_flight_.empty())
+      last_progress_ = clock_type::now();
+    auto plain = [&](const char* command) {
+      if (PQsendQueryParams(conn_, command, 0, nullptr, nullptr, nullptr, nullptr, 0) !=
+          1)
+        return false;
+      item.names.emplace_back(command);
+      return true;
+    };
+    bool ok = !before || plain(before);
     std::vector<const char*> values;
-    for (auto& stmt : work.statements.statements) {
+    for (size_t i = 0; ok && i < stmts.size(); ++i) {
+      auto& stmt = stmts[i];
       values.clear();
       for (auto& p : stmt.params)
         values.push_back(p ? p->c_str() : nullptr);
-      if (PQsendQueryPrepared(conn_, stmt.name.c_str(), static_cast<int>(values.size()),
-                              values.data(), nullptr, nullptr, 0) != 1) {
-        in_flight_.push_back(std::move(item)); // so that lost() answers it
-        lost("sending a statement failed: " + trimmed(PQerrorMessage(conn_)));
-        return false;
-      }
-      item.names.push_back(std::move(stmt.name));
+      ok = PQsendQueryPrepared(conn_, stmt.name.c_str(), static_cast<int>(values.size()),
+                               values.data(), nullptr, nullptr, 0) == 1;
+      if (ok)
+        item.names.push_back(stmt.name);
+    }
+    if (ok && after)
+      ok = plain(after);
+    if (!ok) {
+      in_flight_.push_back(std::move(item)); // so that lost() answers it
+      lost("sending a statement failed: " + trimmed(PQerrorMessage(conn_)));
+      return false;
     }
     item.count = item.names.size();
     item.results.resize(item.count);
@@ -943,6 +1054,8 @@ private:
   size_t queued_statements_ = 0;
   std::deque<in_flight> in_flight_;
   size_t statements_in_flight_ = 0;
+  bool exclusive_ = false; // a finisher's batch holds its transaction open
+
   std::optional<copy_run> copy_;
 };
 

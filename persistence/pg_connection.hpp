@@ -22,6 +22,7 @@
 namespace kyb::persistence {
 
 class io_watcher;
+class pg_finisher;
 class statement_catalog;
 
 /// The messages a connection actor takes.
@@ -60,6 +61,8 @@ struct pg_connection_options {
   std::chrono::milliseconds reconnect_backoff_max{2000};
   size_t pipeline_max_statements = 2000; ///< Statements in flight; excess waits queued.
   size_t max_queued_statements = 0;      ///< Waiting statements; 0 = 64 x in flight.
+  /// Completes the batches it wants inside their transaction (see pg_finisher.hpp).
+  std::shared_ptr<const pg_finisher> finisher;
 
   /// The options database_settings describe (url, timeouts, backoff, pipeline limit).
   static pg_connection_options from(const config::database_settings& cfg);

@@ -58,10 +58,11 @@ pg_pool pg_pool::spawn(caf::actor_system& sys, pg_connection_options opts, size_
 
 pg_pool pg_pool::spawn(caf::actor_system& sys, const config::database_settings& cfg,
                        std::shared_ptr<const statement_catalog> catalog,
-                       std::shared_ptr<io_watcher> watcher,
-                       std::string application_name) {
+                       std::shared_ptr<io_watcher> watcher, std::string application_name,
+                       std::shared_ptr<const pg_finisher> finisher) {
   auto opts = pg_connection_options::from(cfg);
   opts.application_name = std::move(application_name);
+  opts.finisher = std::move(finisher);
   return spawn(sys, std::move(opts), static_cast<size_t>(std::max(1, cfg.pool_size)),
                std::move(catalog), std::move(watcher));
 }

@@ -14,6 +14,7 @@
 namespace kyb::persistence {
 
 class io_watcher;
+class pg_finisher;
 class statement_catalog;
 
 /// A handle to a pool of connection actors. Copies share the pool; when the last copy
@@ -39,7 +40,8 @@ public:
   static pg_pool spawn(caf::actor_system& sys, const config::database_settings& cfg,
                        std::shared_ptr<const statement_catalog> catalog,
                        std::shared_ptr<io_watcher> watcher,
-                       std::string application_name = "kyb");
+                       std::string application_name = "kyb",
+                       std::shared_ptr<const pg_finisher> finisher = {});
 
   /// The next connection round-robin, skipping connections that are down while any is
   /// up (a request to a down connection fails fast with errc::unavailable).

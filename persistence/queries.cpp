@@ -19,8 +19,9 @@ namespace kyb::persistence {
 // The columns of an import job, in the order actors/import/import_job.cpp decodes them.
 #define KYB_IMPORT_JOB_COLUMNS                                                           \
   "id, tenant_id, region, job_key, format, status, rows_read, rows_written, "            \
-  "rows_failed, rows_skipped, committed_line, bytes_received, error, created_by, "      \
-  KYB_TS("created_at") ", " KYB_TS("updated_at") ", " KYB_TS("completed_at")
+  "rows_failed, rows_skipped, committed_line, bytes_received, error, "                   \
+  "created_by, " KYB_TS("created_at") ", " KYB_TS("updated_at") ", " KYB_TS(             \
+      "completed_at")
 
 const std::vector<named_sql>& platform_queries() {
   static const std::vector<named_sql> all = {
@@ -169,8 +170,10 @@ const std::vector<named_sql>& platform_queries() {
       {q::classified_by_top_codes,
        "WITH top AS (SELECT code FROM business_classifications WHERE "
        "classification_type = 'mcc' AND is_primary GROUP BY code ORDER BY count(*) DESC, "
-       "code LIMIT $1) SELECT c.business_id FROM business_classifications c JOIN top t ON "
-       "t.code = c.code JOIN businesses b ON b.id = c.business_id AND b.deleted_at IS NULL "
+       "code LIMIT $1) SELECT c.business_id FROM business_classifications c JOIN top t "
+       "ON "
+       "t.code = c.code JOIN businesses b ON b.id = c.business_id AND b.deleted_at IS "
+       "NULL "
        "WHERE c.classification_type = 'mcc' AND c.is_primary GROUP BY c.business_id "
        "ORDER BY max(c.created_at) DESC LIMIT $2"},
       // $1 id, $2 tenant, $3 region, $4 job_key (NULL: none), $5 format, $6 created_by
@@ -390,10 +393,18 @@ const std::vector<named_sql>& platform_queries() {
 #undef KYB_SCREENING_HIT_COLUMNS
 #undef KYB_SCREENING_LATEST_RESULT
 
+      // The first half of an audit append (locks the tenant's chain head; the audit
+      // writer, a pg_finisher, completes it with audit_insert in the same transaction).
       // $1 id, $2 tenant, $3 region, $4 actor, $5 action, $6 target_type, $7 target_id,
-      // $8 request_id, $9 details (jsonb) -> seq
-      {q::audit_append,
-       "SELECT kyb_audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"},
+      // $8 request_id, $9 details (jsonb) -> seq, head_hash, id, tenant_id, details,
+      // created_at, created_at_us
+      {q::audit_append, "SELECT * FROM kyb_audit_reserve($1, $2, $3, $4, $5, $6, $7, $8, "
+                        "$9::jsonb)"},
+      // $1 id, $2 tenant, $3 region, $4 seq, $5 actor, $6 action, $7 target_type,
+      // $8 target_id, $9 request_id, $10 details, $11 created_at, $12 prev_hash,
+      // $13 row_hash, $14 key_id -> seq
+      {q::audit_insert, "SELECT kyb_audit_insert($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                        "$10::jsonb, $11::timestamptz, $12, $13, $14)"},
       // $1 tenant, $2 limit -> newest first
       {q::audit_page, "SELECT seq, id, actor, action, target_type, target_id, "
                       "request_id, details::text, " KYB_TS(
@@ -411,8 +422,13 @@ const std::vector<named_sql>& platform_queries() {
        "SELECT seq, id, tenant_id, region, actor, action, target_type, target_id, "
        "request_id, "
        "details::text, (extract(epoch FROM created_at) * 1000000)::bigint, prev_hash, "
-       "row_hash "
+       "row_hash, key_id "
        "FROM audit_logs WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"},
+      // Chains whose newest row is unkeyed (from before migration 0008) -> tenant,
+      // region, seq: the node seals each with a keyed row at start.
+      {q::audit_unkeyed_heads,
+       "SELECT h.tenant_id, l.region, h.seq FROM audit_chain_heads h JOIN audit_logs l "
+       "ON l.tenant_id = h.tenant_id AND l.seq = h.seq WHERE l.key_id IS NULL"},
       // $1 tenant -> seq, hash of the chain head (no row: empty chain)
       {q::audit_head, "SELECT seq, hash FROM audit_chain_heads WHERE tenant_id = $1"},
       // $1 months ahead

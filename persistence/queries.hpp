@@ -37,11 +37,13 @@ inline constexpr const char* business_page_after = "business_page_after";
 inline constexpr const char* business_search = "business_search";
 // Audit.
 inline constexpr const char* audit_append = "audit_append";
+inline constexpr const char* audit_insert = "audit_insert";
 inline constexpr const char* audit_page = "audit_page";
 inline constexpr const char* audit_page_before = "audit_page_before";
 inline constexpr const char* audit_chain_page = "audit_chain_page";
 inline constexpr const char* audit_ensure_partitions = "audit_ensure_partitions";
 inline constexpr const char* audit_head = "audit_head";
+inline constexpr const char* audit_unkeyed_heads = "audit_unkeyed_heads";
 // Usage.
 inline constexpr const char* usage_insert = "usage_insert";
 inline constexpr const char* usage_summary = "usage_summary";

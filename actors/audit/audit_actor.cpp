@@ -25,6 +25,8 @@ bool may_read_audit(const principal& who) {
 /// The head is read first: rows appended while the walk runs lie beyond it and are
 /// left for the next verification.
 struct verify_job {
+  explicit verify_job(std::shared_ptr<const audit_keyring> keys)
+      : verifier(std::move(keys)) {}
   platform_ptr p;
   base::uuid tenant;
   int64_t head_seq = 0;
@@ -34,13 +36,33 @@ struct verify_job {
   caf::typed_response_promise<audit_verification> rp;
 };
 
+void take_counts(verify_job& job) {
+  auto& v = job.verifier;
+  job.result.head_seq = job.head_seq;
+  job.result.rows_checked = v.rows_checked();
+  job.result.legacy_rows = v.legacy_rows();
+  job.result.unchecked_rows = v.unchecked_rows();
+  job.result.first_unchecked_seq = v.first_unchecked_seq();
+  job.result.unknown_key_ids.assign(v.unknown_key_ids().begin(),
+                                    v.unknown_key_ids().end());
+}
+
 void finish(std::shared_ptr<verify_job> job) {
-  job->result.head_seq = job->head_seq;
-  job->result.rows_checked = job->verifier.rows_checked();
+  take_counts(*job);
   if (auto why = job->verifier.check_head(job->head_seq, job->head_hash)) {
     job->result.valid = false;
     job->result.first_bad_seq = job->verifier.last_seq() + 1;
     job->result.reason = *why;
+  } else if (job->verifier.unchecked_rows() > 0) {
+    // Nothing found wrong, but not everything could be checked: not "valid".
+    job->result.valid = false;
+    std::string ids;
+    for (auto& id : job->result.unknown_key_ids)
+      ids += (ids.empty() ? "" : ", ") + id;
+    job->result.reason = std::to_string(job->verifier.unchecked_rows()) +
+                         " rows are keyed with audit key(s) " + ids +
+                         " that this node does not hold, so they could not be checked "
+                         "(add the key to security.audit_previous_keys)";
   } else {
     job->result.valid = true;
   }
@@ -77,13 +99,13 @@ void verify_next(audit_actor::pointer self, std::shared_ptr<verify_job> job) {
           r.created_at_us = std::stoll(col(row, 10));
           r.prev_hash = col(row, 11);
           r.row_hash = col(row, 12);
+          r.key_id = col(row, 13);
           if (auto why = job->verifier.check(r)) {
+            take_counts(*job);
             job->result.valid = false;
             job->result.first_bad_seq = r.seq;
             job->result.first_bad_id = r.id;
             job->result.reason = *why;
-            job->result.head_seq = job->head_seq;
-            job->result.rows_checked = job->verifier.rows_checked();
             job->rp.deliver(job->result);
             return;
           }
@@ -173,7 +195,7 @@ audit_actor spawn_audit_actor(caf::actor_system& sys, platform_ptr p) {
               if (!may_read_audit(meta.who))
                 return make_error(errc::forbidden,
                                   "verifying the audit log needs the 'admin' scope");
-              auto job = std::make_shared<verify_job>();
+              auto job = std::make_shared<verify_job>(p->audit_keys);
               job->p = p;
               job->tenant = meta.who.tenant_id;
               job->rp = self->make_response_promise<audit_verification>();

@@ -51,12 +51,16 @@ struct audit_verification {
   std::optional<int64_t> first_bad_seq; ///< the first row that does not fit
   std::optional<std::string> first_bad_id;
   std::optional<std::string> reason;
+  int64_t legacy_rows = 0;    ///< unkeyed rows from before the keyed chain
+  int64_t unchecked_rows = 0; ///< rows keyed with a key this node does not hold
+  std::optional<int64_t> first_unchecked_seq;
+  std::vector<std::string> unknown_key_ids;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, audit_verification& x) {
-  return f(x.valid, x.rows_checked, x.head_seq, x.first_bad_seq, x.first_bad_id,
-           x.reason);
+  return f(x.valid, x.rows_checked, x.head_seq, x.first_bad_seq, x.first_bad_id, x.reason,
+           x.legacy_rows, x.unchecked_rows, x.first_unchecked_seq, x.unknown_key_ids);
 }
 
 using audit_actor = caf::typed_actor<

@@ -1,11 +1,20 @@
-// The audit hash chain, checked from the outside: rebuilds each row's canonical text
-// exactly as kyb_audit_canonical() in persistence/migrations/0001_init.sql does, and
-// recomputes row_hash = sha256(prev_hash || canonical) in hex.
+// The audit hash chain, checked from the outside. Each row's canonical text (the fields
+// joined by the unit separator, as kyb_audit_canonical() in
+// persistence/migrations/0001_init.sql also builds it) is chained to the previous row:
+//   row_hash = HMAC-SHA256(key, prev_hash || canonical), hex, with key_id naming the key
+//   (rows since migration 0008; the key never reaches the database), or
+//   row_hash = SHA-256(prev_hash || canonical), hex, with no key_id (older rows).
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
+
+#include <caf/expected.hpp>
 
 namespace kyb::actors {
 
@@ -24,6 +33,33 @@ struct audit_chain_row {
   int64_t created_at_us = 0;
   std::string prev_hash;
   std::string row_hash;
+  std::string key_id; ///< "" for an unkeyed (pre-0008, plain SHA-256) row
+};
+
+/// The id rows record for `key` (raw bytes): the first 8 hex digits of its SHA-256.
+std::string audit_key_id(const std::string& key);
+
+/// The node's audit keys: the current one (new rows) and earlier ones (verification of
+/// older rows only), by key id.
+class audit_keyring {
+public:
+  /// From base64 text: `current` (security.audit_key) and `previous`
+  /// (security.audit_previous_keys, comma-separated). Each must be 32 bytes; the error
+  /// names the setting and, for a previous key, its position.
+  static caf::expected<audit_keyring> parse(const std::string& current,
+                                            const std::string& previous);
+  /// From raw keys.
+  audit_keyring(std::string current, std::vector<std::string> previous = {});
+
+  const std::string& current_key() const noexcept { return current_; }
+  const std::string& current_id() const noexcept { return current_id_; }
+  /// The key with id `key_id`, or nullptr.
+  const std::string* find(const std::string& key_id) const;
+
+private:
+  std::string current_;
+  std::string current_id_;
+  std::map<std::string, std::string> by_id_;
 };
 
 /// The genesis value a tenant's chain starts from.
@@ -32,26 +68,49 @@ std::string audit_genesis_hash();
 /// The text the chain hashes for `row`.
 std::string audit_canonical(const audit_chain_row& row);
 
-/// sha256(prev_hash || canonical) in hex.
+/// HMAC-SHA256(key, prev_hash || canonical) in hex.
+std::string audit_row_hmac(const std::string& key, const std::string& prev_hash,
+                           const audit_chain_row& row);
+
+/// sha256(prev_hash || canonical) in hex: the unkeyed rows written before migration 0008.
 std::string audit_row_hash(const std::string& prev_hash, const audit_chain_row& row);
 
 /// Walks a chain row by row. Feed rows in seq order; the first row that does not fit
-/// is reported with the reason.
+/// is reported with the reason. A row keyed with a key the ring lacks cannot be checked:
+/// it is counted (unchecked_rows, unknown_key_ids) and the walk goes on, trusting its
+/// row_hash as the next row's prev_hash.
 class audit_chain_verifier {
 public:
+  explicit audit_chain_verifier(std::shared_ptr<const audit_keyring> keys);
+
   /// Checks the next row; returns the reason it does not fit, or nullopt.
   std::optional<std::string> check(const audit_chain_row& row);
-  /// Checks the end of the chain against the stored head (seq and hash).
+  /// Checks the end of the chain against the stored head (seq and hash), and that the
+  /// chain ends in a keyed row.
   std::optional<std::string> check_head(int64_t head_seq,
                                         const std::string& head_hash) const;
 
+  /// Rows whose hash was checked (unchecked_rows() not included).
   int64_t rows_checked() const noexcept { return checked_; }
   int64_t last_seq() const noexcept { return last_seq_; }
+  /// Unkeyed rows checked (plain SHA-256: they prove nothing against a database writer
+  /// beyond the first keyed row that follows them).
+  int64_t legacy_rows() const noexcept { return legacy_; }
+  /// Rows keyed with a key this node does not hold.
+  int64_t unchecked_rows() const noexcept { return unchecked_; }
+  std::optional<int64_t> first_unchecked_seq() const { return first_unchecked_; }
+  const std::set<std::string>& unknown_key_ids() const noexcept { return unknown_; }
 
 private:
+  std::shared_ptr<const audit_keyring> keys_;
   int64_t last_seq_ = 0;
   std::string last_hash_ = audit_genesis_hash();
   int64_t checked_ = 0;
+  int64_t legacy_ = 0;
+  int64_t unchecked_ = 0;
+  bool keyed_seen_ = false;
+  std::optional<int64_t> first_unchecked_;
+  std::set<std::string> unknown_;
 };
 
 } // namespace kyb::actors

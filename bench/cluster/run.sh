@@ -29,7 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_LOG_ACCESS=false KYB_HTTP_WORKERS=1
-export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
+export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
 export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_CLUSTER_SEEDS=127.0.0.1:19201,127.0.0.1:19202,127.0.0.1:19203
 rm -f "$OUT/operator.key"
 source "$ROOT/bench/lib/tls.sh"

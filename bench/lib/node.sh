@@ -38,7 +38,7 @@ bench_node_start() {
   psql -q "$BASE_URL/postgres" -c "CREATE DATABASE $DB"
   trap bench_cleanup EXIT
   export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN="127.0.0.1:$PORT"
-  export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
+  export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
   export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_LOG_ACCESS=${KYB_BENCH_ACCESS_LOG:-true}
   export KYB_HTTP_WORKERS=${KYB_BENCH_WORKERS:-2}
   bench_tls

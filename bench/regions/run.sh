@@ -89,7 +89,7 @@ for r in "${REGIONS[@]}"; do
   SEEDS="$SEEDS${SEEDS:+,}127.0.0.1:${CLUSTER[$r]}"
 done
 export KYB_REGIONS_DATABASES="$DATABASES" KYB_CLUSTER_SEEDS="$SEEDS" KYB_LOG_ACCESS=false
-export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
+export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
 export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_HTTP_WORKERS=2
 rm -f "$OUT/operator.key"
 

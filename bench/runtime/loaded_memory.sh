@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN=127.0.0.1:18490 KYB_LOG_ACCESS=false
-export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32)
+export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
 export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_ACTORS_PASSIVATE_AFTER=1h
 rm -f "$OUT/operator.key"
 source "$ROOT/bench/lib/tls.sh"

@@ -49,12 +49,22 @@ void verify_audit_logs(const exchange_ptr& ex) {
         json out = {{"object", "audit_verification"},
                     {"valid", v.valid},
                     {"rows_checked", v.rows_checked},
-                    {"head_seq", v.head_seq}};
-        if (!v.valid)
+                    {"head_seq", v.head_seq},
+                    {"legacy_rows", v.legacy_rows}};
+        if (v.first_bad_seq)
           out["first_invalid"] = {
-              {"seq", v.first_bad_seq ? json(*v.first_bad_seq) : json(nullptr)},
+              {"seq", *v.first_bad_seq},
               {"id", v.first_bad_id ? json(*v.first_bad_id) : json(nullptr)},
               {"reason", v.reason ? json(*v.reason) : json(nullptr)}};
+        if (v.unchecked_rows > 0) {
+          out["unverifiable"] = {{"rows", v.unchecked_rows},
+                                 {"first_seq", v.first_unchecked_seq
+                                                   ? json(*v.first_unchecked_seq)
+                                                   : json(nullptr)},
+                                 {"key_ids", v.unknown_key_ids}};
+          if (!v.first_bad_seq && v.reason)
+            out["unverifiable"]["reason"] = *v.reason;
+        }
         ex->reply_json(200, out);
       },
       verify_atom::value, ex->meta());

@@ -20,6 +20,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/audit/audit_actor.hpp"
+#include "actors/audit/audit_writer.hpp"
 #include "actors/business/business_actor.hpp"
 #include "actors/business/business_query_actor.hpp"
 #include "actors/cache/cache_warmer_actor.hpp"
@@ -204,6 +205,11 @@ int main(int argc, char** argv) {
     return config_fail("security.tax_id_hmac_key",
                        "must be base64 of exactly 32 random bytes "
                        "(openssl rand -base64 32)");
+  auto audit_keys = actors::audit_keyring::parse(settings.security.audit_key,
+                                                 settings.security.audit_previous_keys);
+  if (!audit_keys)
+    return config_fail(kyb::field_of(audit_keys.error()),
+                       kyb::detail_of(audit_keys.error()));
   base::logger::global().set_level(base::parse_log_level(settings.log.level));
   if (settings.cluster.insecure)
     base::log_warn("cluster.insecure",
@@ -222,12 +228,15 @@ int main(int argc, char** argv) {
                  {{"node", settings.node.id},
                   {"region", settings.node.region},
                   {"listen", settings.http.listen_host + ":" +
-                                 std::to_string(settings.http.listen_port)}});
+                                 std::to_string(settings.http.listen_port)},
+                  {"audit_key_id", audit_keys->current_id()}});
 
   // -- database schema -----------------------------------------------------------------
   persistence::migrator_options mopts;
   mopts.connect_timeout = settings.database.connect_timeout;
-  persistence::migrator migrator(settings.database.url,
+  persistence::migrator migrator(settings.database.migration_url.empty()
+                                     ? settings.database.url
+                                     : settings.database.migration_url,
                                  persistence::embedded_migrations(), mopts);
   auto applied = migrator.run();
   if (!applied) {
@@ -284,8 +293,10 @@ int main(int argc, char** argv) {
   auto catalog = std::make_shared<persistence::statement_catalog>();
   for (auto& q : persistence::platform_queries())
     catalog->add(q.name, q.sql);
-  auto pool = persistence::pg_pool::spawn(core, settings.database, catalog, *watcher,
-                                          "kyb-" + settings.node.id);
+  auto audit_ring = std::make_shared<const actors::audit_keyring>(std::move(*audit_keys));
+  auto pool = persistence::pg_pool::spawn(
+      core, settings.database, catalog, *watcher, "kyb-" + settings.node.id,
+      std::make_shared<actors::audit_writer>(audit_ring));
   auto redis = persistence::redis_client::spawn(core, settings.redis, *watcher);
   if (!redis)
     return config_fail("redis.url", kyb::detail_of(redis.error()));
@@ -320,6 +331,7 @@ int main(int argc, char** argv) {
   plat->leases = leases;
   plat->tax_id_key = *tax_key;
   plat->tax_id_hmac_key = *hmac_key;
+  plat->audit_keys = audit_ring;
   plat->places = places;
   auto region_list = regions::configured_regions(settings);
   {
@@ -330,6 +342,12 @@ int main(int argc, char** argv) {
     plat->routing = std::make_shared<regions::routing>(view);
   }
   actors::platform_ptr platform = plat;
+  // Chains last written before the audit key existed get a keyed row now, so that every
+  // chain ends in one (the verifier requires it).
+  if (auto sealed = actors::seal_unkeyed_chains(core, *plat); !sealed)
+    base::log_warn("audit.seal_failed", {{"error", kyb::detail_of(sealed.error())}});
+  else if (*sealed > 0)
+    base::log_info("audit.chains_sealed", {{"chains", *sealed}});
   directory.register_kind(
       actors::tenant_entity, "tenant",
       [platform](caf::actor_system& sys, const base::uuid& id) {

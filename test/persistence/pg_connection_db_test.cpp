@@ -13,6 +13,7 @@
 
 #include "persistence/io_watcher.hpp"
 #include "persistence/pg_error.hpp"
+#include "persistence/pg_finisher.hpp"
 #include "persistence/pg_pool.hpp"
 #include "persistence/statement_catalog.hpp"
 #include "runtime/base/metrics.hpp"
@@ -208,6 +209,72 @@ BOOST_FIXTURE_TEST_CASE(a_failing_statement_rolls_back_its_batch_only, pg_fixtur
   require_error(r, errc::invalid_argument, "23503");
   BOOST_TEST(test::sql_value(db.url(), "SELECT qty FROM items WHERE id = 1") == "1");
   BOOST_TEST(test::sql_value(db.url(), "SELECT count(*) FROM children") == "0");
+}
+
+// For each get_item of a batch, inserts item id + 100 whose qty is the row's qty + 1
+// (read inside the transaction); an id of 0 makes the second part fail.
+struct copy_plus_one final : pg_finisher {
+  bool wants(const pg_batch& b) const override {
+    for (auto& st : b.statements)
+      if (st.name == "get_item")
+        return true;
+    return false;
+  }
+  caf::expected<std::vector<pg_statement>>
+  finish(const pg_batch& b, const std::vector<pg_rows>& results) const override {
+    std::vector<pg_statement> out;
+    for (size_t i = 0; i < b.statements.size(); ++i) {
+      if (b.statements[i].name != "get_item" || results.at(i).rows.empty())
+        continue;
+      auto& row = results[i].rows[0];
+      auto id = std::stoll(*row[0]);
+      out.push_back(insert(id == 7 ? 1 : id + 100, pg_param("copy"),
+                           pg_param(std::stoll(*row[2]) + 1)));
+    }
+    return out;
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(a_finisher_completes_its_batch_in_the_same_transaction,
+                        pg_fixture) {
+  auto opts = options();
+  opts.finisher = std::make_shared<copy_plus_one>();
+  auto pool = make_pool(1, opts);
+  auto conn = pool.pick();
+  BOOST_REQUIRE(run(conn, batch({insert(1, pg_param("a"), pg_param(5)),
+                                 insert(7, pg_param("b"), pg_param(1))})));
+  // Batches before and after one that a finisher completes, all pipelined at once.
+  auto a = self->request(conn, 30s, batch({insert(2)}));
+  auto b = self->request(
+      conn, 30s,
+      batch({{"set_qty", {pg_param(1), pg_param(9)}}, {"get_item", {pg_param(1)}}}));
+  auto c = self->request(conn, 30s, batch({insert(3)}));
+  caf::expected<rows_t> rb{caf::error{}};
+  int ok = 0;
+  a.receive([&](rows_t&) { ++ok; }, [](caf::error& e) { BOOST_FAIL(detail_of(e)); });
+  b.receive([&](rows_t& r) { rb = std::move(r); },
+            [&](caf::error& e) { rb = std::move(e); });
+  c.receive([&](rows_t&) { ++ok; }, [](caf::error& e) { BOOST_FAIL(detail_of(e)); });
+  BOOST_REQUIRE_MESSAGE(rb, test::why(rb));
+  BOOST_TEST(ok == 2);
+  BOOST_TEST(rb->size() == 2u); // the batch's own statements only
+  BOOST_TEST((*rb)[1].rows.at(0)[2].value_or("") == "9");
+  BOOST_TEST(test::sql_value(db.url(), "SELECT qty FROM items WHERE id = 101") == "10");
+  // A failing second part (item 7 copies onto id 1) rolls back the first part too, and
+  // the connection goes on.
+  auto bad =
+      run(conn,
+          batch({{"set_qty", {pg_param(7), pg_param(3)}}, {"get_item", {pg_param(7)}}}));
+  require_error(bad, errc::conflict, "23505");
+  BOOST_TEST(test::sql_value(db.url(), "SELECT qty FROM items WHERE id = 7") == "1");
+  BOOST_TEST(test::sql_value(db.url(), "SELECT count(*) FROM items WHERE id = 107") ==
+             "0");
+  // A failing first part as well.
+  auto bad1 = run(conn, batch({{"get_item", {pg_param(1)}}, insert(2)}));
+  require_error(bad1, errc::conflict, "23505");
+  BOOST_TEST(*statement_index_of(bad1.error()) == 1u);
+  BOOST_REQUIRE(run(conn, batch({insert(4)})));
+  BOOST_TEST(count("id IN (1, 2, 3, 4, 7, 101)") == "6");
 }
 
 BOOST_FIXTURE_TEST_CASE(sqlstates_become_error_codes, pg_fixture) {

@@ -145,6 +145,7 @@ node_process::node_process(std::map<std::string, std::string> env,
   env_.emplace("KYB_SECURITY_TAX_ID_KEY", base::base64_encode(base::random_bytes(32)));
   env_.emplace("KYB_SECURITY_TAX_ID_HMAC_KEY",
                base::base64_encode(base::random_bytes(32)));
+  env_.emplace("KYB_SECURITY_AUDIT_KEY", base::base64_encode(base::random_bytes(32)));
   env_.emplace("KYB_SECURITY_BOOTSTRAP_KEY_FILE", key_path_);
   env_.emplace("KYB_HTTP_WORKERS", "2");
   env_.emplace("KYB_DATABASE_POOL_SIZE", "2");

@@ -185,11 +185,14 @@ void add_member(self_ptr self, const member_info& m) {
 void merge(self_ptr self, const std::vector<member_info>& view);
 
 /// Connects directly to the agent at host:port, then learns its view.
-/// Whether the message being handled comes from an actor of this process (the admin
-/// gateway), not from a peer node.
-bool from_this_node(self_ptr self) {
+/// Whether the message being handled comes from this node's admin gateway (an actor
+/// system of its own, so node ids do not tell it apart from a peer).
+bool from_admin_gateway(self_ptr self) {
+  auto& slot = self->state.hooks.admin_gateway;
+  auto gateway = slot ? slot->get() : caf::actor{};
   auto& sender = self->current_sender();
-  return sender && sender->node() == self->node();
+  return gateway && sender &&
+         caf::actor_cast<caf::actor_addr>(sender) == gateway.address();
 }
 
 void connect(self_ptr self, const std::string& host, uint16_t port) {
@@ -597,11 +600,11 @@ caf::actor spawn_cluster_agent(caf::actor_system& sys, cluster_config cfg,
           auto& st = self->state;
           // Peers (authenticated nodes) only relay; an operator's command comes through
           // this node's admin endpoint, in this process.
-          if (!is_relay_command(cmd) && !from_this_node(self)) {
+          if (!is_relay_command(cmd) && !from_admin_gateway(self)) {
             base::log_warn("cluster.admin_refused", {{"command", cmd}});
             return make_error(errc::forbidden,
                               "operator commands are taken on a node's admin endpoint "
-                              "(admin.listen) only");
+                              "(cluster.admin_listen) only");
           }
           if (cmd.rfind("region-", 0) == 0 || cmd.rfind("drill-region-", 0) == 0) {
             if (!st.hooks.regions)

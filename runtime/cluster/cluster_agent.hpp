@@ -55,6 +55,9 @@ struct cluster_hooks {
   std::function<void()> shutdown;
   /// The node's root supervisor (set once the tree is up), for `drill crash-child`.
   std::shared_ptr<actor_slot<caf::actor>> supervisor;
+  /// The node's admin gateway (admin_gateway.hpp), set once it runs: the one sender
+  /// whose operator commands the agent takes (peers only relay).
+  std::shared_ptr<actor_slot<caf::actor>> admin_gateway;
   /// The region controller (regions/), which answers the admin commands named
   /// region-* and drill-region-*; unset on a single-region node.
   caf::actor regions;

@@ -437,6 +437,8 @@ int main(int argc, char** argv) {
   hooks.shutdown = [] { ::kill(::getpid(), SIGTERM); };
   auto root_slot = std::make_shared<runtime::actor_slot<caf::actor>>();
   hooks.supervisor = root_slot;
+  auto gateway_slot = std::make_shared<runtime::actor_slot<caf::actor>>();
+  hooks.admin_gateway = gateway_slot;
   if (!region_list.empty()) {
     // Regions (MISSION §14): the region replica actors and the routing they decide.
     regions::controller_config rcfg;
@@ -471,8 +473,10 @@ int main(int argc, char** argv) {
   configure(admin_cfg, 1, settings.runtime.scheduler_policy, &settings.cluster);
   auto admin_system = std::make_unique<caf::actor_system>(admin_cfg);
   auto admin_gateway = runtime::spawn_admin_gateway(*admin_system, agent);
-  auto admin_published = publish(*admin_system, admin_gateway, settings.cluster.admin_host,
-                                 settings.cluster.admin_port);
+  gateway_slot->set(admin_gateway);
+  auto admin_published =
+      publish(*admin_system, admin_gateway, settings.cluster.admin_host,
+              settings.cluster.admin_port);
   if (!admin_published) {
     caf::anon_send_exit(admin_gateway, caf::exit_reason::user_shutdown);
     return config_fail("cluster.admin_listen",

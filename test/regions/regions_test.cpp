@@ -579,7 +579,20 @@ BOOST_AUTO_TEST_CASE(planned_failover_refuses_a_replication_gap) {
                 "ON d.oid = s.setdatabase WHERE d.datname = "
                 "current_database() AND s.setconfig::text LIKE "
                 "'%default_transaction_read_only=on%'")[0][0] == "0");
-  auto later = create_business("us-east-1", us.second, "Written After The Refusal");
+  // (the fence ended the node's sessions: its pool reconnects first)
+  std::string later;
+  BOOST_TEST(eventually([&] {
+    auto r =
+        node("us-east-1")
+            .call("POST", "/v1/businesses",
+                  json{{"legal_name", "Written After The Refusal"}, {"country", "US"}}
+                      .dump(),
+                  us.second);
+    if (r.status == 201)
+      later = r.json()["id"].get<std::string>();
+    return r.status == 201;
+  }));
+  BOOST_REQUIRE(!later.empty());
   BOOST_TEST(has_business("us-east-1", later));
   BOOST_TEST(!has_business("us-west-2", gap));
 

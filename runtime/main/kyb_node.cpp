@@ -547,6 +547,10 @@ int main(int argc, char** argv) {
       start_failed(1, "the platform-operator key could not be ensured");
   }
 
+  // Requests are served from the next step on: from here a signal waits for the sigwait
+  // below (a pending one is kept), which drains.
+  shutdown.serving();
+
   // -- HTTP workers: worker 0 in the core system, the others in systems of their own ---
   std::vector<std::unique_ptr<caf::actor_system_config>> http_cfgs;
   std::vector<std::unique_ptr<caf::actor_system>> http_systems;
@@ -721,7 +725,6 @@ int main(int argc, char** argv) {
                settings.node.id.c_str(), settings.http.listen_host.c_str(),
                settings.http.listen_port, workers);
 
-  shutdown.serving(); // signals wait for the sigwait below (a pending one is kept)
   int sig = 0;
   sigwait(&signals, &sig);
   base::log_info("node.stopping", {{"signal", sig}});

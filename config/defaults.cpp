@@ -308,6 +308,13 @@ const std::vector<option>& options() {
               {"us-east-1", "us-west-2", "eu-west-1"})},
       {"node.data_dir", "var", "Directory for the node's local files.",
        str(&settings::node, &node_settings::data_dir, true)},
+      {"node.drain_timeout", "30s",
+       "Bound on the whole shutdown after SIGTERM/SIGINT (HTTP drain, usage flush, "
+       "leaving "
+       "the cluster, stopping the actors); past it the node exits non-zero naming the "
+       "step "
+       "it waited for. Keep it above http.drain_timeout. A second signal exits at once.",
+       duration(&settings::node, &node_settings::drain_timeout, ms(100), ms(3600000))},
       // http
       {"http.listen", "127.0.0.1:8080", "Address the HTTP API listens on.",
        listen_address()},

@@ -17,6 +17,9 @@ struct node_settings {
   std::string id;       ///< Unique node name within the cluster.
   std::string region;   ///< us-east-1, us-west-2 or eu-west-1.
   std::string data_dir; ///< Where the node keeps local files (keys, exports).
+  /// Bound on the whole shutdown (HTTP drain, usage flush, leave, stopping the actors);
+  /// past it the process exits non-zero, logging the step it waited for.
+  milliseconds drain_timeout{0};
 };
 
 struct http_settings {

@@ -222,6 +222,27 @@ bool wait_caught_up(pg_session& source, pg_session& target, const std::string& g
   return false;
 }
 
+/// Waits until `target` caught up with `source` for each group of `groups` (each within
+/// `timeout`); answers {group: true} and throws at the first group that did not: a
+/// planned operation must not promote over a known gap (its rows would be lost or
+/// diverge).
+json require_caught_up(pg_session& source, pg_session& target,
+                       const std::vector<table_group>& groups,
+                       std::chrono::milliseconds timeout) {
+  json out = json::object();
+  for (auto& g : groups) {
+    if (!wait_caught_up(source, target, g.name, timeout))
+      throw region_error(target.region(),
+                         "replication of group " + g.name + " from " + source.region() +
+                             " did not catch up within " +
+                             std::to_string(timeout.count()) +
+                             " ms: nothing is promoted over a replication gap",
+                         false);
+    out[g.name] = true;
+  }
+  return out;
+}
+
 struct table_diff {
   uint64_t source_rows = 0, target_rows = 0;
   std::vector<std::string> only_source, only_target, differ;
@@ -582,6 +603,11 @@ void unfence_region(pg_session& db) {
   set_read_only(db, false);
 }
 
+void reopen_primary(pg_session& db) {
+  unfence_region(db);
+  set_replica_guard(db, false);
+}
+
 void set_replica_guard(pg_session& db, bool on) {
   // The replicated tables, which migration 0007 guards.
   static const auto guarded = tables_of(seed_table_groups());
@@ -870,12 +896,19 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
         fence_region(old_db);
         return json();
       });
-      log.run("drain replication to " + promoted, [&] {
-        json out = json::object();
-        for (auto& g : groups_of_target(before, promoted))
-          out[g.name] = wait_caught_up(old_db, new_db, g.name, std::chrono::seconds(10));
-        return out;
-      });
+      try {
+        log.run("drain replication to " + promoted, [&] {
+          return require_caught_up(old_db, new_db, groups_of_target(before, promoted),
+                                   std::chrono::seconds(10));
+        });
+      } catch (const std::exception&) {
+        // Refused before promoting: the primary takes its writes again.
+        log.run("unfence " + failed + " (nothing promoted)", [&] {
+          reopen_primary(old_db);
+          return json();
+        });
+        throw;
+      }
     } else {
       loss = ctx.loss_bound ? ctx.loss_bound(promoted) : 0;
     }
@@ -990,10 +1023,8 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
       return r;
     });
     log.run("catch up", [&] {
-      json out = json::object();
-      for (auto& g : groups_of_target(feeds, region))
-        out[g.name] = wait_caught_up(cur_db, old_db, g.name, std::chrono::seconds(60));
-      return out;
+      return require_caught_up(cur_db, old_db, groups_of_target(feeds, region),
+                               std::chrono::seconds(60));
     });
     log.run("check", [&] {
       auto c = checked(s, ctx, readmitted, report, "check_before_switchback");
@@ -1005,11 +1036,21 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
     // The planned switchback: us-east-1 becomes the primary again.
     log.run("fence " + current, [&] {
       fence_region(cur_db);
-      json out = json::object();
-      for (auto& g : groups_of_target(feeds, region))
-        out[g.name] = wait_caught_up(cur_db, old_db, g.name, std::chrono::seconds(10));
-      return out;
+      return json();
     });
+    try {
+      log.run("drain replication to " + region, [&] {
+        return require_caught_up(cur_db, old_db, groups_of_target(feeds, region),
+                                 std::chrono::seconds(10));
+      });
+    } catch (const std::exception&) {
+      // Refused before the switchback: the current primary takes its writes again.
+      log.run("unfence " + current + " (nothing promoted)", [&] {
+        reopen_primary(cur_db);
+        return json();
+      });
+      throw;
+    }
     auto back = effective_groups(ctx.groups, region, {});
     log.run("promote " + region, [&] {
       for (auto& g : groups_of_target(feeds, region)) {

@@ -86,6 +86,9 @@ routing_table routing_from_json(const nlohmann::json& j);
 /// and ends its sessions.
 void fence_region(pg_session& db);
 void unfence_region(pg_session& db);
+/// Undoes fence_region on the US write region (a planned operation that refused before
+/// promoting): writable again, replica guard off.
+void reopen_primary(pg_session& db);
 bool is_fenced(pg_session& db);
 /// Turns the replica guard (migration 0007) on (a replica of US rows) or off (the US
 /// write region).

@@ -41,6 +41,7 @@ echo "classifying $N businesses once..."
 classify_each_lua "$OUT/ids.txt" "$OUT/once.lua"
 wrk -t2 -c"$CONNS" -d60s -s "$OUT/once.lua" "$API/v1/" >/dev/null &
 WRK=$!
+bench_track "$WRK"
 while kill -0 $WRK 2>/dev/null; do
   [ "$(psql -Atq "$KYB_DATABASE_URL" -c 'SELECT count(DISTINCT business_id) FROM business_classifications')" -ge "$N" ] && kill $WRK
   sleep 1
@@ -66,11 +67,8 @@ end
 LUA
 
 restart_node() { # budget
-  kill -INT "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true
-  KYB_CACHE_MAX_ENTRIES_PER_NODE=$1 KYB_CACHE_MAX_ENTRIES_PER_ACTOR=4 \
-    "$BUILD/kyb-node" >>"$OUT/node.log" 2>&1 &
-  NODE_PID=$!
-  for _ in $(seq 1 100); do curl -sf "$API/health" >/dev/null && break; sleep 0.1; done
+  bench_node_stop
+  bench_node_run KYB_CACHE_MAX_ENTRIES_PER_NODE="$1" KYB_CACHE_MAX_ENTRIES_PER_ACTOR=4
 }
 metric() { curl -sf "$API/metrics" | awk -v k="$1" 'index($0, k" ") == 1 {print $2}'; }
 results=()

@@ -43,6 +43,7 @@ end
 LUA
 wrk -t2 -c"$CONNS" -d60s -s "$OUT/create.lua" "$API/v1/businesses" >/dev/null &
 WRK=$!
+bench_track "$WRK"
 while kill -0 $WRK 2>/dev/null; do
   [ "$(psql -Atq "$KYB_DATABASE_URL" -c 'SELECT count(*) FROM businesses')" -ge "$N_FRESH" ] && kill $WRK
   sleep 1

@@ -10,6 +10,7 @@
 #   bench/cluster/run.sh [seconds=8]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/bench/lib/cleanup.sh"
 SECS=${1:-8}
 OUT="$ROOT/bench/out/cluster"
 BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
@@ -22,12 +23,10 @@ DB=kyb_cluster_bench_$$
 psql -q "$BASE_URL/postgres" -c "CREATE DATABASE $DB"
 declare -A PIDS
 cleanup() {
-  for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
   psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
   "$ROOT/deploy/local/kyb" services stop bench >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
+bench_on_exit cleanup # after the nodes stopped (bench_track)
 export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_LOG_ACCESS=false KYB_HTTP_WORKERS=1
 export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
 export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_CLUSTER_SEEDS=127.0.0.1:19201,127.0.0.1:19202,127.0.0.1:19203
@@ -40,6 +39,7 @@ start() {
     KYB_CLUSTER_ADMIN_LISTEN=127.0.0.1:1940$1 KYB_CLUSTER_TLS_CERTIFICATE="$KYBCTL_CERTS/node-$1.pem" \
     KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/node-$1-key.pem" "$BUILD/kyb-node" >"$OUT/node-$1.log" 2>&1 &
   PIDS[$1]=$!
+  bench_track "${PIDS[$1]}"
 }
 healthy() { curl -sf "http://127.0.0.1:1848$1/health" >/dev/null; }
 for i in 1 2 3; do start "$i"; done

@@ -17,7 +17,6 @@ NGINX_PORT=18481
 command -v nginx >/dev/null || { echo "needs nginx (apt-get install nginx-light)"; exit 1; }
 source "$ROOT/bench/lib/node.sh"
 NGINX_PID=""
-EXTRA_CLEANUP='[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null'
 bench_node_start
 BODY='{"legal_name":"Acme Widgets LLC","dba_name":"Acme","tax_id":"12-3456789","website_url":"https://acme.example.com","country":"US","registration_number":"5551234","registration_jurisdiction":"US-DE","address":{"line1":"1 Main St","city":"Dover","postal_code":"19901","country":"US"},"incorporation_date":"2015-03-01","description":"Industrial widgets","owners":[{"name":"Jane Roe","date_of_birth":"1980-05-17","nationality":"US","ownership_percent":60}]}'
 BIZ=$(curl -sf -X POST "$API/v1/businesses" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d "$BODY" | json '["id"]')
@@ -44,6 +43,7 @@ http {
 NGX
 nginx -c "$OUT/nginx.conf" &
 NGINX_PID=$!
+bench_track "$NGINX_PID"
 sleep 0.5
 
 echo "warming up..."

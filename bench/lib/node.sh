@@ -5,20 +5,44 @@
 #   ROOT=... OUT=... PORT=... CONNS=... SECS=...; source bench/lib/node.sh
 #   bench_node_start            # builds, starts services and the node; sets API OP KEY
 #   run_wrk URL [wrk args...]   # -> "req/s p50_ms p99_ms non2xx"
-# Extra node settings go in the environment (KYB_*) before bench_node_start.
+# Extra node settings go in the environment (KYB_*) before bench_node_start. The node's
+# cluster port is PORT + 1000 (never the default 9101 of a development node). The node and
+# anything passed to bench_track stop on every exit (bench/lib/cleanup.sh).
 
+source "$ROOT/bench/lib/cleanup.sh"
 # The Release tree of deploy/local/kyb up; KYB_BENCH_BUILD names another, already built
 # tree instead (used as it is: not configured or rebuilt).
 BUILD="${KYB_BENCH_BUILD:-$ROOT/build}"
 source "$ROOT/bench/lib/tls.sh"
 NODE_PID=""
-EXTRA_CLEANUP=""
+DB=""
 
 bench_cleanup() {
-  [ -n "$NODE_PID" ] && kill -INT "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null || true
-  if [ -n "$EXTRA_CLEANUP" ]; then eval "$EXTRA_CLEANUP" || true; fi
-  psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  if [ -n "$DB" ]; then psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true; fi
   "$ROOT/deploy/local/kyb" services stop bench >/dev/null 2>&1 || true
+}
+bench_on_exit bench_cleanup
+
+# Starts the node with the environment as set (extra KYB_* assignments as arguments),
+# appending to $OUT/node.log, and waits until it is healthy; exits with its log if not.
+bench_node_run() {
+  env "$@" "$BUILD/kyb-node" >>"$OUT/node.log" 2>&1 &
+  NODE_PID=$!
+  bench_track "$NODE_PID"
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && return 0
+    kill -0 "$NODE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "kyb-node did not become healthy on 127.0.0.1:$PORT; the end of $OUT/node.log:" >&2
+  tail -n 20 "$OUT/node.log" >&2
+  exit 1
+}
+
+# Stops the node (SIGTERM: it drains within node.drain_timeout).
+bench_node_stop() {
+  [ -z "$NODE_PID" ] || bench_stop_pids "$NODE_PID"
+  NODE_PID=""
 }
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -36,16 +60,14 @@ bench_node_start() {
   DB=kyb_bench_$$
   BASE_URL=${KYB_DATABASE_URL%/*}
   psql -q "$BASE_URL/postgres" -c "CREATE DATABASE $DB"
-  trap bench_cleanup EXIT
   export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN="127.0.0.1:$PORT"
+  export KYB_CLUSTER_LISTEN="127.0.0.1:$((PORT + 1000))" KYB_CLUSTER_ADMIN_LISTEN="127.0.0.1:$((PORT + 1200))"
   export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
   export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_LOG_ACCESS=${KYB_BENCH_ACCESS_LOG:-true}
   export KYB_HTTP_WORKERS=${KYB_BENCH_WORKERS:-2}
   bench_tls
-  rm -f "$OUT/operator.key"
-  "$BUILD/kyb-node" >"$OUT/node.log" 2>&1 &
-  NODE_PID=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+  rm -f "$OUT/operator.key" "$OUT/node.log"
+  bench_node_run
   OP=$(cat "$OUT/operator.key")
   API="http://127.0.0.1:$PORT"
   local tenant

@@ -16,6 +16,7 @@
 #   bench/regions/run.sh [writes/s=1000] [seconds=20]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/bench/lib/cleanup.sh"
 RATE=${1:-1000}
 SECS=${2:-20}
 OUT="$ROOT/bench/out/regions"
@@ -67,8 +68,7 @@ clean_databases() {
 }
 
 stop_nodes() {
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  bench_stop_pids ${PIDS[@]+"${PIDS[@]}"}
   PIDS=()
 }
 
@@ -78,7 +78,7 @@ cleanup() {
   clean_databases
   "$KYB" regions stop bench- >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
+bench_on_exit cleanup # the nodes first (stop_nodes), then the databases
 clean_databases
 
 DATABASES=""
@@ -104,6 +104,7 @@ start_nodes() { # extra KYB_* assignments for every node
       KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/${CERT[$r]}-key.pem" \
       "$BUILD/kyb-node" >>"$OUT/node-$r.log" 2>&1 &
     PIDS[$r]=$!
+    bench_track "${PIDS[$r]}"
     mkdir -p "$OUT/node-$r"
   done
   for r in "${REGIONS[@]}"; do

@@ -9,6 +9,7 @@
 #   bench/runtime/loaded_memory.sh [N=100000]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/bench/lib/cleanup.sh"
 N=${1:-100000}
 OUT="$ROOT/bench/out/loaded_memory"
 BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
@@ -22,12 +23,13 @@ DB=kyb_mem_bench_$$
 psql -q "$BASE_URL/postgres" -c "CREATE DATABASE $DB"
 NODE_PID=""
 cleanup() {
-  [ -n "$NODE_PID" ] && kill -INT "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null || true
   psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
   "$ROOT/deploy/local/kyb" services stop bench >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
+bench_on_exit cleanup # after the node stopped (bench_track)
+# The bench profile's own ports (a development node uses 8080 and 9101).
 export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN=127.0.0.1:18490 KYB_LOG_ACCESS=false
+export KYB_CLUSTER_LISTEN=127.0.0.1:19490 KYB_CLUSTER_ADMIN_LISTEN=127.0.0.1:19491
 export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
 export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_ACTORS_PASSIVATE_AFTER=1h
 rm -f "$OUT/operator.key"
@@ -35,6 +37,7 @@ source "$ROOT/bench/lib/tls.sh"
 bench_tls
 "$BUILD/kyb-node" >"$OUT/node.log" 2>&1 &
 NODE_PID=$!
+bench_track "$NODE_PID"
 API=http://127.0.0.1:18490
 for _ in $(seq 1 100); do curl -sf "$API/health" >/dev/null && break; sleep 0.1; done
 OP=$(cat "$OUT/operator.key")

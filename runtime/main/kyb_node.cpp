@@ -60,6 +60,7 @@
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
 #include "runtime/supervision/actor_slot.hpp"
+#include "runtime/supervision/node_shutdown.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
 using namespace kyb;
@@ -76,11 +77,22 @@ int usage(const char* argv0) {
   return 2;
 }
 
-/// A configuration problem found after parsing: name the key and stop.
+/// A configuration problem found after parsing, naming the key.
+std::string config_problem(const std::string& key, const std::string& message) {
+  return "configuration error: " + key + " (env " + config::env_name(key) +
+         "): " + message;
+}
+
+/// A configuration problem found before the actor system exists: name the key and stop.
 int config_fail(const std::string& key, const std::string& message) {
-  std::fprintf(stderr, "configuration error: %s (env %s): %s\n", key.c_str(),
-               config::env_name(key).c_str(), message.c_str());
+  std::fprintf(stderr, "%s\n", config_problem(key, message).c_str());
   return 2;
+}
+
+/// A start that fails once the core actor system runs ends the process at once (see
+/// node_shutdown::fail_start): returning from main would wait for its actors for ever.
+[[noreturn]] void start_failed(int code, const std::string& message) {
+  runtime::node_shutdown::fail_start(code, message);
 }
 
 std::optional<std::string> decode_key(const std::string& b64) {
@@ -157,6 +169,10 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr); // inherited by every thread made below
+  // Bounds the shutdown once it begins. Declared before the actor systems: destroyed
+  // after them, so that their destruction (which waits for actors) is bounded too.
+  runtime::node_shutdown shutdown(signals);
+  shutdown.watch_start(); // a signal during the start ends it at once
 
   std::string config_path;
   for (int i = 1; i < argc; ++i) {
@@ -285,11 +301,8 @@ int main(int argc, char** argv) {
   caf::actor_system core(core_cfg);
 
   auto watcher = persistence::io_watcher::make();
-  if (!watcher) {
-    std::fprintf(stderr, "cannot start the I/O watcher: %s\n",
-                 kyb::detail_of(watcher.error()).c_str());
-    return 1;
-  }
+  if (!watcher)
+    start_failed(1, "cannot start the I/O watcher: " + kyb::detail_of(watcher.error()));
   auto catalog = std::make_shared<persistence::statement_catalog>();
   for (auto& q : persistence::platform_queries())
     catalog->add(q.name, q.sql);
@@ -299,12 +312,11 @@ int main(int argc, char** argv) {
       std::make_shared<actors::audit_writer>(audit_ring));
   auto redis = persistence::redis_client::spawn(core, settings.redis, *watcher);
   if (!redis)
-    return config_fail("redis.url", kyb::detail_of(redis.error()));
-  if (!pool.wait_connected(1, settings.database.connect_timeout)) {
-    std::fprintf(stderr, "cannot connect to PostgreSQL at database.url within %lld ms\n",
-                 static_cast<long long>(settings.database.connect_timeout.count()));
-    return 1;
-  }
+    start_failed(2, config_problem("redis.url", kyb::detail_of(redis.error())));
+  if (!pool.wait_connected(1, settings.database.connect_timeout))
+    start_failed(1, "cannot connect to PostgreSQL at database.url within " +
+                        std::to_string(settings.database.connect_timeout.count()) +
+                        " ms");
   if (!redis->wait_connected(settings.redis.timeout))
     base::log_warn(
         "node.redis_unreachable",
@@ -434,7 +446,11 @@ int main(int argc, char** argv) {
     }
     return out;
   };
-  hooks.shutdown = [] { ::kill(::getpid(), SIGTERM); };
+  // (a quorum loss during the shutdown needs no second signal: that one ends at once)
+  hooks.shutdown = [&shutdown] {
+    if (!shutdown.begun())
+      ::kill(::getpid(), SIGTERM);
+  };
   auto root_slot = std::make_shared<runtime::actor_slot<caf::actor>>();
   hooks.supervisor = root_slot;
   auto gateway_slot = std::make_shared<runtime::actor_slot<caf::actor>>();
@@ -465,8 +481,11 @@ int main(int argc, char** argv) {
   auto published =
       publish(core, agent, settings.cluster.listen_host, settings.cluster.listen_port);
   if (!published)
-    return config_fail("cluster.listen",
-                       "cannot listen: " + core.render(published.error()));
+    start_failed(
+        2, config_problem("cluster.listen",
+                          settings.cluster.listen_host + ":" +
+                              std::to_string(settings.cluster.listen_port) +
+                              ": cannot listen: " + core.render(published.error())));
   // The admin endpoint: an actor system of its own whose only actor is the gateway, so
   // a console reaches nothing else of the node (admin_gateway.hpp).
   caf::actor_system_config admin_cfg;
@@ -474,14 +493,14 @@ int main(int argc, char** argv) {
   auto admin_system = std::make_unique<caf::actor_system>(admin_cfg);
   auto admin_gateway = runtime::spawn_admin_gateway(*admin_system, agent);
   gateway_slot->set(admin_gateway);
-  auto admin_published =
-      publish(*admin_system, admin_gateway, settings.cluster.admin_host,
-              settings.cluster.admin_port);
-  if (!admin_published) {
-    caf::anon_send_exit(admin_gateway, caf::exit_reason::user_shutdown);
-    return config_fail("cluster.admin_listen",
-                       "cannot listen: " + admin_system->render(admin_published.error()));
-  }
+  auto admin_published = publish(*admin_system, admin_gateway, settings.cluster.admin_host,
+                                 settings.cluster.admin_port);
+  if (!admin_published)
+    start_failed(2, config_problem("cluster.admin_listen",
+                                   settings.cluster.admin_host + ":" +
+                                       std::to_string(settings.cluster.admin_port) +
+                                       ": cannot listen: " +
+                                       admin_system->render(admin_published.error())));
   // Serve only once this node is part of a cluster that holds a quorum.
   auto join_deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
   if (!places->current()->serving)
@@ -489,11 +508,8 @@ int main(int argc, char** argv) {
   while (!places->current()->serving) {
     if (std::chrono::steady_clock::now() > join_deadline) {
       base::log_error("node.join_failed", {{"seeds", settings.cluster.seeds}});
-      base::logger::global().flush();
-      std::fprintf(stderr,
-                   "could not join a cluster through cluster.seeds within %lld ms\n",
-                   static_cast<long long>(settings.cluster.join_timeout.count()));
-      std::_Exit(1); // nothing to drain yet; CAF's shutdown would wait on the agent
+      start_failed(1, "could not join a cluster through cluster.seeds within " +
+                          std::to_string(settings.cluster.join_timeout.count()) + " ms");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -566,11 +582,10 @@ int main(int argc, char** argv) {
     // old primary must learn that it is fenced before it takes a request.
     auto deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
     while (platform->routing->current()->table.epoch == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        std::fprintf(stderr, "the regions' routing could not be read within %lld ms\n",
-                     static_cast<long long>(settings.cluster.join_timeout.count()));
-        std::_Exit(1);
-      }
+      if (std::chrono::steady_clock::now() > deadline)
+        start_failed(1, "the regions' routing could not be read within " +
+                            std::to_string(settings.cluster.join_timeout.count()) +
+                            " ms");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     base::log_info("node.regions",
@@ -610,8 +625,12 @@ int main(int argc, char** argv) {
                            kyb::detail_of(err).c_str());
             });
     if (!done)
-      return 1;
+      start_failed(1, "the platform-operator key could not be ensured");
   }
+
+  // Requests are served from the next step on: from here a signal waits for the sigwait
+  // below (a pending one is kept), which drains.
+  shutdown.serving();
 
   // -- HTTP workers: worker 0 in the core system, the others in systems of their own ---
   std::vector<std::unique_ptr<caf::actor_system_config>> http_cfgs;
@@ -640,9 +659,10 @@ int main(int argc, char** argv) {
     worker_systems.push_back(sys);
     auto b = start_broker(*sys, i);
     if (!b)
-      return config_fail("http.listen", "cannot listen on " + settings.http.listen_host +
-                                            ":" +
-                                            std::to_string(settings.http.listen_port));
+      start_failed(2, config_problem("http.listen",
+                                     settings.http.listen_host + ":" +
+                                         std::to_string(settings.http.listen_port) +
+                                         ": cannot listen (see http.listen_failed)"));
     brokers.push_back(std::make_shared<runtime::actor_slot<caf::actor>>(b));
   }
 
@@ -659,10 +679,11 @@ int main(int argc, char** argv) {
   // (set_crash_policy). The root escalates to the node: it stops with exit code 70 and
   // its orchestrator restarts it (crash-only).
   std::atomic<int> exit_code{0};
-  auto escalate_node = [&exit_code](const std::string& why) {
+  auto escalate_node = [&exit_code, &shutdown](const std::string& why) {
     base::log_error("node.escalated", {{"why", why}});
     exit_code = 70;
-    ::kill(::getpid(), SIGTERM);
+    if (!shutdown.begun()) // during the shutdown a signal would end it at once
+      ::kill(::getpid(), SIGTERM);
   };
   directory.set_crash_policy(20, std::chrono::seconds(10), escalate_node);
   // A child that exists already: the first start adopts it, later starts restart it.
@@ -788,19 +809,28 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&signals, &sig);
   base::log_info("node.stopping", {{"signal", sig}});
+  // From here the process ends within node.drain_timeout, whatever a step waits for (a
+  // request that never finishes, an actor that never stops); a second signal ends it
+  // at once.
+  shutdown.begin(settings.node.drain_timeout, exit_code != 0 ? exit_code.load() : 1);
 
   // -- drain: stop accepting, finish in-flight requests, write pending usage -----------
   {
     caf::scoped_actor self{core};
-    for (auto& b : brokers)
-      self->request(b->get(), settings.http.drain_timeout + std::chrono::seconds(2),
+    for (size_t i = 0; i < brokers.size(); ++i) {
+      shutdown.step("draining HTTP broker http-" + std::to_string(i));
+      self->request(brokers[i]->get(),
+                    settings.http.drain_timeout + std::chrono::seconds(2),
                     net::drain_atom::value)
           .receive([](caf::unit_t) {}, [](const caf::error&) {});
+    }
+    shutdown.step("flushing usage counters");
     self->request(svc->usage->get(), std::chrono::seconds(5), actors::flush_atom::value)
         .receive([](actors::ok_atom) {}, [](const caf::error&) {});
   }
   {
     // Leave the cluster on purpose: peers take this node's shards over at once.
+    shutdown.step("leaving the cluster");
     caf::scoped_actor self{core};
     self->request(agent, std::chrono::seconds(5), runtime::admin_atom::value,
                   std::string("local-nodes"), std::vector<std::string>{})
@@ -814,6 +844,7 @@ int main(int argc, char** argv) {
   caf::anon_send_exit(admin_gateway, caf::exit_reason::user_shutdown);
   admin_system.reset();
   // Stopping the root stops the tree (children are not restarted while it stops).
+  shutdown.step("stopping the supervisor tree");
   caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
   // The region controller takes its linked replica actors with it.
   if (region_controller)
@@ -824,10 +855,14 @@ int main(int argc, char** argv) {
   directory.stop_all();
   pool.stop();
   redis->stop();
+  shutdown.step("waiting for the core actors to stop");
   core.await_all_actors_done(); // entities unregister from the directory before it goes
-  http_systems.clear();         // after the core: no late answer targets a dead system
+  shutdown.step("stopping the HTTP worker systems");
+  http_systems.clear(); // after the core: no late answer targets a dead system
   base::log_info("node.stopped",
                  {{"node", settings.node.id}, {"exit_code", exit_code.load()}});
   base::logger::global().flush();
+  // The core system's destruction is still watched (`shutdown` is destroyed after it).
+  shutdown.step("stopping the core actor system");
   return exit_code;
 }

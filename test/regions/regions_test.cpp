@@ -554,6 +554,87 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   BOOST_TEST(check.value("clean", false), check.dump());
 }
 
+BOOST_AUTO_TEST_CASE(planned_failover_refuses_a_replication_gap) {
+  BOOST_REQUIRE(replicating());
+  auto us = node("us-east-1").make_tenant({"read", "write", "admin"}, "us");
+  BOOST_REQUIRE(eventually([&] {
+    return !in("us-west-2", "SELECT 1 FROM api_keys WHERE tenant_id = '" + us.first + "'")
+                .empty();
+  }));
+  // us-west-2 stops applying: a write on the primary is a known gap.
+  auto subs = in("us-west-2", "SELECT subname FROM pg_subscription ORDER BY subname");
+  BOOST_REQUIRE(!subs.empty());
+  for (auto& sub : subs)
+    in("us-west-2", "ALTER SUBSCRIPTION " + sub[0] + " DISABLE");
+  auto gap = create_business("us-east-1", us.second, "Written Into The Gap");
+
+  // The planned failover (us-east-1 answers) refuses: it unfences, promotes nothing,
+  // and kybctl says so with a non-zero exit.
+  auto ep = node("us-west-2").cluster_endpoint();
+  auto human = run(std::string(KYB_BINARY_DIR) + "/kybctl --timeout 120 --node " + ep +
+                   " drill region-failover us-east-1; echo \"exit=$?\"");
+  BOOST_TEST_MESSAGE("refused drill: " << human);
+  BOOST_TEST(human.find("FAILED") != std::string::npos, human);
+  BOOST_TEST(human.find("exit=1") != std::string::npos, human);
+  auto s = status();
+  BOOST_TEST(s["routing"]["us_write"] == "us-east-1", s.dump());
+  BOOST_TEST(s["routing"]["fenced"].empty(), s.dump());
+  // The refusal as the JSON report tells it (the same drill again: still refused).
+  auto drill = kybctl(ep, "drill region-failover us-east-1");
+  BOOST_TEST_MESSAGE("refused drill: " << drill.dump());
+  BOOST_TEST(!drill.value("ok", true), drill.dump());
+  BOOST_TEST(drill.value("failed_step", "") == "drain replication to us-west-2",
+             drill.dump());
+  BOOST_TEST(drill.dump().find("did not catch up") != std::string::npos, drill.dump());
+  std::set<std::string> steps;
+  for (auto& st : drill["steps"])
+    steps.insert(st["step"].get<std::string>() +
+                 (st.value("ok", false) ? "" : " FAILED"));
+  BOOST_TEST(steps.count("fence us-east-1") == 1u, drill.dump());
+  BOOST_TEST(steps.count("unfence us-east-1 (nothing promoted)") == 1u, drill.dump());
+  BOOST_TEST(steps.count("promote us-west-2") == 0u, drill.dump());
+  // Nothing was promoted: us-west-2 keeps its subscriptions and its replica guard...
+  BOOST_TEST(in("us-west-2", "SELECT count(*) FROM pg_subscription")[0][0] ==
+             std::to_string(subs.size()));
+  BOOST_TEST(in("us-west-2",
+                "SELECT tgenabled FROM pg_trigger WHERE tgname = "
+                "'kyb_replica_guard' AND tgrelid = 'businesses'::regclass")[0][0] != "D");
+  // ... and the old primary is open again: no read-only default, writes accepted.
+  BOOST_TEST(in("us-east-1",
+                "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d "
+                "ON d.oid = s.setdatabase WHERE d.datname = "
+                "current_database() AND s.setconfig::text LIKE "
+                "'%default_transaction_read_only=on%'")[0][0] == "0");
+  // (the fence ended the node's sessions: its pool reconnects first)
+  std::string later;
+  BOOST_TEST(eventually([&] {
+    auto r =
+        node("us-east-1")
+            .call("POST", "/v1/businesses",
+                  json{{"legal_name", "Written After The Refusal"}, {"country", "US"}}
+                      .dump(),
+                  us.second);
+    if (r.status == 201)
+      later = r.json()["id"].get<std::string>();
+    return r.status == 201;
+  }));
+  BOOST_REQUIRE(!later.empty());
+  BOOST_TEST(has_business("us-east-1", later));
+  BOOST_TEST(!has_business("us-west-2", gap));
+
+  // Replication resumes: the gap closes, and the planned failover goes through.
+  for (auto& sub : subs)
+    in("us-west-2", "ALTER SUBSCRIPTION " + sub[0] + " ENABLE");
+  BOOST_REQUIRE(eventually([&] { return has_business("us-west-2", later); }, 60s));
+  auto ok = kybctl(ep, "drill region-failover us-east-1");
+  BOOST_TEST_MESSAGE("drill: " << ok.dump());
+  BOOST_REQUIRE_MESSAGE(ok.value("ok", false), ok.dump());
+  BOOST_TEST(ok["planned"] == true);
+  BOOST_TEST(ok["new_primary"] == "us-west-2");
+  BOOST_TEST(has_business("us-west-2", gap));
+  BOOST_TEST(has_business("us-west-2", later));
+}
+
 BOOST_AUTO_TEST_CASE(region_commands_refuse_bad_input) {
   auto& ep = node("us-east-1");
   auto out = ep.kybctl("drill region-failover ap-south-1").output;

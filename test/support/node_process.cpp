@@ -122,7 +122,7 @@ command_result run_command(const std::string& command) {
 }
 
 node_process::node_process(std::map<std::string, std::string> env,
-                           std::string database_url)
+                           std::string database_url, bool wait_ready)
     : env_(std::move(env)) {
   if (database_url.empty()) {
     db_name_ = "kyb_t_" + random_hex(6);
@@ -159,15 +159,50 @@ node_process::node_process(std::map<std::string, std::string> env,
   }
   env_.emplace("KYB_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
   env_.emplace("KYB_RATE_LIMIT_BURST", "100000");
-  start();
-  for (int i = 0; i < 100 && operator_key_.size() != 100; ++i) {
-    std::ifstream in(key_path_);
-    std::getline(in, operator_key_);
+  try {
+    start(wait_ready);
+    if (!wait_ready)
+      return;
+    for (int i = 0; i < 100 && operator_key_.size() != 100; ++i) {
+      std::ifstream in(key_path_);
+      std::getline(in, operator_key_);
+      if (operator_key_.size() != 100)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     if (operator_key_.size() != 100)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      throw std::runtime_error("no operator key in " + key_path_ + "\n" + log());
+  } catch (...) {
+    // No destructor runs for a constructor that throws: end the node here.
+    kill_now();
+    if (own_db_) {
+      try {
+        sql(test_database_url(), "DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+      } catch (...) {
+      }
+    }
+    throw;
   }
-  if (operator_key_.size() != 100)
-    throw std::runtime_error("no operator key in " + key_path_ + "\n" + log());
+}
+
+bool node_process::reap() const {
+  if (pid_ <= 0)
+    return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_)
+    return true;
+  pid_ = -1;
+  exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return false;
+}
+
+void node_process::kill_now() {
+  if (!reap())
+    return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  exit_status_ = 128 + SIGKILL;
 }
 
 void node_process::signal(int sig) const {
@@ -177,18 +212,12 @@ void node_process::signal(int sig) const {
 
 bool node_process::wait_exit(std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (pid_ <= 0)
+    if (!reap())
       return true;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      return true;
-    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return false;
+  return !reap();
 }
 
 std::string node_process::cluster_endpoint() const {
@@ -214,7 +243,7 @@ command_result node_process::kybctl(const std::string& args) const {
 
 node_process::~node_process() {
   if (running())
-    stop();
+    stop(); // SIGKILL when the drain does not end: no node outlives its test
   if (own_db_) {
     try {
       sql(test_database_url(), "DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
@@ -223,7 +252,7 @@ node_process::~node_process() {
   }
 }
 
-void node_process::start() {
+void node_process::start(bool wait_ready) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
@@ -247,7 +276,9 @@ void node_process::start() {
     std::fprintf(stderr, "execve %s: %s\n", bin.c_str(), std::strerror(errno));
     ::_exit(127);
   }
-  wait_healthy();
+  exit_status_ = -1;
+  if (wait_ready)
+    wait_healthy();
 }
 
 void node_process::wait_healthy() {
@@ -267,29 +298,17 @@ void node_process::wait_healthy() {
 }
 
 bool node_process::running() const {
-  if (pid_ <= 0)
-    return false;
-  int status = 0;
-  return ::waitpid(pid_, &status, WNOHANG) == 0;
+  return reap();
 }
 
 int node_process::stop(std::chrono::seconds timeout) {
-  if (pid_ <= 0)
-    return -1;
+  if (!reap())
+    return exit_status_; // ended already (or never started: -1)
   ::kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  ::kill(pid_, SIGCONT); // a stopped node (SIGSTOP) must see the SIGTERM too
+  if (wait_exit(timeout))
+    return exit_status_;
+  kill_now();
   return -9;
 }
 

@@ -45,8 +45,11 @@ public:
   /// on a free port with `env` added to its environment (KYB_* overrides). With a given
   /// database (a cluster sharing it), pass the same KYB_SECURITY_* keys and bootstrap key
   /// file to every node; the operator key is read from that file when it exists.
+  /// With `wait_ready` false it returns once the process runs (for a node expected to
+  /// fail its start: wait_exit() and log() tell how). A node that does not become
+  /// healthy is killed (SIGKILL) before the constructor throws.
   explicit node_process(std::map<std::string, std::string> env = {},
-                        std::string database_url = {});
+                        std::string database_url = {}, bool wait_ready = true);
 
   /// Sends `sig` (SIGKILL, SIGSTOP, SIGCONT) to the node process.
   void signal(int sig) const;
@@ -75,7 +78,8 @@ public:
   pid_t pid() const { return pid_; }
   bool running() const;
 
-  /// SIGTERM and wait; returns the exit status.
+  /// SIGTERM and wait; past `timeout` SIGKILL (a node never outlives its test). Returns
+  /// the exit status, -9 when it had to be killed.
   int stop(std::chrono::seconds timeout = std::chrono::seconds(30));
   /// Starts the node again with the same database and environment.
   void restart();
@@ -98,8 +102,11 @@ public:
   std::string log() const;
 
 private:
-  void start();
+  void start(bool wait_ready = true);
   void wait_healthy();
+  /// Reaps the process if it ended (recording exit_status_); true while it runs.
+  bool reap() const;
+  void kill_now();
 
   std::map<std::string, std::string> env_;
   std::string db_name_;
@@ -110,8 +117,8 @@ private:
   std::string key_path_;
   std::string operator_key_;
   uint16_t port_ = 0;
-  pid_t pid_ = -1;
-  int exit_status_ = -1;
+  mutable pid_t pid_ = -1;
+  mutable int exit_status_ = -1;
 };
 
 } // namespace kyb::test

@@ -125,6 +125,7 @@ node_process::node_process(std::map<std::string, std::string> env,
   env_.emplace("KYB_DATABASE_POOL_SIZE", "2");
   env_.emplace("KYB_NODE_DATA_DIR", dir_);
   env_.emplace("KYB_CLUSTER_LISTEN", "127.0.0.1:" + std::to_string(free_port()));
+  env_.emplace("KYB_METRICS_LISTEN", "127.0.0.1:" + std::to_string(free_port()));
   env_.emplace("KYB_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
   env_.emplace("KYB_RATE_LIMIT_BURST", "100000");
   start();
@@ -161,6 +162,22 @@ bool node_process::wait_exit(std::chrono::seconds timeout) {
 
 std::string node_process::cluster_endpoint() const {
   return env_.at("KYB_CLUSTER_LISTEN");
+}
+
+std::string node_process::metrics_endpoint() const {
+  return env_.at("KYB_METRICS_LISTEN");
+}
+
+uint16_t node_process::metrics_port() const {
+  auto e = metrics_endpoint();
+  auto colon = e.rfind(':');
+  if (colon == std::string::npos)
+    throw std::runtime_error("no metrics listener (KYB_METRICS_LISTEN=" + e + ")");
+  return static_cast<uint16_t>(std::stoul(e.substr(colon + 1)));
+}
+
+http_reply node_process::metrics(const std::string& target) const {
+  return http_call(metrics_port(), "GET", target, {}, {});
 }
 
 node_process::~node_process() {

@@ -53,6 +53,12 @@ public:
   const std::string& log_path() const { return log_path_; }
   /// The node's cluster endpoint ("127.0.0.1:PORT").
   std::string cluster_endpoint() const;
+  /// The node's metrics listener ("127.0.0.1:PORT", a free port unless the test set
+  /// KYB_METRICS_LISTEN), where /metrics and /metrics/business are served.
+  std::string metrics_endpoint() const;
+  uint16_t metrics_port() const;
+  /// GET `target` ("/metrics", "/metrics/business") on the metrics listener.
+  http_reply metrics(const std::string& target = "/metrics") const;
   const std::map<std::string, std::string>& env() const { return env_; }
   pid_t pid() const { return pid_; }
   bool running() const;

@@ -72,7 +72,7 @@ restart_node() { # budget
   NODE_PID=$!
   for _ in $(seq 1 100); do curl -sf "$API/health" >/dev/null && break; sleep 0.1; done
 }
-metric() { curl -sf "$API/metrics" | awk -v k="$1" 'index($0, k" ") == 1 {print $2}'; }
+metric() { curl -sf "$METRICS/metrics" | awk -v k="$1" 'index($0, k" ") == 1 {print $2}'; }
 results=()
 for budget in "$N" "$((N / 5))"; do
   restart_node "$budget"

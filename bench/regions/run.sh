@@ -26,6 +26,7 @@ declare -A PG_PORT=([us-east-1]=54371 [us-west-2]=54372 [eu-west-1]=54373)
 declare -A REDIS_PORT=([us-east-1]=63841 [us-west-2]=63842 [eu-west-1]=63843)
 declare -A HTTP=([us-east-1]=18581 [us-west-2]=18582 [eu-west-1]=18583)
 declare -A CLUSTER=([us-east-1]=19281 [us-west-2]=19282 [eu-west-1]=19283)
+declare -A METRICS=([us-east-1]=19581 [us-west-2]=19582 [eu-west-1]=19583)
 mkdir -p "$OUT"
 rm -f "$OUT"/node-*.log # each run reads its own logs
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -95,6 +96,7 @@ start_nodes() { # extra KYB_* assignments for every node
       KYB_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT[$r]}/$DB" \
       KYB_REDIS_URL="redis://127.0.0.1:${REDIS_PORT[$r]}/0" \
       KYB_HTTP_LISTEN="127.0.0.1:${HTTP[$r]}" KYB_CLUSTER_LISTEN="127.0.0.1:${CLUSTER[$r]}" \
+      KYB_METRICS_LISTEN="127.0.0.1:${METRICS[$r]}" \
       "$BUILD/kyb-node" >>"$OUT/node-$r.log" 2>&1 &
     PIDS[$r]=$!
     mkdir -p "$OUT/node-$r"

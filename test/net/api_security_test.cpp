@@ -20,6 +20,8 @@ using nlohmann::json;
 
 namespace {
 
+using env = std::map<std::string, std::string>;
+
 const std::string platform_tenant = "00000000-0000-0000-0000-000000000000";
 
 std::string read_file(const std::string& path) {
@@ -96,7 +98,8 @@ BOOST_AUTO_TEST_CASE(only_an_operator_key_makes_operator_keys) {
                  .status == 201);
   // Nor can it revoke the operator's key.
   std::string bootstrap_id;
-  for (auto& k : listed.json()["data"])
+  auto keys = listed.json();
+  for (auto& k : keys["data"])
     if (k["name"] == "bootstrap")
       bootstrap_id = k["id"].get<std::string>();
   BOOST_REQUIRE(!bootstrap_id.empty());
@@ -167,7 +170,7 @@ BOOST_AUTO_TEST_CASE(ready_shows_its_checks_to_operator_keys_only) {
 BOOST_AUTO_TEST_CASE(a_failing_ready_names_hosts_to_operator_keys_only) {
   // Redis at a port nothing listens on: the node serves, but is not ready.
   auto redis_port = std::to_string(free_port());
-  node_process down({{"KYB_REDIS_URL", "redis://127.0.0.1:" + redis_port + "/0"}});
+  node_process down(env{{"KYB_REDIS_URL", "redis://127.0.0.1:" + redis_port + "/0"}});
   http_reply anonymous;
   BOOST_REQUIRE(eventually([&] {
     anonymous = down.call("GET", "/ready");
@@ -187,7 +190,7 @@ BOOST_AUTO_TEST_CASE(a_failing_ready_names_hosts_to_operator_keys_only) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(metrics_listener_can_be_off_and_a_taken_port_stops_the_start) {
-  node_process off({{"KYB_METRICS_LISTEN", "off"}});
+  node_process off(env{{"KYB_METRICS_LISTEN", "off"}});
   BOOST_TEST(off.call("GET", "/metrics").status == 404);
   BOOST_TEST(off.call("GET", "/health").status == 200);
   // A second node with the first one's metrics.listen: refused, the key named.
@@ -195,7 +198,7 @@ BOOST_AUTO_TEST_CASE(metrics_listener_can_be_off_and_a_taken_port_stops_the_star
   bool refused = false;
   std::string why;
   try {
-    node_process second({{"KYB_METRICS_LISTEN", first.metrics_endpoint()}},
+    node_process second(env{{"KYB_METRICS_LISTEN", first.metrics_endpoint()}},
                         first.database_url());
   } catch (const std::exception& e) {
     refused = true;

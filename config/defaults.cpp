@@ -147,6 +147,19 @@ apply_fn cluster_endpoint(std::string cluster_settings::*host,
   };
 }
 
+apply_fn metrics_listen() {
+  return [](settings& s, const std::string& v) -> std::optional<std::string> {
+    if (v.empty() || v == "off") {
+      s.metrics.listen_host.clear();
+      s.metrics.listen_port = 0;
+      return std::nullopt;
+    }
+    if (!split_host_port(v, s.metrics.listen_host, s.metrics.listen_port))
+      return "expected HOST:PORT such as '127.0.0.1:9464', or 'off', got '" + v + "'";
+    return std::nullopt;
+  };
+}
+
 const std::vector<std::string>& region_names() {
   static const std::vector<std::string> names = {"us-east-1", "us-west-2", "eu-west-1"};
   return names;
@@ -399,7 +412,8 @@ const std::vector<option>& options() {
        "signed still verify.",
        str(&settings::security, &security_settings::audit_previous_keys)},
       {"security.bootstrap_key_file", "var/bootstrap-admin.key",
-       "Where the first start writes the platform-operator API key (mode 0600).",
+       "Where the first start writes the platform-operator API key (mode 0600). The "
+       "key is also shown when stdout is a terminal, never in a log.",
        str(&settings::security, &security_settings::bootstrap_key_file, true)},
       // rate limits
       {"rate_limit.requests_per_second", "100", "Default token refill rate per tenant.",
@@ -695,6 +709,12 @@ const std::vector<option>& options() {
        one_of(&settings::log, &log_settings::level, {"debug", "info", "warn", "error"})},
       {"log.access", "true", "Write one JSON line per HTTP request.",
        boolean(&settings::log, &log_settings::access)},
+      // metrics
+      {"metrics.listen", "127.0.0.1:9464",
+       "Address of the metrics listener (GET /metrics, /metrics/business), apart from "
+       "the API port, which does not serve them: keep it on loopback or a private "
+       "network (the series name tenant ids). Empty or 'off': no listener.",
+       metrics_listen()},
   };
   return table;
 }
@@ -713,6 +733,12 @@ std::optional<std::string> cross_check(const settings& s, std::string& key) {
   if (s.rate_limit.burst < 1) {
     key = "rate_limit.burst";
     return "must be at least 1";
+  }
+  if (!s.metrics.listen_host.empty() && s.metrics.listen_port != 0 &&
+      s.metrics.listen_host == s.http.listen_host &&
+      s.metrics.listen_port == s.http.listen_port) {
+    key = "metrics.listen";
+    return "must differ from http.listen (the API port does not serve metrics)";
   }
   if (auto err = screening_cross_check(s.screening, key))
     return err;

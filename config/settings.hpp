@@ -127,6 +127,13 @@ struct runtime_settings {
       scheduler_policy; ///< "sharing" (one queue) or "stealing" (per-thread queues)
 };
 
+/// The metrics listener (/metrics, /metrics/business): apart from the API port, on
+/// loopback by default, since the series name tenants and the platform's internals.
+struct metrics_settings {
+  std::string listen_host; ///< empty: no metrics listener
+  uint16_t listen_port = 0;
+};
+
 struct log_settings {
   std::string level;  ///< debug, info, warn, error
   bool access = true; ///< One JSON line per HTTP request.
@@ -215,6 +222,7 @@ struct settings {
   cache_settings cache;
   cluster_settings cluster;
   log_settings log;
+  metrics_settings metrics;
   screening_settings screening;
   classification_settings classification;
   import_settings import;

@@ -183,6 +183,10 @@ void authenticate_and_run(const exchange_ptr& ex) {
   if (header.size() > 7 &&
       (header.substr(0, 7) == "Bearer " || header.substr(0, 7) == "bearer "))
     token = header.substr(7);
+  if (r.auth == auth_kind::optional_key && header.empty()) {
+    r.handler(ex); // an anonymous caller
+    return;
+  }
   auto key = actors::parse_api_key(token);
   if (!key) {
     ex->reply_problem(problem_type::unauthorized,
@@ -228,6 +232,19 @@ void authenticate_and_run(const exchange_ptr& ex) {
         run_as(ex, g.who);
       },
       [ex](caf::error& err) {
+        // A key that cannot be checked here (its tenant lives in another region, the
+        // database is down) on a route where a key is optional: the node answers for
+        // itself, as to an anonymous caller, and never forwards.
+        if (ex->rt->auth == auth_kind::optional_key) {
+          auto code = code_of(err);
+          bool wrong_key = code == errc::unauthorized && field_of(err).empty();
+          if (!wrong_key && code != errc::forbidden && code != errc::rate_limited) {
+            ex->rt->handler(ex);
+            return;
+          }
+          ex->reply_error(err);
+          return;
+        }
         // A tenant this region does not know may live in the other residency's region
         // (EU tenants exist only in eu-west-1; a new US tenant may not have replicated
         // here yet): that region answers. The same for a key not replicated here yet.
@@ -509,7 +526,8 @@ void finish_drain(http_broker_ptr self) {
 
 } // namespace
 
-int open_listen_socket(const std::string& host, uint16_t port, std::string& error) {
+int open_listen_socket(const std::string& host, uint16_t port, std::string& error,
+                       bool reuse_port) {
   bool v6 = host.find(':') != std::string::npos;
   int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
@@ -518,7 +536,8 @@ int open_listen_socket(const std::string& host, uint16_t port, std::string& erro
   }
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (reuse_port)
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   int rc = -1;
   if (v6) {
     sockaddr_in6 a{};

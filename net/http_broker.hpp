@@ -155,8 +155,11 @@ using http_broker_ptr = caf::io::stateful_broker<http_broker_state>*;
 caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr svc,
                              int worker_index);
 
-/// Opens a listening TCP socket on host:port with SO_REUSEPORT (so several workers can
-/// share the port). Returns -1 and sets `error` on failure.
-int open_listen_socket(const std::string& host, uint16_t port, std::string& error);
+/// Opens a listening TCP socket on host:port, with SO_REUSEPORT unless `reuse_port` is
+/// false (so several workers can share the port; a port of one listener only is bound
+/// exclusively, and a second process on it fails). Returns -1 and sets `error` on
+/// failure.
+int open_listen_socket(const std::string& host, uint16_t port, std::string& error,
+                       bool reuse_port = true);
 
 } // namespace kyb::net

@@ -10,7 +10,10 @@
 #include <system_error>
 
 #include <curl/curl.h>
+
 #include <nlohmann/json.hpp>
+
+#include "runtime/base/redact.hpp"
 
 namespace kyb::net {
 
@@ -166,7 +169,7 @@ fetch_outcome http_fetcher::fetch_to_file(const std::string& url, const std::str
   fetch_outcome out;
   auto fail = [&](std::string why) {
     out.result = fetch_outcome::status::failed;
-    out.error = "GET " + url + ": " + std::move(why);
+    out.error = "GET " + base::redact_url(url) + ": " + std::move(why);
     return out;
   };
   auto* curl = static_cast<CURL*>(curl_);

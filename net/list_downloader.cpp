@@ -7,6 +7,7 @@
 
 #include "net/http_fetcher.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/redact.hpp"
 
 namespace kyb::net {
 
@@ -33,7 +34,8 @@ actors::downloader_actor spawn_list_downloader(caf::actor_system& sys,
                 r.path = f.path;
                 if (batch.cancel && batch.cancel->load()) {
                   r.outcome = "failed";
-                  r.error = "GET " + f.url + ": cancelled (the node is stopping)";
+                  r.error = "GET " + base::redact_url(f.url) +
+                            ": cancelled (the node is stopping)";
                   out.push_back(std::move(r));
                   continue;
                 }
@@ -43,7 +45,7 @@ actors::downloader_actor spawn_list_downloader(caf::actor_system& sys,
                 r.bytes = got.bytes;
                 r.error = got.error;
                 base::log_info("screening.download", {{"list", f.list},
-                                                      {"url", f.url},
+                                                      {"url", base::redact_url(f.url)},
                                                       {"outcome", r.outcome},
                                                       {"status", r.http_status},
                                                       {"bytes", r.bytes},

@@ -18,10 +18,12 @@ struct exchange;
 using handler_fn = void (*)(const std::shared_ptr<exchange>& ex);
 
 enum class auth_kind : uint8_t {
-  none,      ///< public (health, metrics, openapi)
+  none,      ///< public (health, openapi; the metrics listener's routes)
   tenant,    ///< a tenant's API key with `scope`
   operator_, ///< a platform-operator key
-  any_key ///< any valid key; the actor that serves the request decides (key management)
+  any_key, ///< any valid key; the actor that serves the request decides (key management)
+  optional_key ///< public, but a key, when sent, must be valid and the handler sees who
+               ///< called (readiness details for operator keys)
 };
 
 struct route {

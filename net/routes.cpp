@@ -18,10 +18,7 @@ router make_api_router() {
   };
   // Operations.
   add("GET", "/health", "getHealth", auth_kind::none, 0, h::health);
-  add("GET", "/ready", "getReady", auth_kind::none, 0, h::ready);
-  add("GET", "/metrics", "getMetrics", auth_kind::none, 0, h::metrics);
-  add("GET", "/metrics/business", "getBusinessMetrics", auth_kind::none, 0,
-      h::metrics_business);
+  add("GET", "/ready", "getReady", auth_kind::optional_key, 0, h::ready);
   add("GET", "/openapi.json", "getOpenApi", auth_kind::none, 0, h::openapi);
   add("POST", "/v1/admin/cache/warm", "warmCaches", auth_kind::operator_, scope_operator,
       h::warm_caches);
@@ -91,8 +88,10 @@ router make_api_router() {
   add("POST", "/v1/lists/reload", "reloadSanctionsLists", auth_kind::operator_,
       scope_operator, h::reload_sanctions_lists);
   // Reads that a fresh replica may serve, and requests any region may.
-  for (auto [method, pattern, group] : std::initializer_list<
-           std::tuple<const char*, const char*, const char*>>{
+  for (auto [method, pattern, group] :
+       std::initializer_list<std::tuple<const char*, const char*, const char*>>{
+           // Every node answers for itself.
+           {"GET", "/ready", "*"},
            // Their handlers route by the addressed tenant's residency.
            {"POST", "/v1/tenants", "handler"},
            {"GET", "/v1/tenants/{id}", "handler"},
@@ -110,6 +109,23 @@ router make_api_router() {
            {"POST", "/v1/screenings", "*"},
            {"POST", "/v1/screenings/compare", "*"}})
     r.set_replica_group(method, pattern, group);
+  return r;
+}
+
+router make_metrics_router() {
+  namespace h = handlers;
+  router r;
+  r.add(route{
+      "GET", "/metrics", "getMetrics", auth_kind::none, 0, h::metrics, {}, false, {}});
+  r.add(route{"GET",
+              "/metrics/business",
+              "getBusinessMetrics",
+              auth_kind::none,
+              0,
+              h::metrics_business,
+              {},
+              false,
+              {}});
   return r;
 }
 

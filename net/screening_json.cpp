@@ -1,6 +1,7 @@
 #include "net/screening_json.hpp"
 
 #include "actors/screening/explanation_json.hpp"
+#include "runtime/base/redact.hpp"
 
 namespace kyb::net {
 
@@ -133,7 +134,7 @@ json reload_report_to_json(const actors::reload_report& r) {
               {"error", nullable(d.error)},
               {"used_earlier_copy", d.used_copy}};
     if (!d.url.empty())
-      j["url"] = d.url;
+      j["url"] = base::redact_url(d.url);
     downloads.push_back(std::move(j));
   }
   json error = nullptr;
@@ -167,8 +168,12 @@ json lists_status_to_json(const actors::lists_status& s) {
               {"load_seconds", round4(l.load_seconds)}};
     if (!l.source_paths.empty())
       j["source_paths"] = l.source_paths;
-    if (!l.source_urls.empty())
-      j["source_urls"] = l.source_urls;
+    if (!l.source_urls.empty()) {
+      json urls = json::array();
+      for (auto& u : l.source_urls)
+        urls.push_back(base::redact_url(u));
+      j["source_urls"] = std::move(urls);
+    }
     if (!l.warnings.empty())
       j["warnings"] = l.warnings;
     lists.push_back(std::move(j));

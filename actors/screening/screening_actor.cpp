@@ -20,6 +20,7 @@
 #include "actors/screening/monitor_actor.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/redact.hpp"
 #include "runtime/base/metrics.hpp"
 #include "runtime/error.hpp"
 
@@ -376,7 +377,7 @@ void start_reload(self_ptr self, const std::string& trigger) {
                 if (rep.used_copy)
                   base::log_warn("screening.download_failed",
                                  {{"list", d.list},
-                                  {"url", d.url},
+                                  {"url", base::redact_url(d.url)},
                                   {"error", d.error},
                                   {"detail", "loading the copy of an earlier download"}});
                 else if (!fatal)

@@ -371,6 +371,14 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                       "the 'operator' scope exists only for platform keys", "/scopes"));
                   return;
                 }
+                // The platform tenant's 'admin' scope manages its keys, but only an
+                // operator makes another operator: an admin key must not raise itself.
+                if ((scopes & scope_operator) && !meta.who.is_operator()) {
+                  rp.deliver(make_error(errc::forbidden,
+                                        "only a platform-operator key may create a key "
+                                        "with the 'operator' scope"));
+                  return;
+                }
                 auto key = make_api_key(st.id, base::uuid::make_v7());
                 pg_batch batch;
                 add(batch, q::api_key_insert,
@@ -438,6 +446,13 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                 auto it = st.keys.find(key_id);
                 if (it == st.keys.end() || it->second.info.revoked_at) {
                   rp.deliver(make_error(errc::not_found, "no such active API key"));
+                  return;
+                }
+                if ((it->second.info.scopes & scope_operator) &&
+                    !meta.who.is_operator()) {
+                  rp.deliver(make_error(errc::forbidden,
+                                        "only a platform-operator key may revoke a key "
+                                        "with the 'operator' scope"));
                   return;
                 }
                 // From here on the key authenticates nothing, even before the commit.

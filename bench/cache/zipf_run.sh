@@ -70,7 +70,7 @@ restart_node() { # budget
   bench_node_stop
   bench_node_run KYB_CACHE_MAX_ENTRIES_PER_NODE="$1" KYB_CACHE_MAX_ENTRIES_PER_ACTOR=4
 }
-metric() { curl -sf "$API/metrics" | awk -v k="$1" 'index($0, k" ") == 1 {print $2}'; }
+metric() { curl -sf "$METRICS/metrics" | awk -v k="$1" 'index($0, k" ") == 1 {print $2}'; }
 results=()
 for budget in "$N" "$((N / 5))"; do
   restart_node "$budget"

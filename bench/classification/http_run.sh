@@ -85,7 +85,7 @@ read -r T_RPS T_P50 T_P99 T_BAD < <(run_wrk "$API/v1/classifications" -s "$OUT/t
 SETS_BEFORE=$(psql -Atq "$KYB_DATABASE_URL" -c "SELECT count(DISTINCT classification_id) FROM business_classifications")
 read -r F_RPS F_P50 F_P99 F_BAD < <(run_wrk "$API/v1/" -s "$OUT/classify_fresh.lua")
 SETS_AFTER=$(psql -Atq "$KYB_DATABASE_URL" -c "SELECT count(DISTINCT classification_id) FROM business_classifications")
-HITS=$(curl -sf "$API/metrics" | awk '/^kyb_cache_hit_rate_ratio\{cache_type="model_predictions"\}/ {print $2}')
+HITS=$(curl -sf "$METRICS/metrics" | awk '/^kyb_cache_hit_rate_ratio\{cache_type="model_predictions"\}/ {print $2}')
 
 python3 - "$CONNS" "$G_RPS" "$G_P50" "$G_P99" "$G_BAD" "$C_RPS" "$C_P50" "$C_P99" "$C_BAD" \
   "$S_RPS" "$S_P50" "$S_P99" "$S_BAD" "$T_RPS" "$T_P50" "$T_P99" "$T_BAD" \

@@ -37,7 +37,8 @@ start() {
   # (the shell reports the drill's kill -9 of a node as "Killed": expected)
   KYB_NODE_ID=node-$1 KYB_HTTP_LISTEN=127.0.0.1:1848$1 KYB_CLUSTER_LISTEN=127.0.0.1:1920$1 \
     KYB_CLUSTER_ADMIN_LISTEN=127.0.0.1:1940$1 KYB_CLUSTER_TLS_CERTIFICATE="$KYBCTL_CERTS/node-$1.pem" \
-    KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/node-$1-key.pem" "$BUILD/kyb-node" >"$OUT/node-$1.log" 2>&1 &
+    KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/node-$1-key.pem" KYB_METRICS_LISTEN=127.0.0.1:1946$1 \
+    "$BUILD/kyb-node" >"$OUT/node-$1.log" 2>&1 &
   PIDS[$1]=$!
   bench_track "${PIDS[$1]}"
 }

@@ -4,6 +4,7 @@
 #
 #   ROOT=... OUT=... PORT=... CONNS=... SECS=...; source bench/lib/node.sh
 #   bench_node_start            # builds, starts services and the node; sets API OP KEY
+#                               # and METRICS (its metrics listener, PORT + 1000)
 #   run_wrk URL [wrk args...]   # -> "req/s p50_ms p99_ms non2xx"
 # Extra node settings go in the environment (KYB_*) before bench_node_start. The node's
 # cluster port is PORT + 1000 (never the default 9101 of a development node). The node and
@@ -65,6 +66,8 @@ bench_node_start() {
   export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
   export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_LOG_ACCESS=${KYB_BENCH_ACCESS_LOG:-true}
   export KYB_HTTP_WORKERS=${KYB_BENCH_WORKERS:-2}
+  export KYB_METRICS_LISTEN="127.0.0.1:$((PORT + 1100))"
+  METRICS="http://127.0.0.1:$((PORT + 1100))"
   bench_tls
   rm -f "$OUT/operator.key" "$OUT/node.log"
   bench_node_run

@@ -31,6 +31,7 @@ declare -A ADMIN=([us-east-1]=19481 [us-west-2]=19482 [eu-west-1]=19483)
 declare -A CERT=([us-east-1]=node-1 [us-west-2]=node-2 [eu-west-1]=node-3)
 source "$ROOT/bench/lib/tls.sh"
 bench_tls
+declare -A METRICS=([us-east-1]=19581 [us-west-2]=19582 [eu-west-1]=19583)
 mkdir -p "$OUT"
 rm -f "$OUT"/node-*.log # each run reads its own logs
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -102,6 +103,7 @@ start_nodes() { # extra KYB_* assignments for every node
       KYB_CLUSTER_ADMIN_LISTEN="127.0.0.1:${ADMIN[$r]}" \
       KYB_CLUSTER_TLS_CERTIFICATE="$KYBCTL_CERTS/${CERT[$r]}.pem" \
       KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/${CERT[$r]}-key.pem" \
+      KYB_METRICS_LISTEN="127.0.0.1:${METRICS[$r]}" \
       "$BUILD/kyb-node" >>"$OUT/node-$r.log" 2>&1 &
     PIDS[$r]=$!
     bench_track "${PIDS[$r]}"

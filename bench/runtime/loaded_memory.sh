@@ -29,7 +29,7 @@ cleanup() {
 bench_on_exit cleanup # after the node stopped (bench_track)
 # The bench profile's own ports (a development node uses 8080 and 9101).
 export KYB_DATABASE_URL="$BASE_URL/$DB" KYB_HTTP_LISTEN=127.0.0.1:18490 KYB_LOG_ACCESS=false
-export KYB_CLUSTER_LISTEN=127.0.0.1:19490 KYB_CLUSTER_ADMIN_LISTEN=127.0.0.1:19491
+export KYB_CLUSTER_LISTEN=127.0.0.1:19490 KYB_CLUSTER_ADMIN_LISTEN=127.0.0.1:19491 KYB_METRICS_LISTEN=127.0.0.1:19492
 export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
 export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_ACTORS_PASSIVATE_AFTER=1h
 rm -f "$OUT/operator.key"
@@ -62,7 +62,7 @@ FROM businesses;
 SQL
 psql -Atq "$KYB_DATABASE_URL" -c "SELECT id FROM businesses" >"$OUT/ids"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$NODE_PID/status"; }
-live() { curl -sf "$API/metrics" | awk '/^kyb_runtime_live_actors / {print $2}'; }
+live() { curl -sf "http://127.0.0.1:19490/metrics" | awk '/^kyb_runtime_live_actors / {print $2}'; }
 cat >"$OUT/walk.lua" <<LUA
 local ids, n = {}, 0
 for line in io.lines("$OUT/ids") do n = n + 1; ids[n] = line end

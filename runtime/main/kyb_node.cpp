@@ -247,6 +247,18 @@ int main(int argc, char** argv) {
                                  std::to_string(settings.http.listen_port)},
                   {"audit_key_id", audit_keys->current_id()}});
 
+  // -- the metrics listener's socket: taken before anything starts, so that a port in
+  // use (a second node on this host with the same metrics.listen) stops the start here.
+  int metrics_fd = -1;
+  if (!settings.metrics.listen_host.empty()) {
+    std::string err;
+    metrics_fd = net::open_listen_socket(settings.metrics.listen_host,
+                                         settings.metrics.listen_port, err, false);
+    if (metrics_fd < 0)
+      return config_fail("metrics.listen",
+                         err + " (give each node on a host its own, or 'off')");
+  }
+
   // -- database schema -----------------------------------------------------------------
   persistence::migrator_options mopts;
   mopts.connect_timeout = settings.database.connect_timeout;
@@ -614,10 +626,18 @@ int main(int argc, char** argv) {
                              path.c_str());
                 return;
               }
-              std::printf(
-                  "\nA platform-operator API key was created (shown once, also in %s):\n"
-                  "  %s\n\n",
-                  path.c_str(), key.c_str());
+              // The key goes to a terminal only: a redirected stdout is a log file,
+              // which others may read and which is kept and shipped.
+              base::log_info("node.operator_key_created", {{"file", path}});
+              if (::isatty(STDOUT_FILENO))
+                std::printf(
+                    "\nA platform-operator API key was created (shown once, also in "
+                    "%s):\n  %s\n\n",
+                    path.c_str(), key.c_str());
+              else
+                std::printf("A platform-operator API key was created: it is in %s "
+                            "(mode 0600), never printed to a log.\n",
+                            path.c_str());
               std::fflush(stdout);
             },
             [&](const caf::error& err) {
@@ -664,6 +684,29 @@ int main(int argc, char** argv) {
                                          std::to_string(settings.http.listen_port) +
                                          ": cannot listen (see http.listen_failed)"));
     brokers.push_back(std::make_shared<runtime::actor_slot<caf::actor>>(b));
+  }
+
+  // -- the metrics listener: /metrics and /metrics/business, apart from the API --------
+  // One broker in the core system, on its own socket (metrics.listen), with a route
+  // table of the metrics alone; drained and supervised with the API's brokers.
+  auto metrics_svc = std::make_shared<net::http_services>(*svc);
+  metrics_svc->routes = std::make_shared<net::router>(net::make_metrics_router());
+  auto start_metrics_broker = [&settings, metrics_svc,
+                               workers](caf::actor_system& sys) -> caf::actor {
+    std::string err;
+    int fd = net::open_listen_socket(settings.metrics.listen_host,
+                                     settings.metrics.listen_port, err, false);
+    if (fd < 0) {
+      base::log_error("metrics.listen_failed", {{"error", err}});
+      return {};
+    }
+    return net::spawn_http_broker(sys, fd, metrics_svc, workers);
+  };
+  std::shared_ptr<runtime::actor_slot<caf::actor>> metrics_broker;
+  if (metrics_fd >= 0) {
+    metrics_broker = std::make_shared<runtime::actor_slot<caf::actor>>(
+        net::spawn_http_broker(core, metrics_fd, metrics_svc, workers));
+    brokers.push_back(metrics_broker); // drained at shutdown with the others
   }
 
   // -- supervision: the node's supervisor tree -----------------------------------------
@@ -762,6 +805,10 @@ int main(int argc, char** argv) {
                              i](caf::actor_system&) { return start_broker(*sys, i); }),
          [slot](const caf::actor& a) { slot->set(a); }});
   }
+  if (metrics_broker)
+    http_children.push_back(
+        {"metrics", adopt(metrics_broker->get(), start_metrics_broker),
+         [metrics_broker](const caf::actor& a) { metrics_broker->set(a); }});
   auto opts = [](std::string name, runtime::restart_strategy strategy, size_t n,
                  std::chrono::milliseconds within) {
     runtime::supervisor_options o;
@@ -800,6 +847,10 @@ int main(int argc, char** argv) {
   base::log_info("node.serving",
                  {{"node", settings.node.id},
                   {"http_workers", workers},
+                  {"metrics", settings.metrics.listen_host.empty()
+                                  ? std::string("off")
+                                  : settings.metrics.listen_host + ":" +
+                                        std::to_string(settings.metrics.listen_port)},
                   {"listen", settings.http.listen_host + ":" +
                                  std::to_string(settings.http.listen_port)}});
   std::fprintf(stderr, "kyb-node %s serving on %s:%u with %d HTTP workers\n",

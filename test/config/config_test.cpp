@@ -179,3 +179,29 @@ BOOST_AUTO_TEST_CASE(cluster_endpoints_and_insecure_mode) {
   BOOST_REQUIRE(!old);
   BOOST_TEST(old.error->key == "cluster.tls");
 }
+
+BOOST_AUTO_TEST_CASE(metrics_listener_is_loopback_by_default_and_can_be_off) {
+  auto r = load_text("", {});
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r.value->metrics.listen_host == "127.0.0.1");
+  BOOST_TEST(r.value->metrics.listen_port == 9464);
+  for (std::string off : {"off", ""}) {
+    auto o = load_text("", {{"KYB_METRICS_LISTEN", off}});
+    BOOST_REQUIRE(o);
+    BOOST_TEST(o.value->metrics.listen_host.empty());
+  }
+  auto v6 = load_text("[metrics]\nlisten = [::1]:9999\n", {});
+  BOOST_REQUIRE(v6);
+  BOOST_TEST(v6.value->metrics.listen_host == "::1");
+  BOOST_TEST(v6.value->metrics.listen_port == 9999);
+  for (std::string bad : {"9464", "localhost", "h:70000", "on"}) {
+    auto b = load_text("", {{"KYB_METRICS_LISTEN", bad}});
+    BOOST_TEST_INFO(bad);
+    BOOST_REQUIRE(!b);
+    BOOST_TEST(b.error->key == "metrics.listen");
+  }
+  auto same = load_text(
+      "[http]\nlisten = 127.0.0.1:8080\n[metrics]\nlisten = 127.0.0.1:8080\n", {});
+  BOOST_REQUIRE(!same);
+  BOOST_TEST(same.error->key == "metrics.listen");
+}

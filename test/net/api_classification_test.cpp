@@ -101,7 +101,7 @@ BOOST_FIXTURE_TEST_CASE(classifies_with_codes_that_agree_and_evidence, fixture) 
              e["term"].get<std::string>().find("cafe") != std::string::npos;
   BOOST_TEST(coffee, j["evidence"].dump());
   // The seed's metrics, with the model's version.
-  auto metrics = node.call("GET", "/metrics").body;
+  auto metrics = node.metrics("/metrics").body;
   auto version = j["model_version"].get<std::string>();
   BOOST_TEST(metrics.find(
                  "kyb_ml_model_inference_duration_seconds_count{model_name=\"industry\","
@@ -136,14 +136,14 @@ BOOST_FIXTURE_TEST_CASE(identical_inputs_come_from_the_prediction_cache, fixture
       {"description", "family dentist offering cleanings and crowns"},
       {"country",
        "US"}}.dump();
-  auto before = node.call("GET", "/metrics").body;
+  auto before = node.metrics("/metrics").body;
   auto first = classify(body);
   BOOST_REQUIRE_EQUAL(first.status, 200);
   auto second = classify(body);
   BOOST_REQUIRE_EQUAL(second.status, 200);
   BOOST_TEST(first.json() == second.json());
   auto version = first.json()["model_version"].get<std::string>();
-  auto after = node.call("GET", "/metrics").body;
+  auto after = node.metrics("/metrics").body;
   auto inferences =
       "kyb_ml_model_inference_duration_seconds_count{model_name=\"industry\","
       "model_version=\"" +
@@ -154,7 +154,7 @@ BOOST_FIXTURE_TEST_CASE(identical_inputs_come_from_the_prediction_cache, fixture
   // Another input is another key.
   auto other = classify(json{{"name", "Harbor Dental Care"}, {"country", "CA"}}.dump());
   BOOST_REQUIRE_EQUAL(other.status, 200);
-  auto last = node.call("GET", "/metrics").body;
+  auto last = node.metrics("/metrics").body;
   BOOST_TEST(sample(last, inferences) - sample(before, inferences) == 2.0);
 }
 
@@ -319,14 +319,14 @@ BOOST_FIXTURE_TEST_CASE(warming_puts_stored_classifications_back_in_the_caches,
   auto series = std::string(
       "kyb_cache_warmed_total{trigger=\"model_load\",what=\"classification\"}");
   BOOST_TEST(
-      eventually([&] { return sample(node.call("GET", "/metrics").body, series) == 3; }),
-      node.call("GET", "/metrics").body);
+      eventually([&] { return sample(node.metrics("/metrics").body, series) == 3; }),
+      node.metrics("/metrics").body);
   auto hits = std::string("kyb_cache_hits_total{cache_type=\"classification\"}");
   auto misses = std::string("kyb_cache_misses_total{cache_type=\"classification\"}");
-  auto before = node.call("GET", "/metrics").body;
+  auto before = node.metrics("/metrics").body;
   auto c = classified(ids[0]);
   BOOST_TEST(c["cached"] == true);
-  auto after = node.call("GET", "/metrics").body;
+  auto after = node.metrics("/metrics").body;
   BOOST_TEST(sample(after, hits) - sample(before, hits) == 1.0); // from memory, not rows
   BOOST_TEST(sample(after, misses) - sample(before, misses) == 0.0);
   // On demand (operator key), with the most common code first.

@@ -236,7 +236,7 @@ BOOST_FIXTURE_TEST_CASE(a_large_upload_streams_in_batches, small_batches) {
   // The completed import fired the warming event: the first cache.warm_max_businesses
   // (1000) of its businesses were loaded into their actors.
   BOOST_TEST(eventually([&] {
-    auto m = node.call("GET", "/metrics").body;
+    auto m = node.metrics("/metrics").body;
     return m.find("kyb_cache_warmed_total{trigger=\"import\",what=\"business\"} 1000") !=
            std::string::npos;
   }));

@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(a_download_that_fails_without_a_copy_keeps_the_node_serving
     return n.op("GET", "/v1/lists").json()["last_reload"]["trigger"] == "schedule";
   }));
   BOOST_TEST(!n.op("GET", "/v1/lists").json()["next_refresh_at"].is_null());
-  auto metrics = n.call("GET", "/metrics").body;
+  auto metrics = n.metrics("/metrics").body;
   BOOST_TEST(
       metrics.find("kyb_screening_downloads_total{list=\"un\",outcome=\"failed\"}") !=
       std::string::npos);
@@ -729,7 +729,7 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_file_keeps_the_old_index_serving) {
   BOOST_TEST(after["last_reload"]["error"]["file"] == broken);
   BOOST_TEST(after["last_reload"]["error"]["line"] == 3);
   BOOST_TEST(after["generation"] == status["generation"]);
-  auto metrics = m.node.call("GET", "/metrics").body;
+  auto metrics = m.node.metrics("/metrics").body;
   BOOST_TEST(metrics.find("kyb_screening_last_reload_success 0") != std::string::npos);
 
   fs::remove(broken);
@@ -858,7 +858,7 @@ BOOST_AUTO_TEST_CASE(monitoring_records_new_hits_after_a_list_change) {
 
 BOOST_AUTO_TEST_CASE(screening_metrics_are_exported) {
   auto& m = shared();
-  auto metrics = m.node.call("GET", "/metrics").body;
+  auto metrics = m.node.metrics("/metrics").body;
   for (auto name : {"kyb_screening_screenings_total{outcome=\"hit\"}",
                     "kyb_screening_screenings_total{outcome=\"clear\"}",
                     "kyb_screening_hits_total{list=\"un\"}",
@@ -874,6 +874,6 @@ BOOST_AUTO_TEST_CASE(screening_metrics_are_exported) {
                     "kyb_screening_monitor_new_hits_total",
                     "kyb_cache_hits_total{cache_type=\"sanctions_screening\"}"})
     BOOST_TEST(metrics.find(name) != std::string::npos, "missing " << name);
-  auto business = m.node.call("GET", "/metrics/business").body;
+  auto business = m.node.metrics("/metrics/business").body;
   BOOST_TEST(business.find("kyb_screening_list_entities") != std::string::npos);
 }

@@ -80,3 +80,23 @@ BOOST_AUTO_TEST_CASE(every_route_is_in_the_openapi_document) {
     operations += item.size();
   BOOST_TEST(operations == described);
 }
+
+BOOST_AUTO_TEST_CASE(metrics_are_routed_on_the_metrics_listener_only) {
+  auto api = make_api_router();
+  for (auto path : {"/metrics", "/metrics/business"})
+    BOOST_TEST((api.match("GET", path).result == route_match::outcome::not_found));
+  auto metrics = make_metrics_router();
+  BOOST_TEST(metrics.routes().size() == 2u);
+  for (auto path : {"/metrics", "/metrics/business"}) {
+    auto m = metrics.match("GET", path);
+    BOOST_REQUIRE((m.result == route_match::outcome::found));
+    BOOST_TEST((m.matched->auth == auth_kind::none));
+  }
+  BOOST_TEST((metrics.match("GET", "/ready").result == route_match::outcome::not_found));
+  // /ready takes a key when one is sent (operators see the checks), and answers for
+  // the node it reached.
+  auto ready = api.match("GET", "/ready");
+  BOOST_REQUIRE((ready.result == route_match::outcome::found));
+  BOOST_TEST((ready.matched->auth == auth_kind::optional_key));
+  BOOST_TEST(ready.matched->replica_group == "*");
+}

@@ -284,7 +284,7 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
       "source_region=\"us-east-1\",target_region=\"eu-west-1\"}";
   http_reply m;
   BOOST_TEST(eventually([&] {
-    m = node("eu-west-1").call("GET", "/metrics");
+    m = node("eu-west-1").metrics("/metrics");
     return m.body.find(lag_series) != std::string::npos;
   }));
   BOOST_TEST(m.body.find("kyb_replication_lag_sla_seconds") != std::string::npos);

@@ -11,6 +11,7 @@
 #include "runtime/base/cron.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/redact.hpp"
 #include "runtime/base/metrics.hpp"
 #include "runtime/base/uuid.hpp"
 
@@ -181,4 +182,17 @@ BOOST_AUTO_TEST_CASE(cron_schedules_fire_when_they_should) {
     BOOST_TEST(!kyb::base::cron_schedule::parse(bad, error), bad);
     BOOST_TEST(!error.empty());
   }
+}
+
+BOOST_AUTO_TEST_CASE(urls_lose_their_secrets_before_a_log_line) {
+  using kyb::base::redact_url;
+  BOOST_TEST(redact_url("https://u:pw@h.example/p?token=x&a#f") ==
+             "https://u:***@h.example/p?token=***&a#f");
+  BOOST_TEST(redact_url("postgresql://kyb:s3cret@db:5432/kyb") ==
+             "postgresql://kyb:***@db:5432/kyb");
+  BOOST_TEST(redact_url("https://h.example/sdn.csv") == "https://h.example/sdn.csv");
+  BOOST_TEST(redact_url("https://u@h.example") == "https://u@h.example");
+  BOOST_TEST(redact_url("https://h.example?k=v") == "https://h.example?k=***");
+  BOOST_TEST(redact_url("") == "");
+  BOOST_TEST(redact_url("not a url") == "not a url");
 }

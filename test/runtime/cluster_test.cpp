@@ -359,7 +359,7 @@ BOOST_AUTO_TEST_CASE(a_joining_node_takes_shards_and_a_drained_node_hands_them_b
 /// The value of one series of kyb_supervisor_restarts_total in a node's /metrics.
 static double restarts_of(const node_process& n, const std::string& supervisor,
                           const std::string& child) {
-  auto body = n.call("GET", "/metrics").body;
+  auto body = n.metrics("/metrics").body;
   auto series = "kyb_supervisor_restarts_total{supervisor=\"" + supervisor +
                 "\",child=\"" + child + "\"} ";
   auto at = body.find(series);
@@ -522,7 +522,7 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_the_cluster_ca_and_the_right_roles_only) 
                  std::string::npos,
              rogue.output);
   BOOST_TEST(log.find("cluster.admin_refused") != std::string::npos, log);
-  auto metrics = first.call("GET", "/metrics").body;
+  auto metrics = first.metrics().body;
   BOOST_TEST(metrics.find(
                  "kyb_cluster_peer_refusals_total{endpoint=\"admin\",reason=\"role\"}") !=
                  std::string::npos,

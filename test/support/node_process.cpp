@@ -157,6 +157,7 @@ node_process::node_process(std::map<std::string, std::string> env,
     env_.emplace("KYB_CLUSTER_TLS_KEY", test_certs_dir() + "/node-1-key.pem");
     env_.emplace("KYB_CLUSTER_TLS_CA", test_certs_dir() + "/ca.pem");
   }
+  env_.emplace("KYB_METRICS_LISTEN", "127.0.0.1:" + std::to_string(free_port()));
   env_.emplace("KYB_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
   env_.emplace("KYB_RATE_LIMIT_BURST", "100000");
   try {
@@ -239,6 +240,22 @@ command_result node_process::kybctl(const std::string& args) const {
   auto tls = certs_dir().empty() ? std::string("--insecure") : "--certs " + certs_dir();
   return run_command(std::string(KYB_BINARY_DIR) + "/kybctl --node " + admin_endpoint() +
                      " " + tls + " " + args);
+}
+
+std::string node_process::metrics_endpoint() const {
+  return env_.at("KYB_METRICS_LISTEN");
+}
+
+uint16_t node_process::metrics_port() const {
+  auto e = metrics_endpoint();
+  auto colon = e.rfind(':');
+  if (colon == std::string::npos)
+    throw std::runtime_error("no metrics listener (KYB_METRICS_LISTEN=" + e + ")");
+  return static_cast<uint16_t>(std::stoul(e.substr(colon + 1)));
+}
+
+http_reply node_process::metrics(const std::string& target) const {
+  return http_call(metrics_port(), "GET", target, {}, {});
 }
 
 node_process::~node_process() {

@@ -74,6 +74,12 @@ public:
   std::string certs_dir() const;
   /// Runs `kybctl --node <admin endpoint> --certs <certs dir> ARGS`.
   command_result kybctl(const std::string& args) const;
+  /// The node's metrics listener ("127.0.0.1:PORT", a free port unless the test set
+  /// KYB_METRICS_LISTEN), where /metrics and /metrics/business are served.
+  std::string metrics_endpoint() const;
+  uint16_t metrics_port() const;
+  /// GET `target` ("/metrics", "/metrics/business") on the metrics listener.
+  http_reply metrics(const std::string& target = "/metrics") const;
   const std::map<std::string, std::string>& env() const { return env_; }
   pid_t pid() const { return pid_; }
   bool running() const;

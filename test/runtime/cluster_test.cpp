@@ -540,7 +540,8 @@ BOOST_AUTO_TEST_CASE(nodes_listen_only_where_their_configuration_says) {
   for (size_t i = 0; i < 2; ++i) {
     auto& n = c.node(i);
     std::set<std::string> configured = {n.env().at("KYB_HTTP_LISTEN"),
-                                        n.cluster_endpoint(), n.admin_endpoint()};
+                                        n.cluster_endpoint(), n.admin_endpoint(),
+                                        n.metrics_endpoint()};
     auto ss = run_command("ss -ltnpH");
     BOOST_REQUIRE_EQUAL(ss.status, 0);
     std::set<std::string> listening;

@@ -87,7 +87,9 @@ json stored_hit_to_json(const actors::stored_hit& h) {
           {"score", round4(h.score)},
           {"programs", h.programs},
           {"entity_fingerprint", h.fingerprint},
-          {"explanation", explanation.is_discarded() ? json(nullptr) : explanation},
+          {"explanation", explanation.is_discarded()
+                              ? json(nullptr)
+                              : actors::answer_explanation(std::move(explanation))},
           {"decision", decision}};
 }
 

@@ -13,6 +13,14 @@ namespace kyb::persistence {
   "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "        \
   "to_char(deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+// A list page's owners of each business, as one JSON array text in position order
+// (name, date_of_birth YYYY-MM-DD, nationality, ownership_percent): pages stay one query.
+#define KYB_PAGE_OWNERS_JSON                                                             \
+  "(SELECT COALESCE(json_agg(json_build_object('name', o.name, 'date_of_birth', "        \
+  "o.date_of_birth::text, 'nationality', o.nationality, 'ownership_percent', "           \
+  "o.ownership_percent) ORDER BY o.position), '[]')::text "                              \
+  "FROM business_owners o WHERE o.business_id = businesses.id)"
+
 #define KYB_TS(col)                                                                      \
   "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
@@ -102,14 +110,14 @@ const std::vector<named_sql>& platform_queries() {
       {q::owners_of_business,
        "SELECT id, name, date_of_birth::text, nationality, ownership_percent::text "
        "FROM business_owners WHERE business_id = $1 ORDER BY position"},
-      // $1 tenant, $2 limit -> KYB_BUSINESS_COLUMNS, newest first
-      {q::business_page, "SELECT " KYB_BUSINESS_COLUMNS
+      // $1 tenant, $2 limit -> KYB_BUSINESS_COLUMNS, KYB_PAGE_OWNERS_JSON, newest first
+      {q::business_page, "SELECT " KYB_BUSINESS_COLUMNS ", " KYB_PAGE_OWNERS_JSON
                          " FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
                          "ORDER BY created_at DESC, id DESC LIMIT $2"},
       // $1 tenant, $2 cursor created_at, $3 cursor id, $4 limit: keyset page after the
-      // cursor
+      // cursor (columns as business_page)
       {q::business_page_after,
-       "SELECT " KYB_BUSINESS_COLUMNS
+       "SELECT " KYB_BUSINESS_COLUMNS ", " KYB_PAGE_OWNERS_JSON
        " FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
        "AND (created_at, id) < ($2::timestamptz, $3::uuid) "
        "ORDER BY created_at DESC, id DESC LIMIT $4"},
@@ -471,6 +479,7 @@ const std::vector<named_sql>& platform_queries() {
 }
 
 #undef KYB_BUSINESS_COLUMNS
+#undef KYB_PAGE_OWNERS_JSON
 #undef KYB_TS
 
 } // namespace kyb::persistence

@@ -95,7 +95,7 @@ business_record masked_record(const business_record& rec, uint8_t reveal_bits) {
   if (!v.owners_revealed)
     for (auto& o : v.owners)
       if (o.date_of_birth)
-        o.date_of_birth = o.date_of_birth->substr(0, 4) + "-**-**";
+        o.date_of_birth = mask_date_of_birth(*o.date_of_birth);
   return v;
 }
 

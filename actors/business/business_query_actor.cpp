@@ -16,13 +16,34 @@ namespace {
 
 namespace q = persistence::q;
 
-/// A page row (KYB_BUSINESS_COLUMNS) as a masked record, without owners: list pages
-/// stay one query; GET /v1/businesses/{id} has the whole business.
+/// A page row (KYB_BUSINESS_COLUMNS, then the owners as JSON) as a masked record: owners'
+/// dates of birth show their year alone, as GET /v1/businesses/{id} shows them.
 business_record page_row(const std::vector<pg_value>& row) {
   std::optional<std::string> sealed;
   auto r = decode_business_row(row, sealed);
   if (sealed)
     r.tax_id = std::string("****"); // present; lists never decrypt tax ids
+  auto owners = nlohmann::json::parse(opt_col(row, 17).value_or("[]"), nullptr, false);
+  if (owners.is_array()) {
+    for (auto& o : owners) {
+      if (!o.is_object())
+        continue;
+      auto text = [&o](const char* key) -> std::optional<std::string> {
+        auto it = o.find(key);
+        if (it == o.end() || !it->is_string())
+          return std::nullopt;
+        return it->get<std::string>();
+      };
+      owner ow;
+      ow.name = text("name").value_or("");
+      if (auto dob = text("date_of_birth"))
+        ow.date_of_birth = mask_date_of_birth(*dob);
+      ow.nationality = text("nationality");
+      if (auto pct = o.find("ownership_percent"); pct != o.end() && pct->is_number())
+        ow.ownership_percent = pct->get<double>();
+      r.owners.push_back(std::move(ow));
+    }
+  }
   return r;
 }
 

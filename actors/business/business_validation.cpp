@@ -237,6 +237,10 @@ std::string mask_tax_id(const std::string& normalized) {
          normalized.substr(normalized.size() - 4);
 }
 
+std::string mask_date_of_birth(const std::string& iso_date) {
+  return iso_date.substr(0, 4) + "-**-**";
+}
+
 std::string utc_today() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};

@@ -42,6 +42,10 @@ std::string normalize_tax_id(const std::string& tax_id);
 /// "•••• 6789"-style mask showing only the last four characters.
 std::string mask_tax_id(const std::string& normalized);
 
+/// An owner's date of birth as answers show it without a reveal: the year alone,
+/// "1965-**-**" for "1965-03-04".
+std::string mask_date_of_birth(const std::string& iso_date);
+
 /// Today's UTC date as YYYY-MM-DD.
 std::string utc_today();
 

@@ -1,4 +1,4 @@
-// The industry code systems read from the shipped data (shared/data/industry/): MCC
+// The industry code systems read from the shipped data (test/data/industry/): MCC
 // descriptions, NAICS 2022 titles (with the 2017 descriptions carried forward), SIC
 // 1987 titles and the official SIC 1987 -> NAICS 2022 concordance.
 #pragma once
@@ -40,7 +40,7 @@ struct industry_codes {
   /// The NAICS 2022 sector ("44-45") of a 6-digit code.
   static std::string naics_sector(const std::string& naics);
 
-  /// Loads from `industry_dir` (shared/data/industry) and adds the MCCs of
+  /// Loads from `industry_dir` (test/data/industry) and adds the MCCs of
   /// `mcc_supplement_csv` (columns mcc,description; for codes newer than the list),
   /// which may be empty.
   static expected<industry_codes> load(const std::string& industry_dir,

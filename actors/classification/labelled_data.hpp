@@ -1,4 +1,4 @@
-// The labelled brands (shared/data/labeled/nsi_brands_mcc_dev.csv): loading, turning a
+// The labelled brands (test/data/labeled/nsi_brands_mcc_dev.csv): loading, turning a
 // row into a classifier input, grouping rows that are the same brand, and assigning
 // cross-validation folds by brand group.
 #pragma once

@@ -143,6 +143,48 @@ std::string date_of_birth::to_string() const {
   return s;
 }
 
+std::string date_of_birth::years_to_string() const {
+  std::string s = approximate ? "circa " : "";
+  s += std::to_string(from.year);
+  if (to.known())
+    s += " to " + std::to_string(to.year);
+  return s;
+}
+
+std::string birth_year_comparison(const partial_date& query,
+                                  const std::vector<date_of_birth>& listed) {
+  std::vector<std::string> years;
+  bool compatible = false;
+  int distance = -1;
+  for (auto& d : listed) {
+    if (!d.from.known())
+      continue;
+    auto y = d.years_to_string();
+    if (std::find(years.begin(), years.end(), y) == years.end())
+      years.push_back(y);
+    compatible = compatible || d.compatible_with(query);
+    int hi = d.to.known() ? d.to.year : d.from.year;
+    int gap = std::max({0, d.from.year - query.year, query.year - hi});
+    distance = distance < 0 ? gap : std::min(distance, gap);
+  }
+  if (years.empty())
+    return "no date of birth listed";
+  std::string listed_years;
+  for (auto& y : years)
+    listed_years += (listed_years.empty() ? "" : ", ") + y;
+  std::string what;
+  if (!query.known())
+    what = "no year of birth to compare";
+  else if (compatible)
+    what = "year of birth matches";
+  else if (distance == 0)
+    what = "year of birth matches, month or day differs";
+  else
+    what = "year of birth differs by " + std::to_string(distance) +
+           (distance == 1 ? " year" : " years");
+  return what + " (listed: " + listed_years + ")";
+}
+
 void sanctioned_entity::add_country_code(const std::string& code) {
   if (code.empty())
     return;

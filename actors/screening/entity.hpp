@@ -49,7 +49,18 @@ struct date_of_birth {
   bool compatible_with(const partial_date& d) const noexcept;
   /// "1965-03-12", "circa 1960", "1958 to 1960".
   std::string to_string() const;
+  /// The years alone: "1965", "circa 1960", "1958 to 1960".
+  std::string years_to_string() const;
 };
+
+/// The detail of a date-of-birth refinement, in years only: the query's date is often an
+/// owner's, personal data that answers show only as its year ("1965-**-**"), so the
+/// comparison never spells out its month or day, nor a listed full date that would give
+/// them away beside a match. "year of birth matches (listed: 1965)", "year of birth
+/// matches, month or day differs (listed: 1965)", "year of birth differs by 3 years
+/// (listed: circa 1960)", "no date of birth listed".
+std::string birth_year_comparison(const partial_date& query,
+                                  const std::vector<date_of_birth>& listed);
 
 /// Another name of the entity. Weak aliases ("low quality" a.k.a.s) count less.
 struct alias {

@@ -44,7 +44,9 @@ struct refinement {
   std::string field;   ///< "date_of_birth", "country" or "identifier".
   std::string outcome; ///< "match", "mismatch" or "not_listed".
   double factor = 1;   ///< Multiplier applied to the score (1 = unchanged).
-  std::string detail;  ///< E.g. "query 1965 vs listed 1965-03-12".
+  /// E.g. "year of birth matches (listed: 1965)" (dates of birth in years only, see
+  /// birth_year_comparison), "query DE vs listed RU, UA".
+  std::string detail;
 };
 
 /// Why a name scored what it did. score = sum(contribution) for the name part; the

@@ -407,17 +407,13 @@ screening_result screening_index::finish(const validated_query& v,
     double factor = 1;
     if (v.date_of_birth) {
       refinement ref{"date_of_birth", "not_listed", 1,
-                     "query " + v.date_of_birth->to_string()};
+                     birth_year_comparison(*v.date_of_birth, e.dates_of_birth)};
       if (!e.dates_of_birth.empty()) {
         bool ok = false;
-        std::string listed;
-        for (auto& d : e.dates_of_birth) {
+        for (auto& d : e.dates_of_birth)
           ok = ok || d.compatible_with(*v.date_of_birth);
-          listed += (listed.empty() ? "" : ", ") + d.to_string();
-        }
         ref.outcome = ok ? "match" : "mismatch";
         ref.factor = ok ? 1.0 : options_.dob_mismatch_factor;
-        ref.detail += " vs listed " + listed;
       }
       factor *= ref.factor;
       why.refinements.push_back(ref);

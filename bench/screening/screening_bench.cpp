@@ -74,7 +74,7 @@ std::vector<std::string> signature(const screening_result& r) {
 } // namespace
 
 int main(int argc, char** argv) {
-  std::string data = KYB_SHARED_DATA;
+  std::string data = KYB_TEST_DATA;
   size_t negatives = 1000;
   int load_runs = 5;
   int repeat = 1;

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string sanctions = std::string(KYB_SHARED_DATA) + "/sanctions";
+const std::string sanctions = std::string(KYB_TEST_DATA) + "/sanctions";
 const std::string un_xml = sanctions + "/un/UN_consolidated_2026-02-27.xml";
 const std::string cons = sanctions + "/ofac_nonsdn_consolidated";
 

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* usage =
     "usage: classification-crosswalk --data DIR --overrides CSV --supplement CSV --out "
     "CSV\n"
-    "  DIR is shared/data; the MCCs covered are those of labeled/nsi_brands_mcc_dev.csv\n"
+    "  DIR is test/data; the MCCs covered are those of labeled/nsi_brands_mcc_dev.csv\n"
     "  plus every MCC of industry/mcc_codes.csv outside the 3000-3999 brand ranges.\n";
 
 } // namespace

@@ -26,7 +26,7 @@ struct training_setup {
 
 /// Options understood by every tool that trains (defaults = the shipped model's).
 constexpr const char* training_usage =
-    "  --data DIR            shared/data (required)\n"
+    "  --data DIR            the data directory, test/data (required)\n"
     "  --crosswalk CSV       generated crosswalk (required)\n"
     "  --supplement CSV      extra MCC descriptions (model/mcc_supplement.csv)\n"
     "  --labelled CSV        labelled brands (default "

@@ -96,7 +96,7 @@ std::vector<list_source> full_sources(const std::string& data_dir) {
   csl.name = "us_csl";
   csl.format = list_format::us_csl_csv;
   csl.path = s + "us_csl/csl_2023-11.csv";
-  csl.options.max_bad_rows = 1; // the shared copy is cut off inside its last row
+  csl.options.max_bad_rows = 1; // the test copy is cut off inside its last row
   out.push_back(cons);
   out.push_back(csl);
   return out;

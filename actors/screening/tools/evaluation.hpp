@@ -1,4 +1,4 @@
-// Matching quality measured on the labelled sets in shared/data/matching/: used by the
+// Matching quality measured on the labelled sets in test/data/matching/: used by the
 // screening-eval tool and locked by test/actors/screening/screening_quality_test.cpp.
 #pragma once
 
@@ -12,9 +12,9 @@
 
 namespace kyb::screening::eval {
 
-/// The lists the evaluation screens against, from the shared data directory: OFAC SDN
-/// 2024 with the 2025 aux files, OFAC non-SDN, UN, and the US CSL (a partial copy whose
-/// last row is cut off, so one bad row is tolerated there and reported).
+/// The lists the evaluation screens against, from the test data directory (test/data):
+/// OFAC SDN 2024 with the 2025 aux files, OFAC non-SDN, UN, and the US CSL (a partial
+/// copy whose last row is cut off, so one bad row is tolerated there and reported).
 std::vector<list_source> full_sources(const std::string& data_dir);
 
 /// OFAC SDN (2024 + aux) and UN only: the benchmark's load target.

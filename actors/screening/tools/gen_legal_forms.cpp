@@ -4,7 +4,7 @@
 // on the input file. Run (from the repository root, after building the target):
 //
 //   build-screening/actors/screening/tools/gen_legal_forms
-//       ../shared/data/registry/gleif_elf_codes_1.4.1.csv
+//       test/data/registry/gleif_elf_codes_1.4.1.csv
 //       actors/screening/generated/legal_forms.cpp
 //
 // (one command, arguments on one line).

@@ -1,5 +1,6 @@
-// screening-eval: loads the shared lists and prints precision, recall, F1 and the
-// false-positive rate of the default threshold on the labelled matching sets.
+// screening-eval: loads the test copies of the lists (test/data) and prints precision,
+// recall, F1 and the false-positive rate of the default threshold on the labelled
+// matching sets.
 //
 //   build-screening/actors/screening/tools/screening-eval [--data DIR]
 //       [--negatives N] [--with-dates] [--threshold T] [--list N]
@@ -19,7 +20,7 @@ using namespace kyb::screening;
 
 int main(int argc, char** argv) {
   eval::options opts;
-  opts.data_dir = KYB_SHARED_DATA;
+  opts.data_dir = KYB_TEST_DATA;
   match_options match;
   size_t listed = 15;
   std::vector<std::string> queries;

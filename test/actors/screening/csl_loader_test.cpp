@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(shared_csl_copy_is_cut_off_in_its_last_row) {
   list_source src;
   src.name = "us_csl";
   src.format = list_format::us_csl_csv;
-  src.path = std::string(KYB_SHARED_DATA) + "/sanctions/us_csl/csl_2023-11.csv";
+  src.path = std::string(KYB_TEST_DATA) + "/sanctions/us_csl/csl_2023-11.csv";
   auto strict = load_list(src);
   BOOST_REQUIRE(!strict); // strict by default: a cut file is refused
   BOOST_TEST(strict.error().message.find("unterminated") != std::string::npos);

@@ -174,8 +174,8 @@ BOOST_AUTO_TEST_CASE(empty_and_mis_encoded_files) {
   BOOST_TEST(r2.error().line == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(shared_sdn_2024_with_newer_aux_files) {
-  std::string s = std::string(KYB_SHARED_DATA) + "/sanctions/";
+BOOST_AUTO_TEST_CASE(test_data_sdn_2024_with_newer_aux_files) {
+  std::string s = std::string(KYB_TEST_DATA) + "/sanctions/";
   list_source src;
   src.name = "ofac_sdn";
   src.format = list_format::ofac_csv;
@@ -199,8 +199,8 @@ BOOST_AUTO_TEST_CASE(shared_sdn_2024_with_newer_aux_files) {
   BOOST_TEST(dobs > 5000u);
 }
 
-BOOST_AUTO_TEST_CASE(shared_2021_set_joins_fully_and_non_sdn_loads) {
-  std::string s = std::string(KYB_SHARED_DATA) + "/sanctions/";
+BOOST_AUTO_TEST_CASE(test_data_2021_set_joins_fully_and_non_sdn_loads) {
+  std::string s = std::string(KYB_TEST_DATA) + "/sanctions/";
   list_source full;
   full.name = "ofac_2021";
   full.format = list_format::ofac_csv;

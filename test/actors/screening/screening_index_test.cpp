@@ -445,7 +445,7 @@ BOOST_AUTO_TEST_CASE(empty_index_and_hit_limit) {
 // perturbed at random (typos, swaps, dropped and added words, reordering, joining),
 // must give exactly the brute-force hits.
 BOOST_AUTO_TEST_CASE(index_equals_brute_force_on_perturbed_real_names) {
-  std::string s = std::string(KYB_SHARED_DATA) + "/sanctions/";
+  std::string s = std::string(KYB_TEST_DATA) + "/sanctions/";
   list_source un;
   un.name = "un";
   un.format = list_format::un_xml;

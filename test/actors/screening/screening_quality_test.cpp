@@ -13,10 +13,10 @@ namespace {
 
 const eval::report& report() {
   static const eval::report r = [] {
-    auto index = screening_index::load(eval::full_sources(KYB_SHARED_DATA));
+    auto index = screening_index::load(eval::full_sources(KYB_TEST_DATA));
     BOOST_REQUIRE_MESSAGE(index, (index ? "" : index.error().to_string()));
     eval::options opts;
-    opts.data_dir = KYB_SHARED_DATA;
+    opts.data_dir = KYB_TEST_DATA;
     auto rep = eval::run(*index.value(), opts);
     BOOST_REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
     BOOST_TEST_MESSAGE(eval::format(rep.value(), 5));

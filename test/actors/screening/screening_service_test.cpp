@@ -1,6 +1,7 @@
 // The screening service's pure parts: configuration to list plan, the generic list
 // directory, the index builder (unchanged lists, broken files named by file and line),
-// entry fingerprints, and how a business's hits meet the tenant's decisions.
+// entry fingerprints, how a business's hits meet the tenant's decisions, and dates of
+// birth in explanations given in years only (stored ones too).
 #define BOOST_TEST_MODULE screening_service
 #include <boost/test/unit_test.hpp>
 
@@ -8,7 +9,9 @@
 #include <fstream>
 
 #include "actors/screening/business_screening.hpp"
+#include "actors/screening/date_parser.hpp"
 #include "actors/screening/entity_fingerprint.hpp"
+#include "actors/screening/explanation_json.hpp"
 #include "actors/screening/index_builder.hpp"
 #include "actors/screening/list_plan.hpp"
 #include "config/config.hpp"
@@ -338,4 +341,64 @@ BOOST_AUTO_TEST_CASE(decisions_apply_while_the_entry_is_unchanged) {
   BOOST_TEST(clear.outcome == "clear");
   BOOST_TEST(clear.raised_count == 0);
   BOOST_TEST(clear.hit_count == 1);
+}
+
+BOOST_AUTO_TEST_CASE(dates_of_birth_are_compared_in_years_only) {
+  using screening::birth_year_comparison;
+  using screening::date_of_birth;
+  auto day = [](const char* text) { return *screening::parse_iso_partial_date(text); };
+  auto listed = [](std::initializer_list<const char*> texts) {
+    std::vector<date_of_birth> out;
+    for (auto t : texts)
+      out.push_back(*screening::parse_list_date(t));
+    return out;
+  };
+  BOOST_TEST(birth_year_comparison(day("1965-03-04"), listed({"1965-03-04"})) ==
+             "year of birth matches (listed: 1965)");
+  BOOST_TEST(birth_year_comparison(day("1965-03-04"), listed({"1965-07-01"})) ==
+             "year of birth matches, month or day differs (listed: 1965)");
+  BOOST_TEST(birth_year_comparison(day("1965-03-04"), listed({"circa 1960", "1970"})) ==
+             "year of birth differs by 5 years (listed: circa 1960, 1970)");
+  BOOST_TEST(birth_year_comparison(day("1961-03-04"), listed({"circa 1960"})) ==
+             "year of birth matches (listed: circa 1960)");
+  BOOST_TEST(birth_year_comparison(day("1957"), listed({"1958 to 1960"})) ==
+             "year of birth differs by 1 year (listed: 1958 to 1960)");
+  BOOST_TEST(birth_year_comparison(day("1965-03-04"), {}) == "no date of birth listed");
+}
+
+BOOST_AUTO_TEST_CASE(stored_explanations_lose_full_dates_of_birth) {
+  auto stored = [](const std::string& outcome, const std::string& detail) {
+    return nlohmann::json{{"name_score", 1.0},
+                          {"refinements",
+                           {{{"field", "date_of_birth"},
+                             {"outcome", outcome},
+                             {"factor", 1.0},
+                             {"detail", detail}},
+                            {{"field", "country"},
+                             {"outcome", "match"},
+                             {"factor", 1.0},
+                             {"detail", "query CD vs listed CD"}}}}};
+  };
+  auto shown = [](const nlohmann::json& e) {
+    return answer_explanation(e)["refinements"][0]["detail"].get<std::string>();
+  };
+  // Hits stored before details were given in years only.
+  BOOST_TEST(shown(stored("match", "query 1978-04-28 vs listed 1978-04-28")) ==
+             "year of birth matches (listed: 1978)");
+  BOOST_TEST(
+      shown(stored("mismatch", "query 1960-07-24 vs listed 1963-07-24, circa 1962")) ==
+      "year of birth differs by 2 years (listed: 1963, circa 1962)");
+  BOOST_TEST(shown(stored("not_listed", "query 1978-04-28")) ==
+             "no date of birth listed");
+  // A detail this does not understand still names no date.
+  BOOST_TEST(shown(stored("mismatch", "query 1978-04-28 vs listed sometime")) ==
+             "date of birth differs");
+  BOOST_TEST(shown(stored("match", "query 28/04/1978")) == "year of birth matches");
+  // Current details, other refinements and odd shapes pass unchanged.
+  auto now = stored("match", "year of birth matches (listed: 1978)");
+  BOOST_TEST(answer_explanation(now) == now);
+  BOOST_TEST(answer_explanation(now)["refinements"][1]["detail"] ==
+             "query CD vs listed CD");
+  BOOST_TEST(answer_explanation(nlohmann::json::array()) == nlohmann::json::array());
+  BOOST_TEST(answer_explanation(nlohmann::json{{"refinements", 3}})["refinements"] == 3);
 }

@@ -160,8 +160,7 @@ BOOST_AUTO_TEST_CASE(shared_un_list) {
   list_source src;
   src.name = "un";
   src.format = list_format::un_xml;
-  src.path =
-      std::string(KYB_SHARED_DATA) + "/sanctions/un/UN_consolidated_2026-02-27.xml";
+  src.path = std::string(KYB_TEST_DATA) + "/sanctions/un/UN_consolidated_2026-02-27.xml";
   auto r = load_list(src);
   BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.error().to_string()));
   size_t individuals = 0, entities = 0, original_script = 0;

@@ -570,9 +570,9 @@ BOOST_AUTO_TEST_CASE(planned_failover_refuses_a_replication_gap) {
 
   // The planned failover (us-east-1 answers) refuses: it unfences, promotes nothing,
   // and kybctl says so with a non-zero exit.
-  auto ep = node("us-west-2").cluster_endpoint();
-  auto human = run(std::string(KYB_BINARY_DIR) + "/kybctl --timeout 120 --node " + ep +
-                   " drill region-failover us-east-1; echo \"exit=$?\"");
+  auto& ep = node("us-west-2");
+  auto refused = ep.kybctl("--timeout 120 drill region-failover us-east-1");
+  auto human = refused.output + "exit=" + std::to_string(refused.status);
   BOOST_TEST_MESSAGE("refused drill: " << human);
   BOOST_TEST(human.find("FAILED") != std::string::npos, human);
   BOOST_TEST(human.find("exit=1") != std::string::npos, human);

@@ -251,6 +251,9 @@ BOOST_AUTO_TEST_CASE(a_bad_audit_key_stops_the_node_naming_the_setting) {
   env["KYB_DATABASE_URL"] = db.url;
   env["KYB_HTTP_LISTEN"] = "127.0.0.1:" + std::to_string(free_port());
   env["KYB_NODE_DATA_DIR"] = "/tmp";
+  env["KYB_CLUSTER_TLS_CERTIFICATE"] = test_certs_dir() + "/node-1.pem";
+  env["KYB_CLUSTER_TLS_KEY"] = test_certs_dir() + "/node-1-key.pem";
+  env["KYB_CLUSTER_TLS_CA"] = test_certs_dir() + "/ca.pem";
   auto short_key = kyb::base::base64_encode(kyb::base::random_bytes(16));
   {
     auto [status, out] = run_node(env); // no audit key at all

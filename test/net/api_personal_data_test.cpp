@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "test/support/eventually.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -44,17 +45,6 @@ json business_body() {
             {{"name", "Callixte Mbarushimana"},
              {"date_of_birth", owner_dobs[2]},
              {"ownership_percent", 25}}}}};
-}
-
-template <class Pred>
-bool eventually(Pred pred, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return pred();
 }
 
 /// Fails the test for every owner's full date of birth (or its year-month) and every

@@ -13,6 +13,7 @@
 
 #include <sys/stat.h>
 
+#include "test/support/eventually.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -29,16 +30,6 @@ std::string read_file(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-template <class F>
-bool eventually(F pred, int tries = 200) {
-  for (int i = 0; i < tries; ++i) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
 }
 
 struct node_fixture {

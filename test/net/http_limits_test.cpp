@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "test/support/eventually.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -31,17 +32,6 @@ struct node_fixture {
     if (!c.connected() || !c.send_raw(make_request("GET", "/health")))
       return std::nullopt;
     return c.read_reply(5s);
-  }
-
-  template <class F>
-  bool eventually(F pred, std::chrono::milliseconds limit = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pred())
-        return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return pred();
   }
 
   node_process node;

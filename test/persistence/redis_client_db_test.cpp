@@ -15,27 +15,17 @@
 
 #include "persistence/io_watcher.hpp"
 #include "persistence/redis_client.hpp"
+#include "test/support/ports.hpp"
 #include "test_support.hpp"
 
 using namespace kyb;
+using kyb::test::free_port;
 using namespace kyb::persistence;
 using namespace std::chrono_literals;
 using args = std::vector<std::string>;
 using kind = redis_reply::kind;
 
 namespace {
-
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  socklen_t len = sizeof(addr);
-  BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 int run(const std::string& cmd) {
   return std::system((cmd + " >/dev/null 2>&1").c_str());

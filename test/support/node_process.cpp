@@ -5,10 +5,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -81,19 +84,6 @@ std::vector<std::vector<std::string>> sql(const std::string& url,
   PQclear(r);
   PQfinish(c);
   return rows;
-}
-
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 const std::string& test_certs_dir() {
@@ -302,7 +292,7 @@ void node_process::wait_healthy() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!running())
-      throw std::runtime_error("kyb-node exited during start-up:\n" + log());
+      throw std::runtime_error(startup_failure("exited during start-up"));
     http_connection c("127.0.0.1", port_);
     if (c.connected() && c.send_raw(make_request("GET", "/health"))) {
       auto r = c.read_reply(std::chrono::seconds(2));
@@ -311,7 +301,7 @@ void node_process::wait_healthy() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  throw std::runtime_error("kyb-node did not become healthy:\n" + log());
+  throw std::runtime_error(startup_failure("did not become healthy in 60 s"));
 }
 
 bool node_process::running() const {
@@ -376,6 +366,28 @@ node_process::make_tenant(const std::vector<std::string>& scopes,
     throw std::runtime_error("cannot create a key: " + std::to_string(k.status) + " " +
                              k.body);
   return {id, k.json()["key"].get<std::string>()};
+}
+
+std::string node_process::startup_failure(const std::string& what) const {
+  // The reason comes first: a CI report shows only the head of a long message, and the
+  // node's reason for stopping is its last line, after every migration it applied.
+  std::string out = "kyb-node " + what;
+  if (exit_status_ != -1)
+    out += " (exit status " + std::to_string(exit_status_) + ")";
+  std::istringstream lines(log());
+  std::vector<std::string> all;
+  for (std::string line; std::getline(lines, line);)
+    all.push_back(line);
+  out += "\nwarnings and errors:";
+  for (auto& line : all)
+    if (line.find("\"level\":\"error\"") != std::string::npos ||
+        line.find("\"level\":\"warn") != std::string::npos ||
+        line.find("\"level\":\"fatal\"") != std::string::npos)
+      out += "\n  " + line;
+  out += "\nlast lines:";
+  for (std::size_t i = all.size() > 12 ? all.size() - 12 : 0; i < all.size(); ++i)
+    out += "\n  " + all[i];
+  return out;
 }
 
 std::string node_process::log() const {

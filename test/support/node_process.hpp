@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "test/support/http_client.hpp"
+#include "test/support/ports.hpp"
 
 namespace kyb::test {
 
@@ -23,9 +24,6 @@ std::string database_url_for(const std::string& dbname);
 /// Runs one SQL statement with a blocking libpq connection (tests only); rows as text.
 std::vector<std::vector<std::string>> sql(const std::string& url,
                                           const std::string& query);
-
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-uint16_t free_port();
 
 /// The cluster certificates of this test process (`deploy/local/kyb certs`, made once
 /// per process): ca.pem, node-1 ... node-4 (role node) and admin (role admin).
@@ -106,6 +104,9 @@ public:
 
   /// The node's log so far (for failure messages).
   std::string log() const;
+
+  /// A start-up failure's message: exit status, warnings and errors, then the log's tail.
+  std::string startup_failure(const std::string& what) const;
 
 private:
   void start(bool wait_ready = true);

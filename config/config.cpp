@@ -8,20 +8,13 @@
 #include <sstream>
 
 #include "config/defaults.hpp"
+#include "runtime/base/text.hpp"
 
 extern char** environ;
 
 namespace kyb::config {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos)
-    return {};
-  auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 
 const detail::option* find_option(const std::string& key) {
   for (auto& o : detail::options())
@@ -46,20 +39,20 @@ std::optional<config_error> parse_ini(const std::string& text, const std::string
   while (std::getline(in, line)) {
     ++lineno;
     auto where = name + ":" + std::to_string(lineno);
-    auto t = trim(line);
+    auto t = base::trim_copy(line);
     if (t.empty() || t[0] == '#' || t[0] == ';')
       continue;
     if (t.front() == '[') {
       if (t.back() != ']' || t.size() < 3)
         return config_error{"", where, "malformed section header '" + t + "'"};
-      section = trim(t.substr(1, t.size() - 2));
+      section = base::trim_copy(t.substr(1, t.size() - 2));
       continue;
     }
     auto eq = t.find('=');
     if (eq == std::string::npos)
       return config_error{"", where, "expected 'key = value', got '" + t + "'"};
-    auto key = trim(t.substr(0, eq));
-    auto value = trim(t.substr(eq + 1));
+    auto key = base::trim_copy(t.substr(0, eq));
+    auto value = base::trim_copy(t.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
     auto full = section.empty() ? key : section + "." + key;
@@ -174,7 +167,7 @@ std::vector<option_doc> documented_options() {
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
-  auto t = trim(text);
+  auto t = base::trim_copy(text);
   size_t i = 0;
   while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.'))
     ++i;
@@ -189,7 +182,7 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   } catch (...) {
     return std::nullopt;
   }
-  auto unit = trim(t.substr(i));
+  auto unit = base::trim_copy(t.substr(i));
   double factor = 0;
   if (unit == "ms")
     factor = 1;
@@ -211,14 +204,14 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
 }
 
 std::optional<size_t> parse_size(const std::string& text) {
-  auto t = trim(text);
+  auto t = base::trim_copy(text);
   size_t i = 0;
   while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
     ++i;
   if (i == 0 || i > 15)
     return std::nullopt;
   size_t n = std::stoull(t.substr(0, i));
-  auto unit = trim(t.substr(i));
+  auto unit = base::trim_copy(t.substr(i));
   size_t factor = 0;
   if (unit.empty() || unit == "B")
     factor = 1;
@@ -236,7 +229,7 @@ std::optional<size_t> parse_size(const std::string& text) {
 }
 
 std::optional<bool> parse_bool(const std::string& text) {
-  auto t = trim(text);
+  auto t = base::trim_copy(text);
   std::transform(t.begin(), t.end(), t.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   if (t == "true" || t == "yes" || t == "on" || t == "1")

@@ -5,21 +5,16 @@
 #include <cstddef>
 #include <string_view>
 
+#include "runtime/base/text.hpp"
+
 namespace kyb::net {
 
-/// Lower-cases one ASCII letter; every other byte is returned unchanged.
-constexpr char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+using base::ascii_lower;
 
-/// True when `a` and `b` are equal ignoring ASCII case.
+/// True when `a` and `b` are equal ignoring ASCII case (base::iequals under its HTTP
+/// name).
 constexpr bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i]))
-      return false;
-  return true;
+  return base::iequals(a, b);
 }
 
 /// True for RFC 9110 `tchar`, the characters of a token (method, field name, coding).
@@ -58,7 +53,8 @@ constexpr bool is_token(std::string_view s) noexcept {
   return true;
 }
 
-/// `s` without leading and trailing optional whitespace (SP and HTAB).
+/// `s` without leading and trailing optional whitespace (SP and HTAB only, RFC 9110 OWS;
+/// unlike base::trim, CR and LF are not OWS and stay).
 constexpr std::string_view trim_ows(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);

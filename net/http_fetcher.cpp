@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/base/redact.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::net {
 
@@ -91,27 +92,6 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (std::tolower(x) != std::tolower(y))
-      return false;
-  }
-  return true;
-}
-
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<transfer*>(user);
   std::string_view line(data, size * n);
@@ -124,13 +104,13 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto colon = line.find(':');
   if (colon == std::string_view::npos)
     return size * n;
-  auto name = trim(line.substr(0, colon));
-  auto value = trim(line.substr(colon + 1));
-  if (iequals(name, "etag"))
+  auto name = base::trim(line.substr(0, colon));
+  auto value = base::trim(line.substr(colon + 1));
+  if (base::iequals(name, "etag"))
     t->etag = std::string(value);
-  else if (iequals(name, "last-modified"))
+  else if (base::iequals(name, "last-modified"))
     t->last_modified = std::string(value);
-  else if (iequals(name, "location"))
+  else if (base::iequals(name, "location"))
     t->location = std::string(value.substr(0, 2048));
   return size * n;
 }

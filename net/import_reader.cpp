@@ -5,6 +5,8 @@
 
 #include "net/business_json.hpp"
 #include "net/json_body.hpp"
+#include "runtime/base/csv_reader.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::net {
 
@@ -15,13 +17,8 @@ bool is_blank(std::string_view s) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
-std::string lower_trimmed(std::string s) {
-  auto b = s.find_first_not_of(" \t");
-  auto e = s.find_last_not_of(" \t");
-  s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-  for (auto& c : s)
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return s;
+std::string lower_trimmed(std::string_view s) {
+  return base::to_lower_ascii(base::trim(s));
 }
 
 constexpr std::string_view address_prefix = "address_";
@@ -40,9 +37,9 @@ const char* to_string(import_format f) noexcept {
 
 std::optional<import_format> import_format_of(std::string_view content_type) {
   auto semi = content_type.find(';');
-  auto type = lower_trimmed(std::string(content_type.substr(0, semi)));
+  auto type = lower_trimmed(content_type.substr(0, semi));
   if (semi != std::string_view::npos) {
-    auto param = lower_trimmed(std::string(content_type.substr(semi + 1)));
+    auto param = lower_trimmed(content_type.substr(semi + 1));
     if (param != "charset=utf-8" && param != "charset=\"utf-8\"")
       return std::nullopt;
   }
@@ -68,7 +65,12 @@ const std::vector<std::string>& import_reader::csv_columns() {
 }
 
 import_reader::import_reader(import_format format, import_limits limits)
-    : format_(format), limits_(limits) {}
+    : format_(format), limits_(limits),
+      csv_(base::csv_limits{limits.max_record_bytes, limits.max_record_bytes}) {}
+
+int64_t import_reader::lines() const noexcept {
+  return format_ == import_format::csv ? csv_.lines() : line_;
+}
 
 bool import_reader::feed(std::string_view bytes, std::vector<import_record>& out) {
   if (!fatal_.empty())
@@ -93,7 +95,7 @@ bool import_reader::feed(std::string_view bytes, std::vector<import_record>& out
     return true;
   }
   for (char c : bytes)
-    if (!csv_byte(c, out))
+    if (csv_.push(c) && !csv_record(out))
       return false;
   return true;
 }
@@ -108,26 +110,8 @@ bool import_reader::finish(std::vector<import_record>& out) {
     }
     return true;
   }
-  if (state_ == csv_state::quoted) {
-    if (!have_header_) {
-      fatal_ = "the CSV header has a quoted field that is never closed";
-      return false;
-    }
-    import_record r;
-    r.line = record_line_;
-    r.error = "a quoted field opened in this record is never closed (the upload ends "
-              "inside it)";
-    out.push_back(std::move(r));
-    return true;
-  }
-  if (state_ != csv_state::field_start || !fields_.empty() || !current_.empty()) {
-    // The last record had no line end.
-    if (!oversized_)
-      fields_.push_back(std::move(current_));
-    current_.clear();
-    if (!csv_record_end(out))
-      return false;
-  }
+  if (csv_.finish() && !csv_record(out))
+    return false;
   if (!have_header_) {
     fatal_ = "the CSV upload is empty: it needs a header row naming the columns";
     return false;
@@ -164,100 +148,19 @@ void import_reader::ndjson_line(std::vector<import_record>& out) {
   out.push_back(std::move(r));
 }
 
-void import_reader::csv_reset_record() {
-  fields_.clear();
-  current_.clear();
-  record_bytes_ = 0;
-  oversized_ = false;
-  bad_quote_ = false;
-  state_ = csv_state::field_start;
-  record_line_ = line_ + 1;
-}
-
-bool import_reader::csv_byte(char c, std::vector<import_record>& out) {
-  if (c == '\n')
-    ++line_;
-  if (++record_bytes_ > limits_.max_record_bytes && !oversized_) {
-    oversized_ = true;
-    current_.clear();
-    fields_.clear();
-  }
-  auto keep = [&](char ch) {
-    if (!oversized_)
-      current_.push_back(ch);
-  };
-  auto end_field = [&] {
-    if (!oversized_)
-      fields_.push_back(std::move(current_));
-    current_.clear();
-  };
-  switch (state_) {
-  case csv_state::field_start:
-    if (c == '"') {
-      state_ = csv_state::quoted;
-    } else if (c == ',') {
-      end_field();
-    } else if (c == '\n') {
-      end_field();
-      return csv_record_end(out);
-    } else if (c != '\r') {
-      keep(c);
-      state_ = csv_state::unquoted;
-    }
-    return true;
-  case csv_state::unquoted:
-    if (c == ',') {
-      end_field();
-      state_ = csv_state::field_start;
-    } else if (c == '\n') {
-      end_field();
-      return csv_record_end(out);
-    } else if (c == '"') {
-      bad_quote_ = true;
-    } else if (c != '\r') {
-      keep(c);
-    }
-    return true;
-  case csv_state::quoted:
-    if (c == '"')
-      state_ = csv_state::quote_in_quoted;
-    else
-      keep(c);
-    return true;
-  case csv_state::quote_in_quoted:
-    if (c == '"') {
-      keep('"');
-      state_ = csv_state::quoted;
-    } else if (c == ',') {
-      end_field();
-      state_ = csv_state::field_start;
-    } else if (c == '\n') {
-      end_field();
-      return csv_record_end(out);
-    } else if (c != '\r') {
-      bad_quote_ = true; // text after the closing quote
-      state_ = csv_state::unquoted;
-    }
-    return true;
-  }
-  return true;
-}
-
 bool import_reader::csv_header() {
   auto fail = [&](std::string why) {
-    fatal_ = "line " + std::to_string(record_line_) + ": " + std::move(why);
+    fatal_ = "line " + std::to_string(csv_.line()) + ": " + std::move(why);
     return false;
   };
-  if (oversized_)
-    return fail("the CSV header is longer than " +
-                std::to_string(limits_.max_record_bytes) + " bytes");
-  if (bad_quote_)
-    return fail("the CSV header has a quote inside an unquoted name");
-  if (fields_.size() > limits_.max_columns)
-    return fail("the CSV header has " + std::to_string(fields_.size()) +
+  if (csv_.problem() != base::csv_problem::none)
+    return fail("the CSV header cannot be read: " + csv_.error());
+  const auto& fields = csv_.fields();
+  if (fields.size() > limits_.max_columns)
+    return fail("the CSV header has " + std::to_string(fields.size()) +
                 " columns; at most " + std::to_string(limits_.max_columns));
   const auto& known = csv_columns();
-  for (auto& f : fields_) {
+  for (auto& f : fields) {
     auto name = lower_trimmed(f);
     if (find_invalid_utf8(f) != std::string_view::npos)
       return fail("the CSV header is not valid UTF-8");
@@ -275,32 +178,21 @@ bool import_reader::csv_header() {
   return true;
 }
 
-bool import_reader::csv_record_end(std::vector<import_record>& out) {
-  if (!have_header_) {
-    bool ok = csv_header();
-    csv_reset_record();
-    return ok;
-  }
+bool import_reader::csv_record(std::vector<import_record>& out) {
+  if (!have_header_)
+    return csv_header();
   import_record r;
-  r.line = record_line_;
-  bool blank = !oversized_ && !bad_quote_ && fields_.size() == 1 && fields_[0].empty();
-  if (blank) {
-    csv_reset_record();
-    return true;
-  }
-  if (oversized_) {
-    r.error = "the record is longer than " + std::to_string(limits_.max_record_bytes) +
-              " bytes";
-  } else if (bad_quote_) {
-    r.error = "a quote inside an unquoted field, or text after a closing quote (quote "
-              "the whole field and double the quotes inside it)";
-  } else if (fields_.size() != columns_.size()) {
-    r.error = "the record has " + std::to_string(fields_.size()) +
+  r.line = csv_.line();
+  auto& fields = csv_.fields();
+  if (csv_.problem() != base::csv_problem::none) {
+    r.error = csv_.error();
+  } else if (fields.size() != columns_.size()) {
+    r.error = "the record has " + std::to_string(fields.size()) +
               " fields; the header has " + std::to_string(columns_.size());
   } else {
     nlohmann::json obj = nlohmann::json::object();
-    for (size_t i = 0; i < fields_.size() && r.error.empty(); ++i) {
-      auto& value = fields_[i];
+    for (size_t i = 0; i < fields.size() && r.error.empty(); ++i) {
+      auto& value = fields[i];
       const auto& column = columns_[i];
       if (value.empty())
         continue; // an empty cell is an absent field
@@ -326,7 +218,6 @@ bool import_reader::csv_record_end(std::vector<import_record>& out) {
       r.object = std::move(obj);
   }
   out.push_back(std::move(r));
-  csv_reset_record();
   return true;
 }
 

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/base/csv_reader.hpp"
+
 namespace kyb::net {
 
 enum class import_format : uint8_t { ndjson, csv };
@@ -58,7 +60,7 @@ public:
   const std::string& fatal_error() const noexcept { return fatal_; }
 
   /// Lines read so far (complete ones).
-  int64_t lines() const noexcept { return line_; }
+  int64_t lines() const noexcept;
 
   /// The CSV columns (after the header), in order.
   const std::vector<std::string>& columns() const noexcept { return columns_; }
@@ -68,24 +70,18 @@ public:
 
 private:
   void ndjson_line(std::vector<import_record>& out);
-  bool csv_byte(char c, std::vector<import_record>& out);
-  bool csv_record_end(std::vector<import_record>& out);
+  bool csv_record(std::vector<import_record>& out);
   bool csv_header();
-  void csv_reset_record();
 
   import_format format_;
   import_limits limits_;
   std::string fatal_;
-  int64_t line_ = 0;        ///< Complete physical lines consumed.
-  int64_t record_line_ = 1; ///< The line the current record started on.
-  std::string current_;     ///< The current line (NDJSON) or field (CSV).
-  size_t record_bytes_ = 0; ///< Bytes of the current record so far.
-  bool oversized_ = false;  ///< The current record passed the size limit.
-  // CSV state.
-  enum class csv_state : uint8_t { field_start, unquoted, quoted, quote_in_quoted };
-  csv_state state_ = csv_state::field_start;
-  bool bad_quote_ = false; ///< A quote inside an unquoted field.
-  std::vector<std::string> fields_;
+  // NDJSON state.
+  int64_t line_ = 0;       ///< Complete physical lines consumed.
+  std::string current_;    ///< The current line.
+  bool oversized_ = false; ///< The current line passed the size limit.
+  // CSV state: the one CSV reader, fed byte by byte as the body streams in.
+  base::csv_parser csv_;
   std::vector<std::string> columns_;
   bool have_header_ = false;
 };

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <set>
 
+#include "runtime/base/text.hpp"
+
 namespace kyb::actors {
 
 namespace {
@@ -36,14 +38,6 @@ constexpr size_t max_short = 64;
 constexpr size_t max_url = 2048;
 constexpr size_t max_description = 5000;
 constexpr size_t max_owners = 50;
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos)
-    return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 bool has_control(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
@@ -81,7 +75,7 @@ struct checker {
         fail(name, "must not be null");
       return;
     }
-    *f.value = trim(*f.value);
+    *f.value = base::trim_copy(*f.value);
     if (f.value->empty()) {
       if (required || !nullable)
         fail(name, "must not be empty");
@@ -102,7 +96,7 @@ struct checker {
   void country(std::optional<std::string>& v, const std::string& name) {
     if (!v)
       return;
-    std::string up = trim(*v);
+    std::string up = base::trim_copy(*v);
     std::transform(up.begin(), up.end(), up.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     if (!is_country_code(up))
@@ -117,7 +111,7 @@ struct checker {
             const std::string& today, const std::string& earliest) {
     if (!v)
       return;
-    *v = trim(*v);
+    *v = base::trim_copy(*v);
     if (!is_iso_date(*v))
       fail(name, "must be a calendar date written YYYY-MM-DD, got '" + *v + "'");
     else if (*v > today)
@@ -308,7 +302,7 @@ std::vector<field_error> validate_business_input(business_input& in, validation_
     auto sub = [&](std::optional<std::string>& v, const char* name, size_t max) {
       if (!v)
         return;
-      *v = trim(*v);
+      *v = base::trim_copy(*v);
       if (v->empty())
         v.reset();
       else
@@ -338,7 +332,7 @@ std::vector<field_error> validate_business_input(business_input& in, validation_
     for (size_t i = 0; i < owners.size() && i < max_owners; ++i) {
       auto& o = owners[i];
       auto base = "/owners/" + std::to_string(i);
-      o.name = trim(o.name);
+      o.name = base::trim_copy(o.name);
       if (o.name.empty())
         c.fail(base + "/name", "is required");
       else

@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "actors/classification/csv_reader.hpp"
+#include "actors/classification/csv_table.hpp"
 
 namespace kyb::classification {
 

@@ -7,8 +7,9 @@
 #include <set>
 #include <unordered_map>
 
-#include "actors/classification/csv_reader.hpp"
+#include "actors/classification/csv_table.hpp"
 #include "actors/classification/text_normalizer.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::classification {
 
@@ -155,15 +156,6 @@ float cosine(const sparse& a, const sparse& b) {
   return s;
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.pop_back();
-  size_t k = 0;
-  while (k < s.size() && std::isspace(static_cast<unsigned char>(s[k])))
-    ++k;
-  return s.substr(k);
-}
-
 } // namespace
 
 crosswalk_builder::crosswalk_builder(const industry_codes& codes) : codes_(codes) {}
@@ -200,10 +192,10 @@ crosswalk_builder::read_overrides(const std::string& path) {
   std::vector<crosswalk_override> out;
   for (const auto& row : table->rows()) {
     crosswalk_override o;
-    o.mcc = trim(csv_table::cell(row, c_mcc));
-    o.naics = trim(csv_table::cell(row, c_naics));
-    o.sic = trim(csv_table::cell(row, c_sic));
-    o.reason = trim(csv_table::cell(row, c_reason));
+    o.mcc = base::trim_copy(csv_table::cell(row, c_mcc));
+    o.naics = base::trim_copy(csv_table::cell(row, c_naics));
+    o.sic = base::trim_copy(csv_table::cell(row, c_sic));
+    o.reason = base::trim_copy(csv_table::cell(row, c_reason));
     const auto& w = csv_table::cell(row, c_w);
     char* end = nullptr;
     o.weight = std::strtof(w.c_str(), &end);

@@ -3,18 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
-#include "actors/classification/csv_reader.hpp"
+#include "actors/classification/csv_table.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::classification {
 
 namespace {
-
-std::string trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
 
 std::string digits_only(const std::string& s) {
   std::string out;
@@ -38,7 +32,7 @@ std::string strip_cross_references(std::string text) {
     if (pos != std::string::npos)
       text.erase(pos);
   }
-  return trim(text);
+  return base::trim_copy(text);
 }
 
 expected<csv_table> read_required(const std::string& dir, const char* name) {
@@ -82,10 +76,10 @@ expected<industry_codes> industry_codes::load(const std::string& dir,
       return error{errc::data_malformed, "mcc_codes.csv lacks mcc/edited_description"};
     for (const auto& row : mcc->rows()) {
       mcc_entry e;
-      e.code = pad(trim(csv_table::cell(row, c_code)), 4);
-      e.description = trim(csv_table::cell(row, c_edit));
+      e.code = pad(base::trim_copy(csv_table::cell(row, c_code)), 4);
+      e.description = base::trim_copy(csv_table::cell(row, c_edit));
       for (int c : {c_comb, c_usda, c_irs}) {
-        auto t = trim(csv_table::cell(row, c));
+        auto t = base::trim_copy(csv_table::cell(row, c));
         if (!t.empty() && t != e.description)
           e.other_texts.push_back(t);
       }
@@ -102,8 +96,8 @@ expected<industry_codes> industry_codes::load(const std::string& dir,
       return error{errc::data_malformed, mcc_supplement_csv + " lacks mcc/description"};
     for (const auto& row : sup->rows()) {
       mcc_entry e;
-      e.code = pad(trim(csv_table::cell(row, c_code)), 4);
-      e.description = trim(csv_table::cell(row, c_desc));
+      e.code = pad(base::trim_copy(csv_table::cell(row, c_code)), 4);
+      e.description = base::trim_copy(csv_table::cell(row, c_desc));
       if (e.code.size() == 4 && !e.description.empty() && !out.find_mcc(e.code))
         out.mcc.push_back(std::move(e));
     }
@@ -117,9 +111,9 @@ expected<industry_codes> industry_codes::load(const std::string& dir,
     if (c_code < 0 || c_title < 0)
       return error{errc::data_malformed, "naics_2022_codes.csv lacks code/title"};
     for (const auto& row : naics->rows()) {
-      auto code = trim(csv_table::cell(row, c_code));
+      auto code = base::trim_copy(csv_table::cell(row, c_code));
       if (!code.empty())
-        out.naics_title[code] = trim(csv_table::cell(row, c_title));
+        out.naics_title[code] = base::trim_copy(csv_table::cell(row, c_title));
     }
   }
   // NAICS 2017 descriptions, carried to 2022 codes through the concordance.
@@ -172,7 +166,7 @@ expected<industry_codes> industry_codes::load(const std::string& dir,
     for (const auto& row : sic->rows()) {
       auto code = pad(digits_only(csv_table::cell(row, c_code)), 4);
       if (code.size() == 4)
-        out.sic_title[code] = trim(csv_table::cell(row, c_desc));
+        out.sic_title[code] = base::trim_copy(csv_table::cell(row, c_desc));
     }
   }
   auto sec = read_required(dir, "sic_sec_codes.csv");
@@ -183,7 +177,7 @@ expected<industry_codes> industry_codes::load(const std::string& dir,
     for (const auto& row : sec->rows()) {
       auto code = pad(digits_only(csv_table::cell(row, c_code)), 4);
       if (code.size() == 4)
-        out.sic_sec_title[code] = trim(csv_table::cell(row, c_title));
+        out.sic_sec_title[code] = base::trim_copy(csv_table::cell(row, c_title));
     }
   }
   // SIC 1987 -> NAICS 2022 concordance.
@@ -199,7 +193,7 @@ expected<industry_codes> industry_codes::load(const std::string& dir,
       sic_naics_link l;
       l.sic = pad(digits_only(csv_table::cell(row, c_sic)), 4);
       l.naics = digits_only(csv_table::cell(row, c_naics));
-      l.sic_note = trim(csv_table::cell(row, c_title));
+      l.sic_note = base::trim_copy(csv_table::cell(row, c_title));
       if (l.sic.size() == 4 && l.naics.size() == 6 && out.naics_title.count(l.naics) &&
           out.sic_title.count(l.sic))
         out.sic_to_naics.push_back(std::move(l));

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "actors/classification/csv_reader.hpp"
+#include "actors/classification/csv_table.hpp"
 #include "actors/classification/text_normalizer.hpp"
 
 namespace kyb::classification {

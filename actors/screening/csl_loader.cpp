@@ -4,11 +4,11 @@
 #include <unordered_map>
 
 #include "actors/screening/country_table.hpp"
-#include "actors/screening/csv_reader.hpp"
 #include "actors/screening/date_parser.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
 #include "actors/screening/text_decoder.hpp"
+#include "runtime/base/csv_reader.hpp"
 
 namespace kyb::screening {
 
@@ -33,12 +33,13 @@ result<sanctions_list, load_error> parse_us_csl_csv(const std::string& list_name
   auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
   if (!text)
     return text.error();
-  csv_reader reader(text.value());
+  base::csv_reader reader(text.value());
   std::vector<std::string> header;
   auto st = reader.next(header);
-  if (st != csv_reader::status::record)
+  if (st != base::csv_reader::status::record)
     return load_error{file.path, reader.line(),
-                      st == csv_reader::status::end ? "empty file" : reader.error()};
+                      st == base::csv_reader::status::end ? "empty file"
+                                                          : reader.error()};
   auto column = [&](const char* name) -> long {
     for (size_t i = 0; i < header.size(); ++i)
       if (header[i] == name)
@@ -61,10 +62,10 @@ result<sanctions_list, load_error> parse_us_csl_csv(const std::string& list_name
   std::vector<std::string> row;
   for (;;) {
     st = reader.next(row);
-    if (st == csv_reader::status::end)
+    if (st == base::csv_reader::status::end)
       break;
     std::string problem;
-    if (st == csv_reader::status::malformed)
+    if (st == base::csv_reader::status::malformed)
       problem = reader.error();
     else if (row.size() != header.size())
       problem = "expected " + std::to_string(header.size()) + " fields, found " +

@@ -4,19 +4,11 @@
 #include <cctype>
 #include <cstdio>
 
+#include "runtime/base/text.hpp"
+
 namespace kyb::screening {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 bool is_leap(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -71,7 +63,7 @@ std::optional<entity_type> parse_entity_type(std::string_view text) {
       {"unknown", entity_type::unknown},
   };
   for (auto& e : table)
-    if (iequals(text, e.name))
+    if (base::iequals(text, e.name))
       return e.type;
   return std::nullopt;
 }

@@ -3,11 +3,11 @@
 #include <unordered_map>
 
 #include "actors/screening/country_table.hpp"
-#include "actors/screening/csv_reader.hpp"
 #include "actors/screening/ofac_remarks.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
 #include "actors/screening/text_decoder.hpp"
+#include "runtime/base/csv_reader.hpp"
 
 namespace kyb::screening {
 
@@ -33,14 +33,14 @@ std::optional<load_error> walk(const source_file& file, size_t min_fields,
   auto text = decode_list_text(file.bytes, text_encoding::utf8_or_cp1252, file.path);
   if (!text)
     return text.error();
-  csv_reader reader(text.value());
+  base::csv_reader reader(text.value());
   std::vector<std::string> row;
   for (;;) {
     auto st = reader.next(row);
-    if (st == csv_reader::status::end)
+    if (st == base::csv_reader::status::end)
       return std::nullopt;
     std::string problem;
-    if (st == csv_reader::status::malformed)
+    if (st == base::csv_reader::status::malformed)
       problem = reader.error();
     else if (row.size() < min_fields)
       problem = "expected at least " + std::to_string(min_fields) + " fields, found " +

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/csv_reader.hpp"
 #include "actors/screening/list_loader.hpp"
 #include "actors/screening/screening_index.hpp"
 #include "actors/screening/text_decoder.hpp"
 #include "actors/screening/tools/evaluation.hpp"
+#include "runtime/base/csv_reader.hpp"
 
 using namespace kyb::screening;
 using clock_type = std::chrono::steady_clock;
@@ -39,10 +39,10 @@ std::vector<std::string> column(const std::string& path, const std::string& name
     std::fprintf(stderr, "%s\n", bytes.error().to_string().c_str());
     std::exit(1);
   }
-  csv_reader reader(bytes.value());
+  kyb::base::csv_reader reader(bytes.value());
   std::vector<std::string> row;
   long col = -1;
-  while (reader.next(row) == csv_reader::status::record) {
+  while (reader.next(row) == kyb::base::csv_reader::status::record) {
     if (col < 0) {
       for (size_t i = 0; i < row.size(); ++i)
         if (row[i] == name)

@@ -23,7 +23,7 @@ void check_value_parsers(const std::string& v) {
   auto size = parse_size(v);
   if (!size)
     return;
-  auto digits = v.substr(v.find_first_not_of(" \t\r"));
+  auto digits = v.substr(v.find_first_not_of(" \t\r\n")); // the blanks trim() removes
   digits = digits.substr(0, digits.find_first_not_of("0123456789"));
   auto n = parse_size(digits);
   FUZZ_CHECK(n.has_value());

@@ -7,11 +7,11 @@
 #include <set>
 #include <sstream>
 
-#include "actors/screening/csv_reader.hpp"
 #include "actors/screening/list_loader.hpp"
 #include "actors/screening/normalizer.hpp"
 #include "actors/screening/string_util.hpp"
 #include "actors/screening/text_decoder.hpp"
+#include "runtime/base/csv_reader.hpp"
 
 namespace kyb::screening::eval {
 
@@ -30,15 +30,15 @@ read_table(const std::string& path) {
   auto text = decode_list_text(bytes.value(), text_encoding::utf8, path);
   if (!text)
     return text.error().to_string();
-  csv_reader reader(text.value());
+  base::csv_reader reader(text.value());
   std::vector<std::string> header, row;
   std::vector<std::map<std::string, std::string>> out;
   bool have_header = false;
   for (;;) {
     auto st = reader.next(row);
-    if (st == csv_reader::status::end)
+    if (st == base::csv_reader::status::end)
       break;
-    if (st == csv_reader::status::malformed)
+    if (st == base::csv_reader::status::malformed)
       return path + ":" + std::to_string(reader.line()) + ": " + reader.error();
     if (!row.empty() && !row[0].empty() && row[0][0] == '#')
       continue;
@@ -243,9 +243,9 @@ result<report, std::string> run(const screening_index& index, const options& opt
     auto text = decode_list_text(bytes.value(), text_encoding::utf8, path);
     if (!text)
       return text.error().to_string();
-    csv_reader reader(text.value());
+    base::csv_reader reader(text.value());
     std::vector<std::string> row;
-    while (reader.next(row) == csv_reader::status::record) {
+    while (reader.next(row) == base::csv_reader::status::record) {
       if (row.size() < 4 || row[0].empty() || row[0][0] == '#')
         continue;
       cross_script_pair p;

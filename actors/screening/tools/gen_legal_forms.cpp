@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/csv_reader.hpp"
 #include "actors/screening/normalizer.hpp"
 #include "actors/screening/text_decoder.hpp"
+#include "runtime/base/csv_reader.hpp"
 
 using namespace kyb::screening;
 
@@ -152,9 +152,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", text.error().to_string().c_str());
     return 1;
   }
-  csv_reader reader(text.value());
+  kyb::base::csv_reader reader(text.value());
   std::vector<std::string> row;
-  if (reader.next(row) != csv_reader::status::record) {
+  if (reader.next(row) != kyb::base::csv_reader::status::record) {
     std::fprintf(stderr, "%s: no header\n", argv[1]);
     return 1;
   }
@@ -179,9 +179,9 @@ int main(int argc, char** argv) {
   size_t rows = 0;
   for (;;) {
     auto st = reader.next(row);
-    if (st == csv_reader::status::end)
+    if (st == kyb::base::csv_reader::status::end)
       break;
-    if (st == csv_reader::status::malformed) {
+    if (st == kyb::base::csv_reader::status::malformed) {
       std::fprintf(stderr, "%s:%zu: %s\n", argv[1], reader.line(),
                    reader.error().c_str());
       return 1;

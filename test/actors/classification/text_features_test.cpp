@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "actors/classification/csv_reader.hpp"
+#include "actors/classification/csv_table.hpp"
 #include "actors/classification/feature_extractor.hpp"
 #include "actors/classification/text_normalizer.hpp"
 

@@ -1,5 +1,6 @@
-// A small RFC 4180 CSV reader for the shipped data files (quoted fields, doubled
-// quotes, newlines inside quotes, CRLF, a UTF-8 byte-order mark).
+// The shipped data files as tables: a header row and data rows, read with the one CSV
+// reader (runtime/base/csv_reader.hpp: quoted fields, doubled quotes, newlines inside
+// quotes, CRLF, a UTF-8 byte-order mark).
 #pragma once
 
 #include <string>
@@ -13,7 +14,8 @@ namespace kyb::classification {
 /// A parsed CSV file: the first row as header, the rest as rows.
 class csv_table {
 public:
-  /// Parses `text`; fails with data_malformed on an unterminated quote.
+  /// Parses `text`; fails with data_malformed on a record the CSV reader refuses (an
+  /// unterminated quote, a stray quote, an oversize field), naming its line.
   static expected<csv_table> parse(std::string_view text);
 
   /// Reads and parses the file at `path`; data_not_found if it cannot be opened.

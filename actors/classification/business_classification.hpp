@@ -90,14 +90,14 @@ typename Inspector::result_type inspect(Inspector& f, business_classification& x
 /// What the classifier reads of `rec`: legal name, DBA, description and country.
 classification::classification_input classification_input_of(const business_record& rec);
 
-/// The seed's generate_cache_key(prefix, ...) of a classification of `in` by model
+/// The runtime::generate_cache_key(prefix, ...) of a classification of `in` by model
 /// `model_version`: every input the classifier reads, and the model.
 std::string classification_input_key(const std::string& prefix,
                                      const std::string& model_version,
                                      const classification::classification_input& in);
 
 /// The key of `rec`'s classification by model `model_version`: every input the
-/// classifier reads and the model (the seed's generate_cache_key), so a change of
+/// classifier reads and the model (runtime::generate_cache_key), so a change of
 /// either misses.
 std::string classification_cache_key(const std::string& model_version,
                                      const business_record& rec);

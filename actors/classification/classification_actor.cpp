@@ -22,7 +22,7 @@ struct classification_state {
   static inline const char* name = "kyb.classification";
   std::shared_ptr<const classification::classifier> model;
   base::histogram* inference = nullptr;
-  /// The node's prediction cache (the seed's model_predictions, 1 h): identical inputs
+  /// The node's prediction cache (cache type model_predictions, 1 h): identical inputs
   /// to the same model are answered without inference.
   std::unique_ptr<runtime::ttl_cache<classification::classification_result>> predictions;
 };
@@ -62,7 +62,7 @@ spawn_classification_actor(caf::actor_system& sys,
     st.model = std::move(m);
     auto& metrics = base::metrics_registry::global();
     const auto& version = st.model->get_model().version;
-    // The seed's buckets (seconds).
+    // Buckets in seconds, 10 ms to 2 s.
     st.inference =
         &metrics
              .histogram("kyb_ml_model_inference_duration_seconds",

@@ -1,6 +1,6 @@
 // The node's industry classification service: one actor per node that holds the loaded
 // model (read-only, shared) and classifies businesses with it, recording each inference's
-// time under the seed's kyb_ml_model_inference_duration_seconds. The engine beside it
+// time in the histogram kyb_ml_model_inference_duration_seconds. The engine beside it
 // (classifier.hpp) does the work; this actor keeps that work off the HTTP brokers.
 #pragma once
 

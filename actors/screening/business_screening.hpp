@@ -142,7 +142,7 @@ std::vector<screening_subject> screening_subjects(const business_record& rec);
 std::vector<screening::screening_query> screening_queries(const business_record& rec);
 
 /// The key of a business's cached screening: the generation of the lists and every
-/// screened input, so a change of either misses (the seed's generate_cache_key).
+/// screened input (runtime::generate_cache_key), so a change of either misses.
 std::string screening_cache_key(const std::string& generation,
                                 const business_record& rec);
 

@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(un_typo_pairs_recall) {
   BOOST_TEST(r.pairs_compare_match >= 678u); // achieved 682
 }
 
-// Achieved: 74 of 50,000 (0.148 %); the issue allows 1 % (500).
+// Achieved: 74 of 50,000 (0.148 %); the target is at most 1 % (500).
 BOOST_AUTO_TEST_CASE(negatives_rarely_hit) {
   auto& r = report();
   BOOST_TEST(r.negatives == 50000u);

@@ -5,27 +5,8 @@
 #include <utility>
 
 #include "actors/classification/classification_input.hpp"
-#include "actors/risk/enum_names.hpp"
 
 namespace kyb::risk {
-
-namespace {
-const char* const list_names[] = {"call_for_action", "increased_monitoring",
-                                  "comprehensive_sanctions"};
-} // namespace
-
-const char* to_string(country_list l) noexcept {
-  return detail::name_in(list_names, l);
-}
-
-const std::vector<country_list>& all_country_lists() {
-  static const auto lists = detail::values_in<country_list>(list_names);
-  return lists;
-}
-
-std::optional<country_list> country_list_named(std::string_view name) {
-  return detail::value_in<country_list>(list_names, name);
-}
 
 bool is_country_code(const std::string& code) {
   return code.size() == 2 && std::isupper(static_cast<unsigned char>(code[0])) &&
@@ -40,7 +21,7 @@ load_result<country_risk_table> country_risk_table::parse(std::string_view text)
   std::set<std::pair<std::string, country_list>> seen;
   for (auto& row : read.rows) {
     const auto& code = row.cells[0];
-    auto list = country_list_named(row.cells[1]);
+    auto list = enum_named<country_list>(row.cells[1]);
     auto as_of = civil_date::parse(row.cells[2]);
     const auto& source = row.cells[3];
     size_t before = problems.size();

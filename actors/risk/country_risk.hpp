@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "actors/risk/civil_date.hpp"
+#include "actors/risk/enum_names.hpp"
 #include "actors/risk/reference_file.hpp"
 
 namespace kyb::risk {
@@ -22,14 +23,11 @@ enum class country_list {
   comprehensive_sanctions ///< Country-wide (comprehensive) sanctions programmes.
 };
 
-/// "call_for_action", "increased_monitoring", "comprehensive_sanctions".
-const char* to_string(country_list l) noexcept;
-
-/// The list named `name`, or nullopt.
-std::optional<country_list> country_list_named(std::string_view name);
-
-/// Every list, in declaration order.
-const std::vector<country_list>& all_country_lists();
+template <>
+struct enum_names<country_list> {
+  static constexpr const char* names[] = {"call_for_action", "increased_monitoring",
+                                          "comprehensive_sanctions"};
+};
 
 /// True for an assigned ISO 3166-1 alpha-2 code written in upper case ("IR").
 bool is_country_code(const std::string& code);

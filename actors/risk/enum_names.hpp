@@ -1,34 +1,54 @@
-// One table of names per enum of the risk engine: the enum's values are 0..N-1 and
-// names[i] is the name of value i, so naming, parsing and listing share that table.
+// Names of the risk engine's enums. Each enum (values 0..N-1) specialises enum_names
+// with its table of names beside its declaration; naming, parsing and listing the
+// values all read that one table.
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <vector>
 
-namespace kyb::risk::detail {
+namespace kyb::risk {
 
-template <class Enum, size_t N>
-const char* name_in(const char* const (&names)[N], Enum value) noexcept {
+/// Specialised per enum: `static constexpr const char* names[]`, names[i] naming value i.
+template <class Enum>
+struct enum_names;
+
+/// The name of `value` ("" for a value outside the table).
+template <class Enum>
+const char* name_of(Enum value) noexcept {
+  const auto& names = enum_names<Enum>::names;
   auto i = static_cast<size_t>(value);
-  return i < N ? names[i] : "";
+  return i < std::size(names) ? names[i] : "";
 }
 
-template <class Enum, size_t N>
-std::optional<Enum> value_in(const char* const (&names)[N], std::string_view name) {
-  for (size_t i = 0; i < N; ++i)
+/// The name of a value of any enum with an enum_names table.
+template <class Enum, class = decltype(enum_names<Enum>::names)>
+const char* to_string(Enum value) noexcept {
+  return name_of(value);
+}
+
+/// The value named `name`, or nullopt.
+template <class Enum>
+std::optional<Enum> enum_named(std::string_view name) {
+  const auto& names = enum_names<Enum>::names;
+  for (size_t i = 0; i < std::size(names); ++i)
     if (name == names[i])
       return static_cast<Enum>(i);
   return std::nullopt;
 }
 
-template <class Enum, size_t N>
-std::vector<Enum> values_in(const char* const (&)[N]) {
-  std::vector<Enum> out;
-  for (size_t i = 0; i < N; ++i)
-    out.push_back(static_cast<Enum>(i));
-  return out;
+/// Every value, in order.
+template <class Enum>
+const std::vector<Enum>& enum_values() {
+  static const std::vector<Enum> values = [] {
+    std::vector<Enum> out;
+    for (size_t i = 0; i < std::size(enum_names<Enum>::names); ++i)
+      out.push_back(static_cast<Enum>(i));
+    return out;
+  }();
+  return values;
 }
 
-} // namespace kyb::risk::detail
+} // namespace kyb::risk

@@ -3,26 +3,7 @@
 #include <set>
 #include <utility>
 
-#include "actors/risk/enum_names.hpp"
-
 namespace kyb::risk {
-
-namespace {
-const char* const tier_names[] = {"high", "elevated"};
-} // namespace
-
-const char* to_string(mcc_tier t) noexcept {
-  return detail::name_in(tier_names, t);
-}
-
-const std::vector<mcc_tier>& all_mcc_tiers() {
-  static const auto tiers = detail::values_in<mcc_tier>(tier_names);
-  return tiers;
-}
-
-std::optional<mcc_tier> mcc_tier_named(std::string_view name) {
-  return detail::value_in<mcc_tier>(tier_names, name);
-}
 
 bool is_mcc(std::string_view text) {
   if (text.size() != 4)
@@ -43,7 +24,7 @@ load_result<mcc_risk_table> mcc_risk_table::parse(std::string_view text) {
     auto fail = [&](std::string what) {
       problems.push_back({row.line, std::move(what)});
     };
-    auto tier = mcc_tier_named(row.cells[1]);
+    auto tier = enum_named<mcc_tier>(row.cells[1]);
     if (!is_mcc(row.cells[0]))
       fail("mcc '" + row.cells[0] + "' is not four digits");
     if (!tier)

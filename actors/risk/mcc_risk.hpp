@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/risk/enum_names.hpp"
 #include "actors/risk/reference_file.hpp"
 
 namespace kyb::risk {
@@ -19,14 +20,10 @@ enum class mcc_tier {
   elevated, ///< Commonly treated as higher risk by acquirers, not network-designated.
 };
 
-/// "high", "elevated".
-const char* to_string(mcc_tier t) noexcept;
-
-/// The tier named `name`, or nullopt.
-std::optional<mcc_tier> mcc_tier_named(std::string_view name);
-
-/// Every tier, in declaration order.
-const std::vector<mcc_tier>& all_mcc_tiers();
+template <>
+struct enum_names<mcc_tier> {
+  static constexpr const char* names[] = {"high", "elevated"};
+};
 
 /// One row of the file.
 struct mcc_listing {

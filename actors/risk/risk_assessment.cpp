@@ -6,10 +6,6 @@ namespace kyb::risk {
 
 using nlohmann::json;
 
-const char* to_string(factor_state s) noexcept {
-  return s == factor_state::scored ? "scored" : "unknown";
-}
-
 json to_json(const factor_evidence& e) {
   json j{{"fact", e.fact}, {"value", e.value}, {"detail", e.detail}};
   if (e.points)

@@ -20,8 +20,10 @@ enum class factor_state {
   unknown, ///< No usable input: left out of the mean, never read as zero risk.
 };
 
-/// "scored", "unknown".
-const char* to_string(factor_state s) noexcept;
+template <>
+struct enum_names<factor_state> {
+  static constexpr const char* names[] = {"scored", "unknown"};
+};
 
 /// One fact behind a factor.
 struct factor_evidence {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "actors/risk/civil_date.hpp"
+#include "actors/risk/enum_names.hpp"
 
 namespace kyb::risk {
 
@@ -104,10 +105,14 @@ struct risk_inputs {
   std::vector<registry_input> registry; ///< Empty: no lookup was made.
 };
 
-/// "open", "confirmed", "false_positive".
-const char* to_string(hit_status s) noexcept;
+template <>
+struct enum_names<hit_status> {
+  static constexpr const char* names[] = {"open", "confirmed", "false_positive"};
+};
 
-/// "active", "inactive", "dissolved", "unknown".
-const char* to_string(registry_status s) noexcept;
+template <>
+struct enum_names<registry_status> {
+  static constexpr const char* names[] = {"active", "inactive", "dissolved", "unknown"};
+};
 
 } // namespace kyb::risk

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/risk/enum_names.hpp"
 #include "actors/risk/name_words.hpp"
 #include "actors/risk/reference_file.hpp"
 
@@ -16,30 +15,6 @@ namespace kyb::risk {
 using nlohmann::json;
 
 namespace {
-
-const char* const factor_names[] = {"sanctions", "industry", "country", "business_age",
-                                    "ownership", "website",  "registry"};
-const char* const level_names[] = {"low", "medium", "high", "critical"};
-const char* const fact_names[] = {"mcc", "business.country", "owner.nationality",
-                                  "registry.status", "website.prohibited_content"};
-
-const std::vector<risk_level>& all_levels() {
-  static const auto v = detail::values_in<risk_level>(level_names);
-  return v;
-}
-
-const std::vector<override_fact>& all_facts() {
-  static const auto v = detail::values_in<override_fact>(fact_names);
-  return v;
-}
-
-template <class Enum>
-std::optional<Enum> named(std::string_view name, const std::vector<Enum>& all) {
-  for (auto v : all)
-    if (name == to_string(v))
-      return v;
-  return std::nullopt;
-}
 
 /// RFC 6901: "~" is written "~0" and "/" is written "~1".
 std::string child(const std::string& pointer, std::string_view key) {
@@ -60,9 +35,9 @@ std::string child(const std::string& pointer, size_t index) {
 }
 
 template <class Enum>
-std::string names_of(const std::vector<Enum>& all) {
+std::string names_of() {
   std::string out;
-  for (auto v : all) {
+  for (auto v : enum_values<Enum>()) {
     if (!out.empty())
       out += ", ";
     out += to_string(v);
@@ -128,6 +103,23 @@ public:
     integer(obj, ptr, key, out, 0, 100);
   }
 
+  /// Reads the section `name` of `doc` when present: an object of `fields` (integers
+  /// from 0 to 100) and `others` (left to the caller). The section, or nullptr when it
+  /// is absent or not an object.
+  const json* points_section(const json& doc, const std::string& name,
+                             const std::vector<std::pair<std::string, int*>>& fields,
+                             std::vector<std::string> others = {}) {
+    auto* s = member(doc, name);
+    auto ptr = child("", name);
+    for (auto& f : fields)
+      others.push_back(f.first);
+    if (!s || !object(*s, ptr, others))
+      return nullptr;
+    for (auto& [key, out] : fields)
+      points(*s, ptr, key, *out);
+    return s;
+  }
+
   void fraction(const json& obj, const std::string& ptr, const std::string& key,
                 double& out) {
     auto* v = member(obj, key);
@@ -159,11 +151,10 @@ public:
   }
 
   template <class Enum>
-  bool enum_value(const json& v, const std::string& ptr, const std::vector<Enum>& all,
-                  Enum& out) {
-    auto e = v.is_string() ? named(v.get<std::string>(), all) : std::nullopt;
+  bool enum_value(const json& v, const std::string& ptr, Enum& out) {
+    auto e = v.is_string() ? enum_named<Enum>(v.get<std::string>()) : std::nullopt;
     if (!e) {
-      fail(ptr, "must be one of " + names_of(all));
+      fail(ptr, "must be one of " + names_of<Enum>());
       return false;
     }
     out = *e;
@@ -173,7 +164,8 @@ public:
   /// An object mapping enum names to integers from 0 to `max`.
   template <class Enum>
   void keyed_integers(const json& obj, const std::string& ptr, const std::string& key,
-                      const std::vector<Enum>& all, std::map<Enum, int>& out, int max) {
+                      std::map<Enum, int>& out, int max) {
+    const auto& all = enum_values<Enum>();
     auto* v = member(obj, key);
     if (!v)
       return;
@@ -275,12 +267,12 @@ void read_floors(reader& r, const json& doc, risk_rules& out) {
         if (auto* id = reader::member(v, "id"))
           ok &= r.text(*id, child(p, "id"), f.id);
         if (auto* fa = reader::member(v, "factor"))
-          ok &= r.enum_value(*fa, child(p, "factor"), all_risk_factors(), f.factor);
+          ok &= r.enum_value(*fa, child(p, "factor"), f.factor);
         f.sub_score_at_least = -1;
         r.integer(v, p, "sub_score_at_least", f.sub_score_at_least, 0, 100);
         ok &= f.sub_score_at_least >= 0;
         if (auto* l = reader::member(v, "level"))
-          ok &= r.enum_value(*l, child(p, "level"), all_levels(), f.level);
+          ok &= r.enum_value(*l, child(p, "level"), f.level);
         r.boolean(v, p, "review", f.review);
         return ok;
       });
@@ -303,7 +295,7 @@ void read_overrides(reader& r, const json& doc, risk_rules& out) {
             ok &= r.required(*when, wp, {"fact", "in"});
             bool fact_ok = false;
             if (auto* f = reader::member(*when, "fact"))
-              fact_ok = r.enum_value(*f, child(wp, "fact"), all_facts(), o.fact);
+              fact_ok = r.enum_value(*f, child(wp, "fact"), o.fact);
             ok &= fact_ok;
             if (auto* in = reader::member(*when, "in")) {
               auto ip = child(wp, "in");
@@ -328,7 +320,7 @@ void read_overrides(reader& r, const json& doc, risk_rules& out) {
         }
         if (auto* l = reader::member(v, "at_least")) {
           risk_level level = risk_level::low;
-          if (r.enum_value(*l, child(p, "at_least"), all_levels(), level))
+          if (r.enum_value(*l, child(p, "at_least"), level))
             o.at_least = level;
           else
             ok = false;
@@ -345,7 +337,7 @@ void read_overrides(reader& r, const json& doc, risk_rules& out) {
 }
 
 void read_sections(reader& r, const json& doc, risk_rules& out) {
-  r.keyed_integers(doc, "", "weights", all_risk_factors(), out.weights, 1000);
+  r.keyed_integers(doc, "", "weights", out.weights, 1000);
   if (auto* b = reader::member(doc, "bands");
       b && r.object(*b, "/bands", {"low_max", "medium_max", "high_max"})) {
     r.integer(*b, "/bands", "low_max", out.bands.low_max, 0, 97);
@@ -358,11 +350,10 @@ void read_sections(reader& r, const json& doc, risk_rules& out) {
     r.integer(*c, "/coverage", "minimum_percent", out.coverage.minimum_percent, 1, 100);
     r.array<risk_factor>(*c, "/coverage", "required", out.coverage.required,
                          [&r](const json& v, const std::string& p, risk_factor& f) {
-                           return r.enum_value(v, p, all_risk_factors(), f);
+                           return r.enum_value(v, p, f);
                          });
     if (auto* l = reader::member(*c, "otherwise_at_least"))
-      r.enum_value(*l, "/coverage/otherwise_at_least", all_levels(),
-                   out.coverage.otherwise_at_least);
+      r.enum_value(*l, "/coverage/otherwise_at_least", out.coverage.otherwise_at_least);
   }
   read_floors(r, doc, out);
   read_overrides(r, doc, out);
@@ -370,14 +361,12 @@ void read_sections(reader& r, const json& doc, risk_rules& out) {
       s &&
       r.object(*s, "/industry", {"min_confidence", "tier_scores", "unlisted_score"})) {
     r.fraction(*s, "/industry", "min_confidence", out.industry.min_confidence);
-    r.keyed_integers(*s, "/industry", "tier_scores", all_mcc_tiers(),
-                     out.industry.tier_scores, 100);
+    r.keyed_integers(*s, "/industry", "tier_scores", out.industry.tier_scores, 100);
     r.points(*s, "/industry", "unlisted_score", out.industry.unlisted_score);
   }
   if (auto* s = reader::member(doc, "country");
       s && r.object(*s, "/country", {"list_scores", "unlisted_score"})) {
-    r.keyed_integers(*s, "/country", "list_scores", all_country_lists(),
-                     out.country.list_scores, 100);
+    r.keyed_integers(*s, "/country", "list_scores", out.country.list_scores, 100);
     r.points(*s, "/country", "unlisted_score", out.country.unlisted_score);
   }
   if (auto* s = reader::member(doc, "business_age");
@@ -395,40 +384,30 @@ void read_sections(reader& r, const json& doc, risk_rules& out) {
                       });
     r.points(*s, "/business_age", "otherwise_score", out.business_age.otherwise_score);
   }
-  if (auto* s = reader::member(doc, "ownership");
-      s &&
-      r.object(*s, "/ownership",
-               {"min_declared_percent", "undeclared_points", "missing_identity_points",
-                "nominee_points", "nominee_terms", "high_risk_country_points"})) {
-    auto& o = out.ownership;
-    r.integer(*s, "/ownership", "min_declared_percent", o.min_declared_percent, 0, 100);
-    r.points(*s, "/ownership", "undeclared_points", o.undeclared_points);
-    r.points(*s, "/ownership", "missing_identity_points", o.missing_identity_points);
-    r.points(*s, "/ownership", "nominee_points", o.nominee_points);
+  auto& o = out.ownership;
+  if (auto* s =
+          r.points_section(doc, "ownership",
+                           {{"min_declared_percent", &o.min_declared_percent},
+                            {"undeclared_points", &o.undeclared_points},
+                            {"missing_identity_points", &o.missing_identity_points},
+                            {"nominee_points", &o.nominee_points},
+                            {"high_risk_country_points", &o.high_risk_country_points}},
+                           {"nominee_terms"}))
     r.word_list(*s, "/ownership", "nominee_terms", o.nominee_terms);
-    r.points(*s, "/ownership", "high_risk_country_points", o.high_risk_country_points);
-  }
-  if (auto* s = reader::member(doc, "website");
-      s && r.object(*s, "/website",
-                    {"unreachable_points", "tls_invalid_points", "no_contact_points",
-                     "prohibited_content_points"})) {
-    auto& w = out.website;
-    r.points(*s, "/website", "unreachable_points", w.unreachable_points);
-    r.points(*s, "/website", "tls_invalid_points", w.tls_invalid_points);
-    r.points(*s, "/website", "no_contact_points", w.no_contact_points);
-    r.points(*s, "/website", "prohibited_content_points", w.prohibited_content_points);
-  }
-  if (auto* s = reader::member(doc, "registry");
-      s && r.object(*s, "/registry",
-                    {"not_found_points", "inactive_points", "dissolved_points",
-                     "name_mismatch_points", "ignored_name_words"})) {
-    auto& g = out.registry;
-    r.points(*s, "/registry", "not_found_points", g.not_found_points);
-    r.points(*s, "/registry", "inactive_points", g.inactive_points);
-    r.points(*s, "/registry", "dissolved_points", g.dissolved_points);
-    r.points(*s, "/registry", "name_mismatch_points", g.name_mismatch_points);
+  auto& w = out.website;
+  r.points_section(doc, "website",
+                   {{"unreachable_points", &w.unreachable_points},
+                    {"tls_invalid_points", &w.tls_invalid_points},
+                    {"no_contact_points", &w.no_contact_points},
+                    {"prohibited_content_points", &w.prohibited_content_points}});
+  auto& g = out.registry;
+  if (auto* s = r.points_section(doc, "registry",
+                                 {{"not_found_points", &g.not_found_points},
+                                  {"inactive_points", &g.inactive_points},
+                                  {"dissolved_points", &g.dissolved_points},
+                                  {"name_mismatch_points", &g.name_mismatch_points}},
+                                 {"ignored_name_words"}))
     r.word_list(*s, "/registry", "ignored_name_words", g.ignored_name_words);
-  }
 }
 
 /// Checks between members, once each member is valid on its own. A problem is named
@@ -491,35 +470,6 @@ rules_result parse(const json& doc, const risk_rules& base, bool complete) {
 }
 
 } // namespace
-
-const char* to_string(risk_factor f) noexcept {
-  return detail::name_in(factor_names, f);
-}
-
-const std::vector<risk_factor>& all_risk_factors() {
-  static const auto v = detail::values_in<risk_factor>(factor_names);
-  return v;
-}
-
-std::optional<risk_factor> risk_factor_named(std::string_view name) {
-  return detail::value_in<risk_factor>(factor_names, name);
-}
-
-const char* to_string(risk_level l) noexcept {
-  return detail::name_in(level_names, l);
-}
-
-std::optional<risk_level> risk_level_named(std::string_view name) {
-  return detail::value_in<risk_level>(level_names, name);
-}
-
-const char* to_string(override_fact f) noexcept {
-  return detail::name_in(fact_names, f);
-}
-
-std::optional<override_fact> override_fact_named(std::string_view name) {
-  return detail::value_in<override_fact>(fact_names, name);
-}
 
 risk_level level_of(int score, const level_bands& b) noexcept {
   if (score <= b.low_max)

@@ -30,18 +30,20 @@ enum class risk_factor {
   registry
 };
 
-/// "sanctions", "industry", "country", "business_age", "ownership", "website",
-/// "registry".
-const char* to_string(risk_factor f) noexcept;
-std::optional<risk_factor> risk_factor_named(std::string_view name);
-const std::vector<risk_factor>& all_risk_factors();
+template <>
+struct enum_names<risk_factor> {
+  static constexpr const char* names[] = {"sanctions",    "industry",  "country",
+                                          "business_age", "ownership", "website",
+                                          "registry"};
+};
 
 /// Risk levels, lowest first.
 enum class risk_level { low, medium, high, critical };
 
-/// "low", "medium", "high", "critical".
-const char* to_string(risk_level l) noexcept;
-std::optional<risk_level> risk_level_named(std::string_view name);
+template <>
+struct enum_names<risk_level> {
+  static constexpr const char* names[] = {"low", "medium", "high", "critical"};
+};
 
 /// Upper score bound of each level; critical is everything above high_max.
 struct level_bands {
@@ -74,10 +76,12 @@ enum class override_fact {
   website_prohibited_content ///< Any prohibited-content signal of the website.
 };
 
-/// "mcc", "business.country", "owner.nationality", "registry.status",
-/// "website.prohibited_content".
-const char* to_string(override_fact f) noexcept;
-std::optional<override_fact> override_fact_named(std::string_view name);
+template <>
+struct enum_names<override_fact> {
+  static constexpr const char* names[] = {"mcc", "business.country", "owner.nationality",
+                                          "registry.status",
+                                          "website.prohibited_content"};
+};
 
 /// When `fact` takes one of `in`, lift the level to `at_least` and/or require review.
 struct override_rule {

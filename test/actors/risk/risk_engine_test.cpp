@@ -79,7 +79,7 @@ bool applied(const risk_assessment& a, const std::string& id) {
 risk_rules only(risk_factor f, const std::string& extra = "") {
   json doc = json::parse(R"({"coverage": {"minimum_percent": 1, "required": []},
                              "floors": [], "overrides": []})");
-  for (auto g : all_risk_factors())
+  for (auto g : enum_values<risk_factor>())
     doc["weights"][to_string(g)] = g == f ? 1 : 0;
   if (!extra.empty())
     doc.merge_patch(json::parse(extra));

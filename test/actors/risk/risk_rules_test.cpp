@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(defaults_load_with_the_documented_values) {
   BOOST_TEST(r.bands.low_max == 39);
   BOOST_TEST(r.bands.medium_max == 69);
   BOOST_TEST(r.bands.high_max == 84);
-  BOOST_TEST(r.weights.size() == all_risk_factors().size());
+  BOOST_TEST(r.weights.size() == enum_values<risk_factor>().size());
   int total = 0;
   for (auto& [f, w] : r.weights)
     total += w;

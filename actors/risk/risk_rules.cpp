@@ -16,22 +16,13 @@ using nlohmann::json;
 
 namespace {
 
-/// RFC 6901: "~" is written "~0" and "/" is written "~1".
+/// `pointer` extended by an object member or array index (RFC 6901 escapes included).
 std::string child(const std::string& pointer, std::string_view key) {
-  std::string out = pointer + '/';
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
+  return (json::json_pointer{pointer} / std::string{key}).to_string();
 }
 
 std::string child(const std::string& pointer, size_t index) {
-  return pointer + '/' + std::to_string(index);
+  return (json::json_pointer{pointer} / index).to_string();
 }
 
 template <class Enum>

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "actors/screening/csv_reader.hpp"
-#include "actors/screening/string_util.hpp"
+#include "runtime/base/csv_reader.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::risk {
 
@@ -19,24 +19,22 @@ bool is_comment(const std::vector<std::string>& fields) {
 reference_rows read_reference_csv(std::string_view text,
                                   const std::vector<std::string>& columns) {
   reference_rows out;
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF")
-    text.remove_prefix(3);
-  screening::csv_reader reader{text};
+  base::csv_reader reader{text};
   std::vector<std::string> fields;
   std::vector<size_t> position; // position[i]: the file column holding columns[i]
   size_t width = 0;
   for (;;) {
     auto st = reader.next(fields);
-    if (st == screening::csv_reader::status::end)
+    if (st == base::csv_reader::status::end)
       break;
-    if (st == screening::csv_reader::status::malformed) {
+    if (st == base::csv_reader::status::malformed) {
       out.problems.push_back({reader.line(), reader.error()});
       continue;
     }
     if (is_comment(fields))
       continue;
     for (auto& f : fields)
-      f = std::string{screening::trim(f)};
+      f = std::string{base::trim(f)};
     if (width == 0) {
       width = fields.size();
       position.assign(columns.size(), width);

@@ -33,6 +33,7 @@
 #include "actors/tenant/tenant_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "config/config.hpp"
+#include "config/host_port.hpp"
 #include "net/http_broker.hpp"
 #include "net/list_downloader.hpp"
 #include "net/openapi.hpp"
@@ -423,12 +424,8 @@ int main(int argc, char** argv) {
     ccfg.self.relay = net::spawn_region_relay(core, std::move(relay));
   }
   for (auto& seed : settings.cluster.seeds) {
-    auto colon = seed.rfind(':');
-    auto host = seed.substr(0, colon);
-    if (!host.empty() && host.front() == '[')
-      host = host.substr(1, host.size() - 2);
-    ccfg.seeds.emplace_back(host,
-                            static_cast<uint16_t>(std::stoul(seed.substr(colon + 1))));
+    auto e = config::parse_host_port(seed).value; // config::load refused a bad one
+    ccfg.seeds.emplace_back(e->host, e->port);
   }
   ccfg.shards = static_cast<uint32_t>(settings.cluster.shards);
   ccfg.vnodes = static_cast<uint32_t>(settings.cluster.vnodes);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "config/config.hpp"
+#include "config/host_port.hpp"
 
 namespace kyb::config::detail {
 namespace {
@@ -113,27 +114,16 @@ apply_fn boolean(Section settings::*sec, bool Section::*field) {
   };
 }
 
-/// Splits "host:port" or "[v6]:port"; false when malformed.
-bool split_host_port(const std::string& v, std::string& host, uint16_t& port) {
-  std::string p;
-  if (!v.empty() && v.front() == '[') {
-    auto close = v.find(']');
-    if (close == std::string::npos || close + 1 >= v.size() || v[close + 1] != ':')
-      return false;
-    host = v.substr(1, close - 1);
-    p = v.substr(close + 2);
-  } else {
-    auto colon = v.rfind(':');
-    if (colon == std::string::npos)
-      return false;
-    host = v.substr(0, colon);
-    p = v.substr(colon + 1);
-  }
-  if (host.empty() || p.empty() || p.size() > 5 ||
-      p.find_first_not_of("0123456789") != std::string::npos || std::stoul(p) > 65535)
-    return false;
-  port = static_cast<uint16_t>(std::stoul(p));
-  return true;
+/// Parses `v` as HOST:PORT into `host` and `port`; the problem otherwise, with an
+/// example.
+std::optional<std::string> endpoint_into(const std::string& v, const std::string& example,
+                                         std::string& host, uint16_t& port) {
+  auto parsed = parse_host_port(v);
+  if (!parsed)
+    return "expected HOST:PORT such as '" + example + "': " + parsed.error;
+  host = parsed.value->host;
+  port = parsed.value->port;
+  return std::nullopt;
 }
 
 /// A HOST:PORT endpoint of the cluster settings (its host and port members).
@@ -141,9 +131,7 @@ apply_fn cluster_endpoint(std::string cluster_settings::*host,
                           uint16_t cluster_settings::*port, std::string example) {
   return [host, port, example](settings& s,
                                const std::string& v) -> std::optional<std::string> {
-    if (!split_host_port(v, s.cluster.*host, s.cluster.*port))
-      return "expected HOST:PORT such as '" + example + "', got '" + v + "'";
-    return std::nullopt;
+    return endpoint_into(v, example, s.cluster.*host, s.cluster.*port);
   };
 }
 
@@ -154,8 +142,9 @@ apply_fn metrics_listen() {
       s.metrics.listen_port = 0;
       return std::nullopt;
     }
-    if (!split_host_port(v, s.metrics.listen_host, s.metrics.listen_port))
-      return "expected HOST:PORT such as '127.0.0.1:9464', or 'off', got '" + v + "'";
+    if (auto bad = endpoint_into(v, "127.0.0.1:9464", s.metrics.listen_host,
+                                 s.metrics.listen_port))
+      return *bad + " (or 'off')";
     return std::nullopt;
   };
 }
@@ -205,10 +194,9 @@ apply_fn seed_list() {
   return [](settings& s, const std::string& v) -> std::optional<std::string> {
     s.cluster.seeds.clear();
     for (auto& item : comma_list(v)) {
-      std::string host;
-      uint16_t port = 0;
-      if (!split_host_port(item, host, port))
-        return "expected a comma-separated list of HOST:PORT, got '" + item + "'";
+      auto seed = parse_host_port(item);
+      if (!seed)
+        return "expected a comma-separated list of HOST:PORT: " + seed.error;
       s.cluster.seeds.push_back(item);
     }
     return std::nullopt;
@@ -217,32 +205,8 @@ apply_fn seed_list() {
 
 apply_fn listen_address() {
   return [](settings& s, const std::string& v) -> std::optional<std::string> {
-    auto bad =
-        "expected HOST:PORT such as '127.0.0.1:8080' or '[::1]:8080', got '" + v + "'";
-    std::string host;
-    std::string port;
-    if (!v.empty() && v.front() == '[') {
-      auto close = v.find(']');
-      if (close == std::string::npos || close + 1 >= v.size() || v[close + 1] != ':')
-        return bad;
-      host = v.substr(1, close - 1);
-      port = v.substr(close + 2);
-    } else {
-      auto colon = v.rfind(':');
-      if (colon == std::string::npos)
-        return bad;
-      host = v.substr(0, colon);
-      port = v.substr(colon + 1);
-    }
-    if (host.empty() || port.empty() || port.size() > 5 ||
-        port.find_first_not_of("0123456789") != std::string::npos)
-      return bad;
-    auto p = std::stoul(port);
-    if (p > 65535)
-      return bad;
-    s.http.listen_host = host;
-    s.http.listen_port = static_cast<uint16_t>(p);
-    return std::nullopt;
+    return endpoint_into(v, "127.0.0.1:8080' or '[::1]:8080", s.http.listen_host,
+                         s.http.listen_port);
   };
 }
 
@@ -498,7 +462,7 @@ const std::vector<option>& options() {
       {"cluster.tls_ca", "",
        "PEM CA that signed every node's and every admin's certificate.",
        str(&settings::cluster, &cluster_settings::tls_ca)},
-      // cache (TTLs: the seed's 7.1)
+      // cache (a TTL per cache type)
       {"cache.classification_ttl", "7d", "TTL of cached industry classifications.",
        duration(&settings::cache, &cache_settings::classification_ttl, ms(1000),
                 ms(365 * day_ms))},
@@ -531,7 +495,7 @@ const std::vector<option>& options() {
        "Cached entries one node keeps per cache type.",
        integer(&settings::cache, &cache_settings::max_entries_per_node, 1, 1000000000)},
       {"cache.warm_schedule", "0 2 * * *",
-       "Cron expression (UTC) of the warming job (the seed's daily 02:00).",
+       "Cron expression (UTC) of the warming job (default: daily at 02:00).",
        str(&settings::cache, &cache_settings::warm_schedule, true)},
       {"cache.warm_top_codes", "10",
        "The scheduled warming loads the businesses of this many most common MCC codes.",

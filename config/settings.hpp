@@ -102,7 +102,7 @@ struct cluster_settings {
   std::string tls_ca;
 };
 
-/// Actor-local caches (MISSION §12, the seed's 7.1): a TTL per cache type, proactive
+/// Actor-local caches (runtime/cache): a TTL per cache type, proactive
 /// refresh at ttl * (0.8 - 0.2 * access_frequency), size bounds, scheduled warming.
 struct cache_settings {
   milliseconds classification_ttl{0};
@@ -153,7 +153,7 @@ struct import_settings {
   size_t max_errors_stored = 0; ///< Row errors kept per job (all are counted).
 };
 
-/// Sanctions screening (MISSION §5): which lists load and from where, when they are
+/// Sanctions screening (actors/screening): which lists load and from where, when they are
 /// refreshed, how downloads are bounded, the default threshold and the pace of ongoing
 /// monitoring. A list loads when its main file's `*_path` or `*_url` is set; nothing is
 /// set by default (a node without lists serves, and screening answers 503).
@@ -193,7 +193,7 @@ struct screening_settings {
   size_t monitor_concurrency = 0; ///< Re-screenings in flight at once.
 };
 
-/// Regions (MISSION §14, the seed's 8.2): the PostgreSQL of each region, who takes the
+/// Regions (us-east-1, us-west-2, eu-west-1): the PostgreSQL of each, who takes the
 /// writes, and how replication is watched. Without `databases` the node runs one region
 /// and every request is served where it arrives.
 struct regions_settings {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Cache hit rate under a Zipf-distributed read load (issue 7), on a real node:
+# Cache hit rate under a Zipf-distributed read load, on a real node:
 # N businesses are imported and classified once, then wrk asks
 # POST /v1/businesses/{id}/classify with ids drawn from Zipf(s) over the N businesses,
-# and the node's kyb_cache_hit_rate_ratio{cache_type="classification"} (the seed's
-# gauge) is read. Two runs in one: the node's budget for the type large enough for all
+# and the node's kyb_cache_hit_rate_ratio{cache_type="classification"} gauge
+# is read. Two runs in one: the node's budget for the type large enough for all
 # N, then a fifth of N (cache.max_entries_per_node: LRU eviction across actors). Each
 # run starts from a restarted node (empty caches); the ideal hit rate of a cache of the
 # top-k keys, sum(top k)/sum(all) of the Zipf weights minus the first reads, is printed

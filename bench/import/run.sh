@@ -7,7 +7,7 @@
 #      auditing), timed; then the tables are emptied;
 #   2. POST /v1/businesses/bulk of the same rows as NDJSON, streamed with chunked
 #      transfer by curl, timed until the 202 (every batch committed);
-# and prints rows/s of both and their ratio (issue 7's target: import >= 0.5x COPY).
+# and prints rows/s of both and their ratio (the target: import >= 0.5x COPY).
 #
 #   bench/import/run.sh [rows=1000000]
 # Environment: KYB_IMPORT_BATCH_ROWS (the node's batch size, default 1000).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regions benchmark: the three regions of the seed's 8.2 on loopback (a PostgreSQL and a
-# Redis each, the bench-* profiles, fsync on), one Release node per region in one
-# cluster. Measures, in one run:
+# Regions benchmark: the three regions (us-east-1, us-west-2, eu-west-1) on loopback
+# (a PostgreSQL and a Redis each, the bench-* profiles, fsync on), one Release node per
+# region in one cluster. Measures, in one run:
 #   1. replication lag at a fixed write rate (default 1,000 writes/s through the API):
 #      for each acknowledged write, the time until it is visible in us-west-2 and in
 #      eu-west-1, p50/p99, against the write's own acknowledgement latency (baseline);

@@ -58,7 +58,7 @@ cache_registry::cache_registry() {
     c.evictions = &evictions.with({names[i]});
     c.expirations = &expirations.with({names[i]});
   }
-  // The seed's TTLs until configure() runs.
+  // Each type's TTL until configure() sets the configured ones (cache.*_ttl).
   using std::chrono::hours;
   policies_[index(cache_type::classification)].ttl = hours(24 * 7);
   policies_[index(cache_type::risk_assessment)].ttl = hours(24);

@@ -15,7 +15,7 @@
 
 namespace kyb::runtime {
 
-/// The seed's cache types (7.1).
+/// The cache types, each with its own TTL and node budget.
 enum class cache_type : uint8_t {
   classification,
   risk_assessment,
@@ -72,7 +72,7 @@ public:
   /// Gives back `n` entries of the budget.
   void release(cache_type t, size_t n = 1) noexcept;
 
-  /// Sets the gauges kyb_cache_hit_rate_ratio{cache_type} (the seed's) and
+  /// Sets the gauges kyb_cache_hit_rate_ratio{cache_type} and
   /// kyb_cache_entries{cache_type}; the counters kyb_cache_hits_total,
   /// kyb_cache_misses_total, kyb_cache_refreshes_total{outcome},
   /// kyb_cache_evictions_total and kyb_cache_expirations_total are live.

@@ -1,5 +1,4 @@
-// The one cache mechanism of the platform: an actor-local map with the seed's
-// semantics (7.1). Each entry lives for its type's TTL. An entry read when its age
+// The one cache mechanism of the platform: an actor-local map. Each entry lives for its type's TTL. An entry read when its age
 // passes ttl * (0.8 - 0.2 * access_frequency) (60-80 % of the TTL, earlier for hot keys)
 // is still served, and the reader is told to refresh it in the background; a refresh
 // that fails keeps the old value serving until the TTL, after which the lookup reports
@@ -178,7 +177,8 @@ private:
     return std::min(1.0, rate / registry_->policy(type_).hot_accesses_per_hour);
   }
 
-  /// The seed's threshold: ttl * (0.8 - 0.2 * access_frequency).
+  /// The age from which a read asks for a background refresh:
+  /// ttl * (0.8 - 0.2 * access_frequency).
   clock::duration refresh_threshold(const entry& e, clock::time_point now) const {
     auto ttl = std::chrono::duration_cast<clock::duration>(registry_->policy(type_).ttl);
     double factor = 0.8 - 0.2 * frequency(e, now);

@@ -22,19 +22,13 @@
 #include "actors/audit/audit_actor.hpp"
 #include "actors/audit/audit_writer.hpp"
 #include "actors/business/business_actor.hpp"
-#include "actors/business/business_query_actor.hpp"
-#include "actors/cache/cache_warmer_actor.hpp"
 #include "actors/classification/classification_actor.hpp"
-#include "actors/health/readiness_actor.hpp"
-#include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/import/import_actor.hpp"
 #include "actors/messages.hpp"
-#include "actors/screening/screening_actor.hpp"
 #include "actors/tenant/tenant_actor.hpp"
-#include "actors/usage/usage_actor.hpp"
 #include "config/config.hpp"
+#include "config/host_port.hpp"
 #include "net/http_broker.hpp"
-#include "net/list_downloader.hpp"
 #include "net/openapi.hpp"
 #include "net/region_forwarder.hpp"
 #include "net/routes.hpp"
@@ -59,6 +53,7 @@
 #include "runtime/cluster/tls_roles.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
+#include "runtime/main/node_supervision.hpp"
 #include "runtime/supervision/actor_slot.hpp"
 #include "runtime/supervision/node_shutdown.hpp"
 #include "runtime/supervision/supervisor.hpp"
@@ -100,6 +95,11 @@ std::optional<std::string> decode_key(const std::string& b64) {
   if (!raw || raw->size() != 32)
     return std::nullopt;
   return raw;
+}
+
+/// A configured endpoint as logs and errors name it ("[::1]:8080" for IPv6).
+std::string endpoint(const std::string& host, uint16_t port) {
+  return config::to_string(config::host_port{host, port});
 }
 
 /// Builds an actor system configuration for this node.
@@ -240,12 +240,11 @@ int main(int argc, char** argv) {
     runtime::connect_roles(runtime::role_node);
   }
   runtime::cache_registry::global().configure(settings.cache);
-  base::log_info("node.starting",
-                 {{"node", settings.node.id},
-                  {"region", settings.node.region},
-                  {"listen", settings.http.listen_host + ":" +
-                                 std::to_string(settings.http.listen_port)},
-                  {"audit_key_id", audit_keys->current_id()}});
+  auto http_listen = endpoint(settings.http.listen_host, settings.http.listen_port);
+  base::log_info("node.starting", {{"node", settings.node.id},
+                                   {"region", settings.node.region},
+                                   {"listen", http_listen},
+                                   {"audit_key_id", audit_keys->current_id()}});
 
   // -- the metrics listener's socket: taken before anything starts, so that a port in
   // use (a second node on this host with the same metrics.listen) stops the start here.
@@ -400,8 +399,7 @@ int main(int argc, char** argv) {
   ccfg.self.id = settings.node.id;
   ccfg.self.host = settings.cluster.listen_host;
   ccfg.self.port = settings.cluster.listen_port;
-  ccfg.self.http =
-      settings.http.listen_host + ":" + std::to_string(settings.http.listen_port);
+  ccfg.self.http = http_listen;
   ccfg.self.region = settings.node.region;
   ccfg.self.incarnation = incarnation;
   ccfg.self.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -423,12 +421,8 @@ int main(int argc, char** argv) {
     ccfg.self.relay = net::spawn_region_relay(core, std::move(relay));
   }
   for (auto& seed : settings.cluster.seeds) {
-    auto colon = seed.rfind(':');
-    auto host = seed.substr(0, colon);
-    if (!host.empty() && host.front() == '[')
-      host = host.substr(1, host.size() - 2);
-    ccfg.seeds.emplace_back(host,
-                            static_cast<uint16_t>(std::stoul(seed.substr(colon + 1))));
+    auto e = config::parse_host_port(seed).value; // config::load refused a bad one
+    ccfg.seeds.emplace_back(e->host, e->port);
   }
   ccfg.shards = static_cast<uint32_t>(settings.cluster.shards);
   ccfg.vnodes = static_cast<uint32_t>(settings.cluster.vnodes);
@@ -468,7 +462,7 @@ int main(int argc, char** argv) {
   auto gateway_slot = std::make_shared<runtime::actor_slot<caf::actor>>();
   hooks.admin_gateway = gateway_slot;
   if (!region_list.empty()) {
-    // Regions (MISSION §14): the region replica actors and the routing they decide.
+    // Regions: the region replica actors and the routing they decide.
     regions::controller_config rcfg;
     rcfg.node_id = settings.node.id;
     rcfg.self_region = settings.node.region;
@@ -494,10 +488,10 @@ int main(int argc, char** argv) {
       publish(core, agent, settings.cluster.listen_host, settings.cluster.listen_port);
   if (!published)
     start_failed(
-        2, config_problem("cluster.listen",
-                          settings.cluster.listen_host + ":" +
-                              std::to_string(settings.cluster.listen_port) +
-                              ": cannot listen: " + core.render(published.error())));
+        2, config_problem(
+               "cluster.listen",
+               endpoint(settings.cluster.listen_host, settings.cluster.listen_port) +
+                   ": cannot listen: " + core.render(published.error())));
   // The admin endpoint: an actor system of its own whose only actor is the gateway, so
   // a console reaches nothing else of the node (admin_gateway.hpp).
   caf::actor_system_config admin_cfg;
@@ -505,14 +499,15 @@ int main(int argc, char** argv) {
   auto admin_system = std::make_unique<caf::actor_system>(admin_cfg);
   auto admin_gateway = runtime::spawn_admin_gateway(*admin_system, agent);
   gateway_slot->set(admin_gateway);
-  auto admin_published = publish(*admin_system, admin_gateway, settings.cluster.admin_host,
-                                 settings.cluster.admin_port);
+  auto admin_published =
+      publish(*admin_system, admin_gateway, settings.cluster.admin_host,
+              settings.cluster.admin_port);
   if (!admin_published)
-    start_failed(2, config_problem("cluster.admin_listen",
-                                   settings.cluster.admin_host + ":" +
-                                       std::to_string(settings.cluster.admin_port) +
-                                       ": cannot listen: " +
-                                       admin_system->render(admin_published.error())));
+    start_failed(
+        2, config_problem(
+               "cluster.admin_listen",
+               endpoint(settings.cluster.admin_host, settings.cluster.admin_port) +
+                   ": cannot listen: " + admin_system->render(admin_published.error())));
   // Serve only once this node is part of a cluster that holds a quorum.
   auto join_deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
   if (!places->current()->serving)
@@ -529,52 +524,9 @@ int main(int argc, char** argv) {
   auto svc = std::make_shared<net::http_services>();
   svc->platform = platform;
   svc->routes = std::make_shared<net::router>(net::make_api_router());
-  // Bulk uploads: one import actor each, in the core system (its work is validation,
-  // sealing and database batches, not I/O).
-
-  // The service actors and how each starts again (under the "services" supervisor).
-  auto spawn_business_query = [platform](caf::actor_system& sys) {
-    return actors::spawn_business_query_actor(sys, platform);
-  };
-  auto spawn_audit = [platform](caf::actor_system& sys) {
-    return actors::spawn_audit_actor(sys, platform);
-  };
-  auto spawn_usage = [platform](caf::actor_system& sys) {
-    return actors::spawn_usage_actor(sys, platform);
-  };
-  auto spawn_idempotency = [platform](caf::actor_system& sys) {
-    return actors::spawn_idempotency_actor(sys, platform);
-  };
-  auto spawn_readiness = [platform, latest_migration](caf::actor_system& sys) {
-    return actors::spawn_readiness_actor(sys, platform, latest_migration);
-  };
-  auto spawn_screening = [platform](caf::actor_system& sys) {
-    return actors::spawn_screening_actor(
-        sys, platform, net::spawn_list_downloader(sys, platform->settings.screening));
-  };
-  auto spawn_classification = [industry_model](caf::actor_system& sys) {
-    return actors::spawn_classification_actor(sys, industry_model);
-  };
-  auto slot_of = [&core](auto spawn) {
-    using handle = decltype(spawn(core));
-    return std::make_shared<runtime::actor_slot<handle>>(spawn(core));
-  };
-  svc->business_query = slot_of(spawn_business_query);
-  svc->audit = slot_of(spawn_audit);
-  svc->usage = slot_of(spawn_usage);
-  svc->idempotency = slot_of(spawn_idempotency);
-  svc->readiness = slot_of(spawn_readiness);
-  svc->screening = slot_of(spawn_screening);
-  if (industry_model) {
-    svc->classification = slot_of(spawn_classification);
-    svc->classification_model_version = industry_model->version();
-  }
-  // Cache warming (scheduled, after the model loaded, after bulk imports, on demand).
-  auto spawn_warmer =
-      [platform, version = svc->classification_model_version](caf::actor_system& sys) {
-        return actors::spawn_cache_warmer(sys, platform, version);
-      };
-  svc->warmer = slot_of(spawn_warmer);
+  // The service actors, under the "services" supervisor.
+  auto services = node::service_table(*svc, {platform, latest_migration, industry_model});
+  node::start_services(core, services);
   // Bulk uploads: one import actor each, in the core system (its work is validation,
   // sealing and database batches, not I/O); a completed one fires the warming event.
   svc->spawn_import = [&core, platform, warmer = svc->warmer] {
@@ -655,8 +607,7 @@ int main(int argc, char** argv) {
   // -- HTTP workers: worker 0 in the core system, the others in systems of their own ---
   std::vector<std::unique_ptr<caf::actor_system_config>> http_cfgs;
   std::vector<std::unique_ptr<caf::actor_system>> http_systems;
-  std::vector<caf::actor_system*> worker_systems;
-  std::vector<std::shared_ptr<runtime::actor_slot<caf::actor>>> brokers;
+  std::vector<node::broker_entry> brokers; // supervised under "http", drained in order
   auto start_broker = [&settings, svc](caf::actor_system& sys, int i) -> caf::actor {
     std::string err;
     int fd = net::open_listen_socket(settings.http.listen_host, settings.http.listen_port,
@@ -676,14 +627,16 @@ int main(int argc, char** argv) {
       http_cfgs.push_back(std::move(cfg));
       sys = http_systems.back().get();
     }
-    worker_systems.push_back(sys);
     auto b = start_broker(*sys, i);
-    if (!b)
-      start_failed(2, config_problem("http.listen",
-                                     settings.http.listen_host + ":" +
-                                         std::to_string(settings.http.listen_port) +
-                                         ": cannot listen (see http.listen_failed)"));
-    brokers.push_back(std::make_shared<runtime::actor_slot<caf::actor>>(b));
+    if (!b) {
+      auto why = http_listen + ": cannot listen (see http.listen_failed)";
+      start_failed(2, config_problem("http.listen", why));
+    }
+    // A restarted worker listens again in its own actor system, on a fresh socket.
+    brokers.push_back(
+        {"http-" + std::to_string(i),
+         std::make_shared<runtime::actor_slot<caf::actor>>(b),
+         [start_broker, sys, i](caf::actor_system&) { return start_broker(*sys, i); }});
   }
 
   // -- the metrics listener: /metrics and /metrics/business, apart from the API --------
@@ -702,22 +655,14 @@ int main(int argc, char** argv) {
     }
     return net::spawn_http_broker(sys, fd, metrics_svc, workers);
   };
-  std::shared_ptr<runtime::actor_slot<caf::actor>> metrics_broker;
-  if (metrics_fd >= 0) {
-    metrics_broker = std::make_shared<runtime::actor_slot<caf::actor>>(
-        net::spawn_http_broker(core, metrics_fd, metrics_svc, workers));
-    brokers.push_back(metrics_broker); // drained at shutdown with the others
-  }
+  if (metrics_fd >= 0)
+    brokers.push_back(
+        {"metrics",
+         std::make_shared<runtime::actor_slot<caf::actor>>(
+             net::spawn_http_broker(core, metrics_fd, metrics_svc, workers)),
+         start_metrics_broker});
 
-  // -- supervision: the node's supervisor tree -----------------------------------------
-  // root (one-for-one)
-  //   persistence (one-for-one): the PostgreSQL connection actors
-  //   cluster (one-for-all): the shard lease manager
-  //   membership (no restarts): the cluster agent and the entity router; losing one
-  //     escalates, because peers hold their handles
-  //   services (one-for-one): business query, audit, usage, idempotency, readiness,
-  //     screening (a restarted screening actor loads its lists again)
-  //   http (one-for-one): the HTTP brokers, each on a fresh SO_REUSEPORT socket
+  // -- supervision: the node's supervisor tree (node_supervision.hpp) ------------------
   // Entity actors restart on demand through the directory, each kind with an intensity
   // (set_crash_policy). The root escalates to the node: it stops with exit code 70 and
   // its orchestrator restarts it (crash-only).
@@ -729,115 +674,23 @@ int main(int argc, char** argv) {
       ::kill(::getpid(), SIGTERM);
   };
   directory.set_crash_policy(20, std::chrono::seconds(10), escalate_node);
-  // A child that exists already: the first start adopts it, later starts restart it.
-  auto adopt = [](caf::actor existing,
-                  std::function<caf::actor(caf::actor_system&)> restart) {
-    auto first = std::make_shared<bool>(true);
-    return [existing, restart, first](caf::actor_system& sys) {
-      if (*first) {
-        *first = false;
-        return existing;
-      }
-      return restart(sys);
-    };
+  node::tree_inputs tree;
+  for (auto& c : pool.connections())
+    tree.connections.push_back(caf::actor_cast<caf::actor>(c));
+  tree.respawn_connection = [pool](size_t i) mutable {
+    return caf::actor_cast<caf::actor>(pool.respawn(i));
   };
-  std::vector<runtime::child_spec> pg_children;
-  auto connections = pool.connections();
-  for (size_t i = 0; i < connections.size(); ++i)
-    pg_children.push_back({"pg-" + std::to_string(i),
-                           adopt(caf::actor_cast<caf::actor>(connections[i]),
-                                 [pool, i](caf::actor_system&) mutable {
-                                   return caf::actor_cast<caf::actor>(pool.respawn(i));
-                                 }),
-                           {}});
-  std::vector<runtime::child_spec> cluster_children = {
-      {"lease-manager",
-       adopt(
-           caf::actor_cast<caf::actor>(leases->get()),
-           [places, pool, node = settings.node.id, incarnation](caf::actor_system& sys) {
-             return caf::actor_cast<caf::actor>(
-                 runtime::spawn_lease_manager(sys, places, pool, node, incarnation));
-           }),
-       [leases, places](const caf::actor& a) {
-         leases->set(caf::actor_cast<runtime::lease_manager_actor>(a));
-         caf::anon_send(leases->get(), runtime::rebalance_atom::value);
-       }}};
-  // A supervised service actor: adopted at the first start, spawned again on a restart,
-  // its slot updated either way.
-  auto service = [&adopt](std::string name, auto slot, auto spawn) {
-    using handle = decltype(slot->get());
-    return runtime::child_spec{
-        std::move(name),
-        adopt(caf::actor_cast<caf::actor>(slot->get()),
-              [spawn](caf::actor_system& sys) {
-                return caf::actor_cast<caf::actor>(spawn(sys));
-              }),
-        [slot](const caf::actor& a) { slot->set(caf::actor_cast<handle>(a)); }};
+  tree.leases = leases;
+  tree.spawn_leases = [places, pool, node = settings.node.id,
+                       incarnation](caf::actor_system& sys) {
+    return runtime::spawn_lease_manager(sys, places, pool, node, incarnation);
   };
-  std::vector<runtime::child_spec> service_children = {
-      service("business-query", svc->business_query, spawn_business_query),
-      service("audit", svc->audit, spawn_audit),
-      service("usage", svc->usage, spawn_usage),
-      service("idempotency", svc->idempotency, spawn_idempotency),
-      service("readiness", svc->readiness, spawn_readiness),
-      service("screening", svc->screening, spawn_screening),
-      service("cache-warmer", svc->warmer, spawn_warmer)};
-  if (industry_model)
-    service_children.push_back(
-        service("classification", svc->classification, spawn_classification));
-  // The cluster agent and the entity router cannot start again in place: peers hold
-  // their handles. Losing one escalates straight to the node (a crash-only restart).
-  auto never = [escalate_node](caf::actor_system&) {
-    escalate_node(
-        "a membership actor stopped; peers hold its handle, so the node restarts");
-    return caf::actor{};
-  };
-  std::vector<runtime::child_spec> membership_children = {
-      {"cluster-agent", adopt(agent, never), {}},
-      {"entity-router", adopt(router, never), {}}};
-  std::vector<runtime::child_spec> http_children;
-  for (int i = 0; i < workers; ++i) {
-    auto sys = worker_systems[i];
-    auto slot = brokers[i];
-    http_children.push_back(
-        {"http-" + std::to_string(i),
-         adopt(slot->get(), [start_broker, sys,
-                             i](caf::actor_system&) { return start_broker(*sys, i); }),
-         [slot](const caf::actor& a) { slot->set(a); }});
-  }
-  if (metrics_broker)
-    http_children.push_back(
-        {"metrics", adopt(metrics_broker->get(), start_metrics_broker),
-         [metrics_broker](const caf::actor& a) { metrics_broker->set(a); }});
-  auto opts = [](std::string name, runtime::restart_strategy strategy, size_t n,
-                 std::chrono::milliseconds within) {
-    runtime::supervisor_options o;
-    o.name = std::move(name);
-    o.strategy = strategy;
-    o.max_restarts = n;
-    o.within = within;
-    return o;
-  };
-  using std::chrono::seconds;
-  auto root_opts = opts("root", runtime::restart_strategy::one_for_one, 10, seconds(60));
-  root_opts.escalated = escalate_node;
-  auto root = runtime::spawn_supervisor(
-      core, root_opts,
-      {runtime::supervisor_child(
-           opts("persistence", runtime::restart_strategy::one_for_one, 5, seconds(10)),
-           pg_children),
-       runtime::supervisor_child(
-           opts("cluster", runtime::restart_strategy::one_for_all, 3, seconds(30)),
-           cluster_children),
-       runtime::supervisor_child(
-           opts("membership", runtime::restart_strategy::one_for_one, 0, seconds(1)),
-           membership_children),
-       runtime::supervisor_child(
-           opts("services", runtime::restart_strategy::one_for_one, 5, seconds(10)),
-           service_children),
-       runtime::supervisor_child(
-           opts("http", runtime::restart_strategy::one_for_one, 5, seconds(10)),
-           http_children)});
+  tree.agent = agent;
+  tree.router = router;
+  tree.services = services;
+  tree.brokers = brokers;
+  tree.escalate = escalate_node;
+  auto root = node::spawn_supervision_tree(core, node::build_supervision_tree(tree));
   root_slot->set(root);
   // A model was loaded: warm the classifications it serves.
   if (industry_model)
@@ -849,10 +702,9 @@ int main(int argc, char** argv) {
                   {"http_workers", workers},
                   {"metrics", settings.metrics.listen_host.empty()
                                   ? std::string("off")
-                                  : settings.metrics.listen_host + ":" +
-                                        std::to_string(settings.metrics.listen_port)},
-                  {"listen", settings.http.listen_host + ":" +
-                                 std::to_string(settings.http.listen_port)}});
+                                  : endpoint(settings.metrics.listen_host,
+                                             settings.metrics.listen_port)},
+                  {"listen", http_listen}});
   std::fprintf(stderr, "kyb-node %s serving on %s:%u with %d HTTP workers\n",
                settings.node.id.c_str(), settings.http.listen_host.c_str(),
                settings.http.listen_port, workers);
@@ -865,32 +717,16 @@ int main(int argc, char** argv) {
   // at once.
   shutdown.begin(settings.node.drain_timeout, exit_code != 0 ? exit_code.load() : 1);
 
-  // -- drain: stop accepting, finish in-flight requests, write pending usage -----------
-  {
-    caf::scoped_actor self{core};
-    for (size_t i = 0; i < brokers.size(); ++i) {
-      shutdown.step("draining HTTP broker http-" + std::to_string(i));
-      self->request(brokers[i]->get(),
-                    settings.http.drain_timeout + std::chrono::seconds(2),
-                    net::drain_atom::value)
-          .receive([](caf::unit_t) {}, [](const caf::error&) {});
-    }
-    shutdown.step("flushing usage counters");
-    self->request(svc->usage->get(), std::chrono::seconds(5), actors::flush_atom::value)
-        .receive([](actors::ok_atom) {}, [](const caf::error&) {});
-  }
-  {
-    // Leave the cluster on purpose: peers take this node's shards over at once.
-    shutdown.step("leaving the cluster");
-    caf::scoped_actor self{core};
-    self->request(agent, std::chrono::seconds(5), runtime::admin_atom::value,
-                  std::string("local-nodes"), std::vector<std::string>{})
-        .receive([](const std::string&) {}, [](const caf::error&) {});
-    auto view = places->current();
-    for (auto& [id, m] : view->members)
-      if (id != settings.node.id)
-        caf::anon_send(m.agent, runtime::leave_atom::value, settings.node.id);
-  }
+  // -- drain: stop accepting, finish in-flight requests, write pending usage, leave ----
+  node::drain_targets drained;
+  for (auto& b : brokers)
+    drained.brokers.push_back(b.slot);
+  drained.http_drain_timeout = settings.http.drain_timeout;
+  drained.usage = svc->usage;
+  drained.agent = agent;
+  drained.places = places;
+  drained.node_id = settings.node.id;
+  node::drain(core, shutdown, drained);
   // No more operator commands: the admin endpoint goes first.
   caf::anon_send_exit(admin_gateway, caf::exit_reason::user_shutdown);
   admin_system.reset();

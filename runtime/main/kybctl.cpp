@@ -17,6 +17,7 @@
 #include <caf/scoped_actor.hpp>
 #include <nlohmann/json.hpp>
 
+#include "config/host_port.hpp"
 #include "runtime/cluster/cluster_types.hpp"
 #include "runtime/cluster/member.hpp"
 #include "runtime/error.hpp"
@@ -304,13 +305,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kybctl: unknown command '%s'\n", cmd.c_str());
     return usage();
   }
-  auto colon = node.rfind(':');
-  if (colon == std::string::npos) {
-    std::fprintf(stderr, "kybctl: --node must be HOST:PORT, got '%s'\n", node.c_str());
+  auto endpoint = config::parse_host_port(node);
+  if (!endpoint) {
+    std::fprintf(stderr, "kybctl: --node (or KYBCTL_NODE): %s\n", endpoint.error.c_str());
     return 2;
   }
-  auto host = node.substr(0, colon);
-  auto port = static_cast<uint16_t>(std::atoi(node.c_str() + colon + 1));
+  auto& [host, port] = *endpoint.value;
   if (!insecure && cert.empty() && key.empty() && ca.empty()) {
     if (certs.empty() && ::access("var/dev/certs/admin.pem", R_OK) == 0)
       certs = "var/dev/certs";

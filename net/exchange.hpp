@@ -22,6 +22,7 @@
 #include "net/http_services.hpp"
 #include "net/problem.hpp"
 #include "net/problem_type.hpp"
+#include "net/result.hpp"
 #include "net/router.hpp"
 #include "runtime/error.hpp"
 
@@ -68,8 +69,11 @@ struct exchange : std::enable_shared_from_this<exchange> {
   /// problem+json of `type`; `extra` members are merged into the document.
   void reply_problem(problem_type type, std::string detail, header_list headers = {},
                      nlohmann::json extra = nlohmann::json::object(), bool close = false);
-  /// Maps one of our errors (or a CAF system error) to its problem.
+  /// Maps one of our errors (or a CAF system error) to its problem (net/problem.cpp);
+  /// internal ones are logged with the request id, as the client sees none of it.
   void reply_error(const caf::error& err);
+  /// Answers a net-layer failure (closing the connection when it says so).
+  void reply_error(const http_error& err);
   /// 400 validation_failed listing every field problem.
   void reply_invalid(const std::vector<actors::field_error>& errors);
   /// Sends a prepared problem (instance and request id are filled in here).
@@ -127,6 +131,18 @@ private:
 };
 
 using exchange_ptr = std::shared_ptr<exchange>;
+
+/// The decoded parameters of a query string (`+` is a space). A malformed %-escape is
+/// a 400 malformed_request, a parameter given twice a 400 validation_failed naming it;
+/// neither closes the connection.
+result<std::map<std::string, std::string>> parse_query(std::string_view query);
+
+/// ?cursor= and ?limit= of a list endpoint: the cursor ("" when absent) and the limit
+/// (`default_limit` when absent, else an integer from 1 to `max_limit`: a 400
+/// validation_failed naming `limit` otherwise).
+result<std::pair<std::string, uint32_t>>
+parse_page_params(const std::map<std::string, std::string>& query, size_t default_limit,
+                  size_t max_limit);
 
 /// The timeout of requests from a broker to actors: none. Registering a timeout per
 /// request costs a lock on the actor clock; instead the broker's tick answers 504 for

@@ -1,12 +1,6 @@
 #include "net/http_broker.hpp"
 
-#include <cerrno>
-#include <cstring>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <cstdio>
 
 #include <caf/io/middleman.hpp>
 #include <caf/io/system_messages.hpp>
@@ -15,7 +9,6 @@
 #include "actors/tenant/tenant_actor.hpp"
 #include "net/exchange.hpp"
 #include "net/http_response.hpp"
-#include "net/json_body.hpp"
 #include "net/problem.hpp"
 #include "net/region_gateway.hpp"
 #include "runtime/base/crypto.hpp"
@@ -54,15 +47,6 @@ void update_reading(http_broker_ptr self, connection_handle hdl, connection_stat
     c.read_state = reading::turning_on;
     settle();
   }
-}
-
-void flush_access_log(http_broker_ptr self) {
-  auto& buf = self->state.access_log;
-  if (buf.empty())
-    return;
-  base::logger::global().write_line(std::move(buf));
-  buf.clear();
-  buf.reserve(64 * 1024 + 1024);
 }
 
 /// Writes every response that is next in line; closes after one that asked for it.
@@ -137,8 +121,7 @@ void reject(http_broker_ptr self, connection_handle hdl, connection_state& c,
   ex->req.path = c.codec.pending().path;
   ++c.in_flight;
   c.closing = true;
-  auto p = make_problem(err);
-  ex->reply_problem(p.type, p.detail, {}, nlohmann::json::object(), true);
+  ex->send_problem(make_problem(err), {}, true);
 }
 
 /// Serves an authenticated request: here, or in the region that serves its tenant.
@@ -147,29 +130,6 @@ void run_as(const exchange_ptr& ex, const actors::principal& who) {
   if (forward_if_elsewhere(ex, who.region, ex->rt->replica_group))
     return;
   ex->rt->handler(ex);
-}
-
-/// Keeps the lease of a grant (merged with a live one of the same key and secret, whose
-/// earlier deadline then holds for both).
-void keep_lease(http_broker_ptr self, const base::uuid& key_id, std::string hash,
-                const actors::auth_grant& g, clock::time_point asked) {
-  if (g.tokens == 0 || g.valid_ms == 0)
-    return;
-  auto& leases = self->state.leases;
-  auto expires = asked + std::chrono::milliseconds(g.valid_ms);
-  auto now = clock::now();
-  if (leases.size() >= http_broker_state::max_auth_leases)
-    for (auto it = leases.begin(); it != leases.end();)
-      it = it->second.expires <= now ? leases.erase(it) : std::next(it);
-  if (leases.size() >= http_broker_state::max_auth_leases)
-    leases.clear();
-  auto& l = leases[key_id];
-  if (l.expires > now && base::constant_time_equal(l.secret_hash, hash)) {
-    l.tokens += g.tokens;
-    l.expires = std::min(l.expires, expires);
-    return;
-  }
-  l = auth_lease{g.who, std::move(hash), g.tokens, expires};
 }
 
 void authenticate_and_run(const exchange_ptr& ex) {
@@ -209,26 +169,20 @@ void authenticate_and_run(const exchange_ptr& ex) {
   auto self = ex->self;
   auto now = clock::now();
   auto hash = actors::secret_hash(key->secret);
-  auto& leases = self->state.leases;
-  if (auto it = leases.find(key->key_id); it != leases.end()) {
-    auto& l = it->second;
-    if (l.expires <= now || l.tokens == 0) {
-      leases.erase(it);
-    } else if (base::constant_time_equal(l.secret_hash, hash)) {
-      if (!l.who.has(required)) {
-        ex->reply_problem(problem_type::forbidden,
-                          actors::missing_scope_detail(required, l.who.scopes));
-        return;
-      }
-      --l.tokens;
-      run_as(ex, l.who);
+  if (auto* lease = self->state.leases.find(key->key_id, hash, now)) {
+    if (!lease->who.has(required)) {
+      ex->reply_problem(problem_type::forbidden,
+                        actors::missing_scope_detail(required, lease->who.scopes));
       return;
     }
+    --lease->tokens;
+    run_as(ex, lease->who);
+    return;
   }
   ex->ask_entity_or<actors::auth_grant>(
       actors::tenant_entity, key->tenant_id,
       [ex, self, key_id = key->key_id, hash, now](actors::auth_grant& g) {
-        keep_lease(self, key_id, hash, g, now);
+        self->state.leases.keep(key_id, hash, g, now, clock::now());
         run_as(ex, g.who);
       },
       [ex](caf::error& err) {
@@ -415,7 +369,7 @@ void process(http_broker_ptr self, connection_handle hdl) {
         auto p = make_problem(c.codec.error());
         if (sink)
           sink->on_abort(p.detail);
-        ex->reply_problem(p.type, p.detail, {}, nlohmann::json::object(), true);
+        ex->send_problem(std::move(p), {}, true);
         return;
       }
       reject(self, hdl, c, c.codec.error());
@@ -429,15 +383,9 @@ void process(http_broker_ptr self, connection_handle hdl) {
 
 void flush_usage(http_broker_ptr self) {
   auto& st = self->state;
-  st.last_usage_flush = clock::now();
-  if (st.usage.empty())
-    return;
-  std::vector<actors::usage_sample> samples;
-  samples.reserve(st.usage.size());
-  for (auto& [k, s] : st.usage)
-    samples.push_back(s);
-  st.usage.clear();
-  self->send(st.svc->usage->get(), actors::record_atom::value, std::move(samples));
+  auto samples = st.accounting.take_usage(clock::now());
+  if (!samples.empty())
+    self->send(st.svc->usage->get(), actors::record_atom::value, std::move(samples));
 }
 
 void on_tick(http_broker_ptr self) {
@@ -509,15 +457,16 @@ void on_tick(http_broker_ptr self) {
                       "the platform did not answer within " +
                           std::to_string(http.request_timeout.count()) + " ms; retry",
                       {{"Retry-After", "1"}});
-  if (now - st.last_usage_flush >= st.svc->platform->settings.api.usage_flush_interval)
+  if (now - st.accounting.last_usage_take() >=
+      st.svc->platform->settings.api.usage_flush_interval)
     flush_usage(self);
-  flush_access_log(self);
+  st.accounting.flush_access_log();
 }
 
 void finish_drain(http_broker_ptr self) {
   auto& st = self->state;
   flush_usage(self);
-  flush_access_log(self);
+  st.accounting.flush_access_log();
   for (auto& rp : st.drain_waiters)
     rp.deliver(caf::unit);
   st.drain_waiters.clear();
@@ -525,49 +474,6 @@ void finish_drain(http_broker_ptr self) {
 }
 
 } // namespace
-
-int open_listen_socket(const std::string& host, uint16_t port, std::string& error,
-                       bool reuse_port) {
-  bool v6 = host.find(':') != std::string::npos;
-  int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (reuse_port)
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-  int rc = -1;
-  if (v6) {
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons(port);
-    if (::inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) != 1) {
-      error = "not an IPv6 address: " + host;
-      ::close(fd);
-      return -1;
-    }
-    rc = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  } else {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1) {
-      error = "not an IPv4 address: " + host;
-      ::close(fd);
-      return -1;
-    }
-    rc = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  }
-  if (rc != 0 || ::listen(fd, 1024) != 0) {
-    error = "cannot listen on " + host + ":" + std::to_string(port) + ": " +
-            std::strerror(errno);
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr svc,
                              int worker_index) {
@@ -589,7 +495,8 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
                                                "http.max_connections_per_ip",
                                                {"worker"})
                                       .with({std::to_string(worker_index)});
-        st.last_usage_flush = clock::now();
+        st.accounting = request_accounting(
+            worker_index, svc->platform->settings.log.access, clock::now());
         self->delayed_send(self, tick_interval, tick_atom::value);
         return {
             [self](const caf::io::new_connection_msg& msg) {
@@ -725,116 +632,7 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
       listen_fd, svc, worker_index);
 }
 
-// -- exchange ------------------------------------------------------------------------
-
-const http_services& exchange::services() const {
-  return *self->state.svc;
-}
-
-const config::settings& exchange::settings() const {
-  return self->state.svc->platform->settings;
-}
-
-actors::request_meta exchange::meta() const {
-  return actors::request_meta{who ? *who : actors::principal{}, request_id};
-}
-
-namespace {
-
-constexpr const char* method_names[] = {"OTHER", "GET",   "HEAD",   "POST",
-                                        "PUT",   "PATCH", "DELETE", "OPTIONS"};
-
-/// Bounds the label values of metrics: arbitrary methods must not create series.
-uint8_t method_index(std::string_view m) {
-  for (uint8_t i = 1; i < 8; ++i)
-    if (m == method_names[i])
-      return i;
-  return 0;
-}
-
-void record(http_broker_ptr self, const exchange& ex, int status, size_t bytes_out) {
-  auto& st = self->state;
-  auto now = clock::now();
-  double secs = std::chrono::duration<double>(now - ex.start).count();
-  series_key key;
-  key.rt = ex.rt;
-  key.method = method_index(ex.req.method);
-  key.status = static_cast<uint16_t>(status);
-  if (ex.who)
-    key.tenant = ex.who->tenant_id;
-  auto& c = st.request_series[key];
-  if (!c)
-    c = &base::metrics_registry::global()
-             .counter("kyb_api_requests_total",
-                      "Total API requests by endpoint and tenant",
-                      {"endpoint", "method", "status_code", "tenant_id"})
-             .with({ex.endpoint, method_names[key.method], std::to_string(status),
-                    ex.who ? ex.who->tenant_id.to_string() : ""});
-  c->inc();
-  series_key dkey;
-  dkey.rt = ex.rt;
-  dkey.method = key.method;
-  auto& h = st.duration_series[dkey];
-  if (!h)
-    h = &base::metrics_registry::global()
-             .histogram("kyb_api_request_duration_seconds",
-                        "API request duration in seconds", {"endpoint", "method"},
-                        {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0})
-             .with({ex.endpoint, method_names[key.method]});
-  h->observe(secs);
-
-  // A request forwarded to another region is counted where it is served.
-  if (ex.who && !ex.who->tenant_id.is_nil() && !ex.forwarded_out) {
-    key.minute = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count() /
-                 60 * 60;
-    auto& u = st.usage[key];
-    if (u.count == 0) {
-      u.tenant_id = ex.who->tenant_id;
-      u.region = ex.who->region;
-      u.endpoint = ex.endpoint;
-      u.method = method_names[key.method];
-      u.status = key.status;
-      u.minute = key.minute;
-    }
-    u.count += 1;
-    u.duration_seconds += secs;
-  }
-
-  if (st.svc->platform->settings.log.access) {
-    auto& line = st.access_log;
-    if (!line.empty())
-      line += '\n';
-    line += "{\"ts\":\"";
-    line += base::utc_timestamp();
-    line += "\",\"level\":\"info\",\"event\":\"http.request\",\"request_id\":\"";
-    base::append_json_escaped(line, ex.request_id);
-    line += "\",\"method\":\"";
-    base::append_json_escaped(line, ex.req.method);
-    line += "\",\"path\":\"";
-    base::append_json_escaped(line, std::string_view(ex.req.path).substr(0, 256));
-    line += "\",\"endpoint\":\"";
-    base::append_json_escaped(line, ex.endpoint);
-    line += "\",\"status\":";
-    line += std::to_string(status);
-    line += ",\"duration_ms\":";
-    line += base::format_metric_value(secs * 1000.0);
-    line += ",\"bytes_out\":";
-    line += std::to_string(bytes_out);
-    line += ",\"tenant_id\":\"";
-    if (ex.who)
-      line += ex.who->tenant_id.to_string();
-    line += "\",\"worker\":";
-    line += std::to_string(st.worker);
-    line += '}';
-    // Handed to the logger in blocks: one lock per many requests, not per request.
-    if (line.size() >= 64 * 1024)
-      flush_access_log(self);
-  }
-}
-
-} // namespace
+// -- exchange: writing the answer and pacing a streamed body -------------------------
 
 void exchange::respond(int status, std::string content_type, std::string body,
                        header_list headers, bool close) {
@@ -857,7 +655,18 @@ void exchange::respond(int status, std::string content_type, std::string body,
   res.keep_alive = !closing;
   std::string bytes;
   write_response(res, bytes);
-  record(self, *this, status, bytes.size());
+  served_request done;
+  done.rt = rt;
+  done.endpoint = endpoint;
+  done.method = req.method;
+  done.path = req.path;
+  done.request_id = request_id;
+  done.who = who ? &*who : nullptr;
+  done.forwarded_out = forwarded_out;
+  done.status = status;
+  done.bytes_out = bytes.size();
+  done.seconds = std::chrono::duration<double>(clock::now() - start).count();
+  st.accounting.record(done);
   if (it == st.conns.end())
     return; // the client left; the work is done, the answer has nowhere to go
   auto& c = it->second;
@@ -903,150 +712,6 @@ void exchange::resume_body() {
   c.last_activity = clock::now();
   update_reading(self, conn, c);
   process(self, conn);
-}
-
-void exchange::reply_json(int status, const nlohmann::json& body, header_list headers) {
-  respond(status, "application/json",
-          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-          std::move(headers));
-}
-
-void exchange::reply_problem(problem_type type, std::string detail, header_list headers,
-                             nlohmann::json extra, bool close) {
-  auto p = make_problem(type, std::move(detail));
-  if (extra.is_object())
-    p.extensions = std::move(extra);
-  send_problem(std::move(p), std::move(headers), close);
-}
-
-void exchange::send_problem(problem p, header_list headers, bool close) {
-  p.instance = req.path;
-  p.request_id = request_id;
-  for (auto it = headers.begin(); it != headers.end();) {
-    if (it->first == "Retry-After") {
-      p.retry_after = static_cast<uint32_t>(std::stoul(it->second));
-      it = headers.erase(it);
-    } else if (it->first == "Allow") {
-      p.allow = it->second;
-      it = headers.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  auto res = make_problem_response(p, !close);
-  for (auto& [k, v] : headers)
-    res.headers.add(k, v);
-  header_list all;
-  for (auto f : res.headers)
-    all.emplace_back(std::string(f.name), std::string(f.value));
-  respond(res.status, res.content_type, std::move(res.body), std::move(all), close);
-}
-
-void exchange::reply_error(const caf::error& err) {
-  auto code = code_of(err);
-  auto p = make_problem(err);
-  if (code == errc::internal || code == errc::db_error || code == errc::fenced)
-    base::log_error(
-        "http.internal_error",
-        {{"request_id", request_id}, {"endpoint", endpoint}, {"error", detail_of(err)}});
-  header_list headers;
-  if (code == errc::rate_limited || code == errc::unavailable || code == errc::fenced) {
-    auto extra = field_of(err);
-    headers.emplace_back("Retry-After",
-                         code == errc::rate_limited && !extra.empty() ? extra : "1");
-  }
-  if (code == errc::rate_limited)
-    p.errors.clear(); // the extra context is the wait, not a field
-  send_problem(std::move(p), std::move(headers));
-}
-
-void exchange::reply_invalid(const std::vector<actors::field_error>& errors) {
-  std::string summary;
-  auto p = make_problem(problem_type::validation_failed, "");
-  for (auto& e : errors) {
-    p.errors.push_back({e.field, e.detail});
-    if (summary.empty())
-      summary = (e.field.empty() ? std::string("the body") : e.field) + " " + e.detail;
-  }
-  if (errors.size() > 1)
-    summary += " (and " + std::to_string(errors.size() - 1) + " more)";
-  p.detail = summary;
-  send_problem(std::move(p), {});
-}
-
-std::optional<nlohmann::json> exchange::json_body() {
-  auto r = parse_json_request(req, settings().http.max_json_depth);
-  if (!r) {
-    auto p = make_problem(r.error());
-    reply_problem(p.type, p.detail);
-    return std::nullopt;
-  }
-  return std::move(*r);
-}
-
-std::optional<std::map<std::string, std::string>> exchange::query() {
-  std::map<std::string, std::string> out;
-  std::string_view q = req.query;
-  size_t i = 0;
-  while (i < q.size()) {
-    auto j = q.find('&', i);
-    if (j == std::string_view::npos)
-      j = q.size();
-    auto part = q.substr(i, j - i);
-    i = j + 1;
-    if (part.empty())
-      continue;
-    auto eq = part.find('=');
-    std::string key;
-    std::string value;
-    std::string raw_key(part.substr(0, eq));
-    std::string raw_value(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-    for (auto* s : {&raw_key, &raw_value})
-      for (auto& ch : *s)
-        if (ch == '+')
-          ch = ' ';
-    if (!percent_decode(raw_key, key, true) || !percent_decode(raw_value, value, true)) {
-      reply_problem(problem_type::malformed_request,
-                    "the query string has a malformed %-escape");
-      return std::nullopt;
-    }
-    if (out.count(key)) {
-      reply_invalid({{key, "is given more than once"}});
-      return std::nullopt;
-    }
-    out.emplace(std::move(key), std::move(value));
-  }
-  return out;
-}
-
-std::optional<std::pair<std::string, uint32_t>>
-exchange::page_params(const std::map<std::string, std::string>& query) {
-  auto& api = settings().api;
-  uint32_t limit = static_cast<uint32_t>(api.default_page_limit);
-  if (auto it = query.find("limit"); it != query.end()) {
-    auto& v = it->second;
-    bool digits = !v.empty() && v.size() <= 4 &&
-                  v.find_first_not_of("0123456789") == std::string::npos;
-    auto n = digits ? std::stoul(v) : 0;
-    if (!digits || n < 1 || n > api.max_page_limit) {
-      reply_invalid({{"limit", "must be an integer from 1 to " +
-                                   std::to_string(api.max_page_limit)}});
-      return std::nullopt;
-    }
-    limit = static_cast<uint32_t>(n);
-  }
-  auto it = query.find("cursor");
-  return std::make_pair(it != query.end() ? it->second : std::string{}, limit);
-}
-
-std::optional<base::uuid> exchange::uuid_param(const std::string& name) {
-  auto it = params.find(name);
-  auto id = it == params.end() ? std::nullopt : base::uuid::parse(it->second);
-  if (!id)
-    reply_problem(problem_type::not_found, "no resource at " + req.path + " ('" +
-                                               (it == params.end() ? "" : it->second) +
-                                               "' is not an id)");
-  return id;
 }
 
 } // namespace kyb::net

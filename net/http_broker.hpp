@@ -19,9 +19,11 @@
 #include <caf/io/connection_handle.hpp>
 
 #include "actors/messages.hpp"
-#include "actors/usage/usage_actor.hpp"
+#include "net/auth_lease_cache.hpp"
 #include "net/http_codec.hpp"
 #include "net/http_services.hpp"
+#include "net/listen_socket.hpp"
+#include "net/request_accounting.hpp"
 #include "net/router.hpp"
 #include "runtime/base/metrics.hpp"
 
@@ -85,40 +87,6 @@ struct connection_state {
 /// the connection: the change has taken effect (see connection_state::read_state).
 using flow_atom = caf::atom_constant<caf::atom("flow")>;
 
-/// The labels of one request's metric and usage series, as cheap values: the route (or
-/// nullptr for unmatched paths), the method's index, the status and the tenant.
-struct series_key {
-  const route* rt = nullptr;
-  uint8_t method = 0;
-  uint16_t status = 0;
-  base::uuid tenant;
-  int64_t minute = 0; ///< usage only
-
-  friend bool operator==(const series_key& a, const series_key& b) {
-    return a.rt == b.rt && a.method == b.method && a.status == b.status &&
-           a.tenant == b.tenant && a.minute == b.minute;
-  }
-};
-
-struct series_key_hash {
-  size_t operator()(const series_key& k) const noexcept {
-    return std::hash<base::uuid>{}(k.tenant) ^ (std::hash<const void*>{}(k.rt) * 31) ^
-           (static_cast<size_t>(k.method) << 40) ^ (static_cast<size_t>(k.status) << 20) ^
-           static_cast<size_t>(k.minute);
-  }
-};
-
-/// An authentication this worker may reuse (a lease of actors::auth_grant): who the
-/// key is, the hash of the secret that was checked, the rate-limit tokens left, and
-/// when it runs out (counted from when the worker asked, so before the tenant actor's
-/// own deadline for it).
-struct auth_lease {
-  actors::principal who;
-  std::string secret_hash;
-  uint32_t tokens = 0;
-  std::chrono::steady_clock::time_point expires;
-};
-
 struct http_broker_state {
   static inline const char* name = "kyb.http";
 
@@ -130,22 +98,12 @@ struct http_broker_state {
   bool draining = false;
   std::vector<caf::response_promise> drain_waiters;
 
-  // Metric series resolved once per label set (then one atomic add per request).
-  std::unordered_map<series_key, base::counter*, series_key_hash> request_series;
-  std::unordered_map<series_key, base::histogram*, series_key_hash> duration_series;
   base::gauge* open_connections = nullptr;
   base::counter* refused_per_address = nullptr; ///< over http.max_connections_per_ip
 
-  /// Leased authentications by API key id (at most max_auth_leases; see auth_lease).
-  std::unordered_map<base::uuid, auth_lease> leases;
-  static constexpr size_t max_auth_leases = 10000;
-
-  // Usage counts per (tenant, endpoint, method, status, minute), handed to the usage
-  // actor every api.usage_flush_interval.
-  std::unordered_map<series_key, actors::usage_sample, series_key_hash> usage;
-  std::chrono::steady_clock::time_point last_usage_flush;
-  /// Access log lines not yet handed to the logger (newline-separated).
-  std::string access_log;
+  auth_lease_cache leases;
+  /// Metrics, usage counts and the access log of the requests answered here.
+  request_accounting accounting;
 };
 
 using http_broker_ptr = caf::io::stateful_broker<http_broker_state>*;
@@ -154,12 +112,5 @@ using http_broker_ptr = caf::io::stateful_broker<http_broker_state>*;
 /// and listening; the broker takes ownership).
 caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr svc,
                              int worker_index);
-
-/// Opens a listening TCP socket on host:port, with SO_REUSEPORT unless `reuse_port` is
-/// false (so several workers can share the port; a port of one listener only is bound
-/// exclusively, and a second process on it fails). Returns -1 and sets `error` on
-/// failure.
-int open_listen_socket(const std::string& host, uint16_t port, std::string& error,
-                       bool reuse_port = true);
 
 } // namespace kyb::net

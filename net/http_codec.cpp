@@ -62,7 +62,7 @@ std::string quote(std::string_view s, size_t max = 32) {
 }
 
 http_error fault(problem_type type, std::string detail) {
-  return http_error{type, std::move(detail), true};
+  return http_error{type, std::move(detail), true, {}};
 }
 
 // Checks the field lines of a trailer section, [p, end) starting after the last-chunk

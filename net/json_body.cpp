@@ -17,11 +17,11 @@ namespace {
 constexpr size_t npos = std::string_view::npos;
 
 http_error bad_json(problem_type type, std::string detail) {
-  return http_error{type, std::move(detail), false};
+  return http_error{type, std::move(detail), false, {}};
 }
 
 http_error bad_media(std::string detail) {
-  return http_error{problem_type::unsupported_media_type, std::move(detail), false};
+  return http_error{problem_type::unsupported_media_type, std::move(detail), false, {}};
 }
 
 // "line L, column C (byte offset O)" for a position in valid UTF-8 text.
@@ -377,7 +377,8 @@ result<json> parse_json_body(std::string_view body, size_t max_depth) {
     // Allocation failure: the body cannot be held in memory.
     return http_error{problem_type::internal_error,
                       std::string("the JSON body could not be parsed: ") + ex.what(),
-                      false};
+                      false,
+                      {}};
   }
 }
 

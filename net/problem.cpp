@@ -12,6 +12,13 @@ constexpr std::string_view internal_detail =
 constexpr std::string_view moving_detail =
     "The resource is moving to another node; retry shortly.";
 
+/// The wait a rate_limited error carries (whole seconds), 1 when it carries none.
+uint32_t retry_seconds(const std::string& wait) {
+  bool digits = !wait.empty() && wait.size() <= 9 &&
+                wait.find_first_not_of("0123456789") == std::string::npos;
+  return digits ? static_cast<uint32_t>(std::stoul(wait)) : 1;
+}
+
 bool reserved_member(const std::string& name) {
   return name == "type" || name == "title" || name == "status" || name == "detail" ||
          name == "instance" || name == "request_id" || name == "errors";
@@ -58,13 +65,19 @@ problem make_problem(problem_type type, std::string detail) {
 }
 
 problem make_problem(const caf::error& err) {
+  // Errors arrive in one vocabulary, kyb::errc (runtime/error.hpp); code_of() also maps
+  // CAF's system errors (a peer gone: unavailable). A layer with errors of its own
+  // (regions/, the classification engine) turns them into errc where they cross an
+  // actor boundary, so this switch stays the only mapping to HTTP.
   auto code = code_of(err);
   problem p;
   p.type = problem_type_for(code);
   // Every 503 is worth retrying (a shard moving, a node without quorum, a dependency
-  // down): say when.
+  // down): say when. A 429 says when the tenant's bucket has a token again.
   if (p.type == problem_type::unavailable)
     p.retry_after = 1;
+  if (code == errc::rate_limited)
+    p.retry_after = retry_seconds(field_of(err));
   if (p.type == problem_type::internal_error) {
     p.detail = internal_detail;
   } else if (code == errc::fenced) {
@@ -81,7 +94,21 @@ problem make_problem(const caf::error& err) {
 }
 
 problem make_problem(const http_error& err) {
-  return make_problem(err.type, err.detail);
+  auto p = make_problem(err.type, err.detail);
+  p.errors = err.errors;
+  return p;
+}
+
+http_error invalid_fields(std::vector<problem_field_error> errors) {
+  http_error err{problem_type::validation_failed, {}, false, std::move(errors)};
+  if (!err.errors.empty()) {
+    auto& first = err.errors.front();
+    err.detail = (first.field.empty() ? std::string("the body") : first.field) + " " +
+                 first.detail;
+  }
+  if (err.errors.size() > 1)
+    err.detail += " (and " + std::to_string(err.errors.size() - 1) + " more)";
+  return err;
 }
 
 std::string problem_json(const problem& p) {

@@ -17,13 +17,6 @@
 
 namespace kyb::net {
 
-/// One invalid input field, listed in the problem's `errors` member.
-struct problem_field_error {
-  std::string field;  ///< JSON pointer into the request ("/owners/0/name"), or a
-                      ///< parameter name ("limit").
-  std::string detail; ///< What is wrong with it.
-};
-
 /// A problem details object. `type` fixes `status` and `title`.
 struct problem {
   problem_type type = problem_type::internal_error;
@@ -48,10 +41,11 @@ problem make_problem(problem_type type, std::string detail = {});
 /// The problem for an error from the actors: its type from code_of(err), its detail
 /// from detail_of(err) and, for invalid_argument, an `errors` entry for field_of(err).
 /// Internal errors (500) and fenced writers get a generic detail instead, so no SQL,
-/// node name or stack detail reaches a client: log the original.
+/// node name or stack detail reaches a client: log the original. 503s carry
+/// Retry-After: 1, 429s the wait in field_of(err) (1 when none).
 problem make_problem(const caf::error& err);
 
-/// The problem for a codec or body error.
+/// The problem for a net-layer error (codec, body, query), its field errors included.
 problem make_problem(const http_error& err);
 
 /// The problem serialised as application/problem+json, members in the order type,

@@ -1,4 +1,5 @@
 #include "runtime/base/log.hpp"
+#include "runtime/base/log_line.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -91,8 +92,17 @@ void logger::write(log_level level, std::string_view event,
                    const nlohmann::json& fields) {
   if (!enabled(level))
     return;
+  std::string line;
+  append_log_line(line, level, event, fields);
+  write_line(std::move(line));
+}
+
+void append_log_line(std::string& line, log_level level, std::string_view event,
+                     const nlohmann::json& fields) {
   static const char* names[] = {"debug", "info", "warn", "error"};
-  std::string line = "{\"ts\":\"" + utc_timestamp() + "\",\"level\":\"";
+  line += "{\"ts\":\"";
+  line += utc_timestamp();
+  line += "\",\"level\":\"";
   line += names[static_cast<int>(level)];
   line += "\",\"event\":\"";
   append_json_escaped(line, event);
@@ -106,7 +116,6 @@ void logger::write(log_level level, std::string_view event,
     }
   }
   line += '}';
-  write_line(std::move(line));
 }
 
 void logger::write_line(std::string line) {
@@ -133,55 +142,6 @@ log_level parse_log_level(std::string_view name) {
   if (name == "error")
     return log_level::error;
   return log_level::info;
-}
-
-void append_json_escaped(std::string& out, std::string_view s) {
-  static const char* hex = "0123456789abcdef";
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
-      }
-      ++i;
-      continue;
-    }
-    // Validate one UTF-8 sequence; copy it or emit U+FFFD.
-    size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok) {
-      out.append(s.data() + i, len);
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
 }
 
 std::string utc_timestamp() {

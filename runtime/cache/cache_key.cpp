@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "runtime/base/crypto.hpp"
+#include "runtime/base/json_escape.hpp"
 
 namespace kyb::runtime {
 
@@ -55,61 +56,7 @@ std::string python_float(double v) {
 /// Appends `s` as a Python json string literal with ensure_ascii=True.
 void python_string(std::string& out, const std::string& s) {
   out += '"';
-  size_t i = 0;
-  auto u16 = [&](unsigned v) {
-    char b[8];
-    std::snprintf(b, sizeof b, "\\u%04x", v);
-    out += b;
-  };
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20)
-          u16(c);
-        else
-          out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    // nlohmann holds valid UTF-8: decode one code point.
-    unsigned cp = 0;
-    size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
-    cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-    for (size_t k = 1; k < len && i + k < s.size(); ++k)
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    i += len;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      u16(0xD800 + (cp >> 10));
-      u16(0xDC00 + (cp & 0x3FF));
-    } else {
-      u16(cp);
-    }
-  }
+  base::append_json_escaped(out, s, base::json_escape::ascii);
   out += '"';
 }
 

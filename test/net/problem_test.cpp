@@ -141,7 +141,9 @@ BOOST_AUTO_TEST_CASE(from_actor_errors) {
 
 BOOST_AUTO_TEST_CASE(from_codec_errors) {
   http_error err{problem_type::headers_too_large,
-                 "request header larger than 16384 bytes", true};
+                 "request header larger than 16384 bytes",
+                 true,
+                 {}};
   auto p = make_problem(err);
   auto j = json::parse(problem_json(p));
   BOOST_TEST(j["status"] == 431);

@@ -10,9 +10,10 @@
 
 #include "runtime/base/cron.hpp"
 #include "runtime/base/crypto.hpp"
+#include "runtime/base/json_escape.hpp"
 #include "runtime/base/log.hpp"
-#include "runtime/base/redact.hpp"
 #include "runtime/base/metrics.hpp"
+#include "runtime/base/redact.hpp"
 #include "runtime/base/uuid.hpp"
 
 using namespace kyb::base;
@@ -89,6 +90,20 @@ BOOST_AUTO_TEST_CASE(json_escaping_always_yields_valid_json) {
   BOOST_TEST(out == "a\\\"b\\\\c\\n\\u0001\xEF\xBF\xBD\xc3\xa9");
   auto parsed = nlohmann::json::parse("\"" + out + "\"");
   BOOST_TEST(parsed.get<std::string>().size() > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(json_escaping_as_ascii_matches_python_ensure_ascii) {
+  // json.dumps("a\b\f\u00e9\U0001F600") in Python: ASCII only, surrogate pairs.
+  std::string out;
+  append_json_escaped(out, "a\b\f\xc3\xa9\xf0\x9f\x98\x80\\", json_escape::ascii);
+  BOOST_TEST(out == "a\\b\\f\\u00e9\\ud83d\\ude00\\\\");
+  // Bytes that are not UTF-8 cannot be told apart: both modes write U+FFFD.
+  out.clear();
+  append_json_escaped(out, "x\xff\xc3", json_escape::ascii);
+  BOOST_TEST(out == "x\\ufffd\\ufffd");
+  out.clear();
+  append_json_escaped(out, "\b\f\x1f");
+  BOOST_TEST(out == "\\b\\f\\u001f");
 }
 
 BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {

@@ -90,6 +90,20 @@ persistence::pg_statement append(const std::string& tenant, int i) {
                     ",\"note\":\"Zürich \\u00e9\"}"}}};
 }
 
+/// Appends `n` rows of `tenant`, one batch each, through the audit writer.
+void write_rows(const std::string& url, std::shared_ptr<const audit_keyring> keys, int n,
+                const std::string& tenant = platform_tenant) {
+  writer_pool w(url, std::move(keys), 1);
+  caf::scoped_actor self{w.sys};
+  for (int i = 0; i < n; ++i) {
+    persistence::pg_batch batch;
+    batch.statements.push_back(append(tenant, i));
+    self->request(w.pool.pick(), 10s, std::move(batch))
+        .receive([](std::vector<persistence::pg_rows>&) {},
+                 [](caf::error& err) { BOOST_FAIL(kyb::detail_of(err)); });
+  }
+}
+
 std::vector<audit_chain_row> read_chain(const std::string& url,
                                         const std::string& tenant) {
   auto rows =
@@ -146,7 +160,10 @@ template <class Rehash>
 void rewrite_chain(const std::string& url, const std::string& tenant, int64_t from_seq,
                    Rehash rehash) {
   auto chain = read_chain(url, tenant);
-  std::string prev = chain.at(static_cast<size_t>(from_seq - 2)).row_hash;
+  std::string prev = audit_genesis_hash();
+  for (auto& row : chain)
+    if (row.seq < from_seq)
+      prev = row.row_hash;
   std::string stmts = "SET session_replication_role = replica;";
   for (auto& row : chain) {
     if (row.seq < from_seq)
@@ -177,6 +194,17 @@ std::shared_ptr<const audit_keyring> ring(std::string current,
                                           std::vector<std::string> previous = {}) {
   return std::make_shared<const audit_keyring>(std::move(current), std::move(previous));
 }
+
+/// A fresh database with eight rows of the platform tenant that verify under `keys`.
+struct eight_rows {
+  eight_rows() {
+    write_rows(db.url, keys, 8);
+    BOOST_REQUIRE_EQUAL(verify(db.url, platform_tenant, keys), "");
+  }
+  fresh_db db;
+  std::string key = kyb::base::random_bytes(32);
+  std::shared_ptr<const audit_keyring> keys = ring(key);
+};
 
 } // namespace
 
@@ -229,22 +257,8 @@ BOOST_AUTO_TEST_CASE(concurrent_appends_form_one_keyed_chain_per_tenant) {
     BOOST_TEST(row[0].find(kyb::base::hex_encode(key)) == std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(a_rewritten_row_is_found_even_with_its_chain_recomputed) {
-  fresh_db db;
-  auto key = kyb::base::random_bytes(32);
-  auto keys = ring(key);
-  {
-    writer_pool w(db.url, keys, 1);
-    caf::scoped_actor self{w.sys};
-    for (int i = 0; i < 8; ++i) {
-      persistence::pg_batch batch;
-      batch.statements.push_back(append(platform_tenant, i));
-      self->request(w.pool.pick(), 10s, std::move(batch))
-          .receive([](std::vector<persistence::pg_rows>&) {},
-                   [](caf::error& err) { BOOST_FAIL(kyb::detail_of(err)); });
-    }
-  }
-  BOOST_REQUIRE_EQUAL(verify(db.url, platform_tenant, keys), "");
+BOOST_FIXTURE_TEST_CASE(a_rewritten_row_is_found_even_with_its_chain_recomputed,
+                        eight_rows) {
   auto forge = [](audit_chain_row& row) {
     if (row.seq == 4)
       row.details = "{\"fields\": [\"forged\"]}";
@@ -281,23 +295,38 @@ BOOST_AUTO_TEST_CASE(a_rewritten_row_is_found_even_with_its_chain_recomputed) {
   BOOST_TEST(verify(db.url, platform_tenant, keys) == "");
 }
 
+BOOST_FIXTURE_TEST_CASE(removed_rows_are_found_by_their_sequence_numbers, eight_rows) {
+  // Row 4 removed and the rows after it linked over the hole and signed again with the
+  // real key: every hash checks, only the sequence numbers show the gap.
+  sql(db.url, "SET session_replication_role = replica; DELETE FROM audit_logs WHERE "
+              "tenant_id = '" +
+                  platform_tenant + "' AND seq = 4");
+  rewrite_chain(db.url, platform_tenant, 5, [&](audit_chain_row& row) {
+    row.row_hash = audit_row_hmac(key, row.prev_hash, row);
+  });
+  BOOST_TEST(verify(db.url, platform_tenant, keys) ==
+             "row 5: expected sequence number 4 but found 5 (rows are missing)");
+  // The last row removed and the head's hash moved to the row before it, its sequence
+  // number left: only the head's sequence number shows the gap.
+  auto other = kyb::base::uuid::make_v7().to_string();
+  write_rows(db.url, keys, 8, other);
+  BOOST_REQUIRE_EQUAL(verify(db.url, other, keys), "");
+  sql(db.url, "SET session_replication_role = replica; DELETE FROM audit_logs WHERE "
+              "tenant_id = '" +
+                  other +
+                  "' AND seq = 8; UPDATE audit_chain_heads SET hash = (SELECT row_hash "
+                  "FROM audit_logs WHERE tenant_id = '" +
+                  other + "' AND seq = 7) WHERE tenant_id = '" + other + "'");
+  BOOST_TEST(verify(db.url, other, keys) ==
+             "the chain head is at sequence 8 but rows end at 7 (rows are missing)");
+}
+
 BOOST_AUTO_TEST_CASE(rotated_keys_verify_with_the_previous_key_listed) {
   fresh_db db;
   auto a = kyb::base::random_bytes(32);
   auto b = kyb::base::random_bytes(32);
-  auto write = [&](std::shared_ptr<const audit_keyring> keys, int n) {
-    writer_pool w(db.url, std::move(keys), 1);
-    caf::scoped_actor self{w.sys};
-    for (int i = 0; i < n; ++i) {
-      persistence::pg_batch batch;
-      batch.statements.push_back(append(platform_tenant, i));
-      self->request(w.pool.pick(), 10s, std::move(batch))
-          .receive([](std::vector<persistence::pg_rows>&) {},
-                   [](caf::error& err) { BOOST_FAIL(kyb::detail_of(err)); });
-    }
-  };
-  write(ring(a), 3);
-  write(ring(b, {a}), 4);
+  write_rows(db.url, ring(a), 3);
+  write_rows(db.url, ring(b, {a}), 4);
   audit_chain_verifier both(nullptr);
   BOOST_TEST(verify(db.url, platform_tenant, ring(b, {a}), &both) == "");
   BOOST_TEST(both.rows_checked() == 7);

@@ -6,8 +6,8 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <thread>
 
+#include "test/support/eventually.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -185,11 +185,13 @@ BOOST_AUTO_TEST_CASE(slow_and_vanishing_clients) {
                                   R"({"legal_name":"Left Early Ltd","country":"GB"})",
                                   {{"Authorization", "Bearer " + key}}));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  BOOST_TEST(
-      sql(node.database_url(),
-          "SELECT count(*) FROM businesses WHERE legal_name = 'Left Early Ltd'")[0][0] ==
-      "1");
+  auto stored = [&] {
+    return sql(
+        node.database_url(),
+        "SELECT count(*) FROM businesses WHERE legal_name = 'Left Early Ltd'")[0][0];
+  };
+  BOOST_TEST(eventually([&] { return stored() != "0"; }, std::chrono::seconds(10)));
+  BOOST_TEST(stored() == "1");
   still_serving();
 }
 
@@ -234,7 +236,10 @@ BOOST_AUTO_TEST_CASE(redis_down_keeps_plain_requests_working) {
       std::system(
           ("redis-cli -p " + port + " shutdown nosave >/dev/null 2>&1 || true").c_str()),
       0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto redis_cli = "redis-cli -p " + port + " ping >/dev/null 2>&1";
+  BOOST_REQUIRE_MESSAGE(eventually([&] { return std::system(redis_cli.c_str()) != 0; },
+                                   std::chrono::seconds(10)),
+                        "Redis still answers after its shutdown");
   auto plain = node.call("POST", "/v1/businesses",
                          R"({"legal_name":"No Redis Needed","country":"US"})", key);
   BOOST_TEST(plain.status == 201);
@@ -243,9 +248,12 @@ BOOST_AUTO_TEST_CASE(redis_down_keeps_plain_requests_working) {
                          {{"Idempotency-Key", "k1"}});
   BOOST_TEST(keyed.status == 503);
   BOOST_TEST(!keyed.header("retry-after").empty());
-  std::this_thread::sleep_for(std::chrono::milliseconds(600)); // readiness cache
-  auto ready = node.op("GET", "/ready"); // the checks are shown to operator keys
-  BOOST_TEST(ready.status == 503);
+  // /ready caches its checks briefly: it turns 503 once the cached answer expires.
+  http_reply ready;
+  BOOST_TEST(eventually([&] {
+    ready = node.op("GET", "/ready"); // the checks are shown to operator keys
+    return ready.status == 503;
+  }));
   BOOST_TEST(ready.body.find("redis") != std::string::npos);
   std::string dir = "/tmp/kyb-test-redis-" + port;
   std::system(("mkdir -p " + dir).c_str());
@@ -254,33 +262,26 @@ BOOST_AUTO_TEST_CASE(redis_down_keeps_plain_requests_working) {
                    " --daemonize yes --save '' --appendonly no >/dev/null")
                       .c_str()),
       0);
-  bool back = false;
-  for (int i = 0; i < 100 && !back; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    back = node.call("POST", "/v1/businesses",
+  BOOST_TEST(eventually([&] {
+    return node.call("POST", "/v1/businesses",
                      R"({"legal_name":"Redis Back","country":"US"})", key,
                      {{"Idempotency-Key", "k2"}})
                .status == 201;
-  }
-  BOOST_TEST(back);
+  }));
 }
 
 BOOST_AUTO_TEST_CASE(postgresql_restart_is_survived) {
   const char* restart = std::getenv("KYB_TEST_PG_RESTART");
   BOOST_REQUIRE_MESSAGE(restart, "KYB_TEST_PG_RESTART is set by deploy/local/kyb test");
   BOOST_REQUIRE_EQUAL(std::system(restart), 0);
-  bool back = false;
-  for (int i = 0; i < 100 && !back; ++i) {
+  BOOST_TEST(eventually([&] {
     auto r = node.call("POST", "/v1/businesses",
                        R"({"legal_name":"After Restart","country":"US"})", key);
-    back = r.status == 201;
-    if (!back) {
+    if (r.status != 201)
       BOOST_TEST((r.status == 503 || r.status == 504),
                  "unexpected " << r.status << " " << r.body);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  }
-  BOOST_TEST(back);
+    return r.status == 201;
+  }));
   still_serving();
 }
 
@@ -294,8 +295,9 @@ BOOST_AUTO_TEST_CASE(stalled_database_answers_504) {
   auto [tenant, key] = node.make_tenant({"read", "write"});
   BOOST_REQUIRE_EQUAL(node.call("GET", "/v1/businesses", "", key).status, 200);
   auto db = node.database_url().substr(node.database_url().rfind('/') + 1);
-  auto pids = sql(test_database_url(), "SELECT pid FROM pg_stat_activity WHERE datname = '" + db +
-                                         "' AND application_name LIKE 'kyb%'");
+  auto pids =
+      sql(test_database_url(), "SELECT pid FROM pg_stat_activity WHERE datname = '" + db +
+                                   "' AND application_name LIKE 'kyb%'");
   BOOST_REQUIRE(!pids.empty());
   for (auto& row : pids)
     ::kill(std::stoi(row[0]), SIGSTOP);
@@ -306,11 +308,6 @@ BOOST_AUTO_TEST_CASE(stalled_database_answers_504) {
   BOOST_TEST(r.header("content-type") == "application/problem+json");
   // Health does not depend on the database.
   BOOST_TEST(node.call("GET", "/health").status == 200);
-  bool back = false;
-  for (int i = 0; i < 100 && !back; ++i) {
-    back = node.call("GET", "/v1/businesses", "", key).status == 200;
-    if (!back)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  BOOST_TEST(back);
+  BOOST_TEST(eventually(
+      [&] { return node.call("GET", "/v1/businesses", "", key).status == 200; }));
 }

@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
-#include <thread>
 
+#include "test/support/eventually.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -23,17 +23,6 @@ bool is_problem(const http_reply& r, int status) {
   auto j = r.json();
   return r.status == status && r.header("content-type") == "application/problem+json" &&
          j.is_object() && j.value("status", 0) == status;
-}
-
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 20s) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return pred();
 }
 
 std::string chunk(const std::string& piece) {

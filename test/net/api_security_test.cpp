@@ -1,4 +1,4 @@
-// End to end through real nodes: what the HTTP port exposes and to whom (issue 13).
+// End to end through real nodes: what the HTTP port exposes and to whom.
 // The operator key stays out of logs, only operator keys make operator keys, metrics
 // live on their own listener, and /ready names hosts only to operators.
 #define BOOST_TEST_MODULE api_security

@@ -474,7 +474,6 @@ BOOST_FIXTURE_TEST_CASE(an_unreachable_server_fails_requests_fast, pg_fixture) {
   auto opts = options();
   opts.url = "postgresql://postgres@127.0.0.1:1/kyb";
   auto pool = pg_pool::spawn(sys, opts, 2, test_catalog(), watcher);
-  std::this_thread::sleep_for(100ms);
   BOOST_TEST(pool.connected_count() == 0u);
   for (int i = 0; i < 5; ++i) {
     auto start = std::chrono::steady_clock::now();
@@ -520,7 +519,16 @@ BOOST_FIXTURE_TEST_CASE(a_killed_backend_fails_in_flight_work_then_reconnects,
   auto conn = pool.pick();
   BOOST_TEST(pool.connects() == 1u);
   auto slow = self->request(conn, 30s, batch({insert(1), {"sleep", {pg_param("0.8")}}}));
-  std::this_thread::sleep_for(200ms);
+  // Killed while the batch runs on the server.
+  BOOST_REQUIRE(test::eventually(
+      [&] {
+        return test::sql_value(db.url(), "SELECT count(*) FROM pg_stat_activity WHERE "
+                                         "application_name = '" +
+                                             app +
+                                             "' AND state = 'active' AND query LIKE "
+                                             "'%pg_sleep%'") == "1";
+      },
+      5s));
   test::sql(db.url(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                       "WHERE application_name = '" +
                           app + "'");
@@ -638,7 +646,16 @@ BOOST_FIXTURE_TEST_CASE(server_restart_mid_load_fails_then_recovers, pg_fixture)
   auto pool = make_pool(3);
   auto stats = std::make_shared<load_stats>();
   auto driver = sys.spawn(load_driver, pool, stats, 32);
-  std::this_thread::sleep_for(500ms);
+  auto acked = [&] {
+    std::lock_guard<std::mutex> guard(stats->mtx);
+    return stats->acked.size();
+  };
+  auto acked_after_mark = [&] {
+    std::lock_guard<std::mutex> guard(stats->mtx);
+    return stats->ok_after_mark;
+  };
+  // The restart lands under load: inserts are being acknowledged.
+  BOOST_REQUIRE(test::eventually([&] { return acked() >= 50u; }, 10s));
   const char* restart = std::getenv("KYB_TEST_PG_RESTART");
   if (restart && *restart) {
     BOOST_TEST_MESSAGE("restarting PostgreSQL: " << restart);
@@ -653,7 +670,8 @@ BOOST_FIXTURE_TEST_CASE(server_restart_mid_load_fails_then_recovers, pg_fixture)
                         "the pool did not reconnect");
   BOOST_REQUIRE(pool.wait_connected(3, 10s));
   stats->mark = true;
-  std::this_thread::sleep_for(500ms);
+  // The recovered pool acknowledges inserts again.
+  BOOST_TEST(test::eventually([&] { return acked_after_mark() >= 50u; }, 10s));
   caf::expected<bool> stopped{caf::error{}};
   self->request(driver, 30s, stop_atom::value)
       .receive([&](bool x) { stopped = x; }, [&](caf::error& e) { stopped = e; });

@@ -59,6 +59,11 @@ public:
 
   void stop() { cli("shutdown nosave"); }
 
+  /// True while a client waits in a blocking command (BLPOP) on this server.
+  bool has_blocked_client() {
+    return cli("info clients | grep '^blocked_clients:[1-9]'") == 0;
+  }
+
   int cli(const std::string& command) {
     auto cmd = "redis-cli -h 127.0.0.1 -p " + std::to_string(port_);
     if (!password_.empty())
@@ -201,7 +206,7 @@ BOOST_FIXTURE_TEST_CASE(redis_down_fails_fast_then_recovers, redis_fixture) {
   BOOST_TEST(c.connects() == 1u);
   // A command waiting on the server when it goes away fails as unavailable, not timeout.
   auto blocked = self->request(c.actor(), 10s, args{"BLPOP", "nothing", "10"});
-  std::this_thread::sleep_for(100ms);
+  BOOST_REQUIRE(test::eventually([&] { return server.has_blocked_client(); }, 5s));
   server.stop();
   auto start = std::chrono::steady_clock::now();
   blocked.receive(
@@ -219,6 +224,8 @@ BOOST_FIXTURE_TEST_CASE(redis_down_fails_fast_then_recovers, redis_fixture) {
     BOOST_REQUIRE(!r);
     BOOST_TEST((code_of(r.error()) == errc::unavailable));
     BOOST_TEST((std::chrono::steady_clock::now() - t0 < 100ms));
+    // Paced: five commands spread over the client's reconnect attempts (backoff up to
+    // 200 ms), each refused at once whatever the attempt is doing.
     std::this_thread::sleep_for(50ms);
   }
   auto ping = test::call<ok_atom>(self, c.actor(), 5s, ping_atom::value);
@@ -240,9 +247,16 @@ BOOST_FIXTURE_TEST_CASE(password_and_database_come_from_the_url, redis_fixture) 
   BOOST_TEST(ok(db0, {"GET", "where"}).is_nil());
   BOOST_TEST(ok(db0, {"DBSIZE"}).integer == 0);
   auto wrong = client(server.url("wrong", 0), 1000ms, false);
-  std::this_thread::sleep_for(300ms);
+  // Refused at once while connecting; once AUTH failed, with the server's reason.
+  caf::expected<redis_reply> r{caf::error{}};
+  test::eventually(
+      [&] {
+        r = cmd(wrong, {"GET", "where"});
+        return !r && (detail_of(r.error()).find("AUTH failed") != std::string::npos ||
+                      detail_of(r.error()).find("WRONGPASS") != std::string::npos);
+      },
+      5s);
   BOOST_TEST(!wrong.connected());
-  auto r = cmd(wrong, {"GET", "where"});
   BOOST_REQUIRE(!r);
   BOOST_TEST((code_of(r.error()) == errc::unavailable));
   BOOST_TEST((detail_of(r.error()).find("AUTH failed") != std::string::npos ||

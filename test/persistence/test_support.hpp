@@ -6,7 +6,6 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -18,6 +17,7 @@
 
 #include "persistence/pg_types.hpp"
 #include "runtime/error.hpp"
+#include "test/support/eventually.hpp"
 
 namespace kyb::test {
 
@@ -78,18 +78,6 @@ caf::expected<T> call(caf::scoped_actor& self, const Handle& dest,
 template <class T>
 std::string why(const caf::expected<T>& x) {
   return x ? std::string{} : kyb::detail_of(x.error());
-}
-
-/// Polls `pred` every 10 ms until it holds or `timeout` passed.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
-  return true;
 }
 
 } // namespace kyb::test

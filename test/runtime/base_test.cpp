@@ -18,6 +18,18 @@
 
 using namespace kyb::base;
 
+namespace {
+
+/// The big-endian 48-bit millisecond timestamp at the front of a v7 uuid.
+uint64_t millis_of(const uuid& u) {
+  uint64_t ms = 0;
+  for (size_t i = 0; i < 6; ++i)
+    ms = ms << 8 | u.bytes[i];
+  return ms;
+}
+
+} // namespace
+
 BOOST_AUTO_TEST_CASE(uuid_v7_is_ordered_unique_and_round_trips) {
   std::set<std::string> seen;
   auto prev = uuid::make_v7();
@@ -26,9 +38,9 @@ BOOST_AUTO_TEST_CASE(uuid_v7_is_ordered_unique_and_round_trips) {
     BOOST_TEST((u.bytes[6] >> 4) == 7);
     BOOST_TEST((u.bytes[8] & 0xC0) == 0x80);
     BOOST_TEST(seen.insert(u.to_string()).second);
-    // The 48-bit millisecond prefix never goes backwards.
-    BOOST_TEST(std::string(reinterpret_cast<const char*>(prev.bytes.data()), 6) <=
-               std::string(reinterpret_cast<const char*>(u.bytes.data()), 6));
+    // The 48-bit millisecond prefix never goes backwards (compared as a number:
+    // Boost.Test compares strings char by char, and char is signed).
+    BOOST_TEST(millis_of(prev) <= millis_of(u));
     auto back = uuid::parse(u.to_string());
     BOOST_REQUIRE(back);
     BOOST_TEST((*back == u));
@@ -178,7 +190,7 @@ std::string next(const std::string& expr, std::chrono::system_clock::time_point 
 
 BOOST_AUTO_TEST_CASE(cron_schedules_fire_when_they_should) {
   auto t = utc(2026, 12, 2, 4, 34);                       // a Wednesday
-  BOOST_TEST(next("0 2 * * *", t) == "2026-12-03 02:00"); // the seed's daily 02:00
+  BOOST_TEST(next("0 2 * * *", t) == "2026-12-03 02:00"); // cache.warm_schedule's default
   BOOST_TEST(next("0 2 * * *", utc(2026, 12, 2, 1, 59)) == "2026-12-02 02:00");
   BOOST_TEST(next("0 2 * * *", utc(2026, 12, 2, 2, 0)) ==
              "2026-12-03 02:00"); // strictly after

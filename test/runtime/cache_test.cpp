@@ -149,8 +149,9 @@ BOOST_AUTO_TEST_CASE(lru_order_survives_many_replacements) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_CASE(cache_keys_match_the_seeds_python) {
-  // Expected values computed with the seed's generate_cache_key in Python 3.11.
+BOOST_AUTO_TEST_CASE(cache_keys_match_those_python_computes) {
+  // Expected values computed in Python 3.11 as prefix + ":" + the first 16 hex digits of
+  // hashlib.sha256(json.dumps(data, sort_keys=True).encode()) (str(data) for a string).
   nlohmann::json data = {{"name", "Acme Widgets"},
                          {"country", "US"},
                          {"description", nullptr},

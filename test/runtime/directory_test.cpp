@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -15,8 +16,10 @@
 #include "runtime/cluster/cluster_types.hpp"
 #include "runtime/cluster/member.hpp"
 #include "runtime/directory.hpp"
+#include "test/support/eventually.hpp"
 
 using namespace kyb::runtime;
+using kyb::test::eventually;
 using namespace std::chrono_literals;
 using who_atom = caf::atom_constant<caf::atom("who")>;
 
@@ -50,12 +53,6 @@ struct fixture {
     (void)once;
     return cfg;
   }
-  template <class F>
-  bool eventually(F pred) {
-    for (int i = 0; i < 500 && !pred(); ++i)
-      std::this_thread::sleep_for(10ms);
-    return pred();
-  }
   std::string ask(const caf::actor& a) {
     caf::scoped_actor self{sys};
     std::string out;
@@ -81,18 +78,25 @@ BOOST_AUTO_TEST_CASE(one_instance_per_entity_activated_on_demand) {
   BOOST_TEST(ask(a) == id.to_string());
   BOOST_TEST(dir.live_count() == 1u);
   BOOST_TEST(!dir.resolve(8, id)); // unknown kind
-  // Many threads resolving the same entity still make one instance.
+  // Many threads resolving the same entity still make one instance: every resolve hands
+  // out the same actor, and once both have answered, two were ever started.
   auto other = kyb::base::uuid::make_v7();
+  std::mutex mtx;
+  std::set<caf::actor> handles;
   std::vector<std::thread> ts;
   for (int i = 0; i < 8; ++i)
     ts.emplace_back([&] {
-      for (int k = 0; k < 100; ++k)
-        dir.resolve(7, other);
+      for (int k = 0; k < 100; ++k) {
+        auto hdl = dir.resolve(7, other);
+        std::lock_guard<std::mutex> guard(mtx);
+        handles.insert(hdl);
+      }
     });
   for (auto& t : ts)
     t.join();
-  BOOST_TEST(eventually([] { return spawned >= 2; }));
-  std::this_thread::sleep_for(50ms);
+  BOOST_REQUIRE_EQUAL(handles.size(), 1u);
+  BOOST_TEST(ask(*handles.begin()) == other.to_string());
+  BOOST_TEST(dir.live_count() == 2u);
   BOOST_TEST(spawned == 2);
   dir.stop_all();
   BOOST_TEST(eventually([&] { return dir.live_count() == 0u; }));
@@ -102,8 +106,8 @@ BOOST_AUTO_TEST_CASE(idle_entities_passivate_and_come_back) {
   auto id = kyb::base::uuid::make_v7();
   auto first = dir.resolve(7, id);
   BOOST_TEST(dir.sweep(1h, 1000) == 0u); // not idle yet
-  std::this_thread::sleep_for(20ms);
-  BOOST_TEST(dir.sweep(10ms, 1000) == 1u);
+  // Swept as soon as it has been idle for 10 ms (a sweep before that passivates nothing).
+  BOOST_TEST(eventually([&] { return dir.sweep(10ms, 1000) == 1u; }));
   BOOST_TEST(eventually([&] { return dir.live_count() == 0u; }));
   BOOST_TEST(dir.passivations() >= 1u);
   auto again = dir.resolve(7, id);
@@ -116,8 +120,7 @@ BOOST_AUTO_TEST_CASE(least_recently_used_go_first_over_the_bound) {
   std::vector<kyb::base::uuid> ids;
   for (int i = 0; i < 10; ++i) {
     ids.push_back(kyb::base::uuid::make_v7());
-    dir.resolve(7, ids.back());
-    std::this_thread::sleep_for(2ms);
+    dir.resolve(7, ids.back()); // each later than the one before (steady clock, in ns)
   }
   dir.resolve(7, ids[0]); // now the most recently used
   BOOST_TEST(eventually([&] { return dir.live_count() == 10u; }));

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "test/support/eventually.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -21,17 +22,6 @@ using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-template <class F>
-bool eventually(F pred, std::chrono::milliseconds limit = 30s) {
-  auto deadline = clock_type::now() + limit;
-  while (clock_type::now() < deadline) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
 
 /// A listening socket on 127.0.0.1:`port` (0: any; `port` is set to it), without
 /// SO_REUSEPORT; -1 when the port is taken.

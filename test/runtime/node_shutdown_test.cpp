@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #include "runtime/supervision/node_shutdown.hpp"
+#include "test/support/eventually.hpp"
 
 using kyb::runtime::node_shutdown;
+using kyb::test::eventually;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
@@ -32,10 +34,17 @@ struct child_result {
   std::string output; ///< its stderr
 };
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 /// Runs `body` in a child process with SIGINT and SIGTERM blocked (as kyb-node does),
-/// its stderr captured; `signal_after` > 0 sends SIGINT that long after the start.
+/// its stderr captured; sends it SIGINT once its stderr shows `signal_on` (if not empty).
 child_result in_child(std::function<void(const sigset_t&)> body,
-                      std::chrono::milliseconds signal_after = 0ms) {
+                      const std::string& signal_on = {}) {
   char path[] = "/tmp/node-shutdown-test-XXXXXX";
   int out = ::mkstemp(path);
   auto t0 = clock_type::now();
@@ -50,36 +59,30 @@ child_result in_child(std::function<void(const sigset_t&)> body,
     body(signals);
     ::_exit(0);
   }
-  if (signal_after > 0ms) {
-    std::this_thread::sleep_for(signal_after);
+  if (!signal_on.empty()) {
+    bool shown = eventually(
+        [&] { return read_file(path).find(signal_on) != std::string::npos; }, 20s);
+    BOOST_TEST(shown, "the child never wrote " << signal_on);
     ::kill(pid, SIGINT);
   }
   child_result r;
   int status = 0;
   // Bounded: a child that hangs fails the test rather than hanging it.
-  auto deadline = clock_type::now() + 20s;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (clock_type::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(5ms);
+  if (!eventually([&] { return ::waitpid(pid, &status, WNOHANG) != 0; }, 20s)) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
   }
   r.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  r.output = s.str();
+  r.output = read_file(path);
   ::close(out);
   ::unlink(path);
   return r;
 }
 
-void hang() {
+[[noreturn]] void hang() {
   for (;;)
-    std::this_thread::sleep_for(1s);
+    ::pause(); // SIGINT and SIGTERM are blocked: only the watchdog or SIGKILL ends this
 }
 
 } // namespace
@@ -107,7 +110,7 @@ BOOST_AUTO_TEST_CASE(a_second_signal_ends_the_shutdown_at_once) {
         shutdown.step("draining");
         hang();
       },
-      300ms);
+      "\"node.shutdown_step\"");
   BOOST_TEST(r.status == 128 + SIGINT);
   BOOST_TEST(r.seconds < 5.0);
   BOOST_TEST(r.output.find("node.shutdown_forced") != std::string::npos, r.output);
@@ -120,12 +123,14 @@ BOOST_AUTO_TEST_CASE(a_shutdown_that_ends_in_time_returns_normally) {
     bool as_expected = false;
     {
       node_shutdown shutdown(signals);
-      shutdown.begin(2s, 1);
+      shutdown.begin(300ms, 1);
       shutdown.step("quick");
       shutdown.begin(10ms, 9); // only the first begin counts
       as_expected = shutdown.begun() && shutdown.current_step() == "quick";
-    }                                    // finish(): the watchdog stops
-    std::this_thread::sleep_for(2500ms); // past the deadline: nobody ends the process
+    } // finish(): the watchdog stops
+    // Deliberate: the scenario is time passing. Wait past the 300 ms deadline (with the
+    // watchdog's 100 ms slice as margin) to see that nobody ends the process.
+    std::this_thread::sleep_for(600ms);
     ::_exit(as_expected ? 5 : 6);
   });
   BOOST_TEST(r.status == 5);

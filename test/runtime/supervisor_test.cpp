@@ -4,7 +4,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
-#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -13,8 +12,10 @@
 
 #include "runtime/cluster/cluster_types.hpp"
 #include "runtime/supervision/supervisor.hpp"
+#include "test/support/eventually.hpp"
 
 using namespace kyb::runtime;
+using kyb::test::eventually;
 using namespace std::chrono_literals;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using echo_atom = caf::atom_constant<caf::atom("echo")>;
@@ -49,24 +50,24 @@ struct fixture {
   }
   caf::actor_system sys;
 
-  std::vector<std::pair<std::string, caf::actor>> children(const caf::actor& sup) {
+  /// The children of `sup`, in start order; fails the test if it does not answer or
+  /// does not have `n` of them.
+  std::vector<std::pair<std::string, caf::actor>> children(const caf::actor& sup,
+                                                           size_t n) {
     caf::scoped_actor self{sys};
     std::vector<std::pair<std::string, caf::actor>> out;
+    caf::error failed;
     self->request(sup, 5s, children_atom::value)
         .receive([&](std::vector<std::pair<std::string, caf::actor>>& xs) { out = xs; },
-                 [](caf::error&) {});
+                 [&](caf::error& err) { failed = std::move(err); });
+    BOOST_REQUIRE_MESSAGE(!failed, "children: " << sys.render(failed));
+    BOOST_REQUIRE_EQUAL(out.size(), n);
     return out;
   }
 
-  /// Waits until `pred` holds (a bounded poll: nothing here measures time).
-  template <class F>
-  bool eventually(F pred) {
-    for (int i = 0; i < 500; ++i) {
-      if (pred())
-        return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return pred();
+  /// The first child of the first child of `sup` (a worker under a nested supervisor).
+  caf::actor grandchild(const caf::actor& sup) {
+    return children(children(sup, 1)[0].second, 1)[0].second;
   }
 };
 
@@ -80,11 +81,11 @@ BOOST_AUTO_TEST_CASE(one_for_one_restarts_only_the_crashed_child) {
   opts.name = "s1";
   auto sup = spawn_supervisor(sys, opts, {worker_spec("a", &a), worker_spec("b", &b)});
   BOOST_TEST(eventually([&] { return a == 1 && b == 1; }));
-  auto before = children(sup);
+  auto before = children(sup, 2);
   caf::anon_send(before[0].second, crash_atom::value);
   BOOST_TEST(eventually([&] { return a == 2; }));
   BOOST_TEST(b == 1);
-  auto after = children(sup);
+  auto after = children(sup, 2);
   BOOST_TEST((after[0].second != before[0].second));
   BOOST_TEST((after[1].second == before[1].second));
   caf::scoped_actor self{sys};
@@ -102,7 +103,7 @@ BOOST_AUTO_TEST_CASE(one_for_all_restarts_every_child) {
   opts.strategy = restart_strategy::one_for_all;
   auto sup = spawn_supervisor(sys, opts, {worker_spec("a", &a), worker_spec("b", &b)});
   BOOST_TEST(eventually([&] { return a == 1 && b == 1; }));
-  caf::anon_send(children(sup)[1].second, crash_atom::value);
+  caf::anon_send(children(sup, 2)[1].second, crash_atom::value);
   BOOST_TEST(eventually([&] { return a == 2 && b == 2; }));
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
@@ -126,28 +127,21 @@ BOOST_AUTO_TEST_CASE(exceeding_the_intensity_escalates_to_the_parent) {
   BOOST_TEST(eventually([&] { return inner_starts == 1 && a == 1; }));
   // Two crashes: within the inner supervisor's intensity, restarted in place.
   for (int i = 0; i < 2; ++i) {
-    auto inner_hdl = children(sup)[0].second;
-    auto child = children(inner_hdl)[0].second;
-    caf::anon_send(child, crash_atom::value);
-    BOOST_TEST(eventually([&, want = i + 2] { return a == want; }));
+    caf::anon_send(grandchild(sup), crash_atom::value);
+    BOOST_REQUIRE(eventually([&, want = i + 2] { return a == want; }));
   }
   BOOST_TEST(inner_starts == 1);
   // The third exceeds it: the inner supervisor escalates, the root restarts it.
-  auto child = children(children(sup)[0].second)[0].second;
-  caf::anon_send(child, crash_atom::value);
-  BOOST_TEST(eventually([&] { return inner_starts == 2; }));
+  caf::anon_send(grandchild(sup), crash_atom::value);
+  BOOST_REQUIRE(eventually([&] { return inner_starts == 2 && a == 4; }));
   BOOST_TEST(!root_escalated);
   // Exceed the inner one again: the root's own intensity (1) is now exceeded.
-  for (int i = 0; i < 3; ++i) {
-    auto kids = children(sup);
-    if (kids.empty())
-      break;
-    auto grand = children(kids[0].second);
-    if (grand.empty())
-      break;
-    caf::anon_send(grand[0].second, crash_atom::value);
-    std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 2; ++i) {
+    caf::anon_send(grandchild(sup), crash_atom::value);
+    BOOST_REQUIRE(eventually([&, want = i + 5] { return a == want; }));
   }
+  BOOST_TEST(!root_escalated);
+  caf::anon_send(grandchild(sup), crash_atom::value);
   BOOST_TEST(eventually([&] { return root_escalated.load(); }));
 }
 

@@ -58,7 +58,6 @@ void entity_lifecycle::end_write_unknown() {
 
 void entity_lifecycle::begin_create() {
   assert(!writing_ && (ph_ == phase::unloaded || ph_ == phase::loaded));
-  assert(ph_ == phase::unloaded || queue_.empty());
   ph_ = phase::creating;
   writing_ = true;
 }

@@ -36,11 +36,12 @@ void forget_derived(business_state& st) {
 
 namespace {
 
-/// Decodes business_get's row (KYB_BUSINESS_COLUMNS) and the owners' rows.
-business_record decode(const platform& p, const std::vector<pg_value>& row,
-                       const std::vector<std::vector<pg_value>>& owners) {
+/// Decodes business_get's row (KYB_BUSINESS_COLUMNS) and owners_of_business's rows.
+business_record decode(const platform& p, const pg_rows& business,
+                       const pg_rows& owners) {
   std::optional<std::string> sealed;
-  business_record r = decode_business_row(row, sealed);
+  business_record r =
+      decode_business_row(row_columns(business), business.rows.at(0), sealed);
   if (sealed) {
     r.tax_id = base::aes256gcm_decrypt(p.tax_id_key, *sealed, tax_id_aad(r));
     if (!r.tax_id)
@@ -49,12 +50,13 @@ business_record decode(const platform& p, const std::vector<pg_value>& row,
           {{"business_id", r.id.to_string()},
            {"hint", "security.tax_id_key differs from the key that wrote it"}});
   }
-  for (auto& o : owners) {
+  row_columns c(owners);
+  for (auto& o : owners.rows) {
     owner ow;
-    ow.name = col(o, 1);
-    ow.date_of_birth = opt_col(o, 2);
-    ow.nationality = opt_col(o, 3);
-    ow.ownership_percent = opt_double(o, 4);
+    ow.name = col(o, c["name"]);
+    ow.date_of_birth = opt_col(o, c["date_of_birth"]);
+    ow.nationality = opt_col(o, c["nationality"]);
+    ow.ownership_percent = opt_double(o, c["ownership_percent"]);
     r.owners.push_back(std::move(ow));
   }
   return r;
@@ -161,7 +163,7 @@ void load(self_ptr self) {
         if (res.at(0).rows.empty()) {
           st.found = existence::absent;
         } else {
-          st.rec() = decode(*st.p, res[0].rows[0], res.at(1).rows);
+          st.rec() = decode(*st.p, res[0], res.at(1));
           st.masked.reset();
           st.found = st.rec().deleted_at ? existence::deleted : existence::present;
         }
@@ -203,9 +205,10 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
       self, *st.p, st.lease, std::move(batch),
       [self, rp, rec](std::vector<pg_rows>& res) mutable {
         auto& st = self->state;
+        row_columns c(res.at(0)); // business_insert's RETURNING
         rec.version = 1;
-        rec.created_at = col(res.at(0).rows.at(0), 0);
-        rec.updated_at = col(res.at(0).rows.at(0), 1);
+        rec.created_at = col(res[0].rows.at(0), c["created_at"]);
+        rec.updated_at = col(res[0].rows.at(0), c["updated_at"]);
         st.rec() = std::move(rec);
         st.masked.reset();
         st.found = existence::present;
@@ -317,9 +320,11 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp, next](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
-                      auto& row = res.at(0).rows.at(0);
-                      next.version = static_cast<int32_t>(std::stol(col(row, 0)));
-                      next.updated_at = col(row, 1);
+                      row_columns c(res.at(0)); // business_update's
+                      auto& row = res[0].rows.at(0);
+                      next.version =
+                          static_cast<int32_t>(std::stol(col(row, c["version"])));
+                      next.updated_at = col(row, c["updated_at"]);
                       st.rec() = std::move(next);
                       st.masked.reset();
                       forget_derived(st);
@@ -354,7 +359,8 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
-                      st.rec().deleted_at = col(res.at(0).rows.at(0), 0);
+                      st.rec().deleted_at =
+                          col(res.at(0).rows.at(0), row_columns(res[0])["deleted_at"]);
                       st.masked.reset();
                       forget_derived(st);
                       st.rec().version += 1;

@@ -57,10 +57,12 @@ struct business_state {
 
 using self_ptr = business_actor::stateful_pointer<business_state>;
 
-/// The committed record (the business is loaded and present).
+/// The committed record: the business was read or created (asserted). Flows call it
+/// once they saw the business present; a callback after a read without the write slot
+/// may find it deleted since, and answers from the record it had.
 inline business_record& record_of(business_state& st) {
-  assert(st.is(business_state::existence::present));
-  return st.rec();
+  assert(st.committed);
+  return *st.committed;
 }
 
 /// Tenant isolation: another tenant's business does not exist for the caller.
@@ -88,6 +90,63 @@ void when_visible(self_ptr self, Promise rp, const request_meta& meta, bool is_w
     }
     fn();
   });
+}
+
+/// A flow's cache of what it derived from the record (a member of business_state), made
+/// on first use so that an idle actor stays small.
+template <class V>
+runtime::ttl_cache<V>& cache_in(std::unique_ptr<runtime::ttl_cache<V>>& slot,
+                                runtime::cache_type type) {
+  if (!slot)
+    slot = std::make_unique<runtime::ttl_cache<V>>(type);
+  return *slot;
+}
+
+/// Clears a flow's cache (if made): the record it was derived from changed.
+template <class V>
+void clear_cache(std::unique_ptr<runtime::ttl_cache<V>>& slot) {
+  if (slot)
+    slot->clear();
+}
+
+/// The end of a flow that holds the write slot: answers `rp` with the result or its
+/// error, then frees the slot.
+template <class T>
+std::function<void(caf::expected<T>)>
+answer_then_end_write(self_ptr self, caf::typed_response_promise<T> rp) {
+  return [self, rp](caf::expected<T> r) mutable {
+    if (r)
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(r.error());
+    self->state.life.end_write();
+  };
+}
+
+/// A flow's read of what it stored for the business: needs the 'read' scope
+/// (`forbidden` says so otherwise) and a business the caller sees; `build(batch)` adds
+/// the reads, `decode(results)` turns them into the answer, or nullopt when there is
+/// none yet (not_found `never`).
+template <class T, class Build, class Decode>
+caf::result<T> read_stored(self_ptr self, const request_meta& meta, const char* forbidden,
+                           const char* never, Build build, Decode decode) {
+  auto rp = self->make_response_promise<T>();
+  if (!meta.who.has(scope_read))
+    return make_error(errc::forbidden, forbidden);
+  when_visible(self, rp, meta, false, [self, rp, never, build, decode]() mutable {
+    pg_batch batch;
+    build(batch);
+    run_batch(
+        self, *self->state.p, std::move(batch),
+        [rp, never, decode](std::vector<pg_rows>& res) mutable {
+          if (auto out = decode(res))
+            rp.deliver(std::move(*out));
+          else
+            rp.deliver(make_error(errc::not_found, never));
+        },
+        [rp](caf::error& err) mutable { rp.deliver(err); });
+  });
+  return rp;
 }
 
 /// The identity a background refresh acts under (audited as system:<kind>-refresh).

@@ -20,21 +20,10 @@ namespace {
 
 using classification_done = std::function<void(caf::expected<business_classification>)>;
 
+/// The business's cached classifications.
 runtime::ttl_cache<business_classification>& classification_cache(business_state& st) {
-  if (!st.classifications)
-    st.classifications = std::make_unique<runtime::ttl_cache<business_classification>>(
-        runtime::cache_type::classification);
-  return *st.classifications;
+  return cache_in(st.classifications, runtime::cache_type::classification);
 }
-
-} // namespace
-
-void forget_classifications(business_state& st) {
-  if (st.classifications)
-    st.classifications->clear();
-}
-
-namespace {
 
 void count_classification(const std::string& trigger, const std::string& outcome) {
   static auto& family = base::metrics_registry::global().counter(
@@ -129,13 +118,7 @@ void do_classify(self_ptr self, caf::typed_response_promise<business_classificat
     return;
   }
   st.life.begin_write(); // one classification or write of this business at a time
-  auto finish = [self, rp](caf::expected<business_classification> r) mutable {
-    if (r)
-      rp.deliver(std::move(*r));
-    else
-      rp.deliver(r.error());
-    self->state.life.end_write();
-  };
+  auto finish = answer_then_end_write(self, rp);
   auto key = classification_cache_key(model_version, record_of(st));
   auto now = clock::now();
   auto found = classification_cache(st).get(key, now);
@@ -170,6 +153,10 @@ void do_classify(self_ptr self, caf::typed_response_promise<business_classificat
 
 } // namespace
 
+void forget_classifications(business_state& st) {
+  clear_cache(st.classifications);
+}
+
 caf::result<business_classification> classify(self_ptr self, const request_meta& meta,
                                               const classification_actor& classifier,
                                               const std::string& model_version) {
@@ -186,26 +173,19 @@ caf::result<business_classification> classify(self_ptr self, const request_meta&
 
 caf::result<business_classification> latest_classification(self_ptr self,
                                                            const request_meta& meta) {
-  auto rp = self->make_response_promise<business_classification>();
-  if (!meta.who.has(scope_read))
-    return make_error(errc::forbidden, "reading classifications needs the 'read' scope");
-  when_visible(self, rp, meta, false, [self, rp, meta]() mutable {
-    auto& st = self->state;
-    pg_batch batch;
-    add(batch, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
-    run_batch(
-        self, *st.p, std::move(batch),
-        [self, rp](std::vector<pg_rows>& res) mutable {
-          auto stored = decode_stored_classification(res.at(0), record_of(self->state));
-          if (!stored)
-            rp.deliver(
-                make_error(errc::not_found, "the business has not been classified yet"));
-          else
-            rp.deliver(stored->classification());
-        },
-        [rp](caf::error& err) mutable { rp.deliver(err); });
-  });
-  return rp;
+  auto& st = self->state;
+  return read_stored<business_classification>(
+      self, meta, "reading classifications needs the 'read' scope",
+      "the business has not been classified yet",
+      [&st](pg_batch& batch) {
+        add(batch, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+      },
+      [&st](std::vector<pg_rows>& res) -> std::optional<business_classification> {
+        auto stored = decode_stored_classification(res.at(0), record_of(st));
+        if (!stored)
+          return std::nullopt;
+        return stored->classification();
+      });
 }
 
 caf::result<int32_t> warm(self_ptr self, const std::string& model_version) {

@@ -20,22 +20,10 @@ namespace {
 /// Called with the stored screening, or the error that stopped it.
 using screening_done = std::function<void(caf::expected<business_screening>)>;
 
-/// The business's cached screenings, made on first use (an idle actor stays small).
+/// The business's cached screenings.
 runtime::ttl_cache<business_screening>& screening_cache(business_state& st) {
-  if (!st.screenings)
-    st.screenings = std::make_unique<runtime::ttl_cache<business_screening>>(
-        runtime::cache_type::sanctions_screening);
-  return *st.screenings;
+  return cache_in(st.screenings, runtime::cache_type::sanctions_screening);
 }
-
-} // namespace
-
-void forget_screenings(business_state& st) {
-  if (st.screenings)
-    st.screenings->clear();
-}
-
-namespace {
 
 void count_screening(const std::string& trigger, const std::string& outcome) {
   static auto& family = base::metrics_registry::global().counter(
@@ -125,13 +113,7 @@ void do_screen(self_ptr self, caf::typed_response_promise<business_screening> rp
     return;
   }
   st.life.begin_write(); // one screening or write of this business at a time
-  auto finish = [self, rp](caf::expected<business_screening> r) mutable {
-    if (r)
-      rp.deliver(std::move(*r));
-    else
-      rp.deliver(r.error());
-    self->state.life.end_write();
-  };
+  auto finish = answer_then_end_write(self, rp);
   self->request(screening, st.p->settings.http.request_timeout, generation_atom::value)
       .then(
           [self, screening, req, meta, finish](std::string& generation) mutable {
@@ -154,6 +136,10 @@ void do_screen(self_ptr self, caf::typed_response_promise<business_screening> rp
 
 } // namespace
 
+void forget_screenings(business_state& st) {
+  clear_cache(st.screenings);
+}
+
 caf::result<business_screening> screen(self_ptr self, const request_meta& meta,
                                        const screen_request& req,
                                        const screening_actor& screening) {
@@ -170,28 +156,23 @@ caf::result<business_screening> screen(self_ptr self, const request_meta& meta,
 
 caf::result<business_screening> latest_screening(self_ptr self,
                                                  const request_meta& meta) {
-  auto rp = self->make_response_promise<business_screening>();
-  if (!meta.who.has(scope_read))
-    return make_error(errc::forbidden, "reading screenings needs the 'read' scope");
-  when_visible(self, rp, meta, false, [self, rp, meta]() mutable {
-    auto& st = self->state;
-    pg_batch batch;
-    add(batch, q::screening_result_latest, {val(st.id), val(record_of(st).tenant_id)});
-    add(batch, q::screening_hits_of_latest, {val(st.id), val(record_of(st).tenant_id)});
-    run_batch(
-        self, *st.p, std::move(batch),
-        [rp](std::vector<pg_rows>& res) mutable {
-          auto s = decode_stored_screening(res.at(0), res.at(1));
-          if (!s)
-            rp.deliver(
-                make_error(errc::not_found, "the business has not been screened yet"));
-          else
-            rp.deliver(business_screening{
-                std::make_shared<const business_screening_data>(std::move(*s)), false});
-        },
-        [rp](caf::error& err) mutable { rp.deliver(err); });
-  });
-  return rp;
+  auto& st = self->state;
+  return read_stored<business_screening>(
+      self, meta, "reading screenings needs the 'read' scope",
+      "the business has not been screened yet",
+      [&st](pg_batch& batch) {
+        add(batch, q::screening_result_latest,
+            {val(st.id), val(record_of(st).tenant_id)});
+        add(batch, q::screening_hits_of_latest,
+            {val(st.id), val(record_of(st).tenant_id)});
+      },
+      [](std::vector<pg_rows>& res) -> std::optional<business_screening> {
+        auto s = decode_stored_screening(res.at(0), res.at(1));
+        if (!s)
+          return std::nullopt;
+        return business_screening{
+            std::make_shared<const business_screening_data>(std::move(*s)), false};
+      });
 }
 
 } // namespace kyb::actors::business_internal

@@ -10,6 +10,7 @@
 
 #include "actors/db.hpp"
 #include "actors/entity/entity_lifecycle.hpp"
+#include "actors/row_columns.hpp"
 #include "actors/tenant/api_key.hpp"
 #include "actors/tenant/auth_leases.hpp"
 #include "actors/tenant/token_bucket.hpp"
@@ -59,15 +60,18 @@ struct tenant_state {
 
 using self_ptr = tenant_actor::stateful_pointer<tenant_state>;
 
-tenant_record decode_tenant(const std::vector<pg_value>& row) {
+/// Decodes tenant_get's row.
+tenant_record decode_tenant(const pg_rows& rows) {
+  row_columns c(rows);
+  auto& row = rows.rows.at(0);
   tenant_record r;
-  r.id = uuid_col(row, 0);
-  r.region = col(row, 1);
-  r.name = col(row, 2);
-  r.kind = col(row, 3);
-  r.rate_limit_per_second = opt_double(row, 4);
-  r.rate_limit_burst = opt_double(row, 5);
-  r.created_at = col(row, 6);
+  r.id = uuid_col(row, c["id"]);
+  r.region = col(row, c["region"]);
+  r.name = col(row, c["name"]);
+  r.kind = col(row, c["kind"]);
+  r.rate_limit_per_second = opt_double(row, c["rate_limit_per_second"]);
+  r.rate_limit_burst = opt_double(row, c["rate_limit_burst"]);
+  r.created_at = col(row, c["created_at"]);
   return r;
 }
 
@@ -101,17 +105,18 @@ void load(self_ptr self) {
         if (res.at(0).rows.empty()) {
           st.found = false;
         } else {
-          st.rec = decode_tenant(res[0].rows[0]);
+          st.rec = decode_tenant(res[0]);
           st.found = true;
-          for (auto& row : res.at(1).rows) {
+          row_columns c(res.at(1)); // api_keys_of_tenant's
+          for (auto& row : res[1].rows) {
             key_entry k;
-            k.hash = bytea_col(row, 1).value_or("");
-            k.info.id = uuid_col(row, 0);
+            k.hash = bytea_col(row, c["secret_hash"]).value_or("");
+            k.info.id = uuid_col(row, c["id"]);
             k.info.tenant_id = st.id;
-            k.info.scopes = scopes_from_csv(col(row, 2));
-            k.info.name = col(row, 3);
-            k.info.created_at = col(row, 4);
-            k.info.revoked_at = opt_col(row, 5);
+            k.info.scopes = scopes_from_csv(col(row, c["scopes"]));
+            k.info.name = col(row, c["name"]);
+            k.info.created_at = col(row, c["created_at"]);
+            k.info.revoked_at = opt_col(row, c["revoked_at"]);
             st.keys.emplace(k.info.id, std::move(k));
           }
           if (!st.bucket)
@@ -270,7 +275,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
-                      st.rec = decode_tenant(res.at(2).rows.at(0));
+                      st.rec = decode_tenant(res.at(2));
                       st.found = true;
                       st.bucket.emplace(st.rate(), st.burst(), clock::now());
                       rp.deliver(st.rec);

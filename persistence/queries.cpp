@@ -2,16 +2,20 @@
 
 namespace kyb::persistence {
 
-// Column lists shared by statements whose rows are decoded by the same function.
+// Column lists shared by statements whose rows are decoded by the same function. The
+// decoders of businesses, owners, tenants and API keys
+// (actors/business/business_rows.cpp, actors/business/business_actor.cpp,
+// actors/tenant/tenant_actor.cpp) read columns by the names given here
+// (actors/row_columns.hpp): keep every computed column named (AS). An ORDER BY of such a
+// statement names the table's column (businesses.created_at): a bare name would sort by
+// the formatted text of the same name and miss the index.
 #define KYB_BUSINESS_COLUMNS                                                             \
   "id, tenant_id, region, legal_name, dba_name, tax_id_encrypted, website_url, "         \
   "country, "                                                                            \
-  "registration_number, registration_jurisdiction, address::text, "                      \
-  "incorporation_date::text, "                                                           \
-  "description, version, "                                                               \
-  "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "        \
-  "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "        \
-  "to_char(deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+  "registration_number, registration_jurisdiction, address::text AS address, "           \
+  "incorporation_date::text AS incorporation_date, "                                     \
+  "description, version, " KYB_TS("created_at") " AS created_at, " KYB_TS(               \
+      "updated_at") " AS updated_at, " KYB_TS("deleted_at") " AS deleted_at"
 
 // A list page's owners of each business, as one JSON array text in position order
 // (name, date_of_birth YYYY-MM-DD, nationality, ownership_percent): pages stay one query.
@@ -19,7 +23,7 @@ namespace kyb::persistence {
   "(SELECT COALESCE(json_agg(json_build_object('name', o.name, 'date_of_birth', "        \
   "o.date_of_birth::text, 'nationality', o.nationality, 'ownership_percent', "           \
   "o.ownership_percent) ORDER BY o.position), '[]')::text "                              \
-  "FROM business_owners o WHERE o.business_id = businesses.id)"
+  "FROM business_owners o WHERE o.business_id = businesses.id) AS owners"
 
 #define KYB_TS(col)                                                                      \
   "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
@@ -37,14 +41,16 @@ const std::vector<named_sql>& platform_queries() {
       {q::tenant_insert,
        "INSERT INTO tenants (id, region, name, rate_limit_per_second, rate_limit_burst, "
        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, now(), now())"},
-      // $1 id -> id, region, name, kind, rate/s, burst, created_at
+      // $1 id -> id, region, name, kind, rate_limit_per_second, rate_limit_burst,
+      // created_at
       {q::tenant_get,
        "SELECT id, region, name, kind, rate_limit_per_second, rate_limit_burst, " KYB_TS(
-           "created_at") " FROM tenants WHERE id = $1"},
+           "created_at") " AS created_at FROM tenants WHERE id = $1"},
       // $1 limit
       {q::tenant_list,
        "SELECT id, region, name, kind, rate_limit_per_second, rate_limit_burst, " KYB_TS(
-           "created_at") " FROM tenants WHERE kind = 'customer' ORDER BY created_at "
+           "created_at") " AS created_at FROM tenants WHERE kind = 'customer' ORDER BY "
+                         "tenants.created_at "
                          "DESC, id DESC "
                          "LIMIT $1"},
       // $1 id, $2 tenant, $3 region, $4 name, $5 secret_hash (bytea hex), $6 scopes
@@ -53,10 +59,13 @@ const std::vector<named_sql>& platform_queries() {
       {q::api_key_insert, "INSERT INTO api_keys (id, tenant_id, region, name, "
                           "secret_hash, scopes, created_at, "
                           "created_by) VALUES ($1, $2, $3, $4, $5, $6, now(), $7)"},
-      // $1 tenant -> id, secret_hash, scopes, name, created_at, revoked_at
+      // $1 tenant -> id, secret_hash, scopes (comma-separated), name, created_at,
+      // revoked_at
       {q::api_keys_of_tenant,
-       "SELECT id, secret_hash, array_to_string(scopes, ','), name, " KYB_TS(
-           "created_at") ", " KYB_TS("revoked_at") " FROM api_keys WHERE tenant_id = $1"},
+       "SELECT id, secret_hash, array_to_string(scopes, ',') AS scopes, name, " KYB_TS(
+           "created_at") " AS created_at, " KYB_TS("revoked_at") " AS revoked_at "
+                                                                 "FROM api_keys WHERE "
+                                                                 "tenant_id = $1"},
       // $1 id, $2 tenant (raises KY409 when the key is unknown or already revoked)
       {q::api_key_revoke, "WITH u AS (UPDATE api_keys SET revoked_at = now() WHERE id = "
                           "$1 AND tenant_id = $2 "
@@ -74,7 +83,7 @@ const std::vector<named_sql>& platform_queries() {
        "address, incorporation_date, description, version, created_at, updated_at) "
        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, "
        "clock_timestamp(), clock_timestamp()) RETURNING " KYB_TS(
-           "created_at") ", " KYB_TS("updated_at")},
+           "created_at") " AS created_at, " KYB_TS("updated_at") " AS updated_at"},
       // $1..$14 as business_insert (region unused but kept for one parameter order),
       // $15 expected version -> version, updated_at (raises KY409 when the version moved)
       {q::business_update,
@@ -85,8 +94,8 @@ const std::vector<named_sql>& platform_queries() {
        "description = $14, version = version + 1, updated_at = clock_timestamp() "
        "WHERE id = $1 AND tenant_id = $2 AND region = $3 AND version = $15 "
        "AND deleted_at IS NULL RETURNING version, updated_at) "
-       "SELECT max(version), " KYB_TS(
-           "max(updated_at)") ", kyb_expect_rows(count(*), 'business') "
+       "SELECT max(version) AS version, " KYB_TS(
+           "max(updated_at)") " AS updated_at, kyb_expect_rows(count(*), 'business') "
                               "FROM u"},
       // $1 id, $2 tenant, $3 expected version -> deleted_at (KY409 as above)
       {q::business_soft_delete,
@@ -94,8 +103,8 @@ const std::vector<named_sql>& platform_queries() {
        "version + 1, "
        "updated_at = clock_timestamp() WHERE id = $1 AND tenant_id = $2 AND version = $3 "
        "AND deleted_at IS NULL RETURNING deleted_at) "
-       "SELECT " KYB_TS(
-           "max(deleted_at)") ", kyb_expect_rows(count(*), 'business') FROM u"},
+       "SELECT " KYB_TS("max(deleted_at)") " AS deleted_at, kyb_expect_rows(count(*), "
+                                           "'business') FROM u"},
       // $1 id -> KYB_BUSINESS_COLUMNS
       {q::business_get, "SELECT " KYB_BUSINESS_COLUMNS " FROM businesses WHERE id = $1"},
       // $1 id, $2 business, $3 tenant, $4 region, $5 position, $6 name, $7 date_of_birth,
@@ -108,19 +117,20 @@ const std::vector<named_sql>& platform_queries() {
       {q::owners_delete, "DELETE FROM business_owners WHERE business_id = $1"},
       // $1 business -> id, name, date_of_birth, nationality, ownership_percent
       {q::owners_of_business,
-       "SELECT id, name, date_of_birth::text, nationality, ownership_percent::text "
+       "SELECT id, name, date_of_birth::text AS date_of_birth, nationality, "
+       "ownership_percent::text AS ownership_percent "
        "FROM business_owners WHERE business_id = $1 ORDER BY position"},
       // $1 tenant, $2 limit -> KYB_BUSINESS_COLUMNS, KYB_PAGE_OWNERS_JSON, newest first
       {q::business_page, "SELECT " KYB_BUSINESS_COLUMNS ", " KYB_PAGE_OWNERS_JSON
                          " FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
-                         "ORDER BY created_at DESC, id DESC LIMIT $2"},
+                         "ORDER BY businesses.created_at DESC, id DESC LIMIT $2"},
       // $1 tenant, $2 cursor created_at, $3 cursor id, $4 limit: keyset page after the
       // cursor (columns as business_page)
       {q::business_page_after,
        "SELECT " KYB_BUSINESS_COLUMNS ", " KYB_PAGE_OWNERS_JSON
        " FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
        "AND (created_at, id) < ($2::timestamptz, $3::uuid) "
-       "ORDER BY created_at DESC, id DESC LIMIT $4"},
+       "ORDER BY businesses.created_at DESC, id DESC LIMIT $4"},
       // The seed's 7.2 search. $1 tenant, $2 query text ('' = none), $3 tax id hmac (NULL
       // =
       // none), $4 limit -> id, legal_name, dba_name, website_url, created_at, relevance,

@@ -1,6 +1,27 @@
 // One actor per business, activated on demand: it loads the business once, serves
 // reads from memory (the actor-local cache), and is the only writer of its rows. Every
 // change is written with its audit row in one transaction and acknowledged after commit.
+//
+// Its life (load, wait until ready, one write at a time, passivation) is
+// actors/entity/entity_lifecycle.hpp, shared with the tenant actor. Its own record
+// (create, read, update, delete) is business_actor.cpp; every other flow has its file
+// beside it: business_screening_flow.cpp, business_classification_flow.cpp,
+// business_hit_decisions.cpp. A new flow (risk scoring, website, registry,
+// verification) is added the same way:
+//  1. its messages here, in `business_actor` (what each takes, answers and fails with);
+//  2. one function per message in business_flows.hpp, defined in the new
+//     business_<flow>_flow.cpp: it checks the caller's scope, then waits with
+//     when_visible() (or when_ready(): business_actor_state.hpp) as a read, or as a write
+//     when it stores anything;
+//  3. a write takes the slot (state.life.begin_write()) before its first request and
+//     releases it (state.life.end_write()) after its commit or failure, in every path;
+//     its rows go through run_fenced() with their audit row in the same batch, and
+//     functions that need the slot say so and assert(state.life.writing());
+//  4. a cache of what the flow derived from the record lives in business_state, is made
+//     on first use, and is cleared in forget_derived() (the record changed or is gone);
+//     proactive refreshes go through queue_refresh();
+//  5. a one-line handler in spawn_business_actor() calls the function.
+// The engine the flow calls (actors/<domain>/) stays a plain library behind its actor.
 #pragma once
 
 #include <caf/typed_actor.hpp>

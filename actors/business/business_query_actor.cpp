@@ -18,12 +18,13 @@ namespace q = persistence::q;
 
 /// A page row (KYB_BUSINESS_COLUMNS, then the owners as JSON) as a masked record: owners'
 /// dates of birth show their year alone, as GET /v1/businesses/{id} shows them.
-business_record page_row(const std::vector<pg_value>& row) {
+business_record page_row(const row_columns& c, const std::vector<pg_value>& row) {
   std::optional<std::string> sealed;
-  auto r = decode_business_row(row, sealed);
+  auto r = decode_business_row(c, row, sealed);
   if (sealed)
     r.tax_id = std::string("****"); // present; lists never decrypt tax ids
-  auto owners = nlohmann::json::parse(opt_col(row, 17).value_or("[]"), nullptr, false);
+  auto owners =
+      nlohmann::json::parse(opt_col(row, c["owners"]).value_or("[]"), nullptr, false);
   if (owners.is_array()) {
     for (auto& o : owners) {
       if (!o.is_object())
@@ -106,8 +107,9 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                   [rp, limit](std::vector<pg_rows>& res) mutable {
                     business_page page;
                     auto& rows = res.at(0).rows;
+                    row_columns c(res.at(0));
                     for (size_t i = 0; i < rows.size() && i < limit; ++i)
-                      page.items.push_back(page_row(rows[i]));
+                      page.items.push_back(page_row(c, rows[i]));
                     if (rows.size() > limit && !page.items.empty())
                       page.next_cursor = encode_business_cursor(
                           page.items.back().created_at, page.items.back().id);

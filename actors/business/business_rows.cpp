@@ -43,26 +43,27 @@ std::string encode_address(const postal_address& a) {
   return j.dump();
 }
 
-business_record decode_business_row(const std::vector<persistence::pg_value>& row,
+business_record decode_business_row(const row_columns& c,
+                                    const std::vector<persistence::pg_value>& row,
                                     std::optional<std::string>& sealed_tax_id) {
   business_record r;
-  r.id = uuid_col(row, 0);
-  r.tenant_id = uuid_col(row, 1);
-  r.region = col(row, 2);
-  r.legal_name = col(row, 3);
-  r.dba_name = opt_col(row, 4);
-  sealed_tax_id = bytea_col(row, 5);
-  r.website_url = opt_col(row, 6);
-  r.country = col(row, 7);
-  r.registration_number = opt_col(row, 8);
-  r.registration_jurisdiction = opt_col(row, 9);
-  r.address = decode_address(opt_col(row, 10));
-  r.incorporation_date = opt_col(row, 11);
-  r.description = opt_col(row, 12);
-  r.version = static_cast<int32_t>(std::stol(col(row, 13)));
-  r.created_at = col(row, 14);
-  r.updated_at = col(row, 15);
-  r.deleted_at = opt_col(row, 16);
+  r.id = uuid_col(row, c["id"]);
+  r.tenant_id = uuid_col(row, c["tenant_id"]);
+  r.region = col(row, c["region"]);
+  r.legal_name = col(row, c["legal_name"]);
+  r.dba_name = opt_col(row, c["dba_name"]);
+  sealed_tax_id = bytea_col(row, c["tax_id_encrypted"]);
+  r.website_url = opt_col(row, c["website_url"]);
+  r.country = col(row, c["country"]);
+  r.registration_number = opt_col(row, c["registration_number"]);
+  r.registration_jurisdiction = opt_col(row, c["registration_jurisdiction"]);
+  r.address = decode_address(opt_col(row, c["address"]));
+  r.incorporation_date = opt_col(row, c["incorporation_date"]);
+  r.description = opt_col(row, c["description"]);
+  r.version = static_cast<int32_t>(std::stol(col(row, c["version"])));
+  r.created_at = col(row, c["created_at"]);
+  r.updated_at = col(row, c["updated_at"]);
+  r.deleted_at = opt_col(row, c["deleted_at"]);
   return r;
 }
 

@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "actors/business/business.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/pg_types.hpp"
 
 namespace kyb::actors {
 
-/// The record of one business row, without owners. The tax id is not decrypted here:
-/// `sealed_tax_id` receives the stored ciphertext (if any).
-business_record decode_business_row(const std::vector<persistence::pg_value>& row,
+/// The record of one business row (columns `c` of a KYB_BUSINESS_COLUMNS result),
+/// without owners. The tax id is not decrypted here: `sealed_tax_id` receives the stored
+/// ciphertext (if any).
+business_record decode_business_row(const row_columns& c,
+                                    const std::vector<persistence::pg_value>& row,
                                     std::optional<std::string>& sealed_tax_id);
 
 std::optional<postal_address> decode_address(const std::optional<std::string>& json_text);

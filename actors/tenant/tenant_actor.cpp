@@ -9,7 +9,10 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/db.hpp"
+#include "actors/entity/entity_lifecycle.hpp"
+#include "actors/row_columns.hpp"
 #include "actors/tenant/api_key.hpp"
+#include "actors/tenant/auth_leases.hpp"
 #include "actors/tenant/token_bucket.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/crypto.hpp"
@@ -26,33 +29,26 @@ struct key_entry {
   std::string hash; ///< sha256 of the secret, raw
   api_key_info info;
   bool revoking = false; ///< stops authenticating the moment a revocation arrives
-  clock::time_point leased_until{}; ///< when the last lease on the key runs out
 };
 
 struct tenant_state {
   static inline const char* name = "kyb.tenant";
 
-  enum class phase { unloaded, loading, creating, absent, present };
-
   platform_ptr p;
   base::uuid id;
-  phase ph = phase::unloaded;
+  /// Load, wait until ready, the write slot, passivation (actors/entity/).
+  entity_lifecycle life;
+  bool found = false; ///< the read found the tenant (meaningful while life.loaded())
   tenant_record rec;
   std::unordered_map<base::uuid, key_entry> keys;
   std::optional<token_bucket> bucket;
-  std::vector<std::function<void()>> waiting;
-  clock::time_point last_active = clock::now();
-  int writes_in_flight = 0;
-  bool passivating = false;      ///< the directory asked it to stop when idle
   entity_lease lease;            ///< its shard and the epoch its writes carry
   clock::time_point loaded_at{}; ///< when the state was read
-  /// Leases granted by an earlier instance of this actor (before a passivation or a
-  /// move to another node) run out by started + rate_limit.auth_lease.
-  clock::time_point started = clock::now();
-  /// Answers that wait until the leases on a key ran out (revocations), by deadline.
-  std::vector<std::pair<clock::time_point, std::function<void()>>> after_leases;
+  /// The leases granted on its keys and the revocations waiting for them.
+  std::optional<auth_leases> leases;
 
-  bool ready() const { return ph == phase::absent || ph == phase::present; }
+  bool present() const { return life.loaded() && found; }
+  bool absent() const { return life.loaded() && !found; }
 
   double rate() const {
     return rec.rate_limit_per_second.value_or(p->settings.rate_limit.requests_per_second);
@@ -64,15 +60,18 @@ struct tenant_state {
 
 using self_ptr = tenant_actor::stateful_pointer<tenant_state>;
 
-tenant_record decode_tenant(const std::vector<pg_value>& row) {
+/// Decodes tenant_get's row.
+tenant_record decode_tenant(const pg_rows& rows) {
+  row_columns c(rows);
+  auto& row = rows.rows.at(0);
   tenant_record r;
-  r.id = uuid_col(row, 0);
-  r.region = col(row, 1);
-  r.name = col(row, 2);
-  r.kind = col(row, 3);
-  r.rate_limit_per_second = opt_double(row, 4);
-  r.rate_limit_burst = opt_double(row, 5);
-  r.created_at = col(row, 6);
+  r.id = uuid_col(row, c["id"]);
+  r.region = col(row, c["region"]);
+  r.name = col(row, c["name"]);
+  r.kind = col(row, c["kind"]);
+  r.rate_limit_per_second = opt_double(row, c["rate_limit_per_second"]);
+  r.rate_limit_burst = opt_double(row, c["rate_limit_burst"]);
+  r.created_at = col(row, c["created_at"]);
   return r;
 }
 
@@ -93,31 +92,8 @@ std::string scopes_pg_array(uint8_t bits) {
   return "{" + scopes_to_string(bits) + "}";
 }
 
-void run_waiting(self_ptr self) {
-  auto& st = self->state;
-  while (st.ready() && !st.waiting.empty()) {
-    auto fn = std::move(st.waiting.front());
-    st.waiting.erase(st.waiting.begin());
-    fn();
-  }
-}
-
-/// Fails everything waiting for the state (the load failed) and stops, so the next
-/// message activates a fresh actor that tries again.
-void fail_waiting(self_ptr self, const caf::error& err) {
-  auto& st = self->state;
-  base::log_warn("tenant.load_failed",
-                 {{"tenant_id", st.id.to_string()}, {"error", detail_of(err)}});
-  auto waiting = std::move(st.waiting);
-  st.waiting.clear();
-  for (auto& fn : waiting)
-    fn(); // each closure sees phase::unloaded and answers unavailable
-  self->quit(err);
-}
-
 void load(self_ptr self) {
   auto& st = self->state;
-  st.ph = tenant_state::phase::loading;
   st.loaded_at = clock::now();
   pg_batch batch;
   add(batch, q::tenant_get, {val(st.id)});
@@ -127,59 +103,53 @@ void load(self_ptr self) {
       [self](std::vector<pg_rows>& res) {
         auto& st = self->state;
         if (res.at(0).rows.empty()) {
-          st.ph = tenant_state::phase::absent;
+          st.found = false;
         } else {
-          st.rec = decode_tenant(res[0].rows[0]);
-          st.ph = tenant_state::phase::present;
-          for (auto& row : res.at(1).rows) {
+          st.rec = decode_tenant(res[0]);
+          st.found = true;
+          row_columns c(res.at(1)); // api_keys_of_tenant's
+          for (auto& row : res[1].rows) {
             key_entry k;
-            k.hash = bytea_col(row, 1).value_or("");
-            k.info.id = uuid_col(row, 0);
+            k.hash = bytea_col(row, c["secret_hash"]).value_or("");
+            k.info.id = uuid_col(row, c["id"]);
             k.info.tenant_id = st.id;
-            k.info.scopes = scopes_from_csv(col(row, 2));
-            k.info.name = col(row, 3);
-            k.info.created_at = col(row, 4);
-            k.info.revoked_at = opt_col(row, 5);
+            k.info.scopes = scopes_from_csv(col(row, c["scopes"]));
+            k.info.name = col(row, c["name"]);
+            k.info.created_at = col(row, c["created_at"]);
+            k.info.revoked_at = opt_col(row, c["revoked_at"]);
             st.keys.emplace(k.info.id, std::move(k));
           }
           if (!st.bucket)
             st.bucket.emplace(st.rate(), st.burst(), clock::now());
         }
-        run_waiting(self);
+        st.life.load_succeeded();
       },
       [self](caf::error& err) {
-        self->state.ph = tenant_state::phase::unloaded;
-        fail_waiting(self, err);
+        // Everything waiting answers unavailable and the actor stops, so the next
+        // message activates a fresh actor that tries again.
+        auto& st = self->state;
+        base::log_warn("tenant.load_failed",
+                       {{"tenant_id", st.id.to_string()}, {"error", detail_of(err)}});
+        st.life.load_failed(err);
       });
 }
 
-/// Runs `fn` once the tenant's state is known; loads it on first use.
+/// Runs `fn` once the tenant's state is known (and, for a write, no other write is in
+/// flight: entity_lifecycle); loads it on first use.
 template <class Promise>
-void when_ready(self_ptr self, Promise rp, std::function<void()> fn) {
+void when_ready(self_ptr self, Promise rp, bool is_write, std::function<void()> fn) {
   auto& st = self->state;
-  st.last_active = clock::now();
   // Where this region holds only a replica of the tenant (regions/), or none, the state
   // is read again after a second: keys revoked in the write region stop working here
   // within the replication lag plus that second, and a tenant that replicated in since
   // is found.
-  if (st.ready() && st.writes_in_flight == 0 && st.waiting.empty() &&
-      (st.ph == tenant_state::phase::absent || !st.p->writes_here(st.rec.region)) &&
+  if (st.life.loaded() && st.life.idle() && !st.leases->waiting() &&
+      (!st.found || !st.p->writes_here(st.rec.region)) &&
       clock::now() - st.loaded_at > std::chrono::seconds(1)) {
     st.keys.clear();
-    st.ph = tenant_state::phase::unloaded;
+    st.life.forget();
   }
-  if (st.ready()) {
-    fn();
-    return;
-  }
-  st.waiting.push_back([self, rp, fn]() mutable {
-    if (self->state.ready())
-      fn();
-    else
-      rp.deliver(make_error(errc::unavailable, "the tenant could not be loaded; retry"));
-  });
-  if (st.ph == tenant_state::phase::unloaded)
-    load(self);
+  st.life.when_ready(std::move(rp), is_write, std::move(fn), "tenant");
 }
 
 bool may_manage(const tenant_state& st, const request_meta& meta) {
@@ -191,16 +161,12 @@ api_key_info key_view(const key_entry& k) {
   return k.info;
 }
 
-/// Runs `fn` once `until` has passed.
+/// Runs `fn` once the leases up to `until` have run out.
 void after_leases(self_ptr self, clock::time_point until, std::function<void()> fn) {
   auto now = clock::now();
-  if (until <= now) {
-    fn();
-    return;
-  }
-  self->state.after_leases.emplace_back(until, std::move(fn));
-  self->delayed_send(caf::actor_cast<tenant_actor>(self), until - now,
-                     lease_expired_atom::value);
+  if (self->state.leases->after(until, now, std::move(fn)))
+    self->delayed_send(caf::actor_cast<tenant_actor>(self), until - now,
+                       lease_expired_atom::value);
 }
 
 /// How many tokens one lease takes: a twentieth of what the bucket refills during
@@ -213,33 +179,30 @@ uint32_t lease_size(const tenant_state& st) {
   return static_cast<uint32_t>(std::clamp(want, 0.0, 1000.0));
 }
 
-/// Stops the actor if the directory asked it to and nothing is in hand.
-void maybe_passivate(self_ptr self) {
-  auto& st = self->state;
-  if (st.passivating && st.waiting.empty() && st.writes_in_flight == 0 &&
-      st.ph != tenant_state::phase::loading && st.ph != tenant_state::phase::creating)
-    self->quit();
-}
-
 } // namespace
 
 tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                                 const base::uuid& id) {
   return sys.spawn(
       [](self_ptr self, platform_ptr p, base::uuid id) -> tenant_actor::behavior_type {
-        self->state.p = p;
-        self->state.id = id;
-        self->state.lease.shard = p->directory->shard_of(tenant_entity, id);
+        auto& st = self->state;
+        st.p = p;
+        st.id = id;
+        st.lease.shard = p->directory->shard_of(tenant_entity, id);
+        st.leases.emplace(clock::now(), p->settings.rate_limit.auth_lease);
+        st.life = entity_lifecycle({[self] { load(self); },
+                                    [self](const caf::error& err) { self->quit(err); },
+                                    [self] { return self->state.leases->waiting(); }});
         return {
             [self](authenticate_atom, const base::uuid& key_id, const std::string& hash,
                    uint8_t required) -> caf::result<auth_grant> {
               auto rp = self->make_response_promise<auth_grant>();
-              when_ready(self, rp, [self, rp, key_id, hash, required]() mutable {
+              when_ready(self, rp, false, [self, rp, key_id, hash, required]() mutable {
                 auto& st = self->state;
                 auto it = st.keys.find(key_id);
                 // One answer for every way a key can be wrong: no hint which part was.
-                if (st.ph != tenant_state::phase::present || it == st.keys.end() ||
-                    it->second.info.revoked_at || it->second.revoking ||
+                if (!st.found || it == st.keys.end() || it->second.info.revoked_at ||
+                    it->second.revoking ||
                     !base::constant_time_equal(it->second.hash, hash)) {
                   // The field tells the broker that this region does not know the
                   // tenant at all: in a multi-region deployment it asks the other
@@ -247,7 +210,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                   // A key id it does not know, of a tenant it holds only a replica
                   // of, may be newer than the replica: the home region knows.
                   std::string hint;
-                  if (st.ph == tenant_state::phase::absent)
+                  if (!st.found)
                     hint = "tenant_absent";
                   else if (it == st.keys.end() && !st.p->writes_here(st.rec.region))
                     hint = "key_unknown_in_replica:" + st.rec.region;
@@ -276,8 +239,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                 if (g.tokens > 0) {
                   auto lease = st.p->settings.rate_limit.auth_lease;
                   g.valid_ms = static_cast<uint32_t>(lease.count());
-                  it->second.leased_until =
-                      std::max(it->second.leased_until, now + lease);
+                  st.leases->granted(key_id, now);
                 }
                 rp.deliver(std::move(g));
               });
@@ -287,17 +249,16 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                    const tenant_spec& spec) -> caf::result<tenant_record> {
               auto rp = self->make_response_promise<tenant_record>();
               auto& st = self->state;
-              st.last_active = clock::now();
               if (!meta.who.is_operator())
                 return make_error(errc::forbidden,
                                   "creating tenants needs a platform-operator key");
               auto start = [self, rp, meta, spec]() mutable {
                 auto& st = self->state;
-                if (st.ph == tenant_state::phase::present) {
+                if (st.present()) {
                   rp.deliver(make_error(errc::conflict, "the tenant exists already"));
                   return;
                 }
-                st.ph = tenant_state::phase::creating;
+                st.life.begin_create();
                 pg_batch batch;
                 add(batch, q::tenant_insert,
                     {val(st.id), val(spec.region), val(spec.name),
@@ -314,35 +275,33 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp](std::vector<pg_rows>& res) mutable {
                       auto& st = self->state;
-                      st.rec = decode_tenant(res.at(2).rows.at(0));
-                      st.ph = tenant_state::phase::present;
+                      st.rec = decode_tenant(res.at(2));
+                      st.found = true;
                       st.bucket.emplace(st.rate(), st.burst(), clock::now());
                       rp.deliver(st.rec);
-                      run_waiting(self);
+                      st.life.end_create(true);
                     },
                     [self, rp](caf::error& err) mutable {
-                      auto& st = self->state;
                       // Unknown outcome (connection lost): forget what we knew and
                       // reload.
-                      st.ph = tenant_state::phase::unloaded;
                       rp.deliver(err);
-                      if (!st.waiting.empty())
-                        load(self);
+                      self->state.life.end_create(false);
                     });
               };
-              if (st.ph == tenant_state::phase::unloaded ||
-                  st.ph == tenant_state::phase::absent)
+              // A create needs no read; on a tenant read as absent it waits for no one
+              // (nothing else writes an absent tenant).
+              if (st.life.current() == entity_lifecycle::phase::unloaded ||
+                  (st.absent() && !st.life.writing()))
                 start();
               else
-                when_ready(self, rp, start);
+                when_ready(self, rp, true, start);
               return rp;
             },
             [self](get_atom, const request_meta& meta) -> caf::result<tenant_record> {
               auto rp = self->make_response_promise<tenant_record>();
-              when_ready(self, rp, [self, rp, meta]() mutable {
+              when_ready(self, rp, false, [self, rp, meta]() mutable {
                 auto& st = self->state;
-                if (st.ph != tenant_state::phase::present ||
-                    !(meta.who.is_operator() || meta.who.tenant_id == st.id))
+                if (!st.found || !(meta.who.is_operator() || meta.who.tenant_id == st.id))
                   rp.deliver(make_error(errc::not_found, "no such tenant"));
                 else
                   rp.deliver(st.rec);
@@ -352,9 +311,9 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
             [self](create_key_atom, const request_meta& meta, const std::string& name,
                    uint8_t scopes) -> caf::result<issued_api_key> {
               auto rp = self->make_response_promise<issued_api_key>();
-              when_ready(self, rp, [self, rp, meta, name, scopes]() mutable {
+              when_ready(self, rp, true, [self, rp, meta, name, scopes]() mutable {
                 auto& st = self->state;
-                if (st.ph != tenant_state::phase::present ||
+                if (!st.found ||
                     !(meta.who.is_operator() || meta.who.tenant_id == st.id)) {
                   rp.deliver(make_error(errc::not_found, "no such tenant"));
                   return;
@@ -391,13 +350,11 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                 add_audit(batch, st.id, st.rec.region, meta.who.audit_actor(),
                           "api_key.create", "api_key", key.key_id.to_string(),
                           meta.request_id, details.dump());
-                ++st.writes_in_flight;
+                st.life.begin_write();
                 run_fenced(
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp, key, name, scopes](std::vector<pg_rows>&) mutable {
                       auto& st = self->state;
-                      --st.writes_in_flight;
-                      maybe_passivate(self);
                       key_entry k;
                       k.hash = secret_hash(key.secret);
                       k.info = api_key_info{
@@ -405,35 +362,26 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                       auto info = k.info;
                       st.keys.emplace(key.key_id, std::move(k));
                       rp.deliver(issued_api_key{info, format_api_key(key)});
+                      st.life.end_write();
                     },
                     [self, rp](caf::error& err) mutable {
-                      --self->state.writes_in_flight;
-                      maybe_passivate(self);
                       rp.deliver(err);
+                      self->state.life.end_write();
                     });
               });
               return rp;
             },
             [self](lease_expired_atom) {
-              auto& w = self->state.after_leases;
-              auto now = clock::now();
-              std::vector<std::function<void()>> due;
-              for (auto it = w.begin(); it != w.end();)
-                if (it->first <= now) {
-                  due.push_back(std::move(it->second));
-                  it = w.erase(it);
-                } else {
-                  ++it;
-                }
-              for (auto& fn : due)
-                fn();
+              auto& st = self->state;
+              st.leases->wake(clock::now());
+              st.life.stop_if_idle();
             },
             [self](revoke_key_atom, const request_meta& meta,
                    const base::uuid& key_id) -> caf::result<api_key_info> {
               auto rp = self->make_response_promise<api_key_info>();
-              when_ready(self, rp, [self, rp, meta, key_id]() mutable {
+              when_ready(self, rp, true, [self, rp, meta, key_id]() mutable {
                 auto& st = self->state;
-                if (st.ph != tenant_state::phase::present ||
+                if (!st.found ||
                     !(meta.who.is_operator() || meta.who.tenant_id == st.id)) {
                   rp.deliver(make_error(errc::not_found, "no such tenant"));
                   return;
@@ -463,7 +411,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                 add_audit(batch, st.id, st.rec.region, meta.who.audit_actor(),
                           "api_key.revoke", "api_key", key_id.to_string(),
                           meta.request_id, details.dump());
-                ++st.writes_in_flight;
+                st.life.begin_write();
                 run_fenced(
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp, key_id](std::vector<pg_rows>&) mutable {
@@ -473,22 +421,18 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                       k.info.revoked_at = base::utc_timestamp();
                       // The answer waits for the leases on the key (HTTP workers may
                       // use them without asking here): from it on, no node accepts it.
-                      auto until =
-                          std::max(k.leased_until,
-                                   st.started + st.p->settings.rate_limit.auth_lease);
-                      after_leases(self, until, [self, rp, info = k.info]() mutable {
-                        --self->state.writes_in_flight;
-                        maybe_passivate(self);
-                        rp.deliver(info);
-                      });
+                      // The write slot is free meanwhile; the waiting answer keeps the
+                      // actor from passivating (auth_leases::waiting).
+                      after_leases(self, st.leases->runs_out(key_id),
+                                   [rp, info = k.info]() mutable { rp.deliver(info); });
+                      st.life.end_write();
                     },
                     [self, rp](caf::error& err) mutable {
                       // Not revoked in the database: say so (the client retries), but
                       // keep refusing the key here: a revocation request is never
                       // silently undone.
-                      --self->state.writes_in_flight;
-                      maybe_passivate(self);
                       rp.deliver(err);
+                      self->state.life.end_write();
                     });
               });
               return rp;
@@ -496,9 +440,9 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
             [self](list_keys_atom,
                    const request_meta& meta) -> caf::result<std::vector<api_key_info>> {
               auto rp = self->make_response_promise<std::vector<api_key_info>>();
-              when_ready(self, rp, [self, rp, meta]() mutable {
+              when_ready(self, rp, false, [self, rp, meta]() mutable {
                 auto& st = self->state;
-                if (st.ph != tenant_state::phase::present ||
+                if (!st.found ||
                     !(meta.who.is_operator() || meta.who.tenant_id == st.id)) {
                   rp.deliver(make_error(errc::not_found, "no such tenant"));
                   return;
@@ -521,10 +465,9 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
             },
             [self](ensure_operator_atom) -> caf::result<std::string> {
               auto rp = self->make_response_promise<std::string>();
-              when_ready(self, rp, [self, rp]() mutable {
+              when_ready(self, rp, true, [self, rp]() mutable {
                 auto& st = self->state;
-                if (st.id != st.p->platform_tenant ||
-                    st.ph != tenant_state::phase::present) {
+                if (st.id != st.p->platform_tenant || !st.found) {
                   rp.deliver(make_error(errc::internal,
                                         "only the platform tenant has operator keys"));
                   return;
@@ -544,6 +487,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                                           {"name", "bootstrap"}};
                 add_audit(batch, st.id, st.rec.region, "system", "api_key.create",
                           "api_key", key.key_id.to_string(), "", details.dump());
+                st.life.begin_write();
                 run_fenced(
                     self, *st.p, st.lease, std::move(batch),
                     [self, rp, key](std::vector<pg_rows>&) mutable {
@@ -558,15 +502,16 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                                             {}};
                       st.keys.emplace(key.key_id, std::move(k));
                       rp.deliver(format_api_key(key));
+                      st.life.end_write();
                     },
-                    [rp](caf::error& err) mutable { rp.deliver(err); });
+                    [self, rp](caf::error& err) mutable {
+                      rp.deliver(err);
+                      self->state.life.end_write();
+                    });
               });
               return rp;
             },
-            [self](runtime::passivate_atom) {
-              self->state.passivating = true;
-              maybe_passivate(self);
-            },
+            [self](runtime::passivate_atom) { self->state.life.passivate(); },
         };
       },
       p, id);

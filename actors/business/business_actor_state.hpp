@@ -1,0 +1,186 @@
+// Inside the business actor (actors/business/ only): its state, and what its flows
+// share: the lifecycle's waits wrapped for requests, the tenant check, the identity of
+// background refreshes. Each flow (business_*_flow.cpp, business_hit_decisions.cpp)
+// includes this and business_flows.hpp; see business_actor.hpp for how to add one.
+#pragma once
+
+#include <cassert>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/business/business_actor.hpp"
+#include "actors/db.hpp"
+#include "actors/entity/entity_lifecycle.hpp"
+#include "runtime/cache/ttl_cache.hpp"
+
+namespace kyb::actors::business_internal {
+
+using clock = std::chrono::steady_clock;
+
+struct business_state {
+  static inline const char* name = "kyb.business";
+
+  /// What the read found (meaningful while life.loaded()).
+  enum class existence { absent, present, deleted };
+
+  platform_ptr p;
+  base::uuid id;
+  /// Load, wait until ready, the write slot, passivation (actors/entity/).
+  entity_lifecycle life;
+  existence found = existence::absent;
+  /// Committed state, tax id and owners in the clear; allocated when first loaded or
+  /// created, so an activated but idle actor stays small.
+  std::unique_ptr<business_record> committed;
+  std::shared_ptr<const business_view_data>
+      masked; ///< the masked view of rec, made lazily
+  /// Stored sanctions screenings by cache key (the seed's sanctions TTL); made on
+  /// the first screening.
+  std::unique_ptr<runtime::ttl_cache<business_screening>> screenings;
+  /// Stored industry classifications by cache key (the seed's classification TTL);
+  /// made on the first classification.
+  std::unique_ptr<runtime::ttl_cache<business_classification>> classifications;
+  entity_lease lease; ///< its shard and the epoch its writes carry
+
+  business_record& rec() {
+    if (!committed)
+      committed = std::make_unique<business_record>();
+    return *committed;
+  }
+
+  bool is(existence e) const { return life.loaded() && found == e; }
+};
+
+using self_ptr = business_actor::stateful_pointer<business_state>;
+
+/// The committed record: the business was read or created (asserted). Flows call it
+/// once they saw the business present; a callback after a read without the write slot
+/// may find it deleted since, and answers from the record it had.
+inline business_record& record_of(business_state& st) {
+  assert(st.committed);
+  return *st.committed;
+}
+
+/// Tenant isolation: another tenant's business does not exist for the caller.
+inline bool visible(const business_state& st, const request_meta& meta) {
+  return st.is(business_state::existence::present) && st.committed &&
+         st.committed->tenant_id == meta.who.tenant_id;
+}
+
+/// Runs `fn` when the state is loaded and, for writes, when no other write is in flight
+/// (entity_lifecycle::when_ready); `rp` answers unavailable if the business cannot be
+/// read.
+template <class Promise>
+void when_ready(self_ptr self, Promise rp, bool is_write, std::function<void()> fn) {
+  self->state.life.when_ready(std::move(rp), is_write, std::move(fn), "business");
+}
+
+/// when_ready(), then not_found unless the caller's tenant sees the business.
+template <class Promise, class Fn>
+void when_visible(self_ptr self, Promise rp, const request_meta& meta, bool is_write,
+                  Fn fn) {
+  when_ready(self, rp, is_write, [self, rp, meta, fn]() mutable {
+    if (!visible(self->state, meta)) {
+      rp.deliver(make_error(errc::not_found, "no such business"));
+      return;
+    }
+    fn();
+  });
+}
+
+/// A flow's cache of what it derived from the record (a member of business_state), made
+/// on first use so that an idle actor stays small.
+template <class V>
+runtime::ttl_cache<V>& cache_in(std::unique_ptr<runtime::ttl_cache<V>>& slot,
+                                runtime::cache_type type) {
+  if (!slot)
+    slot = std::make_unique<runtime::ttl_cache<V>>(type);
+  return *slot;
+}
+
+/// Clears a flow's cache (if made): the record it was derived from changed.
+template <class V>
+void clear_cache(std::unique_ptr<runtime::ttl_cache<V>>& slot) {
+  if (slot)
+    slot->clear();
+}
+
+/// The end of a flow that holds the write slot: answers `rp` with the result or its
+/// error, then frees the slot.
+template <class T>
+std::function<void(caf::expected<T>)>
+answer_then_end_write(self_ptr self, caf::typed_response_promise<T> rp) {
+  return [self, rp](caf::expected<T> r) mutable {
+    if (r)
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(r.error());
+    self->state.life.end_write();
+  };
+}
+
+/// A flow's read of what it stored for the business: needs the 'read' scope
+/// (`forbidden` says so otherwise) and a business the caller sees; `build(batch)` adds
+/// the reads, `decode(results)` turns them into the answer, or nullopt when there is
+/// none yet (not_found `never`).
+template <class T, class Build, class Decode>
+caf::result<T> read_stored(self_ptr self, const request_meta& meta, const char* forbidden,
+                           const char* never, Build build, Decode decode) {
+  auto rp = self->make_response_promise<T>();
+  if (!meta.who.has(scope_read))
+    return make_error(errc::forbidden, forbidden);
+  when_visible(self, rp, meta, false, [self, rp, never, build, decode]() mutable {
+    pg_batch batch;
+    build(batch);
+    run_batch(
+        self, *self->state.p, std::move(batch),
+        [rp, never, decode](std::vector<pg_rows>& res) mutable {
+          if (auto out = decode(res))
+            rp.deliver(std::move(*out));
+          else
+            rp.deliver(make_error(errc::not_found, never));
+        },
+        [rp](caf::error& err) mutable { rp.deliver(err); });
+  });
+  return rp;
+}
+
+/// The identity a background refresh acts under (audited as system:<kind>-refresh).
+request_meta system_meta(business_state& st, const char* request_id);
+
+/// A proactive refresh of cache entry `key` (the cache said it is due): queued behind
+/// the work in hand as a write, `run(meta, done)` recomputes and stores it like any
+/// other; a failure keeps the old value serving until the TTL.
+template <class V, class Run>
+void queue_refresh(self_ptr self, runtime::ttl_cache<V>& (*cache)(business_state&),
+                   std::string key, const char* request_id, Run run) {
+  auto failed = [self, cache, key] {
+    cache(self->state).refresh_failed(key, "the business is gone");
+  };
+  self->state.life.when_ready(
+      true,
+      [self, cache, key, request_id, run, failed] {
+        auto& st = self->state;
+        if (!st.is(business_state::existence::present)) {
+          failed();
+          return;
+        }
+        st.life.begin_write();
+        run(system_meta(st, request_id), [self, cache, key](caf::expected<V> r) {
+          if (!r)
+            cache(self->state).refresh_failed(key, detail_of(r.error()));
+          self->state.life.end_write();
+        });
+      },
+      failed);
+}
+
+/// Whatever a flow derived from the record (its cached screenings, classifications...)
+/// no longer applies: the record changed or is gone.
+void forget_derived(business_state& st);
+
+} // namespace kyb::actors::business_internal

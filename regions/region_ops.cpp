@@ -11,6 +11,7 @@
 #include "config/settings.hpp"
 #include "persistence/migration.hpp"
 #include "persistence/migrator.hpp"
+#include "regions/table_diff.hpp"
 #include "runtime/base/uuid.hpp"
 #include "runtime/error.hpp"
 
@@ -243,15 +244,6 @@ json require_caught_up(pg_session& source, pg_session& target,
   return out;
 }
 
-struct table_diff {
-  uint64_t source_rows = 0, target_rows = 0;
-  std::vector<std::string> only_source, only_target, differ;
-  bool equal() const {
-    return only_source.empty() && only_target.empty() && differ.empty() &&
-           source_rows == target_rows;
-  }
-};
-
 std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n) {
   std::string out;
   for (size_t i = from; i < ids.size() && i < from + n; ++i)
@@ -260,12 +252,11 @@ std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n) 
 }
 
 /// (id, row hash) of the replicated rows of `table`, or of those among `ids`.
-std::map<std::string, std::string>
-row_hashes(pg_session& db, const std::string& table,
-           const std::vector<std::string>* ids = nullptr) {
+row_hashes read_row_hashes(pg_session& db, const std::string& table,
+                           const std::vector<std::string>* ids = nullptr) {
   auto sql = "SELECT id::text, hashtextextended(t::text, 0)::text FROM " + table +
              " t WHERE " + replicated_rows(table);
-  std::map<std::string, std::string> out;
+  row_hashes out;
   auto add = [&](const rows& rs) {
     for (auto& r : rs)
       out.emplace(r[0], r[1]);
@@ -288,18 +279,11 @@ table_diff diff_table(pg_session& source, pg_session& target, const std::string&
   d.target_rows = std::stoull(b[0][0]);
   if (a[0] == b[0])
     return d;
-  auto ha = row_hashes(source, table);
-  auto hb = row_hashes(target, table);
-  for (auto& [id, h] : ha) {
-    auto it = hb.find(id);
-    if (it == hb.end())
-      d.only_source.push_back(id);
-    else if (it->second != h)
-      d.differ.push_back(id);
-  }
-  for (auto& [id, h] : hb)
-    if (!ha.count(id))
-      d.only_target.push_back(id);
+  auto counts = d;
+  d = compare_rows(read_row_hashes(source, table), read_row_hashes(target, table));
+  // The counts as of the summary, read together (the hashes are read later).
+  d.source_rows = counts.source_rows;
+  d.target_rows = counts.target_rows;
   return d;
 }
 
@@ -310,41 +294,17 @@ table_diff diff_table_settled(pg_session& source, pg_session& target,
                               const std::string& table, const std::string& group) {
   auto d = diff_table(source, target, table);
   for (int round = 0; round < 3 && !d.equal(); ++round) {
-    std::vector<std::string> ids = d.only_source;
-    ids.insert(ids.end(), d.only_target.begin(), d.only_target.end());
-    ids.insert(ids.end(), d.differ.begin(), d.differ.end());
+    auto ids = d.ids();
     if (ids.empty()) { // the counts moved between the two reads
       wait_caught_up(source, target, group, std::chrono::seconds(5));
       d = diff_table(source, target, table);
       continue;
     }
-    auto a = row_hashes(source, table, &ids);
+    auto a = read_row_hashes(source, table, &ids);
     wait_caught_up(source, target, group, std::chrono::seconds(5));
-    auto b = row_hashes(target, table, &ids);
-    table_diff next;
-    for (auto& id : ids) {
-      auto ia = a.find(id);
-      auto ib = b.find(id);
-      if (ia != a.end() && ib == b.end())
-        next.only_source.push_back(id);
-      else if (ia == a.end() && ib != b.end())
-        next.only_target.push_back(id);
-      else if (ia != a.end() && ia->second != ib->second)
-        next.differ.push_back(id);
-    }
-    // The rows that matched all along are counted alike on both sides.
-    next.source_rows = d.source_rows;
-    next.target_rows = d.source_rows - next.only_source.size() + next.only_target.size();
-    d = std::move(next);
+    d = recompare_ids(d, ids, a, read_row_hashes(target, table, &ids));
   }
   return d;
-}
-
-json ids_json(const std::vector<std::string>& ids, size_t limit = 20) {
-  json out = json::array();
-  for (size_t i = 0; i < ids.size() && i < limit; ++i)
-    out.push_back(ids[i]);
-  return out;
 }
 
 /// The groups `region` receives, and the tables in them.
@@ -807,12 +767,7 @@ json check_regions(region_sessions& s, const op_context& ctx,
                    {"equal", eq},
                    {"caught_up", caught_up}};
             if (!eq)
-              p["differences"] = {
-                  {"only_source", ids_json(d.only_source)},
-                  {"only_target", ids_json(d.only_target)},
-                  {"differ", ids_json(d.differ)},
-                  {"counts",
-                   {d.only_source.size(), d.only_target.size(), d.differ.size()}}};
+              p["differences"] = differences_json(d);
             pairs.push_back(p);
           }
         }

@@ -21,14 +21,26 @@ std::string connect_timeout_seconds(std::chrono::milliseconds timeout) {
   return std::to_string(std::max<long long>(1, (timeout.count() + 999) / 1000));
 }
 
-std::string sql_literal(const std::string& s) {
-  std::string out = "'";
+namespace {
+
+std::string quoted(const std::string& s, char quote) {
+  std::string out(1, quote);
   for (char c : s) {
-    if (c == '\'')
-      out += '\'';
+    if (c == quote)
+      out += quote;
     out += c;
   }
-  return out + "'";
+  return out + quote;
+}
+
+} // namespace
+
+std::string sql_literal(const std::string& s) {
+  return quoted(s, '\'');
+}
+
+std::string sql_identifier(const std::string& s) {
+  return quoted(s, '"');
 }
 
 bool is_connection_error(const caf::error& err) {

@@ -73,5 +73,7 @@ std::string connect_timeout_seconds(std::chrono::milliseconds timeout);
 
 /// A SQL string literal ('...' with quotes doubled), for statements built as text.
 std::string sql_literal(const std::string& s);
+/// A quoted SQL identifier ("..." with quotes doubled).
+std::string sql_identifier(const std::string& s);
 
 } // namespace kyb::persistence

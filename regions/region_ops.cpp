@@ -723,7 +723,7 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
           bool counts = sync && residency_of_region(t) == "us";
           auto sub = subscription_name(g.name, t);
           if (counts)
-            names += (names.empty() ? "" : ", ") + sql::ident(sub);
+            names += (names.empty() ? "" : ", ") + sql_identifier(sub);
           // A synchronous subscriber commits (and confirms) each applied transaction
           // at once; with its default (off) the confirmation waits for the subscriber's
           // WAL writer and status interval, and so would every commit on the source.

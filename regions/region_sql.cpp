@@ -20,16 +20,6 @@ region_session(const std::string& region, const std::string& dsn,
 
 namespace sql {
 
-std::string ident(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"')
-      out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n) {
   std::string out;
   for (size_t i = from; i < ids.size() && i < from + n; ++i)
@@ -190,7 +180,7 @@ std::string write_routing(const std::string& residency, const std::string& write
 }
 
 std::string set_database_read_only(const std::string& database, bool on) {
-  return "ALTER DATABASE " + ident(database) +
+  return "ALTER DATABASE " + sql_identifier(database) +
          (on ? " SET default_transaction_read_only = on"
              : " RESET default_transaction_read_only");
 }

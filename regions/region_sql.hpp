@@ -16,6 +16,7 @@
 
 namespace kyb::regions {
 
+using persistence::sql_identifier;
 using persistence::sql_literal;
 
 /// A session to one region's database for replication control, named after the region
@@ -28,8 +29,6 @@ region_session(const std::string& region, const std::string& dsn,
 
 namespace sql {
 
-/// A quoted identifier ("..." with quotes doubled).
-std::string ident(const std::string& s);
 /// "'a', 'b'": ids[from, from + n) as literals, for IN (...).
 std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n);
 

@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include "persistence/pg_blocking_session.hpp"
 #include "persistence/pg_error.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/error.hpp"
@@ -30,44 +31,26 @@ std::string migration_status::to_string() const {
 
 namespace {
 
-struct conn_deleter {
-  void operator()(PGconn* c) const { PQfinish(c); }
-};
 struct result_deleter {
   void operator()(PGresult* r) const { PQclear(r); }
 };
-using conn_ptr = std::unique_ptr<PGconn, conn_deleter>;
 using result_ptr = std::unique_ptr<PGresult, result_deleter>;
-
-void quiet(void*, const char*) {
-  // NOTICEs such as "relation already exists, skipping" are expected here.
-}
-
-std::string trimmed(const char* msg) {
-  std::string s = msg ? msg : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
-    s.pop_back();
-  return s;
-}
 
 bool ok(const result_ptr& r) {
   auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 }
 
-caf::expected<conn_ptr> connect(const std::string& url, const migrator_options& opts) {
-  auto timeout =
-      std::to_string(std::max<long long>(1, opts.connect_timeout.count() / 1000));
-  const char* keys[] = {"dbname", "application_name", "connect_timeout", nullptr};
-  const char* values[] = {url.c_str(), opts.application_name.c_str(), timeout.c_str(),
-                          nullptr};
-  conn_ptr conn{PQconnectdbParams(keys, values, 1)};
-  if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
-    return make_error(errc::unavailable, "migrations: cannot connect to the database: " +
-                                             (conn ? trimmed(PQerrorMessage(conn.get()))
-                                                   : std::string{"no memory"}));
-  PQsetNoticeProcessor(conn.get(), quiet, nullptr);
-  return conn;
+/// The migrator's session (NOTICEs such as "relation already exists, skipping" are
+/// expected here: the session drops them).
+std::unique_ptr<pg_blocking_session> session(const std::string& url,
+                                             const migrator_options& opts) {
+  pg_blocking_options o;
+  o.label = "migrations";
+  o.application_name = opts.application_name;
+  o.connect_timeout = opts.connect_timeout;
+  o.setup_sql = "SET client_min_messages = warning";
+  return std::make_unique<pg_blocking_session>(url, std::move(o));
 }
 
 // Runs one SQL string; an error names `what`.
@@ -77,7 +60,7 @@ caf::error exec(PGconn* conn, const std::string& sql, const std::string& what) {
     return {};
   if (!r || PQstatus(conn) == CONNECTION_BAD)
     return make_error(errc::unavailable,
-                      what + ": connection lost: " + trimmed(PQerrorMessage(conn)));
+                      what + ": connection lost: " + libpq_message(PQerrorMessage(conn)));
   return make_pg_error(r.get(), what, std::nullopt, errc::db_error);
 }
 
@@ -155,7 +138,7 @@ caf::error apply_in_transaction(PGconn* conn, const migration& m) {
     if (!r || PQstatus(conn) == CONNECTION_BAD)
       err = make_error(errc::unavailable,
                        "migration " + m.file_name() +
-                           ": connection lost: " + trimmed(PQerrorMessage(conn)));
+                           ": connection lost: " + libpq_message(PQerrorMessage(conn)));
     else
       err = make_pg_error(r.get(), failure_text(m, r.get(), m.sql, 1) + " (rolled back)",
                           std::nullopt, errc::db_error);
@@ -179,7 +162,7 @@ caf::error apply_statement_by_statement(PGconn* conn, const migration& m) {
     if (!r || PQstatus(conn) == CONNECTION_BAD)
       return make_error(errc::unavailable,
                         "migration " + m.file_name() +
-                            ": connection lost: " + trimmed(PQerrorMessage(conn)));
+                            ": connection lost: " + libpq_message(PQerrorMessage(conn)));
     return make_pg_error(r.get(),
                          failure_text(m, r.get(), s.text, s.line) +
                              " (no-transaction file: statement " + std::to_string(i + 1) +
@@ -205,13 +188,10 @@ caf::expected<std::vector<int>> migrator::run() const {
   auto set = sorted_checked(migrations_);
   if (!set)
     return set.error();
-  auto conn = connect(url_, opts_);
-  if (!conn)
-    return conn.error();
-  PGconn* c = conn->get();
-  if (auto err =
-          exec(c, "SET client_min_messages = warning", "migrations: session setup"))
+  auto db = session(url_, opts_);
+  if (auto err = db->connect())
     return err;
+  PGconn* c = db->native();
   auto key = std::to_string(opts_.lock_key);
   {
     result_ptr r{PQexec(c, ("SELECT pg_try_advisory_lock(" + key + ")").c_str())};
@@ -282,10 +262,10 @@ caf::expected<std::vector<int>> migrator::run() const {
 }
 
 caf::expected<migration_status> migrator::status() const {
-  auto conn = connect(url_, opts_);
-  if (!conn)
-    return conn.error();
-  auto applied = read_applied(conn->get());
+  auto db = session(url_, opts_);
+  if (auto err = db->connect())
+    return err;
+  auto applied = read_applied(db->native());
   if (!applied)
     return applied.error();
   migration_status st;

@@ -13,6 +13,7 @@
 
 #include "persistence/backoff.hpp"
 #include "persistence/io_watcher.hpp"
+#include "persistence/pg_blocking_session.hpp"
 #include "persistence/pg_error.hpp"
 #include "persistence/pg_finisher.hpp"
 #include "persistence/statement_catalog.hpp"
@@ -145,18 +146,8 @@ pg_rows to_rows(const PGresult* res) {
   return out;
 }
 
-std::string trimmed(const char* msg) {
-  std::string s = msg ? msg : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
-    s.pop_back();
-  for (auto& c : s)
-    if (c == '\n')
-      c = ' ';
-  return s;
-}
-
 void drop_notice(void*, const char* message) {
-  base::log_debug("db_notice", {{"message", trimmed(message)}});
+  base::log_debug("db_notice", {{"message", libpq_message(message)}});
 }
 
 class pg_connection_state {
@@ -326,8 +317,7 @@ private:
 
   void connect() {
     set_phase(phase::connecting);
-    auto timeout_s =
-        std::to_string(std::max<long long>(1, opts_.connect_timeout.count() / 1000));
+    auto timeout_s = connect_timeout_seconds(opts_.connect_timeout);
     const char* keys[] = {"dbname",
                           "application_name",
                           "keepalives",
@@ -350,7 +340,7 @@ private:
       return;
     }
     if (PQstatus(conn_) == CONNECTION_BAD) {
-      connect_failed(trimmed(PQerrorMessage(conn_)));
+      connect_failed(libpq_message(PQerrorMessage(conn_)));
       return;
     }
     PQsetNoticeProcessor(conn_, drop_notice, nullptr);
@@ -400,7 +390,7 @@ private:
   void continue_connect() {
     auto st = PQconnectPoll(conn_);
     if (st == PGRES_POLLING_FAILED) {
-      connect_failed(trimmed(PQerrorMessage(conn_)));
+      connect_failed(libpq_message(PQerrorMessage(conn_)));
       return;
     }
     if (!watch_socket())
@@ -415,7 +405,8 @@ private:
 
   void start_session() {
     if (PQsetnonblocking(conn_, 1) != 0 || PQenterPipelineMode(conn_) != 1) {
-      connect_failed("cannot enter pipeline mode: " + trimmed(PQerrorMessage(conn_)));
+      connect_failed("cannot enter pipeline mode: " +
+                     libpq_message(PQerrorMessage(conn_)));
       return;
     }
     set_phase(phase::setting_up);
@@ -439,7 +430,7 @@ private:
       setup.names.push_back("describe " + def.name);
     }
     if (!ok || PQpipelineSync(conn_) != 1) {
-      lost("sending session setup failed: " + trimmed(PQerrorMessage(conn_)));
+      lost("sending session setup failed: " + libpq_message(PQerrorMessage(conn_)));
       return;
     }
     setup.count = setup.names.size();
@@ -583,7 +574,7 @@ private:
   bool consume() {
     if (PQconsumeInput(conn_) == 1 && PQstatus(conn_) != CONNECTION_BAD)
       return true;
-    auto why = trimmed(PQerrorMessage(conn_));
+    auto why = libpq_message(PQerrorMessage(conn_));
     // Results that arrived before the failure are still delivered.
     if (phase_ != phase::copying)
       read_results();
@@ -595,7 +586,7 @@ private:
   bool flush() {
     int r = PQflush(conn_);
     if (r < 0) {
-      lost("write failed: " + trimmed(PQerrorMessage(conn_)));
+      lost("write failed: " + libpq_message(PQerrorMessage(conn_)));
       return false;
     }
     flush_pending_ = r == 1;
@@ -861,14 +852,14 @@ private:
       ok = plain(after);
     if (!ok) {
       in_flight_.push_back(std::move(item)); // so that lost() answers it
-      lost("sending a statement failed: " + trimmed(PQerrorMessage(conn_)));
+      lost("sending a statement failed: " + libpq_message(PQerrorMessage(conn_)));
       return false;
     }
     item.count = item.names.size();
     item.results.resize(item.count);
     if (PQpipelineSync(conn_) != 1) {
       in_flight_.push_back(std::move(item));
-      lost("sending a Sync failed: " + trimmed(PQerrorMessage(conn_)));
+      lost("sending a Sync failed: " + libpq_message(PQerrorMessage(conn_)));
       return false;
     }
     statements_in_flight_ += item.count;
@@ -889,7 +880,7 @@ private:
     set_phase(phase::copying);
     last_progress_ = clock_type::now();
     if (PQexitPipelineMode(conn_) != 1 || PQsendQuery(conn_, def->sql.c_str()) != 1) {
-      lost("starting COPY failed: " + trimmed(PQerrorMessage(conn_)));
+      lost("starting COPY failed: " + libpq_message(PQerrorMessage(conn_)));
       return;
     }
     flush();
@@ -986,7 +977,7 @@ private:
     copy_.reset();
     if (PQenterPipelineMode(conn_) != 1) {
       copy_ = std::move(run); // answered by lost()
-      lost("re-entering pipeline mode failed: " + trimmed(PQerrorMessage(conn_)));
+      lost("re-entering pipeline mode failed: " + libpq_message(PQerrorMessage(conn_)));
       return;
     }
     set_phase(phase::ready);

@@ -81,11 +81,8 @@ caf::error make_pg_error(const pg_result* res, std::string_view what,
                          std::optional<size_t> statement, std::optional<errc> code) {
   auto sqlstate = field(res, PG_DIAG_SQLSTATE);
   auto primary = field(res, PG_DIAG_MESSAGE_PRIMARY);
-  if (primary.empty() && res) {
-    primary = PQresultErrorMessage(res);
-    while (!primary.empty() && (primary.back() == '\n' || primary.back() == ' '))
-      primary.pop_back();
-  }
+  if (primary.empty() && res)
+    primary = libpq_message(PQresultErrorMessage(res));
   std::string text{what};
   text += ": SQLSTATE ";
   text += sqlstate.empty() ? "?????" : sqlstate;
@@ -96,6 +93,16 @@ caf::error make_pg_error(const pg_result* res, std::string_view what,
     text += " (" + detail + ")";
   return make_pg_error(code ? *code : errc_from_sqlstate(sqlstate), sqlstate,
                        std::move(text), statement, field(res, PG_DIAG_CONSTRAINT_NAME));
+}
+
+std::string libpq_message(const char* msg) {
+  std::string s = msg ? msg : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+    s.pop_back();
+  for (auto& c : s)
+    if (c == '\n')
+      c = ' ';
+  return s;
 }
 
 std::string sqlstate_of(const caf::error& err) {

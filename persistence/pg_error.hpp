@@ -48,6 +48,10 @@ caf::error make_pg_error(const pg_result* res, std::string_view what,
                          std::optional<size_t> statement = std::nullopt,
                          std::optional<errc> code = std::nullopt);
 
+/// A libpq message (PQerrorMessage, a notice) as one line: its trailing newline and
+/// blanks dropped, inner newlines made spaces ("" for nullptr).
+std::string libpq_message(const char* msg);
+
 /// The SQLSTATE carried by an error made by make_pg_error ("" otherwise).
 std::string sqlstate_of(const caf::error& err);
 /// The index of the failing statement within its batch, if the error names one.

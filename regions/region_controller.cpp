@@ -412,7 +412,8 @@ void on_probe(controller_actor* self, const std::string& region, bool ok) {
     if (st.table.is_fenced(region))
       run_procedure(self, self->make_response_promise(), "fence " + region,
                     [region](region_sessions& s, op_context&, routing_table&) {
-                      fence_region(s.at(region));
+                      if (auto err = fence_region(s.at(region)))
+                        return json{{"ok", false}, {"detail", detail_of(err)}};
                       return json{{"ok", true}, {"fenced", region}};
                     });
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,6 +12,8 @@
 #include "config/settings.hpp"
 #include "persistence/migration.hpp"
 #include "persistence/migrator.hpp"
+#include "regions/region_sql.hpp"
+#include "regions/table_diff.hpp"
 #include "runtime/base/uuid.hpp"
 #include "runtime/error.hpp"
 
@@ -18,11 +21,24 @@ namespace kyb::regions {
 
 using json = nlohmann::json;
 using clock_type = std::chrono::steady_clock;
+using persistence::is_connection_error;
 
 namespace {
 
+using db_t = pg_blocking_session;
+
 double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+}
+
+/// An error of a region procedure, named after the region it concerns.
+caf::error failure(errc code, const std::string& region, const std::string& what) {
+  return make_error(code, region + ": " + what);
+}
+
+/// A count PostgreSQL answered as text (0 for anything else).
+uint64_t to_count(const std::string& s) {
+  return std::strtoull(s.c_str(), nullptr, 10);
 }
 
 /// A procedure's steps, each timed. A failing step is recorded and ends the procedure.
@@ -31,22 +47,24 @@ struct step_log {
   clock_type::time_point start = clock_type::now();
   std::string failed;
 
+  /// Runs `f` (answering the step's detail or its error) as the step `name`.
   template <class F>
-  json run(const std::string& name, F f) {
+  caf::expected<json> run(const std::string& name, F f) {
     auto t0 = clock_type::now();
-    try {
-      json detail = f();
-      json s{{"step", name}, {"ms", ms_since(t0)}, {"ok", true}};
-      if (!detail.is_null())
-        s["detail"] = detail;
-      steps.push_back(s);
-      return detail;
-    } catch (const std::exception& e) {
-      steps.push_back(
-          {{"step", name}, {"ms", ms_since(t0)}, {"ok", false}, {"detail", e.what()}});
+    caf::expected<json> detail = f();
+    if (!detail) {
+      steps.push_back({{"step", name},
+                       {"ms", ms_since(t0)},
+                       {"ok", false},
+                       {"detail", detail_of(detail.error())}});
       failed = name;
-      throw;
+      return detail;
     }
+    json s{{"step", name}, {"ms", ms_since(t0)}, {"ok", true}};
+    if (!detail->is_null())
+      s["detail"] = *detail;
+    steps.push_back(s);
+    return detail;
   }
 
   json report(json extra) const {
@@ -59,163 +77,158 @@ struct step_log {
   }
 };
 
-std::string ident(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"')
-      out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-/// Runs `f`, again when another node changed the same catalog row at the same moment
-/// (every node ensures at start).
+/// Runs `f` (answering an error), again when another node changed the same catalog row
+/// at the same moment (every node ensures at start).
 template <class F>
-void retry_concurrent(F f) {
+caf::error retry_concurrent(F f) {
   for (int attempt = 0;; ++attempt) {
-    try {
-      f();
-      return;
-    } catch (const region_error& e) {
-      if (attempt >= 4 ||
-          std::string(e.what()).find("tuple concurrently updated") == std::string::npos)
-        throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100 * (attempt + 1)));
-    }
+    auto err = f();
+    if (!err || attempt >= 4 ||
+        detail_of(err).find("tuple concurrently updated") == std::string::npos)
+      return err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 * (attempt + 1)));
   }
 }
 
 /// Runs `f`, which creates an object; another node making it at the same moment is fine.
 template <class F>
-void create_once(F f) {
-  try {
-    f();
-  } catch (const region_error& e) {
-    if (std::string(e.what()).find("already exists") == std::string::npos)
-      throw;
-  }
+caf::error create_once(F f) {
+  auto err = f();
+  if (err && detail_of(err).find("already exists") != std::string::npos)
+    return {};
+  return err;
 }
 
 /// Sets the source's synchronous_standby_names ("" resets it) and reloads.
-void set_synchronous_names(pg_session& db, const std::string& want) {
-  if (db.scalar("SHOW synchronous_standby_names") == want)
-    return;
-  retry_concurrent([&] {
-    db.query(want.empty()
-                 ? std::string("ALTER SYSTEM RESET synchronous_standby_names")
-                 : "ALTER SYSTEM SET synchronous_standby_names = " + sql_literal(want));
-  });
-  db.query("SELECT pg_reload_conf()");
+caf::error set_synchronous_names(db_t& db, const std::string& want) {
+  auto have = db.scalar(sql::show_synchronous_names);
+  if (!have)
+    return have.error();
+  if (*have == want)
+    return {};
+  if (auto err =
+          retry_concurrent([&] { return db.exec(sql::set_synchronous_names(want)); }))
+    return err;
+  return db.exec(sql::reload_conf);
 }
 
-bool exists(pg_session& db, const std::string& sql) {
-  return !db.query(sql).empty();
+caf::expected<bool> exists(db_t& db, const std::string& query) {
+  auto r = db.query(query);
+  if (!r)
+    return r.error();
+  return !r->empty();
 }
 
-bool has_subscription(pg_session& db, const std::string& sub) {
-  return exists(db, "SELECT 1 FROM pg_subscription WHERE subname = " + sql_literal(sub));
+caf::expected<bool> has_subscription(db_t& db, const std::string& sub) {
+  return exists(db, sql::subscription_exists(sub));
 }
 
-bool has_slot(pg_session& db, const std::string& slot) {
-  return exists(db, "SELECT 1 FROM pg_replication_slots WHERE slot_name = " +
-                        sql_literal(slot));
+caf::expected<bool> has_slot(db_t& db, const std::string& slot) {
+  return exists(db, sql::slot_exists(slot));
 }
 
 /// Drops a subscription but keeps its slot on the publisher (which may be dead).
-void drop_subscription_keep_slot(pg_session& db, const std::string& sub) {
-  if (!has_subscription(db, sub))
-    return;
-  db.query("ALTER SUBSCRIPTION " + sub + " DISABLE");
-  db.query("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
-  db.query("DROP SUBSCRIPTION " + sub);
+caf::error drop_subscription_keep_slot(db_t& db, const std::string& sub) {
+  auto has = has_subscription(db, sub);
+  if (!has)
+    return has.error();
+  if (!*has)
+    return {};
+  for (auto& q : {sql::disable_subscription(sub), sql::detach_subscription_slot(sub),
+                  sql::drop_subscription(sub)})
+    if (auto err = db.exec(q))
+      return err;
+  return {};
 }
 
-void create_slot(pg_session& db, const std::string& slot) {
-  if (!has_slot(db, slot))
-    db.query("SELECT pg_create_logical_replication_slot(" + sql_literal(slot) +
-             ", 'pgoutput')");
+caf::error create_slot(db_t& db, const std::string& slot) {
+  auto has = has_slot(db, slot);
+  if (!has)
+    return has.error();
+  return *has ? caf::error{} : db.exec(sql::create_logical_slot(slot));
 }
 
 /// Drops a slot, ending the walsender that holds it first.
-void drop_slot(pg_session& db, const std::string& slot) {
-  for (int i = 0; i < 50 && has_slot(db, slot); ++i) {
-    db.query("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE "
-             "slot_name = " +
-             sql_literal(slot) + " AND active_pid IS NOT NULL");
-    try {
-      db.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-               "WHERE slot_name = " +
-               sql_literal(slot) + " AND NOT active");
-    } catch (const region_error& e) {
-      if (e.unreachable)
-        throw;
-    }
-    if (has_slot(db, slot))
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+caf::error drop_slot(db_t& db, const std::string& slot) {
+  for (int i = 0; i < 50; ++i) {
+    auto has = has_slot(db, slot);
+    if (!has)
+      return has.error();
+    if (!*has)
+      return {};
+    if (auto err = db.exec(sql::terminate_slot_holder(slot)))
+      return err;
+    // Refused while the walsender is still going: the next round tries again.
+    if (auto err = db.exec(sql::drop_inactive_slot(slot)); is_connection_error(err))
+      return err;
+    auto still = has_slot(db, slot);
+    if (!still)
+      return still.error();
+    if (!*still)
+      return {};
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  if (has_slot(db, slot))
-    throw region_error(db.region(), "slot " + slot + " stays active", false);
+  return failure(errc::conflict, db.label(), "slot " + slot + " stays active");
 }
 
-const region_info& info_of(const op_context& ctx, const std::string& name) {
+const region_info* info_of(const op_context& ctx, const std::string& name) {
   for (auto& r : ctx.regions)
     if (r.name == name)
-      return r;
-  throw region_error(name, "not a configured region", false);
+      return &r;
+  return nullptr;
 }
 
-void create_subscription(pg_session& target, const region_info& source,
-                         const std::string& group, bool copy_data, bool create_slot_too) {
-  auto sub = subscription_name(group, target.region());
-  target.query("CREATE SUBSCRIPTION " + sub + " CONNECTION " + sql_literal(source.dsn) +
-               " PUBLICATION " + publication_list(group) +
-               " WITH (copy_data = " + (copy_data ? "true" : "false") +
-               ", create_slot = " + (create_slot_too ? "true" : "false") +
-               ", slot_name = " + sql_literal(sub) + ")");
+caf::error not_configured(const std::string& region) {
+  return failure(errc::invalid_argument, region, "not a configured region");
 }
 
-/// The audit chains continue where the replicated rows end: a promoted region's
-/// chain heads (not replicated) are rebuilt from its audit rows.
-void rebuild_audit_heads(pg_session& db) {
-  db.query(
-      "INSERT INTO audit_chain_heads (tenant_id, seq, hash) "
-      "SELECT DISTINCT ON (tenant_id) tenant_id, seq, row_hash FROM audit_logs "
-      "ORDER BY tenant_id, seq DESC "
-      "ON CONFLICT (tenant_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash "
-      "WHERE audit_chain_heads.seq < EXCLUDED.seq");
+caf::error create_subscription(db_t& target, const op_context& ctx,
+                               const std::string& source, const std::string& group,
+                               bool copy_data, bool create_slot_too) {
+  auto* src = info_of(ctx, source);
+  if (!src)
+    return not_configured(source);
+  return target.exec(sql::create_subscription(subscription_name(group, target.label()),
+                                              src->dsn, publication_list(group),
+                                              copy_data, create_slot_too));
 }
 
-void ensure_publications(pg_session& db, const op_context& ctx,
-                         const std::vector<table_group>& groups) {
+caf::error ensure_publications(db_t& db, const op_context& ctx,
+                               const std::vector<table_group>& groups) {
   std::string error;
   auto plan = replication_plan(ctx.regions, groups, error);
   if (!error.empty())
-    throw region_error(db.region(), error, false);
+    return failure(errc::invalid_argument, db.label(), error);
   for (auto& step : plan) {
-    if (step.region != db.region() || step.object.rfind("publication", 0) != 0)
+    if (step.region != db.label() || step.object.rfind("publication", 0) != 0)
       continue;
-    if (!exists(db, step.check_sql))
-      create_once([&] { db.query(step.create_sql); });
+    auto has = exists(db, step.check_sql);
+    if (!has)
+      return has.error();
+    if (!*has)
+      if (auto err = create_once([&] { return db.exec(step.create_sql); }))
+        return err;
   }
+  return {};
 }
 
 /// Waits until `target` applied everything `source` had committed when the wait began
 /// for the group's subscription, and its initial copy is done. False on timeout.
-bool wait_caught_up(pg_session& source, pg_session& target, const std::string& group,
-                    std::chrono::milliseconds timeout) {
-  auto slot = subscription_name(group, target.region());
-  auto lsn = source.scalar("SELECT pg_current_wal_lsn()");
+caf::expected<bool> wait_caught_up(db_t& source, db_t& target, const std::string& group,
+                                   std::chrono::milliseconds timeout) {
+  auto slot = subscription_name(group, target.label());
+  auto lsn = source.scalar(sql::current_wal_lsn);
+  if (!lsn)
+    return lsn.error();
   auto deadline = clock_type::now() + timeout;
   while (clock_type::now() < deadline) {
-    auto done = source.scalar(
-        "SELECT confirmed_flush_lsn >= " + sql_literal(lsn) +
-        "::pg_lsn FROM pg_replication_slots WHERE slot_name = " + sql_literal(slot));
-    auto syncing = target.scalar(
-        "SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = "
-        "r.srsubid WHERE s.subname = " +
-        sql_literal(slot) + " AND r.srsubstate <> 'r'");
-    if (done == "t" && syncing == "0")
+    auto done = source.scalar(sql::slot_confirmed_up_to(slot, *lsn));
+    if (!done)
+      return done.error();
+    auto syncing = target.scalar(sql::subscription_tables_syncing(slot));
+    if (!syncing)
+      return syncing.error();
+    if (*done == "t" && *syncing == "0")
       return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -223,128 +236,103 @@ bool wait_caught_up(pg_session& source, pg_session& target, const std::string& g
 }
 
 /// Waits until `target` caught up with `source` for each group of `groups` (each within
-/// `timeout`); answers {group: true} and throws at the first group that did not: a
+/// `timeout`); answers {group: true} and fails at the first group that did not: a
 /// planned operation must not promote over a known gap (its rows would be lost or
 /// diverge).
-json require_caught_up(pg_session& source, pg_session& target,
-                       const std::vector<table_group>& groups,
-                       std::chrono::milliseconds timeout) {
+caf::expected<json> require_caught_up(db_t& source, db_t& target,
+                                      const std::vector<table_group>& groups,
+                                      std::chrono::milliseconds timeout) {
   json out = json::object();
   for (auto& g : groups) {
-    if (!wait_caught_up(source, target, g.name, timeout))
-      throw region_error(target.region(),
-                         "replication of group " + g.name + " from " + source.region() +
-                             " did not catch up within " +
-                             std::to_string(timeout.count()) +
-                             " ms: nothing is promoted over a replication gap",
-                         false);
+    auto caught_up = wait_caught_up(source, target, g.name, timeout);
+    if (!caught_up)
+      return caught_up.error();
+    if (!*caught_up)
+      return failure(errc::unavailable, target.label(),
+                     "replication of group " + g.name + " from " + source.label() +
+                         " did not catch up within " + std::to_string(timeout.count()) +
+                         " ms: nothing is promoted over a replication gap");
     out[g.name] = true;
   }
   return out;
 }
 
-struct table_diff {
-  uint64_t source_rows = 0, target_rows = 0;
-  std::vector<std::string> only_source, only_target, differ;
-  bool equal() const {
-    return only_source.empty() && only_target.empty() && differ.empty() &&
-           source_rows == target_rows;
-  }
-};
-
-std::string in_list(const std::vector<std::string>& ids, size_t from, size_t n) {
-  std::string out;
-  for (size_t i = from; i < ids.size() && i < from + n; ++i)
-    out += (out.empty() ? "" : ", ") + sql_literal(ids[i]);
-  return out;
-}
-
 /// (id, row hash) of the replicated rows of `table`, or of those among `ids`.
-std::map<std::string, std::string>
-row_hashes(pg_session& db, const std::string& table,
-           const std::vector<std::string>* ids = nullptr) {
-  auto sql = "SELECT id::text, hashtextextended(t::text, 0)::text FROM " + table +
-             " t WHERE " + replicated_rows(table);
-  std::map<std::string, std::string> out;
-  auto add = [&](const rows& rs) {
-    for (auto& r : rs)
+caf::expected<row_hashes> read_row_hashes(db_t& db, const std::string& table,
+                                          const std::vector<std::string>* ids = nullptr) {
+  row_hashes out;
+  auto add = [&](const std::string& query) -> caf::error {
+    auto rs = db.query(query);
+    if (!rs)
+      return rs.error();
+    for (auto& r : *rs)
       out.emplace(r[0], r[1]);
+    return {};
   };
-  if (!ids)
-    add(db.query(sql));
-  else
+  if (!ids) {
+    if (auto err = add(sql::row_hashes(table)))
+      return err;
+  } else {
     for (size_t i = 0; i < ids->size(); i += 500)
-      add(db.query(sql + " AND id IN (" + in_list(*ids, i, 500) + ")"));
+      if (auto err = add(sql::row_hashes(table, *ids, i, 500)))
+        return err;
+  }
   return out;
 }
 
-table_diff diff_table(pg_session& source, pg_session& target, const std::string& table) {
+caf::expected<table_diff> diff_table(db_t& source, db_t& target,
+                                     const std::string& table) {
+  auto a = source.query(sql::table_summary(table));
+  if (!a)
+    return a.error();
+  auto b = target.query(sql::table_summary(table));
+  if (!b)
+    return b.error();
   table_diff d;
-  auto summary = "SELECT count(*), COALESCE(sum(hashtextextended(t::text, 0)), 0) FROM " +
-                 table + " t WHERE " + replicated_rows(table);
-  auto a = source.query(summary);
-  auto b = target.query(summary);
-  d.source_rows = std::stoull(a[0][0]);
-  d.target_rows = std::stoull(b[0][0]);
-  if (a[0] == b[0])
+  d.source_rows = to_count(a->at(0).at(0));
+  d.target_rows = to_count(b->at(0).at(0));
+  if (a->at(0) == b->at(0))
     return d;
-  auto ha = row_hashes(source, table);
-  auto hb = row_hashes(target, table);
-  for (auto& [id, h] : ha) {
-    auto it = hb.find(id);
-    if (it == hb.end())
-      d.only_source.push_back(id);
-    else if (it->second != h)
-      d.differ.push_back(id);
-  }
-  for (auto& [id, h] : hb)
-    if (!ha.count(id))
-      d.only_target.push_back(id);
+  auto ha = read_row_hashes(source, table);
+  if (!ha)
+    return ha.error();
+  auto hb = read_row_hashes(target, table);
+  if (!hb)
+    return hb.error();
+  auto counts = d;
+  d = compare_rows(*ha, *hb);
+  // The counts as of the summary, read together (the hashes are read later).
+  d.source_rows = counts.source_rows;
+  d.target_rows = counts.target_rows;
   return d;
 }
 
 /// Compares `table` on a source that keeps writing and its subscriber: rows that differ
 /// at first are read again on the source, then on the target once it applied everything
 /// up to that read, so only differences that outlive the lag remain.
-table_diff diff_table_settled(pg_session& source, pg_session& target,
-                              const std::string& table, const std::string& group) {
+caf::expected<table_diff> diff_table_settled(db_t& source, db_t& target,
+                                             const std::string& table,
+                                             const std::string& group) {
   auto d = diff_table(source, target, table);
-  for (int round = 0; round < 3 && !d.equal(); ++round) {
-    std::vector<std::string> ids = d.only_source;
-    ids.insert(ids.end(), d.only_target.begin(), d.only_target.end());
-    ids.insert(ids.end(), d.differ.begin(), d.differ.end());
+  for (int round = 0; round < 3 && d && !d->equal(); ++round) {
+    auto ids = d->ids();
     if (ids.empty()) { // the counts moved between the two reads
-      wait_caught_up(source, target, group, std::chrono::seconds(5));
+      if (auto w = wait_caught_up(source, target, group, std::chrono::seconds(5)); !w)
+        return w.error();
       d = diff_table(source, target, table);
       continue;
     }
-    auto a = row_hashes(source, table, &ids);
-    wait_caught_up(source, target, group, std::chrono::seconds(5));
-    auto b = row_hashes(target, table, &ids);
-    table_diff next;
-    for (auto& id : ids) {
-      auto ia = a.find(id);
-      auto ib = b.find(id);
-      if (ia != a.end() && ib == b.end())
-        next.only_source.push_back(id);
-      else if (ia == a.end() && ib != b.end())
-        next.only_target.push_back(id);
-      else if (ia != a.end() && ia->second != ib->second)
-        next.differ.push_back(id);
-    }
-    // The rows that matched all along are counted alike on both sides.
-    next.source_rows = d.source_rows;
-    next.target_rows = d.source_rows - next.only_source.size() + next.only_target.size();
-    d = std::move(next);
+    auto a = read_row_hashes(source, table, &ids);
+    if (!a)
+      return a.error();
+    if (auto w = wait_caught_up(source, target, group, std::chrono::seconds(5)); !w)
+      return w.error();
+    auto b = read_row_hashes(target, table, &ids);
+    if (!b)
+      return b.error();
+    d = recompare_ids(*d, ids, *a, *b);
   }
   return d;
-}
-
-json ids_json(const std::vector<std::string>& ids, size_t limit = 20) {
-  json out = json::array();
-  for (size_t i = 0; i < ids.size() && i < limit; ++i)
-    out.push_back(ids[i]);
-  return out;
 }
 
 /// The groups `region` receives, and the tables in them.
@@ -362,9 +350,9 @@ std::vector<table_group> groups_of_target(const std::vector<table_group>& groups
 /// source's region_reconciliation and a file; drops its subscriptions (keeping slots
 /// on a dead publisher); deletes its replicated rows; and subscribes to `source` with
 /// an initial copy through the slot made for it at promotion (or a new one).
-json reseed_replica(const op_context& ctx, pg_session& source, pg_session& replica,
-                    const std::vector<table_group>& groups,
-                    const std::string& old_primary) {
+caf::expected<json> reseed_replica(const op_context& ctx, db_t& source, db_t& replica,
+                                   const std::vector<table_group>& groups,
+                                   const std::string& old_primary) {
   json exported = json::object();
   auto failback_id = base::uuid::make_v7().to_string();
   std::filesystem::path file;
@@ -373,18 +361,24 @@ json reseed_replica(const op_context& ctx, pg_session& source, pg_session& repli
   for (auto& g : groups) {
     for (auto& table : g.tables) {
       auto d = diff_table(source, replica, table);
+      if (!d)
+        return d.error();
       std::vector<std::pair<std::string, std::string>> tail; // id, kind
-      for (auto& id : d.only_target)
-        tail.emplace_back(id, "only_on_" + replica.region());
-      for (auto& id : d.differ)
-        tail.emplace_back(id, "differs_on_" + replica.region());
+      for (auto& id : d->only_target)
+        tail.emplace_back(id, "only_on_" + replica.label());
+      for (auto& id : d->differ)
+        tail.emplace_back(id, "differs_on_" + replica.label());
       if (tail.empty())
         continue;
       if (!out.is_open()) {
         file = std::filesystem::path(ctx.data_dir.empty() ? "." : ctx.data_dir) /
                "regions" / ("reconcile-" + failback_id + ".ndjson");
-        std::filesystem::create_directories(file.parent_path());
+        std::error_code ec;
+        std::filesystem::create_directories(file.parent_path(), ec);
         out.open(file);
+        if (!out)
+          return failure(errc::internal, replica.label(),
+                         "cannot write the lost tail to " + file.string());
       }
       std::vector<std::string> ids;
       std::map<std::string, std::string> kinds;
@@ -393,27 +387,27 @@ json reseed_replica(const op_context& ctx, pg_session& source, pg_session& repli
         kinds[id] = kind;
       }
       for (size_t i = 0; i < ids.size(); i += 200) {
-        auto rows = replica.query("SELECT id::text, row_to_json(t)::text FROM " + table +
-                                  " t WHERE id::text IN (" + in_list(ids, i, 200) + ")");
+        auto rows = replica.query(sql::rows_as_json(table, ids, i, 200));
+        if (!rows)
+          return rows.error();
         std::string values;
-        for (auto& r : rows) {
+        for (auto& r : *rows) {
           json line{{"table", table},
                     {"id", r[0]},
                     {"kind", kinds[r[0]]},
-                    {"region", replica.region()},
+                    {"region", replica.label()},
                     {"row", json::parse(r[1], nullptr, false)}};
           out << line.dump() << '\n';
-          values += (values.empty() ? "(" : ", (") + sql_literal(failback_id) +
-                    "::uuid, " + sql_literal(old_primary) + ", " + sql_literal(table) +
-                    ", " + sql_literal(r[0]) + ", " + sql_literal(r[1]) + "::jsonb)";
+          values +=
+              (values.empty() ? "" : ", ") +
+              sql::reconciliation_value(failback_id, old_primary, table, r[0], r[1]);
         }
         if (!values.empty())
-          source.query("INSERT INTO region_reconciliation (failback_id, old_primary, "
-                       "table_name, row_id, row_data) VALUES " +
-                       values);
+          if (auto err = source.exec(sql::insert_reconciliation(values)))
+            return err;
       }
-      exported[table] = {{"only_on_replica", d.only_target.size()},
-                         {"differ", d.differ.size()},
+      exported[table] = {{"only_on_replica", d->only_target.size()},
+                         {"differ", d->differ.size()},
                          {"ids", ids_json(ids)}};
       total += tail.size();
     }
@@ -421,25 +415,30 @@ json reseed_replica(const op_context& ctx, pg_session& source, pg_session& repli
   if (out.is_open())
     out.close();
   for (auto& g : groups)
-    drop_subscription_keep_slot(replica, subscription_name(g.name, replica.region()));
+    if (auto err = drop_subscription_keep_slot(
+            replica, subscription_name(g.name, replica.label())))
+      return err;
   // Without FK triggers (replica role): the rows go table by table, parents included.
-  replica.query("SET session_replication_role = replica");
-  for (auto& g : groups)
-    for (auto& table : g.tables)
-      replica.query("DELETE FROM " + table + " WHERE " + replicated_rows(table));
-  replica.query("DELETE FROM replication_heartbeats WHERE grp IN (SELECT unnest(ARRAY[" +
-                [&] {
-                  std::string l;
-                  for (auto& g : groups)
-                    l += (l.empty() ? "" : ", ") + sql_literal(g.name);
-                  return l;
-                }() +
-                "]))");
-  replica.query("SET session_replication_role = origin");
-  const auto& src = info_of(ctx, source.region());
+  if (auto err = replica.exec(sql::set_replication_role(true)))
+    return err;
+  std::vector<std::string> names;
   for (auto& g : groups) {
-    bool slot = has_slot(source, subscription_name(g.name, replica.region()));
-    create_subscription(replica, src, g.name, true, !slot);
+    names.push_back(g.name);
+    for (auto& table : g.tables)
+      if (auto err = replica.exec(sql::delete_replicated_rows(table)))
+        return err;
+  }
+  if (auto err = replica.exec(sql::delete_heartbeats(names)))
+    return err;
+  if (auto err = replica.exec(sql::set_replication_role(false)))
+    return err;
+  for (auto& g : groups) {
+    auto slot = has_slot(source, subscription_name(g.name, replica.label()));
+    if (!slot)
+      return slot.error();
+    if (auto err =
+            create_subscription(replica, ctx, source.label(), g.name, true, !*slot))
+      return err;
   }
   json r{{"exported_rows", total}, {"tables", exported}};
   if (total > 0) {
@@ -449,10 +448,6 @@ json reseed_replica(const op_context& ctx, pg_session& source, pg_session& repli
   return r;
 }
 
-void probe_or_throw(pg_session& db) {
-  db.query("SELECT 1");
-}
-
 } // namespace
 
 // -- sessions and routing -------------------------------------------------------------
@@ -460,24 +455,24 @@ void probe_or_throw(pg_session& db) {
 region_sessions::region_sessions(const std::vector<region_info>& regions)
     : regions_(regions) {
   for (auto& r : regions)
-    sessions_.emplace(r.name, std::make_unique<pg_session>(r.name, r.dsn));
+    sessions_.emplace(r.name, region_session(r.name, r.dsn));
 }
 
-pg_session& region_sessions::at(const std::string& region) {
+pg_blocking_session& region_sessions::at(const std::string& region) {
   auto it = sessions_.find(region);
   if (it == sessions_.end())
-    throw region_error(region, "not a configured region", false);
+    // No URL: its every statement fails, naming the region.
+    it = sessions_.emplace(region, region_session(region, "")).first;
   return *it->second;
 }
 
 bool region_sessions::reachable(const std::string& region) {
-  try {
-    probe_or_throw(at(region));
-    return true;
-  } catch (const region_error&) {
-    at(region).reset();
+  auto& db = at(region);
+  if (db.exec(sql::probe)) {
+    db.reset();
     return false;
   }
+  return true;
 }
 
 json routing_json(const routing_table& t) {
@@ -503,54 +498,37 @@ routing_table read_routing(region_sessions& s, const op_context& ctx) {
   routing_table best;
   best.us_write = ctx.configured_us_primary;
   for (auto& r : s.regions()) {
-    try {
-      auto rows = s.at(r.name).query(
-          "SELECT residency, write_region, array_to_string(fenced, ','), epoch FROM "
-          "region_routing");
-      routing_table t;
-      for (auto& row : rows) {
-        t.epoch = std::max<int64_t>(t.epoch, std::stoll(row[3]));
-        if (row[0] == "us")
-          t.us_write = row[1];
-        else
-          t.eu_write = row[1];
-        for (auto& f : config::comma_list(row[2]))
-          t.fenced.insert(f);
-      }
-      if (!rows.empty() && t.epoch > best.epoch)
-        best = t;
-    } catch (const region_error&) {
-      // Unreachable or not migrated yet: the others decide.
+    auto rows = s.at(r.name).query(sql::read_routing);
+    if (!rows)
+      continue; // unreachable or not migrated yet: the others decide
+    routing_table t;
+    for (auto& row : *rows) {
+      t.epoch = std::max<int64_t>(t.epoch, std::strtoll(row[3].c_str(), nullptr, 10));
+      if (row[0] == "us")
+        t.us_write = row[1];
+      else
+        t.eu_write = row[1];
+      for (auto& f : config::comma_list(row[2]))
+        t.fenced.insert(f);
     }
+    if (!rows->empty() && t.epoch > best.epoch)
+      best = t;
   }
   return best;
 }
 
 std::vector<std::string> write_routing(region_sessions& s, const routing_table& t) {
-  std::string fenced = "ARRAY[";
-  bool first = true;
-  for (auto& f : t.fenced) {
-    fenced += (first ? "" : ", ") + sql_literal(f);
-    first = false;
-  }
-  fenced += "]::text[]";
+  std::vector<std::string> fenced(t.fenced.begin(), t.fenced.end());
   std::vector<std::string> written;
   for (auto& r : s.regions()) {
-    try {
-      auto& db = s.at(r.name);
-      for (auto [residency, writer] : {std::pair{"us", t.us_write}, {"eu", t.eu_write}})
-        db.query("INSERT INTO region_routing (residency, write_region, fenced, epoch) "
-                 "VALUES (" +
-                 sql_literal(residency) + ", " + sql_literal(writer) + ", " + fenced +
-                 ", " + std::to_string(t.epoch) +
-                 ") ON CONFLICT (residency) DO UPDATE SET write_region = "
-                 "EXCLUDED.write_region, fenced = EXCLUDED.fenced, epoch = "
-                 "EXCLUDED.epoch, updated_at = now() WHERE region_routing.epoch <= "
-                 "EXCLUDED.epoch");
+    auto& db = s.at(r.name);
+    caf::error err;
+    for (auto [residency, writer] : {std::pair{"us", t.us_write}, {"eu", t.eu_write}})
+      if (!err)
+        err = db.exec(sql::write_routing(residency, writer, fenced, t.epoch));
+    // A dead region learns the routing from the others when it returns.
+    if (!err)
       written.push_back(r.name);
-    } catch (const region_error&) {
-      // A dead region learns the routing from the others when it returns.
-    }
   }
   return written;
 }
@@ -574,61 +552,59 @@ json checked(region_sessions& s, const op_context& ctx, const routing_table& rou
   return json{{"clean", c.value("clean", false)}};
 }
 
+/// Sets or resets the database's read-only default, then ends the sessions opened under
+/// the old one (the platform's pools reconnect); replication control sessions stay.
+caf::error set_read_only(db_t& db, bool on) {
+  auto name = db.scalar(sql::current_database);
+  if (!name)
+    return name.error();
+  if (auto err = db.exec(sql::set_database_read_only(*name, on)))
+    return err;
+  return db.exec(sql::end_application_sessions);
+}
+
 } // namespace
 
 // -- fences ---------------------------------------------------------------------------
 
-namespace {
-
-/// Sets or resets the database's read-only default, then ends the sessions opened under
-/// the old one (the platform's pools reconnect); replication control sessions stay.
-void set_read_only(pg_session& db, bool on) {
-  auto name = db.scalar("SELECT current_database()");
-  db.query("ALTER DATABASE " + ident(name) +
-           (on ? " SET default_transaction_read_only = on"
-               : " RESET default_transaction_read_only"));
-  db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-           "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client "
-           "backend' AND application_name <> 'kyb-regions'");
+caf::error fence_region(pg_blocking_session& db) {
+  if (auto err = set_read_only(db, true))
+    return err;
+  return set_replica_guard(db, true);
 }
 
-} // namespace
-
-void fence_region(pg_session& db) {
-  set_read_only(db, true);
-  set_replica_guard(db, true);
+caf::error unfence_region(pg_blocking_session& db) {
+  return set_read_only(db, false);
 }
 
-void unfence_region(pg_session& db) {
-  set_read_only(db, false);
+caf::error reopen_primary(pg_blocking_session& db) {
+  if (auto err = unfence_region(db))
+    return err;
+  return set_replica_guard(db, false);
 }
 
-void reopen_primary(pg_session& db) {
-  unfence_region(db);
-  set_replica_guard(db, false);
-}
-
-void set_replica_guard(pg_session& db, bool on) {
+caf::error set_replica_guard(pg_blocking_session& db, bool on) {
   // The replicated tables, which migration 0007 guards.
   static const auto guarded = tables_of(seed_table_groups());
   for (auto& t : guarded) {
-    auto state = db.scalar("SELECT tgenabled FROM pg_trigger WHERE tgname = "
-                           "'kyb_replica_guard' AND tgrelid = " +
-                           sql_literal(t) + "::regclass");
-    if (state.empty())
+    auto state = db.scalar(sql::replica_guard_state(t));
+    if (!state)
+      return state.error();
+    if (state->empty())
       continue; // not migrated yet
-    if ((state != "D") == on)
+    if ((*state != "D") == on)
       continue;
-    db.query("ALTER TABLE " + t + (on ? " ENABLE" : " DISABLE") +
-             " TRIGGER kyb_replica_guard");
+    if (auto err = db.exec(sql::set_replica_guard(t, on)))
+      return err;
   }
+  return {};
 }
 
-bool is_fenced(pg_session& db) {
-  return db.scalar("SELECT EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_database d "
-                   "ON d.oid = s.setdatabase WHERE d.datname = current_database() AND "
-                   "s.setrole = 0 AND 'default_transaction_read_only=on' = ANY "
-                   "(s.setconfig))") == "t";
+caf::expected<bool> is_fenced(pg_blocking_session& db) {
+  auto r = db.scalar(sql::is_fenced);
+  if (!r)
+    return r.error();
+  return *r == "t";
 }
 
 // -- ensure ---------------------------------------------------------------------------
@@ -636,9 +612,12 @@ bool is_fenced(pg_session& db) {
 json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& routing) {
   step_log log;
   json report = json::object();
-  try {
-    std::vector<std::string> up;
-    log.run("migrate", [&] {
+  std::vector<std::string> up;
+  auto is_up = [&](const std::string& r) {
+    return std::find(up.begin(), up.end(), r) != up.end();
+  };
+  [&]() -> caf::error {
+    auto step = log.run("migrate", [&]() -> caf::expected<json> {
       json out = json::object();
       for (auto& r : ctx.regions) {
         persistence::migrator m(r.dsn, persistence::embedded_migrations(), {});
@@ -652,7 +631,9 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
       }
       return out;
     });
-    log.run("routing", [&] {
+    if (!step)
+      return step.error();
+    step = log.run("routing", [&]() -> caf::expected<json> {
       routing = read_routing(s, ctx);
       if (routing.epoch == 0) {
         routing.epoch = 1;
@@ -660,8 +641,10 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
       }
       return routing_json(routing);
     });
+    if (!step)
+      return step.error();
     auto groups = effective_groups(ctx.groups, routing.us_write, routing.fenced);
-    log.run("US clusters refuse EU rows", [&] {
+    step = log.run("US clusters refuse EU rows", [&]() -> caf::expected<json> {
       json out = json::array();
       for (auto& r : up) {
         if (residency_of_region(r) != "us")
@@ -670,37 +653,44 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
         for (auto& g : ctx.groups)
           for (auto& t : g.tables) {
             auto name = t + "_us_rows_only";
-            if (exists(db, "SELECT 1 FROM pg_constraint WHERE conname = " +
-                               sql_literal(name) + " AND conrelid = " + sql_literal(t) +
-                               "::regclass"))
+            auto has = exists(db, sql::constraint_exists(t, name));
+            if (!has)
+              return has.error();
+            if (*has)
               continue;
-            create_once([&] {
-              db.query("ALTER TABLE " + t + " ADD CONSTRAINT " + name +
-                       " CHECK (region <> 'eu')");
-            });
+            if (auto err =
+                    create_once([&] { return db.exec(sql::add_us_rows_only(t, name)); }))
+              return err;
           }
         out.push_back(r);
       }
       return out;
     });
-    log.run("publications", [&] {
-      auto& src = s.at(routing.us_write);
-      ensure_publications(src, ctx, groups);
+    if (!step)
+      return step.error();
+    step = log.run("publications", [&]() -> caf::expected<json> {
+      if (auto err = ensure_publications(s.at(routing.us_write), ctx, groups))
+        return err;
       return json{{"source", routing.us_write}};
     });
-    log.run("subscriptions", [&] {
+    if (!step)
+      return step.error();
+    step = log.run("subscriptions", [&]() -> caf::expected<json> {
       json out = json::object();
       bool fresh =
           routing.us_write == ctx.configured_us_primary && routing.fenced.empty();
       for (auto& g : groups)
         for (auto& target : g.targets) {
           auto sub = subscription_name(g.name, target);
-          if (std::find(up.begin(), up.end(), target) == up.end()) {
+          if (!is_up(target)) {
             out[sub] = "target unreachable";
             continue;
           }
           auto& db = s.at(target);
-          if (has_subscription(db, sub)) {
+          auto has = has_subscription(db, sub);
+          if (!has)
+            return has.error();
+          if (*has) {
             out[sub] = "exists";
             continue;
           }
@@ -710,15 +700,20 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
             out[sub] = "missing (run kybctl region failback " + target + ")";
             continue;
           }
-          create_once([&] {
-            create_subscription(db, info_of(ctx, g.source), g.name, true,
-                                !has_slot(s.at(g.source), sub));
-          });
+          auto slot = has_slot(s.at(g.source), sub);
+          if (!slot)
+            return slot.error();
+          if (auto err = create_once([&] {
+                return create_subscription(db, ctx, g.source, g.name, true, !*slot);
+              }))
+            return err;
           out[sub] = "created";
         }
       return out;
     });
-    log.run("synchronous replication", [&] {
+    if (!step)
+      return step.error();
+    step = log.run("synchronous replication", [&]() -> caf::expected<json> {
       std::string names;
       json commits = json::object();
       for (auto& g : groups) {
@@ -728,46 +723,59 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
           bool counts = sync && residency_of_region(t) == "us";
           auto sub = subscription_name(g.name, t);
           if (counts)
-            names += (names.empty() ? "" : ", ") + ident(sub);
+            names += (names.empty() ? "" : ", ") + sql_identifier(sub);
           // A synchronous subscriber commits (and confirms) each applied transaction
           // at once; with its default (off) the confirmation waits for the subscriber's
           // WAL writer and status interval, and so would every commit on the source.
-          if (std::find(up.begin(), up.end(), t) == up.end() ||
-              !has_subscription(s.at(t), sub))
+          if (!is_up(t))
             continue;
-          auto want_commit = counts ? "on" : "off";
-          if (s.at(t).scalar(
-                  "SELECT subsynccommit FROM pg_subscription WHERE subname = " +
-                  sql_literal(sub)) != want_commit)
-            retry_concurrent([&] {
-              s.at(t).query("ALTER SUBSCRIPTION " + sub + " SET (synchronous_commit = '" +
-                            want_commit + "')");
-            });
+          auto has = has_subscription(s.at(t), sub);
+          if (!has)
+            return has.error();
+          if (!*has)
+            continue;
+          std::string want_commit = counts ? "on" : "off";
+          auto have = s.at(t).scalar(sql::subscription_sync_commit(sub));
+          if (!have)
+            return have.error();
+          if (*have != want_commit)
+            if (auto err = retry_concurrent([&] {
+                  return s.at(t).exec(
+                      sql::set_subscription_sync_commit(sub, want_commit));
+                }))
+              return err;
           commits[sub] = want_commit;
         }
       }
       auto want = names.empty() ? std::string{} : "FIRST 1 (" + names + ")";
-      set_synchronous_names(s.at(routing.us_write), want);
+      if (auto err = set_synchronous_names(s.at(routing.us_write), want))
+        return err;
       return json{{"synchronous_standby_names", want}, {"subscriber_commits", commits}};
     });
-    log.run("fences", [&] {
+    if (!step)
+      return step.error();
+    step = log.run("fences", [&]() -> caf::expected<json> {
       json out = json::object();
       for (auto& r : up) {
         auto& db = s.at(r);
         bool want = routing.is_fenced(r);
-        bool have = is_fenced(db);
-        if (want && !have)
-          fence_region(db);
+        auto have = is_fenced(db);
+        if (!have)
+          return have.error();
+        if (want && !*have)
+          if (auto err = fence_region(db))
+            return err;
         bool replica = r != routing.us_write;
-        set_replica_guard(db, replica);
+        if (auto err = set_replica_guard(db, replica))
+          return err;
         out[r] =
-            std::string(want ? "fenced" : (have ? "fenced (by an operator)" : "open")) +
+            std::string(want ? "fenced" : (*have ? "fenced (by an operator)" : "open")) +
             (replica ? ", US rows read-only (replica)" : ", US write region");
       }
       return out;
     });
-  } catch (const std::exception&) {
-  }
+    return step ? caf::error{} : step.error();
+  }();
   return log.report(report);
 }
 
@@ -778,10 +786,10 @@ json check_regions(region_sessions& s, const op_context& ctx,
   step_log log;
   json pairs = json::array();
   bool clean = true;
-  try {
+  auto err = [&]() -> caf::error {
     auto groups = effective_groups(ctx.groups, routing.us_write, routing.fenced);
     auto& src = s.at(routing.us_write);
-    log.run("compare", [&] {
+    auto step = log.run("compare", [&]() -> caf::expected<json> {
       for (auto& g : groups)
         for (auto& target : g.targets) {
           auto& dst = s.at(target);
@@ -793,32 +801,33 @@ json check_regions(region_sessions& s, const op_context& ctx,
             clean = false;
             continue;
           }
-          bool caught_up = wait_caught_up(src, dst, g.name, std::chrono::seconds(10));
+          auto caught_up = wait_caught_up(src, dst, g.name, std::chrono::seconds(10));
+          if (!caught_up)
+            return caught_up.error();
           for (auto& table : g.tables) {
             auto d = diff_table_settled(src, dst, table, g.name);
-            bool eq = d.equal();
+            if (!d)
+              return d.error();
+            bool eq = d->equal();
             clean = clean && eq;
             json p{{"group", g.name},
                    {"table", table},
                    {"source", g.source},
                    {"target", target},
-                   {"source_rows", d.source_rows},
-                   {"target_rows", d.target_rows},
+                   {"source_rows", d->source_rows},
+                   {"target_rows", d->target_rows},
                    {"equal", eq},
-                   {"caught_up", caught_up}};
+                   {"caught_up", *caught_up}};
             if (!eq)
-              p["differences"] = {
-                  {"only_source", ids_json(d.only_source)},
-                  {"only_target", ids_json(d.only_target)},
-                  {"differ", ids_json(d.differ)},
-                  {"counts",
-                   {d.only_source.size(), d.only_target.size(), d.differ.size()}}};
+              p["differences"] = differences_json(*d);
             pairs.push_back(p);
           }
         }
       return json();
     });
-    log.run("EU rows stay in the EU", [&] {
+    if (!step)
+      return step.error();
+    step = log.run("EU rows stay in the EU", [&]() -> caf::expected<json> {
       json out = json::object();
       std::set<std::string> tables;
       for (auto& g : ctx.groups)
@@ -827,17 +836,21 @@ json check_regions(region_sessions& s, const op_context& ctx,
         if (residency_of_region(r.name) != "us" || !s.reachable(r.name))
           continue;
         uint64_t n = 0;
-        for (auto& t : tables)
-          n += std::stoull(
-              s.at(r.name).scalar("SELECT count(*) FROM " + t + " WHERE region = 'eu'"));
+        for (auto& t : tables) {
+          auto count = s.at(r.name).scalar(sql::count_eu_rows(t));
+          if (!count)
+            return count.error();
+          n += to_count(*count);
+        }
         out[r.name] = n;
         clean = clean && n == 0;
       }
       return out;
     });
-  } catch (const std::exception&) {
+    return step ? caf::error{} : step.error();
+  }();
+  if (err)
     clean = false;
-  }
   return log.report({{"ok", clean}, {"clean", clean}, {"pairs", pairs}});
 }
 
@@ -848,11 +861,12 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
                std::chrono::milliseconds probe_interval) {
   step_log log;
   json report{{"drill", "region-failover"}, {"failed_region", failed}};
-  try {
+  auto err = [&]() -> caf::error {
     if (failed != "us-east-1" && failed != "us-west-2")
-      throw region_error(failed, "no failover plan (us-east-1 or us-west-2)", false);
+      return failure(errc::invalid_argument, failed,
+                     "no failover plan (us-east-1 or us-west-2)");
     bool planned = false;
-    log.run("detect", [&] {
+    auto step = log.run("detect", [&]() -> caf::expected<json> {
       int misses = 0;
       for (int i = 0; i < probe_failures; ++i) {
         if (i > 0)
@@ -867,47 +881,57 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
                   {"failed_probes", misses},
                   {"mode", planned ? "planned (the region answers)" : "unplanned"}};
     });
+    if (!step)
+      return step.error();
     report["planned"] = planned;
     if (failed == "us-west-2") {
       // The seed's reverse plan: us-east-1 (the primary) takes us-west-2's traffic
       // (its replica reads) through the load balancer; no consistency check.
-      log.run("route us-west-2 traffic to " + routing.us_write, [&] {
-        if (routing.us_write == failed)
-          throw region_error(failed, "is the US primary now: fail over us-east-1 first?",
-                             false);
-        routing.epoch += 1;
-        routing.fenced.insert(failed);
-        return json{{"epoch", routing.epoch}, {"written_in", switch_to(s, ctx, routing)}};
-      });
+      step = log.run(
+          "route us-west-2 traffic to " + routing.us_write, [&]() -> caf::expected<json> {
+            if (routing.us_write == failed)
+              return failure(errc::conflict, failed,
+                             "is the US primary now: fail over us-east-1 first?");
+            routing.epoch += 1;
+            routing.fenced.insert(failed);
+            return json{{"epoch", routing.epoch},
+                        {"written_in", switch_to(s, ctx, routing)}};
+          });
+      if (!step)
+        return step.error();
       report["loss_bound_seconds"] = 0;
       report["new_primary"] = routing.us_write;
-      return log.report(report);
+      return {};
     }
     if (routing.us_write != failed)
-      throw region_error(failed, "is not the US primary (" + routing.us_write + " is)",
-                         false);
+      return failure(errc::conflict, failed,
+                     "is not the US primary (" + routing.us_write + " is)");
     const std::string promoted = "us-west-2";
     auto before = effective_groups(ctx.groups, failed, routing.fenced);
     auto& old_db = s.at(failed);
     auto& new_db = s.at(promoted);
     double loss = 0;
     if (planned) {
-      log.run("fence " + failed, [&] {
-        fence_region(old_db);
+      step = log.run("fence " + failed, [&]() -> caf::expected<json> {
+        if (auto err = fence_region(old_db))
+          return err;
         return json();
       });
-      try {
-        log.run("drain replication to " + promoted, [&] {
-          return require_caught_up(old_db, new_db, groups_of_target(before, promoted),
-                                   std::chrono::seconds(10));
-        });
-      } catch (const std::exception&) {
+      if (!step)
+        return step.error();
+      step = log.run("drain replication to " + promoted, [&] {
+        return require_caught_up(old_db, new_db, groups_of_target(before, promoted),
+                                 std::chrono::seconds(10));
+      });
+      if (!step) {
         // Refused before promoting: the primary takes its writes again.
-        log.run("unfence " + failed + " (nothing promoted)", [&] {
-          reopen_primary(old_db);
-          return json();
-        });
-        throw;
+        log.run("unfence " + failed + " (nothing promoted)",
+                [&]() -> caf::expected<json> {
+                  if (auto err = reopen_primary(old_db))
+                    return err;
+                  return json();
+                });
+        return step.error();
       }
     } else {
       loss = ctx.loss_bound ? ctx.loss_bound(promoted) : 0;
@@ -918,56 +942,76 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
     next.us_write = promoted;
     next.fenced.insert(failed);
     auto after = effective_groups(ctx.groups, promoted, next.fenced);
-    log.run("promote " + promoted, [&] {
+    step = log.run("promote " + promoted, [&]() -> caf::expected<json> {
       for (auto& g : groups_of_target(before, promoted))
-        drop_subscription_keep_slot(new_db, subscription_name(g.name, promoted));
-      rebuild_audit_heads(new_db);
-      set_replica_guard(new_db, false);
-      set_synchronous_names(new_db, "");
-      ensure_publications(new_db, ctx, after);
+        if (auto err =
+                drop_subscription_keep_slot(new_db, subscription_name(g.name, promoted)))
+          return err;
+      if (auto err = new_db.exec(sql::rebuild_audit_heads))
+        return err;
+      if (auto err = set_replica_guard(new_db, false))
+        return err;
+      if (auto err = set_synchronous_names(new_db, ""))
+        return err;
+      if (auto err = ensure_publications(new_db, ctx, after))
+        return err;
       // Slots before writes: the failback slot of the old primary, and one for each
       // region the new primary feeds.
       json slots = json::array();
       for (auto& g : after) {
-        for (auto& t : g.targets) {
-          create_slot(new_db, subscription_name(g.name, t));
-          slots.push_back(subscription_name(g.name, t));
+        auto names = std::vector<std::string>{};
+        for (auto& t : g.targets)
+          names.push_back(subscription_name(g.name, t));
+        names.push_back(subscription_name(g.name, failed));
+        for (auto& slot : names) {
+          if (auto err = create_slot(new_db, slot))
+            return err;
+          slots.push_back(slot);
         }
-        create_slot(new_db, subscription_name(g.name, failed));
-        slots.push_back(subscription_name(g.name, failed));
       }
       return json{{"slots", slots}};
     });
+    if (!step)
+      return step.error();
     std::set<std::string> repointed;
     for (auto& g : after)
       for (auto& t : g.targets)
         repointed.insert(t);
     for (auto& t : repointed) {
-      log.run("repoint " + t, [&] {
+      step = log.run("repoint " + t, [&]() -> caf::expected<json> {
         if (!s.reachable(t))
           return json("unreachable: run kybctl region failback " + t +
                       " when it returns");
         return reseed_replica(ctx, new_db, s.at(t), groups_of_target(after, t), failed);
       });
+      if (!step)
+        return step.error();
     }
-    log.run("switch routing", [&] {
+    log.run("switch routing", [&]() -> caf::expected<json> {
       routing = next;
       return json{{"epoch", routing.epoch},
                   {"us_write", routing.us_write},
                   {"written_in", switch_to(s, ctx, routing)}};
     });
-    if (!planned)
-      log.run("fence " + failed, [&] {
+    if (!planned) {
+      step = log.run("fence " + failed, [&]() -> caf::expected<json> {
         if (!s.reachable(failed))
           return json("unreachable: fenced the moment it answers again");
-        fence_region(old_db);
+        if (auto err = fence_region(old_db))
+          return err;
         return json("fenced");
       });
-    log.run("consistency check",
-            [&] { return checked(s, ctx, routing, report, "check"); });
+      if (!step)
+        return step.error();
+    }
+    log.run("consistency check", [&]() -> caf::expected<json> {
+      return checked(s, ctx, routing, report, "check");
+    });
     report["new_primary"] = routing.us_write;
-  } catch (const std::exception& e) {
-    report["detail"] = e.what();
+    return {};
+  }();
+  if (err) {
+    report["detail"] = detail_of(err);
     report["ok"] = false;
   }
   return log.report(report);
@@ -979,128 +1023,173 @@ json fail_back(region_sessions& s, const op_context& ctx, routing_table& routing
                const std::string& region) {
   step_log log;
   json report{{"command", "region-failback"}, {"region", region}};
-  try {
+  auto err = [&]() -> caf::error {
     if (!routing.is_fenced(region))
-      throw region_error(region, "is not failed over (not fenced)", false);
+      return failure(errc::conflict, region, "is not failed over (not fenced)");
     if (!s.reachable(region))
-      throw region_error(region, "is still unreachable", true);
+      return failure(errc::unavailable, region, "is still unreachable");
     if (region == "us-west-2") {
-      log.run("readmit us-west-2", [&] {
+      log.run("readmit us-west-2", [&]() -> caf::expected<json> {
         routing.epoch += 1;
         routing.fenced.erase(region);
         switch_to(s, ctx, routing);
         return json{{"epoch", routing.epoch}};
       });
-      log.run("check", [&] { return checked(s, ctx, routing, report, "check"); });
-      return log.report(report);
+      log.run("check", [&]() -> caf::expected<json> {
+        return checked(s, ctx, routing, report, "check");
+      });
+      return {};
     }
     if (region != "us-east-1" || routing.us_write != "us-west-2")
-      throw region_error(region, "no failback plan for this state", false);
+      return failure(errc::conflict, region, "no failback plan for this state");
     const std::string current = "us-west-2";
     auto& old_db = s.at(region);
     auto& cur_db = s.at(current);
-    log.run("fence " + region, [&] {
-      fence_region(old_db);
+    auto step = log.run("fence " + region, [&]() -> caf::expected<json> {
+      if (auto err = fence_region(old_db))
+        return err;
       return json();
     });
-    log.run("drop stale slots on " + region, [&] {
+    if (!step)
+      return step.error();
+    step = log.run("drop stale slots on " + region, [&]() -> caf::expected<json> {
       json out = json::array();
-      for (auto& r : old_db.query("SELECT slot_name FROM pg_replication_slots WHERE "
-                                  "slot_type = 'logical'")) {
-        drop_slot(old_db, r[0]);
+      auto slots = old_db.query(sql::logical_slots);
+      if (!slots)
+        return slots.error();
+      for (auto& r : *slots) {
+        if (auto err = drop_slot(old_db, r[0]))
+          return err;
         out.push_back(r[0]);
       }
-      set_synchronous_names(old_db, "");
+      if (auto err = set_synchronous_names(old_db, ""))
+        return err;
       return out;
     });
+    if (!step)
+      return step.error();
     routing_table readmitted = routing;
     readmitted.fenced.erase(region);
     auto feeds = effective_groups(ctx.groups, current, readmitted.fenced);
-    log.run("export the lost tail and resubscribe " + region, [&] {
-      auto r =
-          reseed_replica(ctx, cur_db, old_db, groups_of_target(feeds, region), region);
-      report["lost_tail"] = r;
-      return r;
-    });
-    log.run("catch up", [&] {
+    step = log.run("export the lost tail and resubscribe " + region,
+                   [&]() -> caf::expected<json> {
+                     auto r = reseed_replica(ctx, cur_db, old_db,
+                                             groups_of_target(feeds, region), region);
+                     if (r)
+                       report["lost_tail"] = *r;
+                     return r;
+                   });
+    if (!step)
+      return step.error();
+    step = log.run("catch up", [&] {
       return require_caught_up(cur_db, old_db, groups_of_target(feeds, region),
                                std::chrono::seconds(60));
     });
-    log.run("check", [&] {
+    if (!step)
+      return step.error();
+    step = log.run("check", [&]() -> caf::expected<json> {
       auto c = checked(s, ctx, readmitted, report, "check_before_switchback");
       if (!c.value("clean", false))
-        throw region_error(region, "differs from " + current + " after resubscribing",
-                           false);
+        return failure(errc::conflict, region,
+                       "differs from " + current + " after resubscribing");
       return json{{"clean", true}};
     });
+    if (!step)
+      return step.error();
     // The planned switchback: us-east-1 becomes the primary again.
-    log.run("fence " + current, [&] {
-      fence_region(cur_db);
+    step = log.run("fence " + current, [&]() -> caf::expected<json> {
+      if (auto err = fence_region(cur_db))
+        return err;
       return json();
     });
-    try {
-      log.run("drain replication to " + region, [&] {
-        return require_caught_up(cur_db, old_db, groups_of_target(feeds, region),
-                                 std::chrono::seconds(10));
-      });
-    } catch (const std::exception&) {
+    if (!step)
+      return step.error();
+    step = log.run("drain replication to " + region, [&] {
+      return require_caught_up(cur_db, old_db, groups_of_target(feeds, region),
+                               std::chrono::seconds(10));
+    });
+    if (!step) {
       // Refused before the switchback: the current primary takes its writes again.
-      log.run("unfence " + current + " (nothing promoted)", [&] {
-        reopen_primary(cur_db);
+      log.run("unfence " + current + " (nothing promoted)", [&]() -> caf::expected<json> {
+        if (auto err = reopen_primary(cur_db))
+          return err;
         return json();
       });
-      throw;
+      return step.error();
     }
     auto back = effective_groups(ctx.groups, region, {});
-    log.run("promote " + region, [&] {
+    step = log.run("promote " + region, [&]() -> caf::expected<json> {
       for (auto& g : groups_of_target(feeds, region)) {
-        drop_subscription_keep_slot(old_db, subscription_name(g.name, region));
-        drop_slot(cur_db, subscription_name(g.name, region));
+        if (auto err =
+                drop_subscription_keep_slot(old_db, subscription_name(g.name, region)))
+          return err;
+        if (auto err = drop_slot(cur_db, subscription_name(g.name, region)))
+          return err;
       }
-      rebuild_audit_heads(old_db);
-      set_replica_guard(old_db, false);
-      ensure_publications(old_db, ctx, back);
+      if (auto err = old_db.exec(sql::rebuild_audit_heads))
+        return err;
+      if (auto err = set_replica_guard(old_db, false))
+        return err;
+      if (auto err = ensure_publications(old_db, ctx, back))
+        return err;
       for (auto& g : back)
         for (auto& t : g.targets)
-          create_slot(old_db, subscription_name(g.name, t));
+          if (auto err = create_slot(old_db, subscription_name(g.name, t)))
+            return err;
       return json();
     });
-    log.run("repoint replicas", [&] {
+    if (!step)
+      return step.error();
+    step = log.run("repoint replicas", [&]() -> caf::expected<json> {
       json out = json::object();
-      const auto& src = info_of(ctx, region);
       for (auto& g : back)
         for (auto& t : g.targets) {
+          auto sub = subscription_name(g.name, t);
           if (!s.reachable(t)) {
-            out[subscription_name(g.name, t)] = "unreachable";
+            out[sub] = "unreachable";
             continue;
           }
           auto& db = s.at(t);
-          auto sub = subscription_name(g.name, t);
-          drop_subscription_keep_slot(db, sub);
+          if (auto err = drop_subscription_keep_slot(db, sub))
+            return err;
           if (t != current)
-            drop_slot(cur_db, sub);
-          create_subscription(db, src, g.name, false, false);
+            if (auto err = drop_slot(cur_db, sub))
+              return err;
+          if (auto err = create_subscription(db, ctx, region, g.name, false, false))
+            return err;
           out[sub] = "from " + region;
         }
       return out;
     });
-    log.run("unfence " + region, [&] {
-      unfence_region(old_db);
+    if (!step)
+      return step.error();
+    step = log.run("unfence " + region, [&]() -> caf::expected<json> {
+      if (auto err = unfence_region(old_db))
+        return err;
       return json();
     });
-    log.run("switch routing", [&] {
+    if (!step)
+      return step.error();
+    log.run("switch routing", [&]() -> caf::expected<json> {
       routing.epoch += 1;
       routing.us_write = region;
       routing.fenced.clear();
       return json{{"epoch", routing.epoch}, {"written_in", switch_to(s, ctx, routing)}};
     });
-    log.run("unfence " + current, [&] {
-      unfence_region(cur_db);
+    step = log.run("unfence " + current, [&]() -> caf::expected<json> {
+      if (auto err = unfence_region(cur_db))
+        return err;
       return json();
     });
-    log.run("check", [&] { return checked(s, ctx, routing, report, "check"); });
-  } catch (const std::exception& e) {
-    report["detail"] = e.what();
+    if (!step)
+      return step.error();
+    log.run("check", [&]() -> caf::expected<json> {
+      return checked(s, ctx, routing, report, "check");
+    });
+    return {};
+  }();
+  if (err) {
+    report["detail"] = detail_of(err);
     report["ok"] = false;
   }
   return log.report(report);

@@ -2,7 +2,8 @@
 // region controller): make replication exist as configured (ensure), compare the
 // regions (check), and move the US primary (failover, failback, switchback) the way the
 // seed's 8.2 plans it. Every procedure reports its steps with their durations as JSON;
-// a failing step ends it with the step named and what PostgreSQL said.
+// a failing step ends it with the step named and what PostgreSQL said (errors are values:
+// each step answers its detail or the error that ends the procedure).
 #pragma once
 
 #include <functional>
@@ -11,26 +12,32 @@
 #include <string>
 #include <vector>
 
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
 #include <nlohmann/json.hpp>
 
-#include "regions/pg_session.hpp"
+#include "persistence/pg_blocking_session.hpp"
 #include "regions/replication_plan.hpp"
 #include "regions/routing.hpp"
 
 namespace kyb::regions {
 
+using persistence::pg_blocking_session;
+
 /// Sessions to every region's PostgreSQL.
 class region_sessions {
 public:
   explicit region_sessions(const std::vector<region_info>& regions);
-  pg_session& at(const std::string& region);
+  /// The session of `region`; for a region not configured, one whose every statement
+  /// fails with an error naming it.
+  pg_blocking_session& at(const std::string& region);
   const std::vector<region_info>& regions() const { return regions_; }
   /// True when `region` answers a trivial query now.
   bool reachable(const std::string& region);
 
 private:
   std::vector<region_info> regions_;
-  std::map<std::string, std::unique_ptr<pg_session>> sessions_;
+  std::map<std::string, std::unique_ptr<pg_blocking_session>> sessions_;
 };
 
 /// What the procedures need.
@@ -84,14 +91,14 @@ routing_table routing_from_json(const nlohmann::json& j);
 
 /// Makes a region's database read-only for the application, turns its replica guard on
 /// and ends its sessions.
-void fence_region(pg_session& db);
-void unfence_region(pg_session& db);
+caf::error fence_region(pg_blocking_session& db);
+caf::error unfence_region(pg_blocking_session& db);
 /// Undoes fence_region on the US write region (a planned operation that refused before
 /// promoting): writable again, replica guard off.
-void reopen_primary(pg_session& db);
-bool is_fenced(pg_session& db);
+caf::error reopen_primary(pg_blocking_session& db);
+caf::expected<bool> is_fenced(pg_blocking_session& db);
 /// Turns the replica guard (migration 0007) on (a replica of US rows) or off (the US
 /// write region).
-void set_replica_guard(pg_session& db, bool on);
+caf::error set_replica_guard(pg_blocking_session& db, bool on);
 
 } // namespace kyb::regions

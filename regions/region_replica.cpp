@@ -1,13 +1,15 @@
 #include "regions/region_replica.hpp"
 
+#include <cstdlib>
 #include <memory>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <nlohmann/json.hpp>
 
-#include "regions/pg_session.hpp"
 #include "regions/region_ops.hpp"
+#include "regions/region_sql.hpp"
+#include "runtime/error.hpp"
 
 namespace kyb::regions {
 
@@ -16,7 +18,7 @@ namespace {
 using json = nlohmann::json;
 
 struct replica_state {
-  std::unique_ptr<pg_session> db;
+  std::unique_ptr<pg_blocking_session> db;
   std::vector<std::string> beat_groups;
   std::string region;
   std::chrono::milliseconds interval{250};
@@ -25,60 +27,61 @@ struct replica_state {
 };
 
 double num(const std::string& s) {
-  return s.empty() ? 0.0 : std::stod(s);
+  return std::strtod(s.c_str(), nullptr);
 }
 
-json sample(pg_session& db) {
-  json out{{"region", db.region()}, {"up", false}};
-  try {
-    auto slots = db.query(
-        "SELECT s.slot_name, s.active, "
-        "COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn), "
-        "0)::bigint, "
-        "COALESCE(extract(epoch FROM r.write_lag), 0), "
-        "COALESCE(extract(epoch FROM r.flush_lag), 0), "
-        "COALESCE(extract(epoch FROM r.replay_lag), 0), s.wal_status "
-        "FROM pg_replication_slots s LEFT JOIN pg_stat_replication r ON r.pid = "
-        "s.active_pid WHERE s.slot_type = 'logical' AND s.database = current_database() "
-        "ORDER BY 1");
-    out["up"] = true;
-    json js = json::array();
-    for (auto& r : slots)
-      js.push_back({{"slot", r[0]},
-                    {"active", r[1] == "t"},
-                    {"lag_bytes", num(r[2])},
-                    {"write_lag", num(r[3])},
-                    {"flush_lag", num(r[4])},
-                    {"replay_lag", num(r[5])},
-                    {"wal_status", r[6]}});
-    out["slots"] = js;
-    json hb = json::object();
-    for (auto& r : db.query("SELECT grp, source, extract(epoch FROM clock_timestamp() - "
-                            "ts) FROM replication_heartbeats"))
-      hb[r[0]] = {{"source", r[1]}, {"age", num(r[2])}};
-    out["heartbeats"] = hb;
-    json subs = json::array();
-    for (auto& r : db.query(
-             "SELECT s.subname, s.subenabled, COALESCE(st.apply_error_count, 0), "
-             "COALESCE(st.sync_error_count, 0), (SELECT count(*) FROM "
-             "pg_stat_subscription w WHERE w.subid = s.oid AND w.pid IS NOT NULL) FROM "
-             "pg_subscription s LEFT JOIN pg_stat_subscription_stats st ON st.subid = "
-             "s.oid WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = "
-             "current_database()) ORDER BY 1"))
-      subs.push_back({{"name", r[0]},
-                      {"enabled", r[1] == "t"},
-                      {"apply_errors", num(r[2])},
-                      {"sync_errors", num(r[3])},
-                      {"workers", num(r[4])}});
-    out["subscriptions"] = subs;
-    out["fenced"] = is_fenced(db);
-    out["synchronous_standby_names"] = db.scalar("SHOW synchronous_standby_names");
-  } catch (const std::exception& e) {
-    out["up"] = false;
-    out["error"] = e.what();
-    db.reset();
-  }
+/// The replication state of `db`'s region: its slots with their lag, the heartbeats it
+/// received, its subscriptions, its fence. An error is reported in the sample.
+caf::expected<json> read_sample(pg_blocking_session& db) {
+  json out{{"region", db.label()}, {"up", true}};
+  auto slots = db.query(sql::slot_lags);
+  if (!slots)
+    return slots.error();
+  json js = json::array();
+  for (auto& r : *slots)
+    js.push_back({{"slot", r[0]},
+                  {"active", r[1] == "t"},
+                  {"lag_bytes", num(r[2])},
+                  {"write_lag", num(r[3])},
+                  {"flush_lag", num(r[4])},
+                  {"replay_lag", num(r[5])},
+                  {"wal_status", r[6]}});
+  out["slots"] = js;
+  auto beats = db.query(sql::heartbeat_ages);
+  if (!beats)
+    return beats.error();
+  json hb = json::object();
+  for (auto& r : *beats)
+    hb[r[0]] = {{"source", r[1]}, {"age", num(r[2])}};
+  out["heartbeats"] = hb;
+  auto states = db.query(sql::subscription_states);
+  if (!states)
+    return states.error();
+  json subs = json::array();
+  for (auto& r : *states)
+    subs.push_back({{"name", r[0]},
+                    {"enabled", r[1] == "t"},
+                    {"apply_errors", num(r[2])},
+                    {"sync_errors", num(r[3])},
+                    {"workers", num(r[4])}});
+  out["subscriptions"] = subs;
+  auto fenced = is_fenced(db);
+  if (!fenced)
+    return fenced.error();
+  out["fenced"] = *fenced;
+  auto names = db.scalar(sql::show_synchronous_names);
+  if (!names)
+    return names.error();
+  out["synchronous_standby_names"] = *names;
   return out;
+}
+
+json sample(pg_blocking_session& db) {
+  auto out = read_sample(db);
+  if (out)
+    return *out;
+  db.reset();
+  return {{"region", db.label()}, {"up", false}, {"error", detail_of(out.error())}};
 }
 
 } // namespace
@@ -91,19 +94,16 @@ caf::actor spawn_region_replica(caf::actor_system& sys, region_info region,
         auto& st = self->state;
         st.region = region.name;
         st.interval = heartbeat_interval;
-        st.db = std::make_unique<pg_session>(region.name, region.dsn,
-                                             std::chrono::milliseconds(1000),
-                                             std::chrono::milliseconds(10000));
+        st.db = region_session(region.name, region.dsn, std::chrono::milliseconds(1000),
+                               std::chrono::milliseconds(10000));
         return {
             [self](sample_atom) -> std::string { return sample(*self->state.db).dump(); },
             [self](probe_atom) -> bool {
-              try {
-                self->state.db->query("SELECT 1");
-                return true;
-              } catch (const std::exception&) {
+              if (self->state.db->exec(sql::probe)) {
                 self->state.db->reset();
                 return false;
               }
+              return true;
             },
             [self](beat_groups_atom, std::vector<std::string>& groups) {
               auto& st = self->state;
@@ -119,20 +119,9 @@ caf::actor spawn_region_replica(caf::actor_system& sys, region_info region,
                 st.beating = false;
                 return;
               }
-              std::string values;
-              for (auto& g : st.beat_groups)
-                values += (values.empty() ? "(" : ", (") + sql_literal(g) + ", " +
-                          sql_literal(st.region) + ", clock_timestamp())";
-              try {
-                st.db->query(
-                    "INSERT INTO replication_heartbeats (grp, source, ts) VALUES " +
-                    values +
-                    " ON CONFLICT (grp) DO UPDATE SET source = EXCLUDED.source, "
-                    "ts = EXCLUDED.ts");
-              } catch (const std::exception&) {
-                // Down or fenced: the lag on the targets grows, which is the signal.
+              // Down or fenced: the lag on the targets grows, which is the signal.
+              if (st.db->exec(sql::beat(st.beat_groups, st.region)))
                 st.db->reset();
-              }
               self->delayed_send(self, st.interval, beat_atom::value);
             },
         };

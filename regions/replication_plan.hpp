@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "regions/pg_session.hpp"
+#include "regions/region_sql.hpp"
 
 namespace kyb::regions {
 

@@ -17,6 +17,7 @@
 
 #include "config/settings.hpp"
 #include "runtime/base/crypto.hpp"
+#include "test/support/eventually.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -62,17 +63,6 @@ json kybctl(const node_process& n, const std::string& args, int timeout = 120) {
   return j;
 }
 
-template <class F>
-bool eventually(F pred, std::chrono::milliseconds limit = 30s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
-}
-
 /// Drops what earlier runs left in the test regions: subscriptions (keeping their
 /// slots, whose publishers may be gone), slots, and the kyb_r_* databases.
 void clean_regions(const std::map<std::string, std::string>& admin) {
@@ -99,9 +89,12 @@ void clean_regions(const std::map<std::string, std::string>& admin) {
     }
   }
   for (auto& [region, url] : admin) {
-    sql(url, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE "
-             "active_pid IS NOT NULL");
-    std::this_thread::sleep_for(200ms);
+    // A slot is dropped once its walsender is gone (terminating it is not immediate).
+    eventually([&] {
+      sql(url, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE "
+               "active_pid IS NOT NULL");
+      return sql(url, "SELECT 1 FROM pg_replication_slots WHERE active").empty();
+    });
     sql(url, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE "
              "NOT active");
     for (auto& d :
@@ -230,13 +223,16 @@ struct regions_fixture {
   std::string create_business(const std::string& via, const std::string& key,
                               const std::string& name,
                               const std::string& country = "US") {
-    auto r = node(via).call("POST", "/v1/businesses",
-                            json{{"legal_name", name}, {"country", country}}.dump(), key);
-    for (int i = 0; i < 50 && r.status == 503; ++i) {
-      std::this_thread::sleep_for(100ms);
-      r = node(via).call("POST", "/v1/businesses",
-                         json{{"legal_name", name}, {"country", country}}.dump(), key);
-    }
+    // A 503 asks to retry (a pool reconnecting after a fence, a moving actor).
+    http_reply r;
+    eventually(
+        [&] {
+          r = node(via).call("POST", "/v1/businesses",
+                             json{{"legal_name", name}, {"country", country}}.dump(),
+                             key);
+          return r.status != 503;
+        },
+        5s);
     BOOST_REQUIRE_MESSAGE(r.status == 201, "create via " + via + ": " +
                                                std::to_string(r.status) + " " + r.body);
     return r.json()["id"].get<std::string>();
@@ -396,8 +392,19 @@ BOOST_AUTO_TEST_CASE(eu_rows_stay_in_the_eu_and_any_node_serves_any_tenant) {
       in("us-west-2",
          "UPDATE businesses SET legal_name = 'x' WHERE id = '" + us_biz + "'"),
       std::exception);
-  // The EU rows never reach the US regions, nor their owners, audit rows or keys.
-  std::this_thread::sleep_for(1s);
+  // The EU rows never reach the US regions, nor their owners, audit rows or keys. A US
+  // marker written after them on the primary has reached the other US region (its
+  // business and its audit row, one per replicated group there), so whatever reached
+  // the primary before it has been applied there too: the absence below is not lag.
+  auto marker = create_business("us-east-1", us.second, "Later US Marker Inc");
+  BOOST_REQUIRE(eventually([&] { return has_business("us-west-2", marker); }, 30s));
+  BOOST_REQUIRE(eventually(
+      [&] {
+        return !in("us-west-2",
+                   "SELECT 1 FROM audit_logs WHERE target_id = '" + marker + "'")
+                    .empty();
+      },
+      300s));
   for (auto* r : {"us-east-1", "us-west-2"}) {
     BOOST_TEST(!has_business(r, eu_biz));
     for (auto* t : {"tenants", "api_keys", "businesses", "audit_logs"})
@@ -452,12 +459,30 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
       std::this_thread::sleep_for(5ms);
     }
   });
-  std::this_thread::sleep_for(1500ms);
+  // The load stops (and its thread ends) however the test ends.
+  struct load_stopper {
+    std::atomic<bool>& stop;
+    std::thread& load;
+    ~load_stopper() {
+      stop = true;
+      if (load.joinable())
+        load.join();
+    }
+  } stopper{stop, load};
+  // The load runs (writes acknowledged) before the primary dies.
+  auto acknowledged = [&](const std::vector<std::string>& ids, size_t n) {
+    return eventually(
+        [&] {
+          std::lock_guard<std::mutex> g(mtx);
+          return ids.size() >= n;
+        },
+        60s);
+  };
+  BOOST_REQUIRE(acknowledged(before, 5));
 
   // The primary's database dies; the drill fails over to us-west-2.
   run(pg_ctl + " kill us-east-1");
-  auto drill =
-      kybctl(node("us-west-2"), "drill region-failover us-east-1");
+  auto drill = kybctl(node("us-west-2"), "drill region-failover us-east-1");
   switched = true;
   BOOST_TEST_MESSAGE("drill: " << drill.dump());
   BOOST_REQUIRE_MESSAGE(drill.value("ok", false), drill.dump());
@@ -472,7 +497,8 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   for (auto* s : {"detect", "promote us-west-2", "repoint eu-west-1", "switch routing",
                   "fence us-east-1", "consistency check"})
     BOOST_TEST(steps.count(s) == 1u, s);
-  std::this_thread::sleep_for(2s);
+  // The load goes on through the new primary for a while.
+  BOOST_TEST(acknowledged(after, 5));
   stop = true;
   load.join();
   BOOST_TEST_MESSAGE("acknowledged before " << before.size() << ", after " << after.size()
@@ -485,14 +511,21 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
   for (auto& id : after)
     BOOST_TEST(has_business("us-west-2", id), id);
   // The old primary's node, whose database is gone, still takes the tenant's
-  // requests: they go to us-west-2 (the tenant actor there cannot read its state).
-  std::this_thread::sleep_for(1200ms); // past the replica tenant state's one second
-  auto via_old =
-      node("us-east-1")
-          .call("POST", "/v1/businesses",
-                json{{"legal_name", "Via the old primary"}, {"country", "US"}}.dump(),
-                us.second);
-  BOOST_TEST(via_old.status == 201, via_old.body);
+  // requests: they go to us-west-2 (the tenant actor there cannot read its state), once
+  // its tenant state (kept a second on a replica) expired.
+  http_reply via_old;
+  BOOST_TEST(eventually(
+                 [&] {
+                   via_old = node("us-east-1")
+                                 .call("POST", "/v1/businesses",
+                                       json{{"legal_name", "Via the old primary"},
+                                            {"country", "US"}}
+                                           .dump(),
+                                       us.second);
+                   return via_old.status == 201;
+                 },
+                 10s),
+             via_old.status << " " << via_old.body);
   BOOST_TEST(via_old.header("x-kyb-served-by-region") == "us-west-2");
   // EU rows stayed in the EU through the failover.
   BOOST_TEST(!has_business("us-west-2", eu_biz));
@@ -522,8 +555,7 @@ BOOST_AUTO_TEST_CASE(failover_under_load_fence_and_failback) {
 
   // Failback: the lost tail is exported (never dropped), us-east-1 catches up, the
   // check is clean, and us-east-1 is the primary again.
-  auto fb =
-      kybctl(node("us-west-2"), "region failback us-east-1", 300);
+  auto fb = kybctl(node("us-west-2"), "region failback us-east-1", 300);
   BOOST_TEST_MESSAGE("failback: " << fb.dump());
   BOOST_REQUIRE_MESSAGE(fb.value("ok", false), fb.dump());
   BOOST_TEST(fb["check"].value("clean", false));

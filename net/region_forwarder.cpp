@@ -1,5 +1,7 @@
 #include "net/region_forwarder.hpp"
 
+#include "config/host_port.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -65,17 +67,14 @@ bool valid_method(std::string_view m) {
 
 /// The base URL of this node's own HTTP port: a wildcard listen address is reached
 /// over loopback.
-std::string local_base(const std::string& host_port) {
-  auto colon = host_port.rfind(':');
-  auto host = host_port.substr(0, colon);
-  auto port = colon == std::string::npos ? std::string{} : host_port.substr(colon);
-  if (host.empty() || host == "0.0.0.0" || host == "*")
-    host = "127.0.0.1";
-  else if (host == "::" || host == "[::]")
-    host = "[::1]";
-  else if (host.find(':') != std::string::npos && host.front() != '[')
-    host = "[" + host + "]";
-  return "http://" + host + port;
+std::string local_base(const std::string& listen) {
+  // http.listen was validated when the configuration was read.
+  auto endpoint = config::parse_host_port(listen).value.value_or(config::host_port{});
+  if (endpoint.host.empty() || endpoint.host == "0.0.0.0" || endpoint.host == "*")
+    endpoint.host = "127.0.0.1";
+  else if (endpoint.host == "::")
+    endpoint.host = "::1";
+  return "http://" + config::to_string(endpoint);
 }
 
 struct relay_worker_state {

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/host_port.hpp"
 #include "runtime/base/crypto.hpp"
 
 extern char** environ;
@@ -238,10 +239,11 @@ std::string node_process::metrics_endpoint() const {
 
 uint16_t node_process::metrics_port() const {
   auto e = metrics_endpoint();
-  auto colon = e.rfind(':');
-  if (colon == std::string::npos)
-    throw std::runtime_error("no metrics listener (KYB_METRICS_LISTEN=" + e + ")");
-  return static_cast<uint16_t>(std::stoul(e.substr(colon + 1)));
+  auto endpoint = config::parse_host_port(e);
+  if (!endpoint)
+    throw std::runtime_error("no metrics listener (KYB_METRICS_LISTEN=" + e +
+                             "): " + endpoint.error);
+  return endpoint.value->port;
 }
 
 http_reply node_process::metrics(const std::string& target) const {

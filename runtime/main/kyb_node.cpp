@@ -667,10 +667,13 @@ int main(int argc, char** argv) {
   // (set_crash_policy). The root escalates to the node: it stops with exit code 70 and
   // its orchestrator restarts it (crash-only).
   std::atomic<int> exit_code{0};
-  auto escalate_node = [&exit_code, &shutdown](const std::string& why) {
+  std::atomic<bool> escalated{false};
+  auto escalate_node = [&exit_code, &escalated, &shutdown](const std::string& why) {
     base::log_error("node.escalated", {{"why", why}});
     exit_code = 70;
-    if (!shutdown.begun()) // during the shutdown a signal would end it at once
+    // One signal only: escalations come in bursts (both membership children at once),
+    // and a second signal during the shutdown would end it at once.
+    if (!escalated.exchange(true) && !shutdown.begun())
       ::kill(::getpid(), SIGTERM);
   };
   directory.set_crash_policy(20, std::chrono::seconds(10), escalate_node);

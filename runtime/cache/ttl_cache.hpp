@@ -1,10 +1,11 @@
-// The one cache mechanism of the platform: an actor-local map. Each entry lives for its type's TTL. An entry read when its age
-// passes ttl * (0.8 - 0.2 * access_frequency) (60-80 % of the TTL, earlier for hot keys)
-// is still served, and the reader is told to refresh it in the background; a refresh
-// that fails keeps the old value serving until the TTL, after which the lookup reports
-// the error. Bounded per actor (LRU, O(1)) and per node (a budget per cache type). A
-// shared cache (one per node, held by a service actor such as the classification
-// actor's prediction cache) is bounded by the node budget alone.
+// The one cache mechanism of the platform: an actor-local map. Each entry lives for its
+// type's TTL. An entry read when its age passes ttl * (0.8 - 0.2 * access_frequency)
+// (60-80 % of the TTL, earlier for hot keys) is still served, and the reader is told to
+// refresh it in the background; a refresh that fails keeps the old value serving until
+// the TTL, after which the lookup reports the error. Bounded per actor (LRU, O(1)) and
+// per node (a budget per cache type). A shared cache (one per node, held by a service
+// actor such as the classification actor's prediction cache) is bounded by the node
+// budget alone.
 //
 // Not thread-safe: an actor owns its caches. Time is passed in, so tests use their own
 // clock.

@@ -321,6 +321,9 @@ result<sanctions_list, load_error> parse_generic_json(const std::string& list_na
     return load_error{file.path,
                       line_of_offset(text.value(), e.byte > 0 ? e.byte - 1 : 0),
                       "JSON syntax error: " + valid_utf8(e.what())};
+  } catch (const json::exception& e) {
+    // A number too large for any C++ type (out_of_range 406) carries no position.
+    return load_error{file.path, 0, "JSON value out of range: " + valid_utf8(e.what())};
   }
   const json* entities = &doc;
   if (doc.is_object()) {

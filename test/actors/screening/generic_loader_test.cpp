@@ -189,3 +189,13 @@ BOOST_AUTO_TEST_CASE(json_syntax_errors_are_valid_utf8) {
   BOOST_TEST(is_valid_utf8(r.error().message), r.error().message);
   BOOST_TEST(r.error().line == 1u);
 }
+
+// Found by test/fuzz/generic_loader_fuzz (test/fuzz/regressions/generic_loader/): a
+// number too large for any C++ type made nlohmann throw out_of_range, which escaped.
+BOOST_AUTO_TEST_CASE(json_numbers_out_of_range_are_a_load_error) {
+  auto r = parse_generic_json(
+      "uk", source_file{"uk.json", "[88888888888888880000069E737878134601500\"did["}, {});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message.find("out of range") != std::string::npos,
+             r.error().message);
+}

@@ -58,18 +58,7 @@ struct cluster {
     for (size_t i = 0; i < 3; ++i)
       seeds += (seeds.empty() ? "" : ",") + std::string("127.0.0.1:") +
                std::to_string(ports[i]);
-    base = {
-        {"KYB_SECURITY_TAX_ID_KEY",
-         kyb::base::base64_encode(kyb::base::random_bytes(32))},
-        {"KYB_SECURITY_TAX_ID_HMAC_KEY",
-         kyb::base::base64_encode(kyb::base::random_bytes(32))},
-        {"KYB_SECURITY_AUDIT_KEY", kyb::base::base64_encode(kyb::base::random_bytes(32))},
-        {"KYB_SECURITY_BOOTSTRAP_KEY_FILE", "/tmp/kyb-cluster-" + db + ".key"},
-        {"KYB_CLUSTER_SEEDS", seeds},
-        {"KYB_CLUSTER_BOOTSTRAP_TIMEOUT", "1s"},
-        {"KYB_CLUSTER_REJOIN_INTERVAL", "300ms"},
-        {"KYB_HTTP_WORKERS", "1"},
-        {"KYB_LOG_ACCESS", "false"}};
+    base = cluster_node_env(seeds, "/tmp/kyb-cluster-" + db + ".key");
     for (auto& [k, v] : extra)
       base[k] = v;
     for (size_t i = 0; i < n; ++i)

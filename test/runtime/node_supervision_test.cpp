@@ -60,7 +60,7 @@ struct fixture {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
 
-  caf::actor dummy() { // also called by supervisors restarting a child
+  caf::actor idle_actor() { // also called by supervisors restarting a child
     auto a = sys.spawn(idle, 0);
     std::lock_guard<std::mutex> guard(mtx);
     spawned.push_back(a);
@@ -68,31 +68,33 @@ struct fixture {
   }
 
   node::broker_entry broker(std::string name) {
-    return {std::move(name), std::make_shared<runtime::actor_slot<caf::actor>>(dummy()),
-            [this](caf::actor_system&) { return dummy(); }};
+    return {std::move(name),
+            std::make_shared<runtime::actor_slot<caf::actor>>(idle_actor()),
+            [this](caf::actor_system&) { return idle_actor(); }};
   }
 
-  /// A service entry over a dummy actor, its slot a plain holder.
+  /// A service entry over an idle actor (a real actor that answers nothing), its slot a
+  /// plain holder.
   node::service_entry service(std::string name) {
-    auto slot = std::make_shared<runtime::actor_slot<caf::actor>>(dummy());
-    return {std::move(name), [this](caf::actor_system&) { return dummy(); },
+    auto slot = std::make_shared<runtime::actor_slot<caf::actor>>(idle_actor());
+    return {std::move(name), [this](caf::actor_system&) { return idle_actor(); },
             [slot] { return slot->get(); },
             [slot](const caf::actor& a) { slot->set(a); }};
   }
 
-  /// The node's tree over dummy actors: two connections, the node's services table
+  /// The node's tree over idle actors: two connections, the node's services table
   /// (no classification model), two API workers and the metrics listener.
   node::tree_inputs inputs(std::vector<node::service_entry> services) {
     node::tree_inputs in;
-    in.connections = {dummy(), dummy()};
+    in.connections = {idle_actor(), idle_actor()};
     in.respawn_connection = [this](size_t i) {
       respawned_connection = static_cast<int>(i);
-      return dummy();
+      return idle_actor();
     };
     in.leases = std::make_shared<runtime::actor_slot<runtime::lease_manager_actor>>();
     in.spawn_leases = [](caf::actor_system&) { return runtime::lease_manager_actor{}; };
-    in.agent = dummy();
-    in.router = dummy();
+    in.agent = idle_actor();
+    in.router = idle_actor();
     in.services = std::move(services);
     in.brokers = {broker("http-0"), broker("http-1"), broker("metrics")};
     in.escalate = [this](const std::string& why) {

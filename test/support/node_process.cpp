@@ -87,6 +87,20 @@ std::vector<std::vector<std::string>> sql(const std::string& url,
   return rows;
 }
 
+std::map<std::string, std::string>
+cluster_node_env(const std::string& seeds, const std::string& bootstrap_key_file) {
+  auto secret = [] { return base::base64_encode(base::random_bytes(32)); };
+  return {{"KYB_SECURITY_TAX_ID_KEY", secret()},
+          {"KYB_SECURITY_TAX_ID_HMAC_KEY", secret()},
+          {"KYB_SECURITY_AUDIT_KEY", secret()},
+          {"KYB_SECURITY_BOOTSTRAP_KEY_FILE", bootstrap_key_file},
+          {"KYB_CLUSTER_SEEDS", seeds},
+          {"KYB_CLUSTER_BOOTSTRAP_TIMEOUT", "1s"},
+          {"KYB_CLUSTER_REJOIN_INTERVAL", "300ms"},
+          {"KYB_HTTP_WORKERS", "1"},
+          {"KYB_LOG_ACCESS", "false"}};
+}
+
 const std::string& test_certs_dir() {
   static const std::string dir = [] {
     auto d = "/tmp/kyb-test-certs-" + random_hex(6);

@@ -29,6 +29,11 @@ std::vector<std::vector<std::string>> sql(const std::string& url,
 /// per process): ca.pem, node-1 ... node-4 (role node) and admin (role admin).
 const std::string& test_certs_dir();
 
+/// The environment every node of a multi-node test shares: fresh secrets, the seeds, the
+/// bootstrap key file, quick cluster timings, one HTTP worker, no access log.
+std::map<std::string, std::string>
+cluster_node_env(const std::string& seeds, const std::string& bootstrap_key_file);
+
 /// Runs `command` through the shell; returns its exit code and output (stdout and
 /// stderr together).
 struct command_result {

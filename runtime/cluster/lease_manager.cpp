@@ -92,6 +92,15 @@ void acquire(self_ptr self, std::vector<uint32_t> shards) {
 
 } // namespace
 
+lease_verdict reconcile_lease(bool held, bool acquiring, int64_t held_epoch,
+                              bool row_mine, int64_t row_epoch) noexcept {
+  if (acquiring)
+    return lease_verdict::keep;
+  if (held && row_epoch < held_epoch)
+    return lease_verdict::keep; // the snapshot predates our own take
+  return row_mine ? lease_verdict::adopt : lease_verdict::take;
+}
+
 lease_manager_actor spawn_lease_manager(caf::actor_system& sys,
                                         std::shared_ptr<placement> p,
                                         persistence::pg_pool db, std::string node_id,
@@ -184,16 +193,21 @@ lease_manager_actor spawn_lease_manager(caf::actor_system& sys,
                         continue;
                       bool mine = row[1] && *row[1] == st.node && row[4] &&
                                   *row[4] == st.incarnation;
+                      auto row_epoch = std::stoll(*row[2]);
                       auto& e = st.leases[shard];
-                      if (e.acquiring)
-                        continue;
-                      if (mine) {
+                      switch (reconcile_lease(e.held, e.acquiring, e.epoch, mine,
+                                              row_epoch)) {
+                      case lease_verdict::keep:
+                        break;
+                      case lease_verdict::adopt:
                         e.held = true;
-                        e.epoch = std::stoll(*row[2]);
-                      } else {
+                        e.epoch = row_epoch;
+                        break;
+                      case lease_verdict::take:
                         e.held = false;
                         e.acquiring = true;
                         wanted.push_back(shard);
+                        break;
                       }
                     }
                     if (!wanted.empty())

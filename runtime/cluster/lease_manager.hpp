@@ -28,6 +28,20 @@ typename Inspector::result_type inspect(Inspector& f, shard_lease& x) {
   return f(caf::meta::type_name("kyb::shard_lease"), x.shard, x.epoch);
 }
 
+/// What a reconciliation with the database does with one shard this node owns.
+enum class lease_verdict {
+  keep,  ///< leave the entry as it is (being taken, or the row predates our own take)
+  adopt, ///< the row is this incarnation's lease: hold its epoch
+  take,  ///< another owner's (or nobody's) row: take the lease
+};
+
+/// The rule for one shard: `held`/`acquiring`/`held_epoch` are this node's entry, the
+/// row (`row_mine`, `row_epoch`) what a snapshot of shard_leases said. A snapshot read
+/// before this node's own take commits shows the old owner with an older epoch: taking
+/// again would fence the entities that already got the newer epoch, so it is kept.
+lease_verdict reconcile_lease(bool held, bool acquiring, int64_t held_epoch,
+                              bool row_mine, int64_t row_epoch) noexcept;
+
 using lease_manager_actor = caf::typed_actor<
     /// The epoch this node holds for `shard`, taking the lease first if needed. Errors:
     /// unavailable when this node does not own the shard (any more).

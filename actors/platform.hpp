@@ -7,6 +7,7 @@
 #include <string>
 
 #include "actors/audit/audit_chain.hpp"
+#include "actors/risk/risk_reference.hpp"
 #include "config/settings.hpp"
 #include "persistence/pg_pool.hpp"
 #include "persistence/redis_client.hpp"
@@ -44,6 +45,8 @@ struct platform {
   std::shared_ptr<regions::routing> routing;
   /// The cluster's membership (where requests for other regions are forwarded).
   std::shared_ptr<runtime::placement> places;
+  /// The risk engine's reference data and default rules (reloadable).
+  std::shared_ptr<risk::risk_reference_holder> risk;
 
   /// True when this node may write rows of tenants of `residency` ("us", "eu").
   bool writes_here(std::string_view residency) const {

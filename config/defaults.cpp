@@ -529,6 +529,30 @@ const std::vector<option>& options() {
        "(actors/classification/model/kyb_industry.model "
        "in the source tree); empty: classification answers 503.",
        str(&settings::classification, &classification_settings::model_path)},
+      // risk (reference data built in unless configured)
+      {"risk.rules_path", "",
+       "Complete default risk rules (JSON, as config/risk/default_rules.json); empty: "
+       "the built-in copy.",
+       str(&settings::risk, &risk_settings::rules_path)},
+      {"risk.country_risk_path", "",
+       "Country risk lists (CSV, as config/risk/country_risk.csv); empty: the built-in "
+       "copy.",
+       str(&settings::risk, &risk_settings::country_risk_path)},
+      {"risk.mcc_tiers_path", "",
+       "MCC risk tiers (CSV, as config/risk/mcc_risk_tiers.csv); empty: the built-in "
+       "copy.",
+       str(&settings::risk, &risk_settings::mcc_tiers_path)},
+      {"risk.refresh_interval", "5m",
+       "How often configured risk files are re-read (a changed file replaces the "
+       "reference data and re-assesses stored assessments); 0s = only at start and on "
+       "reload.",
+       duration(&settings::risk, &risk_settings::refresh_interval, ms(0),
+                ms(30 * day_ms))},
+      {"risk.monitor_rate", "20",
+       "Background re-assessments per second after an input of an assessment changed.",
+       real(&settings::risk, &risk_settings::monitor_rate, 0.01, 100000)},
+      {"risk.monitor_concurrency", "4", "Background re-assessments in flight at once.",
+       integer(&settings::risk, &risk_settings::monitor_concurrency, 1, 256)},
       // screening (sanctions lists; nothing loads unless configured)
       {"screening.ofac_sdn_path", "", "OFAC SDN primary file (sdn.csv) to load.",
        str(&settings::screening, &screening_settings::ofac_sdn_path)},

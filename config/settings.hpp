@@ -96,7 +96,7 @@ struct cluster_settings {
   milliseconds rejoin_interval{0};
   milliseconds bootstrap_timeout{0};
   milliseconds join_timeout{0}; ///< a starting node gives up joining after this
-  bool insecure = false; ///< plaintext cluster and admin traffic (else mutual TLS)
+  bool insecure = false;        ///< plaintext cluster and admin traffic (else mutual TLS)
   std::string tls_certificate;
   std::string tls_key;
   std::string tls_ca;
@@ -143,6 +143,18 @@ struct log_settings {
 /// refuses to start when the file is missing or corrupt.
 struct classification_settings {
   std::string model_path; ///< a file made by classification-train
+};
+
+/// Risk assessment (actors/risk/): the reference data (empty paths: the copies of
+/// config/risk/ built into the binary), how often configured files are checked for a new
+/// version, and the pace of background re-assessments after an input changed.
+struct risk_settings {
+  std::string rules_path;           ///< The complete default rules (JSON).
+  std::string country_risk_path;    ///< Country risk lists (CSV).
+  std::string mcc_tiers_path;       ///< MCC risk tiers (CSV).
+  milliseconds refresh_interval{0}; ///< Re-read configured files; 0 = start and reload.
+  double monitor_rate = 0;          ///< Background re-assessments per second.
+  size_t monitor_concurrency = 0;   ///< Re-assessments in flight at once.
 };
 
 /// Bulk import (POST /v1/businesses/bulk): how uploads are bounded and written.
@@ -225,6 +237,7 @@ struct settings {
   metrics_settings metrics;
   screening_settings screening;
   classification_settings classification;
+  risk_settings risk;
   import_settings import;
   regions_settings regions;
 };

@@ -300,6 +300,24 @@ int main(int argc, char** argv) {
                                .count()}});
   }
 
+  // -- the risk reference data ----------------------------------------------------------
+  // The built-in copies of config/risk/ unless risk.* paths are set; a configured file
+  // that is missing or has a bad row stops the start (a risk list silently missing a
+  // row would under-report risk).
+  auto risk_paths =
+      risk::reference_paths{settings.risk.rules_path, settings.risk.country_risk_path,
+                            settings.risk.mcc_tiers_path};
+  auto risk_loaded = risk::load_risk_reference(risk_paths);
+  if (!risk_loaded.reference)
+    return config_fail("risk", risk_loaded.error);
+  base::log_info("risk.reference_loaded",
+                 {{"version", risk_loaded.reference->version},
+                  {"countries", risk_loaded.reference->countries_source},
+                  {"mccs", risk_loaded.reference->mccs_source},
+                  {"rules", risk_loaded.reference->rules_source}});
+  auto risk_reference =
+      std::make_shared<risk::risk_reference_holder>(std::move(risk_loaded.reference));
+
   // -- the core actor system -----------------------------------------------------------
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   int workers =
@@ -356,6 +374,7 @@ int main(int argc, char** argv) {
   plat->tax_id_hmac_key = *hmac_key;
   plat->audit_keys = audit_ring;
   plat->places = places;
+  plat->risk = risk_reference;
   auto region_list = regions::configured_regions(settings);
   {
     auto view = std::make_shared<regions::routing_view>();

@@ -1,5 +1,7 @@
 #include "actors/messages.hpp"
 
+#include "actors/risk/risk_messages.hpp"
+
 #include <caf/actor_system_config.hpp>
 
 #include "actors/audit/audit_actor.hpp"
@@ -75,6 +77,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<readiness>("kyb::readiness");
   register_screening_types(cfg);
   register_classification_types(cfg);
+  register_risk_types(cfg);
   register_import_types(cfg);
   register_cache_types(cfg);
 }

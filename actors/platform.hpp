@@ -7,6 +7,7 @@
 #include <string>
 
 #include "actors/audit/audit_chain.hpp"
+#include "actors/risk/risk_monitor.hpp"
 #include "actors/risk/risk_reference.hpp"
 #include "config/settings.hpp"
 #include "persistence/pg_pool.hpp"
@@ -47,6 +48,9 @@ struct platform {
   std::shared_ptr<runtime::placement> places;
   /// The risk engine's reference data and default rules (reloadable).
   std::shared_ptr<risk::risk_reference_holder> risk;
+  /// Re-assesses businesses in the background when what they were assessed on changed
+  /// (supervised: the slot always holds the live instance; empty until services start).
+  std::shared_ptr<runtime::actor_slot<risk_monitor_actor>> risk_monitor;
 
   /// True when this node may write rows of tenants of `residency` ("us", "eu").
   bool writes_here(std::string_view residency) const {

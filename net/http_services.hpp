@@ -48,6 +48,9 @@ struct http_services {
   std::string classification_model_version;
   /// Cache warming (actors/cache/).
   service_slot<actors::cache_warmer_actor> warmer;
+  /// Background risk re-assessment and the risk reference data's reloads
+  /// (actors/risk/risk_monitor_actor.hpp; the platform holds the same slot).
+  service_slot<actors::risk_monitor_actor> risk_monitor;
   /// Spawns the actor of one bulk upload in the node's core actor system.
   std::function<actors::import_actor()> spawn_import;
   /// The OpenAPI document served at /openapi.json.

@@ -72,6 +72,15 @@ router make_api_router() {
       scope_write, h::classify_business);
   add("GET", "/v1/businesses/{id}/classification", "getBusinessClassification",
       auth_kind::tenant, scope_read, h::get_business_classification);
+  // Risk assessment.
+  add("POST", "/v1/businesses/{id}/risk-assessments", "assessBusinessRisk",
+      auth_kind::tenant, scope_write, h::assess_business_risk);
+  add("GET", "/v1/businesses/{id}/risk-assessments", "listBusinessRiskAssessments",
+      auth_kind::tenant, scope_read, h::list_business_risks);
+  add("GET", "/v1/businesses/{id}/risk-assessments/latest", "getLatestBusinessRisk",
+      auth_kind::tenant, scope_read, h::get_latest_business_risk);
+  add("POST", "/v1/admin/risk/reload", "reloadRiskReference", auth_kind::operator_,
+      scope_operator, h::reload_risk_reference);
   // Sanctions screening.
   add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
       h::screen_name);
@@ -103,6 +112,8 @@ router make_api_router() {
            {"GET", "/v1/businesses/{id}", "businesses"},
            {"GET", "/v1/businesses/{id}/classification", "businesses"},
            {"GET", "/v1/businesses/{id}/screening", "businesses"},
+           {"GET", "/v1/businesses/{id}/risk-assessments", "risk_assessments"},
+           {"GET", "/v1/businesses/{id}/risk-assessments/latest", "risk_assessments"},
            {"GET", "/v1/audit-logs", "audit_logs"},
            {"GET", "/v1/audit-logs/verify", "audit_logs"},
            {"POST", "/v1/classifications", "*"},

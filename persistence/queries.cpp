@@ -194,6 +194,53 @@ const std::vector<named_sql>& platform_queries() {
        "NULL "
        "WHERE c.classification_type = 'mcc' AND c.is_primary GROUP BY c.business_id "
        "ORDER BY max(c.created_at) DESC LIMIT $2"},
+
+  // -- Risk assessment (actors/risk/business_risk.cpp decodes) ---------------------
+#define KYB_RISK_COLUMNS                                                                 \
+  "id, business_id, tenant_id, region, overall_score::text AS score, risk_level, "       \
+  "review_required, coverage_percent::text AS coverage_percent, rules_version, "         \
+  "reference_version, assessment_type, " KYB_TS(                                         \
+      "assessed_at") " AS assessed_at, "                                                 \
+                     "input_key, factors::text AS factors, inputs::text AS inputs, "     \
+                     "created_by, "                                                      \
+                     "extract(epoch FROM clock_timestamp() - "                           \
+                     "assessed_at)::float8::text AS age_seconds"
+      // $1 id, $2 business, $3 tenant, $4 region, $5 score, $6 level, $7 factors,
+      // $8 rules_version, $9 assessed_at, $10 type, $11 review, $12 coverage,
+      // $13 inputs, $14 input_key, $15 reference_version, $16 created_by
+      {q::risk_assessment_insert,
+       "INSERT INTO risk_assessments (id, business_id, tenant_id, region, overall_score, "
+       "risk_level, factors, rules_version, assessed_at, assessment_type, "
+       "review_required, coverage_percent, inputs, input_key, reference_version, "
+       "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::timestamptz, $10, "
+       "$11, $12, $13::jsonb, $14, $15, $16)"},
+      // $1 business, $2 tenant -> the latest assessment (KYB_RISK_COLUMNS), or no row;
+      // idx_risk_assessments_recent
+      {q::risk_assessment_latest,
+       "SELECT " KYB_RISK_COLUMNS " FROM risk_assessments WHERE business_id = $1 AND "
+       "tenant_id = $2 ORDER BY assessed_at DESC, id DESC LIMIT 1"},
+      // $1 business, $2 tenant, $3 cursor assessed_at (NULL: first page), $4 cursor id,
+      // $5 limit -> assessments newest first (KYB_RISK_COLUMNS)
+      {q::risk_assessments_page,
+       "SELECT " KYB_RISK_COLUMNS " FROM risk_assessments WHERE business_id = $1 AND "
+       "tenant_id = $2 AND ($3::timestamptz IS NULL OR (assessed_at, id) < "
+       "($3::timestamptz, $4::uuid)) ORDER BY assessed_at DESC, id DESC LIMIT $5"},
+      // $1 tenant (NULL: every tenant), $2 after this business id, $3 limit -> id,
+      // tenant_id, region of live businesses with at least one assessment, by id
+      // (re-assessment sweeps)
+      {q::risk_assessed_businesses,
+       "SELECT b.id, b.tenant_id, b.region FROM businesses b WHERE b.deleted_at IS NULL "
+       "AND ($1::uuid IS NULL "
+       "OR b.tenant_id = $1::uuid) AND b.id > $2::uuid AND EXISTS (SELECT 1 FROM "
+       "risk_assessments ra WHERE ra.business_id = b.id) ORDER BY b.id LIMIT $3"},
+      // $1 id, $2 tenant, $3 region, $4 event_type, $5 subject_type, $6 subject_id,
+      // $7 payload, $8 created_at
+      {q::outbox_event_insert,
+       "INSERT INTO outbox_events (id, tenant_id, region, event_type, subject_type, "
+       "subject_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, "
+       "$8::timestamptz)"},
+#undef KYB_RISK_COLUMNS
+
       // $1 id, $2 tenant, $3 region, $4 job_key (NULL: none), $5 format, $6 created_by
       // -> the job, or no row when the tenant has a job with this key
       {q::import_job_insert,

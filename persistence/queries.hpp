@@ -68,6 +68,13 @@ inline constexpr const char* business_tax_duplicates = "business_tax_duplicates"
 inline constexpr const char* classification_insert = "classification_insert";
 inline constexpr const char* classification_latest = "classification_latest";
 inline constexpr const char* classified_by_top_codes = "classified_by_top_codes";
+// Risk assessment (actors/risk/business_risk.cpp decodes): assessments, level-change
+// events, the businesses to re-assess.
+inline constexpr const char* risk_assessment_insert = "risk_assessment_insert";
+inline constexpr const char* risk_assessment_latest = "risk_assessment_latest";
+inline constexpr const char* risk_assessments_page = "risk_assessments_page";
+inline constexpr const char* risk_assessed_businesses = "risk_assessed_businesses";
+inline constexpr const char* outbox_event_insert = "outbox_event_insert";
 // Sanctions screening (actors/screening/): stored screenings, decisions, monitoring.
 inline constexpr const char* screening_result_insert = "screening_result_insert";
 inline constexpr const char* screening_hit_insert = "screening_hit_insert";

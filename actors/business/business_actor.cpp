@@ -32,6 +32,7 @@ request_meta system_meta(business_state& st, const char* request_id) {
 void forget_derived(business_state& st) {
   forget_screenings(st);      // names or owners may have changed
   forget_classifications(st); // and what the classifier reads
+  forget_risk(st);            // and what an assessment read
 }
 
 namespace {
@@ -328,6 +329,7 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                       st.rec() = std::move(next);
                       st.masked.reset();
                       forget_derived(st);
+                      risk_inputs_changed(self); // its facts, owners or names
                       rp.deliver(masked_view(st));
                       st.life.end_write();
                     },
@@ -400,6 +402,14 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
             },
             [self](warm_atom, const std::string& model_version) -> caf::result<int32_t> {
               return warm(self, model_version);
+            },
+            [self](assess_atom, const request_meta& meta, const risk_request& req)
+                -> caf::result<business_risk> { return assess(self, meta, req); },
+            [self](latest_risk_atom, const request_meta& meta)
+                -> caf::result<business_risk> { return latest_risk(self, meta); },
+            [self](risk_history_atom, const request_meta& meta, const std::string& cursor,
+                   uint32_t limit) -> caf::result<business_risk_page> {
+              return risk_history(self, meta, cursor, limit);
             },
             [self](runtime::passivate_atom) { self->state.life.passivate(); },
         };

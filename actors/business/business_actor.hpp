@@ -6,7 +6,7 @@
 // actors/entity/entity_lifecycle.hpp, shared with the tenant actor. Its own record
 // (create, read, update, delete) is business_actor.cpp; every other flow has its file
 // beside it: business_screening_flow.cpp, business_classification_flow.cpp,
-// business_hit_decisions.cpp. A new flow (risk scoring, website, registry,
+// business_hit_decisions.cpp, business_risk_flow.cpp. A new flow (website, registry,
 // verification) is added the same way:
 //  1. its messages here, in `business_actor` (what each takes, answers and fails with);
 //  2. one function per message in business_flows.hpp, defined in the new
@@ -31,6 +31,8 @@
 #include "actors/classification/classification_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
+#include "actors/risk/business_risk.hpp"
+#include "actors/risk/risk_messages.hpp"
 #include "actors/screening/business_screening.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "runtime/cluster/member.hpp"
@@ -86,6 +88,21 @@ using business_actor = caf::typed_actor<
     /// the classification cache. Computes and writes nothing. Answers 0 (no such
     /// business), 1 (loaded) or 2 (loaded, classification cached).
     caf::replies_to<warm_atom, std::string>::with<int32_t>,
+    /// Assesses the business's risk now (business_risk_flow.cpp): the tenant's current
+    /// rules over its latest stored screening and classification (a missing one is
+    /// computed first through the request's actors, or reported unknown with the
+    /// reason), stored with an audit row and, when the level moved, a
+    /// risk.level_changed event. Within the risk TTL and with nothing changed it answers
+    /// the stored assessment (cached). A `monitoring` request writes nothing when
+    /// nothing changed and fails not_found for a business never assessed. Errors:
+    /// not_found, forbidden (write scope), unavailable (the tenant's rules).
+    caf::replies_to<assess_atom, request_meta, risk_request>::with<business_risk>,
+    /// The latest stored assessment. Errors: not_found (also when never assessed).
+    caf::replies_to<latest_risk_atom, request_meta>::with<business_risk>,
+    /// Stored assessments, newest first: after `cursor` ("" = first page), `limit`
+    /// (1..1000) per page. Errors: invalid_argument (cursor, limit), not_found.
+    caf::replies_to<risk_history_atom, request_meta, std::string,
+                    uint32_t>::with<business_risk_page>,
     /// Sent by the directory: stop once the work in hand is done.
     caf::reacts_to<runtime::passivate_atom>>;
 

@@ -44,6 +44,12 @@ struct business_state {
   /// Stored industry classifications by cache key (the seed's classification TTL);
   /// made on the first classification.
   std::unique_ptr<runtime::ttl_cache<business_classification>> classifications;
+  /// Stored risk assessments by rules and reference version (the seed's 24 h risk TTL);
+  /// cleared when any input changes. Made on the first assessment.
+  std::unique_ptr<runtime::ttl_cache<business_risk>> risks;
+  /// Whether it has a stored assessment (unknown until an assessment read it): a change
+  /// of an input of a business never assessed asks for no re-assessment.
+  std::optional<bool> risk_assessed;
   entity_lease lease; ///< its shard and the epoch its writes carry
 
   business_record& rec() {

@@ -70,6 +70,7 @@ void run_classification(self_ptr self, classification_actor classifier,
                   business_classification out{data, false};
                   classification_cache(self->state).put(key, out, clock::now());
                   count_classification(trigger, "stored");
+                  risk_inputs_changed(self);
                   done(std::move(out));
                 },
                 [trigger, done](caf::error& err) {
@@ -152,6 +153,12 @@ void do_classify(self_ptr self, caf::typed_response_promise<business_classificat
 }
 
 } // namespace
+
+void classify_now(self_ptr self, classification_actor classifier,
+                  const std::string& trigger, const request_meta& meta,
+                  classification_done done) {
+  run_classification(self, std::move(classifier), trigger, meta, std::move(done));
+}
 
 void forget_classifications(business_state& st) {
   clear_cache(st.classifications);

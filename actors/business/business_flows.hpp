@@ -20,6 +20,12 @@ caf::result<business_screening> latest_screening(self_ptr self, const request_me
 /// Its names or owners changed (or it is gone): cached screenings no longer apply.
 void forget_screenings(business_state& st);
 
+/// Screens the committed state now and stores the result (no cache lookup); the caller
+/// holds the write slot. `trigger` as screen_request's.
+void screen_now(self_ptr self, screening_actor screening, const std::string& trigger,
+                const request_meta& meta,
+                std::function<void(caf::expected<business_screening>)> done);
+
 // -- analyst decisions on screening hits: business_hit_decisions.cpp ------------------
 
 caf::result<stored_hit> decide_hit(self_ptr self, const request_meta& meta,
@@ -38,5 +44,26 @@ caf::result<int32_t> warm(self_ptr self, const std::string& model_version);
 /// Its classifier inputs changed (or it is gone): cached classifications no longer
 /// apply.
 void forget_classifications(business_state& st);
+/// Classifies the committed state now and stores the result (no cache lookup); the
+/// caller holds the write slot.
+void classify_now(self_ptr self, classification_actor classifier,
+                  const std::string& trigger, const request_meta& meta,
+                  std::function<void(caf::expected<business_classification>)> done);
+
+// -- risk assessment: business_risk_flow.cpp ------------------------------------------
+
+caf::result<business_risk> assess(self_ptr self, const request_meta& meta,
+                                  const risk_request& req);
+caf::result<business_risk> latest_risk(self_ptr self, const request_meta& meta);
+caf::result<business_risk_page> risk_history(self_ptr self, const request_meta& meta,
+                                             const std::string& cursor, uint32_t limit);
+/// A proactive refresh of the cached assessment under `key` (a new row is written).
+void refresh_risk(self_ptr self, std::string key);
+/// Cached assessments no longer apply (the record changed or is gone).
+void forget_risk(business_state& st);
+/// Something an assessment reads changed (a screening stored, a hit decided, a
+/// classification stored, the record): clears the cache and, unless the business was
+/// never assessed, asks the node's risk monitor for a background re-assessment.
+void risk_inputs_changed(self_ptr self);
 
 } // namespace kyb::actors::business_internal

@@ -63,6 +63,7 @@ void do_decide(self_ptr self, caf::typed_response_promise<stored_hit> rp,
             [self, rp, hit](std::vector<pg_rows>&) mutable {
               // The cached screening shows the hit undecided: the next one re-screens.
               forget_screenings(self->state);
+              risk_inputs_changed(self); // a hit's status is an input of its risk
               rp.deliver(hit);
               self->state.life.end_write();
             },

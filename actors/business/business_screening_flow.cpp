@@ -78,6 +78,7 @@ void run_screening(self_ptr self, screening_actor screening, const std::string& 
                         screening_cache(self->state)
                             .put(key, out, std::chrono::steady_clock::now());
                         count_screening(trigger, data->outcome);
+                        risk_inputs_changed(self);
                         done(std::move(out));
                       },
                       [trigger, done](caf::error& err) {
@@ -135,6 +136,11 @@ void do_screen(self_ptr self, caf::typed_response_promise<business_screening> rp
 }
 
 } // namespace
+
+void screen_now(self_ptr self, screening_actor screening, const std::string& trigger,
+                const request_meta& meta, screening_done done) {
+  run_screening(self, std::move(screening), trigger, meta, std::move(done));
+}
 
 void forget_screenings(business_state& st) {
   clear_cache(st.screenings);

@@ -55,4 +55,10 @@ void classify_business_text(const exchange_ptr& ex);
 void classify_business(const exchange_ptr& ex);
 void get_business_classification(const exchange_ptr& ex);
 
+// risk_handlers.cpp
+void assess_business_risk(const exchange_ptr& ex);
+void get_latest_business_risk(const exchange_ptr& ex);
+void list_business_risks(const exchange_ptr& ex);
+void reload_risk_reference(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

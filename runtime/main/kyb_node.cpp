@@ -375,6 +375,8 @@ int main(int argc, char** argv) {
   plat->audit_keys = audit_ring;
   plat->places = places;
   plat->risk = risk_reference;
+  plat->risk_monitor =
+      std::make_shared<runtime::actor_slot<actors::risk_monitor_actor>>();
   auto region_list = regions::configured_regions(settings);
   {
     auto view = std::make_shared<regions::routing_view>();
@@ -405,8 +407,8 @@ int main(int argc, char** argv) {
             actors::spawn_business_actor(sys, platform, id));
       },
       runtime::make_relay<actors::business_view, actors::business_screening,
-                          actors::stored_hit, actors::business_classification,
-                          int32_t>());
+                          actors::stored_hit, actors::business_classification, int32_t,
+                          actors::business_risk, actors::business_risk_page>());
   directory.register_kind(
       runtime::probe_entity, "probe",
       [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {

@@ -10,6 +10,7 @@
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/messages.hpp"
+#include "actors/risk/risk_monitor_actor.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "net/http_broker.hpp"
@@ -34,10 +35,12 @@ child_start adopt(caf::actor existing, child_start restart) {
   };
 }
 
-/// The table entry of a service whose slot is `slot` (made here) and that `spawn` starts.
+/// The table entry of a service whose slot is `slot` (made here unless the platform made
+/// it already) and that `spawn` starts.
 template <class Handle, class Spawn>
 service_entry service(std::string name, net::service_slot<Handle>& slot, Spawn spawn) {
-  slot = std::make_shared<runtime::actor_slot<Handle>>();
+  if (!slot)
+    slot = std::make_shared<runtime::actor_slot<Handle>>();
   return service_entry{
       std::move(name),
       [spawn](caf::actor_system& sys) { return caf::actor_cast<caf::actor>(spawn(sys)); },
@@ -94,6 +97,10 @@ std::vector<service_entry> service_table(net::http_services& svc,
       [platform, version = svc.classification_model_version](caf::actor_system& sys) {
         return actors::spawn_cache_warmer(sys, platform, version);
       }));
+  // Re-assesses risk in the background; business actors find it through the platform.
+  svc.risk_monitor = platform ? platform->risk_monitor : nullptr;
+  table.push_back(service("risk-monitor", svc.risk_monitor,
+                          on_platform(actors::spawn_risk_monitor, platform)));
   if (in.industry_model)
     table.push_back(service("classification", svc.classification,
                             [model = in.industry_model](caf::actor_system& sys) {

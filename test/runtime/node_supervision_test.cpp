@@ -125,8 +125,8 @@ struct fixture {
 };
 
 const std::vector<std::string> services_without_model = {
-    "business-query", "audit",     "usage",       "idempotency",
-    "readiness",      "screening", "cache-warmer"};
+    "business-query", "audit",     "usage",        "idempotency",
+    "readiness",      "screening", "cache-warmer", "risk-monitor"};
 
 } // namespace
 

@@ -72,6 +72,13 @@ router make_api_router() {
       scope_write, h::classify_business);
   add("GET", "/v1/businesses/{id}/classification", "getBusinessClassification",
       auth_kind::tenant, scope_read, h::get_business_classification);
+  // A tenant's risk rules, versioned.
+  add("PUT", "/v1/risk-rules", "putRiskRules", auth_kind::tenant, scope_admin,
+      h::put_risk_rules);
+  add("GET", "/v1/risk-rules", "getRiskRules", auth_kind::tenant, scope_read,
+      h::get_risk_rules);
+  add("GET", "/v1/risk-rules/versions/{version}", "getRiskRulesVersion",
+      auth_kind::tenant, scope_read, h::get_risk_rules_version);
   // Sanctions screening.
   add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
       h::screen_name);
@@ -103,6 +110,8 @@ router make_api_router() {
            {"GET", "/v1/businesses/{id}", "businesses"},
            {"GET", "/v1/businesses/{id}/classification", "businesses"},
            {"GET", "/v1/businesses/{id}/screening", "businesses"},
+           {"GET", "/v1/risk-rules", "businesses"},
+           {"GET", "/v1/risk-rules/versions/{version}", "businesses"},
            {"GET", "/v1/audit-logs", "audit_logs"},
            {"GET", "/v1/audit-logs/verify", "audit_logs"},
            {"POST", "/v1/classifications", "*"},

@@ -55,4 +55,9 @@ void classify_business_text(const exchange_ptr& ex);
 void classify_business(const exchange_ptr& ex);
 void get_business_classification(const exchange_ptr& ex);
 
+// risk_rules_handlers.cpp
+void put_risk_rules(const exchange_ptr& ex);
+void get_risk_rules(const exchange_ptr& ex);
+void get_risk_rules_version(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

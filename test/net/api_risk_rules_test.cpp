@@ -372,6 +372,16 @@ BOOST_FIXTURE_TEST_CASE(scopes_tenants_and_version_numbers, fixture) {
   }
   BOOST_TEST(get_ok("/v1/risk-rules/versions/001")["version"] == 1);
   BOOST_TEST(get_ok("/v1/risk-rules/versions/%31")["version"] == 1);
+  // The current version is the tenant actor's, in memory since it read its state:
+  // with the rows deleted behind its back it still answers it (a PUT replaced it), while
+  // an earlier version, read from the database, is gone.
+  auto second = put(json{{"bands", {{"medium_max", 65}}}});
+  BOOST_REQUIRE_EQUAL(second.status, 200);
+  BOOST_TEST(second.json()["version"] == 2);
+  query("DELETE FROM risk_rules WHERE tenant_id = '" + tenant + "'");
+  BOOST_TEST(get_ok("/v1/risk-rules") == second.json());
+  BOOST_TEST(get_ok("/v1/risk-rules/versions/2") == second.json());
+  BOOST_TEST(is_problem(get("/v1/risk-rules/versions/1", admin), 404));
   // The version resource is read-only, and there is no DELETE.
   BOOST_TEST(is_problem(node.call("PUT", "/v1/risk-rules/versions/1", "{}", admin), 405));
   BOOST_TEST(is_problem(node.call("DELETE", "/v1/risk-rules", "", admin), 405));

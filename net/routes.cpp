@@ -81,6 +81,13 @@ router make_api_router() {
       auth_kind::tenant, scope_read, h::get_latest_business_risk);
   add("POST", "/v1/admin/risk/reload", "reloadRiskReference", auth_kind::operator_,
       scope_operator, h::reload_risk_reference);
+  // A tenant's risk rules, versioned.
+  add("PUT", "/v1/risk-rules", "putRiskRules", auth_kind::tenant, scope_admin,
+      h::put_risk_rules);
+  add("GET", "/v1/risk-rules", "getRiskRules", auth_kind::tenant, scope_read,
+      h::get_risk_rules);
+  add("GET", "/v1/risk-rules/versions/{version}", "getRiskRulesVersion",
+      auth_kind::tenant, scope_read, h::get_risk_rules_version);
   // Sanctions screening.
   add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
       h::screen_name);
@@ -114,6 +121,8 @@ router make_api_router() {
            {"GET", "/v1/businesses/{id}/screening", "businesses"},
            {"GET", "/v1/businesses/{id}/risk-assessments", "risk_assessments"},
            {"GET", "/v1/businesses/{id}/risk-assessments/latest", "risk_assessments"},
+           {"GET", "/v1/risk-rules", "businesses"},
+           {"GET", "/v1/risk-rules/versions/{version}", "businesses"},
            {"GET", "/v1/audit-logs", "audit_logs"},
            {"GET", "/v1/audit-logs/verify", "audit_logs"},
            {"POST", "/v1/classifications", "*"},

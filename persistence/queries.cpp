@@ -35,6 +35,11 @@ namespace kyb::persistence {
   "created_by, " KYB_TS("created_at") ", " KYB_TS("updated_at") ", " KYB_TS(             \
       "completed_at")
 
+// A risk rules version as the tenant actor decodes it (actors/tenant/tenant_actor.cpp).
+#define KYB_RISK_RULES_COLUMNS                                                           \
+  "version, document::text AS document, created_by, " KYB_TS("created_at") " AS "        \
+                                                                           "created_at"
+
 const std::vector<named_sql>& platform_queries() {
   static const std::vector<named_sql> all = {
       // $1 id, $2 region, $3 name, $4 rate/s (NULL = default), $5 burst (NULL = default)
@@ -71,6 +76,20 @@ const std::vector<named_sql>& platform_queries() {
                           "$1 AND tenant_id = $2 "
                           "AND revoked_at IS NULL RETURNING id) SELECT "
                           "kyb_expect_rows(count(*), 'api key') FROM u"},
+      // $1 tenant -> the highest version (no row: none stored): version, document,
+      // created_by, created_at
+      {q::risk_rules_current,
+       "SELECT " KYB_RISK_RULES_COLUMNS " FROM risk_rules WHERE tenant_id = $1 "
+       "ORDER BY version DESC LIMIT 1"},
+      // $1 tenant, $2 version -> the same columns (no row: no such version)
+      {q::risk_rules_get, "SELECT " KYB_RISK_RULES_COLUMNS " FROM risk_rules WHERE "
+                          "tenant_id = $1 AND version = $2"},
+      // $1 id, $2 tenant, $3 region, $4 version, $5 document (JSON object text),
+      // $6 created_by -> the same columns (a taken version violates the UNIQUE key: 409)
+      {q::risk_rules_insert,
+       "INSERT INTO risk_rules (id, tenant_id, region, version, document, created_by, "
+       "created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, now()) "
+       "RETURNING " KYB_RISK_RULES_COLUMNS},
       // $1 id, $2 tenant, $3 region, $4 legal_name, $5 dba_name, $6 tax_id (hmac hex),
       // $7 tax_id_encrypted (bytea hex), $8 website_url, $9 country, $10
       // registration_number,

@@ -24,6 +24,10 @@ inline constexpr const char* tenant_list = "tenant_list";
 inline constexpr const char* api_key_insert = "api_key_insert";
 inline constexpr const char* api_keys_of_tenant = "api_keys_of_tenant";
 inline constexpr const char* api_key_revoke = "api_key_revoke";
+// A tenant's risk rules versions (the tenant actor is their writer).
+inline constexpr const char* risk_rules_current = "risk_rules_current";
+inline constexpr const char* risk_rules_get = "risk_rules_get";
+inline constexpr const char* risk_rules_insert = "risk_rules_insert";
 // Businesses.
 inline constexpr const char* business_insert = "business_insert";
 inline constexpr const char* business_update = "business_update";

@@ -10,6 +10,7 @@
 
 #include "actors/db.hpp"
 #include "actors/entity/entity_lifecycle.hpp"
+#include "actors/risk/risk_rules.hpp"
 #include "actors/row_columns.hpp"
 #include "actors/tenant/api_key.hpp"
 #include "actors/tenant/auth_leases.hpp"
@@ -46,6 +47,14 @@ struct tenant_state {
   clock::time_point loaded_at{}; ///< when the state was read
   /// The leases granted on its keys and the revocations waiting for them.
   std::optional<auth_leases> leases;
+  /// The current risk rules version, read with the state and replaced by a PUT; unknown
+  /// (read again on use) after a PUT whose outcome is not known.
+  std::optional<risk_rules_version> rules;
+  /// Counts the changes of `rules` by a load or a PUT: a read of the current version
+  /// that started before one is not stored over it.
+  uint64_t rules_epoch = 0;
+  /// Reads of rules versions in flight (they keep the actor from passivating).
+  uint32_t rules_reads = 0;
 
   bool present() const { return life.loaded() && found; }
   bool absent() const { return life.loaded() && !found; }
@@ -92,12 +101,32 @@ std::string scopes_pg_array(uint8_t bits) {
   return "{" + scopes_to_string(bits) + "}";
 }
 
+/// Version 0: the platform's default rules, which a tenant's document changes nothing of.
+risk_rules_version defaults_version() {
+  return risk_rules_version{0, "{}", "", ""};
+}
+
+/// Decodes a row of a risk_rules statement (KYB_RISK_RULES_COLUMNS).
+risk_rules_version decode_rules(const pg_rows& rows) {
+  row_columns c(rows);
+  auto& row = rows.rows.at(0);
+  return risk_rules_version{int_col(row, c["version"]), col(row, c["document"]),
+                            col(row, c["created_by"]), col(row, c["created_at"])};
+}
+
+/// risk_rules_current's answer: the highest stored version, or version 0 (the
+/// defaults) when there is none.
+risk_rules_version current_rules(const pg_rows& rows) {
+  return rows.rows.empty() ? defaults_version() : decode_rules(rows);
+}
+
 void load(self_ptr self) {
   auto& st = self->state;
   st.loaded_at = clock::now();
   pg_batch batch;
   add(batch, q::tenant_get, {val(st.id)});
   add(batch, q::api_keys_of_tenant, {val(st.id)});
+  add(batch, q::risk_rules_current, {val(st.id)});
   run_batch(
       self, *st.p, std::move(batch),
       [self](std::vector<pg_rows>& res) {
@@ -122,6 +151,8 @@ void load(self_ptr self) {
           if (!st.bucket)
             st.bucket.emplace(st.rate(), st.burst(), clock::now());
         }
+        st.rules = current_rules(res.at(2));
+        ++st.rules_epoch;
         st.life.load_succeeded();
       },
       [self](caf::error& err) {
@@ -179,6 +210,63 @@ uint32_t lease_size(const tenant_state& st) {
   return static_cast<uint32_t>(std::clamp(want, 0.0, 1000.0));
 }
 
+/// Runs fn() with st.rules known: at once, or after reading the current version (it is
+/// unknown only after a PUT whose outcome is not known). fail(err) when that read fails.
+void with_rules(self_ptr self, std::function<void()> fn,
+                std::function<void(caf::error&)> fail) {
+  auto& st = self->state;
+  if (st.rules) {
+    fn();
+    return;
+  }
+  ++st.rules_reads;
+  pg_batch batch;
+  add(batch, q::risk_rules_current, {val(st.id)});
+  run_batch(
+      self, *st.p, std::move(batch),
+      [self, fn, fail, epoch = st.rules_epoch](std::vector<pg_rows>& res) {
+        auto& st = self->state;
+        --st.rules_reads;
+        if (!st.rules && st.rules_epoch == epoch)
+          st.rules = current_rules(res.at(0));
+        if (st.rules)
+          fn();
+        else // a PUT failed meanwhile, so this read may be older than the database
+          with_rules(self, fn, fail);
+        st.life.stop_if_idle();
+      },
+      [self, fail](caf::error& err) {
+        --self->state.rules_reads;
+        fail(err);
+        self->state.life.stop_if_idle();
+      });
+}
+
+/// Checks that the caller may see this tenant's rules (`required` scope); answers rp and
+/// returns false otherwise.
+template <class Promise>
+bool may_use_rules(const tenant_state& st, const request_meta& meta, uint8_t required,
+                   const char* what, Promise& rp) {
+  if (!st.found || meta.who.tenant_id != st.id) {
+    rp.deliver(make_error(errc::not_found, "no such tenant"));
+    return false;
+  }
+  if (!meta.who.has(required)) {
+    rp.deliver(make_error(errc::forbidden, what));
+    return false;
+  }
+  return true;
+}
+
+/// The audit details of a rules version: its number and the SHA-256 of the document as
+/// compact JSON with sorted members (what nlohmann::json::dump() writes), so that a
+/// stored version can be checked against its audit row.
+std::string rules_audit_details(int32_t version, const nlohmann::json& doc) {
+  return nlohmann::json{{"version", version},
+                        {"document_sha256", base::sha256_hex(doc.dump())}}
+      .dump();
+}
+
 } // namespace
 
 tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
@@ -192,7 +280,10 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
         st.leases.emplace(clock::now(), p->settings.rate_limit.auth_lease);
         st.life = entity_lifecycle({[self] { load(self); },
                                     [self](const caf::error& err) { self->quit(err); },
-                                    [self] { return self->state.leases->waiting(); }});
+                                    [self] {
+                                      auto& st = self->state;
+                                      return st.leases->waiting() || st.rules_reads > 0;
+                                    }});
         return {
             [self](authenticate_atom, const base::uuid& key_id, const std::string& hash,
                    uint8_t required) -> caf::result<auth_grant> {
@@ -503,6 +594,138 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                       st.keys.emplace(key.key_id, std::move(k));
                       rp.deliver(format_api_key(key));
                       st.life.end_write();
+                    },
+                    [self, rp](caf::error& err) mutable {
+                      rp.deliver(err);
+                      self->state.life.end_write();
+                    });
+              });
+              return rp;
+            },
+            [self](risk_rules_atom) -> caf::result<risk_rules_version> {
+              auto rp = self->make_response_promise<risk_rules_version>();
+              when_ready(self, rp, false, [self, rp]() mutable {
+                if (!self->state.found) {
+                  rp.deliver(make_error(errc::not_found, "no such tenant"));
+                  return;
+                }
+                with_rules(
+                    self, [self, rp]() mutable { rp.deliver(*self->state.rules); },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
+              });
+              return rp;
+            },
+            [self](risk_rules_atom, const request_meta& meta,
+                   int32_t version) -> caf::result<risk_rules_version> {
+              auto rp = self->make_response_promise<risk_rules_version>();
+              when_ready(self, rp, false, [self, rp, meta, version]() mutable {
+                auto& st = self->state;
+                if (!may_use_rules(st, meta, scope_read,
+                                   "reading risk rules needs the 'read' scope", rp))
+                  return;
+                if (version < -1) {
+                  rp.deliver(make_error(errc::invalid_argument,
+                                        "a version is a number from 0", "version"));
+                  return;
+                }
+                if (version == 0) {
+                  rp.deliver(defaults_version());
+                  return;
+                }
+                with_rules(
+                    self,
+                    [self, rp, version]() mutable {
+                      auto& st = self->state;
+                      if (version == -1 || version == st.rules->version) {
+                        rp.deliver(*st.rules);
+                        return;
+                      }
+                      ++st.rules_reads;
+                      pg_batch batch;
+                      add(batch, q::risk_rules_get, {val(st.id), val_int(version)});
+                      run_batch(
+                          self, *st.p, std::move(batch),
+                          [self, rp](std::vector<pg_rows>& res) mutable {
+                            if (res.at(0).rows.empty())
+                              rp.deliver(make_error(errc::not_found,
+                                                    "no such risk rules version"));
+                            else
+                              rp.deliver(decode_rules(res[0]));
+                            --self->state.rules_reads;
+                            self->state.life.stop_if_idle();
+                          },
+                          [self, rp](caf::error& err) mutable {
+                            rp.deliver(err);
+                            --self->state.rules_reads;
+                            self->state.life.stop_if_idle();
+                          });
+                    },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
+              });
+              return rp;
+            },
+            [self](put_risk_rules_atom, const request_meta& meta,
+                   const std::string& document) -> caf::result<risk_rules_version> {
+              auto rp = self->make_response_promise<risk_rules_version>();
+              when_ready(self, rp, true, [self, rp, meta, document]() mutable {
+                auto& st = self->state;
+                if (!may_use_rules(st, meta, scope_admin,
+                                   "changing risk rules needs the 'admin' scope", rp))
+                  return;
+                // The HTTP handler validated already; this actor is the last word on
+                // what is stored.
+                auto reference = st.p->risk ? st.p->risk->current() : nullptr;
+                if (!reference) {
+                  rp.deliver(make_error(errc::unavailable, "no risk reference data"));
+                  return;
+                }
+                auto parsed = risk::parse_rules_text(document, reference->default_rules);
+                if (!parsed) {
+                  auto& first = parsed.problems.at(0);
+                  rp.deliver(make_error(errc::invalid_argument,
+                                        first.pointer + ": " + first.problem,
+                                        first.pointer));
+                  return;
+                }
+                auto doc = nlohmann::json::parse(document);
+                st.life.begin_write();
+                with_rules(
+                    self,
+                    [self, rp, meta, doc]() mutable {
+                      auto& st = self->state;
+                      auto version = st.rules->version + 1;
+                      auto row_id = base::uuid::make_v7();
+                      pg_batch batch;
+                      add(batch, q::risk_rules_insert,
+                          {val(row_id), val(st.id), val(st.rec.region), val_int(version),
+                           val(doc.dump()), val(meta.who.audit_actor())});
+                      add_audit(batch, st.id, st.rec.region, meta.who.audit_actor(),
+                                "risk_rules.update", "risk_rules", row_id.to_string(),
+                                meta.request_id, rules_audit_details(version, doc));
+                      run_fenced(
+                          self, *st.p, st.lease, std::move(batch),
+                          [self, rp](std::vector<pg_rows>& res) mutable {
+                            auto& st = self->state;
+                            st.rules = decode_rules(res.at(0));
+                            ++st.rules_epoch;
+                            rp.deliver(*st.rules);
+                            st.life.end_write();
+                            // Every assessed business of the tenant is re-assessed under
+                            // the new version in the background (this node's monitor).
+                            if (st.p->risk_monitor)
+                              if (auto monitor = st.p->risk_monitor->get())
+                                self->send(monitor, reassess_atom::value, st.id);
+                          },
+                          [self, rp](caf::error& err) mutable {
+                            // The outcome may be unknown (connection lost), or another
+                            // writer took the version (409): read the current one again
+                            // before it is used.
+                            auto& st = self->state;
+                            st.rules.reset();
+                            ++st.rules_epoch;
+                            rp.deliver(err);
+                            st.life.end_write();
+                          });
                     },
                     [self, rp](caf::error& err) mutable {
                       rp.deliver(err);

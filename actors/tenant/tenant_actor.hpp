@@ -1,7 +1,8 @@
-// One actor per tenant, activated on demand: it holds the tenant, its API keys (hashes)
-// and its rate-limit bucket, and answers every authentication for the tenant. Because
-// the cluster runs at most one instance per tenant, revoking a key here revokes it
-// everywhere at once.
+// One actor per tenant, activated on demand: it holds the tenant, its API keys (hashes),
+// its rate-limit bucket and its current risk rules version, and answers every
+// authentication for the tenant. Because the cluster runs at most one instance per
+// tenant, revoking a key here revokes it everywhere at once, and a new rules version is
+// the one every later assessment asks for.
 #pragma once
 
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
+#include "actors/risk/risk_messages.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "runtime/cluster/member.hpp"
 
@@ -35,6 +37,20 @@ using tenant_actor = caf::typed_actor<
     /// Platform tenant only: makes an operator key when none is active; returns its text,
     /// or "" when one exists already.
     caf::replies_to<ensure_operator_atom>::with<std::string>,
+    /// The current risk rules version, for the actors that assess (no scope check):
+    /// answered from memory once the state is read; version 0 with document "{}" for a
+    /// tenant without rules. Errors: not_found when the tenant does not exist.
+    caf::replies_to<risk_rules_atom>::with<risk_rules_version>,
+    /// A rules version for the API (read scope): -1 the current one, n >= 0 version n
+    /// (0: the defaults). Errors: not_found (another tenant's caller, an unknown
+    /// version), forbidden.
+    caf::replies_to<risk_rules_atom, request_meta, int32_t>::with<risk_rules_version>,
+    /// Stores a rules document (JSON object text, valid over the platform's default
+    /// rules: actors/risk/risk_rules.hpp) as version current + 1 with an audit row
+    /// ('admin' scope). Errors: not_found, forbidden, invalid_argument (its field the
+    /// first problem's JSON pointer).
+    caf::replies_to<put_risk_rules_atom, request_meta,
+                    std::string>::with<risk_rules_version>,
     /// Sent to itself: revocations waiting for their key's leases may answer now.
     caf::reacts_to<lease_expired_atom>,
     /// Sent by the directory: stop once the work in hand is done.

@@ -61,4 +61,9 @@ void get_latest_business_risk(const exchange_ptr& ex);
 void list_business_risks(const exchange_ptr& ex);
 void reload_risk_reference(const exchange_ptr& ex);
 
+// risk_rules_handlers.cpp
+void put_risk_rules(const exchange_ptr& ex);
+void get_risk_rules(const exchange_ptr& ex);
+void get_risk_rules_version(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

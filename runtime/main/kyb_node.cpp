@@ -399,7 +399,8 @@ int main(int argc, char** argv) {
       },
       runtime::make_relay<actors::auth_grant, actors::tenant_record,
                           actors::issued_api_key, actors::api_key_info,
-                          std::vector<actors::api_key_info>, std::string>());
+                          std::vector<actors::api_key_info>, std::string,
+                          actors::risk_rules_version>());
   directory.register_kind(
       actors::business_entity, "business",
       [platform](caf::actor_system& sys, const base::uuid& id) {

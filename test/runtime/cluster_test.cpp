@@ -196,6 +196,24 @@ BOOST_AUTO_TEST_CASE(three_nodes_join_agree_and_serve_any_entity_from_any_node) 
                  .status == 200);
   for (size_t n = 0; n < 3; ++n)
     BOOST_TEST(c.node(n).call("GET", "/v1/businesses", "", key2).status == 401);
+  // Risk rules set through any node are read through every node: the tenant's actor
+  // lives on one of them and the others relay its answers (risk_rules_version).
+  for (size_t n = 0; n < 3; ++n) {
+    auto put = c.node(n).call("PUT", "/v1/risk-rules",
+                              json{{"bands", {{"low_max", 30 + n}}}}.dump(), key);
+    BOOST_TEST_INFO(put.body);
+    BOOST_REQUIRE_EQUAL(put.status, 200);
+    BOOST_TEST(put.json()["version"] == n + 1);
+  }
+  for (size_t n = 0; n < 3; ++n) {
+    auto current = c.node(n).call("GET", "/v1/risk-rules", "", key);
+    BOOST_TEST_INFO(current.body);
+    BOOST_REQUIRE_EQUAL(current.status, 200);
+    BOOST_TEST(current.json()["version"] == 3);
+    auto first = c.node(n).call("GET", "/v1/risk-rules/versions/1", "", key);
+    BOOST_REQUIRE_EQUAL(first.status, 200);
+    BOOST_TEST(first.json()["effective"]["bands"]["low_max"] == 30);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(kill_9_moves_the_shards_and_loses_no_acknowledged_write) {

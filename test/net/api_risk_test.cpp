@@ -93,6 +93,14 @@ struct risk_node {
           return env;
         }()) {
     std::tie(tenant, key) = node.make_tenant({"read", "write"});
+    // The lists load after the start: wait for them (and their start-up monitoring), so
+    // that no test sees a re-screening it did not cause.
+    if (with_services)
+      BOOST_REQUIRE(eventually([&] {
+        auto l = node.op("GET", "/v1/lists").json();
+        auto m = l["monitoring"];
+        return !l["data"].empty() && (m["status"] == "done" || m["status"] == "idle");
+      }));
   }
   ~risk_node() {
     std::error_code ec;

@@ -137,6 +137,11 @@ public:
       fail(ptr, "must be a non-empty string");
       return false;
     }
+    // A document is stored as jsonb, which cannot hold U+0000.
+    if (v.get_ref<const std::string&>().find('\0') != std::string::npos) {
+      fail(ptr, "must not contain U+0000");
+      return false;
+    }
     out = v.get<std::string>();
     return true;
   }

@@ -263,6 +263,10 @@ BOOST_FIXTURE_TEST_CASE(bad_documents_are_refused_with_every_problem_named, fixt
            "level": "high"}, {"id": "a", "factor": "country", "sub_score_at_least": 50,
            "level": "high"}]})",
        {"/floors/1/id"}},
+      // Text PostgreSQL cannot store in a document.
+      {R"({"overrides": [{"id": "a\u0000b", "when": {"fact": "mcc", "in": ["7995"]},
+           "at_least": "high", "reason": "\u0000"}]})",
+       {"/overrides/0/id", "/overrides/0/reason"}},
       // Not an object.
       {R"([1, 2])", {""}},
       {R"("rules")", {""}},

@@ -166,6 +166,10 @@ BOOST_AUTO_TEST_CASE(bad_documents_name_every_problem_by_pointer) {
        {"/business_age/bands/0/score"}},
       {R"({"ownership": {"nominee_terms": ["nominee", 7, "--"]}})",
        {"/ownership/nominee_terms/1", "/ownership/nominee_terms/2"}},
+      {R"({"overrides": [{"id": "a\u0000", "when": {"fact": "mcc", "in": ["7995"]},
+                          "review": true, "reason": "\u0000"}],
+           "ownership": {"nominee_terms": ["x\u0000y"]}})",
+       {"/overrides/0/id", "/overrides/0/reason", "/ownership/nominee_terms/0"}},
       {R"({"website": {"unreachable_points": "forty"}, "registry": []})",
        {"/website/unreachable_points", "/registry"}},
   };

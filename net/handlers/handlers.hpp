@@ -55,4 +55,7 @@ void classify_business_text(const exchange_ptr& ex);
 void classify_business(const exchange_ptr& ex);
 void get_business_classification(const exchange_ptr& ex);
 
+// risk_trend_handlers.cpp
+void get_risk_trends(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

@@ -487,21 +487,22 @@ const std::vector<named_sql>& platform_queries() {
   // group; here a group is one business in one month. Months are calendar months in
   // UTC; the window is the last $2 of them up to and including the current one.
   // First and last score of a month are by time, ties in assessed_at broken by id:
-  // the array of the month's scores ordered by (assessed_at, id), ascending for the
-  // first, descending for the last, element [1]. change = last - first (numeric, exact
-  // to the cent); trend: change >= 5 increasing, change <= -5 decreasing, else stable
-  // (4.99 and -4.99 are stable). Both statements read
-  // idx_risk_assessments_tenant_business_time (0010) index-only.
+  // the month's scores as one array ordered by (assessed_at, id), its element [1] and
+  // its element [count(*)] (PostgreSQL computes an aggregate written twice once, so a
+  // group is sorted once). change = last - first (numeric, exact to the cent); trend:
+  // change >= 5 increasing, change <= -5 decreasing, else stable (4.99 and -4.99 are
+  // stable). Both statements read idx_risk_assessments_tenant_business_time (0010)
+  // index-only.
 #define KYB_TREND_MONTH "date_trunc('month', ra.assessed_at AT TIME ZONE 'UTC')"
 #define KYB_TREND_WINDOW                                                                 \
   "ra.tenant_id = $1 AND ra.assessed_at >= (date_trunc('month', now() AT TIME ZONE "     \
   "'UTC') - make_interval(months => $2::int - 1)) AT TIME ZONE 'UTC' AND "               \
-  "ra.assessed_at "                                                                      \
-  "< (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE " \
+  "ra.assessed_at < (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 "       \
+  "month') AT TIME ZONE "                                                                \
   "'UTC'"
 #define KYB_TREND_FIRST "(array_agg(ra.overall_score ORDER BY ra.assessed_at, ra.id))[1]"
 #define KYB_TREND_LAST                                                                   \
-  "(array_agg(ra.overall_score ORDER BY ra.assessed_at DESC, ra.id DESC))[1]"
+  "(array_agg(ra.overall_score ORDER BY ra.assessed_at, ra.id))[count(*)]"
       // $1 tenant, $2 months, $3 first business id, $4 last business id (inclusive: one
       // business is $3 = $4), $5 how many businesses -> business_id, month (YYYY-MM),
       // assessments, average_score, first_score, last_score, change, trend; by business,

@@ -103,6 +103,9 @@ router make_api_router() {
       h::list_sanctions_lists);
   add("POST", "/v1/lists/reload", "reloadSanctionsLists", auth_kind::operator_,
       scope_operator, h::reload_sanctions_lists);
+  // Risk trends.
+  add("GET", "/v1/risk/trends", "getRiskTrends", auth_kind::tenant, scope_read,
+      h::get_risk_trends);
   // Reads that a fresh replica may serve, and requests any region may.
   for (auto [method, pattern, group] :
        std::initializer_list<std::tuple<const char*, const char*, const char*>>{
@@ -123,6 +126,7 @@ router make_api_router() {
            {"GET", "/v1/businesses/{id}/risk-assessments/latest", "risk_assessments"},
            {"GET", "/v1/risk-rules", "businesses"},
            {"GET", "/v1/risk-rules/versions/{version}", "businesses"},
+           {"GET", "/v1/risk/trends", "risk_assessments"},
            {"GET", "/v1/audit-logs", "audit_logs"},
            {"GET", "/v1/audit-logs/verify", "audit_logs"},
            {"POST", "/v1/classifications", "*"},

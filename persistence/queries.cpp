@@ -548,6 +548,76 @@ const std::vector<named_sql>& platform_queries() {
                           "FROM shard_leases WHERE shard < $1 ORDER BY shard"},
       // $1 shard, $2 epoch (raises KY503 -> errc::fenced when the epoch moved on)
       {q::fence_check, "SELECT kyb_check_fence($1, $2)"},
+  // Risk trends: the seed's 7.2 monthly_risk_trends done right. The seed grouped by
+  // (business_id, month, overall_score, assessed_at), so every assessment was its own
+  // group; here a group is one business in one month. Months are calendar months in
+  // UTC; the window is the last $2 of them up to and including the current one.
+  // First and last score of a month are by time, ties in assessed_at broken by id:
+  // the month's scores as one array ordered by (assessed_at, id), its element [1] and
+  // its element [count(*)] (PostgreSQL computes an aggregate written twice once, so a
+  // group is sorted once). change = last - first (numeric, exact to the cent); trend:
+  // change >= 5 increasing, change <= -5 decreasing, else stable (4.99 and -4.99 are
+  // stable). Both statements read idx_risk_assessments_tenant_business_time (0010)
+  // index-only.
+#define KYB_TREND_MONTH "date_trunc('month', ra.assessed_at AT TIME ZONE 'UTC')"
+#define KYB_TREND_WINDOW                                                                 \
+  "ra.tenant_id = $1 AND ra.assessed_at >= (date_trunc('month', now() AT TIME ZONE "     \
+  "'UTC') - make_interval(months => $2::int - 1)) AT TIME ZONE 'UTC' AND "               \
+  "ra.assessed_at < (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 "       \
+  "month') AT TIME ZONE "                                                                \
+  "'UTC'"
+#define KYB_TREND_FIRST "(array_agg(ra.overall_score ORDER BY ra.assessed_at, ra.id))[1]"
+#define KYB_TREND_LAST                                                                   \
+  "(array_agg(ra.overall_score ORDER BY ra.assessed_at, ra.id))[count(*)]"
+      // $1 tenant, $2 months, $3 first business id, $4 last business id (inclusive: one
+      // business is $3 = $4), $5 how many businesses -> business_id, month (YYYY-MM),
+      // assessments, average_score, first_score, last_score, change, trend; by business,
+      // newest month first.
+      {q::risk_trends_businesses,
+       "WITH page AS (SELECT DISTINCT ra.business_id FROM risk_assessments ra "
+       "WHERE " KYB_TREND_WINDOW
+       " AND ra.business_id BETWEEN $3::uuid AND $4::uuid ORDER BY "
+       "ra.business_id LIMIT $5), m AS (SELECT ra.business_id, " KYB_TREND_MONTH
+       " AS month, count(*) AS assessments, round(avg(ra.overall_score), 2) AS "
+       "average, " KYB_TREND_FIRST " AS first_score, " KYB_TREND_LAST
+       " AS last_score FROM page JOIN "
+       "risk_assessments ra ON ra.business_id = page.business_id WHERE " KYB_TREND_WINDOW
+       " GROUP BY ra.business_id, " KYB_TREND_MONTH ") SELECT business_id, "
+       "to_char(month, 'YYYY-MM'), assessments, average::text, first_score::text, "
+       "last_score::text, (last_score - first_score)::text, CASE WHEN last_score - "
+       "first_score >= 5 THEN 'increasing' WHEN last_score - first_score <= -5 THEN "
+       "'decreasing' ELSE 'stable' END FROM m ORDER BY business_id, month DESC"},
+      // $1 tenant, $2 months -> month (YYYY-MM), businesses, assessments, average_score
+      // (NULL: none), low, medium, high, critical (assessments by level), increasing,
+      // decreasing, stable (businesses by their trend of the month, as above); every
+      // month of the window, newest first.
+      {q::risk_trends_months,
+       "WITH m AS (SELECT ra.business_id, " KYB_TREND_MONTH " AS month, count(*) AS n, "
+       "sum(ra.overall_score) AS total, count(*) FILTER (WHERE ra.risk_level = 'low') AS "
+       "low, count(*) FILTER (WHERE ra.risk_level = 'medium') AS medium, count(*) FILTER "
+       "(WHERE ra.risk_level = 'high') AS high, count(*) FILTER (WHERE ra.risk_level = "
+       "'critical') AS critical, " KYB_TREND_LAST " - " KYB_TREND_FIRST " AS change FROM "
+       "risk_assessments ra WHERE " KYB_TREND_WINDOW
+       " GROUP BY ra.business_id, " KYB_TREND_MONTH
+       "), t AS (SELECT month, count(*) AS businesses, sum(n) AS n, "
+       "round(sum(total) / sum(n), 2) AS average, sum(low) AS low, sum(medium) AS "
+       "medium, "
+       "sum(high) AS high, sum(critical) AS critical, count(*) FILTER (WHERE change >= "
+       "5) AS increasing, count(*) FILTER (WHERE change <= -5) AS decreasing, count(*) "
+       "FILTER (WHERE change > -5 AND change < 5) AS stable FROM m GROUP BY month) "
+       "SELECT "
+       "to_char(w.month, 'YYYY-MM'), COALESCE(t.businesses, 0), COALESCE(t.n, 0), "
+       "t.average::text, COALESCE(t.low, 0), COALESCE(t.medium, 0), COALESCE(t.high, 0), "
+       "COALESCE(t.critical, 0), COALESCE(t.increasing, 0), COALESCE(t.decreasing, 0), "
+       "COALESCE(t.stable, 0) FROM generate_series(date_trunc('month', now() AT TIME "
+       "ZONE "
+       "'UTC') - make_interval(months => $2::int - 1), date_trunc('month', now() AT TIME "
+       "ZONE 'UTC'), interval '1 month') AS w(month) LEFT JOIN t ON t.month = w.month "
+       "ORDER BY w.month DESC"},
+#undef KYB_TREND_MONTH
+#undef KYB_TREND_WINDOW
+#undef KYB_TREND_FIRST
+#undef KYB_TREND_LAST
       {q::ping, "SELECT 1"},
       {q::migrations_latest, "SELECT COALESCE(max(version), 0) FROM schema_migrations"},
   };

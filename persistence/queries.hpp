@@ -96,6 +96,9 @@ inline constexpr const char* screening_monitor_latest = "screening_monitor_lates
 inline constexpr const char* screening_monitor_counts = "screening_monitor_counts";
 inline constexpr const char* screening_monitor_page = "screening_monitor_page";
 inline constexpr const char* screening_monitor_update = "screening_monitor_update";
+// Risk trends (GET /v1/risk/trends): a tenant's assessments per business per month.
+inline constexpr const char* risk_trends_businesses = "risk_trends_businesses";
+inline constexpr const char* risk_trends_months = "risk_trends_months";
 // Health.
 inline constexpr const char* ping = "ping";
 inline constexpr const char* migrations_latest = "migrations_latest";

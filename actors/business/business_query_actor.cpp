@@ -48,6 +48,43 @@ business_record page_row(const row_columns& c, const std::vector<pg_value>& row)
   return r;
 }
 
+/// The first id after `id` in uuid order (bytes as one big-endian number); nullopt
+/// after the last.
+std::optional<base::uuid> next_uuid(base::uuid id) {
+  for (size_t i = id.bytes.size(); i-- > 0;)
+    if (++id.bytes[i] != 0)
+      return id;
+  return std::nullopt;
+}
+
+risk_trend_month trend_month_row(const std::vector<pg_value>& row) {
+  risk_trend_month m;
+  m.month = col(row, 1);
+  m.assessments = int64_col(row, 2);
+  m.average_score = opt_double(row, 3).value_or(0);
+  m.first_score = opt_double(row, 4).value_or(0);
+  m.last_score = opt_double(row, 5).value_or(0);
+  m.change = opt_double(row, 6).value_or(0);
+  m.trend = col(row, 7);
+  return m;
+}
+
+risk_trend_summary trend_summary_row(const std::vector<pg_value>& row) {
+  risk_trend_summary s;
+  s.month = col(row, 0);
+  s.businesses = int64_col(row, 1);
+  s.assessments = int64_col(row, 2);
+  s.average_score = opt_double(row, 3);
+  s.low = int64_col(row, 4);
+  s.medium = int64_col(row, 5);
+  s.high = int64_col(row, 6);
+  s.critical = int64_col(row, 7);
+  s.increasing = int64_col(row, 8);
+  s.decreasing = int64_col(row, 9);
+  s.stable = int64_col(row, 10);
+  return s;
+}
+
 } // namespace
 
 std::string encode_business_cursor(const std::string& created_at, const base::uuid& id) {
@@ -196,6 +233,68 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                     std::vector<import_job> out;
                     for (auto& row : res.at(0).rows)
                       out.push_back(decode_import_job(row));
+                    rp.deliver(std::move(out));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
+              return rp;
+            },
+            [self, p](risk_trends_atom, const request_meta& meta,
+                      const risk_trends_query& rq) -> caf::result<risk_trends> {
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden, "risk trends need the 'read' scope");
+              if (rq.months < 1 || rq.months > 60)
+                return make_error(errc::invalid_argument, "must be from 1 to 60",
+                                  "months");
+              // A page is a range of business ids: [first, last] inclusive. One
+              // business is a range of one; a cursor is the last business of the page
+              // before, so the range starts at the next id.
+              base::uuid first;
+              base::uuid last;
+              last.bytes.fill(0xff);
+              if (rq.business_id) {
+                first = last = *rq.business_id;
+              } else if (!rq.cursor.empty()) {
+                auto raw = base::base64url_decode(rq.cursor);
+                auto after = raw ? base::uuid::parse(*raw) : std::nullopt;
+                auto next = after ? next_uuid(*after) : std::nullopt;
+                if (!next)
+                  return make_error(errc::invalid_argument,
+                                    "the cursor is not one this API issued", "cursor");
+                first = *next;
+              }
+              auto months = std::to_string(rq.months);
+              pg_batch batch;
+              // One business more than asked tells whether there is a next page.
+              add(batch, q::risk_trends_businesses,
+                  {val(meta.who.tenant_id), val(months), val(first), val(last),
+                   val(std::to_string(rq.limit + 1))});
+              bool with_summary = !rq.business_id && rq.cursor.empty();
+              if (with_summary)
+                add(batch, q::risk_trends_months, {val(meta.who.tenant_id), val(months)});
+              auto rp = self->make_response_promise<risk_trends>();
+              run_batch(
+                  self, *p, std::move(batch),
+                  [rp, limit = rq.limit,
+                   with_summary](std::vector<pg_rows>& res) mutable {
+                    risk_trends out;
+                    for (auto& row : res.at(0).rows) {
+                      auto id = uuid_col(row, 0);
+                      if (out.businesses.empty() ||
+                          out.businesses.back().business_id != id) {
+                        if (out.businesses.size() == limit) {
+                          out.next_cursor = base::base64url_encode(
+                              out.businesses.back().business_id.to_string());
+                          break;
+                        }
+                        out.businesses.push_back({id, {}});
+                      }
+                      out.businesses.back().months.push_back(trend_month_row(row));
+                    }
+                    if (with_summary) {
+                      out.summary.emplace();
+                      for (auto& row : res.at(1).rows)
+                        out.summary->push_back(trend_summary_row(row));
+                    }
                     rp.deliver(std::move(out));
                   },
                   [rp](caf::error& err) mutable { rp.deliver(err); });

@@ -9,9 +9,11 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/business/business.hpp"
+#include "actors/business/risk_trends.hpp"
 #include "actors/import/import_job.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
+#include "actors/risk/risk_messages.hpp"
 
 namespace kyb::actors {
 
@@ -39,7 +41,11 @@ using business_query_actor = caf::typed_actor<
                     uint32_t /*limit*/>::with<import_report>,
     /// The tenant's newest bulk import jobs.
     caf::replies_to<import_atom, request_meta,
-                    uint32_t /*limit*/>::with<std::vector<import_job>>>;
+                    uint32_t /*limit*/>::with<std::vector<import_job>>,
+    /// The tenant's risk trends (GET /v1/risk/trends). A bad cursor answers
+    /// invalid_argument naming "cursor".
+    caf::replies_to<risk_trends_atom, request_meta,
+                    risk_trends_query>::with<risk_trends>>;
 
 business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform_ptr p);
 

@@ -4,6 +4,7 @@
 
 #include "actors/risk/business_risk.hpp"
 #include "actors/risk/risk_monitor.hpp"
+#include "actors/business/risk_trends.hpp"
 
 namespace kyb::actors {
 
@@ -15,6 +16,8 @@ void register_risk_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<business_risk_page>("kyb::business_risk_page");
   cfg.add_message_type<risk_request>("kyb::risk_request");
   cfg.add_message_type<risk_monitor_status>("kyb::risk_monitor_status");
+  cfg.add_message_type<risk_trends_query>("kyb::risk_trends_query");
+  cfg.add_message_type<risk_trends>("kyb::risk_trends");
 }
 
 } // namespace kyb::actors

@@ -66,4 +66,7 @@ void put_risk_rules(const exchange_ptr& ex);
 void get_risk_rules(const exchange_ptr& ex);
 void get_risk_rules_version(const exchange_ptr& ex);
 
+// risk_trend_handlers.cpp
+void get_risk_trends(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

@@ -387,6 +387,46 @@ BOOST_AUTO_TEST_CASE(a_changed_country_file_reloads_and_re_assesses) {
   BOOST_TEST(is_problem(n.node.call("POST", "/v1/admin/risk/reload", "", n.key), 403));
 }
 
+BOOST_AUTO_TEST_CASE(a_new_rules_version_re_assesses_under_it) {
+  risk_node n(false);
+  auto issued =
+      n.node.op("POST", "/v1/tenants/" + n.tenant + "/api-keys",
+                json{{"name", "admin"}, {"scopes", {"read", "write", "admin"}}}.dump());
+  BOOST_REQUIRE_EQUAL(issued.status, 201);
+  auto admin = issued.json()["key"].get<std::string>();
+  auto id = n.create({{"legal_name", "Rules Test Traders"}, {"country", "US"}});
+  auto never = n.create({{"legal_name", "Never Assessed Traders"}, {"country", "US"}});
+  auto before = n.assess(id);
+  BOOST_TEST(before["rules_version"] == 0);
+  // Version 1: everything at or above 20 is critical.
+  auto put =
+      n.node.call("PUT", "/v1/risk-rules",
+                  R"({"bands":{"low_max":5,"medium_max":10,"high_max":19}})", admin);
+  BOOST_REQUIRE_EQUAL(put.status, 200);
+  BOOST_REQUIRE_EQUAL(put.json()["version"], 1);
+  json after;
+  BOOST_REQUIRE(eventually([&] {
+    after = n.latest(id);
+    return after["rules_version"] == 1;
+  }));
+  BOOST_TEST(after["assessment_type"] == "monitoring");
+  // The level follows version 1's bands (the coverage rule lifts an unscreened business
+  // to at least medium, under these bands a score of 6).
+  auto score = after["score"].get<int>();
+  auto level = score <= 5    ? "low"
+               : score <= 10 ? "medium"
+               : score <= 19 ? "high"
+                             : "critical";
+  BOOST_TEST(after["level"] == level, after.dump());
+  BOOST_TEST(before["level"] != after["level"], before.dump());
+  // The request path sees the new version too, from the cache the re-assessment left.
+  auto again = n.assess(id, 200);
+  BOOST_TEST(again["id"] == after["id"]);
+  // Only assessed businesses are swept.
+  BOOST_TEST(n.one("SELECT count(*) FROM risk_assessments WHERE business_id = '" + never +
+                   "'") == "0");
+}
+
 BOOST_AUTO_TEST_CASE(isolation_scopes_and_bad_input) {
   risk_node n(false);
   auto id = n.create({{"legal_name", "Isolated Goods"}, {"country", "US"}});

@@ -1,0 +1,21 @@
+// Prints the text of one statement of the platform's catalogue (persistence/queries.cpp)
+// by name, so bench/risk/run.sh plans exactly what the node prepares.
+//   risk_trend_sql risk_trends_months
+#include <cstdio>
+#include <cstring>
+
+#include "persistence/queries.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: risk_trend_sql STATEMENT_NAME\n");
+    return 2;
+  }
+  for (auto& s : kyb::persistence::platform_queries())
+    if (std::strcmp(s.name, argv[1]) == 0) {
+      std::printf("%s\n", s.sql);
+      return 0;
+    }
+  std::fprintf(stderr, "no statement named %s\n", argv[1]);
+  return 1;
+}

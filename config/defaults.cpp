@@ -553,6 +553,11 @@ const std::vector<option>& options() {
        real(&settings::risk, &risk_settings::monitor_rate, 0.01, 100000)},
       {"risk.monitor_concurrency", "4", "Background re-assessments in flight at once.",
        integer(&settings::risk, &risk_settings::monitor_concurrency, 1, 256)},
+      {"risk.rules_lease", "1s",
+       "How long an assessment may use the tenant's rules version it last read before "
+       "asking again; PUT /v1/risk-rules answers once this long has passed since the new "
+       "version committed (0s: ask before every assessment).",
+       duration(&settings::risk, &risk_settings::rules_lease, ms(0), ms(60000))},
       // screening (sanctions lists; nothing loads unless configured)
       {"screening.ofac_sdn_path", "", "OFAC SDN primary file (sdn.csv) to load.",
        str(&settings::screening, &screening_settings::ofac_sdn_path)},

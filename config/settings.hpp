@@ -155,6 +155,10 @@ struct risk_settings {
   milliseconds refresh_interval{0}; ///< Re-read configured files; 0 = start and reload.
   double monitor_rate = 0;          ///< Background re-assessments per second.
   size_t monitor_concurrency = 0;   ///< Re-assessments in flight at once.
+  /// How long a business actor assesses under a rules version it read before asking its
+  /// tenant actor again; a PUT of new rules answers once this long has passed since its
+  /// commit, so from the answer on every assessment uses the new version.
+  milliseconds rules_lease{0};
 };
 
 /// Bulk import (POST /v1/businesses/bulk): how uploads are bounded and written.

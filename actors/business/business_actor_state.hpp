@@ -50,6 +50,12 @@ struct business_state {
   /// Whether it has a stored assessment (unknown until an assessment read it): a change
   /// of an input of a business never assessed asks for no re-assessment.
   std::optional<bool> risk_assessed;
+  /// The tenant's rules as last read from its tenant actor, when the request for them
+  /// was sent (used for risk.rules_lease), and parsed over `rules_reference`'s defaults.
+  std::optional<risk_rules_version> rules_doc;
+  clock::time_point rules_read_at;
+  std::shared_ptr<const risk::risk_rules> rules;
+  std::string rules_reference;
   entity_lease lease; ///< its shard and the epoch its writes carry
 
   business_record& rec() {

@@ -55,7 +55,7 @@ struct assess_ctx {
   bool force = false; ///< A proactive refresh: store a new one even if nothing changed.
   risk_rules_version rules_doc;
   std::shared_ptr<const risk::risk_reference> reference;
-  risk::risk_rules rules;
+  std::shared_ptr<const risk::risk_rules> rules;
   std::optional<business_screening_data> screening;
   std::string screening_note;
   std::optional<business_classification_data> classification;
@@ -109,7 +109,8 @@ void store(self_ptr self, ctx_ptr ctx) {
     ctx->done(make_error(errc::not_found, "the business was never assessed"));
     return;
   }
-  auto assessment = ctx->reference->engine.assess(in, ctx->rules, ctx->rules_doc.version);
+  auto assessment =
+      ctx->reference->engine.assess(in, *ctx->rules, ctx->rules_doc.version);
   auto actor =
       ctx->req.assessment_type == "manual" || ctx->req.assessment_type == "verification"
           ? ctx->meta.who.audit_actor()
@@ -231,9 +232,66 @@ void read_inputs(self_ptr self, ctx_ptr ctx) {
       [ctx](caf::error& err) { ctx->done(err); });
 }
 
-/// Asks the tenant actor for its current rules, then goes on (or serves the cache).
+/// With the tenant's rules and the reference data in `ctx`: the cached assessment, or
+/// the stored inputs read and scored.
+void assess_under_rules(self_ptr self, ctx_ptr ctx) {
+  auto& st = self->state;
+  auto key = risk_cache_key(ctx->rules_doc.version, ctx->reference->version);
+  if (!ctx->force) {
+    auto found = risk_cache(st).get(key, clock::now());
+    if (found.value) {
+      business_risk cached = *found.value;
+      cached.cached = true;
+      bool refresh = found.refresh_due;
+      ctx->done(std::move(cached));
+      if (refresh)
+        refresh_risk(self, key);
+      return;
+    }
+  }
+  read_inputs(self, ctx);
+}
+
+/// Puts the rules the actor holds (parsed over the current reference data's defaults)
+/// in `ctx`, or answers why they do not apply.
+bool take_rules(business_state& st, const ctx_ptr& ctx) {
+  ctx->reference = st.p->risk->current();
+  ctx->rules_doc = *st.rules_doc;
+  if (!st.rules || st.rules_reference != ctx->reference->version) {
+    if (st.rules_doc->version == 0) {
+      st.rules = std::make_shared<const risk::risk_rules>(ctx->reference->default_rules);
+    } else {
+      auto parsed =
+          risk::parse_rules_text(st.rules_doc->document, ctx->reference->default_rules);
+      if (!parsed) {
+        std::string why;
+        for (auto& p : parsed.problems)
+          why += (why.empty() ? "" : "; ") + p.pointer + ": " + p.problem;
+        st.rules.reset();
+        ctx->done(make_error(errc::unprocessable,
+                             "the tenant's risk rules version " +
+                                 std::to_string(st.rules_doc->version) +
+                                 " no longer apply over the default rules: " + why));
+        return false;
+      }
+      st.rules = std::make_shared<const risk::risk_rules>(std::move(*parsed.rules));
+    }
+    st.rules_reference = ctx->reference->version;
+  }
+  ctx->rules = st.rules;
+  return true;
+}
+
+/// The tenant's current rules: those read within risk.rules_lease, else asked from its
+/// tenant actor (which answers from memory). Then assesses.
 void assess_with_rules(self_ptr self, ctx_ptr ctx) {
   auto& st = self->state;
+  auto now = clock::now();
+  if (st.rules_doc && now - st.rules_read_at < st.p->settings.risk.rules_lease) {
+    if (take_rules(st, ctx))
+      assess_under_rules(self, ctx);
+    return;
+  }
   auto tenant = st.p->directory->resolve(tenant_entity, record_of(st).tenant_id);
   if (!tenant) {
     ctx->done(make_error(errc::unavailable, "no node can serve the tenant's rules now"));
@@ -241,42 +299,15 @@ void assess_with_rules(self_ptr self, ctx_ptr ctx) {
   }
   self->request(tenant, st.p->settings.http.request_timeout, risk_rules_atom::value)
       .then(
-          [self, ctx](risk_rules_version& rv) {
+          [self, ctx, now](risk_rules_version& rv) {
             auto& st = self->state;
-            ctx->reference = st.p->risk->current();
-            ctx->rules_doc = std::move(rv);
-            if (ctx->rules_doc.version == 0) {
-              ctx->rules = ctx->reference->default_rules;
-            } else {
-              auto parsed = risk::parse_rules_text(ctx->rules_doc.document,
-                                                   ctx->reference->default_rules);
-              if (!parsed) {
-                std::string why;
-                for (auto& p : parsed.problems)
-                  why += (why.empty() ? "" : "; ") + p.pointer + ": " + p.problem;
-                ctx->done(
-                    make_error(errc::unprocessable,
-                               "the tenant's risk rules version " +
-                                   std::to_string(ctx->rules_doc.version) +
-                                   " no longer apply over the default rules: " + why));
-                return;
-              }
-              ctx->rules = std::move(*parsed.rules);
+            if (!st.rules_doc || st.rules_doc->version != rv.version) {
+              st.rules.reset();
+              st.rules_doc = std::move(rv);
             }
-            auto key = risk_cache_key(ctx->rules_doc.version, ctx->reference->version);
-            if (!ctx->force) {
-              auto found = risk_cache(st).get(key, clock::now());
-              if (found.value) {
-                business_risk cached = *found.value;
-                cached.cached = true;
-                bool refresh = found.refresh_due;
-                ctx->done(std::move(cached));
-                if (refresh)
-                  refresh_risk(self, key);
-                return;
-              }
-            }
-            read_inputs(self, ctx);
+            st.rules_read_at = now; // when asked: the lease never outlasts a change
+            if (take_rules(st, ctx))
+              assess_under_rules(self, ctx);
           },
           [ctx](caf::error& err) { ctx->done(err); });
 }

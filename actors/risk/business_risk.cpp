@@ -245,6 +245,37 @@ bool decode_risk_cursor(const std::string& cursor, std::string& assessed_at,
   return true;
 }
 
+std::string risk_json_text(const business_risk_data& r, bool cached) {
+  json head = {{"id", r.id.to_string()},
+               {"business_id", r.business_id.to_string()},
+               {"score", r.score},
+               {"level", r.level},
+               {"review_required", r.review_required},
+               {"assessment_type", r.assessment_type},
+               {"rules_version", r.rules_version},
+               {"reference_version", r.reference_version},
+               {"assessed_at", r.assessed_at},
+               {"created_by", r.created_by},
+               {"cached", cached}};
+  auto out = head.dump();
+  out.pop_back(); // the closing brace
+  // factors_json and inputs_json are objects this file wrote (assemble_risk) or read
+  // back from jsonb: their members follow head's.
+  auto members = [](const std::string& object) {
+    auto open = object.find('{');
+    auto close = object.rfind('}');
+    if (open == std::string::npos || close == std::string::npos || close <= open + 1)
+      return std::string();
+    return object.substr(open + 1, close - open - 1);
+  };
+  auto factors = members(r.factors_json);
+  if (!factors.empty())
+    out += "," + factors;
+  auto inputs = members(r.inputs_json);
+  out += ",\"inputs\":{" + inputs + "}}";
+  return out;
+}
+
 json risk_to_json(const business_risk_data& r, bool cached) {
   auto factors = json::parse(r.factors_json, nullptr, false);
   auto inputs = json::parse(r.inputs_json, nullptr, false);

@@ -158,4 +158,8 @@ bool decode_risk_cursor(const std::string& cursor, std::string& assessed_at,
 /// The API's JSON of one assessment.
 nlohmann::json risk_to_json(const business_risk_data& r, bool cached);
 
+/// The same as text, the stored factors and inputs spliced in as they are (no parse:
+/// the answer of a cached assessment costs what a small object's does).
+std::string risk_json_text(const business_risk_data& r, bool cached);
+
 } // namespace kyb::actors

@@ -708,8 +708,14 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                             auto& st = self->state;
                             st.rules = decode_rules(res.at(0));
                             ++st.rules_epoch;
-                            rp.deliver(*st.rules);
                             st.life.end_write();
+                            // Business actors use a version they read for up to
+                            // risk.rules_lease: answer once the old one is out of use.
+                            auto lease = st.p->settings.risk.rules_lease;
+                            after_leases(self, clock::now() + lease,
+                                         [rp, answer = *st.rules]() mutable {
+                                           rp.deliver(answer);
+                                         });
                             // Every assessed business of the tenant is re-assessed under
                             // the new version in the background (this node's monitor).
                             if (st.p->risk_monitor)

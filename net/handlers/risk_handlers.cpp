@@ -67,7 +67,8 @@ void assess_business_risk(const exchange_ptr& ex) {
       business_entity, *id,
       [ex](business_risk& r) {
         // 201: a new assessment was stored; 200: the stored one still holds.
-        ex->reply_json(r.cached ? 200 : 201, risk_to_json(*r.data, r.cached));
+        ex->respond(r.cached ? 200 : 201, "application/json",
+                    risk_json_text(*r.data, r.cached));
       },
       assess_atom::value, ex->meta(), req);
 }
@@ -78,7 +79,9 @@ void get_latest_business_risk(const exchange_ptr& ex) {
     return;
   ex->ask_entity<business_risk>(
       business_entity, *id,
-      [ex](business_risk& r) { ex->reply_json(200, risk_to_json(*r.data, false)); },
+      [ex](business_risk& r) {
+        ex->respond(200, "application/json", risk_json_text(*r.data, false));
+      },
       latest_risk_atom::value, ex->meta());
 }
 

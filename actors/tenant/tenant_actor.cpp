@@ -710,17 +710,19 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                             ++st.rules_epoch;
                             st.life.end_write();
                             // Business actors use a version they read for up to
-                            // risk.rules_lease: answer once the old one is out of use.
+                            // risk.rules_lease: answer once the old one is out of use,
+                            // and only then re-assess every assessed business of the
+                            // tenant under the new one (this node's monitor).
                             auto lease = st.p->settings.risk.rules_lease;
                             after_leases(self, clock::now() + lease,
-                                         [rp, answer = *st.rules]() mutable {
+                                         [self, rp, answer = *st.rules]() mutable {
                                            rp.deliver(answer);
+                                           auto& st = self->state;
+                                           if (st.p->risk_monitor)
+                                             if (auto monitor = st.p->risk_monitor->get())
+                                               self->send(monitor, reassess_atom::value,
+                                                          st.id);
                                          });
-                            // Every assessed business of the tenant is re-assessed under
-                            // the new version in the background (this node's monitor).
-                            if (st.p->risk_monitor)
-                              if (auto monitor = st.p->risk_monitor->get())
-                                self->send(monitor, reassess_atom::value, st.id);
                           },
                           [self, rp](caf::error& err) mutable {
                             // The outcome may be unknown (connection lost), or another

@@ -234,16 +234,19 @@ const std::vector<named_sql>& platform_queries() {
        "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::timestamptz, $10, "
        "$11, $12, $13::jsonb, $14, $15, $16)"},
       // $1 business, $2 tenant -> the latest assessment (KYB_RISK_COLUMNS), or no row;
-      // idx_risk_assessments_recent
+      // idx_risk_assessments_recent, no sort (ORDER BY names the table's columns: the
+      // output's assessed_at is the formatted text)
       {q::risk_assessment_latest,
        "SELECT " KYB_RISK_COLUMNS " FROM risk_assessments WHERE business_id = $1 AND "
-       "tenant_id = $2 ORDER BY assessed_at DESC, id DESC LIMIT 1"},
+       "tenant_id = $2 ORDER BY risk_assessments.assessed_at DESC, risk_assessments.id "
+       "DESC LIMIT 1"},
       // $1 business, $2 tenant, $3 cursor assessed_at (NULL: first page), $4 cursor id,
       // $5 limit -> assessments newest first (KYB_RISK_COLUMNS)
       {q::risk_assessments_page,
        "SELECT " KYB_RISK_COLUMNS " FROM risk_assessments WHERE business_id = $1 AND "
        "tenant_id = $2 AND ($3::timestamptz IS NULL OR (assessed_at, id) < "
-       "($3::timestamptz, $4::uuid)) ORDER BY assessed_at DESC, id DESC LIMIT $5"},
+       "($3::timestamptz, $4::uuid)) ORDER BY risk_assessments.assessed_at DESC, "
+       "risk_assessments.id DESC LIMIT $5"},
       // $1 tenant (NULL: every tenant), $2 after this business id, $3 limit -> id,
       // tenant_id, region of live businesses with at least one assessment, by id
       // (re-assessment sweeps)

@@ -73,7 +73,8 @@ struct risk_node {
   std::string tenant;
   std::string key;
 
-  explicit risk_node(bool with_services = true)
+  explicit risk_node(bool with_services = true,
+                     std::map<std::string, std::string> extra = {})
       : node([&] {
           fs::create_directories(dir + "/lists");
           write_file(dir + "/lists/watch.csv",
@@ -86,6 +87,8 @@ struct risk_node {
               {"KYB_SCREENING_REFRESH_INTERVAL", "0s"},
               {"KYB_SCREENING_MONITOR_RATE", "1000"},
               {"KYB_LOG_ACCESS", "false"}};
+          for (auto& [k, v] : extra)
+            env[k] = v;
           if (with_services) {
             env["KYB_SCREENING_GENERIC_DIR"] = dir + "/lists";
             env["KYB_CLASSIFICATION_MODEL_PATH"] = model_path;
@@ -425,6 +428,26 @@ BOOST_AUTO_TEST_CASE(a_new_rules_version_re_assesses_under_it) {
   // Only assessed businesses are swept.
   BOOST_TEST(n.one("SELECT count(*) FROM risk_assessments WHERE business_id = '" + never +
                    "'") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(a_cached_assessment_is_refreshed_before_its_ttl) {
+  // A 4 s TTL: a request after 60-80 % of it is answered from the cache and refreshes
+  // the assessment in the background (a new row, monitoring), before it expires.
+  risk_node n(false, {{"KYB_CACHE_RISK_ASSESSMENT_TTL", "4s"}});
+  auto id = n.create({{"legal_name", "Refresh Goods"}, {"country", "US"}});
+  auto first = n.assess(id);
+  json latest;
+  BOOST_REQUIRE(eventually([&] {
+    auto r = n.assess_call(id);
+    if (r.status != 200)
+      return false; // a 201 would be a new manual assessment: the refresh came too late
+    latest = n.latest(id);
+    return latest["id"] != first["id"];
+  }));
+  BOOST_TEST(latest["assessment_type"] == "monitoring", latest.dump());
+  BOOST_TEST(latest["created_by"] == "system:risk-monitoring");
+  BOOST_TEST(n.one("SELECT count(*) FROM risk_assessments WHERE business_id = '" + id +
+                   "' AND assessment_type = 'manual'") == "1");
 }
 
 BOOST_AUTO_TEST_CASE(isolation_scopes_and_bad_input) {

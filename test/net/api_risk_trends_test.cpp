@@ -542,6 +542,31 @@ BOOST_FIXTURE_TEST_CASE(plans_use_the_trend_index, fixture) {
         }
       }
     }
+  // A business's latest assessment and its history pages: read in order from an index
+  // leading with business_id (the seed's idx_risk_assessments_recent, or 0010's
+  // (tenant_id, business_id, assessed_at, id) backwards), never sorted.
+  std::vector<plan_case> recent = {
+      {q::risk_assessment_latest, "'" + business + "', '" + tenant + "'"},
+      {q::risk_assessments_page, "'" + business + "', '" + tenant + "', NULL, NULL, 21"},
+      {q::risk_assessments_page, "'" + business + "', '" + tenant +
+                                     "', now() - interval '30 days', "
+                                     "'00000000-0000-0000-0000-000000000000', 21"}};
+  for (auto mode : {"auto", "force_custom_plan", "force_generic_plan"})
+    for (auto& c : recent) {
+      BOOST_TEST_CONTEXT(c.statement << " (" << c.args << "), plan_cache_mode " << mode) {
+        auto rows = sql(url, std::string("SET plan_cache_mode = ") + mode +
+                                 "; PREPARE r AS " + text.at(c.statement) +
+                                 "; EXPLAIN (FORMAT JSON) EXECUTE r(" + c.args + ")");
+        BOOST_REQUIRE_EQUAL(rows.size(), 1u);
+        auto dump = json::parse(rows[0][0]).dump();
+        BOOST_TEST((dump.find("\"Index Name\":\"idx_risk_assessments_recent\"") !=
+                        std::string::npos ||
+                    dump.find("\"Index Name\":\"idx_risk_assessments_tenant_business_"
+                              "time\"") != std::string::npos),
+                   dump);
+        BOOST_TEST(dump.find("\"Node Type\":\"Sort\"") == std::string::npos, dump);
+      }
+    }
   // The seed's query grouped by (business_id, month, overall_score, assessed_at): as
   // many groups as rows. This one: one per business and month (600 assessments of one
   // business every 12 hours span 10 or 11 calendar months of the window).

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/business/business_query_actor.hpp"
 #include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/crypto.hpp"
@@ -219,30 +220,12 @@ stored_risk decode_risk_row(const pg_rows& rows, size_t i) {
 }
 
 std::string encode_risk_cursor(const business_risk_data& last) {
-  return base::base64url_encode(last.assessed_at + "|" + last.id.to_string());
+  return encode_business_cursor(last.assessed_at, last.id);
 }
 
 bool decode_risk_cursor(const std::string& cursor, std::string& assessed_at,
                         base::uuid& id) {
-  auto raw = base::base64url_decode(cursor);
-  if (!raw)
-    return false;
-  auto bar = raw->find('|');
-  if (bar == std::string::npos)
-    return false;
-  assessed_at = raw->substr(0, bar);
-  // 2026-11-25T16:00:00.123456Z
-  if (assessed_at.size() != 27 || assessed_at[4] != '-' || assessed_at[10] != 'T' ||
-      assessed_at.back() != 'Z' || !risk::civil_date::parse(assessed_at.substr(0, 10)))
-    return false;
-  for (size_t k : {11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25})
-    if (assessed_at[k] < '0' || assessed_at[k] > '9')
-      return false;
-  auto parsed = base::uuid::parse(raw->substr(bar + 1));
-  if (!parsed)
-    return false;
-  id = *parsed;
-  return true;
+  return decode_business_cursor(cursor, assessed_at, id);
 }
 
 std::string risk_json_text(const business_risk_data& r, bool cached) {
@@ -273,27 +256,6 @@ std::string risk_json_text(const business_risk_data& r, bool cached) {
     out += "," + factors;
   auto inputs = members(r.inputs_json);
   out += ",\"inputs\":{" + inputs + "}}";
-  return out;
-}
-
-json risk_to_json(const business_risk_data& r, bool cached) {
-  auto factors = json::parse(r.factors_json, nullptr, false);
-  auto inputs = json::parse(r.inputs_json, nullptr, false);
-  json out = {{"id", r.id.to_string()},
-              {"business_id", r.business_id.to_string()},
-              {"score", r.score},
-              {"level", r.level},
-              {"review_required", r.review_required},
-              {"assessment_type", r.assessment_type},
-              {"rules_version", r.rules_version},
-              {"reference_version", r.reference_version},
-              {"assessed_at", r.assessed_at},
-              {"created_by", r.created_by},
-              {"cached", cached}};
-  if (factors.is_object())
-    for (auto& [k, v] : factors.items())
-      out[k] = v;
-  out["inputs"] = inputs.is_object() ? inputs : json::object();
   return out;
 }
 

@@ -150,16 +150,15 @@ struct stored_risk {
 };
 stored_risk decode_risk_row(const pg_rows& rows, size_t i);
 
-/// The cursor after `last` in a page of assessments, and its reading.
+/// The cursor after `last` in a page of assessments, and its reading (the
+/// (timestamp, id) cursor of the business pages).
 std::string encode_risk_cursor(const business_risk_data& last);
 bool decode_risk_cursor(const std::string& cursor, std::string& assessed_at,
                         base::uuid& id);
 
-/// The API's JSON of one assessment.
-nlohmann::json risk_to_json(const business_risk_data& r, bool cached);
-
-/// The same as text, the stored factors and inputs spliced in as they are (no parse:
-/// the answer of a cached assessment costs what a small object's does).
+/// The API's JSON of one assessment, as text: the stored factors and inputs spliced in
+/// as they are (no parse: the answer of a cached assessment costs what a small
+/// object's does).
 std::string risk_json_text(const business_risk_data& r, bool cached);
 
 } // namespace kyb::actors

@@ -99,15 +99,16 @@ void list_business_risks(const exchange_ptr& ex) {
   ex->ask_entity<business_risk_page>(
       business_entity, *id,
       [ex](business_risk_page& page) {
-        nlohmann::json items = nlohmann::json::array();
-        for (auto& r : page.items)
-          items.push_back(risk_to_json(r, false));
+        // The items' JSON is spliced as text (risk_json_text), like a single answer's.
         bool more = !page.next_cursor.empty();
-        ex->reply_json(200, {{"object", "list"},
-                             {"data", items},
-                             {"next_cursor", more ? nlohmann::json(page.next_cursor)
-                                                  : nlohmann::json(nullptr)},
-                             {"has_more", more}});
+        std::string body = "{\"object\":\"list\",\"data\":[";
+        for (size_t i = 0; i < page.items.size(); ++i)
+          body += (i ? "," : "") + risk_json_text(page.items[i], false);
+        body +=
+            "],\"next_cursor\":" +
+            (more ? nlohmann::json(page.next_cursor) : nlohmann::json(nullptr)).dump() +
+            ",\"has_more\":" + (more ? "true" : "false") + "}";
+        ex->respond(200, "application/json", std::move(body));
       },
       risk_history_atom::value, ex->meta(), cursor, limit);
 }

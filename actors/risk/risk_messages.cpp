@@ -2,9 +2,9 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "actors/business/risk_trends.hpp"
 #include "actors/risk/business_risk.hpp"
 #include "actors/risk/risk_monitor.hpp"
-#include "actors/business/risk_trends.hpp"
 
 namespace kyb::actors {
 

@@ -111,12 +111,10 @@ void store(self_ptr self, ctx_ptr ctx) {
   }
   auto assessment =
       ctx->reference->engine.assess(in, *ctx->rules, ctx->rules_doc.version);
-  auto actor =
-      ctx->req.assessment_type == "manual" || ctx->req.assessment_type == "verification"
-          ? ctx->meta.who.audit_actor()
-          : std::string("system:risk-monitor");
-  if (ctx->meta.who.key_id.is_nil())
-    actor = "system:risk-" + ctx->req.assessment_type;
+  // A caller's key is audited as itself; the platform's own passes (monitoring,
+  // refreshes) carry no key and are audited as system:risk-<type>.
+  auto actor = ctx->meta.who.key_id.is_nil() ? "system:risk-" + ctx->req.assessment_type
+                                             : ctx->meta.who.audit_actor();
   auto data = std::make_shared<business_risk_data>(
       assemble_risk(rec, assessment, src, input_key, ctx->reference->version,
                     ctx->req.assessment_type, actor, base::utc_timestamp()));

@@ -67,20 +67,15 @@ http_error fault(problem_type type, std::string detail) {
 
 // Checks the field lines of a trailer section, [p, end) starting after the last-chunk
 // line, which Beast has verified to end with an empty line (Beast tolerates obs-fold).
-// Sets `size` to the section's length including that empty line.
-std::optional<http_error> check_trailer_lines(const char* p, const char* end,
-                                              size_t& size) {
-  const char* begin = p;
+std::optional<http_error> check_trailer_lines(const char* p, const char* end) {
   bool line_start = true;
   for (; p < end; ++p) {
     char c = *p;
     if (c == '\r') {
       if (p + 1 >= end || p[1] != '\n')
         return fault(problem_type::malformed_request, "bare CR in a trailer field");
-      if (line_start) {
-        size = static_cast<size_t>(p + 2 - begin);
+      if (line_start)
         return std::nullopt; // the empty line ends the section
-      }
       line_start = true;
       ++p;
       continue;
@@ -94,7 +89,6 @@ std::optional<http_error> check_trailer_lines(const char* p, const char* end,
                    "obsolete line folding in a trailer field is not allowed");
     line_start = false;
   }
-  size = static_cast<size_t>(end - begin);
   return std::nullopt;
 }
 
@@ -339,6 +333,14 @@ struct http_codec::impl {
       }
       req.keep_alive = keep_alive();
       req.chunked = chunked();
+      if (req.chunked) {
+        // Chunk sizes are counted in on_chunk_header_impl(), once per chunk. Beast's own
+        // count subtracts a chunk's size each time it re-reads a line whose extension
+        // is still incomplete, so its 413 would depend on how the bytes arrived.
+        chunked_left_ =
+            owner_.streaming ? owner_.max_stream_bytes : owner_.limits.max_body_bytes;
+        body_limit(boost::none);
+      }
     }
 
     static std::optional<http_error> check_codings(int version,
@@ -397,27 +399,24 @@ struct http_codec::impl {
 
     void on_chunk_header_impl(std::uint64_t size, boost::beast::string_view extensions,
                               error_code& ec) override {
-      // The bounds chunk_metadata_error() applies to bytes Beast is still waiting for,
-      // applied to what Beast parsed at once, so a limit does not depend on how the
-      // input was split into reads.
-      const auto limit = owner_.limits.max_header_bytes;
-      if (extensions.size() > limit)
-        return fail(
-            ec, fault(problem_type::malformed_request,
-                      "chunk size line longer than " + std::to_string(limit) + " bytes"));
+      // Line and trailer sizes need no check here: run_parser() gives Beast a chunked
+      // body at most max_header_bytes at a time, and Beast calls this once it has the
+      // whole line (and, for the last chunk, the whole trailer section) inside it.
+      if (size > chunked_left_)
+        return fail(ec, fault(problem_type::payload_too_large,
+                              "request body larger than " +
+                                  std::to_string(owner_.streaming
+                                                     ? owner_.max_stream_bytes
+                                                     : owner_.limits.max_body_bytes) +
+                                  " bytes"));
+      chunked_left_ -= size;
       if (size != 0)
         return;
-      // The last chunk: Beast has the whole trailer section in the input, right after
-      // the CRLF that ends the last-chunk line.
+      // The last chunk: the trailer section follows the CRLF that ends its line.
       owner_.framing.in_trailers = true;
       const char* trailers = extensions.data() + extensions.size() + 2;
-      size_t trailer_size = 0;
-      if (auto err = check_trailer_lines(trailers, owner_.input_end, trailer_size))
+      if (auto err = check_trailer_lines(trailers, owner_.input_end))
         return fail(ec, std::move(*err));
-      if (trailer_size > limit)
-        return fail(
-            ec, fault(problem_type::headers_too_large,
-                      "trailer section larger than " + std::to_string(limit) + " bytes"));
     }
 
     size_t on_chunk_body_impl(std::uint64_t, boost::beast::string_view body,
@@ -429,6 +428,7 @@ struct http_codec::impl {
     void on_finish_impl(error_code&) override {} // is_done() says it
 
     impl& owner_;
+    uint64_t chunked_left_ = 0; // body bytes a chunked request may still announce
   };
 
   enum class state : uint8_t { idle, header, body, failed, closed };
@@ -593,42 +593,60 @@ struct http_codec::impl {
     return fault(problem_type::malformed_request, "malformed request: " + ec.message());
   }
 
-  // Feeds the unconsumed bytes to Beast and reports the outcome.
+  // Feeds the unconsumed bytes to Beast and reports the outcome. Beast sees the header
+  // alone first, then the body; a chunked body at most max_header_bytes at a time, so a
+  // chunk-size line or a trailer section is judged on the same window of bytes however
+  // the input was split into reads (Beast waits for either without a bound of its own).
   decode_status run_parser(http_request& out) {
-    size_t avail = buf.size() - pos;
-    // A streamed request reports its header before it is finished with, and the parser
-    // may have reached the end of the message in the same put().
-    if (avail > 0 && !parser->is_done()) {
-      error_code ec;
-      input_end = buf.data() + buf.size();
-      pos += parser->put(boost::asio::const_buffer(buf.data() + pos, avail), ec);
-      if (own_error)
-        return fail(std::move(*own_error));
-      if (ec == bhttp::error::need_more)
-        ec = {};
-      if (ec == bhttp::error::body_limit && streaming)
-        return fail(fault(problem_type::payload_too_large,
-                          "request body larger than " + std::to_string(max_stream_bytes) +
-                              " bytes"));
-      if (ec)
-        return fail(from_beast(ec, limits));
+    for (;;) {
+      size_t avail = buf.size() - pos;
+      size_t window = avail;
+      if (!parser->is_header_done())
+        window = std::min(avail, scanned);
+      else if (current.chunked)
+        // Beast asserts that it gets at least 5 bytes when it returns to a first chunk
+        // that is the last ("0\r\n", then "0\r\nX"); such a body has at least
+        // "0\r\n\r\n" to come, so waiting for 5 bytes never stalls it.
+        window =
+            avail < 5 && buf[pos] == '0' ? 0 : std::min(avail, limits.max_header_bytes);
+      size_t consumed = 0;
+      if (window > 0 && !parser->is_done()) {
+        error_code ec;
+        input_end = buf.data() + pos + window;
+        consumed = parser->put(boost::asio::const_buffer(buf.data() + pos, window), ec);
+        pos += consumed;
+        if (own_error)
+          return fail(std::move(*own_error));
+        if (ec == bhttp::error::need_more)
+          ec = {};
+        if (ec == bhttp::error::body_limit && streaming)
+          return fail(fault(problem_type::payload_too_large,
+                            "request body larger than " +
+                                std::to_string(max_stream_bytes) + " bytes"));
+        if (ec)
+          return fail(from_beast(ec, limits));
+      }
+      if (streaming && !header_reported && parser->is_header_done()) {
+        header_reported = true;
+        return decode_status::headers;
+      }
+      if (parser->is_done())
+        return finish(out);
+      if (streaming && current.expect_continue && !continue_sent) {
+        continue_sent = true;
+        return decode_status::expect_continue;
+      }
+      if (streaming && !current.body.empty()) {
+        out.body.clear();
+        out.body.swap(current.body);
+        return decode_status::body_part;
+      }
+      if (consumed == 0 || pos == buf.size())
+        break;
     }
-    if (streaming && !header_reported && parser->is_header_done()) {
-      header_reported = true;
-      return decode_status::headers;
-    }
-    if (parser->is_done())
-      return finish(out);
-    if (streaming && current.expect_continue && !continue_sent) {
-      continue_sent = true;
-      return decode_status::expect_continue;
-    }
-    if (streaming && !current.body.empty()) {
-      out.body.clear();
-      out.body.swap(current.body);
-      return decode_status::body_part;
-    }
-    if (current.chunked && buf.size() - pos > limits.max_header_bytes)
+    // Beast took nothing of a full window: a chunk-size line or trailer section over it.
+    if (current.chunked && parser->is_header_done() &&
+        buf.size() - pos >= limits.max_header_bytes)
       return fail(chunk_metadata_error());
     if (current.expect_continue && !continue_sent) {
       continue_sent = true;
@@ -640,7 +658,7 @@ struct http_codec::impl {
   // Beast waits for a whole chunk-size line, or the whole trailer section, without a
   // bound of its own; ours is max_header_bytes.
   http_error chunk_metadata_error() const {
-    std::string_view rest{buf.data() + pos, buf.size() - pos};
+    std::string_view rest{buf.data() + pos, limits.max_header_bytes};
     if (rest.substr(0, 2) == "\r\n")
       rest.remove_prefix(2);
     size_t zeros = 0;

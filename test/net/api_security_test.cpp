@@ -199,3 +199,25 @@ BOOST_AUTO_TEST_CASE(metrics_listener_can_be_off_and_a_taken_port_stops_the_star
   BOOST_TEST(why.find("metrics.listen") != std::string::npos, why);
   BOOST_TEST(first.metrics("/metrics").status == 200);
 }
+
+// Plaintext cluster traffic only on purpose: without certificates a node does not start
+// unless cluster.insecure says so, and then it warns at every start.
+BOOST_AUTO_TEST_CASE(a_plaintext_cluster_is_only_on_purpose_and_warned_about) {
+  std::string why;
+  try {
+    node_process no_certs(env{{"KYB_CLUSTER_INSECURE", "false"}});
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  BOOST_TEST(why.find("cluster.tls_certificate") != std::string::npos, why);
+  BOOST_TEST(why.find("cluster.insecure") != std::string::npos, why);
+  node_process plain(env{{"KYB_CLUSTER_INSECURE", "true"}});
+  BOOST_TEST(plain.call("GET", "/health").status == 200);
+  auto log = plain.log();
+  BOOST_TEST(log.find("\"cluster.insecure\"") != std::string::npos, log);
+  BOOST_TEST(log.find("plaintext and unauthenticated") != std::string::npos, log);
+  // Nothing warns so on a node with its certificates.
+  node_process with_tls;
+  BOOST_TEST(with_tls.log().find("\"cluster.insecure\"") == std::string::npos,
+             with_tls.log());
+}

@@ -498,6 +498,17 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_the_cluster_ca_and_the_right_roles_only) 
   auto peer = console(first.cluster_endpoint(), dir + "/good", "node-1", "drain node-2");
   BOOST_TEST(peer.status != 0, peer.output);
   BOOST_TEST(peer.output.find("admin endpoint") != std::string::npos, peer.output);
+  // The same holds for every operator command: a drill, a region failover.
+  for (const std::string cmd :
+       {"drill kill-node node-2", "drill region-failover us-east-1",
+        "region failback us-east-1", "region ensure"}) {
+    auto at_admin = console(first.admin_endpoint(), dir + "/good", "node-1", cmd);
+    BOOST_TEST(at_admin.status != 0, cmd << ": " << at_admin.output);
+    auto at_peer = console(first.cluster_endpoint(), dir + "/good", "node-1", cmd);
+    BOOST_TEST(at_peer.status != 0, cmd << ": " << at_peer.output);
+    BOOST_TEST(at_peer.output.find("admin endpoint") != std::string::npos,
+               cmd << ": " << at_peer.output);
+  }
   // An admin certificate is no node: the cluster port refuses it.
   auto admin_on_cluster =
       console(first.cluster_endpoint(), dir + "/good", "admin", "nodes");
@@ -534,10 +545,13 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_the_cluster_ca_and_the_right_roles_only) 
              rogue.output);
   BOOST_TEST(log.find("cluster.admin_refused") != std::string::npos, log);
   auto metrics = first.metrics().body;
-  BOOST_TEST(metrics.find(
-                 "kyb_cluster_peer_refusals_total{endpoint=\"admin\",reason=\"role\"}") !=
-                 std::string::npos,
-             metrics);
+  // The admin endpoint refused node certificates by role; the cluster endpoint refused
+  // the admin certificate by role, and failed handshakes (plain TCP, the foreign CA).
+  for (auto series :
+       {"kyb_cluster_peer_refusals_total{endpoint=\"admin\",reason=\"role\"}",
+        "kyb_cluster_peer_refusals_total{endpoint=\"cluster\",reason=\"role\"}",
+        "kyb_cluster_peer_refusals_total{endpoint=\"cluster\",reason=\"handshake\"}"})
+    BOOST_TEST(metrics.find(series) != std::string::npos, series << "\n" << metrics);
   // The refused clients and intruders never disturbed the link between the two (a
   // failed handshake used to leave an OpenSSL error that closed the healthy session).
   for (auto& n : nodes)

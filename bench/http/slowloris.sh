@@ -19,8 +19,6 @@ PORT=18482
 export KYB_LOG_ACCESS=false KYB_BENCH_ACCESS_LOG=false
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # the node and the attackers hold >1,000 sockets
 source "$ROOT/bench/lib/node.sh"
-LORIS_PID=""
-EXTRA_CLEANUP='[ -n "$LORIS_PID" ] && kill "$LORIS_PID" 2>/dev/null; wait "$LORIS_PID" 2>/dev/null'
 bench_node_start
 BODY='{"legal_name":"Acme Widgets LLC","country":"US"}'
 BIZ=$(curl -sf -X POST "$API/v1/businesses" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d "$BODY" | json '["id"]')
@@ -30,20 +28,20 @@ read -r BASE_RPS _ BASE_P99 BASE_BAD < <(run_wrk "$URL" -H "Authorization: Beare
 
 python3 "$ROOT/bench/http/slowloris.py" "$PORT" "$SLOW" "$SOURCES" 2>"$OUT/slowloris.log" &
 LORIS_PID=$!
+bench_track "$LORIS_PID"
 # Until (nearly) every attacker the per-address limit admits is connected, or 20 s.
 LIMIT=${KYB_HTTP_MAX_CONNECTIONS_PER_IP:-256}
 WANT=$((SLOW < LIMIT * SOURCES ? SLOW : LIMIT * SOURCES))
-open_connections() { curl -s "$API/metrics" | awk '/^kyb_http_open_connections/ {s+=$2} END {printf "%d", s}'; }
+open_connections() { curl -s "$METRICS/metrics" | awk '/^kyb_http_open_connections/ {s+=$2} END {printf "%d", s}'; }
 for _ in $(seq 1 100); do
   [ "$(open_connections)" -ge $((WANT * 9 / 10)) ] && break
   sleep 0.2
 done
 read -r ATT_RPS _ ATT_P99 ATT_BAD < <(run_wrk "$URL" -H "Authorization: Bearer $KEY")
 OPEN=$(open_connections)
-REFUSED=$(curl -s "$API/metrics" | awk '/^kyb_http_refused_per_address_total/ {s+=$2} END {print s+0}')
-TIMEOUTS=$(curl -s "$API/metrics" | awk '/^kyb_api_requests_total.*status_code="408"/ {s+=$2} END {print s+0}')
-kill "$LORIS_PID" 2>/dev/null; wait "$LORIS_PID" 2>/dev/null || true
-LORIS_PID=""
+REFUSED=$(curl -s "$METRICS/metrics" | awk '/^kyb_http_refused_per_address_total/ {s+=$2} END {print s+0}')
+TIMEOUTS=$(curl -s "$METRICS/metrics" | awk '/^kyb_api_requests_total.*status_code="408"/ {s+=$2} END {print s+0}')
+bench_stop_pids "$LORIS_PID"
 tail -1 "$OUT/slowloris.log" || true
 
 python3 - "$BASE_RPS" "$BASE_P99" "$BASE_BAD" "$ATT_RPS" "$ATT_P99" "$ATT_BAD" "$OPEN" "$REFUSED" "$TIMEOUTS" "$SLOW" "$SOURCES" "$CONNS" <<'PY'

@@ -113,6 +113,15 @@ BOOST_AUTO_TEST_CASE(only_an_operator_key_makes_operator_keys) {
                  .status == 400);
 }
 
+BOOST_AUTO_TEST_CASE(a_node_listens_only_where_it_is_configured) {
+  BOOST_TEST(node.listening_addresses() == node.configured_addresses(),
+             run_command("ss -ltnpH").output);
+  node_process no_metrics(env{{"KYB_METRICS_LISTEN", "off"}});
+  BOOST_TEST(no_metrics.listening_addresses() == no_metrics.configured_addresses(),
+             run_command("ss -ltnpH").output);
+  BOOST_TEST(no_metrics.configured_addresses().size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(metrics_are_served_on_their_own_listener_only) {
   auto [t, key] = node.make_tenant({"read"});
   BOOST_REQUIRE_EQUAL(node.call("GET", "/v1/businesses", "", key).status, 200);

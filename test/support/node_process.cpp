@@ -247,6 +247,33 @@ command_result node_process::kybctl(const std::string& args) const {
                      " " + tls + " " + args);
 }
 
+std::set<std::string> node_process::configured_addresses() const {
+  std::set<std::string> out = {env_.at("KYB_HTTP_LISTEN"), cluster_endpoint(),
+                               admin_endpoint()};
+  if (metrics_endpoint() != "off")
+    out.insert(metrics_endpoint());
+  return out;
+}
+
+std::set<std::string> node_process::listening_addresses() const {
+  auto ss = run_command("ss -ltnpH");
+  if (ss.status != 0)
+    throw std::runtime_error("ss -ltnpH failed: " + ss.output);
+  std::set<std::string> listening;
+  std::istringstream lines(ss.output);
+  std::string line;
+  auto tag = "pid=" + std::to_string(pid_) + ",";
+  while (std::getline(lines, line)) {
+    if (line.find(tag) == std::string::npos)
+      continue;
+    std::istringstream cols(line);
+    std::string state, recv, send, local;
+    cols >> state >> recv >> send >> local;
+    listening.insert(local);
+  }
+  return listening;
+}
+
 std::string node_process::metrics_endpoint() const {
   return env_.at("KYB_METRICS_LISTEN");
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,12 @@ public:
   http_reply metrics(const std::string& target = "/metrics") const;
   const std::map<std::string, std::string>& env() const { return env_; }
   pid_t pid() const { return pid_; }
+  /// The TCP addresses ("host:port") the node's configuration names: HTTP, cluster,
+  /// admin, and the metrics listener unless it is off.
+  std::set<std::string> configured_addresses() const;
+  /// The TCP addresses the process listens on now (`ss -ltnp`), for comparison with
+  /// configured_addresses(): a listener nobody configured is exposure.
+  std::set<std::string> listening_addresses() const;
   bool running() const;
 
   /// SIGTERM and wait; past `timeout` SIGKILL (a node never outlives its test). Returns

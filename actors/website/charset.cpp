@@ -4,6 +4,7 @@
 #include <unicode/ucnv_cb.h>
 #include <unicode/ustring.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -159,6 +160,18 @@ decoded_text decode_page(std::string_view body, std::string_view content_type) {
     out.source = charset_source::meta;
     out.declared = m;
     label = effective_label(m, true);
+  }
+  // Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever a header or <meta>
+  // says: pages re-saved as UTF-8 keep their old declaration, servers send a default
+  // charset, and no real text in another charset is valid UTF-8 by accident.
+  if (out.source != charset_source::bom && label != "UTF-8" && !label.empty() &&
+      std::any_of(body.begin(), body.end(),
+                  [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) &&
+      screening::is_valid_utf8(body)) {
+    out.source = charset_source::utf8_valid;
+    out.utf8 = std::string(body);
+    out.charset = "UTF-8";
+    return out;
   }
   if (!label.empty()) {
     if (label == "UTF-8" && screening::is_valid_utf8(body)) {

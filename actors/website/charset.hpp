@@ -1,8 +1,11 @@
 // Turning a page's bytes into UTF-8: the charset from a byte-order mark, the
 // Content-Type header, or a <meta charset> / http-equiv declaration near the top of the
 // page; else UTF-8 when the bytes are valid UTF-8, else windows-1252 (what browsers
-// assume). Non-UTF-8 charsets are decoded with ICU; bytes a charset cannot map become
-// U+FFFD, so the result is always valid UTF-8.
+// assume). Bytes that are valid UTF-8 with non-ASCII characters are read as UTF-8
+// whatever was declared (a page re-saved as UTF-8 often keeps its old <meta>, and
+// servers send default charsets); `declared` keeps what was claimed. Non-UTF-8 charsets
+// are decoded with ICU; bytes a charset cannot map become U+FFFD, so the result is always
+// valid UTF-8.
 #pragma once
 
 #include <string>

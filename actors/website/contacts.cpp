@@ -189,9 +189,9 @@ bool has_street(std::string_view line) {
       "allee",    "weg",   "ring",      "gasse",   "damm",   "ufer",   "hof",
       "chaussee", "markt", "postfach",  "box",     "piazza", "viale",  "laan",
       "straat",   "gade",  "vej",       "gatan",   "vägen"};
-  static const char* const suffixes[] = {"straße", "strasse", "str.", "weg",   "allee",
-                                         "platz",  "gasse",   "damm", "ufer",  "ring",
-                                         "straat", "laan",    "gade", "gatan", "vägen"};
+  static const char* const suffixes[] = {"straße", "strasse", "str.",  "weg",  "allee",
+                                         "platz",  "gasse",   "damm",  "ufer", "straat",
+                                         "laan",   "gade",    "gatan", "vägen"};
   if (digits_in(line) == 0)
     return false;
   for (auto& w : words_of(line)) {

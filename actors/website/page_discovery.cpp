@@ -153,11 +153,19 @@ const char* to_string(page_kind k) noexcept {
 }
 
 page_kind kind_of_link(const url_parts& url, const std::string& anchor_text) {
-  auto path = spaced_words(percent_decoded(url.path));
-  auto text = spaced_words(anchor_text);
-  for (auto& k : keywords)
-    if (matches(path, k) || matches(text, k))
-      return k.kind;
+  // The most specific evidence first: the anchor text, then the last path segment, then
+  // the whole path ("/kontakt/impressum/" is the imprint, not the contact page).
+  auto path = percent_decoded(url.path);
+  auto trimmed = std::string_view(path);
+  while (!trimmed.empty() && trimmed.back() == '/')
+    trimmed.remove_suffix(1);
+  auto last = trimmed.substr(
+      trimmed.rfind('/') == std::string_view::npos ? 0 : trimmed.rfind('/') + 1);
+  for (const auto& where :
+       {spaced_words(anchor_text), spaced_words(std::string(last)), spaced_words(path)})
+    for (auto& k : keywords)
+      if (matches(where, k))
+        return k.kind;
   return page_kind::home;
 }
 

@@ -58,6 +58,7 @@ struct read_page {
   std::string url; ///< Final URL.
   html_page html;
   std::string raw_utf8; ///< The decoded HTML (home page only: parking markers).
+  std::string searched; ///< Title and full text: where signals and names are looked for.
 };
 
 std::vector<std::string> name_tokens(const std::string& name) {
@@ -235,7 +236,8 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
       a.charset = rp.charset;
     }
     collect_contacts(rp.page, a.contacts);
-    read_page kept{&f, r.final_url, std::move(rp.page), {}};
+    read_page kept{&f, r.final_url, std::move(rp.page), {}, {}};
+    kept.searched = kept.html.title + "\n" + kept.html.full_text;
     if (i == 0) {
       std::string_view body = f.body;
       kept.raw_utf8 = decode_page(body.substr(0, options_.max_body_bytes),
@@ -286,7 +288,7 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
   };
   std::map<size_t, term_found> found; // by term index
   for (size_t pi = 0; pi < pages.size(); ++pi) {
-    const auto& text = pages[pi].html.full_text;
+    const auto& text = pages[pi].searched;
     for (auto& h : table.matcher().find(text)) {
       auto [it, fresh] = found.try_emplace(h.phrase);
       auto& t = it->second;
@@ -344,19 +346,28 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
           {phrase.kind,
            {phrase.phrase, p.url, snippet(text, pos, phrase.phrase.size()), 1}});
     };
-    for (auto& h : parked.text_matcher().find(p.html.title))
-      note(parked.text_rows()[h.phrase], p.html.title, h.pos, true);
-    for (auto& h : parked.text_matcher().find(p.html.full_text))
-      note(parked.text_rows()[h.phrase], p.html.full_text, h.pos, false);
-    for (auto& h : parked.html_matcher().find(p.raw_utf8))
-      note(parked.html_rows()[h.phrase], p.raw_utf8, h.pos, false);
+    // A phrase inside a longer one found at the same place ("domain is for sale" in
+    // "this domain is for sale") is not evidence of its own.
+    auto scan = [&](const phrase_matcher& m, const std::vector<size_t>& rows,
+                    const std::string& text, bool in_title) {
+      size_t covered_until = 0;
+      for (auto& h : m.find(text)) {
+        auto end = h.pos + parked.phrases()[rows[h.phrase]].phrase.size();
+        if (end <= covered_until)
+          continue;
+        covered_until = end;
+        note(rows[h.phrase], text, h.pos, in_title);
+      }
+    };
+    scan(parked.text_matcher(), parked.text_rows(), p.html.title, true);
+    scan(parked.text_matcher(), parked.text_rows(), p.html.full_text, false);
+    scan(parked.html_matcher(), parked.html_rows(), p.raw_utf8, false);
   }
 
   // Consistency with the business.
   std::vector<std::pair<std::string, std::vector<std::string>>> site_tokens;
   for (auto& p : pages)
-    site_tokens.push_back(
-        {p.url, screening::normalizer::tokens(p.html.title + "\n" + p.html.full_text)});
+    site_tokens.push_back({p.url, screening::normalizer::tokens(p.searched)});
   a.consistency.legal_name = match_name(
       business.legal_name.empty() ? std::nullopt
                                   : std::optional<std::string>(business.legal_name),

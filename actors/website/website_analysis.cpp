@@ -135,6 +135,7 @@ website_engine::read_page_result website_engine::read(const fetched_page& page) 
   out.charset = decoded.charset;
   out.charset_source = to_string(decoded.source);
   out.page = read_html(decoded.utf8, parse_url(final_of(page)), options_.html);
+  out.html_utf8 = std::move(decoded.utf8);
   return out;
 }
 
@@ -238,12 +239,8 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
     collect_contacts(rp.page, a.contacts);
     read_page kept{&f, r.final_url, std::move(rp.page), {}, {}};
     kept.searched = kept.html.title + "\n" + kept.html.full_text;
-    if (i == 0) {
-      std::string_view body = f.body;
-      kept.raw_utf8 = decode_page(body.substr(0, options_.max_body_bytes),
-                                  header_value(f, "Content-Type"))
-                          .utf8;
-    }
+    if (i == 0)
+      kept.raw_utf8 = std::move(rp.html_utf8);
     pages.push_back(std::move(kept));
     a.pages.push_back(std::move(r));
   }

@@ -156,6 +156,8 @@ public:
     std::string charset;
     std::string charset_source;
     bool body_truncated = false;
+    std::string
+        html_utf8; ///< The decoded bytes read (parking markers are looked for here).
   };
   read_page_result read(const fetched_page& page) const;
 

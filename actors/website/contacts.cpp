@@ -182,13 +182,13 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 bool has_street(std::string_view line) {
   static const char* const words[] = {
-      "street",   "st.",   "road",      "rd.",     "rd",     "avenue", "ave",
-      "lane",     "drive", "boulevard", "blvd",    "way",    "place",  "square",
-      "court",    "suite", "highway",   "parkway", "rue",    "via",    "calle",
-      "avenida",  "plaza", "straße",    "strasse", "str.",   "str",    "platz",
-      "allee",    "weg",   "ring",      "gasse",   "damm",   "ufer",   "hof",
-      "chaussee", "markt", "postfach",  "box",     "piazza", "viale",  "laan",
-      "straat",   "gade",  "vej",       "gatan",   "vägen"};
+      "street", "st.",      "st",    "road",      "rd.",     "rd",     "avenue",
+      "ave",    "lane",     "drive", "boulevard", "blvd",    "way",    "place",
+      "square", "court",    "suite", "highway",   "parkway", "rue",    "via",
+      "calle",  "avenida",  "plaza", "straße",    "strasse", "str.",   "str",
+      "platz",  "allee",    "weg",   "ring",      "gasse",   "damm",   "ufer",
+      "hof",    "chaussee", "markt", "postfach",  "box",     "piazza", "viale",
+      "laan",   "straat",   "gade",  "vej",       "gatan",   "vägen"};
   static const char* const suffixes[] = {"straße", "strasse", "str.",  "weg",  "allee",
                                          "platz",  "gasse",   "damm",  "ufer", "straat",
                                          "laan",   "gade",    "gatan", "vägen"};

@@ -538,3 +538,40 @@ BOOST_AUTO_TEST_CASE(deterministic) {
   website_engine other(load_signal_tables().tables);
   BOOST_TEST(to_json(other.analyse(p, {q}, b, now), {true}).dump() == first);
 }
+
+BOOST_AUTO_TEST_CASE(base_href_language_header_and_addresses) {
+  auto p = page("https://www.acme.example/",
+                "<html><head><title>Acme</title>"
+                "<base href=\"https://www.acme.example/shop/\">"
+                "</head><body>"
+                "<a href=\"kontakt.html\">Write to us</a>"
+                "<a href=\"../legal/terms\">T&amp;C</a>"
+                "<a href=\"https://shop.acme.example/about-us\">Team</a>"
+                "<a href=\"https://acme-fake.example/impressum\">X</a>"
+                "<address>1 Main St<br>Dover, DE 19901</address>"
+                "<p>10 Downing Street, London SW1A 2AA</p>"
+                "<p>Founded 2015 in a garage on Elm Road.</p>"
+                "<p>Call +1 (302) 555-0147 or +44 20 7946 0958</p>"
+                "</body></html>");
+  p.headers.emplace_back("Content-Language", "en-GB");
+  auto a = analyse_one(p);
+  BOOST_TEST(a.language == "en-GB"); // no <html lang>: the header
+  BOOST_TEST(a.contacts.addresses ==
+                 (std::vector<std::string>{"1 Main St, Dover, DE 19901",
+                                           "10 Downing Street, London SW1A 2AA"}),
+             boost::test_tools::per_element());
+  std::vector<std::string> phones;
+  for (auto& ph : a.contacts.phones)
+    phones.push_back(ph.number + " " + ph.source);
+  BOOST_TEST(phones ==
+                 (std::vector<std::string>{"+13025550147 text", "+442079460958 text"}),
+             boost::test_tools::per_element());
+  // Relative links resolve against <base href>; another registrable domain is another
+  // site, a subdomain is the same site.
+  BOOST_TEST(
+      urls_of(engine().discover_from(p)) ==
+          (std::vector<std::string>{"contact https://www.acme.example/shop/kontakt.html",
+                                    "about https://shop.acme.example/about-us",
+                                    "terms https://www.acme.example/legal/terms"}),
+      boost::test_tools::per_element());
+}

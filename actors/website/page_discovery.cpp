@@ -148,6 +148,8 @@ const char* to_string(page_kind k) noexcept {
     return "privacy";
   case page_kind::legal:
     return "legal";
+  case page_kind::other:
+    return "other";
   }
   return "home";
 }

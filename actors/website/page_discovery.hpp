@@ -14,10 +14,11 @@
 
 namespace kyb::website {
 
-/// What a page is for. `home` is the page the analysis started from.
-enum class page_kind { home, contact, imprint, about, terms, privacy, legal };
+/// What a page is for. `home` is the page the analysis started from; `other` a page
+/// fetched besides it whose kind neither its URL nor the home page's link to it says.
+enum class page_kind { home, contact, imprint, about, terms, privacy, legal, other };
 
-/// "home", "contact", "imprint", "about", "terms", "privacy", "legal".
+/// "home", "contact", "imprint", "about", "terms", "privacy", "legal", "other".
 const char* to_string(page_kind k) noexcept;
 
 /// A page worth fetching.

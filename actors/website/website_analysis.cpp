@@ -61,6 +61,26 @@ struct read_page {
   std::string searched; ///< Title and full text: where signals and names are looked for.
 };
 
+/// A fetched page's kind: from the home page's link to the URL asked for (its anchor
+/// text), else that URL, else the final URL; `other` when none says.
+page_kind kind_of_fetched(const fetched_page& f,
+                          const std::vector<page_link>& home_links) {
+  if (auto asked = parse_url(f.url)) {
+    asked->fragment.reset();
+    auto key = asked->to_string();
+    for (auto& l : home_links)
+      if (l.url == key)
+        if (auto k = kind_of_link(*asked, l.text); k != page_kind::home)
+          return k;
+    if (auto k = kind_of_link(*asked, {}); k != page_kind::home)
+      return k;
+  }
+  if (auto reached = parse_url(final_of(f)))
+    if (auto k = kind_of_link(*reached, {}); k != page_kind::home)
+      return k;
+  return page_kind::other;
+}
+
 std::vector<std::string> name_tokens(const std::string& name) {
   auto tokens = screening::normalizer::tokens(name);
   auto marks = screening::legal_form_table::builtin().mark(tokens);
@@ -191,7 +211,7 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
   std::vector<const fetched_page*> all{&home};
   for (auto& o : others)
     all.push_back(&o);
-  std::optional<html_page> home_html;
+  std::vector<page_link> home_links;
   for (size_t i = 0; i < all.size(); ++i) {
     const auto& f = *all[i];
     page_report r;
@@ -201,11 +221,7 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
     r.error = f.error;
     r.body_bytes = f.body.size();
     if (i > 0)
-      if (auto u = parse_url(r.final_url))
-        r.kind = kind_of_link(*u, {});
-    if (i > 0 && r.kind == page_kind::home)
-      if (auto u = parse_url(f.url))
-        r.kind = kind_of_link(*u, {});
+      r.kind = kind_of_fetched(f, home_links);
     if (!answered(f)) {
       if (r.error.empty())
         r.skipped = "HTTP status " + std::to_string(f.status);
@@ -227,6 +243,7 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
     r.text_truncated = rp.page.text_truncated;
     r.depth_limited = rp.page.depth_limited;
     if (i == 0) {
+      home_links = rp.page.links;
       a.title = rp.page.title;
       a.meta_description = rp.page.meta_description;
       a.language = rp.page.language;

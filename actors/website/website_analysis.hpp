@@ -164,9 +164,9 @@ public:
   /// The pages to fetch after `home` (same site, by kind; at most options.max_pages).
   std::vector<discovered_link> discover_from(const fetched_page& home) const;
 
-  /// The whole analysis. `others` are the discovered pages as fetched (any order: they
-  /// are reported in the order given; their kind is recomputed from their URL and the
-  /// home page's links). `now` computes the certificate's days to expiry.
+  /// The whole analysis. `others` are the discovered pages as fetched, reported in the
+  /// order given; each one's kind comes from the home page's link to it (anchor text),
+  /// else its URL, else `other`. `now` computes the certificate's days to expiry.
   website_analysis analyse(const fetched_page& home,
                            const std::vector<fetched_page>& others,
                            const business_facts& business,

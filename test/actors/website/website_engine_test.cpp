@@ -575,3 +575,23 @@ BOOST_AUTO_TEST_CASE(base_href_language_header_and_addresses) {
                                     "terms https://www.acme.example/legal/terms"}),
       boost::test_tools::per_element());
 }
+
+BOOST_AUTO_TEST_CASE(kind_of_fetched_pages) {
+  auto home =
+      page("https://cms.example/", "<html><body><a href=\"/p/17#top\">Impressum</a>"
+                                   "<a href=\"/p/18\">Kontakt</a></body></html>");
+  auto imprint = page("https://cms.example/p/17",
+                      "<p>Example GmbH, Musterweg 1, 12345 Musterstadt</p>");
+  auto contact = page("https://cms.example/p/18", "<p>Contact us</p>");
+  contact.final_url = "https://cms.example/kontakt/";
+  auto unlinked = page("https://cms.example/p/99", "<p>Something else</p>");
+  auto a = engine().analyse(home, {imprint, contact, unlinked}, {}, now);
+  BOOST_REQUIRE(a.pages.size() == 4u);
+  // The anchor text of the home page's link names the first two; the third says nothing.
+  BOOST_TEST(to_string(a.pages[1].kind) == std::string("imprint"));
+  BOOST_TEST(to_string(a.pages[2].kind) == std::string("contact"));
+  BOOST_TEST(to_string(a.pages[3].kind) == std::string("other"));
+  BOOST_TEST(a.contacts.addresses ==
+             std::vector<std::string>{"Example GmbH, Musterweg 1, 12345 Musterstadt"});
+  BOOST_TEST(to_json(a)["pages"][3]["kind"] == "other");
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "actors/screening/text_decoder.hpp"
 #include "actors/website/phrase_matcher.hpp"
 #include "actors/website/url.hpp"
 #include "runtime/base/text.hpp"
@@ -348,6 +349,8 @@ void collect_contacts(const html_page& page, contact_details& into) {
   emails_in_text(page.full_text, into);
   for (auto& t : page.tel) {
     auto written = percent_decode(base::trim(t));
+    if (!screening::is_valid_utf8(written)) // "%FF": keep it as written
+      written = std::string(base::trim(t));
     auto number = normalise_phone(written);
     if (digits_in(number) >= 5 && digits_in(number) <= 15)
       add_phone(into, number, written, "tel");

@@ -7,6 +7,7 @@
 
 #include "actors/screening/legal_form_table.hpp"
 #include "actors/screening/normalizer.hpp"
+#include "actors/screening/text_decoder.hpp"
 #include "actors/website/charset.hpp"
 #include "runtime/base/text.hpp"
 
@@ -21,6 +22,21 @@ std::string header_value(const fetched_page& p, std::string_view name) {
   return {};
 }
 
+/// `s` as valid UTF-8 for the JSON document: strings from headers and the fetcher (URLs
+/// from Location headers, Content-Language) are bytes a server chose; those that are not
+/// UTF-8 get U+FFFD for each non-ASCII byte.
+std::string safe_text(std::string_view s) {
+  if (screening::is_valid_utf8(s))
+    return std::string(s);
+  std::string out;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x80)
+      out += c;
+    else
+      out += "\xEF\xBF\xBD";
+  return out;
+}
+
 bool answered(const fetched_page& p) {
   return p.error.empty() && p.status >= 200 && p.status < 300;
 }
@@ -32,7 +48,7 @@ std::string skip_reason(const fetched_page& p) {
   auto mime = std::string(base::trim(std::string_view(type).substr(0, semi)));
   if (!mime.empty() && mime != "text/html" && mime != "application/xhtml+xml" &&
       mime != "text/plain" && mime != "application/xml" && mime != "text/xml")
-    return "not HTML: " + mime;
+    return "not HTML: " + safe_text(mime);
   if (p.body.empty())
     return "empty body";
   // NUL bytes in the first KiB (without a UTF-16 byte-order mark): not text.
@@ -176,10 +192,10 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
                         std::chrono::system_clock::time_point now) const {
   website_analysis a;
   a.tables_version = tables_->version;
-  a.url = home.url;
-  a.final_url = final_of(home);
+  a.url = safe_text(home.url);
+  a.final_url = safe_text(final_of(home));
   a.status = home.status;
-  a.error = home.error;
+  a.error = safe_text(home.error);
   a.reachable = answered(home);
   a.response_time_ms = home.response_time.count();
   auto asked = parse_url(home.url);
@@ -190,9 +206,9 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
   if (home.tls) {
     tls_report t;
     t.valid_chain = home.tls->valid_chain;
-    t.issuer = home.tls->issuer;
+    t.issuer = safe_text(home.tls->issuer);
     t.hostname_match = home.tls->hostname_match;
-    t.protocol = home.tls->protocol;
+    t.protocol = safe_text(home.tls->protocol);
     if (home.tls->not_after) {
       auto secs = std::chrono::duration_cast<std::chrono::seconds>(
                       home.tls->not_after->time_since_epoch())
@@ -215,10 +231,10 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
   for (size_t i = 0; i < all.size(); ++i) {
     const auto& f = *all[i];
     page_report r;
-    r.url = f.url;
-    r.final_url = final_of(f);
+    r.url = safe_text(f.url);
+    r.final_url = safe_text(final_of(f));
     r.status = f.status;
-    r.error = f.error;
+    r.error = safe_text(f.error);
     r.body_bytes = f.body.size();
     if (i > 0)
       r.kind = kind_of_fetched(f, home_links);
@@ -248,7 +264,7 @@ website_engine::analyse(const fetched_page& home, const std::vector<fetched_page
       a.meta_description = rp.page.meta_description;
       a.language = rp.page.language;
       if (a.language.empty())
-        a.language = header_value(f, "Content-Language");
+        a.language = safe_text(header_value(f, "Content-Language"));
       if (a.language.empty())
         a.language = rp.page.content_language;
       a.charset = rp.charset;

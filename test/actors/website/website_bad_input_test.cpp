@@ -266,3 +266,24 @@ BOOST_AUTO_TEST_CASE(urls_resolve) {
   BOOST_TEST(!parse_url("https://host:port/"));
   BOOST_TEST(!parse_url("/relative"));
 }
+
+BOOST_AUTO_TEST_CASE(header_and_fetcher_bytes_that_are_not_utf8) {
+  // Found by website_page_fuzz: a Content-Type with a non-UTF-8 byte reached the JSON
+  // (which throws on invalid UTF-8) through the skip reason.
+  auto p = page("https://x.example/\xE9t\xE9",
+                "<html><body><a href=\"tel:%FF1234567\">t</a>"
+                "</body></html>",
+                "t\x92xt/html");
+  auto a = engine().analyse(p, {}, {}, now);
+  BOOST_TEST(a.pages[0].skipped == "not HTML: t\xEF\xBF\xBDxt/html");
+  BOOST_CHECK_NO_THROW(to_json(a).dump());
+  p.headers = {{"Content-Type", "text/html"}, {"Content-Language", "d\xFF"}};
+  p.final_url = "https://x.example/\xC3";
+  p.tls = tls_facts{true, "CN=\xE9", std::nullopt, true, "TLSv1.3\xFF"};
+  auto b = engine().analyse(p, {}, {}, now);
+  BOOST_TEST(b.language == "d\xEF\xBF\xBD");
+  BOOST_REQUIRE(b.contacts.phones.size() == 1u);
+  BOOST_TEST(b.contacts.phones[0].as_written == "%FF1234567");
+  BOOST_CHECK_NO_THROW(to_json(b, {true}).dump());
+  BOOST_TEST(to_json(b)["final_url"] == "https://x.example/\xEF\xBF\xBD");
+}

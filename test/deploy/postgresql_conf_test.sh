@@ -11,6 +11,12 @@ conf=${2:?postgresql.conf}
 data=$(mktemp -d) || exit 1
 trap 'rm -rf "$data"' EXIT
 chmod 700 "$data"
+# The whole file first: one report of what PostgreSQL refuses.
+if ! "$postgres" -C data_directory -c config_file="$conf" -D "$data" >/dev/null 2>"$data.err"; then
+  echo "FAIL: PostgreSQL refuses $conf:"; grep -v 'skipping missing' "$data.err"
+  rm -f "$data.err"
+  exit 1
+fi
 failures=0
 check() { # NAME EXPECTED (as postgres -C prints it)
   got=$("$postgres" -C "$1" -c config_file="$conf" -D "$data" 2>"$data.err")

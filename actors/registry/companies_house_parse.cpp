@@ -49,7 +49,7 @@ std::vector<std::string> string_array(json_reader& rd, const json& obj,
     const auto& v = (*arr)[i];
     if (!v.is_string()) {
       rd.fail(detail::join_path(path, key) + "[" + std::to_string(i) + "]",
-              std::string("is a ") + v.type_name() + ", expected a string");
+              "is " + detail::a_type(v) + ", expected a string");
       break;
     }
     out.push_back(v.get<std::string>());
@@ -105,7 +105,7 @@ void for_each_item(json_reader& rd, const json& items, const std::string& path, 
     auto p = path + "[" + std::to_string(i) + "]";
     const auto& item = items[i];
     if (!item.is_object()) {
-      rd.fail(p, std::string("is a ") + item.type_name() + ", expected an object");
+      rd.fail(p, "is " + detail::a_type(item) + ", expected an object");
       return;
     }
     f(item, p);

@@ -18,7 +18,7 @@ registry_address read_address(json_reader& rd, const json& a, const std::string&
       const auto& l = (*lines)[i];
       if (!l.is_string()) {
         rd.fail(path + ".addressLines[" + std::to_string(i) + "]",
-                std::string("is a ") + l.type_name() + ", expected a string");
+                "is " + detail::a_type(l) + ", expected a string");
         break;
       }
       if (!l.get_ref<const std::string&>().empty())
@@ -64,7 +64,7 @@ parsed<registry_result> parse_gleif_lei_record(std::string_view body) {
       auto p = ep + ".otherNames[" + std::to_string(i) + "]";
       const auto& o = (*others)[i];
       if (!o.is_object()) {
-        rd.fail(p, std::string("is a ") + o.type_name() + ", expected an object");
+        rd.fail(p, "is " + detail::a_type(o) + ", expected an object");
         break;
       }
       auto type = rd.str(o, p, "type");

@@ -13,6 +13,13 @@ std::string join_path(std::string_view path, std::string_view key) {
   return out;
 }
 
+std::string a_type(const json& v) {
+  if (v.is_null())
+    return "null";
+  std::string t = v.type_name();
+  return (t == "object" || t == "array" ? "an " : "a ") + t;
+}
+
 bool is_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-')
     return false;
@@ -37,8 +44,7 @@ bool json_reader::parse(std::string_view body) {
     return false;
   }
   if (!root_.is_object()) {
-    fail("", std::string("the document is a JSON ") + root_.type_name() +
-                 ", expected an object");
+    fail("", "the top level is " + a_type(root_) + ", expected an object");
     return false;
   }
   return true;
@@ -63,7 +69,7 @@ lookup_error json_reader::error() const {
 const json* json_reader::member(const json& obj, std::string_view path, const char* key,
                                 bool required) {
   if (!obj.is_object()) {
-    fail(path, std::string("is a ") + obj.type_name() + ", expected an object");
+    fail(path, "is " + detail::a_type(obj) + ", expected an object");
     return nullptr;
   }
   auto it = obj.find(key);
@@ -79,8 +85,7 @@ const json* json_reader::object(const json& obj, std::string_view path, const ch
                                 bool required) {
   auto v = member(obj, path, key, required);
   if (v && !v->is_object()) {
-    fail(join_path(path, key),
-         std::string("is a ") + v->type_name() + ", expected an object");
+    fail(join_path(path, key), "is " + detail::a_type(*v) + ", expected an object");
     return nullptr;
   }
   return v;
@@ -90,8 +95,7 @@ const json* json_reader::array(const json& obj, std::string_view path, const cha
                                bool required) {
   auto v = member(obj, path, key, required);
   if (v && !v->is_array()) {
-    fail(join_path(path, key),
-         std::string("is a ") + v->type_name() + ", expected an array");
+    fail(join_path(path, key), "is " + detail::a_type(*v) + ", expected an array");
     return nullptr;
   }
   return v;
@@ -116,8 +120,7 @@ std::optional<std::string> json_reader::opt_str(const json& obj, std::string_vie
   if (!v)
     return std::nullopt;
   if (!v->is_string()) {
-    fail(join_path(path, key),
-         std::string("is a ") + v->type_name() + ", expected a string");
+    fail(join_path(path, key), "is " + detail::a_type(*v) + ", expected a string");
     return std::nullopt;
   }
   return v->get<std::string>();
@@ -191,7 +194,7 @@ std::optional<int64_t> json_reader::integer(const json& obj, std::string_view pa
       return out_of_range();
     return i;
   }
-  fail(where, std::string("is a ") + v->type_name() + ", expected an integer");
+  fail(where, "is " + detail::a_type(*v) + ", expected an integer");
   return std::nullopt;
 }
 
@@ -201,8 +204,7 @@ std::optional<bool> json_reader::boolean(const json& obj, std::string_view path,
   if (!v)
     return std::nullopt;
   if (!v->is_boolean()) {
-    fail(join_path(path, key),
-         std::string("is a ") + v->type_name() + ", expected a boolean");
+    fail(join_path(path, key), "is " + detail::a_type(*v) + ", expected a boolean");
     return std::nullopt;
   }
   return v->get<bool>();

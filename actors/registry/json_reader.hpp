@@ -73,6 +73,9 @@ private:
 /// "path.key" (or "key" when path is empty).
 std::string join_path(std::string_view path, std::string_view key);
 
+/// The JSON type of `v` with its article: "an object", "a string", "null"...
+std::string a_type(const json& v);
+
 /// True for "YYYY-MM-DD" with plausible month and day.
 bool is_date(std::string_view s);
 

@@ -45,7 +45,7 @@ company_status oc_status(std::string word, std::optional<bool> inactive,
 const json* unwrap(json_reader& rd, const json& item, const std::string& path,
                    const char* key) {
   if (!item.is_object()) {
-    rd.fail(path, std::string("is a ") + item.type_name() + ", expected an object");
+    rd.fail(path, "is " + detail::a_type(item) + ", expected an object");
     return nullptr;
   }
   return rd.object(item, path, key, true);
@@ -122,7 +122,7 @@ parsed<registry_result> parse_oc_company(std::string_view body) {
       auto p = cp + ".previous_names[" + std::to_string(i) + "]";
       const auto& item = (*prev)[i];
       if (!item.is_object()) {
-        rd.fail(p, std::string("is a ") + item.type_name() + ", expected an object");
+        rd.fail(p, "is " + detail::a_type(item) + ", expected an object");
         break;
       }
       auto n = rd.str(item, p, "company_name");

@@ -122,7 +122,7 @@ match_evidence evaluate_match(const business_identifiers& ids, const registry_re
     e.number_agrees = e.number_agrees.value_or(true) && same;
   };
   if (r.registry == registry_kind::gleif && !ids.lei.empty())
-    agree(upper(ids.lei) == upper(r.entity_id));
+    agree(upper(std::string(base::trim(ids.lei))) == upper(r.entity_id));
   if (r.registry == registry_kind::sec_edgar && !ids.cik.empty())
     agree(same_registration_number(ids.cik, r.entity_id));
   if (!ids.registration_number.empty() && !r.registration_number.empty())

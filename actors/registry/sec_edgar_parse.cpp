@@ -74,7 +74,7 @@ parsed<std::vector<candidate>> parse_sec_tickers(std::string_view body,
   auto wanted = ticker_key(ticker);
   for (const auto& [key, row] : rd.root().items()) {
     if (!row.is_object()) {
-      rd.fail(key, std::string("is a ") + row.type_name() + ", expected an object");
+      rd.fail(key, "is " + detail::a_type(row) + ", expected an object");
       break;
     }
     auto t = rd.str(row, key, "ticker", true);
@@ -128,7 +128,7 @@ parsed<registry_result> parse_sec_submissions(std::string_view body) {
       auto p = "formerNames[" + std::to_string(i) + "]";
       const auto& f = (*former)[i];
       if (!f.is_object()) {
-        rd.fail(p, std::string("is a ") + f.type_name() + ", expected an object");
+        rd.fail(p, "is " + detail::a_type(f) + ", expected an object");
         break;
       }
       auto n = rd.str(f, p, "name");

@@ -126,7 +126,7 @@ struct registry_result {
   std::optional<registry_address> mailing_address;  ///< EDGAR's mailing address.
   std::vector<registry_person> officers;
   std::vector<registry_person> significant_control;
-  std::optional<owner_comparison> owners; ///< Set by compare_owners().
+  std::optional<owner_comparison> owners; ///< The caller sets it from compare_owners().
   std::vector<industry_code> industry_codes;
   std::vector<parent_entity> parents;
   std::optional<bool> insolvency_history;

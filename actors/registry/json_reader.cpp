@@ -13,6 +13,16 @@ std::string join_path(std::string_view path, std::string_view key) {
   return out;
 }
 
+std::string clip(const std::string& s, size_t n) {
+  if (s.size() <= n)
+    return s;
+  // Back up to the start of a UTF-8 sequence: the message must stay valid UTF-8 (the
+  // JSON writer refuses anything else).
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+    --n;
+  return s.substr(0, n) + "...";
+}
+
 std::string a_type(const json& v) {
   if (v.is_null())
     return "null";
@@ -133,7 +143,7 @@ std::optional<std::string> json_reader::date(const json& obj, std::string_view p
     return std::nullopt;
   auto d = v->substr(0, 10);
   if (!is_date(d) || (v->size() > 10 && (*v)[10] != 'T')) {
-    fail(join_path(path, key), "is \"" + v->substr(0, 40) + "\", expected a date");
+    fail(join_path(path, key), "is \"" + clip(*v, 40) + "\", expected a date");
     return std::nullopt;
   }
   return d;
@@ -186,7 +196,7 @@ std::optional<int64_t> json_reader::integer(const json& obj, std::string_view pa
     for (char c : s)
       all_digits = all_digits && std::isdigit(static_cast<unsigned char>(c));
     if (!all_digits) {
-      fail(where, "is \"" + s.substr(0, 40) + "\", expected at most 18 digits");
+      fail(where, "is \"" + clip(s, 40) + "\", expected at most 18 digits");
       return std::nullopt;
     }
     auto i = std::stoll(s);

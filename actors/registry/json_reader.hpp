@@ -73,6 +73,10 @@ private:
 /// "path.key" (or "key" when path is empty).
 std::string join_path(std::string_view path, std::string_view key);
 
+/// The first `n` bytes of `s` (fewer, to end on a UTF-8 character boundary) and "..."
+/// when cut.
+std::string clip(const std::string& s, size_t n);
+
 /// The JSON type of `v` with its article: "an object", "a string", "null"...
 std::string a_type(const json& v);
 

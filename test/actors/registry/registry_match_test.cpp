@@ -190,6 +190,24 @@ BOOST_AUTO_TEST_CASE(json_writer) {
   BOOST_TEST(!ej.contains("url"));
 }
 
+BOOST_AUTO_TEST_CASE(error_messages_stay_valid_utf8) {
+  // A non-date of 2-byte characters: the message quotes it cut at 40 bytes, which must
+  // not split a character, or dumping the error's JSON would throw.
+  std::string word;
+  for (int i = 0; i < 30; ++i)
+    word += "\xc3\xa9"; // é
+  auto r = parse_ch_profile(R"({"company_name":"X","company_number":"1",)"
+                            R"("date_of_creation":"x)" +
+                            word + "\"}");
+  BOOST_REQUIRE(!r.has_value());
+  auto message = r.error().message;
+  BOOST_TEST(message.find("date_of_creation is \"x") != std::string::npos, message);
+  BOOST_TEST(message.find("...\", expected a date") != std::string::npos, message);
+  std::string dumped;
+  BOOST_CHECK_NO_THROW(dumped = to_json(r.error()).dump());
+  BOOST_TEST(dumped.find("expected a date") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(risk_summary) {
   auto r = parse_ch_profile(
       fixture("companies_house/02200605_dissolved_with_insolvency.json"));

@@ -37,14 +37,15 @@ json address_json(const registry_address& a) {
   return j;
 }
 
-json person_json(const registry_person& p) {
+json person_json(const registry_person& p, bool reveal) {
   json j = {{"name", p.name}, {"ceased", p.ceased}};
   put(j, "role", p.role);
   put(j, "kind", p.kind);
   put(j, "appointed_on", p.appointed_on);
   put(j, "ceased_on", p.ceased_on);
   put(j, "nationality", p.nationality);
-  put(j, "birth_month", p.birth_month);
+  if (p.birth_month)
+    j["birth_month"] = reveal ? *p.birth_month : p.birth_month->substr(0, 4) + "-**";
   if (!p.natures_of_control.empty())
     j["natures_of_control"] = p.natures_of_control;
   return j;
@@ -52,7 +53,7 @@ json person_json(const registry_person& p) {
 
 } // namespace
 
-json to_json(const registry_result& r) {
+json to_json(const registry_result& r, bool reveal_personal_data) {
   json j;
   j["registry"] = to_string(r.registry);
   j["entity_id"] = r.entity_id;
@@ -82,10 +83,10 @@ json to_json(const registry_result& r) {
     j["mailing_address"] = address_json(*r.mailing_address);
   j["officers"] = json::array();
   for (const auto& p : r.officers)
-    j["officers"].push_back(person_json(p));
+    j["officers"].push_back(person_json(p, reveal_personal_data));
   j["persons_with_significant_control"] = json::array();
   for (const auto& p : r.significant_control)
-    j["persons_with_significant_control"].push_back(person_json(p));
+    j["persons_with_significant_control"].push_back(person_json(p, reveal_personal_data));
   if (r.owners) {
     json o = {{"matched", json::array()},
               {"missing", r.owners->missing},

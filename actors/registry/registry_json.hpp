@@ -12,8 +12,10 @@
 namespace kyb::registry {
 
 /// The whole result. Absent optionals are left out; times are RFC 3339 UTC
-/// ("2026-12-06T11:33:52Z"); enums by their to_string() names.
-nlohmann::json to_json(const registry_result& r);
+/// ("2026-12-06T11:33:52Z"); enums by their to_string() names. People's months of
+/// birth show the year only ("1995-**"), as owners' dates of birth do elsewhere,
+/// unless `reveal_personal_data` (the caller's reveal, audited by the caller).
+nlohmann::json to_json(const registry_result& r, bool reveal_personal_data = false);
 
 /// {"registry", "code", "message", "http_status"?, "retry_after_seconds"?, "url"?}.
 nlohmann::json to_json(const lookup_error& e);

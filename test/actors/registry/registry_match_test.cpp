@@ -177,6 +177,17 @@ BOOST_AUTO_TEST_CASE(json_writer) {
   BOOST_TEST(j["officers"].is_array());
   BOOST_TEST(!j.contains("dissolution_date"));
 
+  // Months of birth show the year only unless revealed.
+  auto pscs = parse_ch_pscs(fixture("companies_house/psc_individual_chs-itest.json"));
+  BOOST_REQUIRE(pscs.has_value());
+  r.significant_control = pscs.value();
+  auto masked = to_json(r)["persons_with_significant_control"][0];
+  BOOST_TEST(masked["name"] == "PHIL tom JONES");
+  BOOST_TEST(masked["birth_month"] == "1995-**");
+  BOOST_TEST(masked["ceased_on"] == "2021-11-02");
+  BOOST_TEST(to_json(r, true)["persons_with_significant_control"][0]["birth_month"] ==
+             "1995-10");
+
   lookup_error e;
   e.registry = registry_kind::companies_house;
   e.code = lookup_error_code::rate_limited;

@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "actors/registry/registry_parse.hpp"
+#include "actors/screening/legal_form_table.hpp"
+#include "actors/screening/normalizer.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/text.hpp"
 
@@ -108,7 +110,29 @@ std::optional<candidate> best_candidate(const lookup_state& st,
   const candidate* best = nullptr;
   double best_key = -1, best_score = 0;
   auto declared = declared_jurisdiction(st.ids);
+  // Long lists (EDGAR's ~10,000 tickers) are narrowed first to names sharing a word's
+  // first three letters with the declared name (legal forms aside): the pair score of
+  // a name with no such word is far below any threshold, and scoring every row costs
+  // ~10,000 comparisons.
+  std::vector<std::string> prefixes;
+  if (found.size() > 200) {
+    auto tokens = screening::normalizer::tokens(st.ids.legal_name);
+    auto legal = screening::legal_form_table::builtin().mark(tokens);
+    for (size_t i = 0; i < tokens.size(); ++i)
+      if (!legal[i])
+        prefixes.push_back(tokens[i].substr(0, 3));
+  }
+  auto may_match = [&](const candidate& c) {
+    if (prefixes.empty())
+      return true;
+    for (const auto& t : screening::normalizer::tokens(c.name))
+      if (std::find(prefixes.begin(), prefixes.end(), t.substr(0, 3)) != prefixes.end())
+        return true;
+    return false;
+  };
   for (const auto& c : found) {
+    if (!may_match(c))
+      continue;
     double s = st.names->entity_score(st.ids.legal_name, c.name);
     double key = s;
     if (!declared.empty() && !c.jurisdiction.empty() &&

@@ -384,6 +384,28 @@ BOOST_AUTO_TEST_CASE(ticker_and_name_through_company_tickers) {
   BOOST_TEST(s.error->code == lookup_error_code::not_found);
 }
 
+BOOST_AUTO_TEST_CASE(name_search_in_a_long_list) {
+  // Over 200 rows the list is narrowed by word prefixes before scoring: a typo in one
+  // word still finds the company through the other word.
+  std::string body = "{";
+  for (int i = 0; i < 400; ++i)
+    body += "\"" + std::to_string(i) + "\":{\"cik_str\":" + std::to_string(1000 + i) +
+            ",\"ticker\":\"T" + std::to_string(i) + "\",\"title\":\"Filler Holdings " +
+            std::to_string(i) + " Inc\"},";
+  body +=
+      R"("400":{"cik_str":1067983,"ticker":"BRK-B","title":"BERKSHIRE HATHAWAY INC"}})";
+  for (const char* name : {"Berkshire Hathaway Inc.", "Berkshre Hathaway"}) {
+    lookup_state st;
+    business_identifiers ids;
+    ids.legal_name = name;
+    auto s = plan_first(st, registry_kind::sec_edgar, ids, sec_config(), names());
+    s = plan_next(st, {answer(200, body)});
+    BOOST_REQUIRE_MESSAGE(s.requests.size() == 1u, name);
+    BOOST_TEST(s.requests[0].url == "https://data.sec.gov/submissions/CIK0001067983.json",
+               name);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(user_agent_is_required) {
   lookup_state st;
   business_identifiers ids;

@@ -83,6 +83,16 @@ for r in us-east-1 us-west-2 eu-west-1; do
     fail "regions/$r does not set regions.databases"
 done
 
+# The image is the project's version (CMakeLists.txt), as deploy/Dockerfile tags it.
+version=$(sed -n 's/^project(kyb_platform VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+[ -n "$version" ] || fail "no project version in CMakeLists.txt"
+for rel in "${overlays[@]}"; do
+  grep -q "image: kyb/kyb-node:$version\$" "$WORK/rendered/${rel//\//_}.yaml" ||
+    fail "$rel does not run kyb/kyb-node:$version (the project version)"
+done
+grep -q "kyb/kyb-node:$version" "$SRC/deploy/Dockerfile" ||
+  fail "deploy/Dockerfile does not build kyb/kyb-node:$version"
+
 # --- 4. every check can fail -------------------------------------------------------------------
 mkdir -p "$WORK/rendered/broken"
 node "$TOOLS/break.js" --modules "$MODULES" --all "$WORK/rendered/overlays_staging.yaml" \

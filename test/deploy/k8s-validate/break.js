@@ -77,7 +77,16 @@ const breaks = {
   'no-pdb': ['no PodDisruptionBudget', (d) => drop(d, 'PodDisruptionBudget')],
   'namespace-labels': ['no label compliance', (d) => { delete d.find((x) => x.kind === 'Namespace').metadata.labels.compliance; return d; }],
   'not-headless': ['is not a headless Service here', (d) => {
-    delete d.find((x) => x.kind === 'Service' && x.metadata.name === 'kyb-node-peers').spec.clusterIP;
+    delete d.find((x) => x.kind === 'Service' && x.metadata.name === 'kyb-node').spec.clusterIP;
+    return d;
+  }],
+  'no-metrics-port': ['headless Service has no port named metrics', (d) => {
+    const svc = d.find((x) => x.kind === 'Service' && x.metadata.name === 'kyb-node');
+    svc.spec.ports = svc.spec.ports.filter((p) => p.name !== 'metrics');
+    return d;
+  }],
+  'not-ready-unpublished': ['does not publish not-ready pods', (d) => {
+    delete d.find((x) => x.kind === 'Service' && x.metadata.name === 'kyb-node').spec.publishNotReadyAddresses;
     return d;
   }],
   'configmap-missing': ['which is not here', (d) => drop(d, 'ConfigMap')],

@@ -236,6 +236,15 @@ function overlayCheck(file, docs) {
     const svc = of('Service').find((s) => s.metadata.name === sts.spec.serviceName);
     if (!svc || svc.spec.clusterIP !== 'None')
       problem(file, sts, `serviceName ${sts.spec.serviceName} is not a headless Service here`);
+    // Peers resolve each other through it; deploy/prometheus finds the pods by the SRV
+    // records of its port named metrics, not-ready ones included.
+    else {
+      const named = new Set((svc.spec.ports || []).map((p) => p.name));
+      for (const port of ['cluster', 'metrics'])
+        if (!named.has(port)) problem(file, svc, `headless Service has no port named ${port}`);
+      if (svc.spec.publishNotReadyAddresses !== true)
+        problem(file, svc, 'headless Service does not publish not-ready pods');
+    }
   }
   for (const hpa of of('HorizontalPodAutoscaler')) {
     const t = hpa.spec.scaleTargetRef || {};

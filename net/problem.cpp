@@ -12,6 +12,23 @@ constexpr std::string_view internal_detail =
 constexpr std::string_view moving_detail =
     "The resource is moving to another node; retry shortly.";
 
+/// What a client is told of an error PostgreSQL raised: never its message, which names
+/// statements, constraints, SQLSTATEs and sometimes hosts. The platform's own codes
+/// (KYnnn, raised by SQL it wrote for clients to read) keep their text.
+std::string database_detail(errc code) {
+  switch (code) {
+  case errc::conflict:
+    return "A record with these values exists already.";
+  case errc::invalid_argument:
+    return "A value in the request cannot be stored (out of range, or holding "
+           "characters the database refuses).";
+  case errc::timeout:
+    return "The database did not answer in time; retry shortly.";
+  default:
+    return "The database is unavailable; retry shortly.";
+  }
+}
+
 /// The wait a rate_limited error carries (whole seconds), 1 when it carries none.
 uint32_t retry_seconds(const std::string& wait) {
   bool digits = !wait.empty() && wait.size() <= 9 &&
@@ -78,10 +95,13 @@ problem make_problem(const caf::error& err) {
     p.retry_after = 1;
   if (code == errc::rate_limited)
     p.retry_after = retry_seconds(field_of(err));
+  auto sqlstate = sqlstate_of(err);
   if (p.type == problem_type::internal_error) {
     p.detail = internal_detail;
   } else if (code == errc::fenced) {
     p.detail = moving_detail;
+  } else if (!sqlstate.empty() && sqlstate.rfind("KY", 0) != 0) {
+    p.detail = database_detail(code);
   } else {
     p.detail = detail_of(err);
     if (code == errc::invalid_argument) {

@@ -105,10 +105,6 @@ std::string libpq_message(const char* msg) {
   return s;
 }
 
-std::string sqlstate_of(const caf::error& err) {
-  return has_pg_context(err) ? err.context().get_as<std::string>(2) : std::string{};
-}
-
 std::optional<size_t> statement_index_of(const caf::error& err) {
   if (!has_pg_context(err))
     return std::nullopt;

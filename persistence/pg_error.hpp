@@ -52,8 +52,7 @@ caf::error make_pg_error(const pg_result* res, std::string_view what,
 /// blanks dropped, inner newlines made spaces ("" for nullptr).
 std::string libpq_message(const char* msg);
 
-/// The SQLSTATE carried by an error made by make_pg_error ("" otherwise).
-std::string sqlstate_of(const caf::error& err);
+// The SQLSTATE of an error made by make_pg_error: kyb::sqlstate_of (runtime/error.hpp).
 /// The index of the failing statement within its batch, if the error names one.
 std::optional<size_t> statement_index_of(const caf::error& err);
 /// The violated constraint's name (unique, foreign key, check), if PostgreSQL named one.

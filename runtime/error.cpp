@@ -71,6 +71,15 @@ std::string detail_of(const caf::error& err) {
   return "error " + std::to_string(err.code());
 }
 
+std::string sqlstate_of(const caf::error& err) {
+  // persistence::make_pg_error's context: detail, field, SQLSTATE, statement, constraint.
+  if (err.category() == kyb_error_atom::value && err.context().size() == 5 &&
+      err.context()
+          .match_elements<std::string, std::string, std::string, uint64_t, std::string>())
+    return err.context().get_as<std::string>(2);
+  return {};
+}
+
 std::string field_of(const caf::error& err) {
   if (err.category() == kyb_error_atom::value && err.context().size() >= 2 &&
       err.context().match_element<std::string>(1))

@@ -48,5 +48,8 @@ errc code_of(const caf::error& err);
 std::string detail_of(const caf::error& err);
 /// The field name carried by an invalid_argument error ("" when none).
 std::string field_of(const caf::error& err);
+/// The SQLSTATE of an error that came from PostgreSQL (persistence/pg_error.hpp makes
+/// them), "" for every other error.
+std::string sqlstate_of(const caf::error& err);
 
 } // namespace kyb

@@ -139,6 +139,52 @@ BOOST_AUTO_TEST_CASE(from_actor_errors) {
   BOOST_TEST(describe(gone.type).status == 503);
 }
 
+namespace {
+
+// An error as persistence::make_pg_error makes it: detail, field, SQLSTATE, statement,
+// constraint.
+caf::error database_error(errc code, std::string sqlstate, std::string detail) {
+  return caf::error{static_cast<uint8_t>(code), kyb::kyb_error_atom::value,
+                    caf::make_message(std::move(detail), std::string{},
+                                      std::move(sqlstate), uint64_t{3},
+                                      std::string{"businesses_legal_name_check"})};
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(database_messages_never_reach_clients) {
+  const std::string raw = "insert_business: SQLSTATE 22021: invalid byte sequence for "
+                          "encoding \"UTF8\": 0x00 (statement 3, at 10.0.0.7:5432)";
+  struct row {
+    errc code;
+    const char* state;
+    int status;
+  };
+  for (auto r : {row{errc::invalid_argument, "22021", 400},
+                 row{errc::invalid_argument, "23514", 400},
+                 row{errc::conflict, "23505", 409}, row{errc::unavailable, "08006", 503},
+                 row{errc::timeout, "57014", 504}, row{errc::db_error, "XX000", 500}}) {
+    auto err = database_error(r.code, r.state, raw);
+    BOOST_TEST(kyb::sqlstate_of(err) == r.state);
+    auto p = make_problem(err);
+    auto body = problem_json(p);
+    BOOST_TEST(describe(p.type).status == r.status, r.state);
+    BOOST_TEST(!p.detail.empty(), r.state);
+    for (auto leak : {"SQLSTATE", "insert_business", "10.0.0.7", "UTF8", "statement"})
+      BOOST_TEST(body.find(leak) == std::string::npos, r.state << ": " << body);
+  }
+  // The platform's own codes carry text written for the client.
+  auto own =
+      database_error(errc::conflict, "KY409", "the business was changed meanwhile");
+  BOOST_TEST(make_problem(own).detail == "the business was changed meanwhile");
+  // Errors that never came from the database keep their detail.
+  BOOST_TEST(
+      kyb::sqlstate_of(kyb::make_error(errc::invalid_argument, "bad", "name")).empty());
+  BOOST_TEST(
+      make_problem(kyb::make_error(errc::invalid_argument, "bad", "name")).detail ==
+      "bad");
+}
+
 BOOST_AUTO_TEST_CASE(from_codec_errors) {
   http_error err{problem_type::headers_too_large,
                  "request header larger than 16384 bytes",

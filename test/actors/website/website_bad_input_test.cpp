@@ -70,8 +70,8 @@ BOOST_AUTO_TEST_CASE(binary_bodies) {
   BOOST_TEST(a.pages[0].skipped == "binary content");
   BOOST_TEST(a.visible_text.empty());
   // A declared image is not read either.
-  auto image =
-      page("https://bin.example/logo", read_data("own_latin1_bakery.html"), "image/png");
+  auto image = page("https://bin.example/logo", read_data("latin1_bakery_WRITTEN.html"),
+                    "image/png");
   BOOST_TEST(engine().analyse(image, {}, {}, now).pages[0].skipped ==
              "not HTML: image/png");
   // High bytes without NULs, sent as HTML: decoded as windows-1252, text capped.

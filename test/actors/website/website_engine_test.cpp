@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(declared_gb2312_page_saved_as_utf8) {
 }
 
 BOOST_AUTO_TEST_CASE(latin1_page_decodes) {
-  auto body = read_data("own_latin1_bakery.html");
+  auto body = read_data("latin1_bakery_WRITTEN.html");
   BOOST_REQUIRE(body.find('\xFC') != std::string::npos); // "ü" as one Latin-1 byte
   auto a = analyse_one(page("https://www.baeckerei-mueller.example/", body));
   BOOST_TEST(a.title == "Bäckerei Müller · Über uns");
@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(latin1_page_decodes) {
 }
 
 BOOST_AUTO_TEST_CASE(undeclared_windows_1252_page_decodes) {
-  auto body = read_data("own_cp1252_undeclared.html");
+  auto body = read_data("cp1252_undeclared_WRITTEN.html");
   auto a = analyse_one(page("https://cafe.example/", body, "text/html"));
   BOOST_TEST(a.charset == "windows-1252");
   BOOST_TEST(a.pages[0].charset_source == "fallback");
@@ -259,7 +259,7 @@ BOOST_AUTO_TEST_CASE(undeclared_windows_1252_page_decodes) {
 }
 
 BOOST_AUTO_TEST_CASE(shift_jis_page_decodes) {
-  auto body = read_data("own_shift_jis_company.html");
+  auto body = read_data("shift_jis_company_WRITTEN.html");
   auto a = analyse_one(page("https://www.sample-shoji.example/", body));
   BOOST_TEST(a.charset == "windows-31j");
   BOOST_TEST(a.pages[0].charset_source == "meta");
@@ -325,7 +325,7 @@ BOOST_AUTO_TEST_CASE(thin_page_without_parking_phrases) {
 
 BOOST_AUTO_TEST_CASE(parked_domain_for_sale) {
   auto a = analyse_one(
-      page("http://example-widgets.com/", read_data("own_parked_for_sale.html")));
+      page("http://example-widgets.com/", read_data("parked_for_sale_WRITTEN.html")));
   BOOST_TEST(a.parked.parked);
   BOOST_TEST(!a.parked.under_construction);
   std::vector<std::string> hits;
@@ -343,7 +343,7 @@ BOOST_AUTO_TEST_CASE(parked_domain_for_sale) {
 }
 
 BOOST_AUTO_TEST_CASE(under_construction_only_on_thin_pages) {
-  auto body = read_data("own_under_construction.html");
+  auto body = read_data("under_construction_WRITTEN.html");
   auto a = analyse_one(page("https://acme-widgets.example/", body),
                        {"Acme Widgets LLC", std::string("Acme Gadgets"), {}, {}, {}});
   BOOST_TEST(a.parked.under_construction);
@@ -367,7 +367,7 @@ BOOST_AUTO_TEST_CASE(under_construction_only_on_thin_pages) {
 
 BOOST_AUTO_TEST_CASE(content_signals_with_evidence) {
   auto a = analyse_one(
-      page("https://lucky-star.example/", read_data("own_high_risk_signals.html")));
+      page("https://lucky-star.example/", read_data("high_risk_signals_WRITTEN.html")));
   auto gambling = signal_of(a, signal_category::gambling);
   BOOST_REQUIRE(gambling);
   // online casino 60 + casino 30 + roulette 30 + blackjack 30 + free spins 50, capped.
@@ -459,11 +459,11 @@ BOOST_AUTO_TEST_CASE(reachability_redirect_and_tls) {
 
 BOOST_AUTO_TEST_CASE(several_pages_of_one_site) {
   const std::string site = "https://www.baeckerei-mueller.example";
-  auto home = page(site + "/", read_data("own_latin1_bakery.html"));
+  auto home = page(site + "/", read_data("latin1_bakery_WRITTEN.html"));
   auto contact = page(site + "/kontakt.html", "");
   contact.status = 404;
   auto imprint =
-      page(site + "/impressum.html", read_data("own_cp1252_undeclared.html"), "");
+      page(site + "/impressum.html", read_data("cp1252_undeclared_WRITTEN.html"), "");
   auto a =
       engine().analyse(home, {contact, imprint}, {"Café Crème", {}, {}, {}, {}}, now);
   BOOST_REQUIRE(a.pages.size() == 3u);
@@ -485,9 +485,9 @@ BOOST_AUTO_TEST_CASE(several_pages_of_one_site) {
 BOOST_AUTO_TEST_CASE(mcc_agreement) {
   business_facts b{
       "Bäckerei Müller GmbH", {}, std::string("5462"), std::string("5462"), 0.81};
-  auto a = analyse_one(
-      page("https://www.baeckerei-mueller.example/", read_data("own_latin1_bakery.html")),
-      b);
+  auto a = analyse_one(page("https://www.baeckerei-mueller.example/",
+                            read_data("latin1_bakery_WRITTEN.html")),
+                       b);
   BOOST_TEST(a.consistency.mcc_agreement == "agreement");
   BOOST_TEST(a.consistency.legal_name->normalized == "backerei muller");
   BOOST_TEST(a.consistency.legal_name->found);
@@ -526,7 +526,8 @@ BOOST_AUTO_TEST_CASE(json_shape) {
 BOOST_AUTO_TEST_CASE(deterministic) {
   const std::string site = "https://www.markeich.de/";
   auto p = page(site, read_data("agency_markeich_de_impressum.html"));
-  auto q = page(site + "kontakt/datenschutz/", read_data("own_high_risk_signals.html"));
+  auto q =
+      page(site + "kontakt/datenschutz/", read_data("high_risk_signals_WRITTEN.html"));
   business_facts b{"Marke Ich GmbH", {}, std::string("7311"), std::string("7311"), 0.9};
   auto first = to_json(engine().analyse(p, {q}, b, now), {true}).dump();
   for (int i = 0; i < 3; ++i)

@@ -894,10 +894,13 @@ struct outbound_client::impl {
     r.timings.total = duration_cast<microseconds>(clock_type::now() - j.submitted);
     std::string status_class =
         r.ok() ? std::to_string(r.status / 100) + "xx" : std::string(to_string(r.error));
-    auto& m = metrics::get();
-    m.requests.with({j.req.target, status_class}).inc();
-    m.duration.with({j.req.target})
-        .observe(std::chrono::duration<double>(r.timings.total).count());
+    // Not while the client stops: at process exit the registry may be gone already.
+    if (r.error != outbound_error::cancelled || j.req.cancel) {
+      auto& m = metrics::get();
+      m.requests.with({j.req.target, status_class}).inc();
+      m.duration.with({j.req.target})
+          .observe(std::chrono::duration<double>(r.timings.total).count());
+    }
     auto done = std::move(j.done);
     jobs.erase(j.id); // j is gone from here on
     if (done)

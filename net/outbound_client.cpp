@@ -18,6 +18,7 @@
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
 
+#include "config/settings.hpp"
 #include "net/outbound_address.hpp"
 #include "runtime/base/metrics.hpp"
 #include "runtime/base/redact.hpp"
@@ -223,6 +224,24 @@ std::string outbound_response::header(std::string_view name) const {
 void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+outbound_options outbound_options_from(const config::outbound_settings& s) {
+  outbound_options o;
+  o.connect_timeout = s.connect_timeout;
+  o.timeout = s.timeout;
+  o.idle_timeout = s.idle_timeout;
+  o.max_response_bytes = s.max_response_bytes;
+  o.max_redirects = s.max_redirects;
+  o.ca_file = s.ca_file;
+  o.proxy = s.proxy;
+  o.allow_private = s.allow_private;
+  o.allowed_ports = s.allowed_ports;
+  o.per_host_concurrency = s.per_host_concurrency;
+  o.user_agent = s.user_agent;
+  for (auto& r : s.host_rates)
+    o.host_rates.push_back(host_rate{r.host, r.requests, r.per});
+  return o;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -890,6 +909,11 @@ struct outbound_client::impl {
   }
 
   void complete(job& j, outbound_response r) {
+    if (!j.running && !j.host_key.empty()) {
+      // Still queued (timed out or the client stops): its place is free again.
+      auto& waiting = hosts[j.host_key].waiting;
+      waiting.erase(std::remove(waiting.begin(), waiting.end(), j.id), waiting.end());
+    }
     release_hop(j);
     r.timings.total = duration_cast<microseconds>(clock_type::now() - j.submitted);
     std::string status_class =

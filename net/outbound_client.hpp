@@ -27,6 +27,10 @@
 #include <utility>
 #include <vector>
 
+namespace kyb::config {
+struct outbound_settings;
+}
+
 namespace kyb::net {
 
 using std::chrono::milliseconds;
@@ -152,6 +156,9 @@ struct outbound_options {
   std::vector<host_rate> host_rates;
   std::string user_agent = "kyb-platform/0.1";
 };
+
+/// The options the configuration gives (outbound.*).
+outbound_options outbound_options_from(const config::outbound_settings& s);
 
 /// The client. Thread-safe; callbacks run on its own thread (keep them short).
 class outbound_client {

@@ -3,6 +3,7 @@
 // then prints the job and its row errors.
 #include "runtime/main/kybctl_import.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -34,8 +35,11 @@ void draw_progress(upload_state& st, uint64_t sent) {
     return;
   st.last_draw = now;
   double secs = std::chrono::duration<double>(now - st.start).count();
+  // `sent` counts the chunked framing too: never past the whole file.
   double frac =
-      st.size > 0 ? static_cast<double>(sent) / static_cast<double>(st.size) : 1;
+      st.size > 0
+          ? std::min(1.0, static_cast<double>(sent) / static_cast<double>(st.size))
+          : 1;
   int width = 40;
   int filled = static_cast<int>(frac * width);
   std::string bar(static_cast<size_t>(filled), '#');

@@ -1,6 +1,7 @@
 #include "config/defaults.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <thread>
@@ -223,6 +224,60 @@ apply_fn url(Section settings::*sec, std::string Section::*field,
     for (auto& scheme : schemes)
       msg += " '" + scheme + "://'";
     return msg;
+  };
+}
+
+apply_fn port_list() {
+  return [](settings& s, const std::string& v) -> std::optional<std::string> {
+    s.outbound.allowed_ports.clear();
+    for (auto& item : comma_list(v)) {
+      bool digits = !item.empty() && item.size() <= 5 &&
+                    std::all_of(item.begin(), item.end(),
+                                [](char c) { return c >= '0' && c <= '9'; });
+      auto n = digits ? std::stol(item) : 0;
+      if (n < 1 || n > 65535)
+        return "expected a comma-separated list of ports (1-65535), got '" + item + "'";
+      s.outbound.allowed_ports.push_back(static_cast<uint16_t>(n));
+    }
+    if (s.outbound.allowed_ports.empty())
+      return "list at least one port (e.g. '80,443')";
+    return std::nullopt;
+  };
+}
+
+/// "host=N/DURATION,...", e.g. "api.company-information.service.gov.uk=600/5m".
+apply_fn host_rate_list() {
+  return [](settings& s, const std::string& v) -> std::optional<std::string> {
+    s.outbound.host_rates.clear();
+    for (auto& item : comma_list(v)) {
+      auto bad = "expected HOST=REQUESTS/DURATION such as "
+                 "'api.company-information.service.gov.uk=600/5m', got '" +
+                 item + "'";
+      auto eq = item.find('=');
+      auto slash = item.find('/', eq == std::string::npos ? 0 : eq);
+      if (eq == std::string::npos || eq == 0 || slash == std::string::npos)
+        return bad;
+      outbound_host_rate r;
+      r.host = item.substr(0, eq);
+      for (auto& c : r.host)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      try {
+        size_t pos = 0;
+        auto count = item.substr(eq + 1, slash - eq - 1);
+        r.requests = std::stod(count, &pos);
+        if (pos != count.size() || !std::isfinite(r.requests) || r.requests < 1 ||
+            r.requests > 1e9)
+          return bad;
+      } catch (...) {
+        return bad;
+      }
+      auto per = parse_duration(item.substr(slash + 1));
+      if (!per || per->count() < 1)
+        return bad;
+      r.per = *per;
+      s.outbound.host_rates.push_back(std::move(r));
+    }
+    return std::nullopt;
   };
 }
 
@@ -649,7 +704,8 @@ const std::vector<option>& options() {
       {"screening.download_max_bytes", "256MiB", "Largest list file downloaded.",
        size(&settings::screening, &screening_settings::download_max_bytes, 1024,
             size_t{1} << 34)},
-      {"screening.download_max_redirects", "5", "Redirects followed per download.",
+      {"screening.download_max_redirects", "5",
+       "Redirects followed per download (the outbound client follows at most 5).",
        integer(&settings::screening, &screening_settings::download_max_redirects, 0, 20)},
       {"screening.download_ca_file", "",
        "PEM CA bundle trusted for https list downloads instead of the system's (a "
@@ -697,6 +753,56 @@ const std::vector<option>& options() {
       {"regions.forward_timeout", "10s", "Bound on one forwarded request.",
        duration(&settings::regions, &regions_settings::forward_timeout, ms(100),
                 ms(600000))},
+      // outbound HTTP (net/outbound_client): list downloads, region forwarding,
+      // website analysis and registry lookups
+      {"outbound.connect_timeout", "10s",
+       "Longest wait to connect (DNS, TCP, TLS) for an outbound request.",
+       duration(&settings::outbound, &outbound_settings::connect_timeout, ms(100),
+                ms(600000))},
+      {"outbound.timeout", "30s",
+       "Longest outbound request, from submission (queueing for its host included) to "
+       "the last byte, redirects included.",
+       duration(&settings::outbound, &outbound_settings::timeout, ms(100), ms(3600000))},
+      {"outbound.idle_timeout", "30s",
+       "An outbound transfer that receives nothing for this long ends (a slow "
+       "trickle); whole seconds.",
+       duration(&settings::outbound, &outbound_settings::idle_timeout, ms(1000),
+                ms(3600000))},
+      {"outbound.max_response_bytes", "16MiB",
+       "Largest outbound response body (decoded); a larger one is aborted.",
+       size(&settings::outbound, &outbound_settings::max_response_bytes, 1024,
+            size_t{1} << 34)},
+      {"outbound.max_redirects", "5",
+       "Redirects an outbound request follows (each hop checked again; never https to "
+       "http).",
+       integer(&settings::outbound, &outbound_settings::max_redirects, 0, 5)},
+      {"outbound.ca_file", "",
+       "PEM CA bundle trusted for outbound https instead of the system's; empty = the "
+       "system's.",
+       str(&settings::outbound, &outbound_settings::ca_file)},
+      {"outbound.proxy", "",
+       "Proxy for outbound requests (http://, https://, socks5h://); empty = none "
+       "(the environment's http_proxy is ignored).",
+       url(&settings::outbound, &outbound_settings::proxy,
+           {"http", "https", "socks5", "socks5h"})},
+      {"outbound.allow_private", "false",
+       "Let tenant-chosen URLs (websites) reach loopback, private, link-local and other "
+       "non-public addresses. For tests and local fixtures only: the node logs a "
+       "warning at every start while it is on.",
+       boolean(&settings::outbound, &outbound_settings::allow_private)},
+      {"outbound.allowed_ports", "80,443",
+       "Comma-separated ports tenant-chosen URLs may use.", port_list()},
+      {"outbound.per_host_concurrency", "8",
+       "Outbound requests in flight to one host at once; more wait in a queue.",
+       integer(&settings::outbound, &outbound_settings::per_host_concurrency, 1, 1024)},
+      {"outbound.host_rates", "",
+       "Comma-separated per-host rate limits HOST=REQUESTS/DURATION (a token bucket; "
+       "requests over it wait), e.g. "
+       "'api.company-information.service.gov.uk=600/5m'.",
+       host_rate_list()},
+      {"outbound.user_agent", "kyb-platform/0.1",
+       "User-Agent of outbound requests (a caller may set its own).",
+       str(&settings::outbound, &outbound_settings::user_agent, true)},
       // log
       {"log.level", "info", "Least severe level written.",
        one_of(&settings::log, &log_settings::level, {"debug", "info", "warn", "error"})},
@@ -735,6 +841,10 @@ std::optional<std::string> cross_check(const settings& s, std::string& key) {
   }
   if (auto err = screening_cross_check(s.screening, key))
     return err;
+  if (!s.outbound.ca_file.empty() && !std::ifstream(s.outbound.ca_file).good()) {
+    key = "outbound.ca_file";
+    return "cannot read " + s.outbound.ca_file;
+  }
   return std::nullopt;
 }
 

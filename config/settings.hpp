@@ -225,6 +225,30 @@ struct regions_settings {
   milliseconds forward_timeout{0};      ///< A forwarded request's whole exchange.
 };
 
+/// A per-host rate limit of outbound requests: `requests` per `per`.
+struct outbound_host_rate {
+  std::string host;
+  double requests = 0;
+  milliseconds per{0};
+};
+
+/// The outbound HTTP client (net/outbound_client): its bounds, TLS trust, proxy, the
+/// SSRF rules for tenant-chosen URLs, and per-host limits.
+struct outbound_settings {
+  milliseconds connect_timeout{0};
+  milliseconds timeout{0};      ///< A request's whole exchange, redirects included.
+  milliseconds idle_timeout{0}; ///< No byte received for this long ends a transfer.
+  size_t max_response_bytes = 0;
+  int max_redirects = 0;
+  std::string ca_file; ///< PEM CAs trusted instead of the system's; empty = the system's.
+  std::string proxy;   ///< Empty: no proxy.
+  bool allow_private = false; ///< Tenant-chosen URLs may reach private addresses.
+  std::vector<uint16_t> allowed_ports; ///< Ports tenant-chosen URLs may use.
+  size_t per_host_concurrency = 0;
+  std::vector<outbound_host_rate> host_rates;
+  std::string user_agent;
+};
+
 struct settings {
   node_settings node;
   http_settings http;
@@ -244,6 +268,7 @@ struct settings {
   risk_settings risk;
   import_settings import;
   regions_settings regions;
+  outbound_settings outbound;
 };
 
 /// Splits a comma-separated list, trimming blanks and dropping empty items.

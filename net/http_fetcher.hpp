@@ -1,14 +1,16 @@
-// The platform's outbound HTTP client (libcurl): fetches a URL into a file, bounded in
+// Fetches a URL into a file over the outbound client (net/outbound_client), bounded in
 // time, size and redirects, conditionally (If-None-Match / If-Modified-Since from the
 // validators of the last fetch), and atomically (a complete new file replaces the old
-// one; a failed fetch leaves it). Blocking: run it on a thread of its own, never on an
-// actor scheduler or broker thread (net/list_downloader runs it on a detached actor).
+// one; a failed fetch leaves it). fetch_to_file waits for the client: run it on a
+// thread of its own, never on an actor scheduler or broker thread
+// (net/list_downloader runs it on a detached actor).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace kyb::net {
@@ -18,7 +20,7 @@ struct fetch_limits {
   std::chrono::milliseconds timeout{120000};        ///< The whole transfer.
   std::chrono::milliseconds connect_timeout{10000}; ///< Connecting (DNS, TCP, TLS).
   size_t max_bytes = size_t{256} << 20;             ///< Larger bodies are refused.
-  long max_redirects = 5;
+  long max_redirects = 5; ///< The client follows at most 5 whatever this says.
   /// PEM CA bundle trusted for https instead of the system's; empty = the system's.
   std::string ca_file;
 };
@@ -37,14 +39,14 @@ struct fetch_outcome {
   std::string final_url; ///< After redirects.
 };
 
-/// One libcurl handle (connections are reused between fetches of one fetcher). Not
-/// thread-safe: one per thread.
+class outbound_client;
+
+/// Fetches into files through an outbound client (the process's unless given one;
+/// connections are reused by the client). Thread-safe.
 class http_fetcher {
 public:
-  explicit http_fetcher(fetch_limits limits);
-  ~http_fetcher();
-  http_fetcher(const http_fetcher&) = delete;
-  http_fetcher& operator=(const http_fetcher&) = delete;
+  explicit http_fetcher(fetch_limits limits,
+                        std::shared_ptr<outbound_client> client = nullptr);
 
   /// Fetches `url` (http or https only) into `path`, creating its directory. Redirects
   /// of an https URL are followed to https URLs only (never down to http). The body
@@ -55,8 +57,8 @@ public:
                               const std::atomic<bool>* cancel = nullptr);
 
 private:
-  void* curl_ = nullptr;
   fetch_limits limits_;
+  std::shared_ptr<outbound_client> client_;
 };
 
 /// "fetched", "not_modified" or "failed".

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include <caf/actor_pool.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/stateful_actor.hpp>
-#include <curl/curl.h>
+
+#include "net/outbound_actor.hpp"
+#include "net/outbound_client.hpp"
 
 #include "runtime/base/crypto.hpp"
 #include "runtime/error.hpp"
@@ -20,35 +20,6 @@ namespace {
 /// The most header lines a relayed request may carry (the broker's own limit on
 /// header bytes bounds them further).
 constexpr size_t max_relayed_headers = 128;
-
-struct transfer {
-  std::string body;
-  std::vector<std::string> headers;
-  size_t max_bytes = 0;
-  bool too_big = false;
-};
-
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<transfer*>(user);
-  if (t->body.size() + size * n > t->max_bytes) {
-    t->too_big = true;
-    return 0;
-  }
-  t->body.append(data, size * n);
-  return size * n;
-}
-
-size_t on_header(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<transfer*>(user);
-  std::string line(data, size * n);
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
-    line.pop_back();
-  if (line.rfind("HTTP/", 0) == 0)
-    t->headers.clear(); // a new response (after 100 Continue)
-  else if (!line.empty())
-    t->headers.push_back(line);
-  return size * n;
-}
 
 /// No byte that could end a line or a field early (libcurl sends header lines and the
 /// target as given).
@@ -77,23 +48,11 @@ std::string local_base(const std::string& listen) {
   return "http://" + config::to_string(endpoint);
 }
 
-struct relay_worker_state {
-  CURL* curl = nullptr;
-  ~relay_worker_state() {
-    if (curl)
-      curl_easy_cleanup(curl);
-  }
-  static inline const char* name = "region_relay";
-};
-
-using relay_result = caf::result<int, std::vector<std::string>, std::string>;
-
-relay_result relay(CURL* c, const relay_config& cfg, const std::string& base,
-                   const std::string& method, const std::string& target,
-                   const std::vector<std::string>& headers, const std::string& hops,
-                   const std::string& body) {
-  if (!c)
-    return make_error(errc::internal, "no libcurl handle");
+/// The relayed request as an outbound request, or why it is refused.
+caf::expected<outbound_request>
+make_relayed(const relay_config& cfg, const std::string& base, const std::string& method,
+             const std::string& target, const std::vector<std::string>& headers,
+             const std::string& hops, const std::string& body) {
   if (!valid_method(method) || target.empty() || target.front() != '/' ||
       target.find(' ') != std::string::npos || !printable(target) ||
       headers.size() > max_relayed_headers || !printable(hops) ||
@@ -102,55 +61,38 @@ relay_result relay(CURL* c, const relay_config& cfg, const std::string& base,
     return make_error(errc::internal, "a malformed request was relayed");
   if (body.size() > cfg.max_request_bytes)
     return make_error(errc::payload_too_large, "the relayed body exceeds the limit");
-  curl_easy_reset(c);
-  transfer t;
-  t.max_bytes = cfg.max_response_bytes;
-  curl_slist* list = nullptr;
-  for (auto& h : headers)
-    list = curl_slist_append(list, h.c_str());
+  outbound_request req;
+  req.method = method;
+  req.url = base + target;
+  req.path_as_is = true; // the target as proven, unnormalised
+  req.headers = headers;
   auto proof = cfg.seal->sign(method, target, hops, body, forward_seal::clock::now());
-  list = curl_slist_append(list, (std::string(forwarded_header) + ": " + hops).c_str());
-  list =
-      curl_slist_append(list, (std::string(forward_proof_header) + ": " + proof).c_str());
-  // No "Expect: 100-continue" round trip for bodies.
-  list = curl_slist_append(list, "Expect:");
-  auto url = base + target;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); // the target as proven, unnormalised
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<long long>(cfg.timeout.count(), 2000)));
-  if (method == "HEAD")
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(body.size()));
-  }
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-  auto rc = curl_easy_perform(c);
-  curl_slist_free_all(list);
-  if (t.too_big)
+  req.headers.push_back(std::string(forwarded_header) + ": " + hops);
+  req.headers.push_back(std::string(forward_proof_header) + ": " + proof);
+  req.body = body;
+  req.target = "region_forward";
+  req.follow_redirects = false; // the answer travels back as it is
+  req.timeout = cfg.timeout;
+  req.idle_timeout = cfg.timeout;
+  req.connect_timeout =
+      std::min<std::chrono::milliseconds>(cfg.timeout, std::chrono::seconds(2));
+  req.max_response_bytes = cfg.max_response_bytes;
+  return req;
+}
+
+caf::error relay_error(const outbound_response& r) {
+  switch (r.error) {
+  case outbound_error::too_large:
     return make_error(errc::unavailable,
                       "the serving region's response exceeds the limit");
-  if (rc == CURLE_OPERATION_TIMEDOUT)
+  case outbound_error::timeout:
     return make_error(errc::timeout,
                       "the region serving this request did not answer in time");
-  if (rc != CURLE_OK)
+  default:
     return make_error(errc::unavailable,
-                      std::string("the region serving this request cannot serve it "
-                                  "now: ") +
-                          curl_easy_strerror(rc));
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  return {static_cast<int>(status), std::move(t.headers), std::move(t.body)};
+                      "the region serving this request cannot serve it now: " +
+                          r.message);
+  }
 }
 
 } // namespace
@@ -197,29 +139,50 @@ bool forward_seal::verify(std::string_view proof, std::string_view method,
 }
 
 caf::actor spawn_region_relay(caf::actor_system& sys, relay_config cfg) {
+  auto client = cfg.client ? cfg.client : outbound_client::process();
+  auto base = local_base(cfg.local_http);
+  // The relay's workers are the client's connections to this node's own port.
+  auto host = base.substr(7, base.rfind(':') - 7); // "http://HOST:PORT"
+  if (host.size() > 2 && host.front() == '[')
+    host = host.substr(1, host.size() - 2);
+  client->set_host_concurrency(host, static_cast<size_t>(std::max(1, cfg.workers)));
+  auto outbound = spawn_outbound_actor(sys, client);
   auto shared = std::make_shared<const relay_config>(std::move(cfg));
-  auto base = std::make_shared<const std::string>(local_base(shared->local_http));
   // The settings travel as spawn arguments (CAF 0.17 dereferences a null argument tuple
   // for a function-based actor spawned without any).
-  auto worker = [&sys, shared, base] {
-    return sys.spawn<caf::detached>(
-        [](caf::stateful_actor<relay_worker_state>* self,
-           std::shared_ptr<const relay_config> cfg,
-           std::shared_ptr<const std::string> url) -> caf::behavior {
-          self->state.curl = curl_easy_init();
-          return {[self, cfg,
-                   url](relay_atom, const std::string& method, const std::string& target,
-                        const std::vector<std::string>& headers, const std::string& hops,
-                        const std::string& body) -> relay_result {
-            return relay(self->state.curl, *cfg, *url, method, target, headers, hops,
-                         body);
-          }};
-        },
-        shared, base);
-  };
-  return caf::actor_pool::make(sys.dummy_execution_unit(),
-                               static_cast<size_t>(std::max(1, shared->workers)), worker,
-                               caf::actor_pool::round_robin());
+  return sys.spawn(
+      [](caf::event_based_actor* self, std::shared_ptr<const relay_config> cfg,
+         std::string base, outbound_actor outbound) -> caf::behavior {
+        self->link_to(outbound);
+        return {[self, cfg, base, outbound](
+                    relay_atom, const std::string& method, const std::string& target,
+                    const std::vector<std::string>& headers, const std::string& hops,
+                    const std::string& body) {
+          auto rp = self->make_response_promise();
+          auto req = make_relayed(*cfg, base, method, target, headers, hops, body);
+          if (!req) {
+            rp.deliver(std::move(req.error()));
+            return;
+          }
+          self->request(outbound, caf::infinite, outbound_fetch_atom::value,
+                        std::move(*req))
+              .then(
+                  [rp](outbound_response& r) mutable {
+                    if (!r.ok()) {
+                      rp.deliver(relay_error(r));
+                      return;
+                    }
+                    std::vector<std::string> lines;
+                    lines.reserve(r.headers.size());
+                    for (auto& [name, value] : r.headers)
+                      lines.push_back(name + ": " + value);
+                    rp.deliver(static_cast<int>(r.status), std::move(lines),
+                               std::move(r.body));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        }};
+      },
+      shared, base, outbound);
 }
 
 caf::actor spawn_relay_sender(caf::actor_system& sys, std::chrono::milliseconds timeout) {

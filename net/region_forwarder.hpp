@@ -2,8 +2,9 @@
 // mutual TLS between node certificates), never as plain HTTP between regions. The
 // sending node's gateway (net/region_gateway) asks the serving node's request relay,
 // whose handle travels in the cluster membership (member_info::relay); the relay hands
-// the request to its own node's HTTP port over loopback (libcurl on threads of its own:
-// a pool of detached actors, one reused connection each) and answers with the response.
+// the request to its own node's HTTP port over loopback (through the outbound client,
+// whose own thread runs the transfers: at most `workers` at once) and answers with the
+// response.
 //
 // The relay marks what it hands over as forwarded (X-KYB-Forwarded-By, the hops so far)
 // and proves it with X-KYB-Forward-Proof, an HMAC-SHA256 under a key drawn at random by
@@ -22,6 +23,8 @@
 #include <caf/atom.hpp>
 
 namespace kyb::net {
+
+class outbound_client;
 
 using relay_atom = caf::atom_constant<caf::atom("rrelay")>;
 
@@ -67,11 +70,13 @@ struct relay_config {
   std::chrono::milliseconds timeout{10000}; ///< regions.forward_timeout
   size_t max_request_bytes = 0;             ///< http.max_body_bytes
   size_t max_response_bytes = 0;
-  int workers = 4; ///< regions.forward_workers
+  int workers = 4; ///< regions.forward_workers: relayed requests in flight at once
   forward_seal_ptr seal;
+  /// The outbound client; null: the process's.
+  std::shared_ptr<outbound_client> client;
 };
 
-/// Spawns the request relay (a pool of workers). Message:
+/// Spawns the request relay. Message:
 ///   (relay_atom, std::string method, std::string target,
 ///    std::vector<std::string> headers ("Name: value"), std::string hops,
 ///    std::string body) -> (int status, std::vector<std::string> headers, std::string

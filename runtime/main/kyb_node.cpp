@@ -30,6 +30,7 @@
 #include "config/host_port.hpp"
 #include "net/http_broker.hpp"
 #include "net/openapi.hpp"
+#include "net/outbound_client.hpp"
 #include "net/region_forwarder.hpp"
 #include "net/routes.hpp"
 #include "persistence/io_watcher.hpp"
@@ -240,6 +241,16 @@ int main(int argc, char** argv) {
     runtime::connect_roles(runtime::role_node);
   }
   runtime::cache_registry::global().configure(settings.cache);
+  // The one outbound HTTP client of this process (list downloads, the region relay,
+  // website analysis, registry lookups), made from outbound.* before any user.
+  net::outbound_client::process(net::outbound_options_from(settings.outbound));
+  if (settings.outbound.allow_private)
+    base::log_warn(
+        "outbound.allow_private",
+        {{"detail", "outbound.allow_private is on: tenant-chosen URLs may reach "
+                    "loopback, private, link-local and cloud metadata "
+                    "addresses of this node's network (tests and local "
+                    "fixtures only)"}});
   auto http_listen = endpoint(settings.http.listen_host, settings.http.listen_port);
   base::log_info("node.starting", {{"node", settings.node.id},
                                    {"region", settings.node.region},

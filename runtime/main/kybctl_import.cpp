@@ -3,14 +3,17 @@
 // then prints the job and its row errors.
 #include "runtime/main/kybctl_import.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
+
+#include "net/outbound_client.hpp"
 
 namespace kyb {
 
@@ -20,61 +23,70 @@ using json = nlohmann::json;
 
 struct upload_state {
   std::FILE* file = nullptr;
-  curl_off_t size = 0;
+  uint64_t size = 0;
   std::chrono::steady_clock::time_point start;
   std::chrono::steady_clock::time_point last_draw;
   bool tty = false;
 };
 
-size_t read_file(char* buf, size_t size, size_t n, void* user) {
-  auto* st = static_cast<upload_state*>(user);
-  return std::fread(buf, size, n, st->file);
-}
-
-size_t collect(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
-}
-
-int progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t sent) {
-  auto* st = static_cast<upload_state*>(user);
+void draw_progress(upload_state& st, uint64_t sent) {
   auto now = std::chrono::steady_clock::now();
-  if (now - st->last_draw < std::chrono::milliseconds(200) && sent < st->size)
-    return 0;
-  st->last_draw = now;
-  double secs = std::chrono::duration<double>(now - st->start).count();
+  if (now - st.last_draw < std::chrono::milliseconds(200) && sent < st.size)
+    return;
+  st.last_draw = now;
+  double secs = std::chrono::duration<double>(now - st.start).count();
+  // `sent` counts the chunked framing too: never past the whole file.
   double frac =
-      st->size > 0 ? static_cast<double>(sent) / static_cast<double>(st->size) : 1;
+      st.size > 0
+          ? std::min(1.0, static_cast<double>(sent) / static_cast<double>(st.size))
+          : 1;
   int width = 40;
   int filled = static_cast<int>(frac * width);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(static_cast<size_t>(width), '.');
-  std::fprintf(stderr, "%s[%s] %5.1f%%  %.1f MiB  %.1f MiB/s%s", st->tty ? "\r" : "",
+  std::fprintf(stderr, "%s[%s] %5.1f%%  %.1f MiB  %.1f MiB/s%s", st.tty ? "\r" : "",
                bar.c_str(), frac * 100, static_cast<double>(sent) / (1 << 20),
                secs > 0 ? static_cast<double>(sent) / (1 << 20) / secs : 0.0,
-               st->tty ? "" : "\n");
+               st.tty ? "" : "\n");
   std::fflush(stderr);
-  return 0;
+}
+
+/// RFC 3986 percent-encoding of a query value.
+std::string escape(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+net::outbound_options client_options() {
+  net::outbound_options o;
+  o.connect_timeout = std::chrono::seconds(10);
+  o.max_response_bytes = size_t{64} << 20;
+  o.user_agent = "kybctl/0.1";
+  return o;
 }
 
 /// One request; returns the HTTP status (0 when it could not be made) and the body.
-long call(CURL* curl, const std::string& url, const std::string& key, std::string& body) {
-  curl_easy_reset(curl);
-  body.clear();
-  struct curl_slist* headers = nullptr;
-  auto auth = "Authorization: Bearer " + key;
-  headers = curl_slist_append(headers, auth.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-  auto rc = curl_easy_perform(curl);
-  long status = 0;
-  if (rc == CURLE_OK)
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  return status;
+long call(net::outbound_client& client, const std::string& url, const std::string& key,
+          std::string& body) {
+  net::outbound_request req;
+  req.url = url;
+  req.target = "kybctl";
+  req.follow_redirects = false;
+  req.headers.push_back("Authorization: Bearer " + key);
+  req.timeout = std::chrono::seconds(60);
+  auto r = client.perform(std::move(req));
+  body = std::move(r.body);
+  return r.ok() ? r.status : 0;
 }
 
 void print_job(const json& job) {
@@ -125,52 +137,41 @@ int run_import(const import_options& o) {
     return 2;
   }
   std::fseek(st.file, 0, SEEK_END);
-  st.size = static_cast<curl_off_t>(std::ftell(st.file));
+  st.size = static_cast<uint64_t>(std::ftell(st.file));
   std::fseek(st.file, 0, SEEK_SET);
   st.tty = isatty(2) != 0;
   st.start = std::chrono::steady_clock::now();
 
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  CURL* curl = curl_easy_init();
+  net::outbound_client client(client_options());
   std::string url = o.api + "/v1/businesses/bulk";
-  if (!o.job_key.empty()) {
-    char* esc =
-        curl_easy_escape(curl, o.job_key.c_str(), static_cast<int>(o.job_key.size()));
-    url += "?job_key=" + std::string(esc);
-    curl_free(esc);
-  }
-  std::string body;
-  struct curl_slist* headers = nullptr;
-  auto auth = "Authorization: Bearer " + o.key;
-  auto type = std::string("Content-Type: ") +
-              (format == "csv" ? "text/csv" : "application/x-ndjson");
-  headers = curl_slist_append(headers, auth.c_str());
-  headers = curl_slist_append(headers, type.c_str());
-  headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
-  headers = curl_slist_append(headers, "Expect:");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_file);
-  curl_easy_setopt(curl, CURLOPT_READDATA, &st);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &st);
-  auto rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
+  if (!o.job_key.empty())
+    url += "?job_key=" + escape(o.job_key);
+  net::outbound_request req;
+  req.method = "POST";
+  req.url = url;
+  req.target = "kybctl";
+  req.follow_redirects = false;
+  req.headers = {"Authorization: Bearer " + o.key,
+                 std::string("Content-Type: ") +
+                     (format == "csv" ? "text/csv" : "application/x-ndjson"),
+                 "Transfer-Encoding: chunked"};
+  // The file streams (never loaded whole); the import may take long, but a stalled
+  // connection ends.
+  req.timeout = std::chrono::hours(24);
+  req.idle_timeout = std::chrono::minutes(10);
+  req.body_source = [&st](char* buf, size_t n) { return std::fread(buf, 1, n, st.file); };
+  req.progress = [&st](uint64_t sent, uint64_t) { draw_progress(st, sent); };
+  auto answer = client.perform(std::move(req));
   std::fclose(st.file);
   if (st.tty)
     std::fprintf(stderr, "\n");
-  if (rc != CURLE_OK) {
+  if (!answer.ok()) {
     std::fprintf(stderr, "kybctl import: the upload failed: %s\n",
-                 curl_easy_strerror(rc));
-    curl_easy_cleanup(curl);
+                 answer.message.c_str());
     return 1;
   }
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  long status = answer.status;
+  std::string body = std::move(answer.body);
   auto j = json::parse(body, nullptr, false);
   int exit_code = 0;
   json job;
@@ -193,7 +194,7 @@ int run_import(const import_options& o) {
     int shown = 0;
     for (;;) {
       std::string page;
-      auto s = call(curl,
+      auto s = call(client,
                     o.api + "/v1/businesses/bulk/" + job["id"].get<std::string>() +
                         "?errors_limit=1000&errors_after=" + std::to_string(after),
                     o.key, page);
@@ -216,8 +217,6 @@ int run_import(const import_options& o) {
     if (job.value("status", "") != "completed" || job.value("rows_failed", 0) > 0)
       exit_code = 1;
   }
-  curl_easy_cleanup(curl);
-  curl_global_cleanup();
   return exit_code;
 }
 

@@ -1,6 +1,9 @@
 #define BOOST_TEST_MODULE config
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
+#include <vector>
+
 #include "config/config.hpp"
 
 using namespace kyb::config;
@@ -121,6 +124,64 @@ BOOST_AUTO_TEST_CASE(client_limits_and_download_trust_refuse_bad_values_by_name)
   BOOST_REQUIRE(!missing);
   BOOST_TEST(missing.error->key == "screening.download_ca_file");
   BOOST_TEST(missing.error->message.find("cannot read") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(outbound_options_default_and_refuse_bad_values_by_name) {
+  auto d = load_text("", {});
+  BOOST_REQUIRE(d);
+  auto& o = d.value->outbound;
+  BOOST_TEST(o.connect_timeout.count() == 10000);
+  BOOST_TEST(o.timeout.count() == 30000);
+  BOOST_TEST(o.max_response_bytes == size_t{16} << 20);
+  BOOST_TEST(o.max_redirects == 5);
+  BOOST_TEST(!o.allow_private);
+  BOOST_TEST((o.allowed_ports == std::vector<uint16_t>{80, 443}));
+  BOOST_TEST(o.per_host_concurrency == 8u);
+  BOOST_TEST(o.host_rates.empty());
+  BOOST_TEST(o.proxy.empty());
+  auto set = load_text(
+      "", {{"KYB_OUTBOUND_HOST_RATES",
+            "API.company-information.service.gov.uk=600/5m, api.gleif.org=60/1min"},
+           {"KYB_OUTBOUND_ALLOWED_PORTS", "80, 443,8443"},
+           {"KYB_OUTBOUND_ALLOW_PRIVATE", "true"},
+           {"KYB_OUTBOUND_PROXY", "http://proxy.internal:3128"}});
+  BOOST_TEST_INFO((set.error ? set.error->to_string() : std::string()));
+  BOOST_REQUIRE(set);
+  auto& s = set.value->outbound;
+  BOOST_REQUIRE(s.host_rates.size() == 2u);
+  BOOST_TEST(s.host_rates[0].host == "api.company-information.service.gov.uk");
+  BOOST_TEST(s.host_rates[0].requests == 600);
+  BOOST_TEST(s.host_rates[0].per.count() == 300000);
+  BOOST_TEST(s.host_rates[1].per.count() == 60000);
+  BOOST_TEST((s.allowed_ports == std::vector<uint16_t>{80, 443, 8443}));
+  BOOST_TEST(s.allow_private);
+  const std::pair<const char*, const char*> bad[] = {
+      {"KYB_OUTBOUND_ALLOWED_PORTS", "80,http"},
+      {"KYB_OUTBOUND_ALLOWED_PORTS", "0"},
+      {"KYB_OUTBOUND_ALLOWED_PORTS", "65536"},
+      {"KYB_OUTBOUND_HOST_RATES", "example.org"},
+      {"KYB_OUTBOUND_HOST_RATES", "example.org=600"},
+      {"KYB_OUTBOUND_HOST_RATES", "example.org=0/5m"},
+      {"KYB_OUTBOUND_HOST_RATES", "example.org=ten/5m"},
+      {"KYB_OUTBOUND_HOST_RATES", "example.org=10/soon"},
+      {"KYB_OUTBOUND_MAX_REDIRECTS", "6"},
+      {"KYB_OUTBOUND_TIMEOUT", "forever"},
+      {"KYB_OUTBOUND_MAX_RESPONSE_BYTES", "lots"},
+      {"KYB_OUTBOUND_PROXY", "ftp://proxy"},
+      {"KYB_OUTBOUND_ALLOW_PRIVATE", "perhaps"},
+      {"KYB_OUTBOUND_PER_HOST_CONCURRENCY", "0"},
+      {"KYB_OUTBOUND_CA_FILE", "/nonexistent/ca.pem"},
+  };
+  for (auto& [var, value] : bad) {
+    auto e = load_text("", {{var, value}});
+    BOOST_TEST_INFO(std::string(var) + "=" + value);
+    BOOST_REQUIRE(!e);
+    std::string key = var + 4; // KYB_OUTBOUND_X -> outbound.x
+    for (auto& c : key)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    key.replace(key.find('_'), 1, ".");
+    BOOST_TEST(e.error->key == key);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(regions_options_refuse_bad_values_by_name) {

@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(a_refused_statement_names_its_sqlstate_and_keeps_the_sessio
   pg_blocking_session s(db.url(), o);
   auto r = s.query("SELECT * FROM no_such_table");
   BOOST_REQUIRE(!r);
-  BOOST_TEST(persistence::sqlstate_of(r.error()) == "42P01");
+  BOOST_TEST(kyb::sqlstate_of(r.error()) == "42P01");
   BOOST_TEST(detail_of(r.error()).rfind("us-east-1: ", 0) == 0u, detail_of(r.error()));
   BOOST_TEST(!persistence::is_connection_error(r.error()));
   BOOST_TEST(s.connected());

@@ -314,15 +314,20 @@ size_t find_invalid_utf8(std::string_view text) noexcept {
   return npos;
 }
 
-std::optional<http_error> check_json_content_type(std::string_view content_type) {
+std::optional<http_error> check_json_content_type(std::string_view content_type,
+                                                  bool merge_patch) {
+  const std::string expected = merge_patch
+                                   ? "application/json or application/merge-patch+json"
+                                   : "application/json";
   auto value = trim_ows(content_type);
   if (value.empty())
-    return bad_media("Content-Type is missing; send application/json");
+    return bad_media("Content-Type is missing; send " + expected);
   size_t semicolon = value.find(';');
   auto media = trim_ows(value.substr(0, semicolon));
-  if (!ascii_iequals(media, "application/json"))
+  if (!ascii_iequals(media, "application/json") &&
+      !(merge_patch && ascii_iequals(media, "application/merge-patch+json")))
     return bad_media("Content-Type '" + quote_header(media) +
-                     "' is not supported; send application/json");
+                     "' is not supported; send " + expected);
   while (semicolon != npos) {
     size_t start = semicolon + 1;
     semicolon = value.find(';', start);
@@ -337,7 +342,7 @@ std::optional<http_error> check_json_content_type(std::string_view content_type)
                        "'");
     if (!ascii_iequals(name, "charset"))
       return bad_media("Content-Type parameter '" + quote_header(name) +
-                       "' is not supported; send application/json");
+                       "' is not supported; send " + expected);
     auto raw = parameter.substr(equals + 1);
     std::optional<std::string> charset = (!raw.empty() && raw.front() == '"')
                                              ? unquote(raw)
@@ -383,7 +388,7 @@ result<json> parse_json_body(std::string_view body, size_t max_depth) {
 }
 
 result<json> parse_json_request(const http_request& req, size_t max_depth) {
-  if (auto err = check_json_content_type(req.content_type()))
+  if (auto err = check_json_content_type(req.content_type(), req.method == "PATCH"))
     return std::move(*err);
   return parse_json_body(req.body, max_depth);
 }

@@ -19,11 +19,13 @@ namespace kyb::net {
 /// truncated sequence), or std::string_view::npos when all of `text` is valid.
 size_t find_invalid_utf8(std::string_view text) noexcept;
 
-/// Accepts `application/json`, optionally with `charset=utf-8` (names and values
+/// Accepts `application/json` (and, when `merge_patch`, `application/merge-patch+json`,
+/// RFC 7396's type for a PATCH body), optionally with `charset=utf-8` (names and values
 /// compared ignoring case, the value may be quoted). Anything else, including a missing
 /// Content-Type, other parameters and other charsets, is an unsupported_media_type
-/// (415) error with a detail saying what was received.
-std::optional<http_error> check_json_content_type(std::string_view content_type);
+/// (415) error with a detail saying what was received and what to send.
+std::optional<http_error> check_json_content_type(std::string_view content_type,
+                                                  bool merge_patch = false);
 
 /// Parses `body` as one JSON document (RFC 8259). Errors (invalid_json, or
 /// json_too_deep when objects and arrays nest more than `max_depth` levels: `{}` is one
@@ -32,7 +34,8 @@ std::optional<http_error> check_json_content_type(std::string_view content_type)
 /// duplicate object keys. Never throws; errors keep the connection open.
 result<nlohmann::json> parse_json_body(std::string_view body, size_t max_depth);
 
-/// check_json_content_type() on the request's Content-Type, then parse_json_body().
+/// check_json_content_type() on the request's Content-Type (merge-patch+json too for a
+/// PATCH), then parse_json_body().
 result<nlohmann::json> parse_json_request(const http_request& req, size_t max_depth);
 
 } // namespace kyb::net

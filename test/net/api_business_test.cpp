@@ -80,6 +80,18 @@ BOOST_AUTO_TEST_CASE(create_read_update_delete) {
   BOOST_TEST(patched.json()["owners"].size() == 1u);
   BOOST_TEST(patched.json()["version"] == 2);
   BOOST_TEST(patched.json()["legal_name"] == "Acme Widgets LLC");
+  // RFC 7396's own media type is taken for a PATCH (and only there).
+  auto merge_patch =
+      node.call("PATCH", "/v1/businesses/" + id, R"({"description":"Widgets and gears"})",
+                key, {{"Content-Type", "application/merge-patch+json"}});
+  BOOST_TEST_INFO(merge_patch.body);
+  BOOST_REQUIRE_EQUAL(merge_patch.status, 200);
+  BOOST_TEST(merge_patch.json()["description"] == "Widgets and gears");
+  BOOST_TEST(merge_patch.json()["version"] == 3);
+  auto post_as_patch =
+      node.call("POST", "/v1/businesses", R"({"legal_name":"X","country":"US"})", key,
+                {{"Content-Type", "application/merge-patch+json"}});
+  BOOST_TEST(post_as_patch.status == 415, post_as_patch.body);
 
   auto deleted = node.call("DELETE", "/v1/businesses/" + id, "", key);
   BOOST_REQUIRE_EQUAL(deleted.status, 200);

@@ -46,7 +46,14 @@ std::string scopes_to_string(uint8_t scopes) {
 }
 
 std::string missing_scope_detail(uint8_t required, uint8_t held) {
-  return "the API key lacks the scope '" + scopes_to_string(required & ~held) + "'";
+  auto detail =
+      "the API key lacks the scope '" + scopes_to_string(required & ~held) + "'";
+  // The platform-operator key is no tenant's key: say which key this endpoint takes.
+  if ((held & scope_operator) && (required & (scope_read | scope_write | scope_admin)))
+    detail += "; a platform-operator key manages tenants and the platform: this "
+              "endpoint needs a key of the tenant whose data it serves (make one with "
+              "POST /v1/tenants/{tenant_id}/api-keys)";
+  return detail;
 }
 
 std::string principal::audit_actor() const {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include <sys/stat.h>
 
@@ -111,6 +112,27 @@ BOOST_AUTO_TEST_CASE(only_an_operator_key_makes_operator_keys) {
   BOOST_TEST(node.call("POST", "/v1/tenants/" + t + "/api-keys",
                        R"({"scopes":["operator"]})", tenant_admin)
                  .status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(an_operator_key_on_a_tenant_endpoint_is_told_which_key_it_takes) {
+  for (auto [method, target, body] :
+       {std::tuple<std::string, std::string, std::string>{
+            "POST", "/v1/businesses", R"({"legal_name":"Acme","country":"US"})"},
+        {"GET", "/v1/businesses", ""}}) {
+    auto r = node.op(method, target, body);
+    BOOST_TEST(r.status == 403, r.body);
+    auto detail = r.json().value("detail", "");
+    BOOST_TEST(detail.find("needs a key of the tenant") != std::string::npos, r.body);
+    BOOST_TEST(detail.find("POST /v1/tenants/{tenant_id}/api-keys") != std::string::npos,
+               r.body);
+  }
+  // A tenant key without the scope is told only what it lacks.
+  auto [t, reader] = node.make_tenant({"read"});
+  auto r = node.call("POST", "/v1/businesses", R"({"legal_name":"Acme","country":"US"})",
+                     reader);
+  BOOST_TEST(r.status == 403, r.body);
+  BOOST_TEST(r.json().value("detail", "").find("platform-operator") == std::string::npos,
+             r.body);
 }
 
 BOOST_AUTO_TEST_CASE(a_node_listens_only_where_it_is_configured) {

@@ -48,7 +48,6 @@ std::vector<std::string> names(const std::vector<runtime::child_spec>& children)
 }
 
 struct fixture {
-  caf::actor_system sys{system_config()};
   std::atomic<int> escalations{0};
   std::atomic<int> respawned_connection{-1};
   std::mutex mtx;
@@ -122,6 +121,10 @@ struct fixture {
   }
 
   std::vector<caf::actor> spawned;
+  // Last, so it is destroyed first: its destructor waits for the supervisors, which may
+  // still restart children (idle_actor) or escalate (the inputs' lambdas) meanwhile, and
+  // those write the members above (they were freed before it: heap-use-after-free).
+  caf::actor_system sys{system_config()};
 };
 
 const std::vector<std::string> services_without_model = {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <variant>
 
 #include "actors/registry/registry_parse.hpp"
 #include "actors/screening/legal_form_table.hpp"
@@ -161,6 +162,20 @@ std::optional<candidate> best_candidate(const lookup_state& st,
   return *best;
 }
 
+// A search answer's best candidate, or the step that ends the lookup: the answer did not
+// parse, or no candidate is named well enough (not_found, naming the search).
+std::variant<candidate, plan_step>
+chosen_candidate(const lookup_state& st, parsed<std::vector<candidate>> found) {
+  if (!found)
+    return failure(found.error());
+  std::string why;
+  auto best = best_candidate(st, found.value(), why);
+  if (!best)
+    return failure(st.registry, lookup_error_code::not_found, why,
+                   st.outstanding.at(0).log_url);
+  return std::move(*best);
+}
+
 plan_step finish(lookup_state& st) {
   plan_step s;
   auto r = std::move(*st.partial);
@@ -213,13 +228,10 @@ plan_step gleif_first(lookup_state& st) {
 plan_step gleif_next(lookup_state& st, const std::vector<http_response>& rs) {
   const auto& reqs = st.outstanding;
   if (st.stage == stage_search) {
-    auto found = parse_gleif_fuzzy_completions(rs[0].body);
-    if (!found)
-      return failure(found.error());
-    std::string why;
-    auto best = best_candidate(st, found.value(), why);
-    if (!best)
-      return failure(st.registry, lookup_error_code::not_found, why, reqs[0].log_url);
+    auto chosen = chosen_candidate(st, parse_gleif_fuzzy_completions(rs[0].body));
+    if (auto* end = std::get_if<plan_step>(&chosen))
+      return std::move(*end);
+    const auto* best = &std::get<candidate>(chosen);
     return gleif_record(st, best->id);
   }
   if (st.stage == stage_main) {
@@ -283,13 +295,10 @@ plan_step ch_first(lookup_state& st) {
 plan_step ch_next(lookup_state& st, const std::vector<http_response>& rs) {
   const auto& reqs = st.outstanding;
   if (st.stage == stage_search) {
-    auto found = parse_ch_search(rs[0].body);
-    if (!found)
-      return failure(found.error());
-    std::string why;
-    auto best = best_candidate(st, found.value(), why);
-    if (!best)
-      return failure(st.registry, lookup_error_code::not_found, why, reqs[0].log_url);
+    auto chosen = chosen_candidate(st, parse_ch_search(rs[0].body));
+    if (auto* end = std::get_if<plan_step>(&chosen))
+      return std::move(*end);
+    const auto* best = &std::get<candidate>(chosen);
     auto n = ch_number(best->id);
     if (!n)
       return failure(st.registry, lookup_error_code::malformed_response,
@@ -477,13 +486,10 @@ plan_step oc_first(lookup_state& st) {
 plan_step oc_next(lookup_state& st, const std::vector<http_response>& rs) {
   const auto& reqs = st.outstanding;
   if (st.stage == stage_search) {
-    auto found = parse_oc_search(rs[0].body);
-    if (!found)
-      return failure(found.error());
-    std::string why;
-    auto best = best_candidate(st, found.value(), why);
-    if (!best)
-      return failure(st.registry, lookup_error_code::not_found, why, reqs[0].log_url);
+    auto chosen = chosen_candidate(st, parse_oc_search(rs[0].body));
+    if (auto* end = std::get_if<plan_step>(&chosen))
+      return std::move(*end);
+    const auto* best = &std::get<candidate>(chosen);
     auto slash = best->id.find('/');
     return oc_company(st, best->id.substr(0, slash), best->id.substr(slash + 1));
   }

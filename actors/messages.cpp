@@ -15,6 +15,7 @@
 #include "actors/screening/screening_messages.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "actors/usage/usage_actor.hpp"
+#include "actors/website/business_website.hpp"
 
 namespace kyb::actors {
 
@@ -85,6 +86,7 @@ void register_types(caf::actor_system_config& cfg) {
   register_screening_types(cfg);
   register_classification_types(cfg);
   register_risk_types(cfg);
+  register_website_types(cfg);
   register_import_types(cfg);
   register_cache_types(cfg);
 }

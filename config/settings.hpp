@@ -161,6 +161,30 @@ struct risk_settings {
   milliseconds rules_lease{0};
 };
 
+/// Website analysis (actors/website/): how much of a business's site one analysis reads.
+struct website_settings {
+  size_t max_pages = 0;         ///< Same-site pages read beyond the home page.
+  size_t max_page_bytes = 0;    ///< A page's body is cut (and said so) beyond this.
+  milliseconds page_timeout{0}; ///< One page's whole fetch.
+  milliseconds timeout{0};      ///< The whole analysis (every page).
+};
+
+/// Registry lookups (actors/registry/): each registry's base URL and credentials. A
+/// registry whose key, token or User-Agent is missing answers not_configured.
+struct registry_settings {
+  std::string gleif_url;
+  std::string companies_house_url;
+  std::string companies_house_key; ///< secret: HTTP basic auth user
+  std::string sec_url;             ///< submissions (data.sec.gov)
+  std::string sec_tickers_url;     ///< company_tickers.json
+  std::string opencorporates_url;
+  std::string opencorporates_token; ///< secret: api_token query parameter
+  std::string user_agent; ///< names the operator and a contact (the SEC requires one)
+  double min_candidate_score = 0; ///< a search candidate's least name score
+  size_t max_search_results = 0;
+  milliseconds timeout{0}; ///< one lookup in one registry, every request of it
+};
+
 /// Bulk import (POST /v1/businesses/bulk): how uploads are bounded and written.
 struct import_settings {
   size_t max_upload_bytes = 0;  ///< One streamed upload; over it: 413.
@@ -266,6 +290,8 @@ struct settings {
   screening_settings screening;
   classification_settings classification;
   risk_settings risk;
+  website_settings website;
+  registry_settings registry;
   import_settings import;
   regions_settings regions;
   outbound_settings outbound;

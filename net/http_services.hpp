@@ -20,6 +20,7 @@
 #include "actors/platform.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
+#include "actors/website/business_website.hpp"
 #include "net/address_limiter.hpp"
 #include "net/region_forwarder.hpp"
 #include "net/router.hpp"
@@ -46,6 +47,8 @@ struct http_services {
   service_slot<actors::classification_actor> classification;
   /// Its model's version (loaded at start: it changes only with a restart).
   std::string classification_model_version;
+  /// Website analysis (net/website_service.hpp): fetches and analyses sites.
+  service_slot<actors::website_actor> website;
   /// Cache warming (actors/cache/).
   service_slot<actors::cache_warmer_actor> warmer;
   /// Background risk re-assessment and the risk reference data's reloads

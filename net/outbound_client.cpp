@@ -279,6 +279,7 @@ struct job {
   std::string collected;
   uint64_t received = 0;
   bool too_large = false;
+  bool truncated = false; ///< truncate_at_limit cut the body at max_bytes
   bool sink_failed = false;
   bool check_sockets = false;
   std::string refused_socket; // why a socket was refused
@@ -629,7 +630,18 @@ struct outbound_client::impl {
     if (j.discards_body())
       return len;
     if (j.received + len > j.max_bytes) {
-      j.too_large = true;
+      if (!j.req.truncate_at_limit) {
+        j.too_large = true;
+        return 0;
+      }
+      // Keep what fits, then end the transfer as a (truncated) response.
+      len = j.max_bytes - j.received;
+      j.truncated = true;
+      j.received += len;
+      if (j.req.body_sink)
+        j.sink_failed = !j.req.body_sink(std::string_view(data, len));
+      else
+        j.collected.append(data, len);
       return 0;
     }
     j.received += len;
@@ -708,7 +720,9 @@ struct outbound_client::impl {
     curl_easy_setopt(
         e, CURLOPT_LOW_SPEED_TIME,
         static_cast<long>(std::max<long long>(1, static_cast<long long>(idle_s))));
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(j.max_bytes));
+    if (!j.req.truncate_at_limit) // else the body is cut in on_body, not refused here
+      curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+                       static_cast<curl_off_t>(j.max_bytes));
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_PROXY, opts.proxy.c_str());
     auto& ca = j.req.ca_file.empty() ? opts.ca_file : j.req.ca_file;
@@ -808,7 +822,8 @@ struct outbound_client::impl {
     curl_easy_getinfo(j.easy, CURLINFO_APPCONNECT_TIME_T, &tls_us);
     std::string curl_error = j.errbuf[0] ? j.errbuf : curl_easy_strerror(rc);
     release_hop(j);
-    if (rc != CURLE_OK)
+    bool cut = j.truncated && !j.sink_failed && rc == CURLE_WRITE_ERROR;
+    if (rc != CURLE_OK && !cut)
       return fail_transfer(j, rc, curl_error, status);
     if (j.req.follow_redirects && is_redirect(status) && !redirect.empty())
       return follow(j, status, redirect);
@@ -818,6 +833,7 @@ struct outbound_client::impl {
     r.headers = std::move(j.hop_headers);
     r.body = std::move(j.collected);
     r.body_bytes = j.received;
+    r.truncated = j.truncated;
     r.final_url = j.url;
     r.redirects = j.hops;
     r.tls = j.tls;

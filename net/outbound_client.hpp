@@ -72,6 +72,9 @@ struct outbound_request {
   std::optional<milliseconds> timeout; ///< From submission to the last byte, all hops.
   std::optional<milliseconds> idle_timeout; ///< No byte received for this long.
   std::optional<size_t> max_response_bytes;
+  /// A body over max_response_bytes is cut there and the response kept (`truncated`),
+  /// instead of failing too_large: for readers of a page's beginning.
+  bool truncate_at_limit = false;
   std::optional<int> max_redirects;
   std::string ca_file; ///< PEM CAs trusted instead of the client's; empty = client's
   /// Validators of a copy the caller holds: sent as If-None-Match / If-Modified-Since;
@@ -119,7 +122,8 @@ struct outbound_response {
   std::vector<std::pair<std::string, std::string>> headers; ///< Of the final response.
   std::string body; ///< Unless the request had a body_sink.
   uint64_t body_bytes = 0;
-  std::string final_url; ///< After redirects.
+  bool truncated = false; ///< truncate_at_limit cut the body.
+  std::string final_url;  ///< After redirects.
   int redirects = 0;
   /// A 429 or 503's Retry-After (seconds or an HTTP date), as a delay.
   std::optional<std::chrono::seconds> retry_after;

@@ -72,6 +72,11 @@ router make_api_router() {
       scope_write, h::classify_business);
   add("GET", "/v1/businesses/{id}/classification", "getBusinessClassification",
       auth_kind::tenant, scope_read, h::get_business_classification);
+  // Website analysis.
+  add("POST", "/v1/businesses/{id}/website-analysis", "analyseBusinessWebsite",
+      auth_kind::tenant, scope_write, h::analyse_business_website);
+  add("GET", "/v1/businesses/{id}/website-analysis", "getBusinessWebsiteAnalysis",
+      auth_kind::tenant, scope_read, h::get_business_website);
   // Risk assessment.
   add("POST", "/v1/businesses/{id}/risk-assessments", "assessBusinessRisk",
       auth_kind::tenant, scope_write, h::assess_business_risk);
@@ -122,6 +127,7 @@ router make_api_router() {
            {"GET", "/v1/businesses/{id}", "businesses"},
            {"GET", "/v1/businesses/{id}/classification", "businesses"},
            {"GET", "/v1/businesses/{id}/screening", "businesses"},
+           {"GET", "/v1/businesses/{id}/website-analysis", "businesses"},
            {"GET", "/v1/businesses/{id}/risk-assessments", "risk_assessments"},
            {"GET", "/v1/businesses/{id}/risk-assessments/latest", "risk_assessments"},
            {"GET", "/v1/risk-rules", "businesses"},

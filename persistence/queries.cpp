@@ -247,6 +247,23 @@ const std::vector<named_sql>& platform_queries() {
        "tenant_id = $2 AND ($3::timestamptz IS NULL OR (assessed_at, id) < "
        "($3::timestamptz, $4::uuid)) ORDER BY risk_assessments.assessed_at DESC, "
        "risk_assessments.id DESC LIMIT $5"},
+      // $1 id, $2 business, $3 tenant, $4 region, $5 requested_url, $6 final_url,
+      // $7 outcome, $8 http_status, $9 result, $10 cache_key, $11 created_by,
+      // $12 analysed_at
+      {q::website_analysis_insert,
+       "INSERT INTO website_analyses (id, business_id, tenant_id, region, requested_url, "
+       "final_url, outcome, http_status, result, cache_key, created_by, analysed_at) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12::timestamptz)"},
+      // $1 business, $2 tenant -> the latest analysis, or no row
+      // (idx_website_analyses_business, no sort)
+      {q::website_analysis_latest,
+       "SELECT id, business_id, tenant_id, region, requested_url, final_url, outcome, "
+       "http_status, result::text AS result, cache_key, created_by, " KYB_TS(
+           "analysed_at") " AS analysed_at, extract(epoch FROM clock_timestamp() - "
+                          "website_analyses.analysed_at)::float8::text AS age_seconds "
+                          "FROM website_analyses WHERE business_id = $1 AND tenant_id = "
+                          "$2 ORDER BY website_analyses.analysed_at DESC, "
+                          "website_analyses.id DESC LIMIT 1"},
       // $1 tenant (NULL: every tenant), $2 after this business id, $3 limit -> id,
       // tenant_id, region of live businesses with at least one assessment, by id
       // (re-assessment sweeps)

@@ -79,6 +79,12 @@ inline constexpr const char* risk_assessment_latest = "risk_assessment_latest";
 inline constexpr const char* risk_assessments_page = "risk_assessments_page";
 inline constexpr const char* risk_assessed_businesses = "risk_assessed_businesses";
 inline constexpr const char* outbox_event_insert = "outbox_event_insert";
+// Website analysis and registry lookups (actors/website/business_website.cpp,
+// actors/registry/business_registry.cpp decode).
+inline constexpr const char* website_analysis_insert = "website_analysis_insert";
+inline constexpr const char* website_analysis_latest = "website_analysis_latest";
+inline constexpr const char* registry_lookup_insert = "registry_lookup_insert";
+inline constexpr const char* registry_lookups_latest = "registry_lookups_latest";
 // Sanctions screening (actors/screening/): stored screenings, decisions, monitoring.
 inline constexpr const char* screening_result_insert = "screening_result_insert";
 inline constexpr const char* screening_hit_insert = "screening_hit_insert";

@@ -30,7 +30,7 @@ std::vector<table_group> seed_table_groups() {
       {"businesses",
        {"tenants", "api_keys", "businesses", "business_owners",
         "business_classifications", "screening_results", "screening_hits",
-        "screening_decisions", "risk_rules"},
+        "screening_decisions", "risk_rules", "website_analyses", "registry_lookups"},
        "us-east-1",
        {"us-west-2", "eu-west-1"},
        seconds(30)},

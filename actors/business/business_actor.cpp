@@ -33,6 +33,7 @@ void forget_derived(business_state& st) {
   forget_screenings(st);      // names or owners may have changed
   forget_classifications(st); // and what the classifier reads
   forget_risk(st);            // and what an assessment read
+  forget_websites(st);        // and what a site was compared with
 }
 
 namespace {
@@ -407,6 +408,12 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                 -> caf::result<business_risk> { return assess(self, meta, req); },
             [self](latest_risk_atom, const request_meta& meta)
                 -> caf::result<business_risk> { return latest_risk(self, meta); },
+            [self](analyse_website_atom, const request_meta& meta,
+                   const website_request& req) -> caf::result<business_website> {
+              return analyse_website(self, meta, req);
+            },
+            [self](latest_website_atom, const request_meta& meta)
+                -> caf::result<business_website> { return latest_website(self, meta); },
             [self](risk_history_atom, const request_meta& meta, const std::string& cursor,
                    uint32_t limit) -> caf::result<business_risk_page> {
               return risk_history(self, meta, cursor, limit);

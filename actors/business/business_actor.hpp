@@ -35,6 +35,7 @@
 #include "actors/risk/risk_messages.hpp"
 #include "actors/screening/business_screening.hpp"
 #include "actors/screening/screening_actor.hpp"
+#include "actors/website/business_website.hpp"
 #include "runtime/cluster/member.hpp"
 
 namespace kyb::actors {
@@ -103,6 +104,17 @@ using business_actor = caf::typed_actor<
     /// (1..1000) per page. Errors: invalid_argument (cursor, limit), not_found.
     caf::replies_to<risk_history_atom, request_meta, std::string,
                     uint32_t>::with<business_risk_page>,
+    /// Analyses the business's website (its website_url, or `url` of the request)
+    /// through the request's website service (business_website_flow.cpp), stores the
+    /// result with an audit row and caches it for the website TTL (7 d) under the URL,
+    /// legal name, DBA and latest classified MCC (a stored analysis of the same still
+    /// serves after re-activation; `refresh` fetches anyway). Errors: not_found,
+    /// forbidden (write scope), invalid_argument (no URL), unprocessable (the URL may
+    /// not be fetched: loopback, private, a port not allowed...), unavailable.
+    caf::replies_to<analyse_website_atom, request_meta,
+                    website_request>::with<business_website>,
+    /// The latest stored analysis. Errors: not_found (also when never analysed).
+    caf::replies_to<latest_website_atom, request_meta>::with<business_website>,
     /// Sent by the directory: stop once the work in hand is done.
     caf::reacts_to<runtime::passivate_atom>>;
 

@@ -47,6 +47,9 @@ struct business_state {
   /// Stored risk assessments by rules and reference version (the seed's 24 h risk TTL);
   /// cleared when any input changes. Made on the first assessment.
   std::unique_ptr<runtime::ttl_cache<business_risk>> risks;
+  /// Stored website analyses by cache key (the seed's 7 d website TTL); made on the
+  /// first analysis.
+  std::unique_ptr<runtime::ttl_cache<business_website>> websites;
   /// Whether it has a stored assessment (unknown until an assessment read it): a change
   /// of an input of a business never assessed asks for no re-assessment.
   std::optional<bool> risk_assessed;

@@ -66,4 +66,12 @@ void forget_risk(business_state& st);
 /// never assessed, asks the node's risk monitor for a background re-assessment.
 void risk_inputs_changed(self_ptr self);
 
+// -- website analysis: business_website_flow.cpp ----------------------------------------
+
+caf::result<business_website> analyse_website(self_ptr self, const request_meta& meta,
+                                              const website_request& req);
+caf::result<business_website> latest_website(self_ptr self, const request_meta& meta);
+/// Cached analyses no longer apply (the record changed or is gone).
+void forget_websites(business_state& st);
+
 } // namespace kyb::actors::business_internal

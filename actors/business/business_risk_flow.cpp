@@ -60,6 +60,8 @@ struct assess_ctx {
   std::string screening_note;
   std::optional<business_classification_data> classification;
   std::string classification_note;
+  std::optional<risk_sources::website_source> website;
+  std::string website_note;
   std::optional<stored_risk> previous;
   std::vector<std::string> computed;
   clock::time_point started = clock::now();
@@ -84,6 +86,8 @@ void store(self_ptr self, ctx_ptr ctx) {
   src.classification = ctx->classification ? &*ctx->classification : nullptr;
   src.classification_note = ctx->classification_note;
   src.computed = ctx->computed;
+  src.website = ctx->website;
+  src.website_note = ctx->website_note;
   auto in = risk_inputs_of(src, today());
   auto input_key = risk_input_key(in, ctx->rules_doc.version, ctx->reference->version);
   auto ttl =
@@ -210,9 +214,17 @@ void read_inputs(self_ptr self, ctx_ptr ctx) {
   add(batch, q::screening_hits_of_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::classification_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::risk_assessment_latest, {val(st.id), val(rec.tenant_id)});
+  add(batch, q::website_analysis_latest, {val(st.id), val(rec.tenant_id)});
   run_batch(
       self, *st.p, std::move(batch),
       [self, ctx](std::vector<pg_rows>& res) {
+        if (auto w = decode_website_row(res.at(4))) {
+          if (auto in = website_risk_input(w->data))
+            ctx->website = risk_sources::website_source{w->data.id.to_string(),
+                                                        w->data.analysed_at, *in};
+          else
+            ctx->website_note = "the stored website analysis holds no risk input";
+        }
         auto& st = self->state;
         if (auto s = decode_stored_screening(res.at(0), res.at(1)))
           ctx->screening = std::move(*s);

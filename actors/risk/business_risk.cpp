@@ -72,6 +72,10 @@ risk::risk_inputs risk_inputs_of(const risk_sources& src, risk::civil_date today
     ci.model_version = c.model_version;
     in.classification = std::move(ci);
   }
+  if (src.website)
+    in.website = src.website->input;
+  for (const auto& r : src.registry)
+    in.registry.push_back(r.input);
   return in;
 }
 
@@ -93,12 +97,35 @@ json risk_inputs_summary(const risk_sources& src) {
                              {"classified_at", src.classification->classified_at}};
   else
     out["classification"] = {{"state", "unknown"}, {"reason", src.classification_note}};
-  // Website analysis and registry lookups are not made by the platform yet: their
-  // factors are reported unknown, never read as zero risk.
-  out["website"] = {{"state", "unknown"},
-                    {"reason", "no website analysis exists for this business"}};
-  out["registry"] = {{"state", "unknown"},
-                     {"reason", "no registry lookup exists for this business"}};
+  // Without an analysis or a lookup their factors are reported unknown, never read as
+  // zero risk.
+  if (src.website)
+    out["website"] = {{"state", "used"},
+                      {"id", src.website->id},
+                      {"url", src.website->input.url},
+                      {"analysed_at", src.website->analysed_at}};
+  else
+    out["website"] = {
+        {"state", "unknown"},
+        {"reason", src.website_note.empty()
+                       ? std::string("no website analysis exists for this business")
+                       : src.website_note}};
+  if (!src.registry.empty()) {
+    json lookups = json::array();
+    for (const auto& r : src.registry)
+      lookups.push_back({{"id", r.id},
+                         {"registry", r.input.source},
+                         {"found", r.input.found},
+                         {"status", risk::to_string(r.input.status)},
+                         {"looked_up_at", r.looked_up_at}});
+    out["registry"] = {{"state", "used"}, {"lookups", lookups}};
+  } else {
+    out["registry"] = {
+        {"state", "unknown"},
+        {"reason", src.registry_note.empty()
+                       ? std::string("no registry lookup exists for this business")
+                       : src.registry_note}};
+  }
   out["computed"] = src.computed;
   return out;
 }
@@ -132,6 +159,20 @@ std::string risk_input_key(const risk::risk_inputs& in, int32_t rules_version,
     for (const auto& a : in.classification->alternates)
       mccs.push_back({a.code, two_decimals(a.confidence * 100)});
     d["classification"] = mccs;
+  }
+  if (in.website) {
+    const auto& w = *in.website;
+    d["website"] = {w.url, w.reachable, w.tls_valid ? json(*w.tls_valid) : json(),
+                    w.contact_details_found ? json(*w.contact_details_found) : json(),
+                    w.prohibited_content};
+  }
+  if (!in.registry.empty()) {
+    json lookups = json::array();
+    for (const auto& r : in.registry)
+      lookups.push_back({r.source, r.found, risk::to_string(r.status),
+                         optional_text(r.registered_name),
+                         optional_text(r.incorporation_date)});
+    d["registry"] = lookups;
   }
   return runtime::generate_cache_key("risk", d);
 }

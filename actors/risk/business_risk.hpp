@@ -114,6 +114,22 @@ struct risk_sources {
   const business_classification_data* classification = nullptr;
   std::string classification_note;
   std::vector<std::string> computed; ///< Inputs computed first for this assessment.
+  /// The latest stored website analysis (website_analyses), if any.
+  struct website_source {
+    std::string id;
+    std::string analysed_at;
+    risk::website_input input;
+  };
+  std::optional<website_source> website;
+  std::string website_note; ///< Why there is none.
+  /// The latest stored lookup in each registry asked (registry_lookups); empty: none.
+  struct registry_source {
+    std::string id;
+    std::string looked_up_at;
+    risk::registry_input input;
+  };
+  std::vector<registry_source> registry;
+  std::string registry_note; ///< Why there is none.
 };
 
 /// The engine's inputs from `src` on day `today`. Hits count when raised or decided.

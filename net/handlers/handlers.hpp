@@ -69,4 +69,8 @@ void get_risk_rules_version(const exchange_ptr& ex);
 // risk_trend_handlers.cpp
 void get_risk_trends(const exchange_ptr& ex);
 
+// website_handlers.cpp
+void analyse_business_website(const exchange_ptr& ex);
+void get_business_website(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

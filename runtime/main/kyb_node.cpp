@@ -33,6 +33,7 @@
 #include "net/outbound_client.hpp"
 #include "net/region_forwarder.hpp"
 #include "net/routes.hpp"
+#include "net/website_service.hpp"
 #include "persistence/io_watcher.hpp"
 #include "persistence/migrator.hpp"
 #include "persistence/pg_pool.hpp"
@@ -311,6 +312,13 @@ int main(int argc, char** argv) {
                                .count()}});
   }
 
+  // -- the website engine's phrase tables (built in, config/website/) -------------------
+  auto website_tables = website::load_signal_tables();
+  if (!website_tables.tables)
+    return config_fail("website", "the built-in phrase tables: " + website_tables.error);
+  auto website_engine = std::make_shared<const website::website_engine>(
+      website_tables.tables, net::website_options_from(settings.website));
+
   // -- the risk reference data ----------------------------------------------------------
   // The built-in copies of config/risk/ unless risk.* paths are set; a configured file
   // that is missing or has a bad row stops the start (a risk list silently missing a
@@ -420,7 +428,8 @@ int main(int argc, char** argv) {
       },
       runtime::make_relay<actors::business_view, actors::business_screening,
                           actors::stored_hit, actors::business_classification, int32_t,
-                          actors::business_risk, actors::business_risk_page>());
+                          actors::business_risk, actors::business_risk_page,
+                          actors::business_website>());
   directory.register_kind(
       runtime::probe_entity, "probe",
       [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {
@@ -558,7 +567,8 @@ int main(int argc, char** argv) {
   svc->platform = platform;
   svc->routes = std::make_shared<net::router>(net::make_api_router());
   // The service actors, under the "services" supervisor.
-  auto services = node::service_table(*svc, {platform, latest_migration, industry_model});
+  auto services = node::service_table(
+      *svc, {platform, latest_migration, industry_model, website_engine});
   node::start_services(core, services);
   // Bulk uploads: one import actor each, in the core system (its work is validation,
   // sealing and database batches, not I/O); a completed one fires the warming event.

@@ -15,6 +15,7 @@
 #include "actors/usage/usage_actor.hpp"
 #include "net/http_broker.hpp"
 #include "net/list_downloader.hpp"
+#include "net/website_service.hpp"
 #include "runtime/cluster/cluster_types.hpp"
 
 namespace kyb::node {
@@ -106,6 +107,20 @@ std::vector<service_entry> service_table(net::http_services& svc,
                             [model = in.industry_model](caf::actor_system& sys) {
                               return actors::spawn_classification_actor(sys, model);
                             }));
+  // Website analysis; it asks the classification service (when one runs) for the MCC a
+  // site's text suggests.
+  if (in.website_engine)
+    table.push_back(
+        service("website", svc.website,
+                [engine = in.website_engine, platform,
+                 classification = svc.classification](caf::actor_system& sys) {
+                  net::website_service_parts parts;
+                  parts.engine = engine;
+                  parts.client = net::outbound_client::process();
+                  parts.settings = platform->settings.website;
+                  parts.classification = classification;
+                  return net::spawn_website_service(sys, std::move(parts));
+                }));
   return table;
 }
 

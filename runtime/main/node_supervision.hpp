@@ -14,6 +14,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/platform.hpp"
+#include "actors/website/website_analysis.hpp"
 #include "net/http_services.hpp"
 #include "runtime/cluster/lease_manager.hpp"
 #include "runtime/cluster/placement.hpp"
@@ -38,6 +39,8 @@ struct service_inputs {
   int latest_migration = 0; ///< the schema version readiness reports
   /// The industry model; null: no classification service.
   std::shared_ptr<const classification::classifier> industry_model;
+  /// The website engine (its phrase tables); null: no website service.
+  std::shared_ptr<const website::website_engine> website_engine;
 };
 
 /// The services table: one entry per service actor of `svc`. Makes `svc`'s slots (empty

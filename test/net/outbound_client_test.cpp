@@ -409,6 +409,29 @@ BOOST_AUTO_TEST_CASE(a_20_mb_body_over_the_cap_is_aborted) {
   BOOST_TEST(ok.body.size() == size_t{2} << 20);
 }
 
+BOOST_AUTO_TEST_CASE(a_reader_of_the_beginning_gets_the_body_cut_at_the_cap) {
+  // With and without a Content-Length: the first 64 KiB, a response, marked truncated.
+  for (auto path : {"/big?mb=20", "/big?mb=20&length=0"}) {
+    auto req = get(server.url(path));
+    req.max_response_bytes = 65536;
+    req.truncate_at_limit = true;
+    auto r = fetch(client, req);
+    BOOST_TEST_INFO(path << ": " << r.message);
+    BOOST_TEST(r.ok());
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.truncated);
+    BOOST_TEST(r.body.size() == 65536u);
+  }
+  // A body within the cap is not marked.
+  auto small = get(server.url("/big?mb=1"));
+  small.max_response_bytes = size_t{2} << 20;
+  small.truncate_at_limit = true;
+  auto whole = fetch(client, small);
+  BOOST_TEST(whole.ok());
+  BOOST_TEST(!whole.truncated);
+  BOOST_TEST(whole.body.size() == size_t{1} << 20);
+}
+
 BOOST_AUTO_TEST_CASE(redirects_are_followed_hop_by_hop_up_to_five) {
   auto five = fetch(client, get(server.url("/chain/5")));
   BOOST_TEST_INFO(five.message);

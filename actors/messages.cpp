@@ -12,6 +12,7 @@
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/import/import_job.hpp"
+#include "actors/registry/business_registry.hpp"
 #include "actors/screening/screening_messages.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "actors/usage/usage_actor.hpp"
@@ -87,6 +88,7 @@ void register_types(caf::actor_system_config& cfg) {
   register_classification_types(cfg);
   register_risk_types(cfg);
   register_website_types(cfg);
+  register_registry_types(cfg);
   register_import_types(cfg);
   register_cache_types(cfg);
 }

@@ -18,6 +18,7 @@
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/import/import_actor.hpp"
 #include "actors/platform.hpp"
+#include "actors/registry/business_registry.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "actors/website/business_website.hpp"
@@ -49,6 +50,9 @@ struct http_services {
   std::string classification_model_version;
   /// Website analysis (net/website_service.hpp): fetches and analyses sites.
   service_slot<actors::website_actor> website;
+  /// Registry lookups (net/registry_service.hpp): GLEIF, Companies House, SEC EDGAR,
+  /// OpenCorporates.
+  service_slot<actors::registry_actor> registry;
   /// Cache warming (actors/cache/).
   service_slot<actors::cache_warmer_actor> warmer;
   /// Background risk re-assessment and the risk reference data's reloads

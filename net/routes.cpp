@@ -77,6 +77,11 @@ router make_api_router() {
       auth_kind::tenant, scope_write, h::analyse_business_website);
   add("GET", "/v1/businesses/{id}/website-analysis", "getBusinessWebsiteAnalysis",
       auth_kind::tenant, scope_read, h::get_business_website);
+  // Registry lookups.
+  add("POST", "/v1/businesses/{id}/registry-lookup", "lookupBusinessRegistry",
+      auth_kind::tenant, scope_write, h::lookup_business_registry);
+  add("GET", "/v1/businesses/{id}/registry-lookup", "getBusinessRegistryLookup",
+      auth_kind::tenant, scope_read, h::get_business_registry);
   // Risk assessment.
   add("POST", "/v1/businesses/{id}/risk-assessments", "assessBusinessRisk",
       auth_kind::tenant, scope_write, h::assess_business_risk);
@@ -128,6 +133,7 @@ router make_api_router() {
            {"GET", "/v1/businesses/{id}/classification", "businesses"},
            {"GET", "/v1/businesses/{id}/screening", "businesses"},
            {"GET", "/v1/businesses/{id}/website-analysis", "businesses"},
+           {"GET", "/v1/businesses/{id}/registry-lookup", "businesses"},
            {"GET", "/v1/businesses/{id}/risk-assessments", "risk_assessments"},
            {"GET", "/v1/businesses/{id}/risk-assessments/latest", "risk_assessments"},
            {"GET", "/v1/risk-rules", "businesses"},

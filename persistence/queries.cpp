@@ -264,6 +264,26 @@ const std::vector<named_sql>& platform_queries() {
                           "FROM website_analyses WHERE business_id = $1 AND tenant_id = "
                           "$2 ORDER BY website_analyses.analysed_at DESC, "
                           "website_analyses.id DESC LIMIT 1"},
+      // $1 id, $2 business, $3 tenant, $4 region, $5 registry, $6 outcome,
+      // $7 entity_id, $8 match_confidence, $9 status, $10 registry_status, $11 result,
+      // $12 document_hashes, $13 cache_key, $14 created_by, $15 looked_up_at
+      {q::registry_lookup_insert,
+       "INSERT INTO registry_lookups (id, business_id, tenant_id, region, registry, "
+       "outcome, entity_id, match_confidence, status, registry_status, result, "
+       "document_hashes, cache_key, created_by, looked_up_at) VALUES ($1, $2, $3, $4, "
+       "$5, $6, $7, $8::numeric, $9, $10, $11::jsonb, $12::text[], $13, $14, "
+       "$15::timestamptz)"},
+      // $1 business, $2 tenant -> the latest lookup in each registry, by registry
+      {q::registry_lookups_latest,
+       "SELECT DISTINCT ON (registry) id, business_id, tenant_id, region, registry, "
+       "outcome, entity_id, match_confidence::text AS match_confidence, status, "
+       "registry_status, result::text AS result, document_hashes::text AS "
+       "document_hashes, cache_key, created_by, " KYB_TS(
+           "looked_up_at") " AS looked_up_at, extract(epoch FROM clock_timestamp() - "
+                           "registry_lookups.looked_up_at)::float8::text AS age_seconds "
+                           "FROM registry_lookups WHERE business_id = $1 AND tenant_id = "
+                           "$2 ORDER BY registry, registry_lookups.looked_up_at DESC, "
+                           "registry_lookups.id DESC"},
       // $1 tenant (NULL: every tenant), $2 after this business id, $3 limit -> id,
       // tenant_id, region of live businesses with at least one assessment, by id
       // (re-assessment sweeps)

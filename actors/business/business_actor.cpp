@@ -30,10 +30,11 @@ request_meta system_meta(business_state& st, const char* request_id) {
 }
 
 void forget_derived(business_state& st) {
-  forget_screenings(st);      // names or owners may have changed
-  forget_classifications(st); // and what the classifier reads
-  forget_risk(st);            // and what an assessment read
-  forget_websites(st);        // and what a site was compared with
+  forget_screenings(st);       // names or owners may have changed
+  forget_classifications(st);  // and what the classifier reads
+  forget_risk(st);             // and what an assessment read
+  forget_websites(st);         // and what a site was compared with
+  forget_registry_lookups(st); // and the identifiers a registry was asked with
 }
 
 namespace {
@@ -414,6 +415,14 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
             },
             [self](latest_website_atom, const request_meta& meta)
                 -> caf::result<business_website> { return latest_website(self, meta); },
+            [self](lookup_registry_atom, const request_meta& meta,
+                   const registry_request& req) -> caf::result<business_registry> {
+              return lookup_registry(self, meta, req);
+            },
+            [self](latest_registry_atom,
+                   const request_meta& meta) -> caf::result<business_registry> {
+              return latest_registry_lookups(self, meta);
+            },
             [self](risk_history_atom, const request_meta& meta, const std::string& cursor,
                    uint32_t limit) -> caf::result<business_risk_page> {
               return risk_history(self, meta, cursor, limit);

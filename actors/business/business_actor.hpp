@@ -31,6 +31,7 @@
 #include "actors/classification/classification_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
+#include "actors/registry/business_registry.hpp"
 #include "actors/risk/business_risk.hpp"
 #include "actors/risk/risk_messages.hpp"
 #include "actors/screening/business_screening.hpp"
@@ -115,6 +116,18 @@ using business_actor = caf::typed_actor<
                     website_request>::with<business_website>,
     /// The latest stored analysis. Errors: not_found (also when never analysed).
     caf::replies_to<latest_website_atom, request_meta>::with<business_website>,
+    /// Looks the business up through the request's registry service
+    /// (business_registry_flow.cpp) in the registries its identifiers point at (or the
+    /// one named), stores a row per registry with one audit row and caches them for the
+    /// registry TTL (30 d) under the identifiers, owners and registry asked (failed
+    /// lookups are stored, never cached). Errors: not_found, forbidden (write scope),
+    /// invalid_argument (an unknown registry), unprocessable (nothing to ask, or the
+    /// registry is not configured), unavailable.
+    caf::replies_to<lookup_registry_atom, request_meta,
+                    registry_request>::with<business_registry>,
+    /// The latest stored lookup in each registry. Errors: not_found (also when never
+    /// looked up).
+    caf::replies_to<latest_registry_atom, request_meta>::with<business_registry>,
     /// Sent by the directory: stop once the work in hand is done.
     caf::reacts_to<runtime::passivate_atom>>;
 

@@ -50,6 +50,9 @@ struct business_state {
   /// Stored website analyses by cache key (the seed's 7 d website TTL); made on the
   /// first analysis.
   std::unique_ptr<runtime::ttl_cache<business_website>> websites;
+  /// Stored registry lookups by cache key (the seed's 30 d registry TTL); made on the
+  /// first lookup.
+  std::unique_ptr<runtime::ttl_cache<business_registry>> registries;
   /// Whether it has a stored assessment (unknown until an assessment read it): a change
   /// of an input of a business never assessed asks for no re-assessment.
   std::optional<bool> risk_assessed;

@@ -74,4 +74,13 @@ caf::result<business_website> latest_website(self_ptr self, const request_meta& 
 /// Cached analyses no longer apply (the record changed or is gone).
 void forget_websites(business_state& st);
 
+// -- registry lookups: business_registry_flow.cpp -------------------------------------
+
+caf::result<business_registry> lookup_registry(self_ptr self, const request_meta& meta,
+                                               const registry_request& req);
+caf::result<business_registry> latest_registry_lookups(self_ptr self,
+                                                       const request_meta& meta);
+/// Cached lookups no longer apply (the record changed or is gone).
+void forget_registry_lookups(business_state& st);
+
 } // namespace kyb::actors::business_internal

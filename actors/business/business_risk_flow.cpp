@@ -62,6 +62,8 @@ struct assess_ctx {
   std::string classification_note;
   std::optional<risk_sources::website_source> website;
   std::string website_note;
+  std::vector<risk_sources::registry_source> registry;
+  std::string registry_note;
   std::optional<stored_risk> previous;
   std::vector<std::string> computed;
   clock::time_point started = clock::now();
@@ -88,6 +90,8 @@ void store(self_ptr self, ctx_ptr ctx) {
   src.computed = ctx->computed;
   src.website = ctx->website;
   src.website_note = ctx->website_note;
+  src.registry = ctx->registry;
+  src.registry_note = ctx->registry_note;
   auto in = risk_inputs_of(src, today());
   auto input_key = risk_input_key(in, ctx->rules_doc.version, ctx->reference->version);
   auto ttl =
@@ -215,9 +219,16 @@ void read_inputs(self_ptr self, ctx_ptr ctx) {
   add(batch, q::classification_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::risk_assessment_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::website_analysis_latest, {val(st.id), val(rec.tenant_id)});
+  add(batch, q::registry_lookups_latest, {val(st.id), val(rec.tenant_id)});
   run_batch(
       self, *st.p, std::move(batch),
       [self, ctx](std::vector<pg_rows>& res) {
+        for (auto& r : decode_registry_rows(res.at(5)))
+          if (auto in = registry_risk_input(r.data))
+            ctx->registry.push_back({r.data.id.to_string(), r.data.looked_up_at, *in});
+        if (ctx->registry.empty() && !res.at(5).rows.empty())
+          ctx->registry_note = "no registry lookup answered about the company (each "
+                               "failed)";
         if (auto w = decode_website_row(res.at(4))) {
           if (auto in = website_risk_input(w->data))
             ctx->website = risk_sources::website_source{w->data.id.to_string(),

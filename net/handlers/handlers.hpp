@@ -73,4 +73,8 @@ void get_risk_trends(const exchange_ptr& ex);
 void analyse_business_website(const exchange_ptr& ex);
 void get_business_website(const exchange_ptr& ex);
 
+// registry_handlers.cpp
+void lookup_business_registry(const exchange_ptr& ex);
+void get_business_registry(const exchange_ptr& ex);
+
 } // namespace kyb::net::handlers

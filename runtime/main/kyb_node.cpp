@@ -429,7 +429,7 @@ int main(int argc, char** argv) {
       runtime::make_relay<actors::business_view, actors::business_screening,
                           actors::stored_hit, actors::business_classification, int32_t,
                           actors::business_risk, actors::business_risk_page,
-                          actors::business_website>());
+                          actors::business_website, actors::business_registry>());
   directory.register_kind(
       runtime::probe_entity, "probe",
       [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {

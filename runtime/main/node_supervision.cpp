@@ -15,6 +15,7 @@
 #include "actors/usage/usage_actor.hpp"
 #include "net/http_broker.hpp"
 #include "net/list_downloader.hpp"
+#include "net/registry_service.hpp"
 #include "net/website_service.hpp"
 #include "runtime/cluster/cluster_types.hpp"
 
@@ -121,6 +122,14 @@ std::vector<service_entry> service_table(net::http_services& svc,
                   parts.classification = classification;
                   return net::spawn_website_service(sys, std::move(parts));
                 }));
+  // Registry lookups.
+  if (platform)
+    table.push_back(service("registry", svc.registry, [platform](caf::actor_system& sys) {
+      net::registry_service_parts parts;
+      parts.client = net::outbound_client::process();
+      parts.settings = platform->settings.registry;
+      return net::spawn_registry_service(sys, std::move(parts));
+    }));
   return table;
 }
 

@@ -191,7 +191,9 @@ website_report website_report_of(const website::website_analysis& a) {
   out.outcome = a.reachable ? "analysed" : "unreachable";
   out.final_url = a.final_url;
   out.http_status = a.status;
-  auto doc = website::to_json(a);
+  website::json_options with_text;
+  with_text.include_text = true; // the visible text is part of the report
+  auto doc = website::to_json(a, with_text);
   auto in = website::to_risk_input(a);
   nlohmann::json risk_input = {{"url", in.url},
                                {"reachable", in.reachable},

@@ -691,7 +691,19 @@ json ensure_regions(region_sessions& s, const op_context& ctx, routing_table& ro
           if (!has)
             return has.error();
           if (*has) {
-            out[sub] = "exists";
+            // A publication that gained tables (a migration added them to the group)
+            // reaches an existing subscription only once it is refreshed: the group's
+            // tables and its heartbeat table.
+            auto count = db.scalar(sql::subscription_table_count(sub));
+            if (!count)
+              return count.error();
+            if (std::stoul(*count) < g.tables.size() + 1) {
+              if (auto err = db.exec(sql::refresh_subscription(sub)))
+                return err;
+              out[sub] = "refreshed (tables added)";
+            } else {
+              out[sub] = "exists";
+            }
             continue;
           }
           if (!fresh) {

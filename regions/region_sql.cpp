@@ -37,6 +37,16 @@ std::string subscription_exists(const std::string& sub) {
   return "SELECT 1 FROM pg_subscription WHERE subname = " + sql_literal(sub);
 }
 
+std::string subscription_table_count(const std::string& sub) {
+  return "SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = "
+         "r.srsubid WHERE s.subname = " +
+         sql_literal(sub);
+}
+
+std::string refresh_subscription(const std::string& sub) {
+  return "ALTER SUBSCRIPTION " + sub + " REFRESH PUBLICATION";
+}
+
 std::string disable_subscription(const std::string& sub) {
   return "ALTER SUBSCRIPTION " + sub + " DISABLE";
 }

@@ -41,6 +41,10 @@ std::string set_synchronous_names(const std::string& want);
 
 // Subscriptions and slots.
 std::string subscription_exists(const std::string& sub);
+/// How many tables the subscription replicates (pg_subscription_rel).
+std::string subscription_table_count(const std::string& sub);
+/// Starts replicating tables its publications gained (copying their rows first).
+std::string refresh_subscription(const std::string& sub);
 std::string disable_subscription(const std::string& sub);
 /// Detaches the subscription from its slot, so that dropping it leaves the slot.
 std::string detach_subscription_slot(const std::string& sub);

@@ -120,19 +120,29 @@ std::vector<plan_step> replication_plan(const std::vector<region_info>& regions,
       return {};
     }
     std::string tables;
+    std::string names;
     for (const auto& t : g.tables) {
       if (!seen_tables.insert(t).second) {
         error = "table " + t + " is in two replication groups";
         return {};
       }
       tables += (tables.empty() ? "" : ", ") + t + " WHERE (" + replicated_rows(t) + ")";
+      names += (names.empty() ? "" : ", ") + sql_literal(t);
     }
+    // It exists and publishes every table of the group; one made by an older version
+    // (before a migration added a table to the group) gets the table list it lacks.
     auto pub = publication_name(g.name);
-    pubs.push_back({g.source, "publication " + pub,
-                    "SELECT 1 FROM pg_publication WHERE pubname = " + sql_literal(pub),
-                    "CREATE PUBLICATION " + pub + " FOR TABLE " + tables +
-                        " WITH (publish = " + sql_literal(g.publish) +
-                        ", publish_via_partition_root = true)"});
+    pubs.push_back(
+        {g.source, "publication " + pub,
+         "SELECT 1 FROM pg_publication WHERE pubname = " + sql_literal(pub) +
+             " AND (SELECT count(*) FROM pg_publication_tables WHERE pubname = " +
+             sql_literal(pub) + " AND tablename IN (" + names +
+             ")) = " + std::to_string(g.tables.size()),
+         "DO $kyb$ BEGIN IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = " +
+             sql_literal(pub) + ") THEN ALTER PUBLICATION " + pub + " SET TABLE " +
+             tables + "; ELSE CREATE PUBLICATION " + pub + " FOR TABLE " + tables +
+             " WITH (publish = " + sql_literal(g.publish) +
+             ", publish_via_partition_root = true); END IF; END $kyb$"});
     // The group's heartbeat row travels in the same subscription (its age on a target
     // is the group's lag there), in a publication of its own: the row is updated, and
     // a group may publish inserts only.

@@ -56,10 +56,13 @@ std::vector<table_group> effective_groups(const std::vector<table_group>& groups
 
 /// One object to ensure on one region's cluster.
 struct plan_step {
-  std::string region;     ///< where to run it
-  std::string object;     ///< "publication pub_businesses" / "subscription sub_..."
-  std::string check_sql;  ///< returns a row when the object exists
-  std::string create_sql; ///< creates it (outside a transaction for subscriptions)
+  std::string region; ///< where to run it
+  std::string object; ///< "publication pub_businesses" / "subscription sub_..."
+  /// returns a row when the object exists (a publication: with every table of its group)
+  std::string check_sql;
+  /// creates it (outside a transaction for subscriptions); a publication that exists
+  /// without every table of its group is given the group's table list
+  std::string create_sql;
 };
 
 /// Publications first (on the sources), then subscriptions (on the targets). Errors

@@ -290,6 +290,36 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
   BOOST_TEST(again.value("ok", false), again.dump());
   BOOST_TEST(in("us-west-2", "SELECT count(*) FROM pg_subscription")[0][0] == "3");
   BOOST_TEST(in("eu-west-1", "SELECT count(*) FROM pg_subscription")[0][0] == "2");
+  // An upgrade: a deployment made before migration 0011 added website_analyses and
+  // registry_lookups to the businesses group has publications and subscriptions without
+  // them. Ensuring adds them to the publication and refreshes the subscriptions.
+  in("us-east-1",
+     "ALTER PUBLICATION pub_businesses DROP TABLE website_analyses, registry_lookups");
+  auto replicates = [&](const std::string& region, const std::string& table) {
+    auto sub = "sub_businesses_" +
+               std::string(region == "us-west-2" ? "us_west_2" : "eu_west_1");
+    return in(region, "SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription "
+                      "s ON s.oid = r.srsubid WHERE s.subname = '" +
+                          sub + "' AND r.srrelid = '" + table + "'::regclass")[0][0] ==
+           "1";
+  };
+  for (auto target : {"us-west-2", "eu-west-1"}) {
+    auto sub = std::string("sub_businesses_") +
+               (std::string(target) == "us-west-2" ? "us_west_2" : "eu_west_1");
+    in(target, "ALTER SUBSCRIPTION " + sub + " REFRESH PUBLICATION");
+    BOOST_REQUIRE(!replicates(target, "website_analyses"));
+  }
+  auto upgraded = kybctl(node("us-east-1"), "region ensure");
+  BOOST_TEST(upgraded.value("ok", false), upgraded.dump());
+  BOOST_TEST(upgraded.dump().find("refreshed (tables added)") != std::string::npos,
+             upgraded.dump());
+  BOOST_TEST(in("us-east-1", "SELECT count(*) FROM pg_publication_tables WHERE pubname = "
+                             "'pub_businesses' AND tablename IN ('website_analyses', "
+                             "'registry_lookups')")[0][0] == "2");
+  for (auto target : {"us-west-2", "eu-west-1"}) {
+    BOOST_TEST(replicates(target, "website_analyses"), target);
+    BOOST_TEST(replicates(target, "registry_lookups"), target);
+  }
 
   // regions.synchronous: the businesses group's commits wait for a US replica, so an
   // acknowledged write is already in us-west-2 (logical replication confirms a commit

@@ -79,6 +79,11 @@ BOOST_AUTO_TEST_CASE(postgresql_accepts_the_publications_on_the_schema) {
   kyb::test::node_process node; // a migrated database of its own
   std::string error;
   auto plan = replication_plan(three_regions(), seed_table_groups(), error);
+  // An older version's publication of the businesses group, without the tables later
+  // migrations added to it: not what the plan wants (its check finds no row), and
+  // given the whole list by the plan's statement.
+  kyb::test::sql(node.database_url(), "CREATE PUBLICATION pub_businesses FOR TABLE "
+                                      "tenants WHERE (region <> 'eu')");
   for (auto& step : plan) {
     if (step.region != "us-east-1")
       continue;

@@ -54,12 +54,14 @@ double sample(const std::string& metrics, const std::string& series) {
   return std::stod(metrics.substr(at + series.size() + 1));
 }
 
-/// The site: the fixture pages, and a small shop of our own at /shop/ whose home page
-/// links to an about and a contact page (the contact page publishes an address).
+/// The site: the fixture pages (the files of test/data/website, not its pages/ folder of
+/// benchmark pages), and a small shop of our own at /shop/ whose home page links to an
+/// about and a contact page (the contact page publishes an address).
 std::string make_site() {
   auto dir = make_temp_dir("kyb-site");
   for (auto& e : fs::directory_iterator(fixtures))
-    fs::copy_file(e.path(), dir + "/" + e.path().filename().string());
+    if (e.is_regular_file())
+      fs::copy_file(e.path(), dir + "/" + e.path().filename().string());
   fs::create_directories(dir + "/shop/about");
   fs::create_directories(dir + "/shop/contact");
   write_file(dir + "/shop/index.html",

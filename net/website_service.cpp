@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -72,6 +73,7 @@ struct run {
   website::fetched_page home;
   std::vector<website::fetched_page> others;
   size_t pending = 0;
+  std::function<void()> done; ///< After the answer (the worker ends).
 };
 using run_ptr = std::shared_ptr<run>;
 
@@ -130,6 +132,8 @@ void finish(self_ptr self, const run_ptr& r) {
     auto report = website_report_of(*analysis);
     count_analysis(report.outcome);
     r->rp.deliver(std::move(report));
+    if (r->done)
+      r->done();
   };
   auto slot = self->state.parts.classification;
   auto classifier = slot ? slot->get() : actors::classification_actor{};
@@ -157,6 +161,8 @@ void analyse(self_ptr self, run_ptr r) {
             out.outcome = "refused";
             out.refusal = std::move(refusal);
             r->rp.deliver(std::move(out));
+            if (r->done)
+              r->done();
             return;
           }
           r->home = std::move(home);
@@ -211,6 +217,9 @@ website_report website_report_of(const website::website_analysis& a) {
 
 actors::website_actor spawn_website_service(caf::actor_system& sys,
                                             website_service_parts parts) {
+  // The service hands each analysis to a worker of its own (fetches in flight, page
+  // parsing and analysis on any of the scheduler's threads), which answers the caller
+  // and ends; the service keeps only the shared fetcher.
   auto untyped = sys.spawn(
       [](caf::stateful_actor<service_state>* self,
          website_service_parts parts) -> caf::behavior {
@@ -220,11 +229,26 @@ actors::website_actor spawn_website_service(caf::actor_system& sys,
         self->link_to(self->state.fetcher);
         return {
             [self](actors::analyse_website_atom, website_job& job) {
-              auto r = std::make_shared<run>();
-              r->job = std::move(job);
-              r->rp = self->make_response_promise();
-              r->deadline = steady_clock::now() + self->state.parts.settings.timeout;
-              analyse(self, r);
+              auto worker = self->spawn(
+                  [](caf::stateful_actor<service_state>* w, website_service_parts parts,
+                     outbound_actor fetcher) -> caf::behavior {
+                    w->state.parts = std::move(parts);
+                    w->state.fetcher = std::move(fetcher);
+                    return {
+                        [w](actors::analyse_website_atom, website_job& job) {
+                          auto r = std::make_shared<run>();
+                          r->job = std::move(job);
+                          r->rp = w->make_response_promise();
+                          r->deadline =
+                              steady_clock::now() + w->state.parts.settings.timeout;
+                          r->done = [w] { w->quit(); };
+                          analyse(w, r);
+                        },
+                    };
+                  },
+                  self->state.parts, self->state.fetcher);
+              auto rp = self->make_response_promise();
+              rp.delegate(worker, actors::analyse_website_atom::value, std::move(job));
             },
         };
       },

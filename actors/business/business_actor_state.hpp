@@ -50,6 +50,11 @@ struct business_state {
   /// Stored website analyses by cache key (the seed's 7 d website TTL); made on the
   /// first analysis.
   std::unique_ptr<runtime::ttl_cache<business_website>> websites;
+  /// The visible text of the latest stored website analysis, one of the classifier's
+  /// inputs: read once per activation when first needed (with_website_text), replaced
+  /// by each new analysis; null: none.
+  std::shared_ptr<const std::string> website_text;
+  bool website_text_known = false;
   /// Stored registry lookups by cache key (the seed's 30 d registry TTL); made on the
   /// first lookup.
   std::unique_ptr<runtime::ttl_cache<business_registry>> registries;

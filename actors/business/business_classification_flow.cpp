@@ -40,48 +40,54 @@ void count_classification(const std::string& trigger, const std::string& outcome
 void run_classification(self_ptr self, classification_actor classifier,
                         const std::string& trigger, const request_meta& meta,
                         classification_done done) {
-  auto& st = self->state;
-  assert(st.life.writing());
-  auto rec = record_of(st);
-  self->request(classifier, st.p->settings.http.request_timeout, classify_atom::value,
-                classification_input_of(rec))
-      .then(
-          [self, trigger, meta, done, rec](classification::classification_result& r) {
-            auto key = classification_cache_key(r.model_version, rec);
-            auto data = std::make_shared<business_classification_data>(
-                assemble_classification(rec, r, key, base::utc_timestamp()));
-            pg_batch batch;
-            add_classification_rows(batch, *data);
-            auto actor = trigger == "api" ? meta.who.audit_actor()
-                                          : "system:classification-" + trigger;
-            nlohmann::json details = {{"classification_id", data->id.to_string()},
-                                      {"trigger", trigger},
-                                      {"model_version", data->model_version},
-                                      {"mcc", data->mcc.code},
-                                      {"naics", data->naics.code},
-                                      {"sic", data->sic.code},
-                                      {"confidence", data->mcc.confidence}};
-            add_audit(batch, rec.tenant_id, rec.region, actor, "business.classify",
-                      "business", rec.id.to_string(), meta.request_id, details.dump());
-            auto& st = self->state;
-            run_fenced(
-                self, *st.p, st.lease, std::move(batch),
-                [self, data, key, trigger, done](std::vector<pg_rows>&) {
-                  business_classification out{data, false};
-                  classification_cache(self->state).put(key, out, clock::now());
-                  count_classification(trigger, "stored");
-                  risk_inputs_changed(self);
-                  done(std::move(out));
-                },
-                [trigger, done](caf::error& err) {
-                  count_classification(trigger, "failed");
-                  done(err);
-                });
-          },
-          [trigger, done](caf::error& err) {
-            count_classification(trigger, "failed");
-            done(err);
-          });
+  assert(self->state.life.writing());
+  with_website_text(self, [self, classifier, trigger, meta, done] {
+    auto& st = self->state;
+    auto rec = record_of(st);
+    auto text = website_text_of(st);
+    self->request(classifier, st.p->settings.http.request_timeout, classify_atom::value,
+                  classification_input_of(rec, text))
+        .then(
+            [self, trigger, meta, done, rec,
+             text](classification::classification_result& r) {
+              auto key = classification_cache_key(r.model_version, rec, text);
+              auto data = std::make_shared<business_classification_data>(
+                  assemble_classification(rec, r, key, base::utc_timestamp()));
+              pg_batch batch;
+              add_classification_rows(batch, *data);
+              auto actor = trigger == "api" ? meta.who.audit_actor()
+                                            : "system:classification-" + trigger;
+              nlohmann::json details = {{"classification_id", data->id.to_string()},
+                                        {"trigger", trigger},
+                                        {"model_version", data->model_version},
+                                        {"mcc", data->mcc.code},
+                                        {"naics", data->naics.code},
+                                        {"sic", data->sic.code},
+                                        {"confidence", data->mcc.confidence}};
+              add_audit(batch, rec.tenant_id, rec.region, actor, "business.classify",
+                        "business", rec.id.to_string(), meta.request_id, details.dump());
+              auto& st = self->state;
+              run_fenced(
+                  self, *st.p, st.lease, std::move(batch),
+                  [self, data, key, trigger, done](std::vector<pg_rows>&) {
+                    business_classification out{data, false};
+                    classification_cache(self->state).put(key, out, clock::now());
+                    // A cached website analysis was compared with the old MCC.
+                    forget_websites(self->state);
+                    count_classification(trigger, "stored");
+                    risk_inputs_changed(self);
+                    done(std::move(out));
+                  },
+                  [trigger, done](caf::error& err) {
+                    count_classification(trigger, "failed");
+                    done(err);
+                  });
+            },
+            [trigger, done](caf::error& err) {
+              count_classification(trigger, "failed");
+              done(err);
+            });
+  });
 }
 
 /// A proactive refresh of a cached classification.
@@ -110,6 +116,10 @@ cache_stored_classification(business_state& st, const pg_rows& rows,
   return stored->classification();
 }
 
+void classify_known(self_ptr self, const request_meta& meta,
+                    classification_actor classifier, const std::string& model_version,
+                    classification_done finish);
+
 void do_classify(self_ptr self, caf::typed_response_promise<business_classification> rp,
                  const request_meta& meta, classification_actor classifier,
                  const std::string& model_version) {
@@ -120,7 +130,17 @@ void do_classify(self_ptr self, caf::typed_response_promise<business_classificat
   }
   st.life.begin_write(); // one classification or write of this business at a time
   auto finish = answer_then_end_write(self, rp);
-  auto key = classification_cache_key(model_version, record_of(st));
+  with_website_text(self, [self, meta, classifier, model_version, finish]() mutable {
+    classify_known(self, meta, classifier, model_version, std::move(finish));
+  });
+}
+
+/// do_classify once the website text is known; holds the write slot.
+void classify_known(self_ptr self, const request_meta& meta,
+                    classification_actor classifier, const std::string& model_version,
+                    classification_done finish) {
+  auto& st = self->state;
+  auto key = classification_cache_key(model_version, record_of(st), website_text_of(st));
   auto now = clock::now();
   auto found = classification_cache(st).get(key, now);
   if (found.value) {
@@ -207,17 +227,21 @@ caf::result<int32_t> warm(self_ptr self, const std::string& model_version) {
       rp.deliver(int32_t{1});
       return;
     }
-    auto key = classification_cache_key(model_version, record_of(st));
-    pg_batch batch;
-    add(batch, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
-    run_batch(
-        self, *st.p, std::move(batch),
-        [self, rp, key](std::vector<pg_rows>& res) mutable {
-          auto cached =
-              cache_stored_classification(self->state, res.at(0), key, clock::now());
-          rp.deliver(int32_t{cached ? 2 : 1});
-        },
-        [rp](caf::error&) mutable { rp.deliver(int32_t{1}); });
+    with_website_text(self, [self, rp, model_version]() mutable {
+      auto& st = self->state;
+      auto key =
+          classification_cache_key(model_version, record_of(st), website_text_of(st));
+      pg_batch batch;
+      add(batch, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+      run_batch(
+          self, *st.p, std::move(batch),
+          [self, rp, key](std::vector<pg_rows>& res) mutable {
+            auto cached =
+                cache_stored_classification(self->state, res.at(0), key, clock::now());
+            rp.deliver(int32_t{cached ? 2 : 1});
+          },
+          [rp](caf::error&) mutable { rp.deliver(int32_t{1}); });
+    });
   });
   return rp;
 }

@@ -73,6 +73,12 @@ caf::result<business_website> analyse_website(self_ptr self, const request_meta&
 caf::result<business_website> latest_website(self_ptr self, const request_meta& meta);
 /// Cached analyses no longer apply (the record changed or is gone).
 void forget_websites(business_state& st);
+/// Runs `then` once the visible text of the latest stored analysis is known (read from
+/// the database at the first call after activation; a failed read runs `then` without
+/// it, and reads again next time).
+void with_website_text(self_ptr self, std::function<void()> then);
+/// That text ("" when none or not known).
+const std::string& website_text_of(const business_state& st);
 
 // -- registry lookups: business_registry_flow.cpp -------------------------------------
 

@@ -55,6 +55,16 @@ website_job job_for(const business_record& rec, const std::string& url,
   return job;
 }
 
+/// The business actor's cache key of an analysis: the URL and the names. The stored
+/// MCC is left out: a new classification clears the cache (forget_websites), and the
+/// stored row's key (website_cache_key) covers it after re-activation.
+std::string memory_key(const std::string& url, const business_record& rec) {
+  return url + '\x1f' + rec.legal_name + '\x1f' + rec.dba_name.value_or("");
+}
+std::string memory_key(const website_job& job) {
+  return job.url + '\x1f' + job.legal_name + '\x1f' + job.dba_name;
+}
+
 /// Asks the website service and stores what it found; `done` runs after the commit.
 /// The caller holds the write slot (asserted).
 void run_analysis(self_ptr self, website_actor service, website_job job,
@@ -105,9 +115,13 @@ void run_analysis(self_ptr self, website_actor service, website_job job,
                       meta.request_id, details.dump());
             run_fenced(
                 self, *st.p, st.lease, std::move(batch),
-                [self, data, done](std::vector<pg_rows>&) {
+                [self, data, job, done](std::vector<pg_rows>&) {
+                  // The classifier reads the new text from now on (its cache key
+                  // includes the text: the next classification is a new one).
+                  self->state.website_text = website_visible_text(*data);
+                  self->state.website_text_known = true;
                   business_website out{data, false};
-                  website_cache(self->state).put(data->cache_key, out, clock::now());
+                  website_cache(self->state).put(memory_key(job), out, clock::now());
                   count_request("stored");
                   risk_inputs_changed(self);
                   done(std::move(out));
@@ -123,34 +137,44 @@ void run_analysis(self_ptr self, website_actor service, website_job job,
           });
 }
 
-/// A proactive refresh of the cached analysis under `key` (its job is in the entry).
-void refresh_website(self_ptr self, website_actor service, website_job job,
+/// Reads the latest classification (the stored MCC the site is compared with), then
+/// analyses `url` anew; the caller holds the write slot.
+void analyse_fresh(self_ptr self, website_actor service, std::string url,
+                   const request_meta& meta, const std::string& trigger,
+                   website_done done) {
+  auto& st = self->state;
+  pg_batch read;
+  add(read, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+  run_batch(
+      self, *st.p, std::move(read),
+      [self, service, url, meta, trigger, done](std::vector<pg_rows>& res) {
+        auto job = job_for(record_of(self->state), url, res.at(0));
+        run_analysis(self, service, job, meta, trigger, done);
+      },
+      [done](caf::error& err) { done(err); });
+}
+
+/// A proactive refresh of the cached analysis of `url` under `key`.
+void refresh_website(self_ptr self, website_actor service, std::string url,
                      std::string key) {
   queue_refresh(self, &website_cache, std::move(key), "website-refresh",
-                [self, service, job](const request_meta& meta, website_done done) {
-                  run_analysis(self, service, job, meta, "refresh", std::move(done));
+                [self, service, url](const request_meta& meta, website_done done) {
+                  analyse_fresh(self, service, url, meta, "refresh", std::move(done));
                 });
 }
 
+/// The write path: a stored analysis of the same job within the TTL still serves
+/// (after re-activation), else the site is analysed anew.
 void do_analyse(self_ptr self, caf::typed_response_promise<business_website> rp,
-                const request_meta& meta, const website_request& req) {
+                const request_meta& meta, const website_request& req,
+                const std::string& url) {
   auto& st = self->state;
   if (!visible(st, meta)) {
     rp.deliver(make_error(errc::not_found, "no such business"));
     return;
   }
-  auto url = url_for(record_of(st), req);
-  if (url.empty()) {
-    rp.deliver(make_error(errc::invalid_argument,
-                          "the business has no website_url: set it (PATCH "
-                          "/v1/businesses/{id}) or name one in the body's url",
-                          "url"));
-    return;
-  }
   st.life.begin_write(); // one analysis or write of this business at a time
   auto finish = answer_then_end_write(self, rp);
-  // The stored MCC the site is compared with comes from the latest classification, and
-  // an analysis made from the same job within the TTL still serves.
   pg_batch read;
   add(read, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
   add(read, q::website_analysis_latest, {val(st.id), val(record_of(st).tenant_id)});
@@ -159,37 +183,23 @@ void do_analyse(self_ptr self, caf::typed_response_promise<business_website> rp,
       [self, meta, req, url, finish](std::vector<pg_rows>& res) mutable {
         auto& st = self->state;
         auto job = job_for(record_of(st), url, res.at(0));
-        auto key = website_cache_key(job);
-        auto now = clock::now();
-        if (!req.refresh) {
-          auto found = website_cache(st).get(key, now);
-          if (found.value) {
-            business_website cached = *found.value;
-            cached.cached = true;
-            bool refresh = found.refresh_due;
-            count_request("cached");
-            finish(std::move(cached));
-            if (refresh)
-              refresh_website(self, req.service, job, key);
-            return;
-          }
-          auto ttl = runtime::cache_registry::global()
-                         .policy(runtime::cache_type::website_analysis)
-                         .ttl;
-          auto stored = decode_website_row(res.at(1));
-          if (stored && stored->data.cache_key == key && stored->age_seconds >= 0 &&
-              std::chrono::duration<double>(stored->age_seconds) < ttl) {
-            auto age = std::chrono::duration_cast<clock::duration>(
-                std::chrono::duration<double>(stored->age_seconds));
-            business_website out{
-                std::make_shared<const business_website_data>(std::move(stored->data)),
-                false};
-            website_cache(st).put(key, out, now - age);
-            out.cached = true;
-            count_request("cached");
-            finish(std::move(out));
-            return;
-          }
+        auto ttl = runtime::cache_registry::global()
+                       .policy(runtime::cache_type::website_analysis)
+                       .ttl;
+        auto stored = decode_website_row(res.at(1));
+        if (!req.refresh && stored && stored->data.cache_key == website_cache_key(job) &&
+            stored->age_seconds >= 0 &&
+            std::chrono::duration<double>(stored->age_seconds) < ttl) {
+          auto age = std::chrono::duration_cast<clock::duration>(
+              std::chrono::duration<double>(stored->age_seconds));
+          business_website out{
+              std::make_shared<const business_website_data>(std::move(stored->data)),
+              false};
+          website_cache(st).put(memory_key(job), out, clock::now() - age);
+          out.cached = true;
+          count_request("cached");
+          finish(std::move(out));
+          return;
         }
         run_analysis(self, req.service, job, meta, "api", finish);
       },
@@ -202,6 +212,31 @@ void forget_websites(business_state& st) {
   clear_cache(st.websites);
 }
 
+const std::string& website_text_of(const business_state& st) {
+  static const std::string none;
+  return st.website_text ? *st.website_text : none;
+}
+
+void with_website_text(self_ptr self, std::function<void()> then) {
+  auto& st = self->state;
+  if (st.website_text_known || !st.committed) {
+    then();
+    return;
+  }
+  pg_batch read;
+  add(read, q::website_analysis_latest, {val(st.id), val(record_of(st).tenant_id)});
+  run_batch(
+      self, *st.p, std::move(read),
+      [self, then](std::vector<pg_rows>& res) {
+        auto& st = self->state;
+        if (auto stored = decode_website_row(res.at(0)))
+          st.website_text = website_visible_text(stored->data);
+        st.website_text_known = true;
+        then();
+      },
+      [then](caf::error&) { then(); });
+}
+
 caf::result<business_website> analyse_website(self_ptr self, const request_meta& meta,
                                               const website_request& req) {
   auto rp = self->make_response_promise<business_website>();
@@ -210,7 +245,34 @@ caf::result<business_website> analyse_website(self_ptr self, const request_meta&
                                        "result: it needs the 'write' scope");
   if (!req.service)
     return make_error(errc::unavailable, "no website service runs on this node");
-  when_ready(self, rp, true, [self, rp, meta, req] { do_analyse(self, rp, meta, req); });
+  // A cached analysis is answered as a read (no wait for the write slot, no database);
+  // anything else waits for the slot.
+  when_visible(self, rp, meta, false, [self, rp, meta, req]() mutable {
+    auto& st = self->state;
+    auto url = url_for(record_of(st), req);
+    if (url.empty()) {
+      rp.deliver(make_error(errc::invalid_argument,
+                            "the business has no website_url: set it (PATCH "
+                            "/v1/businesses/{id}) or name one in the body's url",
+                            "url"));
+      return;
+    }
+    if (!req.refresh) {
+      auto key = memory_key(url, record_of(st));
+      auto found = website_cache(st).get(key, clock::now());
+      if (found.value) {
+        business_website cached = *found.value;
+        cached.cached = true;
+        count_request("cached");
+        rp.deliver(std::move(cached));
+        if (found.refresh_due)
+          refresh_website(self, req.service, url, key);
+        return;
+      }
+    }
+    when_ready(self, rp, true,
+               [self, rp, meta, req, url] { do_analyse(self, rp, meta, req, url); });
+  });
   return rp;
 }
 

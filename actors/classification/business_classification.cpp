@@ -43,11 +43,13 @@ std::vector<stored_evidence> evidence_of(const std::string& text) {
 
 } // namespace
 
-classification::classification_input classification_input_of(const business_record& rec) {
+classification::classification_input
+classification_input_of(const business_record& rec, const std::string& website_text) {
   classification::classification_input in;
   in.legal_name = rec.legal_name;
   in.dba_name = rec.dba_name.value_or("");
   in.description = rec.description.value_or("");
+  in.website_text = website_text;
   in.country = rec.country;
   return in;
 }
@@ -64,9 +66,10 @@ std::string classification_input_key(const std::string& prefix,
 }
 
 std::string classification_cache_key(const std::string& model_version,
-                                     const business_record& rec) {
+                                     const business_record& rec,
+                                     const std::string& website_text) {
   return classification_input_key("classification", model_version,
-                                  classification_input_of(rec));
+                                  classification_input_of(rec, website_text));
 }
 
 business_classification_data

@@ -87,8 +87,10 @@ typename Inspector::result_type inspect(Inspector& f, business_classification& x
   }
 }
 
-/// What the classifier reads of `rec`: legal name, DBA, description and country.
-classification::classification_input classification_input_of(const business_record& rec);
+/// What the classifier reads of `rec`: legal name, DBA, description and country, and
+/// the visible text of its latest website analysis ("" when none).
+classification::classification_input
+classification_input_of(const business_record& rec, const std::string& website_text = {});
 
 /// The runtime::generate_cache_key(prefix, ...) of a classification of `in` by model
 /// `model_version`: every input the classifier reads, and the model.
@@ -100,7 +102,8 @@ std::string classification_input_key(const std::string& prefix,
 /// classifier reads and the model (runtime::generate_cache_key), so a change of
 /// either misses.
 std::string classification_cache_key(const std::string& model_version,
-                                     const business_record& rec);
+                                     const business_record& rec,
+                                     const std::string& website_text = {});
 
 /// The stored form of `result` for `rec` (confidences rounded as stored).
 business_classification_data

@@ -82,6 +82,17 @@ std::optional<risk::website_input> website_risk_input(const business_website_dat
   return in;
 }
 
+std::shared_ptr<const std::string> website_visible_text(const business_website_data& w) {
+  auto doc = json::parse(w.result_json, nullptr, false);
+  if (!doc.is_object() || !doc.contains("visible_text") ||
+      !doc["visible_text"].is_string())
+    return nullptr;
+  auto text = doc["visible_text"].get<std::string>();
+  if (text.empty())
+    return nullptr;
+  return std::make_shared<const std::string>(std::move(text));
+}
+
 void register_website_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<website_job>("kyb::website_job");
   cfg.add_message_type<website_report>("kyb::website_report");

@@ -142,6 +142,9 @@ std::string website_json_text(const business_website_data& w, bool cached);
 /// nullopt when the document holds none.
 std::optional<risk::website_input> website_risk_input(const business_website_data& w);
 
+/// The visible text a stored analysis holds (null when none).
+std::shared_ptr<const std::string> website_visible_text(const business_website_data& w);
+
 /// Registers the types above with CAF (the node's configuration).
 void register_website_types(caf::actor_system_config& cfg);
 

@@ -421,3 +421,65 @@ BOOST_AUTO_TEST_CASE(faults_end_in_stored_results_never_a_hang) {
   fs::remove_all(dir, ec);
   fs::remove_all(cert_dir, ec);
 }
+
+BOOST_AUTO_TEST_CASE(the_sites_text_feeds_the_classification) {
+  auto dir = make_site();
+  file_server site{dir};
+  node_process node{
+      {{"KYB_OUTBOUND_ALLOW_PRIVATE", "true"},
+       {"KYB_OUTBOUND_ALLOWED_PORTS", "80,443," + std::to_string(site.port())},
+       {"KYB_CLASSIFICATION_MODEL_PATH",
+        std::string(KYB_SOURCE_DIR) + "/actors/classification/model/kyb_industry.model"},
+       {"KYB_LOG_ACCESS", "false"}}};
+  auto [tenant, key] = node.make_tenant({"read", "write"});
+  (void)tenant;
+  // A name that says nothing about what the business does.
+  auto created = node.call("POST", "/v1/businesses",
+                           json{{"legal_name", "Harbor Holdings LLC"},
+                                {"country", "US"},
+                                {"website_url", site.url("/shop/")}}
+                               .dump(),
+                           key);
+  BOOST_REQUIRE_EQUAL(created.status, 201);
+  auto id = created.json()["id"].get<std::string>();
+  auto classify = [&] {
+    auto r = node.call("POST", "/v1/businesses/" + id + "/classify", "", key);
+    BOOST_TEST_INFO(r.body);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    return r.json();
+  };
+  auto before = classify();
+  BOOST_TEST(before["cached"] == false);
+
+  auto w = node.call("POST", "/v1/businesses/" + id + "/website-analysis", "", key);
+  BOOST_TEST_INFO(w.body);
+  BOOST_REQUIRE_EQUAL(w.status, 201);
+  auto r = w.json()["result"];
+  BOOST_TEST(r["visible_text"].get<std::string>().find("single-origin coffee") !=
+                 std::string::npos,
+             r["visible_text"]);
+  // The classification service read the site's text for the MCC it suggests, and the
+  // stored classification's MCC is what it is compared with.
+  BOOST_TEST(!r["consistency"]["predicted_mcc"].is_null(), r["consistency"]);
+  BOOST_TEST(r["consistency"]["stored_mcc"] == before["mcc"]["code"], r["consistency"]);
+  BOOST_TEST(r["consistency"]["mcc_agreement"] != "unknown", r["consistency"]);
+
+  // The stored business is classified again, now from its website text too.
+  auto after = classify();
+  BOOST_TEST(after["cached"] == false, after);
+  BOOST_TEST(after["id"] != before["id"]);
+  BOOST_TEST(classify()["cached"] == true);
+  BOOST_TEST(sql(node.database_url(),
+                 "SELECT count(DISTINCT classification_id) FROM business_classifications "
+                 "WHERE business_id = '" +
+                     id + "'")
+                 .at(0)
+                 .at(0) == "2");
+  // After a restart the text is read back: the same classification serves.
+  node.restart();
+  auto again = classify();
+  BOOST_TEST(again["cached"] == true, again);
+  BOOST_TEST(again["id"] == after["id"]);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}

@@ -12,6 +12,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -68,6 +69,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             seen["user_agent"] = self.headers.get("User-Agent", "")
         if path == "/ch/company/00000429":
             return self.send(429, b'{"errors":[{"error":"too many requests"}]}', [("Retry-After", "30")])
+        if path == "/ch/company/00000410":
+            return self.send(410, b'{"errors":[{"error":"gone"}]}')
         if path == "/ch/company/00000500":
             return self.send(500, b'{"errors":[{"error":"internal"}]}')
         if path == "/ch/company/00000666":
@@ -137,17 +140,22 @@ double sample(const std::string& metrics, const std::string& series) {
   return std::stod(metrics.substr(at + series.size() + 1));
 }
 
+/// A node whose registries are the local server.
+std::map<std::string, std::string> registry_env(const registry_server& registry) {
+  return {
+      {"KYB_REGISTRY_GLEIF_URL", registry.url("/gleif")},
+      {"KYB_REGISTRY_COMPANIES_HOUSE_URL", registry.url("/ch")},
+      {"KYB_REGISTRY_COMPANIES_HOUSE_KEY", "ch-test-key-7f3a"},
+      {"KYB_REGISTRY_SEC_URL", registry.url("/sec")},
+      {"KYB_REGISTRY_SEC_TICKERS_URL", registry.url("/sec/files/company_tickers.json")},
+      {"KYB_REGISTRY_USER_AGENT", "kyb-test ops@example.com"},
+      {"KYB_REGISTRY_TIMEOUT", "3s"},
+      {"KYB_LOG_ACCESS", "false"}};
+}
+
 struct fixture {
   registry_server registry;
-  node_process node{
-      {{"KYB_REGISTRY_GLEIF_URL", registry.url("/gleif")},
-       {"KYB_REGISTRY_COMPANIES_HOUSE_URL", registry.url("/ch")},
-       {"KYB_REGISTRY_COMPANIES_HOUSE_KEY", "ch-test-key-7f3a"},
-       {"KYB_REGISTRY_SEC_URL", registry.url("/sec")},
-       {"KYB_REGISTRY_SEC_TICKERS_URL", registry.url("/sec/files/company_tickers.json")},
-       {"KYB_REGISTRY_USER_AGENT", "kyb-test ops@example.com"},
-       {"KYB_REGISTRY_TIMEOUT", "3s"},
-       {"KYB_LOG_ACCESS", "false"}}};
+  node_process node{registry_env(registry)};
   std::string tenant;
   std::string key;
 
@@ -289,6 +297,11 @@ BOOST_FIXTURE_TEST_CASE(registry_faults_end_in_failed_lookups_that_are_not_cache
   BOOST_REQUIRE_EQUAL(missing.status, 201);
   BOOST_TEST(missing.json()["lookups"][0]["outcome"] == "not_found");
   BOOST_TEST(missing.json()["lookups"][0]["result"]["risk_input"]["found"] == false);
+  // 410: the registry says the company is gone.
+  auto gone = lookup(make("00000410"));
+  BOOST_REQUIRE_EQUAL(gone.status, 201);
+  BOOST_TEST(gone.json()["lookups"][0]["outcome"] == "not_found", gone.body);
+  BOOST_TEST(gone.json()["lookups"][0]["result"]["error"]["code"] == "gone", gone.body);
   // The 429 comes last: its Retry-After holds every later request to the host back.
   for (auto e : {expectation{"00000500", "upstream_error"},
                  expectation{"00000666", "malformed_response"},
@@ -355,4 +368,50 @@ BOOST_FIXTURE_TEST_CASE(bad_input_scopes_and_tenants, fixture) {
   BOOST_TEST(is_problem(
       node.call("GET", "/v1/businesses/" + id + "/registry-lookup", "", other), 404));
   BOOST_TEST(is_problem(lookup(id, "", other), 404));
+}
+
+BOOST_AUTO_TEST_CASE(cached_lookups_are_refreshed_before_their_ttl) {
+  registry_server registry;
+  auto env = registry_env(registry);
+  env["KYB_CACHE_BUSINESS_REGISTRY_TTL"] = "4s"; // refreshed when read after 2.4-3.2 s
+  node_process node(env);
+  auto [tenant, key] = node.make_tenant({"read", "write"});
+  (void)tenant;
+  auto created =
+      node.call("POST", "/v1/businesses",
+                R"({"legal_name": "Bloomberg Finance L.P.", "country": "US"})", key);
+  BOOST_REQUIRE_EQUAL(created.status, 201);
+  auto id = created.json()["id"].get<std::string>();
+  auto lookup = [&] {
+    return node.call("POST", "/v1/businesses/" + id + "/registry-lookup",
+                     R"({"lei": "5493001KJTIIGC8Y1R12"})", key);
+  };
+  auto latest = [&] {
+    return node.call("GET", "/v1/businesses/" + id + "/registry-lookup", "", key)
+        .json()["lookups"][0]["id"]
+        .get<std::string>();
+  };
+  auto first = lookup();
+  BOOST_REQUIRE_EQUAL(first.status, 201);
+  auto first_id = first.json()["lookups"][0]["id"].get<std::string>();
+  // Deliberate: the scenario is the entry ageing past 80 % of its TTL.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3300));
+  auto served = lookup();
+  BOOST_REQUIRE_EQUAL(served.status, 200);
+  BOOST_TEST(served.json()["lookups"][0]["id"] == first_id);
+  std::string refreshed;
+  BOOST_TEST(eventually([&] {
+    refreshed = latest();
+    return refreshed != first_id;
+  }));
+  BOOST_TEST(sql(node.database_url(),
+                 "SELECT count(*) FROM audit_logs WHERE action = "
+                 "'business.registry_lookup' AND actor = 'system:registry-refresh' AND "
+                 "target_id = '" +
+                     id + "'")
+                 .at(0)
+                 .at(0) == "1");
+  auto now = lookup();
+  BOOST_REQUIRE_EQUAL(now.status, 200);
+  BOOST_TEST(now.json()["lookups"][0]["id"] == refreshed);
 }

@@ -135,7 +135,7 @@ const std::vector<std::string> services_without_model = {
 
 BOOST_AUTO_TEST_CASE(the_services_table_lists_every_service_actor) {
   net::http_services svc;
-  auto table = node::service_table(svc, {nullptr, 7, nullptr});
+  auto table = node::service_table(svc, {nullptr, 7, nullptr, nullptr});
   std::vector<std::string> got;
   for (auto& s : table)
     got.push_back(s.name);
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(the_services_table_lists_every_service_actor) {
 BOOST_FIXTURE_TEST_CASE(the_tree_has_its_shape_and_restart_policies, fixture) {
   net::http_services svc;
   auto tree = node::build_supervision_tree(
-      inputs(node::service_table(svc, {nullptr, 7, nullptr})));
+      inputs(node::service_table(svc, {nullptr, 7, nullptr, nullptr})));
 
   BOOST_TEST(tree.root.name == "root");
   BOOST_TEST((tree.root.strategy == restart_strategy::one_for_one));

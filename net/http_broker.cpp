@@ -346,13 +346,14 @@ void process(http_broker_ptr self, connection_handle hdl) {
       bool last = !req.keep_alive;
       start(self, hdl, c, std::move(req));
       req = http_request{};
+      // start() may have answered synchronously and closed the connection (a request
+      // with Connection: close answered at once): `c` is gone then.
+      if (self->state.conns.find(hdl) == self->state.conns.end())
+        return;
       if (last) {
         c.closing = true;
         return;
       }
-      // start() may have answered synchronously and closed the connection.
-      if (self->state.conns.find(hdl) == self->state.conns.end())
-        return;
       break;
     }
     case decode_status::expect_continue: {

@@ -110,4 +110,29 @@ BOOST_AUTO_TEST_CASE(headers_trickled_a_byte_at_a_time_are_cut_off) {
   BOOST_TEST(ok->status == 200);
 }
 
+BOOST_AUTO_TEST_CASE(requests_that_close_their_connection_are_answered_and_closed) {
+  // HTTP/1.1 with Connection: close, and HTTP/1.0 without keep-alive, on endpoints the
+  // broker answers at once: each gets its answer, then the connection closes, and the
+  // node serves on (the broker once wrote to the closed connection's freed state).
+  for (int i = 0; i < 20; ++i) {
+    for (auto raw : {std::string("GET /health HTTP/1.1\r\nHost: a\r\nConnection: "
+                                 "close\r\n\r\n"),
+                     std::string("GET /health HTTP/1.0\r\n\r\n"),
+                     std::string("GET /no/such/path HTTP/1.1\r\nHost: a\r\nConnection: "
+                                 "close\r\n\r\n")}) {
+      http_connection c("127.0.0.1", node.port(), "127.0.0.12");
+      BOOST_REQUIRE(c.connected());
+      BOOST_REQUIRE(c.send_raw(raw));
+      auto r = c.read_reply(5s);
+      BOOST_REQUIRE_MESSAGE(r, "no answer to " << raw);
+      BOOST_TEST((r->status == 200 || r->status == 404), raw);
+      BOOST_TEST(c.closed_by_peer(5s), raw);
+    }
+  }
+  BOOST_TEST(node.running());
+  auto ok = health("127.0.0.12");
+  BOOST_REQUIRE(ok);
+  BOOST_TEST(ok->status == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -217,6 +217,12 @@ int main(int argc, char** argv) {
       return true;
     };
     std::string t;
+    // After `actors`, --node is the command's own filter (a node id), not the admin
+    // endpoint (which comes before the command, or from KYBCTL_NODE).
+    if (a == "--node" && !rest.empty() && rest[0] == "actors") {
+      rest.push_back(a);
+      continue;
+    }
     if (a == "--node" && value(node))
       continue;
     if (a == "--json") {

@@ -17,6 +17,7 @@
 
 #include "runtime/base/crypto.hpp"
 #include "test/support/eventually.hpp"
+#include "test/support/file_server.hpp"
 #include "test/support/node_process.hpp"
 
 using namespace kyb::test;
@@ -138,9 +139,13 @@ std::string create(node_process& n, const std::string& key, const std::string& n
 } // namespace
 
 BOOST_AUTO_TEST_CASE(three_nodes_join_agree_and_serve_any_entity_from_any_node) {
+  // A web server for website analyses made across nodes.
+  file_server site(std::string(KYB_SOURCE_DIR) + "/test/data/website");
   cluster c(3, {{"KYB_CLASSIFICATION_MODEL_PATH",
                  std::string(KYB_SOURCE_DIR) +
-                     "/actors/classification/model/kyb_industry.model"}});
+                     "/actors/classification/model/kyb_industry.model"},
+                {"KYB_OUTBOUND_ALLOW_PRIVATE", "true"},
+                {"KYB_OUTBOUND_ALLOWED_PORTS", "80,443," + std::to_string(site.port())}});
   auto expected = std::set<std::string>{"node-1", "node-2", "node-3"};
   for (size_t i = 0; i < 3; ++i)
     BOOST_TEST((members_seen_by(c.node(i)) == expected));
@@ -169,6 +174,27 @@ BOOST_AUTO_TEST_CASE(three_nodes_join_agree_and_serve_any_entity_from_any_node) 
   for (auto& id : ids)
     hosts.insert(c.host_of(id));
   BOOST_TEST(hosts.size() >= 2u); // placement spreads them
+  // `actors --node N` shows that node's actors only.
+  auto only = kybctl(c.node(0), "actors --node node-2");
+  BOOST_REQUIRE_MESSAGE(only.is_object() && only.contains("nodes"), only.dump());
+  BOOST_REQUIRE_EQUAL(only["nodes"].size(), 1u);
+  BOOST_TEST(only["nodes"][0]["node"] == "node-2");
+  // A business actor on another node analyses its website through the calling node's
+  // website service and answers over the cluster; any node reads the stored result.
+  for (size_t i = 0; i < 3; ++i) {
+    auto& id = ids[i];
+    auto caller = (i + 1) % 3;
+    auto r = c.node(caller).call(
+        "POST", "/v1/businesses/" + id + "/website-analysis",
+        json{{"url", site.url("/tiny_prof-pc_de_home.html")}}.dump(), key);
+    BOOST_TEST_INFO(r.body);
+    BOOST_REQUIRE_EQUAL(r.status, 201);
+    BOOST_TEST(r.json()["outcome"] == "analysed");
+    auto stored = c.node((i + 2) % 3)
+                      .call("GET", "/v1/businesses/" + id + "/website-analysis", "", key);
+    BOOST_REQUIRE_EQUAL(stored.status, 200);
+    BOOST_TEST(stored.json()["id"] == r.json()["id"]);
+  }
   // A business actor on another node classifies through the calling node's classifier
   // and answers over the cluster; any node reads the stored result.
   for (size_t i = 0; i < 3; ++i) {

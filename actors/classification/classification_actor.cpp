@@ -36,9 +36,10 @@ std::pair<std::string, std::string> api_error(const classification::error& e) {
       {"description", "description"},
       {"website_text", "website_text"},
       {"country", "country"}};
+  // The field as a JSON pointer, like every other field error of the API.
   for (const auto& [engine, api] : fields)
     if (e.message.rfind(engine, 0) == 0)
-      return {api, api + e.message.substr(std::string(engine).size())};
+      return {std::string("/") + api, api + e.message.substr(std::string(engine).size())};
   return {"", e.message};
 }
 

@@ -82,10 +82,19 @@ std::optional<error> validate_input(const classification_input& input,
   if (auto e =
           check_field("website_text", input.website_text, limits.max_website_text_bytes))
     return e;
-  if (!input.country.empty() && !is_iso_country(input.country))
+  if (!input.country.empty() && !is_iso_country(input.country)) {
+    // The value as sent (up to 64 bytes, never cut inside a character).
+    std::string shown = input.country;
+    if (shown.size() > 64) {
+      size_t cut = 64;
+      while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80)
+        --cut;
+      shown = shown.substr(0, cut) + "...";
+    }
     return error{errc::invalid_country,
-                 "country must be an ISO 3166-1 alpha-2 code, got '" +
-                     input.country.substr(0, 8) + "'"};
+                 "country must be an ISO 3166-1 alpha-2 code such as US or GB, got '" +
+                     shown + "'"};
+  }
   if (is_blank(input.legal_name) && is_blank(input.dba_name) &&
       is_blank(input.description) && is_blank(input.website_text))
     return error{

@@ -110,7 +110,12 @@ BOOST_FIXTURE_TEST_CASE(bad_input_names_the_field, fixture) {
   BOOST_TEST(is_problem(classify(R"({"name": "Acme", "country": "ZZ"})"), 400));
   auto big = classify(json{{"name", std::string(2000, 'a')}}.dump());
   BOOST_REQUIRE(is_problem(big, 400));
-  BOOST_TEST(big.json()["errors"][0]["field"] == "name");
+  BOOST_TEST(big.json()["errors"][0]["field"] == "/name");
+  // The field as a JSON pointer and the value as sent (not cut at 8 bytes).
+  auto country = classify(R"({"name": "Acme", "country": "United States"})");
+  BOOST_REQUIRE(is_problem(country, 400));
+  BOOST_TEST(country.json()["errors"][0]["field"] == "/country", country.body);
+  BOOST_TEST(country.body.find("'United States'") != std::string::npos, country.body);
   // Invalid UTF-8 inside a JSON string: refused before it reaches the model.
   BOOST_TEST(is_problem(classify("{\"name\": \"caf\xC3\"}"), 400));
   BOOST_TEST(is_problem(classify("not json"), 400));

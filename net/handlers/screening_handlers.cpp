@@ -87,16 +87,24 @@ void decide_screening_hit(const exchange_ptr& ex) {
   auto hit = ex->uuid_param("hit_id");
   if (!hit)
     return;
-  auto body = read_object(ex, {"decision", "reason"}, {"decision", "reason"});
+  // Types and unknown members first; then every problem of the values at once (a
+  // missing member is one of them).
+  auto body = read_object(ex, {"decision", "reason"}, {});
   if (!body)
     return;
-  auto decision = (*body)["decision"].get<std::string>();
-  auto reason = (*body)["reason"].get<std::string>();
+  auto decision_in = opt_string(*body, "decision");
+  auto reason_in = opt_string(*body, "reason");
+  auto decision = decision_in.value_or("");
+  auto reason = reason_in.value_or("");
   std::vector<field_error> errors;
-  if (decision != "false_positive" && decision != "confirmed")
+  if (!decision_in)
+    errors.push_back({"/decision", "is required: 'false_positive' or 'confirmed'"});
+  else if (decision != "false_positive" && decision != "confirmed")
     errors.push_back({"/decision", "must be 'false_positive' or 'confirmed'"});
   auto first = reason.find_first_not_of(" \t\n");
-  if (first == std::string::npos)
+  if (!reason_in)
+    errors.push_back({"/reason", "is required: say why (1 to 2000 characters)"});
+  else if (first == std::string::npos)
     errors.push_back({"/reason", "must say why (1 to 2000 characters)"});
   else if (reason.size() > 2000)
     errors.push_back({"/reason", "must be at most 2000 bytes"});

@@ -415,6 +415,14 @@ BOOST_AUTO_TEST_CASE(bad_input_names_the_field) {
     BOOST_TEST(is_problem(r, 400));
     BOOST_TEST(r.body.find(field) != std::string::npos);
   }
+  // Every problem at once: a bad decision and a missing reason.
+  auto both = m.node.call("POST", path, R"({"decision":"maybe"})", key);
+  BOOST_REQUIRE(is_problem(both, 400));
+  std::set<std::string> fields;
+  auto both_json = both.json();
+  for (auto& e : both_json["errors"])
+    fields.insert(e["field"].get<std::string>());
+  BOOST_TEST((fields == std::set<std::string>{"/decision", "/reason"}), both.body);
   auto unknown =
       m.node.call("POST",
                   "/v1/businesses/" + id +

@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(twenty_megabyte_page) {
 }
 
 BOOST_AUTO_TEST_CASE(truncated_html) {
-  auto full = read_data("agency_markeich_de_impressum.html");
+  auto full = read_data("pages/trafilatura/agency_markeich_de_impressum.html");
   // Cut inside the address block, in the middle of a tag.
   auto cut_at = full.find("<br/>\n        29614 Soltau");
   BOOST_REQUIRE(cut_at != std::string::npos);

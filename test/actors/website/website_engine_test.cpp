@@ -47,7 +47,7 @@ const category_signal* signal_of(const website_analysis& a, signal_category c) {
 
 BOOST_AUTO_TEST_CASE(law_firm_home_page) {
   auto home = page("https://www.anwaltniemeyer.de/",
-                   read_data("legal_anwaltniemeyer_de_homepage.html"));
+                   read_data("pages/trafilatura/legal_anwaltniemeyer_de_homepage.html"));
   auto a = analyse_one(home);
   BOOST_TEST(a.reachable);
   BOOST_TEST(a.title == "Anwalt Niemeyer");
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(law_firm_home_page) {
 
 BOOST_AUTO_TEST_CASE(law_firm_pages_to_fetch) {
   auto home = page("https://www.anwaltniemeyer.de/",
-                   read_data("legal_anwaltniemeyer_de_homepage.html"));
+                   read_data("pages/trafilatura/legal_anwaltniemeyer_de_homepage.html"));
   // kontakt.html is only linked inside an HTML comment: not a link.
   auto links = engine().discover_from(home);
   BOOST_TEST(urls_of(links) ==
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(law_firm_pages_to_fetch) {
 BOOST_AUTO_TEST_CASE(agency_imprint_page) {
   const std::string url =
       "https://www.markeich.de/kontakt/impressum-werbeagentur-soltau/";
-  auto a = analyse_one(page(url, read_data("agency_markeich_de_impressum.html")),
+  auto a = analyse_one(page(url, read_data("pages/trafilatura/agency_markeich_de_impressum.html")),
                        {"Marke Ich GmbH", std::string("Agentur MARKE ICH"), {}, {}, {}});
   BOOST_TEST(a.title == "Impressum - Werbeagentur MARKE ICH | Soltau im Heidekreis");
   BOOST_TEST(a.language == "de-DE");
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(agency_imprint_page) {
   BOOST_REQUIRE(a.consistency.dba_name);
   BOOST_TEST(a.consistency.dba_name->found);
 
-  auto other = analyse_one(page(url, read_data("agency_markeich_de_impressum.html")),
+  auto other = analyse_one(page(url, read_data("pages/trafilatura/agency_markeich_de_impressum.html")),
                            {"Soltau Widgets Ltd", {}, {}, {}, {}});
   BOOST_TEST(other.consistency.legal_name->normalized == "soltau widgets");
   BOOST_TEST(!other.consistency.legal_name->found);
@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(agency_imprint_page) {
 BOOST_AUTO_TEST_CASE(agency_pages_to_fetch) {
   const std::string url =
       "https://www.markeich.de/kontakt/impressum-werbeagentur-soltau/";
-  auto p = page(url, read_data("agency_markeich_de_impressum.html"));
+  auto p = page(url, read_data("pages/trafilatura/agency_markeich_de_impressum.html"));
   // The page itself (linked from itself) is not fetched again; one page of each kind
   // comes first, then the rest by kind and document order.
   auto links = engine().discover_from(p);
@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(agency_pages_to_fetch) {
 
 BOOST_AUTO_TEST_CASE(association_page_with_svg_titles) {
   auto a = analyse_one(
-      page("https://www.iab.com/news/lean/", read_data("readability_iab-1.html")));
+      page("https://www.iab.com/news/lean/", read_data("pages/readability/iab-1/source.html")));
   // The page has <title> elements inside inline SVG icons too ("arrow-down").
   BOOST_TEST(a.title == "Getting LEAN with Digital Ad UX | IAB");
   BOOST_TEST(a.language == "en-US");
@@ -185,7 +185,7 @@ BOOST_AUTO_TEST_CASE(association_page_with_svg_titles) {
 
 BOOST_AUTO_TEST_CASE(credit_marketplace_signals) {
   auto a = analyse_one(page("https://www.smava.de/privatkredit/zinsen/",
-                            read_data("fintech_smava_de.html")));
+                            read_data("pages/trafilatura/fintech_smava_de.html")));
   BOOST_TEST(a.title == "Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten | SMAVA");
   BOOST_TEST(a.language == "de-DE");
   auto s = signal_of(a, signal_category::high_risk_financial);
@@ -206,11 +206,11 @@ BOOST_AUTO_TEST_CASE(declared_gb2312_page_saved_as_utf8) {
   // The copy in Mozilla's test suite was re-saved as UTF-8 but keeps <meta
   // charset=gb2312>: valid non-ASCII UTF-8 wins over the declaration.
   auto a = analyse_one(
-      page("https://tech.qq.com/a/20161014/", read_data("readability_qq.html")));
+      page("https://tech.qq.com/a/20161014/", read_data("pages/readability/qq/source.html")));
   BOOST_TEST(a.title == "DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶_科技_腾讯网");
   BOOST_TEST(a.charset == "UTF-8");
   BOOST_TEST(a.pages[0].charset_source == "utf8_valid");
-  auto decoded = decode_page(read_data("readability_qq.html"), "");
+  auto decoded = decode_page(read_data("pages/readability/qq/source.html"), "");
   BOOST_TEST(decoded.declared == "gb2312");
 }
 
@@ -292,14 +292,14 @@ BOOST_AUTO_TEST_CASE(shift_jis_page_decodes) {
 
 BOOST_AUTO_TEST_CASE(iso_8859_1_label_on_ascii_page) {
   auto a = analyse_one(page("http://www.hundeverein-kreisunna.de/",
-                            read_data("club_hundeverein_de_home.html"), ""));
+                            read_data("pages/trafilatura/club_hundeverein_de_home.html"), ""));
   BOOST_TEST(a.title == "Hunde Verein Kreis Unna 1990 e. V.");
   BOOST_TEST(a.charset == "windows-1252");
   // Written as &auml; entities in the page.
   BOOST_TEST(contains(a.visible_text, "Beitrittserklärung"));
   BOOST_TEST(
       urls_of(engine().discover_from(page("http://www.hundeverein-kreisunna.de/",
-                                          read_data("club_hundeverein_de_home.html")))) ==
+                                          read_data("pages/trafilatura/club_hundeverein_de_home.html")))) ==
           (std::vector<std::string>{
               "contact http://www.hundeverein-kreisunna.de/kontakt.html"}),
       boost::test_tools::per_element());
@@ -307,7 +307,7 @@ BOOST_AUTO_TEST_CASE(iso_8859_1_label_on_ascii_page) {
 
 BOOST_AUTO_TEST_CASE(thin_page_without_parking_phrases) {
   auto a = analyse_one(
-      page("https://www.prof-pc.de/", read_data("tiny_prof-pc_de_home.html")));
+      page("https://www.prof-pc.de/", read_data("pages/trafilatura/tiny_prof-pc_de_home.html")));
   BOOST_TEST(a.title == "Home");
   BOOST_TEST(a.language == "de-de");
   BOOST_TEST(a.visible_text.rfind("Time to say goodbye.", 0) == 0);
@@ -357,7 +357,7 @@ BOOST_AUTO_TEST_CASE(under_construction_only_on_thin_pages) {
   BOOST_TEST(a.contacts.emails == std::vector<std::string>{"hello@acme-widgets.example"});
 
   // The same phrase in the body of a full page is not a sign.
-  auto full = read_data("fintech_smava_de.html");
+  auto full = read_data("pages/trafilatura/fintech_smava_de.html");
   full.insert(full.rfind("</body>"), "<p>New offers coming soon.</p>");
   auto b = analyse_one(page("https://www.smava.de/", full));
   BOOST_TEST(contains(b.visible_text, "New offers coming soon."));
@@ -405,7 +405,7 @@ BOOST_AUTO_TEST_CASE(content_signals_with_evidence) {
 
 BOOST_AUTO_TEST_CASE(reachability_redirect_and_tls) {
   auto home = page("http://www.anwaltniemeyer.de/",
-                   read_data("legal_anwaltniemeyer_de_homepage.html"));
+                   read_data("pages/trafilatura/legal_anwaltniemeyer_de_homepage.html"));
   home.final_url = "https://www.anwaltniemeyer.de/";
   home.response_time = std::chrono::milliseconds(412);
   tls_facts tls;
@@ -507,7 +507,7 @@ BOOST_AUTO_TEST_CASE(mcc_agreement) {
 
 BOOST_AUTO_TEST_CASE(json_shape) {
   auto a = analyse_one(page("https://www.anwaltniemeyer.de/",
-                            read_data("legal_anwaltniemeyer_de_homepage.html")));
+                            read_data("pages/trafilatura/legal_anwaltniemeyer_de_homepage.html")));
   auto j = to_json(a);
   for (const char* key :
        {"url", "reachable", "final_url", "status", "https_redirect", "response_time_ms",
@@ -525,7 +525,7 @@ BOOST_AUTO_TEST_CASE(json_shape) {
 
 BOOST_AUTO_TEST_CASE(deterministic) {
   const std::string site = "https://www.markeich.de/";
-  auto p = page(site, read_data("agency_markeich_de_impressum.html"));
+  auto p = page(site, read_data("pages/trafilatura/agency_markeich_de_impressum.html"));
   auto q =
       page(site + "kontakt/datenschutz/", read_data("high_risk_signals_WRITTEN.html"));
   business_facts b{"Marke Ich GmbH", {}, std::string("7311"), std::string("7311"), 0.9};

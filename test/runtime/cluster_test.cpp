@@ -186,7 +186,8 @@ BOOST_AUTO_TEST_CASE(three_nodes_join_agree_and_serve_any_entity_from_any_node) 
     auto caller = (i + 1) % 3;
     auto r = c.node(caller).call(
         "POST", "/v1/businesses/" + id + "/website-analysis",
-        json{{"url", site.url("/pages/trafilatura/tiny_prof-pc_de_home.html")}}.dump(), key);
+        json{{"url", site.url("/pages/trafilatura/tiny_prof-pc_de_home.html")}}.dump(),
+        key);
     BOOST_TEST_INFO(r.body);
     BOOST_REQUIRE_EQUAL(r.status, 201);
     BOOST_TEST(r.json()["outcome"] == "analysed");

@@ -91,8 +91,9 @@ BOOST_AUTO_TEST_CASE(law_firm_pages_to_fetch) {
 BOOST_AUTO_TEST_CASE(agency_imprint_page) {
   const std::string url =
       "https://www.markeich.de/kontakt/impressum-werbeagentur-soltau/";
-  auto a = analyse_one(page(url, read_data("pages/trafilatura/agency_markeich_de_impressum.html")),
-                       {"Marke Ich GmbH", std::string("Agentur MARKE ICH"), {}, {}, {}});
+  auto a = analyse_one(
+      page(url, read_data("pages/trafilatura/agency_markeich_de_impressum.html")),
+      {"Marke Ich GmbH", std::string("Agentur MARKE ICH"), {}, {}, {}});
   BOOST_TEST(a.title == "Impressum - Werbeagentur MARKE ICH | Soltau im Heidekreis");
   BOOST_TEST(a.language == "de-DE");
   BOOST_TEST(a.meta_description == "Impressum der Werbeagentur MARKE ICH in Soltau im "
@@ -121,8 +122,9 @@ BOOST_AUTO_TEST_CASE(agency_imprint_page) {
   BOOST_REQUIRE(a.consistency.dba_name);
   BOOST_TEST(a.consistency.dba_name->found);
 
-  auto other = analyse_one(page(url, read_data("pages/trafilatura/agency_markeich_de_impressum.html")),
-                           {"Soltau Widgets Ltd", {}, {}, {}, {}});
+  auto other = analyse_one(
+      page(url, read_data("pages/trafilatura/agency_markeich_de_impressum.html")),
+      {"Soltau Widgets Ltd", {}, {}, {}, {}});
   BOOST_TEST(other.consistency.legal_name->normalized == "soltau widgets");
   BOOST_TEST(!other.consistency.legal_name->found);
   BOOST_TEST(!other.consistency.dba_name);
@@ -162,8 +164,8 @@ BOOST_AUTO_TEST_CASE(agency_pages_to_fetch) {
 }
 
 BOOST_AUTO_TEST_CASE(association_page_with_svg_titles) {
-  auto a = analyse_one(
-      page("https://www.iab.com/news/lean/", read_data("pages/readability/iab-1/source.html")));
+  auto a = analyse_one(page("https://www.iab.com/news/lean/",
+                            read_data("pages/readability/iab-1/source.html")));
   // The page has <title> elements inside inline SVG icons too ("arrow-down").
   BOOST_TEST(a.title == "Getting LEAN with Digital Ad UX | IAB");
   BOOST_TEST(a.language == "en-US");
@@ -205,8 +207,8 @@ BOOST_AUTO_TEST_CASE(credit_marketplace_signals) {
 BOOST_AUTO_TEST_CASE(declared_gb2312_page_saved_as_utf8) {
   // The copy in Mozilla's test suite was re-saved as UTF-8 but keeps <meta
   // charset=gb2312>: valid non-ASCII UTF-8 wins over the declaration.
-  auto a = analyse_one(
-      page("https://tech.qq.com/a/20161014/", read_data("pages/readability/qq/source.html")));
+  auto a = analyse_one(page("https://tech.qq.com/a/20161014/",
+                            read_data("pages/readability/qq/source.html")));
   BOOST_TEST(a.title == "DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶_科技_腾讯网");
   BOOST_TEST(a.charset == "UTF-8");
   BOOST_TEST(a.pages[0].charset_source == "utf8_valid");
@@ -291,23 +293,24 @@ BOOST_AUTO_TEST_CASE(shift_jis_page_decodes) {
 }
 
 BOOST_AUTO_TEST_CASE(iso_8859_1_label_on_ascii_page) {
-  auto a = analyse_one(page("http://www.hundeverein-kreisunna.de/",
-                            read_data("pages/trafilatura/club_hundeverein_de_home.html"), ""));
+  auto a =
+      analyse_one(page("http://www.hundeverein-kreisunna.de/",
+                       read_data("pages/trafilatura/club_hundeverein_de_home.html"), ""));
   BOOST_TEST(a.title == "Hunde Verein Kreis Unna 1990 e. V.");
   BOOST_TEST(a.charset == "windows-1252");
   // Written as &auml; entities in the page.
   BOOST_TEST(contains(a.visible_text, "Beitrittserklärung"));
-  BOOST_TEST(
-      urls_of(engine().discover_from(page("http://www.hundeverein-kreisunna.de/",
-                                          read_data("pages/trafilatura/club_hundeverein_de_home.html")))) ==
-          (std::vector<std::string>{
-              "contact http://www.hundeverein-kreisunna.de/kontakt.html"}),
-      boost::test_tools::per_element());
+  BOOST_TEST(urls_of(engine().discover_from(
+                 page("http://www.hundeverein-kreisunna.de/",
+                      read_data("pages/trafilatura/club_hundeverein_de_home.html")))) ==
+                 (std::vector<std::string>{
+                     "contact http://www.hundeverein-kreisunna.de/kontakt.html"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(thin_page_without_parking_phrases) {
-  auto a = analyse_one(
-      page("https://www.prof-pc.de/", read_data("pages/trafilatura/tiny_prof-pc_de_home.html")));
+  auto a = analyse_one(page("https://www.prof-pc.de/",
+                            read_data("pages/trafilatura/tiny_prof-pc_de_home.html")));
   BOOST_TEST(a.title == "Home");
   BOOST_TEST(a.language == "de-de");
   BOOST_TEST(a.visible_text.rfind("Time to say goodbye.", 0) == 0);
@@ -506,8 +509,9 @@ BOOST_AUTO_TEST_CASE(mcc_agreement) {
 }
 
 BOOST_AUTO_TEST_CASE(json_shape) {
-  auto a = analyse_one(page("https://www.anwaltniemeyer.de/",
-                            read_data("pages/trafilatura/legal_anwaltniemeyer_de_homepage.html")));
+  auto a = analyse_one(
+      page("https://www.anwaltniemeyer.de/",
+           read_data("pages/trafilatura/legal_anwaltniemeyer_de_homepage.html")));
   auto j = to_json(a);
   for (const char* key :
        {"url", "reachable", "final_url", "status", "https_redirect", "response_time_ms",

@@ -32,6 +32,14 @@ json stored_json(const actors::stored_code& c) {
   return {{"code", c.code}, {"title", c.title}, {"confidence", c.confidence}};
 }
 
+/// A stored MCC in the free-text answer's shape (with its NAICS and SIC).
+json stored_mcc_json(const actors::stored_code& c) {
+  auto j = stored_json(c);
+  j["naics"] = c.naics;
+  j["sic"] = c.sic;
+  return j;
+}
+
 } // namespace
 
 json classification_result_to_json(const classification::classification_result& r) {
@@ -57,7 +65,7 @@ json business_classification_to_json(const actors::business_classification& c) {
   const auto& d = *c.data;
   json alternates = json::array();
   for (const auto& a : d.mcc_alternates)
-    alternates.push_back(stored_json(a));
+    alternates.push_back(stored_mcc_json(a));
   json evidence = json::array();
   for (const auto& e : d.evidence)
     evidence.push_back({{"term", e.term}, {"field", e.field}, {"weight", e.weight}});
@@ -67,12 +75,13 @@ json business_classification_to_json(const actors::business_classification& c) {
           {"model_version", d.model_version},
           {"classified_at", d.classified_at},
           {"cached", c.cached},
-          {"mcc", stored_json(d.mcc)},
+          {"mcc", stored_mcc_json(d.mcc)},
           {"mcc_alternates", alternates},
           {"naics", stored_json(d.naics)},
           {"naics_sector", stored_json(d.naics_sector)},
           {"sic", stored_json(d.sic)},
-          {"evidence", evidence}};
+          {"evidence", evidence},
+          {"known_merchant", d.known_merchant}};
 }
 
 } // namespace kyb::net

@@ -19,7 +19,7 @@ double round4(double v) {
 }
 
 stored_code stored(const std::string& code, const std::string& title, double confidence) {
-  return {code, title, round4(confidence)};
+  return {code, title, round4(confidence), {}, {}};
 }
 
 json evidence_json(const std::vector<stored_evidence>& evidence) {
@@ -29,9 +29,22 @@ json evidence_json(const std::vector<stored_evidence>& evidence) {
   return out;
 }
 
-std::vector<stored_evidence> evidence_of(const std::string& text) {
+/// An MCC row's evidence column: {"terms": [...], "naics", "sic", "known_merchant"}
+/// (rows stored before held the terms array alone).
+json mcc_row_json(const stored_code& mcc, const std::vector<stored_evidence>* terms,
+                  bool known_merchant) {
+  json out = {{"naics", mcc.naics}, {"sic", mcc.sic}};
+  if (terms) {
+    out["terms"] = evidence_json(*terms);
+    out["known_merchant"] = known_merchant;
+  }
+  return out;
+}
+
+std::vector<stored_evidence> evidence_of(const json& parsed) {
   std::vector<stored_evidence> out;
-  auto j = json::parse(text, nullptr, false);
+  const json& j =
+      parsed.is_object() && parsed.contains("terms") ? parsed["terms"] : parsed;
   if (!j.is_array())
     return out;
   for (const auto& e : j)
@@ -83,8 +96,14 @@ assemble_classification(const business_record& rec,
   c.region = rec.region;
   c.model_version = r.model_version;
   c.mcc = stored(r.mcc.code, r.mcc.title, r.mcc.confidence);
-  for (const auto& a : r.mcc_alternates)
+  c.mcc.naics = r.mcc.naics;
+  c.mcc.sic = r.mcc.sic;
+  for (const auto& a : r.mcc_alternates) {
     c.mcc_alternates.push_back(stored(a.code, a.title, a.confidence));
+    c.mcc_alternates.back().naics = a.naics;
+    c.mcc_alternates.back().sic = a.sic;
+  }
+  c.known_merchant = r.known_merchant;
   c.naics = stored(r.naics.code, r.naics.title, r.naics.confidence);
   c.naics_sector =
       stored(r.naics_sector.code, r.naics_sector.title, r.naics_sector.confidence);
@@ -108,10 +127,10 @@ void add_classification_rows(pg_batch& batch, const business_classification_data
          val_score(code.confidence), val_bool(primary), val_int(rank),
          val(c.model_version), val(ev), val(c.cache_key), val(c.classified_at)});
   };
-  row("mcc", c.mcc, true, 0, evidence);
+  row("mcc", c.mcc, true, 0, mcc_row_json(c.mcc, &c.evidence, c.known_merchant).dump());
   int rank = 0;
   for (const auto& a : c.mcc_alternates)
-    row("mcc", a, false, ++rank, "[]");
+    row("mcc", a, false, ++rank, mcc_row_json(a, nullptr, false).dump());
   row("naics", c.naics, true, 0, evidence);
   row("naics_sector", c.naics_sector, true, 0, "[]");
   row("sic", c.sic, true, 0, evidence);
@@ -129,12 +148,22 @@ decode_stored_classification(const pg_rows& rows, const business_record& rec) {
   for (const auto& r : rows.rows) {
     // classification_id, type, code, title, confidence, is_primary, rank,
     // model_version, evidence, cache_key, created_at, age
-    stored_code code{col(r, 2), col(r, 3), opt_double(r, 4).value_or(0)};
+    stored_code code{col(r, 2), col(r, 3), opt_double(r, 4).value_or(0), {}, {}};
     const auto& type = col(r, 1);
     bool primary = bool_col(r, 5);
+    if (type == "mcc") {
+      auto extra = json::parse(col(r, 8), nullptr, false);
+      if (extra.is_object()) {
+        code.naics = extra.value("naics", std::string());
+        code.sic = extra.value("sic", std::string());
+      }
+      if (primary) {
+        c.evidence = evidence_of(extra);
+        c.known_merchant = extra.is_object() && extra.value("known_merchant", false);
+      }
+    }
     if (type == "mcc" && primary) {
       c.mcc = std::move(code);
-      c.evidence = evidence_of(col(r, 8));
     } else if (type == "mcc") {
       c.mcc_alternates.push_back(std::move(code)); // ordered by rank
     } else if (type == "naics") {

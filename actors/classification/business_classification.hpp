@@ -22,11 +22,15 @@ struct stored_code {
   std::string code;
   std::string title;
   double confidence = 0; ///< Calibrated, rounded to 4 decimals (numeric(5,4)).
+  /// MCCs only: the NAICS code linked with it for this input and its SIC, as the
+  /// free-text answer gives them ("" for rows stored before they were kept).
+  std::string naics;
+  std::string sic;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stored_code& x) {
-  return f(x.code, x.title, x.confidence);
+  return f(x.code, x.title, x.confidence, x.naics, x.sic);
 }
 
 /// An input term behind the primary MCC.
@@ -55,15 +59,16 @@ struct business_classification_data {
   stored_code naics_sector;
   stored_code sic;
   std::vector<stored_evidence> evidence; ///< Strongest first.
-  std::string cache_key;                 ///< classification_cache_key of its inputs
+  bool known_merchant = false; ///< The name matched the gazetteer of labelled brands.
+  std::string cache_key;       ///< classification_cache_key of its inputs
   std::string classified_at;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, business_classification_data& x) {
   return f(x.id, x.business_id, x.tenant_id, x.region, x.model_version, x.mcc,
-           x.mcc_alternates, x.naics, x.naics_sector, x.sic, x.evidence, x.cache_key,
-           x.classified_at);
+           x.mcc_alternates, x.naics, x.naics_sector, x.sic, x.evidence, x.known_merchant,
+           x.cache_key, x.classified_at);
 }
 
 /// An immutable stored classification, shared by the business actor's cache and its

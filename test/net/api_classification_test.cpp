@@ -227,12 +227,24 @@ BOOST_FIXTURE_TEST_CASE(a_business_classification_is_stored_cached_and_invalidat
   BOOST_TEST(text["naics"]["code"] == c["naics"]["code"]);
   BOOST_TEST(text["sic"]["code"] == c["sic"]["code"]);
   BOOST_TEST(text["model_version"] == c["model_version"]);
+  // One answer shape: the stored MCCs carry their NAICS and SIC, and the gazetteer flag.
+  BOOST_TEST(!c["mcc"]["naics"].get<std::string>().empty(), c["mcc"]);
+  BOOST_TEST(c["mcc"]["naics"] == text["mcc"]["naics"]);
+  BOOST_TEST(c["mcc"]["sic"] == text["mcc"]["sic"]);
+  BOOST_REQUIRE_EQUAL(c["mcc_alternates"].size(), text["mcc_alternates"].size());
+  for (size_t i = 0; i < c["mcc_alternates"].size(); ++i) {
+    BOOST_TEST(c["mcc_alternates"][i]["naics"] == text["mcc_alternates"][i]["naics"]);
+    BOOST_TEST(c["mcc_alternates"][i]["sic"] == text["mcc_alternates"][i]["sic"]);
+  }
+  BOOST_TEST(c["known_merchant"] == text["known_merchant"]);
 
   // The rows: primary MCC, alternates, NAICS, sector, SIC; one set, one audit row.
   auto cid = c["id"].get<std::string>();
   auto rows = sql(node.database_url(),
                   "SELECT classification_type, code, confidence_score::text, is_primary, "
-                  "rank, model_version, jsonb_array_length(evidence) FROM "
+                  "rank, model_version, CASE WHEN jsonb_typeof(evidence) = 'array' THEN "
+                  "jsonb_array_length(evidence) ELSE "
+                  "jsonb_array_length(COALESCE(evidence->'terms', '[]')) END FROM "
                   "business_classifications WHERE classification_id = '" +
                       cid + "' ORDER BY classification_type, rank");
   BOOST_REQUIRE_EQUAL(rows.size(), 4 + c["mcc_alternates"].size());
@@ -271,6 +283,10 @@ BOOST_FIXTURE_TEST_CASE(a_business_classification_is_stored_cached_and_invalidat
   auto after_restart = classified(id);
   BOOST_TEST(after_restart["cached"] == true);
   BOOST_TEST(after_restart["id"] == cid);
+  // Read back from the rows: the same MCCs with their NAICS and SIC, the same flag.
+  BOOST_TEST(after_restart["mcc"] == c["mcc"]);
+  BOOST_TEST(after_restart["mcc_alternates"] == c["mcc_alternates"]);
+  BOOST_TEST(after_restart["known_merchant"] == c["known_merchant"]);
   BOOST_TEST(one("SELECT count(DISTINCT classification_id) FROM business_classifications "
                  "WHERE business_id = '" +
                  id + "'") == "1");

@@ -10,7 +10,6 @@
 
 #include "actors/website/website_risk_input.hpp"
 #include "net/outbound_actor.hpp"
-#include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
 
 namespace kyb::net {
@@ -25,8 +24,7 @@ void count_analysis(const std::string& result) {
   static auto& family = base::metrics_registry::global().counter(
       "kyb_website_analyses_total",
       "Website analyses by result (analysed: the home page answered 2xx; unreachable: "
-      "it did not; refused: the URL may not be fetched; failed: the service could not "
-      "finish)",
+      "it did not; refused: the URL may not be fetched)",
       {"result"});
   family.with({result}).inc();
 }

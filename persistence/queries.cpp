@@ -267,6 +267,16 @@ const std::vector<named_sql>& platform_queries() {
       // $1 id, $2 business, $3 tenant, $4 region, $5 registry, $6 outcome,
       // $7 entity_id, $8 match_confidence, $9 status, $10 registry_status, $11 result,
       // $12 document_hashes, $13 cache_key, $14 created_by, $15 looked_up_at
+      // $1 business, $2 tenant -> id, analysed_at and only the risk input of the latest
+      // analysis (not its result with the site's visible text), or no row
+      {q::website_risk_input_latest,
+       "SELECT id, " KYB_TS(
+           "analysed_at") " AS analysed_at, (result->'risk_input')::text "
+                          "AS risk_input, requested_url FROM website_analyses WHERE "
+                          "business_id = $1 AND "
+                          "tenant_id = $2 ORDER BY website_analyses.analysed_at DESC, "
+                          "website_analyses.id "
+                          "DESC LIMIT 1"},
       {q::registry_lookup_insert,
        "INSERT INTO registry_lookups (id, business_id, tenant_id, region, registry, "
        "outcome, entity_id, match_confidence, status, registry_status, result, "

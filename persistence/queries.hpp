@@ -83,6 +83,7 @@ inline constexpr const char* outbox_event_insert = "outbox_event_insert";
 // actors/registry/business_registry.cpp decode).
 inline constexpr const char* website_analysis_insert = "website_analysis_insert";
 inline constexpr const char* website_analysis_latest = "website_analysis_latest";
+inline constexpr const char* website_risk_input_latest = "website_risk_input_latest";
 inline constexpr const char* registry_lookup_insert = "registry_lookup_insert";
 inline constexpr const char* registry_lookups_latest = "registry_lookups_latest";
 // Sanctions screening (actors/screening/): stored screenings, decisions, monitoring.

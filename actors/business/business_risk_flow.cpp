@@ -218,7 +218,7 @@ void read_inputs(self_ptr self, ctx_ptr ctx) {
   add(batch, q::screening_hits_of_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::classification_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::risk_assessment_latest, {val(st.id), val(rec.tenant_id)});
-  add(batch, q::website_analysis_latest, {val(st.id), val(rec.tenant_id)});
+  add(batch, q::website_risk_input_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::registry_lookups_latest, {val(st.id), val(rec.tenant_id)});
   run_batch(
       self, *st.p, std::move(batch),
@@ -229,10 +229,9 @@ void read_inputs(self_ptr self, ctx_ptr ctx) {
         if (ctx->registry.empty() && !res.at(5).rows.empty())
           ctx->registry_note = "no registry lookup answered about the company (each "
                                "failed)";
-        if (auto w = decode_website_row(res.at(4))) {
-          if (auto in = website_risk_input(w->data))
-            ctx->website = risk_sources::website_source{w->data.id.to_string(),
-                                                        w->data.analysed_at, *in};
+        if (auto w = decode_website_risk(res.at(4))) {
+          if (w->input)
+            ctx->website = risk_sources::website_source{w->id, w->analysed_at, *w->input};
           else
             ctx->website_note = "the stored website analysis holds no risk input";
         }

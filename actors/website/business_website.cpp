@@ -63,13 +63,19 @@ std::string website_json_text(const business_website_data& w, bool cached) {
   return out;
 }
 
-std::optional<risk::website_input> website_risk_input(const business_website_data& w) {
-  auto doc = json::parse(w.result_json, nullptr, false);
-  if (!doc.is_object() || !doc.contains("risk_input") || !doc["risk_input"].is_object())
+std::optional<stored_website_risk> decode_website_risk(const pg_rows& rows) {
+  if (rows.rows.empty())
     return std::nullopt;
-  const auto& r = doc["risk_input"];
+  row_columns c(rows);
+  const auto& row = rows.rows.front();
+  stored_website_risk out;
+  out.id = col(row, c["id"]);
+  out.analysed_at = col(row, c["analysed_at"]);
+  auto r = json::parse(col(row, c["risk_input"]), nullptr, false);
+  if (!r.is_object())
+    return out;
   risk::website_input in;
-  in.url = r.value("url", w.requested_url);
+  in.url = r.value("url", col(row, c["requested_url"]));
   in.reachable = r.value("reachable", false);
   if (r.contains("tls_valid") && r["tls_valid"].is_boolean())
     in.tls_valid = r["tls_valid"].get<bool>();
@@ -79,7 +85,8 @@ std::optional<risk::website_input> website_risk_input(const business_website_dat
     for (auto& s : r["prohibited_content"])
       if (s.is_string())
         in.prohibited_content.push_back(s.get<std::string>());
-  return in;
+  out.input = std::move(in);
+  return out;
 }
 
 std::shared_ptr<const std::string> website_visible_text(const business_website_data& w) {

@@ -138,9 +138,15 @@ std::optional<stored_website> decode_website_row(const pg_rows& rows);
 /// The API's JSON of an analysis, as text (the stored result spliced in unparsed).
 std::string website_json_text(const business_website_data& w, bool cached);
 
-/// What risk's website factor reads from a stored analysis (its "risk_input");
-/// nullopt when the document holds none.
-std::optional<risk::website_input> website_risk_input(const business_website_data& w);
+/// What risk's website factor reads of the latest analysis: the row of a
+/// website_risk_input_latest result (its id, time and "risk_input" only). nullopt when
+/// there is none; `input` nullopt when the document holds no risk input.
+struct stored_website_risk {
+  std::string id;
+  std::string analysed_at;
+  std::optional<risk::website_input> input;
+};
+std::optional<stored_website_risk> decode_website_risk(const pg_rows& rows);
 
 /// The visible text a stored analysis holds (null when none).
 std::shared_ptr<const std::string> website_visible_text(const business_website_data& w);

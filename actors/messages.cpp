@@ -16,6 +16,7 @@
 #include "actors/screening/screening_messages.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "actors/usage/usage_actor.hpp"
+#include "actors/verification/verification.hpp"
 #include "actors/website/business_website.hpp"
 
 namespace kyb::actors {
@@ -89,6 +90,7 @@ void register_types(caf::actor_system_config& cfg) {
   register_risk_types(cfg);
   register_website_types(cfg);
   register_registry_types(cfg);
+  register_verification_types(cfg);
   register_import_types(cfg);
   register_cache_types(cfg);
 }

@@ -25,7 +25,10 @@ namespace kyb::actors {
 enum entity : runtime::entity_kind {
   tenant_entity = 1,
   business_entity = 2,
+  verification_entity = 3,
 };
+
+struct verification_services;
 
 struct platform {
   config::settings settings;
@@ -51,6 +54,8 @@ struct platform {
   /// Re-assesses businesses in the background when what they were assessed on changed
   /// (supervised: the slot always holds the live instance; empty until services start).
   std::shared_ptr<runtime::actor_slot<risk_monitor_actor>> risk_monitor;
+  /// The services a verification's steps call (actors/verification/).
+  std::shared_ptr<verification_services> verification;
 
   /// True when this node may write rows of tenants of `residency` ("us", "eu").
   bool writes_here(std::string_view residency) const {

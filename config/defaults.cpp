@@ -627,6 +627,17 @@ const std::vector<option>& options() {
       {"website.timeout", "20s",
        "One whole analysis; keep it below http.request_timeout.",
        duration(&settings::website, &website_settings::timeout, ms(100), ms(600000))},
+      // verifications
+      {"verification.step_timeout", "120s",
+       "The longest wait for one step of a verification (a registry lookup, a website "
+       "analysis...); a step that takes longer fails.",
+       duration(&settings::verification, &verification_settings::step_timeout, ms(100),
+                ms(3600000))},
+      {"verification.resume_interval", "5s",
+       "How often a node resumes the unfinished verifications of its shards that no "
+       "actor runs (after a node died).",
+       duration(&settings::verification, &verification_settings::resume_interval, ms(100),
+                ms(3600000))},
       // registry lookups
       {"registry.gleif_url", "https://api.gleif.org/api/v1", "GLEIF API base URL.",
        str(&settings::registry, &registry_settings::gleif_url, true)},

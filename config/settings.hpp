@@ -169,6 +169,14 @@ struct website_settings {
   milliseconds timeout{0};      ///< The whole analysis (every page).
 };
 
+/// Verifications (actors/verification/): how long one step may take, and how often a
+/// node looks for verifications of its shards that no actor is running (after a node
+/// died, they resume on the node that took its shards).
+struct verification_settings {
+  milliseconds step_timeout{0};
+  milliseconds resume_interval{0};
+};
+
 /// Registry lookups (actors/registry/): each registry's base URL and credentials. A
 /// registry whose key, token or User-Agent is missing answers not_configured.
 struct registry_settings {
@@ -292,6 +300,7 @@ struct settings {
   risk_settings risk;
   website_settings website;
   registry_settings registry;
+  verification_settings verification;
   import_settings import;
   regions_settings regions;
   outbound_settings outbound;

@@ -21,6 +21,7 @@
 #include "actors/registry/business_registry.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
+#include "actors/verification/verification_actor.hpp"
 #include "actors/website/business_website.hpp"
 #include "net/address_limiter.hpp"
 #include "net/region_forwarder.hpp"
@@ -53,6 +54,8 @@ struct http_services {
   /// Registry lookups (net/registry_service.hpp): GLEIF, Companies House, SEC EDGAR,
   /// OpenCorporates.
   service_slot<actors::registry_actor> registry;
+  /// Resumes unfinished verifications of this node's shards (actors/verification/).
+  service_slot<actors::verification_resumer_actor> verification_resumer;
   /// Cache warming (actors/cache/).
   service_slot<actors::cache_warmer_actor> warmer;
   /// Background risk re-assessment and the risk reference data's reloads

@@ -98,6 +98,19 @@ router make_api_router() {
       h::get_risk_rules);
   add("GET", "/v1/risk-rules/versions/{version}", "getRiskRulesVersion",
       auth_kind::tenant, scope_read, h::get_risk_rules_version);
+  // Verifications: every check of a business, a verdict by the tenant's policy.
+  add("POST", "/v1/businesses/{id}/verifications", "createVerification",
+      auth_kind::tenant, scope_write, h::create_verification);
+  add("GET", "/v1/businesses/{id}/verifications", "listBusinessVerifications",
+      auth_kind::tenant, scope_read, h::list_business_verifications);
+  add("GET", "/v1/verifications/{vid}", "getVerification", auth_kind::tenant, scope_read,
+      h::get_verification);
+  add("POST", "/v1/verifications/{vid}/cancel", "cancelVerification", auth_kind::tenant,
+      scope_write, h::cancel_verification);
+  add("PUT", "/v1/verification-policy", "putVerificationPolicy", auth_kind::tenant,
+      scope_admin, h::put_verification_policy);
+  add("GET", "/v1/verification-policy", "getVerificationPolicy", auth_kind::tenant,
+      scope_read, h::get_verification_policy);
   // Sanctions screening.
   add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
       h::screen_name);

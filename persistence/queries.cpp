@@ -28,6 +28,30 @@ namespace kyb::persistence {
 #define KYB_TS(col)                                                                      \
   "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+// The columns of a verification with its steps (as JSON), in the order
+// actors/verification/verification.cpp decodes them by name.
+// clang-format off
+#define KYB_VERIFICATION_COLUMNS                                                         \
+  "v.id, v.tenant_id, v.region, v.business_id, v.status, "                               \
+  "array_to_json(v.checks)::text AS checks, v.webhook, v.policy_version, v.verdict, "    \
+  "v.reasons::text AS reasons, v.created_by, v.key_id, "                                 \
+  KYB_TS("v.created_at") " AS created_at, "                                              \
+  KYB_TS("v.started_at") " AS started_at, "                                              \
+  KYB_TS("v.completed_at") " AS completed_at, "                                          \
+  KYB_TS("v.cancelled_at") " AS cancelled_at, "                                          \
+  "(SELECT coalesce(json_agg(json_build_object("                                         \
+  "'step', s.step, 'status', s.status, 'attempts', s.attempts, "                         \
+  "'started_at', " KYB_TS("s.started_at") ", "                                           \
+  "'finished_at', " KYB_TS("s.finished_at") ", "                                         \
+  "'duration_ms', s.duration_ms, 'summary', s.summary, 'error', s.error) "               \
+  "ORDER BY s.position), '[]')::text FROM verification_steps s "                         \
+  "WHERE s.verification_id = v.id) AS steps"
+
+// The columns of a verification policy version.
+#define KYB_VERIFICATION_POLICY_COLUMNS                                                  \
+  "version, document::text AS document, created_by, " KYB_TS("created_at") " AS created_at"
+// clang-format on
+
 // The columns of an import job, in the order actors/import/import_job.cpp decodes them.
 #define KYB_IMPORT_JOB_COLUMNS                                                           \
   "id, tenant_id, region, job_key, format, status, rows_read, rows_written, "            \
@@ -309,6 +333,109 @@ const std::vector<named_sql>& platform_queries() {
        "subject_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, "
        "$8::timestamptz)"},
 #undef KYB_RISK_COLUMNS
+
+      // $1 id, $2 tenant, $3 region, $4 business, $5 checks (text[]), $6 webhook,
+      // $7 created_by, $8 key_id, $9 request_id -> policy_version, created_at (the
+      // tenant's current verification policy version is the one it is judged by)
+      {q::verification_insert,
+       "INSERT INTO verifications (id, tenant_id, region, business_id, status, checks, "
+       "webhook, policy_version, created_by, key_id, request_id, created_at) VALUES ($1, "
+       "$2, $3, $4, 'pending', $5::text[], $6, (SELECT coalesce(max(version), 0) FROM "
+       "verification_policies WHERE tenant_id = $2), $7, $8, $9, clock_timestamp()) "
+       "RETURNING policy_version, " KYB_TS("created_at") " AS created_at"},
+      // $1 id, $2 verification, $3 tenant, $4 region, $5 step, $6 position, $7 status,
+      // $8 summary (json)
+      {q::verification_step_insert,
+       "INSERT INTO verification_steps (id, verification_id, tenant_id, region, step, "
+       "position, status, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)"},
+      // $1 id -> the verification with its steps, or no row
+      {q::verification_get,
+       "SELECT " KYB_VERIFICATION_COLUMNS " FROM verifications v WHERE v.id = $1"},
+      // $1 id -> started_at, or no row when it is no longer pending or running
+      {q::verification_start,
+       "UPDATE verifications SET status = 'running', started_at = coalesce(started_at, "
+       "clock_timestamp()) WHERE id = $1 AND status IN ('pending', 'running') "
+       "RETURNING " KYB_TS("started_at") " AS started_at"},
+      // $1 verification, $2 step -> started_at, attempts; no row when the step is
+      // finished or the verification is no longer running
+      {q::verification_step_begin,
+       "UPDATE verification_steps s SET status = 'running', attempts = s.attempts + 1, "
+       "started_at = clock_timestamp(), finished_at = NULL, duration_ms = NULL, error = "
+       "NULL FROM verifications v WHERE v.id = s.verification_id AND s.verification_id = "
+       "$1 AND s.step = $2 AND s.status IN ('pending', 'running') AND v.status = "
+       "'running' RETURNING " KYB_TS("s.started_at") " AS started_at, s.attempts"},
+      // $1 verification, $2 step, $3 status, $4 summary (json), $5 error (json or NULL)
+      // -> finished_at, duration_ms; no row when the step is not running any more
+      {q::verification_step_finish,
+       "UPDATE verification_steps SET status = $3, finished_at = clock_timestamp(), "
+       "duration_ms = CASE WHEN started_at IS NULL THEN 0 ELSE greatest(0, "
+       "(extract(epoch "
+       "FROM clock_timestamp() - started_at) * 1000)::bigint) END, summary = $4::jsonb, "
+       "error = $5::jsonb WHERE verification_id = $1 AND step = $2 AND status IN "
+       "('pending', 'running') RETURNING " KYB_TS("finished_at") " AS finished_at, "
+                                                                 "duration_ms"},
+      // $1 id, $2 verdict, $3 reasons (json), $4 event id, $5 event payload (json),
+      // $6 whether to write the event -> completed_at, duration_seconds; no row (and no
+      // event) when it was completed or cancelled already. The verification.completed
+      // event is written in the same statement as the verdict: no verdict without its
+      // event, no event without its verdict.
+      {q::verification_complete,
+       "WITH done AS (UPDATE verifications SET status = 'completed', verdict = $2, "
+       "reasons = $3::jsonb, completed_at = clock_timestamp() WHERE id = $1 AND status "
+       "IN "
+       "('pending', 'running') RETURNING id, tenant_id, region, business_id, created_at, "
+       "completed_at), event AS (INSERT INTO outbox_events (id, tenant_id, region, "
+       "event_type, subject_type, subject_id, payload, created_at) SELECT $4, tenant_id, "
+       "region, 'verification.completed', 'business', business_id, $5::jsonb || "
+       "jsonb_build_object('completed_at', " KYB_TS(
+           "completed_at") "), completed_at "
+                           "FROM done WHERE $6::boolean RETURNING id) SELECT " KYB_TS(
+                               "completed_at") " AS "
+                                               "completed_at, extract(epoch FROM "
+                                               "completed_at - created_at)::float8::text "
+                                               "AS "
+                                               "duration_seconds, (SELECT count(*) FROM "
+                                               "event) AS events FROM done"},
+      // $1 id -> cancelled_at; no row when it was completed or cancelled already. Its
+      // unfinished steps are skipped.
+      {q::verification_cancel,
+       "WITH done AS (UPDATE verifications SET status = 'cancelled', cancelled_at = "
+       "clock_timestamp() WHERE id = $1 AND status IN ('pending', 'running') RETURNING "
+       "id, cancelled_at), steps AS (UPDATE verification_steps s SET status = 'skipped', "
+       "finished_at = d.cancelled_at, summary = '{\"reason\": \"cancelled\"}' FROM done "
+       "d "
+       "WHERE s.verification_id = d.id AND s.status IN ('pending', 'running') RETURNING "
+       "s.id) SELECT " KYB_TS("cancelled_at") " AS cancelled_at FROM done"},
+      // $1 limit -> id, region of verifications still pending or running, oldest first
+      // (idx_verifications_unfinished)
+      {q::verifications_unfinished,
+       "SELECT id, region FROM verifications WHERE status IN ('pending', 'running') "
+       "ORDER BY created_at, id LIMIT $1"},
+      // $1 business, $2 tenant, $3 before created_at (NULL: from the newest), $4 before
+      // id, $5 limit -> verifications, newest first (idx_verifications_business)
+      {q::verifications_of_business,
+       "SELECT " KYB_VERIFICATION_COLUMNS
+       " FROM verifications v WHERE v.business_id = $1 "
+       "AND v.tenant_id = $2 AND ($3::timestamptz IS NULL OR (v.created_at, v.id) < "
+       "($3::timestamptz, $4::uuid)) ORDER BY v.created_at DESC, v.id DESC LIMIT $5"},
+      // $1 business, $2 tenant -> one row when the tenant has the business (not deleted)
+      {q::business_visible, "SELECT 1 FROM businesses WHERE id = $1 AND tenant_id = $2 "
+                            "AND deleted_at IS NULL"},
+      // $1 tenant -> its highest policy version, or no row (the defaults)
+      {q::verification_policy_current,
+       "SELECT " KYB_VERIFICATION_POLICY_COLUMNS " FROM verification_policies WHERE "
+       "tenant_id = $1 ORDER BY version DESC LIMIT 1"},
+      // $1 tenant, $2 version -> that version, or no row
+      {q::verification_policy_get,
+       "SELECT " KYB_VERIFICATION_POLICY_COLUMNS " FROM verification_policies WHERE "
+       "tenant_id = $1 AND version = $2"},
+      // $1 id, $2 tenant, $3 region, $4 version, $5 document, $6 created_by -> the new
+      // version (the tenant actor writes current + 1; UNIQUE (tenant_id, version))
+      {q::verification_policy_insert,
+       "INSERT INTO verification_policies (id, tenant_id, region, version, document, "
+       "created_by, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, "
+       "clock_timestamp()) "
+       "RETURNING " KYB_VERIFICATION_POLICY_COLUMNS},
 
       // $1 id, $2 tenant, $3 region, $4 job_key (NULL: none), $5 format, $6 created_by
       // -> the job, or no row when the tenant has a job with this key

@@ -86,6 +86,22 @@ inline constexpr const char* website_analysis_latest = "website_analysis_latest"
 inline constexpr const char* website_risk_input_latest = "website_risk_input_latest";
 inline constexpr const char* registry_lookup_insert = "registry_lookup_insert";
 inline constexpr const char* registry_lookups_latest = "registry_lookups_latest";
+// Verifications (actors/verification/: the verification actor writes, the business
+// query actor lists) and the tenants' verification policies (the tenant actor writes).
+inline constexpr const char* verification_insert = "verification_insert";
+inline constexpr const char* verification_step_insert = "verification_step_insert";
+inline constexpr const char* verification_get = "verification_get";
+inline constexpr const char* verification_start = "verification_start";
+inline constexpr const char* verification_step_begin = "verification_step_begin";
+inline constexpr const char* verification_step_finish = "verification_step_finish";
+inline constexpr const char* verification_complete = "verification_complete";
+inline constexpr const char* verification_cancel = "verification_cancel";
+inline constexpr const char* verifications_unfinished = "verifications_unfinished";
+inline constexpr const char* verifications_of_business = "verifications_of_business";
+inline constexpr const char* business_visible = "business_visible";
+inline constexpr const char* verification_policy_current = "verification_policy_current";
+inline constexpr const char* verification_policy_get = "verification_policy_get";
+inline constexpr const char* verification_policy_insert = "verification_policy_insert";
 // Sanctions screening (actors/screening/): stored screenings, decisions, monitoring.
 inline constexpr const char* screening_result_insert = "screening_result_insert";
 inline constexpr const char* screening_hit_insert = "screening_hit_insert";

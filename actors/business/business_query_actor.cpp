@@ -238,6 +238,48 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                   [rp](caf::error& err) mutable { rp.deliver(err); });
               return rp;
             },
+            [self, p](list_verifications_atom, const request_meta& meta,
+                      const base::uuid& business, const std::string& cursor,
+                      uint32_t limit) -> caf::result<verification_page> {
+              if (!meta.who.has(scope_read))
+                return make_error(errc::forbidden,
+                                  "reading verifications needs the 'read' scope");
+              if (limit < 1 || limit > 1000)
+                return make_error(errc::invalid_argument, "must be from 1 to 1000",
+                                  "limit");
+              std::string after_at;
+              base::uuid after_id;
+              if (!cursor.empty() && !decode_business_cursor(cursor, after_at, after_id))
+                return make_error(errc::invalid_argument,
+                                  "the cursor is not one this API issued", "cursor");
+              pg_batch batch;
+              add(batch, q::business_visible, {val(business), val(meta.who.tenant_id)});
+              // One more than asked tells whether there is a next page.
+              add(batch, q::verifications_of_business,
+                  {val(business), val(meta.who.tenant_id),
+                   cursor.empty() ? null_value() : val(after_at),
+                   cursor.empty() ? null_value() : val(after_id),
+                   val_int(int64_t{limit} + 1)});
+              auto rp = self->make_response_promise<verification_page>();
+              run_batch(
+                  self, *p, std::move(batch),
+                  [rp, limit](std::vector<pg_rows>& res) mutable {
+                    if (res.at(0).rows.empty()) {
+                      rp.deliver(make_error(errc::not_found, "no such business"));
+                      return;
+                    }
+                    verification_page page;
+                    page.items = decode_verification_rows(res.at(1));
+                    if (page.items.size() > limit) {
+                      page.items.resize(limit);
+                      page.next_cursor = encode_business_cursor(
+                          page.items.back().created_at, page.items.back().id);
+                    }
+                    rp.deliver(std::move(page));
+                  },
+                  [rp](caf::error& err) mutable { rp.deliver(err); });
+              return rp;
+            },
             [self, p](risk_trends_atom, const request_meta& meta,
                       const risk_trends_query& rq) -> caf::result<risk_trends> {
               if (!meta.who.has(scope_read))

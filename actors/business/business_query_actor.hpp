@@ -14,6 +14,7 @@
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
 #include "actors/risk/risk_messages.hpp"
+#include "actors/verification/verification.hpp"
 
 namespace kyb::actors {
 
@@ -44,8 +45,12 @@ using business_query_actor = caf::typed_actor<
                     uint32_t /*limit*/>::with<std::vector<import_job>>,
     /// The tenant's risk trends (GET /v1/risk/trends). A bad cursor answers
     /// invalid_argument naming "cursor".
-    caf::replies_to<risk_trends_atom, request_meta,
-                    risk_trends_query>::with<risk_trends>>;
+    caf::replies_to<risk_trends_atom, request_meta, risk_trends_query>::with<risk_trends>,
+    /// A page of the verifications of one business of the tenant, newest first: after
+    /// `cursor` ("" = first page), `limit` (1..1000). Errors: not_found (no such
+    /// business), invalid_argument (cursor).
+    caf::replies_to<list_verifications_atom, request_meta, base::uuid, std::string,
+                    uint32_t>::with<verification_page>>;
 
 business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform_ptr p);
 

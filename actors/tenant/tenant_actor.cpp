@@ -15,6 +15,8 @@
 #include "actors/tenant/api_key.hpp"
 #include "actors/tenant/auth_leases.hpp"
 #include "actors/tenant/token_bucket.hpp"
+#include "actors/verification/verification.hpp"
+#include "actors/verification/verification_policy.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
@@ -739,6 +741,111 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                       rp.deliver(err);
                       self->state.life.end_write();
                     });
+              });
+              return rp;
+            },
+            [self](verification_policy_atom, const request_meta& meta,
+                   int32_t version) -> caf::result<verification_policy_version> {
+              auto rp = self->make_response_promise<verification_policy_version>();
+              when_ready(self, rp, false, [self, rp, meta, version]() mutable {
+                auto& st = self->state;
+                if (!may_use_rules(st, meta, scope_read,
+                                   "reading the verification policy needs the 'read' "
+                                   "scope",
+                                   rp))
+                  return;
+                if (version < -1) {
+                  rp.deliver(make_error(errc::invalid_argument,
+                                        "a version is a number from 0", "version"));
+                  return;
+                }
+                if (version == 0) {
+                  rp.deliver(verification_policy_version{});
+                  return;
+                }
+                ++st.rules_reads; // keeps the actor from passivating meanwhile
+                pg_batch batch;
+                if (version == -1)
+                  add(batch, q::verification_policy_current, {val(st.id)});
+                else
+                  add(batch, q::verification_policy_get, {val(st.id), val_int(version)});
+                run_batch(
+                    self, *st.p, std::move(batch),
+                    [self, rp, version](std::vector<pg_rows>& res) mutable {
+                      if (res.at(0).rows.empty() && version != -1)
+                        rp.deliver(make_error(errc::not_found,
+                                              "no such verification policy version"));
+                      else
+                        rp.deliver(decode_policy_row(res[0]));
+                      --self->state.rules_reads;
+                      self->state.life.stop_if_idle();
+                    },
+                    [self, rp](caf::error& err) mutable {
+                      rp.deliver(err);
+                      --self->state.rules_reads;
+                      self->state.life.stop_if_idle();
+                    });
+              });
+              return rp;
+            },
+            [self](
+                put_verification_policy_atom, const request_meta& meta,
+                const std::string& document) -> caf::result<verification_policy_version> {
+              auto rp = self->make_response_promise<verification_policy_version>();
+              when_ready(self, rp, true, [self, rp, meta, document]() mutable {
+                auto& st = self->state;
+                if (!may_use_rules(st, meta, scope_admin,
+                                   "changing the verification policy needs the 'admin' "
+                                   "scope",
+                                   rp))
+                  return;
+                auto parsed = verification::parse_policy_text(
+                    document, verification::default_policy());
+                if (!parsed) {
+                  auto& first = parsed.problems.at(0);
+                  rp.deliver(make_error(errc::invalid_argument,
+                                        first.pointer + ": " + first.problem,
+                                        first.pointer));
+                  return;
+                }
+                auto doc = nlohmann::json::parse(document);
+                st.life.begin_write();
+                auto failed = [self, rp](caf::error& err) mutable {
+                  if (sqlstate_of(err) == "23505")
+                    err = make_error(errc::conflict,
+                                     "another verification policy version was stored at "
+                                     "the same time; retry");
+                  rp.deliver(err);
+                  self->state.life.end_write();
+                };
+                // The tenant actor is the only writer of its policies: the version after
+                // the current one is free (UNIQUE (tenant_id, version) says so
+                // otherwise).
+                pg_batch read;
+                add(read, q::verification_policy_current, {val(st.id)});
+                run_batch(
+                    self, *st.p, std::move(read),
+                    [self, rp, meta, doc, failed](std::vector<pg_rows>& res) mutable {
+                      auto& st = self->state;
+                      auto version = decode_policy_row(res.at(0)).version + 1;
+                      auto row_id = base::uuid::make_v7();
+                      pg_batch batch;
+                      add(batch, q::verification_policy_insert,
+                          {val(row_id), val(st.id), val(st.rec.region), val_int(version),
+                           val(doc.dump()), val(meta.who.audit_actor())});
+                      add_audit(batch, st.id, st.rec.region, meta.who.audit_actor(),
+                                "verification_policy.update", "verification_policy",
+                                row_id.to_string(), meta.request_id,
+                                rules_audit_details(version, doc));
+                      run_fenced(
+                          self, *st.p, st.lease, std::move(batch),
+                          [self, rp](std::vector<pg_rows>& res) mutable {
+                            rp.deliver(decode_policy_row(res.at(0)));
+                            self->state.life.end_write();
+                          },
+                          failed);
+                    },
+                    failed);
               });
               return rp;
             },

@@ -14,6 +14,7 @@
 #include "actors/platform.hpp"
 #include "actors/risk/risk_messages.hpp"
 #include "actors/tenant/tenant.hpp"
+#include "actors/verification/verification_messages.hpp"
 #include "runtime/cluster/member.hpp"
 
 namespace kyb::actors {
@@ -51,6 +52,17 @@ using tenant_actor = caf::typed_actor<
     /// first problem's JSON pointer).
     caf::replies_to<put_risk_rules_atom, request_meta,
                     std::string>::with<risk_rules_version>,
+    /// A verification policy version (read scope): -1 the current one, n >= 0 version
+    /// n (0: the defaults). Errors: not_found, forbidden, invalid_argument.
+    caf::replies_to<verification_policy_atom, request_meta,
+                    int32_t>::with<verification_policy_version>,
+    /// Stores a verification policy document (JSON object text, valid over the
+    /// shipped defaults: actors/verification/verification_policy.hpp) as version
+    /// current + 1 with an audit row ('admin' scope). Verifications created from then
+    /// on are judged by it. Errors: not_found, forbidden, invalid_argument (its field
+    /// the first problem's JSON pointer), conflict (another version was stored at once).
+    caf::replies_to<put_verification_policy_atom, request_meta,
+                    std::string>::with<verification_policy_version>,
     /// Sent to itself: revocations waiting for their key's leases may answer now.
     caf::reacts_to<lease_expired_atom>,
     /// Sent by the directory: stop once the work in hand is done.

@@ -4,6 +4,7 @@
 #include "actors/business/business_query_actor.hpp"
 #include "net/business_json.hpp"
 #include "net/handlers/handlers.hpp"
+#include "net/handlers/idempotency_key.hpp"
 #include "runtime/base/crypto.hpp"
 
 namespace kyb::net::handlers {
@@ -44,27 +45,6 @@ void answer(const exchange_ptr& ex, const business_view& v) {
   ex->respond(200, "application/json", rendered_json(v));
 }
 
-/// The id of a business created under an Idempotency-Key is derived from the tenant and
-/// the key, so a retry after an unknown outcome (a connection lost after the commit)
-/// finds the business instead of creating a second one. (Version 8: custom UUID.)
-base::uuid idempotent_business_id(const base::uuid& tenant, const std::string& key) {
-  auto d = base::sha256("kyb-idempotent-business\n" + tenant.to_hex() + "\n" + key);
-  base::uuid u;
-  std::copy(d.begin(), d.begin() + 16, u.bytes.begin());
-  u.bytes[6] = static_cast<uint8_t>(0x80 | (u.bytes[6] & 0x0F));
-  u.bytes[8] = static_cast<uint8_t>(0x80 | (u.bytes[8] & 0x3F));
-  return u;
-}
-
-bool valid_idempotency_key(const std::string& key) {
-  if (key.empty() || key.size() > 255)
-    return false;
-  for (char c : key)
-    if (c < 0x21 || c > 0x7E)
-      return false;
-  return true;
-}
-
 } // namespace
 
 void create_business(const exchange_ptr& ex) {
@@ -99,7 +79,7 @@ void create_business(const exchange_ptr& ex) {
           ex->respond(out.status, "application/json", out.body, h);
           return;
         }
-        auto id = idempotent_business_id(tenant, key);
+        auto id = idempotent_id("business", tenant, key);
         auto store_and_answer = [ex, idem, key, fp, tenant](const business_view& rec,
                                                             bool replayed) {
           auto body = rendered_json(rec);

@@ -69,6 +69,13 @@ void get_risk_rules_version(const exchange_ptr& ex);
 // risk_trend_handlers.cpp
 void get_risk_trends(const exchange_ptr& ex);
 
+// verification_handlers.cpp
+void create_verification(const exchange_ptr& ex);
+void get_verification(const exchange_ptr& ex);
+void cancel_verification(const exchange_ptr& ex);
+void list_business_verifications(const exchange_ptr& ex);
+void put_verification_policy(const exchange_ptr& ex);
+void get_verification_policy(const exchange_ptr& ex);
 // website_handlers.cpp
 void analyse_business_website(const exchange_ptr& ex);
 void get_business_website(const exchange_ptr& ex);

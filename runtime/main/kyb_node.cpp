@@ -26,6 +26,8 @@
 #include "actors/import/import_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/tenant/tenant_actor.hpp"
+#include "actors/verification/verification_actor.hpp"
+#include "actors/verification/verification_services.hpp"
 #include "config/config.hpp"
 #include "config/host_port.hpp"
 #include "net/http_broker.hpp"
@@ -396,6 +398,7 @@ int main(int argc, char** argv) {
   plat->risk = risk_reference;
   plat->risk_monitor =
       std::make_shared<runtime::actor_slot<actors::risk_monitor_actor>>();
+  plat->verification = std::make_shared<actors::verification_services>();
   auto region_list = regions::configured_regions(settings);
   {
     auto view = std::make_shared<regions::routing_view>();
@@ -416,10 +419,10 @@ int main(int argc, char** argv) {
       [platform](caf::actor_system& sys, const base::uuid& id) {
         return caf::actor_cast<caf::actor>(actors::spawn_tenant_actor(sys, platform, id));
       },
-      runtime::make_relay<actors::auth_grant, actors::tenant_record,
-                          actors::issued_api_key, actors::api_key_info,
-                          std::vector<actors::api_key_info>, std::string,
-                          actors::risk_rules_version>());
+      runtime::make_relay<
+          actors::auth_grant, actors::tenant_record, actors::issued_api_key,
+          actors::api_key_info, std::vector<actors::api_key_info>, std::string,
+          actors::risk_rules_version, actors::verification_policy_version>());
   directory.register_kind(
       actors::business_entity, "business",
       [platform](caf::actor_system& sys, const base::uuid& id) {
@@ -430,6 +433,13 @@ int main(int argc, char** argv) {
                           actors::stored_hit, actors::business_classification, int32_t,
                           actors::business_risk, actors::business_risk_page,
                           actors::business_website, actors::business_registry>());
+  directory.register_kind(
+      actors::verification_entity, "verification",
+      [platform](caf::actor_system& sys, const base::uuid& id) {
+        return caf::actor_cast<caf::actor>(
+            actors::spawn_verification_actor(sys, platform, id));
+      },
+      runtime::make_relay<actors::verification_data>());
   directory.register_kind(
       runtime::probe_entity, "probe",
       [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {

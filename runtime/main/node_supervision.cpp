@@ -13,6 +13,7 @@
 #include "actors/risk/risk_monitor_actor.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
+#include "actors/verification/verification_services.hpp"
 #include "net/http_broker.hpp"
 #include "net/list_downloader.hpp"
 #include "net/registry_service.hpp"
@@ -72,6 +73,20 @@ runtime::supervisor_options options(std::string name, runtime::restart_strategy 
 std::vector<service_entry> service_table(net::http_services& svc,
                                          const service_inputs& in) {
   auto platform = in.platform;
+  // Verifications call the screening, classification, website and registry services
+  // through the platform: the same slots as the HTTP handlers' (a service not run here
+  // keeps no slot in `svc`, and an empty one in the platform).
+  if (platform && platform->verification) {
+    auto& steps = *platform->verification;
+    svc.screening = steps.screening;
+    if (in.industry_model) {
+      svc.classification = steps.classification;
+      steps.classification_model_version = in.industry_model->version();
+    }
+    if (in.website_engine)
+      svc.website = steps.website;
+    svc.registry = steps.registry;
+  }
   std::vector<service_entry> table = {
       service("business-query", svc.business_query,
               on_platform(actors::spawn_business_query_actor, platform)),
@@ -130,6 +145,10 @@ std::vector<service_entry> service_table(net::http_services& svc,
       parts.settings = platform->settings.registry;
       return net::spawn_registry_service(sys, std::move(parts));
     }));
+  // Resumes the verifications of this node's shards that no actor runs.
+  if (platform)
+    table.push_back(service("verification-resumer", svc.verification_resumer,
+                            on_platform(actors::spawn_verification_resumer, platform)));
   return table;
 }
 

@@ -15,6 +15,11 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "runtime/base/crypto.hpp"
 #include "test/support/eventually.hpp"
 #include "test/support/file_server.hpp"
@@ -104,12 +109,12 @@ struct cluster {
         R"("rate_limit":{"requests_per_second":100000,"burst":100000})");
   }
 
-  /// The node currently hosting the business with this id (from kybctl actors).
-  std::string host_of(const std::string& id) {
+  /// The node currently hosting the entity of `kind` with this id (from kybctl actors).
+  std::string host_of(const std::string& id, const std::string& kind = "business") {
     auto j = kybctl(node(0), "actors");
     for (auto& n : j["nodes"])
-      if (n.contains("kinds") && n["kinds"].contains("business"))
-        for (auto& s : n["kinds"]["business"]["sample"])
+      if (n.contains("kinds") && n["kinds"].contains(kind))
+        for (auto& s : n["kinds"][kind]["sample"])
           if (s == id)
             return n["node"].get<std::string>();
     return {};
@@ -319,6 +324,84 @@ BOOST_AUTO_TEST_CASE(kill_9_moves_the_shards_and_loses_no_acknowledged_write) {
   auto shards = kybctl(c.node(0), "shards");
   for (auto& e : shards["map"])
     BOOST_TEST(e["owner"] != "node-3");
+}
+
+BOOST_AUTO_TEST_CASE(a_verification_resumes_on_the_new_owner_after_kill_9) {
+  // A website that accepts connections and never answers keeps the verification's
+  // website step running until the website timeout: long enough to kill the node that
+  // owns the verification while the step is out.
+  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto silent_port = free_port();
+  addr.sin_port = htons(silent_port);
+  BOOST_REQUIRE(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  BOOST_REQUIRE(::listen(silent, 64) == 0);
+  cluster c(3, {{"KYB_OUTBOUND_ALLOW_PRIVATE", "true"},
+                {"KYB_OUTBOUND_ALLOWED_PORTS", "80,443," + std::to_string(silent_port)},
+                {"KYB_WEBSITE_PAGE_TIMEOUT", "15s"},
+                {"KYB_WEBSITE_TIMEOUT", "15s"},
+                {"KYB_VERIFICATION_RESUME_INTERVAL", "500ms"}});
+  auto [tenant, key] = c.tenant();
+  (void)tenant;
+  auto body =
+      json{{"legal_name", "Slow Site Traders LLC"},
+           {"country", "US"},
+           {"website_url", "http://127.0.0.1:" + std::to_string(silent_port) + "/"}}
+          .dump();
+  auto created = c.node(0).call("POST", "/v1/businesses", body, key);
+  BOOST_REQUIRE_EQUAL(created.status, 201);
+  std::string id = created.json()["id"];
+  auto started = c.node(0).call("POST", "/v1/businesses/" + id + "/verifications",
+                                R"({"checks": ["website"]})", key);
+  BOOST_TEST_INFO(started.body);
+  BOOST_REQUIRE_EQUAL(started.status, 202);
+  std::string vid = started.json()["id"];
+  auto step_row = [&] {
+    return sql(c.url, "SELECT status, attempts FROM verification_steps WHERE "
+                      "verification_id = '" +
+                          vid + "' AND step = 'website'")
+        .at(0);
+  };
+  BOOST_REQUIRE(settles([&] { return step_row().at(0) == "running"; }));
+  auto owner = c.host_of(vid, "verification");
+  BOOST_REQUIRE(!owner.empty());
+  size_t victim = static_cast<size_t>(owner.back() - '1');
+  BOOST_REQUIRE(victim < 3u);
+  // Killed mid-step: nothing told the others, nothing finished the step.
+  c.node(victim).signal(SIGKILL);
+  BOOST_REQUIRE(c.node(victim).wait_exit(10s));
+  BOOST_TEST(step_row().at(1) == "1");
+  auto& survivor = c.node((victim + 1) % 3);
+
+  // The node that takes the verification's shard resumes the unfinished step (a second
+  // attempt) and the verification completes, once. Nobody asks for it meanwhile (the
+  // database is watched, not the API): the new owner's resumer finds it.
+  BOOST_REQUIRE(settles([&] {
+    return sql(c.url, "SELECT status FROM verifications WHERE id = '" + vid + "'")
+               .at(0)
+               .at(0) == "completed";
+  }));
+  auto v = survivor.call("GET", "/v1/verifications/" + vid, "", key).json();
+  BOOST_TEST_INFO(v.dump(2));
+  auto& website = v["steps"][1];
+  BOOST_TEST(website["step"] == "website");
+  BOOST_TEST(website["status"] == "succeeded");
+  BOOST_TEST(website["attempts"] == 2);
+  BOOST_TEST(website["summary"]["outcome"] == "unreachable");
+  BOOST_TEST(v["verdict"] == "review");
+  BOOST_TEST(sql(c.url, "SELECT count(*) FROM outbox_events WHERE event_type = "
+                        "'verification.completed' AND payload->>'verification_id' = '" +
+                            vid + "'")
+                 .at(0)
+                 .at(0) == "1");
+  BOOST_TEST(sql(c.url, "SELECT count(*) FROM audit_logs WHERE action = "
+                        "'verification.complete' AND target_id = '" +
+                            vid + "'")
+                 .at(0)
+                 .at(0) == "1");
+  ::close(silent);
 }
 
 BOOST_AUTO_TEST_CASE(a_resumed_node_cannot_write_with_its_old_epoch) {

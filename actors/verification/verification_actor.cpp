@@ -645,10 +645,10 @@ verification_actor spawn_verification_actor(caf::actor_system& sys, platform_ptr
         return {
             [self](create_atom, const request_meta& meta,
                    const verification_input& in) -> caf::result<verification_data> {
-              auto rp = self->make_response_promise<verification_data>();
               if (!meta.who.has(scope_write))
                 return make_error(errc::forbidden,
                                   "verifying a business needs the 'write' scope");
+              auto rp = self->make_response_promise<verification_data>();
               self->state.life.when_ready(
                   rp, true,
                   [self, rp, meta, in]() mutable { create(self, rp, meta, in); },
@@ -656,10 +656,10 @@ verification_actor spawn_verification_actor(caf::actor_system& sys, platform_ptr
               return rp;
             },
             [self](get_atom, const request_meta& meta) -> caf::result<verification_data> {
-              auto rp = self->make_response_promise<verification_data>();
               if (!meta.who.has(scope_read))
                 return make_error(errc::forbidden,
                                   "reading verifications needs the 'read' scope");
+              auto rp = self->make_response_promise<verification_data>();
               self->state.life.when_ready(
                   rp, false,
                   [self, rp, meta]() mutable {
@@ -671,10 +671,10 @@ verification_actor spawn_verification_actor(caf::actor_system& sys, platform_ptr
             },
             [self](cancel_verification_atom,
                    const request_meta& meta) -> caf::result<verification_data> {
-              auto rp = self->make_response_promise<verification_data>();
               if (!meta.who.has(scope_write))
                 return make_error(errc::forbidden,
                                   "cancelling a verification needs the 'write' scope");
+              auto rp = self->make_response_promise<verification_data>();
               self->state.life.when_ready(
                   rp, true, [self, rp, meta]() mutable { cancel(self, rp, meta); },
                   "verification");

@@ -328,10 +328,16 @@ BOOST_FIXTURE_TEST_CASE(findings_give_their_verdicts_with_reasons, fixture) {
 
   // No website at all: the website step is skipped with the reason.
   auto plain = create({{"legal_name", "Plain Paper Supplies Inc"}, {"country", "US"}});
-  auto p = verify(plain, R"({"checks": ["website"]})");
+  auto p = verify(plain, R"({"checks": ["website"], "webhook": false})");
   BOOST_TEST(step(p, "website")["status"] == "skipped");
   BOOST_TEST(!step(p, "website")["summary"]["reason"].get<std::string>().empty());
   BOOST_TEST(p["verdict"] == "pass");
+  BOOST_TEST(p["webhook"] == false);
+  // Opted out of webhooks: no verification.completed event (the others have one).
+  BOOST_TEST(one("SELECT count(*) FROM outbox_events WHERE payload->>'verification_id' = '" +
+                 p["id"].get<std::string>() + "'") == "0");
+  BOOST_TEST(one("SELECT count(*) FROM outbox_events WHERE payload->>'verification_id' = '" +
+                 w["id"].get<std::string>() + "'") == "1");
 }
 
 BOOST_FIXTURE_TEST_CASE(

@@ -17,6 +17,7 @@
 #include "actors/tenant/tenant.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "actors/verification/verification.hpp"
+#include "actors/webhooks/webhook_messages.hpp"
 #include "actors/website/business_website.hpp"
 
 namespace kyb::actors {
@@ -91,6 +92,7 @@ void register_types(caf::actor_system_config& cfg) {
   register_website_types(cfg);
   register_registry_types(cfg);
   register_verification_types(cfg);
+  register_webhook_types(cfg);
   register_import_types(cfg);
   register_cache_types(cfg);
 }

@@ -638,6 +638,37 @@ const std::vector<option>& options() {
        "actor runs (after a node died).",
        duration(&settings::verification, &verification_settings::resume_interval, ms(100),
                 ms(3600000))},
+      // webhooks
+      {"webhooks.allow_http", "false",
+       "Accept http:// webhook endpoint URLs (tests and local receivers); https only "
+       "otherwise.",
+       boolean(&settings::webhooks, &webhook_settings::allow_http)},
+      {"webhooks.timeout", "10s",
+       "One delivery attempt (connect to the last byte); a slower receiver's attempt "
+       "failed.",
+       duration(&settings::webhooks, &webhook_settings::timeout, ms(100), ms(120000))},
+      {"webhooks.retry_base", "30s",
+       "The wait after a delivery's first failed attempt; it doubles with each attempt "
+       "(with jitter).",
+       duration(&settings::webhooks, &webhook_settings::retry_base, ms(10), ms(3600000))},
+      {"webhooks.retry_max", "1h", "The longest wait between two attempts.",
+       duration(&settings::webhooks, &webhook_settings::retry_max, ms(10), ms(86400000))},
+      {"webhooks.retry_window", "72h",
+       "How long a delivery is retried (from its event, or a redelivery asked for) "
+       "before it is marked failed.",
+       duration(&settings::webhooks, &webhook_settings::retry_window, ms(100),
+                ms(30LL * 86400000))},
+      {"webhooks.poll_interval", "1s",
+       "How often a node fans new events out to endpoints and sends what is due.",
+       duration(&settings::webhooks, &webhook_settings::poll_interval, ms(10),
+                ms(60000))},
+      {"webhooks.rotation_overlap", "24h",
+       "How long a rotated-out signing secret still signs deliveries (next to the new "
+       "one), unless the rotation asks for another overlap.",
+       duration(&settings::webhooks, &webhook_settings::rotation_overlap, ms(0),
+                ms(30LL * 86400000))},
+      {"webhooks.max_in_flight", "32", "Delivery attempts out at once per node.",
+       integer(&settings::webhooks, &webhook_settings::max_in_flight, 1, 10000)},
       // registry lookups
       {"registry.gleif_url", "https://api.gleif.org/api/v1", "GLEIF API base URL.",
        str(&settings::registry, &registry_settings::gleif_url, true)},

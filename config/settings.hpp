@@ -177,6 +177,18 @@ struct verification_settings {
   milliseconds resume_interval{0};
 };
 
+/// Webhooks (actors/webhooks/): delivery of outbox events to tenants' endpoints.
+struct webhook_settings {
+  bool allow_http = false;       ///< http:// endpoint URLs (tests); https only else
+  milliseconds timeout{0};       ///< One POST, connect to last byte
+  milliseconds retry_base{0};    ///< The wait after the first failed attempt
+  milliseconds retry_max{0};     ///< The longest wait between attempts
+  milliseconds retry_window{0};  ///< After this, a delivery still failing is failed
+  milliseconds poll_interval{0}; ///< How often a node looks for events and due deliveries
+  milliseconds rotation_overlap{0}; ///< How long a rotated-out secret still signs
+  size_t max_in_flight = 0;         ///< POSTs out at once per node
+};
+
 /// Registry lookups (actors/registry/): each registry's base URL and credentials. A
 /// registry whose key, token or User-Agent is missing answers not_configured.
 struct registry_settings {
@@ -301,6 +313,7 @@ struct settings {
   website_settings website;
   registry_settings registry;
   verification_settings verification;
+  webhook_settings webhooks;
   import_settings import;
   regions_settings regions;
   outbound_settings outbound;

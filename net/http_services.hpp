@@ -22,6 +22,7 @@
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "actors/verification/verification_actor.hpp"
+#include "actors/webhooks/webhook_actor.hpp"
 #include "actors/website/business_website.hpp"
 #include "net/address_limiter.hpp"
 #include "net/region_forwarder.hpp"
@@ -56,6 +57,10 @@ struct http_services {
   service_slot<actors::registry_actor> registry;
   /// Resumes unfinished verifications of this node's shards (actors/verification/).
   service_slot<actors::verification_resumer_actor> verification_resumer;
+  /// Webhook endpoints, deliveries and their dispatcher (actors/webhooks/), and the
+  /// sender that POSTs (net/webhook_sender.hpp).
+  service_slot<actors::webhook_actor> webhooks;
+  service_slot<actors::webhook_sender_actor> webhook_sender;
   /// Cache warming (actors/cache/).
   service_slot<actors::cache_warmer_actor> warmer;
   /// Background risk re-assessment and the risk reference data's reloads

@@ -111,6 +111,23 @@ router make_api_router() {
       scope_admin, h::put_verification_policy);
   add("GET", "/v1/verification-policy", "getVerificationPolicy", auth_kind::tenant,
       scope_read, h::get_verification_policy);
+  // Webhooks: a tenant's endpoints (admin scope) and their deliveries.
+  add("POST", "/v1/webhook-endpoints", "createWebhookEndpoint", auth_kind::tenant,
+      scope_admin, h::create_webhook_endpoint);
+  add("GET", "/v1/webhook-endpoints", "listWebhookEndpoints", auth_kind::tenant,
+      scope_admin, h::list_webhook_endpoints);
+  add("GET", "/v1/webhook-endpoints/{id}", "getWebhookEndpoint", auth_kind::tenant,
+      scope_admin, h::get_webhook_endpoint);
+  add("PATCH", "/v1/webhook-endpoints/{id}", "updateWebhookEndpoint", auth_kind::tenant,
+      scope_admin, h::update_webhook_endpoint);
+  add("DELETE", "/v1/webhook-endpoints/{id}", "deleteWebhookEndpoint", auth_kind::tenant,
+      scope_admin, h::delete_webhook_endpoint);
+  add("POST", "/v1/webhook-endpoints/{id}/rotate-secret", "rotateWebhookSecret",
+      auth_kind::tenant, scope_admin, h::rotate_webhook_secret);
+  add("GET", "/v1/webhook-endpoints/{id}/deliveries", "listWebhookDeliveries",
+      auth_kind::tenant, scope_admin, h::list_webhook_deliveries);
+  add("POST", "/v1/webhook-deliveries/{id}/redeliver", "redeliverWebhook",
+      auth_kind::tenant, scope_admin, h::redeliver_webhook);
   // Sanctions screening.
   add("POST", "/v1/screenings", "screenName", auth_kind::tenant, scope_read,
       h::screen_name);

@@ -52,6 +52,22 @@ namespace kyb::persistence {
   "version, document::text AS document, created_by, " KYB_TS("created_at") " AS created_at"
 // clang-format on
 
+// The columns of a webhook endpoint (its secrets never) and of a delivery.
+// clang-format off
+#define KYB_WEBHOOK_ENDPOINT_COLUMNS                                                     \
+  "id, tenant_id, region, url, array_to_json(events)::text AS events, description, "     \
+  "enabled, disabled_reason, created_by, " KYB_TS("created_at") " AS created_at, "       \
+  KYB_TS("updated_at") " AS updated_at, "                                                \
+  "CASE WHEN previous_secret_expires_at > clock_timestamp() THEN "                       \
+  KYB_TS("previous_secret_expires_at") " END AS previous_secret_expires_at"
+#define KYB_WEBHOOK_DELIVERY_COLUMNS                                                     \
+  "id, endpoint_id, event_id, event_type, subject_id, status, attempts, "                \
+  KYB_TS("next_attempt_at") " AS next_attempt_at, "                                      \
+  KYB_TS("last_attempt_at") " AS last_attempt_at, last_status_code, last_latency_ms, "   \
+  "last_error, attempt_log::text AS attempt_log, " KYB_TS("created_at") " AS created_at, " \
+  KYB_TS("delivered_at") " AS delivered_at"
+// clang-format on
+
 // The columns of an import job, in the order actors/import/import_job.cpp decodes them.
 #define KYB_IMPORT_JOB_COLUMNS                                                           \
   "id, tenant_id, region, job_key, format, status, rows_read, rows_written, "            \
@@ -421,6 +437,166 @@ const std::vector<named_sql>& platform_queries() {
       // $1 business, $2 tenant -> one row when the tenant has the business (not deleted)
       {q::business_visible, "SELECT 1 FROM businesses WHERE id = $1 AND tenant_id = $2 "
                             "AND deleted_at IS NULL"},
+      // $1 id, $2 tenant, $3 region, $4 url, $5 events (text[]), $6 description,
+      // $7 secret (bytea, sealed), $8 created_by -> the endpoint
+      {q::webhook_endpoint_insert,
+       "INSERT INTO webhook_endpoints (id, tenant_id, region, url, events, description, "
+       "secret_encrypted, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, "
+       "$5::text[], $6, $7::bytea, $8, clock_timestamp(), clock_timestamp()) "
+       "RETURNING " KYB_WEBHOOK_ENDPOINT_COLUMNS},
+      // $1 tenant -> its endpoints, newest first
+      {q::webhook_endpoints_of_tenant,
+       "SELECT " KYB_WEBHOOK_ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE tenant_id = "
+       "$1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1000"},
+      // $1 id, $2 tenant -> the endpoint, or no row
+      {q::webhook_endpoint_get,
+       "SELECT " KYB_WEBHOOK_ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE id = $1 AND "
+       "tenant_id = $2 AND deleted_at IS NULL"},
+      // $1 id, $2 tenant, $3 url, $4 events (text[]), $5 description, $6 enabled (each
+      // NULL: unchanged) -> the endpoint, or no row. Enabling it clears why it was
+      // disabled.
+      {q::webhook_endpoint_update, "UPDATE webhook_endpoints SET url = coalesce($3, "
+                                   "url), events = coalesce($4::text[], "
+                                   "events), description = coalesce($5, description), "
+                                   "enabled = coalesce($6::boolean, "
+                                   "enabled), disabled_reason = CASE WHEN $6::boolean "
+                                   "THEN '' ELSE disabled_reason END, "
+                                   "updated_at = clock_timestamp() WHERE id = $1 AND "
+                                   "tenant_id = $2 AND deleted_at IS "
+                                   "NULL RETURNING " KYB_WEBHOOK_ENDPOINT_COLUMNS},
+      // $1 id, $2 tenant -> the endpoint as it was, or no row; its pending deliveries
+      // fail
+      {q::webhook_endpoint_delete,
+       "WITH gone AS (UPDATE webhook_endpoints SET deleted_at = clock_timestamp(), "
+       "enabled "
+       "= false, updated_at = clock_timestamp() WHERE id = $1 AND tenant_id = $2 AND "
+       "deleted_at IS NULL RETURNING " KYB_WEBHOOK_ENDPOINT_COLUMNS
+       "), dropped AS (UPDATE "
+       "webhook_deliveries SET status = 'failed', last_error = 'the endpoint was "
+       "deleted' "
+       "WHERE endpoint_id = $1 AND status = 'pending' RETURNING id) SELECT * FROM gone"},
+      // $1 id, $2 tenant, $3 new secret (bytea, sealed), $4 overlap (ms) -> the endpoint;
+      // the current secret stays valid for the overlap
+      {q::webhook_endpoint_rotate,
+       "UPDATE webhook_endpoints SET previous_secret_encrypted = secret_encrypted, "
+       "previous_secret_expires_at = clock_timestamp() + make_interval(secs => "
+       "$4::bigint "
+       "/ 1000.0), secret_encrypted = $3::bytea, updated_at = clock_timestamp() WHERE id "
+       "= "
+       "$1 AND tenant_id = $2 AND deleted_at IS NULL "
+       "RETURNING " KYB_WEBHOOK_ENDPOINT_COLUMNS},
+      // $1 id, $2 reason -> tenant_id, region of the endpoint disabled now (no row: it
+      // was disabled already)
+      {q::webhook_endpoint_disable,
+       "UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = "
+       "clock_timestamp() WHERE id = $1 AND enabled RETURNING tenant_id, region"},
+      // $1 regions this node writes (text[]), $2 limit -> the events handed to
+      // webhook_deliveries now: each undelivered outbox event becomes one delivery per
+      // enabled endpoint of its tenant subscribed to its type, and is marked, in one
+      // statement (an event is fanned out once; SKIP LOCKED lets nodes share the work)
+      {q::webhook_fanout,
+       "WITH ev AS (SELECT id, tenant_id, region, event_type, subject_id, created_at "
+       "FROM "
+       "outbox_events WHERE delivered_at IS NULL AND region = ANY($1::text[]) ORDER BY "
+       "created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED), made AS (INSERT INTO "
+       "webhook_deliveries (id, tenant_id, region, endpoint_id, event_id, event_type, "
+       "subject_id, event_created_at, status, next_attempt_at, retry_from, created_at) "
+       "SELECT gen_random_uuid(), ev.tenant_id, ev.region, e.id, ev.id, ev.event_type, "
+       "ev.subject_id, ev.created_at, 'pending', clock_timestamp(), clock_timestamp(), "
+       "clock_timestamp() FROM ev JOIN webhook_endpoints e ON e.tenant_id = ev.tenant_id "
+       "AND e.enabled AND e.deleted_at IS NULL AND ev.event_type = ANY(e.events) ON "
+       "CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id) UPDATE outbox_events o "
+       "SET delivered_at = clock_timestamp() FROM ev WHERE o.id = ev.id RETURNING o.id, "
+       "(SELECT count(*) FROM made) AS deliveries"},
+      // $1 node, $2 lease (ms), $3 limit, $4 regions (text[]) -> the deliveries this
+      // node holds now: due, not held by a live lease, and the oldest pending one of
+      // their endpoint and subject (per endpoint, a subject's events go in order); with
+      // the endpoint's URL and sealed secrets and the event
+      {q::webhook_claim,
+       "WITH claimed AS (UPDATE webhook_deliveries d SET locked_by = $1, locked_until = "
+       "clock_timestamp() + make_interval(secs => $2::bigint / 1000.0) WHERE d.id IN "
+       "(SELECT d1.id FROM webhook_deliveries d1 WHERE d1.status = 'pending' AND "
+       "d1.next_attempt_at <= clock_timestamp() AND (d1.locked_until IS NULL OR "
+       "d1.locked_until < clock_timestamp()) AND d1.region = ANY($4::text[]) AND NOT "
+       "EXISTS (SELECT 1 FROM webhook_deliveries d2 WHERE d2.endpoint_id = "
+       "d1.endpoint_id "
+       "AND d2.subject_id = d1.subject_id AND d2.status = 'pending' AND "
+       "(d2.event_created_at, d2.event_id) < (d1.event_created_at, d1.event_id)) ORDER "
+       "BY "
+       "d1.next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING d.*) SELECT c.id, "
+       "c.endpoint_id, c.event_id, c.attempts, e.url, e.secret_encrypted::text AS "
+       "secret, "
+       "CASE WHEN e.previous_secret_expires_at > clock_timestamp() THEN "
+       "e.previous_secret_encrypted::text END AS previous_secret, o.event_type, "
+       "o.payload::text AS payload, " KYB_TS(
+           "o.created_at") " AS event_created_at, "
+                           "e.enabled FROM claimed c JOIN webhook_endpoints e ON e.id = "
+                           "c.endpoint_id JOIN "
+                           "outbox_events o ON o.id = c.event_id"},
+      // $1 id, $2 node, $3 outcome (delivered, retry, failed), $4 status code (NULL: no
+      // answer), $5 latency (ms), $6 error, $7 retry delay (ms), $8 retry window (ms) ->
+      // status, the event's age in seconds; no row when this node no longer holds it. A
+      // retry past the window fails it.
+      {q::webhook_attempt_record,
+       "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = "
+       "clock_timestamp(), last_status_code = $4::integer, last_latency_ms = $5::bigint, "
+       "last_error = $6, attempt_log = attempt_log || "
+       "jsonb_build_array(jsonb_build_object("
+       "'at', " KYB_TS(
+           "clock_timestamp()") ", 'status_code', $4::integer, 'latency_ms', "
+                                "$5::bigint, 'error', $6::text)), status = CASE WHEN $3 "
+                                "= 'delivered' THEN "
+                                "'delivered' WHEN $3 = 'failed' THEN 'failed' WHEN "
+                                "clock_timestamp() + "
+                                "make_interval(secs => $7::bigint / 1000.0) > retry_from "
+                                "+ make_interval(secs => "
+                                "$8::bigint / 1000.0) THEN 'failed' ELSE 'pending' END, "
+                                "next_attempt_at = "
+                                "clock_timestamp() + make_interval(secs => $7::bigint / "
+                                "1000.0), delivered_at = CASE "
+                                "WHEN $3 = 'delivered' THEN clock_timestamp() END, "
+                                "locked_by = NULL, locked_until = "
+                                "NULL WHERE id = $1 AND locked_by = $2 AND status = "
+                                "'pending' RETURNING status, "
+                                "extract(epoch FROM clock_timestamp() - "
+                                "event_created_at)::float8::text AS lag"},
+      // $1 endpoint, $2 tenant, $3 before created_at (NULL: newest), $4 before id, $5
+      // limit -> its deliveries, newest first
+      {q::webhook_deliveries_of_endpoint,
+       "SELECT " KYB_WEBHOOK_DELIVERY_COLUMNS
+       " FROM webhook_deliveries WHERE endpoint_id "
+       "= $1 AND tenant_id = $2 AND ($3::timestamptz IS NULL OR (created_at, id) < "
+       "($3::timestamptz, $4::uuid)) ORDER BY created_at DESC, id DESC LIMIT $5"},
+      // $1 id, $2 tenant -> the delivery, due now with a new retry window; no row when
+      // there is none or its endpoint is deleted
+      {q::webhook_redeliver,
+       "UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = "
+       "clock_timestamp(), retry_from = clock_timestamp(), delivered_at = NULL, "
+       "locked_by "
+       "= NULL, locked_until = NULL FROM webhook_endpoints e WHERE d.id = $1 AND "
+       "d.tenant_id = $2 AND e.id = d.endpoint_id AND e.deleted_at IS NULL RETURNING "
+       "d.id, d.endpoint_id, d.event_id, d.event_type, d.subject_id, d.status, "
+       "d.attempts, " KYB_TS("d.next_attempt_at") " AS next_attempt_at, " KYB_TS(
+           "d.last_attempt_at") " AS "
+                                "last_attempt_at, d.last_status_code, d.last_latency_ms, "
+                                "d.last_error, "
+                                "d.attempt_log::text AS attempt_log, " KYB_TS(
+                                    "d.created_at") " AS created_at, " KYB_TS("d."
+                                                                              "delivered_"
+                                                                              "at") " AS "
+                                                                                    "deli"
+                                                                                    "vere"
+                                                                                    "d_"
+                                                                                    "at"},
+      // $1 id, $2 tenant -> the delivery (of an endpoint not deleted), or no row
+      {q::webhook_delivery_get,
+       "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = "
+       "d.endpoint_id WHERE d.id = $1 AND d.tenant_id = $2 AND e.deleted_at IS NULL"},
+      // -> events not fanned out yet, deliveries pending (kyb_webhook_outbox_pending)
+      {q::webhook_backlog, "SELECT (SELECT count(*) FROM outbox_events WHERE "
+                           "delivered_at IS NULL) AS events, "
+                           "(SELECT count(*) FROM webhook_deliveries WHERE status = "
+                           "'pending') AS deliveries"},
       // $1 tenant -> its highest policy version, or no row (the defaults)
       {q::verification_policy_current,
        "SELECT " KYB_VERIFICATION_POLICY_COLUMNS " FROM verification_policies WHERE "

@@ -99,6 +99,22 @@ inline constexpr const char* verification_cancel = "verification_cancel";
 inline constexpr const char* verifications_unfinished = "verifications_unfinished";
 inline constexpr const char* verifications_of_business = "verifications_of_business";
 inline constexpr const char* business_visible = "business_visible";
+// Webhooks (actors/webhooks/: the node's webhook service writes and dispatches).
+inline constexpr const char* webhook_endpoint_insert = "webhook_endpoint_insert";
+inline constexpr const char* webhook_endpoints_of_tenant = "webhook_endpoints_of_tenant";
+inline constexpr const char* webhook_endpoint_get = "webhook_endpoint_get";
+inline constexpr const char* webhook_endpoint_update = "webhook_endpoint_update";
+inline constexpr const char* webhook_endpoint_delete = "webhook_endpoint_delete";
+inline constexpr const char* webhook_endpoint_rotate = "webhook_endpoint_rotate";
+inline constexpr const char* webhook_endpoint_disable = "webhook_endpoint_disable";
+inline constexpr const char* webhook_fanout = "webhook_fanout";
+inline constexpr const char* webhook_claim = "webhook_claim";
+inline constexpr const char* webhook_attempt_record = "webhook_attempt_record";
+inline constexpr const char* webhook_deliveries_of_endpoint =
+    "webhook_deliveries_of_endpoint";
+inline constexpr const char* webhook_redeliver = "webhook_redeliver";
+inline constexpr const char* webhook_delivery_get = "webhook_delivery_get";
+inline constexpr const char* webhook_backlog = "webhook_backlog";
 inline constexpr const char* verification_policy_current = "verification_policy_current";
 inline constexpr const char* verification_policy_get = "verification_policy_get";
 inline constexpr const char* verification_policy_insert = "verification_policy_insert";

@@ -36,7 +36,7 @@ std::vector<table_group> seed_table_groups() {
        {"us-west-2", "eu-west-1"},
        seconds(30)},
       {"risk_assessments",
-       {"risk_assessments", "outbox_events"},
+       {"risk_assessments", "outbox_events", "webhook_endpoints", "webhook_deliveries"},
        "us-east-1",
        {"us-west-2"},
        seconds(60)},

@@ -69,6 +69,28 @@ void run_screening(self_ptr self, screening_actor screening, const std::string& 
                   add_audit(batch, rec.tenant_id, rec.region, actor, "business.screen",
                             "business", rec.id.to_string(), meta.request_id,
                             details.dump());
+                  // Ongoing monitoring raised new hits: screening.hit_created for the
+                  // tenant's webhooks, in the same transaction.
+                  if (trigger == "monitoring" && data->new_count > 0) {
+                    auto hits = nlohmann::json::array();
+                    for (const auto& h : data->hits)
+                      if (h.raised && h.is_new)
+                        hits.push_back({{"hit_id", h.id.to_string()},
+                                        {"subject_kind", h.subject_kind},
+                                        {"subject_name", h.subject_name},
+                                        {"list", h.list},
+                                        {"entity_id", h.entity_id},
+                                        {"matched_name", h.matched_name},
+                                        {"score", h.score}});
+                    nlohmann::json payload = {{"business_id", rec.id.to_string()},
+                                              {"screening_id", data->id.to_string()},
+                                              {"generation", data->generation},
+                                              {"hits", hits}};
+                    add(batch, q::outbox_event_insert,
+                        {val(base::uuid::make_v7()), val(rec.tenant_id), val(rec.region),
+                         val("screening.hit_created"), val("business"), val(rec.id),
+                         val(payload.dump()), val(data->screened_at)});
+                  }
                   auto key = screening_cache_key(data->generation, rec);
                   auto& st = self->state;
                   run_fenced(

@@ -121,6 +121,21 @@ struct checker {
   }
 };
 
+bool valid_jurisdiction(const std::string& j) {
+  // ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision: "US", "US-DE",
+  // "GB-ENG".
+  if (j.size() < 2 || !is_country_code(j.substr(0, 2)))
+    return false;
+  if (j.size() == 2)
+    return true;
+  if (j[2] != '-' || j.size() < 4 || j.size() > 6)
+    return false;
+  return std::all_of(j.begin() + 3, j.end(),
+                     [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
+}
+
+} // namespace
+
 bool valid_url(const std::string& url, std::string& why) {
   std::string lower = url;
   std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -166,21 +181,6 @@ bool valid_url(const std::string& url, std::string& why) {
     }
   return true;
 }
-
-bool valid_jurisdiction(const std::string& j) {
-  // ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision: "US", "US-DE",
-  // "GB-ENG".
-  if (j.size() < 2 || !is_country_code(j.substr(0, 2)))
-    return false;
-  if (j.size() == 2)
-    return true;
-  if (j[2] != '-' || j.size() < 4 || j.size() > 6)
-    return false;
-  return std::all_of(j.begin() + 3, j.end(),
-                     [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
-}
-
-} // namespace
 
 bool is_country_code(const std::string& code) {
   static const std::set<std::string> codes = [] {

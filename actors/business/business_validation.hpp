@@ -46,6 +46,11 @@ std::string mask_tax_id(const std::string& normalized);
 /// "1965-**-**" for "1965-03-04".
 std::string mask_date_of_birth(const std::string& iso_date);
 
+/// An http:// or https:// URL with a fully qualified host name, no credentials, no
+/// spaces or control characters (a website, a webhook endpoint); `why` says what is
+/// wrong otherwise.
+bool valid_url(const std::string& url, std::string& why);
+
 /// Today's UTC date as YYYY-MM-DD.
 std::string utc_today();
 

@@ -98,16 +98,31 @@ void finish_job(self_ptr self, const std::string& status, const std::string& err
         {val(st.job.id), val("0"), val("0"), val("0"),
          val(std::to_string(st.skipped_pending)), val(std::to_string(st.skip_through)),
          val(std::to_string(st.job.bytes_received))});
+  size_t finish_result = batch.statements.size();
   add(batch, q::import_job_finish,
       {val(st.job.id), val(status), error.empty() ? null_value() : val(error),
        val(std::to_string(st.job.bytes_received))});
+  if (status == "completed") {
+    // import.completed for the tenant's webhooks, in the transaction that completes it.
+    nlohmann::json payload = {{"job_id", st.job.id.to_string()},
+                              {"status", status},
+                              {"format", st.job.format},
+                              {"rows_read", st.job.rows_read},
+                              {"rows_written", st.job.rows_written},
+                              {"rows_failed", st.job.rows_failed},
+                              {"rows_skipped", st.job.rows_skipped + st.skipped_pending}};
+    add(batch, q::outbox_event_insert,
+        {val(base::uuid::make_v7()), val(st.job.tenant_id), val(st.job.region),
+         val("import.completed"), val("import_job"), val(st.job.id), val(payload.dump()),
+         val(base::utc_timestamp())});
+  }
   run_batch(
       self, *st.p, std::move(batch),
-      [self](std::vector<pg_rows>& res) {
+      [self, finish_result](std::vector<pg_rows>& res) {
         auto& st = self->state;
         rows_counter("skipped").inc(static_cast<double>(st.skipped_pending));
         st.skipped_pending = 0;
-        auto& rows = res.back().rows;
+        auto& rows = res.at(finish_result).rows;
         if (!rows.empty()) {
           bool resumed = st.job.resumed;
           st.job = decode_import_job(rows[0]);

@@ -76,6 +76,15 @@ void cancel_verification(const exchange_ptr& ex);
 void list_business_verifications(const exchange_ptr& ex);
 void put_verification_policy(const exchange_ptr& ex);
 void get_verification_policy(const exchange_ptr& ex);
+// webhook_handlers.cpp
+void create_webhook_endpoint(const exchange_ptr& ex);
+void list_webhook_endpoints(const exchange_ptr& ex);
+void get_webhook_endpoint(const exchange_ptr& ex);
+void update_webhook_endpoint(const exchange_ptr& ex);
+void delete_webhook_endpoint(const exchange_ptr& ex);
+void rotate_webhook_secret(const exchange_ptr& ex);
+void list_webhook_deliveries(const exchange_ptr& ex);
+void redeliver_webhook(const exchange_ptr& ex);
 // website_handlers.cpp
 void analyse_business_website(const exchange_ptr& ex);
 void get_business_website(const exchange_ptr& ex);

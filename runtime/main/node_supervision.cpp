@@ -17,6 +17,7 @@
 #include "net/http_broker.hpp"
 #include "net/list_downloader.hpp"
 #include "net/registry_service.hpp"
+#include "net/webhook_sender.hpp"
 #include "net/website_service.hpp"
 #include "runtime/cluster/cluster_types.hpp"
 
@@ -145,6 +146,21 @@ std::vector<service_entry> service_table(net::http_services& svc,
       parts.settings = platform->settings.registry;
       return net::spawn_registry_service(sys, std::move(parts));
     }));
+  // Webhooks: the sender (the outbound client's SSRF rules), and the service that
+  // manages endpoints and dispatches deliveries through it.
+  if (platform) {
+    table.push_back(
+        service("webhook-sender", svc.webhook_sender, [platform](caf::actor_system& sys) {
+          return net::spawn_webhook_sender(sys, net::outbound_client::process(),
+                                           platform->settings.webhooks);
+        }));
+    table.push_back(
+        service("webhooks", svc.webhooks,
+                [platform, sender = svc.webhook_sender](caf::actor_system& sys) {
+                  return actors::spawn_webhook_actor(sys, platform,
+                                                     [sender] { return sender->get(); });
+                }));
+  }
   // Resumes the verifications of this node's shards that no actor runs.
   if (platform)
     table.push_back(service("verification-resumer", svc.verification_resumer,

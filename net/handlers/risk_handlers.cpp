@@ -3,6 +3,7 @@
 #include "actors/risk/business_risk.hpp"
 #include "actors/risk/risk_messages.hpp"
 #include "net/handlers/handlers.hpp"
+#include "net/handlers/list_page.hpp"
 #include "net/handlers/object_body.hpp"
 #include "net/http_error.hpp"
 
@@ -11,21 +12,6 @@ namespace kyb::net::handlers {
 namespace {
 
 using namespace kyb::actors;
-
-/// Refuses query parameters other than `allowed` (400 naming the first unknown one).
-bool only_params(const exchange_ptr& ex, const std::map<std::string, std::string>& q,
-                 std::initializer_list<const char*> allowed) {
-  for (auto& [name, value] : q) {
-    bool known = false;
-    for (auto a : allowed)
-      known = known || name == a;
-    if (!known) {
-      ex->reply_error(invalid_fields({{name, "unknown query parameter '" + name + "'"}}));
-      return false;
-    }
-  }
-  return true;
-}
 
 nlohmann::json monitor_status_to_json(const risk_monitor_status& s) {
   return {{"reference_version", s.reference_version},
@@ -89,10 +75,7 @@ void list_business_risks(const exchange_ptr& ex) {
   auto id = ex->uuid_param("id");
   if (!id)
     return;
-  auto q = ex->query();
-  if (!q || !only_params(ex, *q, {"cursor", "limit"}))
-    return;
-  auto page = ex->page_params(*q);
+  auto page = cursor_page(ex);
   if (!page)
     return;
   auto [cursor, limit] = *page;

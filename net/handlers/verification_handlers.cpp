@@ -10,6 +10,7 @@
 #include "actors/verification/verification_actor.hpp"
 #include "net/handlers/handlers.hpp"
 #include "net/handlers/idempotency_key.hpp"
+#include "net/handlers/list_page.hpp"
 #include "net/verification_json.hpp"
 #include "runtime/base/crypto.hpp"
 
@@ -194,15 +195,7 @@ void list_business_verifications(const exchange_ptr& ex) {
   auto id = ex->uuid_param("id");
   if (!id)
     return;
-  auto q = ex->query();
-  if (!q)
-    return;
-  for (auto& [name, value] : *q)
-    if (name != "cursor" && name != "limit") {
-      ex->reply_invalid({{name, "unknown query parameter '" + name + "'"}});
-      return;
-    }
-  auto page = ex->page_params(*q);
+  auto page = cursor_page(ex);
   if (!page)
     return;
   auto [cursor, limit] = *page;
@@ -212,12 +205,7 @@ void list_business_verifications(const exchange_ptr& ex) {
         auto data = json::array();
         for (auto& v : page.items)
           data.push_back(verification_to_json(v));
-        bool more = !page.next_cursor.empty();
-        ex->reply_json(200,
-                       {{"object", "list"},
-                        {"data", std::move(data)},
-                        {"next_cursor", more ? json(page.next_cursor) : json(nullptr)},
-                        {"has_more", more}});
+        ex->reply_json(200, list_page_json(std::move(data), page.next_cursor));
       },
       list_verifications_atom::value, ex->meta(), *id, cursor, limit);
 }

@@ -10,6 +10,7 @@
 #include "actors/webhooks/webhook_actor.hpp"
 #include "actors/webhooks/webhook_signature.hpp"
 #include "net/handlers/handlers.hpp"
+#include "net/handlers/list_page.hpp"
 #include "net/outbound_address.hpp"
 
 namespace kyb::net::handlers {
@@ -314,15 +315,7 @@ void list_webhook_deliveries(const exchange_ptr& ex) {
   auto id = ex->uuid_param("id");
   if (!id)
     return;
-  auto q = ex->query();
-  if (!q)
-    return;
-  for (auto& [name, value] : *q)
-    if (name != "cursor" && name != "limit") {
-      ex->reply_invalid({{name, "unknown query parameter '" + name + "'"}});
-      return;
-    }
-  auto page = ex->page_params(*q);
+  auto page = cursor_page(ex);
   if (!page)
     return;
   auto svc = service_of(ex);
@@ -335,12 +328,7 @@ void list_webhook_deliveries(const exchange_ptr& ex) {
         auto data = json::array();
         for (auto& d : page.items)
           data.push_back(delivery_json(d));
-        bool more = !page.next_cursor.empty();
-        ex->reply_json(200,
-                       {{"object", "list"},
-                        {"data", std::move(data)},
-                        {"next_cursor", more ? json(page.next_cursor) : json(nullptr)},
-                        {"has_more", more}});
+        ex->reply_json(200, list_page_json(std::move(data), page.next_cursor));
       },
       deliveries_atom::value, ex->meta(), *id, cursor, limit);
 }

@@ -14,15 +14,12 @@
 #include <sstream>
 #include <thread>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "runtime/base/crypto.hpp"
 #include "test/support/eventually.hpp"
 #include "test/support/http_client.hpp"
 #include "test/support/node_process.hpp"
 #include "test/support/ports.hpp"
+#include "test/support/python_server.hpp"
 
 using namespace kyb::test;
 using namespace std::chrono_literals;
@@ -89,37 +86,14 @@ Server(("127.0.0.1", port), Handler).serve_forever()
 
 class registry_server {
 public:
-  registry_server() {
-    port_ = free_port();
-    auto port = std::to_string(port_);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execlp("python3", "python3", "-c", server_script, port.c_str(), fixtures.c_str(),
-               static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    BOOST_REQUIRE_MESSAGE(eventually(
-                              [&] {
-                                http_connection c("127.0.0.1", port_);
-                                return c.connected();
-                              },
-                              20s),
-                          "the registry server did not listen");
+  std::string url(const std::string& path) const { return server_.url(path); }
+  json stats() const {
+    return json::parse(http_call(server_.port(), "GET", "/stats").body);
   }
-  ~registry_server() {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  json stats() const { return json::parse(http_call(port_, "GET", "/stats").body); }
   int count(const std::string& path) const { return stats()["paths"].value(path, 0); }
 
 private:
-  uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  python_server server_{server_script, {fixtures}};
 };
 
 std::string read_file(const std::string& path) {

@@ -14,13 +14,13 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test/support/eventually.hpp"
 #include "test/support/http_client.hpp"
 #include "test/support/node_process.hpp"
 #include "test/support/ports.hpp"
+#include "test/support/python_server.hpp"
 
 using namespace kyb::test;
 using namespace std::chrono_literals;
@@ -79,41 +79,17 @@ Server(("127.0.0.1", port), Handler).serve_forever()
 
 class receiver {
 public:
-  receiver() : port_(free_port()) {
-    auto port = std::to_string(port_);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execlp("python3", "python3", "-c", receiver_script, port.c_str(),
-               static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    BOOST_REQUIRE_MESSAGE(eventually(
-                              [&] {
-                                http_connection c("127.0.0.1", port_);
-                                return c.connected();
-                              },
-                              20s),
-                          "the receiver did not listen");
-  }
-  ~receiver() {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  uint16_t port() const { return port_; }
-  std::string url(const std::string& name) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/hook/" + name;
-  }
+  uint16_t port() const { return server_.port(); }
+  std::string url(const std::string& name) const { return server_.url("/hook/" + name); }
   void mode(const std::string& name, const std::string& m) const {
-    BOOST_REQUIRE_EQUAL(http_call(port_, "POST", "/mode/" + name, m).status, 200);
+    BOOST_REQUIRE_EQUAL(http_call(port(), "POST", "/mode/" + name, m).status, 200);
   }
   json received(const std::string& name) const {
-    return json::parse(http_call(port_, "GET", "/received/" + name).body);
+    return json::parse(http_call(port(), "GET", "/received/" + name).body);
   }
 
 private:
-  uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  python_server server_{receiver_script};
 };
 
 bool is_problem(const http_reply& r, int status) {

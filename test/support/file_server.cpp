@@ -1,18 +1,7 @@
 #include "test/support/file_server.hpp"
 
-#include <chrono>
-#include <csignal>
-#include <cstdio>
 #include <cstdlib>
-#include <stdexcept>
-#include <thread>
-
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include "test/support/http_client.hpp"
-#include "test/support/node_process.hpp"
+#include <vector>
 
 namespace kyb::test {
 
@@ -50,48 +39,12 @@ server.serve_forever()
 } // namespace
 
 file_server::file_server(std::string dir, std::string cert_file, std::string key_file)
-    : dir_(std::move(dir)), tls_(!cert_file.empty()) {
-  port_ = free_port();
-  auto port = std::to_string(port_);
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execlp("python3", "python3", "-c", server_script, port.c_str(), dir_.c_str(),
-             cert_file.c_str(), key_file.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("the python3 file server did not start (is python3 "
-                               "installed?)");
-    }
-    http_connection c("127.0.0.1", port_);
-    if (c.connected())
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-  throw std::runtime_error("the python3 file server did not listen on port " + port);
-}
-
-file_server::~file_server() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-}
+    : dir_(std::move(dir)), tls_(!cert_file.empty()),
+      server_(std::make_unique<python_server>(
+          server_script, std::vector<std::string>{dir_, cert_file, key_file})) {}
 
 std::string file_server::url(const std::string& path) const {
-  return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_) +
+  return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port()) +
          path;
 }
 

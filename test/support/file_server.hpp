@@ -6,9 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
-#include <sys/types.h>
+#include "test/support/python_server.hpp"
 
 namespace kyb::test {
 
@@ -18,11 +19,10 @@ public:
   /// With `cert_file` and `key_file` (PEM), serves https.
   explicit file_server(std::string dir, std::string cert_file = {},
                        std::string key_file = {});
-  ~file_server();
   file_server(const file_server&) = delete;
   file_server& operator=(const file_server&) = delete;
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return server_->port(); }
   /// "http(s)://127.0.0.1:<port>" followed by `path` (which starts with '/').
   std::string url(const std::string& path) const;
   /// Makes a self-signed certificate for 127.0.0.1 (its own CA) in `dir`: cert.pem and
@@ -32,8 +32,7 @@ public:
 private:
   std::string dir_;
   bool tls_ = false;
-  uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<python_server> server_;
 };
 
 } // namespace kyb::test

@@ -334,10 +334,12 @@ BOOST_FIXTURE_TEST_CASE(findings_give_their_verdicts_with_reasons, fixture) {
   BOOST_TEST(p["verdict"] == "pass");
   BOOST_TEST(p["webhook"] == false);
   // Opted out of webhooks: no verification.completed event (the others have one).
-  BOOST_TEST(one("SELECT count(*) FROM outbox_events WHERE payload->>'verification_id' = '" +
-                 p["id"].get<std::string>() + "'") == "0");
-  BOOST_TEST(one("SELECT count(*) FROM outbox_events WHERE payload->>'verification_id' = '" +
-                 w["id"].get<std::string>() + "'") == "1");
+  BOOST_TEST(
+      one("SELECT count(*) FROM outbox_events WHERE payload->>'verification_id' = '" +
+          p["id"].get<std::string>() + "'") == "0");
+  BOOST_TEST(
+      one("SELECT count(*) FROM outbox_events WHERE payload->>'verification_id' = '" +
+          w["id"].get<std::string>() + "'") == "1");
 }
 
 BOOST_FIXTURE_TEST_CASE(

@@ -1,14 +1,13 @@
 #include "test/support/python_server.hpp"
 
-#include <chrono>
 #include <csignal>
 #include <stdexcept>
-#include <thread>
 
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test/support/eventually.hpp"
 #include "test/support/http_client.hpp"
 #include "test/support/ports.hpp"
 
@@ -34,19 +33,22 @@ python_server::python_server(const char* script, std::vector<std::string> args,
     ::execvp("python3", cargv.data());
     ::_exit(127);
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("the python3 test server did not start (is python3 "
-                               "installed?)");
-    }
-    http_connection c("127.0.0.1", port_);
-    if (c.connected())
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  bool exited = false;
+  bool listening = eventually(
+      [&] {
+        int status = 0;
+        exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+        http_connection c("127.0.0.1", port_);
+        return exited || c.connected();
+      },
+      std::chrono::seconds(20));
+  if (exited) {
+    pid_ = -1;
+    throw std::runtime_error("the python3 test server did not start (is python3 "
+                             "installed?)");
   }
+  if (listening)
+    return;
   ::kill(pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);

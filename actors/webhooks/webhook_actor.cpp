@@ -184,6 +184,21 @@ pg_batch endpoint_check(const request_meta& meta, const base::uuid& id) {
   return batch;
 }
 
+/// A change of endpoint `id` by the caller: `statement` with `params`, its audit row
+/// `action` with `details`, answered as the endpoint (decoded by `decode`).
+template <class Decode>
+void change_endpoint(self_ptr self, caf::typed_response_promise<webhook_endpoint_data> rp,
+                     const request_meta& meta, const base::uuid& id,
+                     const char* statement, std::vector<pg_value> params,
+                     const char* action, const std::string& details, Decode decode) {
+  pg_batch batch;
+  add(batch, statement, std::move(params));
+  add_audit(batch, meta.who.tenant_id, meta.who.region, meta.who.audit_actor(), action,
+            "webhook_endpoint", id.to_string(), meta.request_id, details);
+  checked_write(self, rp, endpoint_check(meta, id), std::move(batch),
+                "no such webhook endpoint", decode);
+}
+
 json endpoint_audit(const webhook_endpoint_input& in) {
   json d = json::object();
   if (in.url)
@@ -448,18 +463,13 @@ webhook_actor spawn_webhook_actor(caf::actor_system& sys, platform_ptr p,
               auto rp = self->make_response_promise<webhook_endpoint_data>();
               if (!may_manage(meta, rp))
                 return rp;
-              pg_batch batch;
-              add(batch, q::webhook_endpoint_update,
-                  {val(id), val(meta.who.tenant_id), val(in.url),
-                   in.events ? val(text_array(*in.events)) : null_value(),
-                   val(in.description),
-                   in.enabled ? val_bool(*in.enabled) : null_value()});
-              add_audit(batch, meta.who.tenant_id, meta.who.region,
-                        meta.who.audit_actor(), "webhook_endpoint.update",
-                        "webhook_endpoint", id.to_string(), meta.request_id,
-                        endpoint_audit(in).dump());
-              checked_write(self, rp, endpoint_check(meta, id), std::move(batch),
-                            "no such webhook endpoint", decode_endpoints);
+              change_endpoint(self, rp, meta, id, q::webhook_endpoint_update,
+                              {val(id), val(meta.who.tenant_id), val(in.url),
+                               in.events ? val(text_array(*in.events)) : null_value(),
+                               val(in.description),
+                               in.enabled ? val_bool(*in.enabled) : null_value()},
+                              "webhook_endpoint.update", endpoint_audit(in).dump(),
+                              decode_endpoints);
               return rp;
             },
             [self](delete_atom, const request_meta& meta,
@@ -467,13 +477,9 @@ webhook_actor spawn_webhook_actor(caf::actor_system& sys, platform_ptr p,
               auto rp = self->make_response_promise<webhook_endpoint_data>();
               if (!may_manage(meta, rp))
                 return rp;
-              pg_batch batch;
-              add(batch, q::webhook_endpoint_delete, {val(id), val(meta.who.tenant_id)});
-              add_audit(batch, meta.who.tenant_id, meta.who.region,
-                        meta.who.audit_actor(), "webhook_endpoint.delete",
-                        "webhook_endpoint", id.to_string(), meta.request_id, "{}");
-              checked_write(self, rp, endpoint_check(meta, id), std::move(batch),
-                            "no such webhook endpoint", decode_endpoints);
+              change_endpoint(self, rp, meta, id, q::webhook_endpoint_delete,
+                              {val(id), val(meta.who.tenant_id)},
+                              "webhook_endpoint.delete", "{}", decode_endpoints);
               return rp;
             },
             [self](rotate_secret_atom, const request_meta& meta, const base::uuid& id,
@@ -491,21 +497,17 @@ webhook_actor spawn_webhook_actor(caf::actor_system& sys, platform_ptr p,
                 rp.deliver(make_error(errc::internal, "the secret could not be sealed"));
                 return rp;
               }
-              pg_batch batch;
-              add(batch, q::webhook_endpoint_rotate,
-                  {val(id), val(meta.who.tenant_id), val_bytea(*sealed),
-                   val_int(overlap_ms)});
-              add_audit(batch, meta.who.tenant_id, meta.who.region,
-                        meta.who.audit_actor(), "webhook_endpoint.rotate_secret",
-                        "webhook_endpoint", id.to_string(), meta.request_id,
-                        json{{"overlap_ms", overlap_ms}}.dump());
-              checked_write(self, rp, endpoint_check(meta, id), std::move(batch),
-                            "no such webhook endpoint", [secret](const pg_rows& rows) {
-                              auto out = decode_endpoints(rows);
-                              for (auto& e : out)
-                                e.secret = secret;
-                              return out;
-                            });
+              change_endpoint(self, rp, meta, id, q::webhook_endpoint_rotate,
+                              {val(id), val(meta.who.tenant_id), val_bytea(*sealed),
+                               val_int(overlap_ms)},
+                              "webhook_endpoint.rotate_secret",
+                              json{{"overlap_ms", overlap_ms}}.dump(),
+                              [secret](const pg_rows& rows) {
+                                auto out = decode_endpoints(rows);
+                                for (auto& e : out)
+                                  e.secret = secret;
+                                return out;
+                              });
               return rp;
             },
             [self](deliveries_atom, const request_meta& meta, const base::uuid& id,

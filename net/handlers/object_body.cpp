@@ -56,4 +56,17 @@ std::optional<std::string> opt_string(const nlohmann::json& body, const char* ke
   return it->get<std::string>();
 }
 
+bool empty_body(const exchange_ptr& ex) {
+  if (ex->req.body.empty())
+    return true;
+  auto body = ex->json_body();
+  if (!body)
+    return false;
+  if (!body->is_object() || !body->empty()) {
+    ex->reply_invalid({{"", "the body must be empty or {}"}});
+    return false;
+  }
+  return true;
+}
+
 } // namespace kyb::net::handlers

@@ -21,6 +21,10 @@ read_object(const exchange_ptr& ex, std::initializer_list<const char*> known,
             std::initializer_list<const char*> required,
             std::initializer_list<const char*> numbers = {});
 
+/// For actions that take no input: an empty body or `{}` passes; anything else answers
+/// 400 (or the body's own 413/415) and returns false.
+bool empty_body(const exchange_ptr& ex);
+
 /// The string member `key`, or nullopt when absent or null.
 std::optional<std::string> opt_string(const nlohmann::json& body, const char* key);
 

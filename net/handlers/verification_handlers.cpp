@@ -11,6 +11,7 @@
 #include "net/handlers/handlers.hpp"
 #include "net/handlers/idempotency_key.hpp"
 #include "net/handlers/list_page.hpp"
+#include "net/handlers/object_body.hpp"
 #include "net/verification_json.hpp"
 #include "runtime/base/crypto.hpp"
 
@@ -176,15 +177,8 @@ void cancel_verification(const exchange_ptr& ex) {
   auto id = ex->uuid_param("vid");
   if (!id)
     return;
-  if (!ex->req.body.empty()) {
-    auto body = ex->json_body();
-    if (!body)
-      return;
-    if (!body->is_object() || !body->empty()) {
-      ex->reply_invalid({{"", "the body must be empty or {}"}});
-      return;
-    }
-  }
+  if (!empty_body(ex))
+    return;
   ex->ask_entity<verification_data>(
       verification_entity, *id,
       [ex](verification_data& v) { ex->reply_json(200, verification_to_json(v)); },

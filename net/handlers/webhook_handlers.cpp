@@ -11,6 +11,7 @@
 #include "actors/webhooks/webhook_signature.hpp"
 #include "net/handlers/handlers.hpp"
 #include "net/handlers/list_page.hpp"
+#include "net/handlers/object_body.hpp"
 #include "net/outbound_address.hpp"
 
 namespace kyb::net::handlers {
@@ -337,15 +338,8 @@ void redeliver_webhook(const exchange_ptr& ex) {
   auto id = ex->uuid_param("id");
   if (!id)
     return;
-  if (!ex->req.body.empty()) {
-    auto body = ex->json_body();
-    if (!body)
-      return;
-    if (!body->is_object() || !body->empty()) {
-      ex->reply_invalid({{"", "the body must be empty or {}"}});
-      return;
-    }
-  }
+  if (!empty_body(ex))
+    return;
   auto svc = service_of(ex);
   if (!svc)
     return;

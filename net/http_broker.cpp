@@ -67,7 +67,7 @@ void write_ready(http_broker_ptr self, connection_handle hdl) {
       self->flush(hdl);
       self->close(hdl); // graceful: pending bytes are written first
       self->state.conns.erase(it);
-      self->state.open_connections->dec();
+      self->state.open_connections->Decrement();
       return;
     }
   }
@@ -85,7 +85,7 @@ void write_ready(http_broker_ptr self, connection_handle hdl) {
   if (self->state.draining && now.in_flight == 0 && now.ready.empty()) {
     self->close(hdl);
     self->state.conns.erase(it);
-    self->state.open_connections->dec();
+    self->state.open_connections->Decrement();
   }
 }
 
@@ -426,7 +426,7 @@ void on_tick(http_broker_ptr self) {
   for (auto& hdl : idle) {
     self->close(hdl);
     st.conns.erase(hdl);
-    st.open_connections->dec();
+    st.open_connections->Decrement();
   }
   // Requests the platform did not answer in time get 504 (their late answers are
   // dropped).
@@ -522,7 +522,7 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
               if (st.svc->per_address) {
                 place = st.svc->per_address->acquire(self->remote_addr(msg.handle));
                 if (!place) {
-                  st.refused_per_address->inc();
+                  st.refused_per_address->Increment();
                   refuse("too many open connections from this address (at most " +
                          std::to_string(st.svc->per_address->per_address()) + ")");
                   return;
@@ -538,7 +538,7 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
                     return routes->streams(method, path);
                   },
                   st.svc->platform->settings.import.max_upload_bytes);
-              st.open_connections->inc();
+              st.open_connections->Increment();
               self->configure_read(msg.handle,
                                    caf::io::receive_policy::at_most(read_chunk));
             },
@@ -563,7 +563,7 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
                 return;
               auto sink = std::move(it->second.stream);
               self->state.conns.erase(it);
-              self->state.open_connections->dec();
+              self->state.open_connections->Decrement();
               if (sink)
                 sink->on_abort("the client disconnected before the upload ended");
             },
@@ -607,7 +607,7 @@ caf::actor spawn_http_broker(caf::actor_system& sys, int listen_fd, services_ptr
               for (auto& hdl : idle) {
                 self->close(hdl);
                 st.conns.erase(hdl);
-                st.open_connections->dec();
+                st.open_connections->Decrement();
               }
               if (st.conns.empty()) {
                 finish_drain(self);

@@ -937,9 +937,9 @@ struct outbound_client::impl {
     // Not while the client stops: at process exit the registry may be gone already.
     if (r.error != outbound_error::cancelled || j.req.cancel) {
       auto& m = metrics::get();
-      m.requests.with({j.req.target, status_class}).inc();
+      m.requests.with({j.req.target, status_class}).Increment();
       m.duration.with({j.req.target})
-          .observe(std::chrono::duration<double>(r.timings.total).count());
+          .Observe(std::chrono::duration<double>(r.timings.total).count());
     }
     auto done = std::move(j.done);
     jobs.erase(j.id); // j is gone from here on

@@ -29,7 +29,7 @@ void count_lookup(const std::string& registry, const std::string& result) {
       "compared; not_found: the registry has no such company; failed: no answer about "
       "the company)",
       {"registry", "result"});
-  family.with({registry, result}).inc();
+  family.with({registry, result}).Increment();
 }
 
 /// The risk input as JSON (stored in the result document).

@@ -45,7 +45,7 @@ void request_accounting::record(const served_request& r) {
                       {"endpoint", "method", "status_code", "tenant_id"})
              .with({std::string(r.endpoint), method_names[key.method],
                     std::to_string(r.status), r.who ? r.who->tenant_id.to_string() : ""});
-  c->inc();
+  c->Increment();
   series_key dkey;
   dkey.rt = r.rt;
   dkey.method = key.method;
@@ -56,7 +56,7 @@ void request_accounting::record(const served_request& r) {
                         "API request duration in seconds", {"endpoint", "method"},
                         {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0})
              .with({std::string(r.endpoint), method_names[key.method]});
-  h->observe(r.seconds);
+  h->Observe(r.seconds);
 
   // A request forwarded to another region is counted where it is served.
   if (r.who && !r.who->tenant_id.is_nil() && !r.forwarded_out) {

@@ -26,7 +26,7 @@ void count_analysis(const std::string& result) {
       "Website analyses by result (analysed: the home page answered 2xx; unreachable: "
       "it did not; refused: the URL may not be fetched)",
       {"result"});
-  family.with({result}).inc();
+  family.with({result}).Increment();
 }
 
 /// Whether an outbound failure means the tenant's URL itself may not be fetched.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 
 #include <libpq-fe.h>
@@ -48,6 +49,9 @@ struct pg_metrics {
   base::gauge_family& connections;
   base::counter_family& connects;
   base::counter_family& copy_rows;
+  // The series of every batch, resolved once (asking a family takes its lock).
+  base::counter& ok_batches = batches.with({"ok"});
+  base::histogram& batch_seconds = duration.with({});
 
   static pg_metrics& get() {
     auto& r = base::metrics_registry::global();
@@ -182,7 +186,7 @@ public:
     }
     tick_every_ = std::clamp(milliseconds{opts_.connect_timeout.count() / 4},
                              milliseconds{50}, milliseconds{1000});
-    pg_metrics::get().connections.with({state_label(phase_)}).inc();
+    pg_metrics::get().connections.with({state_label(phase_)}).Increment();
     connect();
     self_->delayed_send(self_, tick_every_, tick_atom::value);
     return {
@@ -308,8 +312,8 @@ private:
     if (p == phase_)
       return;
     auto& gauge = pg_metrics::get().connections;
-    gauge.with({state_label(phase_)}).dec();
-    gauge.with({state_label(p)}).inc();
+    gauge.with({state_label(phase_)}).Decrement();
+    gauge.with({state_label(p)}).Increment();
     phase_ = p;
     phase_since_ = clock_type::now();
     status_->connected = accepting();
@@ -453,7 +457,7 @@ private:
     set_phase(phase::ready);
     backoff_.reset();
     ++status_->connects;
-    pg_metrics::get().connects.with({"ok"}).inc();
+    pg_metrics::get().connects.with({"ok"}).Increment();
     base::log_info("db_connected", {{"conn", opts_.name},
                                     {"statements", prepared_.size()},
                                     {"connects", status_->connects.load()}});
@@ -462,7 +466,7 @@ private:
   }
 
   void connect_failed(const std::string& why) {
-    pg_metrics::get().connects.with({"failed"}).inc();
+    pg_metrics::get().connects.with({"failed"}).Increment();
     lost("connect failed: " + why);
   }
 
@@ -532,7 +536,7 @@ private:
     }
     if (status_)
       status_->connected = false;
-    pg_metrics::get().connections.with({state_label(phase_)}).dec();
+    pg_metrics::get().connections.with({state_label(phase_)}).Decrement();
   }
 
   // -- I/O --------------------------------------------------------------------
@@ -751,8 +755,9 @@ private:
 
   void observe(const char* outcome, clock_type::time_point received) {
     auto& m = pg_metrics::get();
-    m.batches.with({outcome}).inc();
-    m.duration.with({}).observe(
+    (std::strcmp(outcome, "ok") == 0 ? m.ok_batches : m.batches.with({outcome}))
+        .Increment();
+    m.batch_seconds.Observe(
         std::chrono::duration<double>(clock_type::now() - received).count());
   }
 
@@ -985,7 +990,7 @@ private:
       finish(run.rp, run.error, run.received);
     } else {
       observe("ok", run.received);
-      pg_metrics::get().copy_rows.with({}).inc(static_cast<double>(run.rows));
+      pg_metrics::get().copy_rows.with({}).Increment(static_cast<double>(run.rows));
       run.rp.deliver(run.rows);
     }
     pump();

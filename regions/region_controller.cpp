@@ -126,9 +126,9 @@ void publish_view(controller_actor* self) {
   auto old = st.hooks.routes->current();
   bool moved = !old || old->table.epoch != view->table.epoch;
   st.hooks.routes->publish(view);
-  st.metrics->epoch.with({}).set(static_cast<double>(st.table.epoch));
+  st.metrics->epoch.with({}).Set(static_cast<double>(st.table.epoch));
   for (auto& r : st.cfg.regions)
-    st.metrics->fenced.with({r.name}).set(st.table.is_fenced(r.name) ? 1 : 0);
+    st.metrics->fenced.with({r.name}).Set(st.table.is_fenced(r.name) ? 1 : 0);
   if (moved && old && st.hooks.on_switch)
     st.hooks.on_switch();
 }
@@ -171,13 +171,13 @@ void digest(controller_actor* self) {
     if (!s.value("up", false))
       continue;
     for (auto& slot : s["slots"]) {
-      m.slot_lag.with({region, slot.value("slot", "")}).set(slot.value("lag_bytes", 0.0));
+      m.slot_lag.with({region, slot.value("slot", "")}).Set(slot.value("lag_bytes", 0.0));
       m.slot_active.with({region, slot.value("slot", "")})
-          .set(slot.value("active", false) ? 1 : 0);
+          .Set(slot.value("active", false) ? 1 : 0);
     }
     for (auto& sub : s["subscriptions"])
       m.apply_errors.with({region, sub.value("name", "")})
-          .set(sub.value("apply_errors", 0.0) + sub.value("sync_errors", 0.0));
+          .Set(sub.value("apply_errors", 0.0) + sub.value("sync_errors", 0.0));
   }
   st.lags.clear();
   for (auto& g : groups) {
@@ -199,20 +199,20 @@ void digest(controller_actor* self) {
       double sla = static_cast<double>(g.lag_sla.count());
       for (auto& table : g.tables) {
         if (lag >= 0)
-          m.lag.with({table, g.source, target}).set(lag);
-        m.sla.with({table, g.source, target}).set(sla);
+          m.lag.with({table, g.source, target}).Set(lag);
+        m.sla.with({table, g.source, target}).Set(sla);
       }
       if (lag < 0)
         continue;
       st.lags[{g.name, target}] = lag;
       if (residency_of_region(target) == "us" && g.name == "businesses")
         st.loss[target] = lag;
-      m.loss_bound.with({target}).set(st.loss.count(target) ? st.loss[target] : lag);
+      m.loss_bound.with({target}).Set(st.loss.count(target) ? st.loss[target] : lag);
       auto key = std::make_pair(g.name, target);
       if (lag >= sla / 2) {
         if (st.warned.insert(key).second) {
           for (auto& table : g.tables)
-            m.warnings.with({table, target}).inc();
+            m.warnings.with({table, target}).Increment();
           base::log_warn("regions.lag_over_half_sla", {{"group", g.name},
                                                        {"source", g.source},
                                                        {"target", target},
@@ -405,7 +405,7 @@ void on_probe(controller_actor* self, const std::string& region, bool ok) {
   auto& st = self->state;
   auto& n = st.failed_probes[region];
   n = ok ? 0 : n + 1;
-  st.metrics->up.with({region}).set(ok ? 1 : 0);
+  st.metrics->up.with({region}).Set(ok ? 1 : 0);
   if (ok && st.down.erase(region)) {
     base::log_info("regions.region_up", {{"region", region}});
     // A returning region that was failed over stays fenced.

@@ -57,7 +57,7 @@ caf::actor directory::activate_locked(shard& s, const key& k, int64_t now) {
   ++live_;
   ++live_by_kind_[k.kind];
   ++activations_;
-  activation_counter_[k.kind]->inc();
+  activation_counter_[k.kind]->Increment();
   return hdl;
 }
 
@@ -186,14 +186,14 @@ void directory::forget(const key& k, const caf::actor_addr& who, bool proxy,
   --live_by_kind_[k.kind];
   ++passivations_;
   if (passivation_counter_[k.kind])
-    passivation_counter_[k.kind]->inc();
+    passivation_counter_[k.kind]->Increment();
   // A normal stop (passivation, shutdown) or a load failure the entity reported is not a
   // crash; anything else is: the entity restarts on its next message, within limits.
   bool crashed = reason && reason != caf::exit_reason::user_shutdown &&
                  reason != caf::exit_reason::normal && code_of(reason) == errc::internal;
   if (!crashed)
     return;
-  crash_counter_[k.kind]->inc();
+  crash_counter_[k.kind]->Increment();
   std::string why;
   {
     std::lock_guard<std::mutex> guard(crash_mtx_);

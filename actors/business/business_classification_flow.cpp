@@ -32,7 +32,7 @@ void count_classification(const std::string& trigger, const std::string& outcome
       "new rows written; cached: served from the business actor's cache or its stored "
       "rows; failed)",
       {"trigger", "outcome"});
-  family.with({trigger, outcome}).inc();
+  family.with({trigger, outcome}).Increment();
 }
 
 /// Classifies the committed state now and stores the rows with their audit row; `done`

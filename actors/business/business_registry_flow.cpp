@@ -31,7 +31,7 @@ void count_request(const std::string& outcome) {
       "Registry lookup requests of stored businesses by outcome (stored: new lookups "
       "were written; cached: served from the cache or the stored rows; failed)",
       {"outcome"});
-  family.with({outcome}).inc();
+  family.with({outcome}).Increment();
 }
 
 registry_job job_for(const business_record& rec, const registry_request& req) {

@@ -44,8 +44,8 @@ void count_assessment(const business_risk_data& r, double seconds) {
       "Time to assess a business's risk: rules, stored inputs (or computing missing "
       "ones), scoring and the commit",
       {"assessment_type"}, {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
-  total.with({r.level, r.tenant_id.to_string(), r.assessment_type}).inc();
-  duration.with({r.assessment_type}).observe(seconds);
+  total.with({r.level, r.tenant_id.to_string(), r.assessment_type}).Increment();
+  duration.with({r.assessment_type}).Observe(seconds);
 }
 
 /// One assessment in the making.

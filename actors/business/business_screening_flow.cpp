@@ -30,7 +30,7 @@ void count_screening(const std::string& trigger, const std::string& outcome) {
       "kyb_screening_business_screenings_total",
       "Screenings of stored businesses (legal name, DBA, owners) by trigger and outcome",
       {"trigger", "outcome"});
-  family.with({trigger, outcome}).inc();
+  family.with({trigger, outcome}).Increment();
 }
 
 /// Screens the committed state now and stores the result with its audit row; `done`

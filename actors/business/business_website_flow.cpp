@@ -33,7 +33,7 @@ void count_request(const std::string& outcome) {
       "analysis was written; cached: served from the cache or the stored row; refused: "
       "the URL may not be fetched; failed)",
       {"outcome"});
-  family.with({outcome}).inc();
+  family.with({outcome}).Increment();
 }
 
 /// The URL an analysis reads: the caller's, else the business's website_url.

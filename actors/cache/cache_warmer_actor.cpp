@@ -34,9 +34,10 @@ void count_run(const warm_report& r) {
       "kyb_cache_warmed_total",
       "What cache warming loaded: businesses activated, classifications cached",
       {"trigger", "what"});
-  runs.with({r.trigger}).inc();
-  warmed.with({r.trigger, "business"}).inc(static_cast<double>(r.warmed));
-  warmed.with({r.trigger, "classification"}).inc(static_cast<double>(r.classifications));
+  runs.with({r.trigger}).Increment();
+  warmed.with({r.trigger, "business"}).Increment(static_cast<double>(r.warmed));
+  warmed.with({r.trigger, "classification"})
+      .Increment(static_cast<double>(r.classifications));
 }
 
 void arm(self_ptr self) {

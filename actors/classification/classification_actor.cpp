@@ -74,8 +74,8 @@ spawn_classification_actor(caf::actor_system& sys,
     auto& accuracy = metrics.gauge("kyb_classification_accuracy_ratio",
                                    "Current classification model accuracy",
                                    {"model_version", "classification_type"});
-    accuracy.with({version, "mcc"}).set(eval.top1);
-    accuracy.with({version, "mcc_top3"}).set(eval.top3);
+    accuracy.with({version, "mcc"}).Set(eval.top1);
+    accuracy.with({version, "mcc_top3"}).Set(eval.top3);
     st.predictions =
         std::make_unique<runtime::ttl_cache<classification::classification_result>>(
             runtime::cache_type::model_predictions, runtime::cache_registry::global(),
@@ -99,7 +99,7 @@ spawn_classification_actor(caf::actor_system& sys,
             return *found.value;
           auto t0 = clock::now();
           auto r = st.model->classify_valid(in);
-          st.inference->observe(std::chrono::duration<double>(clock::now() - t0).count());
+          st.inference->Observe(std::chrono::duration<double>(clock::now() - t0).count());
           st.predictions->put(key, r, clock::now());
           return r;
         },

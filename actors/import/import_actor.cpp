@@ -120,7 +120,7 @@ void finish_job(self_ptr self, const std::string& status, const std::string& err
       self, *st.p, std::move(batch),
       [self, finish_result](std::vector<pg_rows>& res) {
         auto& st = self->state;
-        rows_counter("skipped").inc(static_cast<double>(st.skipped_pending));
+        rows_counter("skipped").Increment(static_cast<double>(st.skipped_pending));
         st.skipped_pending = 0;
         auto& rows = res.at(finish_result).rows;
         if (!rows.empty()) {
@@ -247,9 +247,9 @@ void write_batch(self_ptr self) {
           st.skipped_pending -= skipped;
           st.job.committed_line = std::max(st.job.committed_line, last_line);
           st.errors_stored += stored;
-          rows_counter("written").inc(static_cast<double>(written));
-          rows_counter("failed").inc(static_cast<double>(failed));
-          rows_counter("skipped").inc(static_cast<double>(skipped));
+          rows_counter("written").Increment(static_cast<double>(written));
+          rows_counter("failed").Increment(static_cast<double>(failed));
+          rows_counter("skipped").Increment(static_cast<double>(skipped));
           st.writing = false;
           release_acks(self);
           maybe_write(self);

@@ -82,7 +82,7 @@ using self_ptr = risk_monitor_actor::stateful_pointer<monitor_state>;
 void update_pending(monitor_state& st) {
   st.status.queued = st.queue.size();
   st.status.in_flight = st.running.size();
-  st.metrics.pending->set(static_cast<double>(st.queue.size() + st.running.size()));
+  st.metrics.pending->Set(static_cast<double>(st.queue.size() + st.running.size()));
 }
 
 void ensure_ticking(self_ptr self) {
@@ -112,7 +112,7 @@ void finished(self_ptr self, const queued_business& b, uint64_t risk_monitor_sta
   auto& st = self->state;
   st.running.erase(b.id);
   ++(st.status.*n);
-  metric->inc();
+  metric->Increment();
   if (st.requeue.erase(b.id))
     enqueue(self, b);
   update_pending(st);

@@ -119,7 +119,7 @@ monitor_progress totals(const monitor_state& st) {
 void update_pending(monitor_state& st) {
   auto p = totals(st);
   auto done = p.businesses_screened + p.businesses_failed + p.businesses_skipped;
-  st.metrics.pending->set(st.status == "running" && p.businesses_total > done
+  st.metrics.pending->Set(st.status == "running" && p.businesses_total > done
                               ? static_cast<double>(p.businesses_total - done)
                               : 0.0);
 }
@@ -146,7 +146,7 @@ void finish(self_ptr self) {
   auto& st = self->state;
   st.status = "done";
   st.finished_at = base::utc_timestamp();
-  st.metrics.running->set(0);
+  st.metrics.running->Set(0);
   update_pending(st);
   record_run(self);
   auto p = totals(st);
@@ -212,16 +212,16 @@ void screened(self_ptr self, uint64_t epoch, size_t ti, outcome o, uint64_t new_
   case outcome::screened:
     ++t.screened;
     t.new_hits += new_hits;
-    m.screened->inc();
-    m.new_hits->inc(static_cast<double>(new_hits));
+    m.screened->Increment();
+    m.new_hits->Increment(static_cast<double>(new_hits));
     break;
   case outcome::skipped:
     ++t.skipped;
-    m.skipped->inc();
+    m.skipped->Increment();
     break;
   case outcome::failed:
     ++t.failed;
-    m.failed->inc();
+    m.failed->Increment();
     break;
   }
   update_pending(st);
@@ -418,7 +418,7 @@ void begin(self_ptr self, monitor_job job) {
           st.by_id[t.id] = st.tenants.size();
           st.tenants.push_back(std::move(t));
         }
-        st.metrics.running->set(1);
+        st.metrics.running->Set(1);
         update_pending(st);
         base::log_info("screening.monitor_started",
                        {{"generation", st.job.generation},

@@ -20,8 +20,8 @@
 #include "actors/screening/monitor_actor.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
-#include "runtime/base/redact.hpp"
 #include "runtime/base/metrics.hpp"
+#include "runtime/base/redact.hpp"
 #include "runtime/error.hpp"
 
 namespace kyb::actors {
@@ -118,7 +118,7 @@ struct screening_metrics {
       auto& c = hits_by_list[h.list];
       if (!c)
         c = &hits->with({h.list});
-      c->inc();
+      c->Increment();
     }
   }
 };
@@ -213,15 +213,15 @@ void finish_reload(self_ptr self) {
   st.last = r;
   st.has_last = true;
   st.reloading = false;
-  st.metrics.reloads->with({r.status}).inc();
-  st.metrics.last_reload_ok->set(r.status == "failed" ? 0 : 1);
+  st.metrics.reloads->with({r.status}).Increment();
+  st.metrics.last_reload_ok->Set(r.status == "failed" ? 0 : 1);
   if (r.status == "failed") {
     base::log_error("screening.reload_failed", {{"trigger", r.trigger},
                                                 {"file", r.error_file},
                                                 {"line", r.error_line},
                                                 {"error", r.error_message}});
   } else {
-    st.metrics.last_reload->set(
+    st.metrics.last_reload->Set(
         std::chrono::duration<double>(system_clock::now().time_since_epoch()).count());
     base::log_info("screening.reloaded", {{"trigger", r.trigger},
                                           {"status", r.status},
@@ -269,14 +269,14 @@ void publish(self_ptr self, build_outcome& out) {
   r.status = "loaded";
   r.changed_lists = changed_lists(before, st.versions);
   auto& m = st.metrics;
-  m.build_seconds->set(st.build_seconds);
+  m.build_seconds->Set(st.build_seconds);
   m.entities->clear();
   m.names->clear();
   for (auto& l : out.index->lists()) {
-    m.entities->with({l.name}).set(static_cast<double>(l.entity_count));
-    m.names->with({l.name}).set(static_cast<double>(l.name_count));
+    m.entities->with({l.name}).Set(static_cast<double>(l.entity_count));
+    m.names->with({l.name}).Set(static_cast<double>(l.name_count));
   }
-  m.lists_loaded->set(static_cast<double>(out.index->lists().size()));
+  m.lists_loaded->Set(static_cast<double>(out.index->lists().size()));
   base::log_info("screening.index_built",
                  {{"lists", out.index->lists().size()},
                   {"entities", out.index->statistics().entities},
@@ -383,7 +383,7 @@ void start_reload(self_ptr self, const std::string& trigger) {
                 else if (!fatal)
                   fatal = &d;
               }
-              st.metrics.downloads->with({d.list, d.outcome}).inc();
+              st.metrics.downloads->with({d.list, d.outcome}).Increment();
               st.current.downloads.push_back(std::move(rep));
             }
             if (fatal) {
@@ -477,18 +477,18 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
               auto& st = self->state;
               auto idx = st.holder.current();
               if (!idx) {
-                st.metrics.unavailable->inc();
+                st.metrics.unavailable->Increment();
                 return no_lists(st);
               }
               auto started = steady::now();
               auto r = idx->screen(q);
-              st.metrics.screen_seconds->observe(
+              st.metrics.screen_seconds->Observe(
                   std::chrono::duration<double>(steady::now() - started).count());
               if (!r) {
-                st.metrics.invalid->inc();
+                st.metrics.invalid->Increment();
                 return invalid(r.error());
               }
-              (r->hits.empty() ? st.metrics.clear : st.metrics.hit)->inc();
+              (r->hits.empty() ? st.metrics.clear : st.metrics.hit)->Increment();
               st.metrics.count_hits(r->hits);
               return std::move(r.value());
             },
@@ -497,7 +497,7 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
               auto& st = self->state;
               auto idx = st.holder.current();
               if (!idx) {
-                st.metrics.unavailable->inc();
+                st.metrics.unavailable->Increment();
                 return no_lists(st);
               }
               auto started = steady::now();
@@ -510,11 +510,11 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
                 subject_hits s;
                 auto r = idx->screen(q);
                 if (!r) {
-                  st.metrics.invalid->inc();
+                  st.metrics.invalid->Increment();
                   s.error_field = r.error().field;
                   s.error = r.error().message;
                 } else {
-                  (r->hits.empty() ? st.metrics.clear : st.metrics.hit)->inc();
+                  (r->hits.empty() ? st.metrics.clear : st.metrics.hit)->Increment();
                   st.metrics.count_hits(r->hits);
                   for (auto& h : r->hits) {
                     auto* e = idx->find_entity(h.list, h.entity_id);
@@ -524,7 +524,7 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
                 }
                 out.subjects.push_back(std::move(s));
               }
-              st.metrics.batch_seconds->observe(
+              st.metrics.batch_seconds->Observe(
                   std::chrono::duration<double>(steady::now() - started).count());
               return out;
             },
@@ -539,7 +539,7 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
               if (!type.empty())
                 t = type;
               auto r = idx->compare(a, b, t);
-              st.metrics.compare_seconds->observe(
+              st.metrics.compare_seconds->Observe(
                   std::chrono::duration<double>(steady::now() - started).count());
               if (!r)
                 return invalid(r.error());

@@ -388,9 +388,9 @@ void store_verdict(self_ptr self, const verification::verification_policy& polic
         bool full = v.checks.size() == verification::step_count;
         st.metrics.completed
             ->with({verdict.result, v.tenant_id.to_string(), full ? "full" : "partial"})
-            .inc();
+            .Increment();
         if (auto secs = opt_double(row, 1))
-          st.metrics.duration->with({}).observe(*secs);
+          st.metrics.duration->with({}).Observe(*secs);
         base::log_info("verification.completed",
                        {{"id", v.id.to_string()},
                         {"business_id", v.business_id.to_string()},
@@ -612,7 +612,7 @@ void cancel(self_ptr self, caf::typed_response_promise<verification_data> rp,
         bool full = v.checks.size() == verification::step_count;
         st.metrics.completed
             ->with({"cancelled", v.tenant_id.to_string(), full ? "full" : "partial"})
-            .inc();
+            .Increment();
         rp.deliver(v);
         st.life.end_write();
       },

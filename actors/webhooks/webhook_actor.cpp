@@ -250,10 +250,10 @@ void record(self_ptr self, const claimed_delivery& d, const std::string& outcome
           return; // the lease ran out meanwhile: another node holds it now
         auto status = col(res[0].rows[0], 0);
         auto result = status == "pending" ? "retry" : status;
-        st.metrics.deliveries->with({result}).inc();
+        st.metrics.deliveries->with({result}).Increment();
         if (status == "delivered")
           if (auto lag = opt_double(res[0].rows[0], 1))
-            st.metrics.lag->observe(*lag);
+            st.metrics.lag->Observe(*lag);
         if (res.size() > 1 && !res[1].rows.empty()) {
           // Disabled by a 410: audited as the platform's act.
           auto tenant = uuid_col(res[1].rows[0], 0);
@@ -356,9 +356,9 @@ void poll(self_ptr self) {
         st.polling = false;
         if (!res.at(0).rows.empty()) {
           st.metrics.pending->with({"fanout"})
-              .set(static_cast<double>(int64_col(res[0].rows[0], 0)));
+              .Set(static_cast<double>(int64_col(res[0].rows[0], 0)));
           st.metrics.pending->with({"delivery"})
-              .set(static_cast<double>(int64_col(res[0].rows[0], 1)));
+              .Set(static_cast<double>(int64_col(res[0].rows[0], 1)));
         }
         if (res.size() < 3 || res[2].rows.empty())
           return;

@@ -21,8 +21,8 @@ const char* to_string(cache_type t) noexcept {
 }
 
 double cache_counters::hit_rate() const noexcept {
-  auto h = hits->value();
-  auto m = misses->value();
+  auto h = hits->Value();
+  auto m = misses->Value();
   return h + m == 0 ? 0.0 : h / (h + m);
 }
 
@@ -125,8 +125,8 @@ void cache_registry::export_metrics() const {
   auto& entries =
       m.gauge("kyb_cache_entries", "Cached entries on this node", {"cache_type"});
   for (size_t i = 0; i < cache_type_count; ++i) {
-    rate.with({names[i]}).set(counters_[i].hit_rate());
-    entries.with({names[i]}).set(static_cast<double>(counters_[i].entries.load()));
+    rate.with({names[i]}).Set(counters_[i].hit_rate());
+    entries.with({names[i]}).Set(static_cast<double>(counters_[i].entries.load()));
   }
 }
 

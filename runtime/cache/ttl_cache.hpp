@@ -60,7 +60,7 @@ public:
     auto& c = registry_->counters(type_);
     auto it = entries_.find(key);
     if (it == entries_.end()) {
-      c.misses->inc();
+      c.misses->Increment();
       return {};
     }
     auto& e = it->second;
@@ -68,12 +68,12 @@ public:
     if (now - e.stored_at >= ttl) {
       cache_lookup<V> out;
       out.error = e.error; // a failed refresh surfaces once the old value expired
-      c.expirations->inc();
-      c.misses->inc();
+      c.expirations->Increment();
+      c.misses->Increment();
       erase(it);
       return out;
     }
-    c.hits->inc();
+    c.hits->Increment();
     ++e.accesses;
     touch(e);
     cache_lookup<V> out;
@@ -81,7 +81,7 @@ public:
     if (!e.refreshing && now - e.stored_at > refresh_threshold(e, now)) {
       e.refreshing = true;
       out.refresh_due = true;
-      c.refreshes->inc();
+      c.refreshes->Increment();
     }
     return out;
   }
@@ -105,7 +105,7 @@ public:
     if (!registry_->reserve(type_)) {
       // The node is full for this type: make room here, or do not cache.
       if (entries_.empty() || (evict_lru(), !registry_->reserve(type_))) {
-        registry_->counters(type_).evictions->inc();
+        registry_->counters(type_).evictions->Increment();
         return;
       }
     }
@@ -120,7 +120,7 @@ public:
 
   /// A background refresh failed: keep serving the old value until its TTL.
   void refresh_failed(const std::string& key, std::string error) {
-    registry_->counters(type_).refresh_failures->inc();
+    registry_->counters(type_).refresh_failures->Increment();
     auto it = entries_.find(key);
     if (it == entries_.end())
       return;
@@ -198,7 +198,7 @@ private:
     if (lru_.empty())
       return;
     erase(entries_.find(*lru_.back()));
-    registry_->counters(type_).evictions->inc();
+    registry_->counters(type_).evictions->Increment();
   }
 
   cache_type type_;

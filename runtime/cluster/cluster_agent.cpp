@@ -130,8 +130,8 @@ void publish(self_ptr self) {
   st.hooks.places->publish(view);
   st.hooks.dir->rebalance();
   self->send(st.hooks.leases->get(), rebalance_atom::value);
-  st.members_gauge->set(static_cast<double>(st.members.size()));
-  st.serving_gauge->set(serving ? 1.0 : 0.0);
+  st.members_gauge->Set(static_cast<double>(st.members.size()));
+  st.serving_gauge->Set(serving ? 1.0 : 0.0);
   json ids = json::array();
   for (auto& [id, m] : st.members)
     ids.push_back(id);
@@ -556,7 +556,7 @@ caf::actor spawn_cluster_agent(caf::actor_system& sys, cluster_config cfg,
             self->request(m.agent, peer_timeout, view_atom::value)
                 .then(
                     [self, t0, series](std::vector<member_info>& view) {
-                      series->observe(
+                      series->Observe(
                           std::chrono::duration<double>(clock::now() - t0).count());
                       auto& st = self->state;
                       for (size_t i = 1; i < view.size(); ++i) {
@@ -578,7 +578,7 @@ caf::actor spawn_cluster_agent(caf::actor_system& sys, cluster_config cfg,
             st.last_sweep = clock::now();
             st.hooks.dir->sweep(st.cfg.passivate_after, st.cfg.max_live);
           }
-          st.live_gauge->set(static_cast<double>(st.hooks.dir->live_count()));
+          st.live_gauge->Set(static_cast<double>(st.hooks.dir->live_count()));
           self->delayed_send(self, st.cfg.rejoin_interval, tick_atom::value);
         },
         [self](drain_node_atom) -> caf::result<std::string> { return start_drain(self); },

@@ -65,7 +65,7 @@ void acquire(self_ptr self, std::vector<uint32_t> shards) {
               e.held = true;
               e.acquiring = false;
               e.epoch = std::stoll(*rows[0][0]);
-              st.takeovers->inc();
+              st.takeovers->Increment();
               for (auto& w : e.waiters)
                 w.deliver(e.epoch);
               e.waiters.clear();

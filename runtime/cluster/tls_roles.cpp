@@ -125,7 +125,7 @@ void refuse(const connection_facts& f, const std::string& reason,
       "TLS peers refused on a cluster, admin or outbound connection, by reason "
       "(untrusted_certificate, role, handshake).",
       {"endpoint", "reason"});
-  family.with({f.endpoint, reason}).inc();
+  family.with({f.endpoint, reason}).Increment();
   base::log_warn("cluster.peer_refused", {{"endpoint", f.endpoint},
                                           {"peer", f.peer},
                                           {"reason", reason},

@@ -494,12 +494,12 @@ int main(int argc, char** argv) {
       auto t = static_cast<runtime::cache_type>(i);
       auto& c = reg.counters(t);
       out[runtime::to_string(t)] = {{"entries", c.entries.load()},
-                                    {"hits", c.hits->value()},
-                                    {"misses", c.misses->value()},
+                                    {"hits", c.hits->Value()},
+                                    {"misses", c.misses->Value()},
                                     {"hit_rate", c.hit_rate()},
-                                    {"refreshes", c.refreshes->value()},
-                                    {"refresh_failures", c.refresh_failures->value()},
-                                    {"evictions", c.evictions->value()},
+                                    {"refreshes", c.refreshes->Value()},
+                                    {"refresh_failures", c.refresh_failures->Value()},
+                                    {"evictions", c.evictions->Value()},
                                     {"ttl_ms", reg.policy(t).ttl.count()}};
     }
     return out;

@@ -116,7 +116,7 @@ caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_options opts,
         return;
       }
       if (st.opts.strategy == restart_strategy::one_for_one) {
-        st.restart_counter->with({st.opts.name, name}).inc();
+        st.restart_counter->with({st.opts.name, name}).Increment();
         start_child(self, *it);
         return;
       }
@@ -128,7 +128,7 @@ caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_options opts,
           self->send_exit(c.hdl, caf::exit_reason::user_shutdown);
         }
       for (auto& c : st.children) {
-        st.restart_counter->with({st.opts.name, c.spec.name}).inc();
+        st.restart_counter->with({st.opts.name, c.spec.name}).Increment();
         start_child(self, c);
       }
     });

@@ -30,7 +30,7 @@ double requests_total(const std::string& endpoint, const std::string& method,
       .counter("kyb_api_requests_total", "Total API requests by endpoint and tenant",
                {"endpoint", "method", "status_code", "tenant_id"})
       .with({endpoint, method, status, tenant_id})
-      .value();
+      .Value();
 }
 
 std::vector<json> lines(const std::string& log) {

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 
 #include "runtime/base/cron.hpp"
 #include "runtime/base/crypto.hpp"
@@ -123,17 +124,17 @@ BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {
   auto& req =
       r.counter("kyb_api_requests_total", "Total API requests by endpoint and tenant",
                 {"endpoint", "method", "status_code", "tenant_id"});
-  req.with({"/v1/businesses/{id}", "GET", "200", "t1"}).inc();
-  req.with({"/v1/businesses/{id}", "GET", "200", "t1"}).inc(2);
-  req.with({"/v1/x\"y", "POST", "500", "t\\2"}).inc();
+  req.with({"/v1/businesses/{id}", "GET", "200", "t1"}).Increment();
+  req.with({"/v1/businesses/{id}", "GET", "200", "t1"}).Increment(2);
+  req.with({"/v1/x\"y", "POST", "500", "t\\2"}).Increment();
   auto& dur =
       r.histogram("kyb_api_request_duration_seconds", "API request duration in seconds",
                   {"endpoint", "method"}, {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0});
-  dur.with({"/v1/businesses/{id}", "GET"}).observe(0.05);
-  dur.with({"/v1/businesses/{id}", "GET"}).observe(3);
+  dur.with({"/v1/businesses/{id}", "GET"}).Observe(0.05);
+  dur.with({"/v1/businesses/{id}", "GET"}).Observe(3);
   auto& g =
       r.gauge("kyb_cache_hit_rate_ratio", "Cache hit rate by cache type", {"cache_type"});
-  g.with({"risk"}).set(0.5);
+  g.with({"risk"}).Set(0.5);
   int calls = 0;
   r.on_collect([&] { ++calls; });
   auto text = r.expose();
@@ -145,6 +146,20 @@ BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {
   BOOST_TEST(text.find("le=\"+Inf\"} 2\n") != std::string::npos);
   BOOST_TEST(text.find("kyb_cache_hit_rate_ratio{cache_type=\"risk\"} 0.5\n") !=
              std::string::npos);
+  // Label values are given one per declared label name, no more and no fewer.
+  BOOST_CHECK_THROW(req.with({"/v1/businesses/{id}", "GET"}), std::invalid_argument);
+  // A family asked for again is the same family, with the series it holds.
+  auto& again = r.counter("kyb_api_requests_total", "ignored", {"ignored"});
+  BOOST_TEST(again.with({"/v1/businesses/{id}", "GET", "200", "t1"}).Value() == 3);
+  // A cleared family loses its series; new ones are exposed.
+  auto& lists = r.gauge("kyb_screening_list_entities", "Entities per list", {"list"});
+  lists.with({"ofac_sdn"}).Set(7);
+  BOOST_TEST(r.expose().find("list=\"ofac_sdn\"} 7\n") != std::string::npos);
+  lists.clear();
+  lists.with({"un_sc"}).Set(9);
+  auto relisted = r.expose();
+  BOOST_TEST(relisted.find("ofac_sdn") == std::string::npos);
+  BOOST_TEST(relisted.find("list=\"un_sc\"} 9\n") != std::string::npos);
   auto only = r.expose({"kyb_cache"});
   BOOST_TEST(only.find("kyb_api_requests_total") == std::string::npos);
   std::string path = "/tmp/kyb_base_test_metrics.txt";

@@ -35,9 +35,9 @@ BOOST_AUTO_TEST_CASE(entries_expire_at_their_ttl) {
   BOOST_TEST(*c.get("a", t0 + seconds(10)).value == 1);
   BOOST_TEST(!c.get("a", t0 + seconds(100)).value);
   auto& n = reg.counters(cache_type::risk_assessment);
-  BOOST_TEST(n.hits->value() == 1);
-  BOOST_TEST(n.misses->value() == 2);
-  BOOST_TEST(n.expirations->value() == 1);
+  BOOST_TEST(n.hits->Value() == 1);
+  BOOST_TEST(n.misses->Value() == 2);
+  BOOST_TEST(n.expirations->Value() == 1);
   BOOST_TEST(n.hit_rate() == 1.0 / 3.0);
   BOOST_TEST(n.entries.load() == 0);
 }
@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(cold_entries_refresh_at_80_percent_once) {
   auto after = c.get("a", t0 + seconds(84));
   BOOST_TEST(*after.value == 2);
   BOOST_TEST(!after.refresh_due);
-  BOOST_TEST(reg.counters(cache_type::risk_assessment).refreshes->value() == 1);
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).refreshes->Value() == 1);
 }
 
 BOOST_AUTO_TEST_CASE(hot_entries_refresh_earlier_down_to_60_percent) {
@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(failed_refresh_serves_until_ttl_then_reports) {
   BOOST_TEST(!gone.value);
   BOOST_REQUIRE(gone.error);
   BOOST_TEST(*gone.error == "registry timed out");
-  BOOST_TEST(reg.counters(cache_type::risk_assessment).refresh_failures->value() == 2);
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).refresh_failures->Value() == 2);
 }
 
 BOOST_AUTO_TEST_CASE(invalidation_and_bounds) {
@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_CASE(invalidation_and_bounds) {
 
 BOOST_AUTO_TEST_CASE(shared_caches_are_bounded_by_the_node_alone) {
   ttl_cache<int> shared(cache_type::risk_assessment, reg, cache_scope::shared);
-  auto evicted_before = reg.counters(cache_type::risk_assessment).evictions->value();
+  auto evicted_before = reg.counters(cache_type::risk_assessment).evictions->Value();
   for (int i = 0; i < 5; ++i)
     shared.put("k" + std::to_string(i), i, t0 + seconds(i));
   BOOST_TEST(shared.size() == 5u);    // past max_per_actor (3)
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(shared_caches_are_bounded_by_the_node_alone) {
   BOOST_TEST(shared.size() == 5u);
   BOOST_TEST(!shared.get("k1", t0 + seconds(12)).value);
   BOOST_TEST(*shared.get("k0", t0 + seconds(12)).value == 0);
-  BOOST_TEST(reg.counters(cache_type::risk_assessment).evictions->value() ==
+  BOOST_TEST(reg.counters(cache_type::risk_assessment).evictions->Value() ==
              evicted_before + 1);
   BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 5);
 }

@@ -95,6 +95,7 @@ void register_types(caf::actor_system_config& cfg) {
   register_webhook_types(cfg);
   register_import_types(cfg);
   register_cache_types(cfg);
+  register_retention_types(cfg);
 }
 
 } // namespace kyb::actors

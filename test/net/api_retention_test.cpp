@@ -405,7 +405,7 @@ BOOST_AUTO_TEST_CASE(partitions_ahead_and_old_usage_rows_in_batches) {
 }
 
 BOOST_AUTO_TEST_CASE(one_node_at_a_time_and_the_schedule_runs_by_itself) {
-  node_process node({{"KYB_RETENTION_INTERVAL", "1s"}});
+  node_process node(std::map<std::string, std::string>{{"KYB_RETENTION_INTERVAL", "1s"}});
   auto url = node.database_url();
   // The schedule: a first run within a second of the start, a success recorded.
   BOOST_REQUIRE_MESSAGE(eventually([&] {
@@ -437,7 +437,8 @@ BOOST_AUTO_TEST_CASE(bad_retention_configuration_stops_the_node_naming_the_key) 
         {"KYB_USAGE_RETENTION", "13", "expected calendar months"},
         {"KYB_RETENTION_INTERVAL", "0s", "retention.interval"},
         {"KYB_AUDIT_PARTITIONS_AHEAD", "100", "audit.partitions_ahead"}}) {
-    node_process node({{var, value}}, {}, false);
+    node_process node(std::map<std::string, std::string>{{var, value}}, std::string{},
+                      false);
     BOOST_REQUIRE(node.wait_exit(std::chrono::seconds(30)));
     BOOST_TEST(node.exit_status() == 2, var);
     BOOST_TEST(node.log().find(says) != std::string::npos, node.log());

@@ -390,6 +390,17 @@ void fail_step(retention_report& rep, std::string step, std::string partition,
   rep.failures.push_back({std::move(step), std::move(partition), kyb::detail_of(err)});
 }
 
+/// False (with a failure) once the session that holds the lock was lost: the lock went
+/// with it, and a reconnected session must not go on without it.
+bool still_locked(pg_blocking_session& db, retention_report& rep) {
+  if (db.connected())
+    return true;
+  fail_step(rep, "lock", "",
+            make_error(errc::unavailable, "the database session holding the retention "
+                                          "lock was lost; the next run goes on"));
+  return false;
+}
+
 /// Steps 2-4 of a run, under the lock.
 void run_locked(retention_state& st, retention_report& rep) {
   auto& db = *st.db;
@@ -432,6 +443,8 @@ void run_locked(retention_state& st, retention_report& rep) {
   }
   auto dir = export_dir(*st.p);
   for (auto& partition : plan.retire) {
+    if (!still_locked(db, rep))
+      return;
     auto exported = export_partition(db, *st.p, partition, dir);
     if (!exported) {
       fail_step(rep, "export", partition, exported.error());
@@ -453,6 +466,8 @@ void run_locked(retention_state& st, retention_report& rep) {
   auto cutoff = iso_utc(plan.usage_cutoff);
   auto batch = std::to_string(cfg.batch_size);
   for (;;) {
+    if (!still_locked(db, rep))
+      return;
     auto gone = db.query(usage_delete_sql, {cutoff, batch});
     if (!gone) {
       fail_step(rep, "usage", "", gone.error());

@@ -229,9 +229,12 @@ BOOST_AUTO_TEST_CASE(old_audit_months_are_exported_detached_and_the_rest_verifie
   BOOST_TEST(!attached(db.owner_url, "audit_logs_2015_01"));
   BOOST_TEST(!attached(db.owner_url, "audit_logs_2015_02"));
   BOOST_TEST(sql(db.owner_url, "SELECT count(*) FROM audit_logs_2015_01")[0][0] == "3");
-  BOOST_CHECK_THROW(sql(db.app_url, "INSERT INTO audit_logs_2015_01 SELECT * FROM "
-                                    "audit_logs_2015_01 LIMIT 1"),
-                    std::runtime_error);
+  BOOST_TEST(sql(db.owner_url, "SELECT has_table_privilege('" + db.role +
+                                   "', 'audit_logs_2015_01', 'INSERT'), "
+                                   "has_table_privilege('" +
+                                   db.role + "', 'audit_logs_2015_01', 'SELECT')")[0] ==
+                 (std::vector<std::string>{"f", "t"}),
+             boost::test_tools::per_element());
   BOOST_CHECK_THROW(sql(db.app_url, "INSERT INTO audit_retention_anchors (tenant_id, "
                                     "seq, hash, partition) VALUES ('" +
                                         t + "', 99, 'x', 'p')"),
@@ -381,7 +384,8 @@ BOOST_AUTO_TEST_CASE(partitions_ahead_and_old_usage_rows_in_batches) {
   BOOST_TEST(rep["ok"] == true, rep.dump());
   BOOST_TEST(rep["usage_rows_deleted"] == 10, rep.dump());
   BOOST_TEST(rep["usage_batches"] == 3, rep.dump()); // 4 + 4 + 2
-  BOOST_TEST(sql(url, "SELECT count(*) FROM api_usage")[0][0] == "5");
+  // (the node's own requests add rows of node_id <> 't': they are recent)
+  BOOST_TEST(sql(url, "SELECT count(*) FROM api_usage WHERE node_id = 't'")[0][0] == "5");
   BOOST_TEST(sql(url, "SELECT count(*) FROM api_usage WHERE created_at < now() - "
                       "interval '13 months'")[0][0] == "0");
   // This month and five ahead, made by the run (the migration made three ahead).

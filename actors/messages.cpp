@@ -13,6 +13,7 @@
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/import/import_job.hpp"
 #include "actors/registry/business_registry.hpp"
+#include "actors/retention/retention_actor.hpp"
 #include "actors/screening/screening_messages.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "actors/usage/usage_actor.hpp"
@@ -95,6 +96,7 @@ void register_types(caf::actor_system_config& cfg) {
   register_webhook_types(cfg);
   register_import_types(cfg);
   register_cache_types(cfg);
+  register_retention_types(cfg);
 }
 
 } // namespace kyb::actors

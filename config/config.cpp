@@ -203,6 +203,22 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   return std::chrono::milliseconds{static_cast<long long>(count)};
 }
 
+std::optional<int> parse_months(const std::string& text) {
+  auto t = base::trim_copy(text);
+  size_t i = 0;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+    ++i;
+  if (i == 0 || i > 5)
+    return std::nullopt;
+  int n = std::stoi(t.substr(0, i));
+  auto unit = base::trim_copy(t.substr(i));
+  if (unit == "months" || unit == "month" || unit == "mo")
+    return n;
+  if (unit == "years" || unit == "year" || unit == "y")
+    return n * 12;
+  return std::nullopt;
+}
+
 std::optional<size_t> parse_size(const std::string& text) {
   auto t = base::trim_copy(text);
   size_t i = 0;

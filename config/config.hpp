@@ -57,5 +57,7 @@ std::string env_name(const std::string& key);
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
 std::optional<size_t> parse_size(const std::string& text);
 std::optional<bool> parse_bool(const std::string& text);
+/// Calendar months: "13months", "1month", "18mo", "7y", "2years" -> 13, 1, 18, 84, 24.
+std::optional<int> parse_months(const std::string& text);
 
 } // namespace kyb::config

@@ -115,6 +115,26 @@ apply_fn boolean(Section settings::*sec, bool Section::*field) {
   };
 }
 
+/// A number of calendar months ("13months", "7y") within [lo, hi]; `why_lo` says why
+/// fewer are refused.
+template <class Section>
+apply_fn months(Section settings::*sec, int Section::*field, int lo, int hi,
+                std::string why_lo) {
+  return [=](settings& s, const std::string& v) -> std::optional<std::string> {
+    auto n = parse_months(v);
+    if (!n)
+      return "expected calendar months such as '13months', '18mo' or '7y', got '" + v +
+             "'";
+    if (*n < lo)
+      return "must be at least " + std::to_string(lo) + " months (" + why_lo +
+             "), got '" + v + "'";
+    if (*n > hi)
+      return "must be at most " + std::to_string(hi) + " months, got '" + v + "'";
+    (s.*sec).*field = *n;
+    return std::nullopt;
+  };
+}
+
 /// Parses `v` as HOST:PORT into `host` and `port`; the problem otherwise, with an
 /// example.
 std::optional<std::string> endpoint_into(const std::string& v, const std::string& example,
@@ -892,6 +912,45 @@ const std::vector<option>& options() {
       {"outbound.user_agent", "kyb-platform/0.1",
        "User-Agent of outbound requests (a caller may set its own).",
        str(&settings::outbound, &outbound_settings::user_agent, true)},
+      // retention (actors/retention/)
+      {"audit.retention", "7y",
+       "How long audit rows stay in the database, in whole calendar months before the "
+       "current one ('84months', '7y'; at least 12: the audit queries' one-year window). "
+       "Older monthly partitions are exported to retention.export_dir, then detached.",
+       months(&settings::retention, &retention_settings::audit_retention_months, 12, 1200,
+              "the audit queries read a year back")},
+      {"audit.partitions_ahead", "3",
+       "Monthly audit_logs partitions kept made ahead of the current month.",
+       integer(&settings::retention, &retention_settings::audit_partitions_ahead, 1, 24)},
+      {"usage.retention", "13months",
+       "How long api_usage rows are kept ('13months', '2y'); older rows are deleted in "
+       "batches of retention.batch_size.",
+       months(&settings::retention, &retention_settings::usage_retention_months, 1, 1200,
+              "a month of usage is the least a bill needs")},
+      {"retention.enabled", "true",
+       "Run retention on this node's schedule (one node per database at a time: an "
+       "advisory lock; the others skip). POST /v1/admin/retention/run runs it either "
+       "way.",
+       boolean(&settings::retention, &retention_settings::enabled)},
+      {"retention.interval", "1h",
+       "How often retention runs (also 30 s after start, and on POST "
+       "/v1/admin/retention/run).",
+       duration(&settings::retention, &retention_settings::interval, ms(1000),
+                ms(7 * day_ms))},
+      {"retention.export_dir", "",
+       "Where audit partitions are exported before they are detached (NDJSON, one file "
+       "per month, with a .sha256 beside it); empty: node.data_dir/exports/audit. Keep "
+       "it "
+       "on durable storage shared by the nodes.",
+       str(&settings::retention, &retention_settings::export_dir)},
+      {"retention.batch_size", "5000",
+       "Rows per export read and per api_usage DELETE (short transactions: no long "
+       "locks).",
+       integer(&settings::retention, &retention_settings::batch_size, 1, 1000000)},
+      {"retention.drop_detached", "false",
+       "Drop an audit partition once it is exported and detached (default: keep it, "
+       "detached, for the owner to archive).",
+       boolean(&settings::retention, &retention_settings::drop_detached)},
       // log
       {"log.level", "info", "Least severe level written.",
        one_of(&settings::log, &log_settings::level, {"debug", "info", "warn", "error"})},

@@ -293,6 +293,20 @@ struct outbound_settings {
   std::string user_agent;
 };
 
+/// Retention (actors/retention/): monthly audit partitions made ahead, months past
+/// audit.retention exported to a file and detached, api_usage rows past usage.retention
+/// deleted in batches; one node per database at a time, every `interval`.
+struct retention_settings {
+  int audit_retention_months = 0; ///< audit.retention: whole months kept before this one
+  int audit_partitions_ahead = 0; ///< audit.partitions_ahead: months made ahead
+  int usage_retention_months = 0; ///< usage.retention
+  bool enabled = false;           ///< retention.enabled: runs on this node's schedule
+  milliseconds interval{0};       ///< retention.interval
+  std::string export_dir;         ///< retention.export_dir ("" = node.data_dir/exports)
+  size_t batch_size = 0;          ///< rows per export read and per usage DELETE
+  bool drop_detached = false;     ///< drop a detached partition (after its export)
+};
+
 struct settings {
   node_settings node;
   http_settings http;
@@ -317,6 +331,7 @@ struct settings {
   import_settings import;
   regions_settings regions;
   outbound_settings outbound;
+  retention_settings retention;
 };
 
 /// Splits a comma-separated list, trimming blanks and dropping empty items.

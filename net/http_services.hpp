@@ -19,6 +19,7 @@
 #include "actors/import/import_actor.hpp"
 #include "actors/platform.hpp"
 #include "actors/registry/business_registry.hpp"
+#include "actors/retention/retention_actor.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "actors/verification/verification_actor.hpp"
@@ -63,6 +64,8 @@ struct http_services {
   service_slot<actors::webhook_sender_actor> webhook_sender;
   /// Cache warming (actors/cache/).
   service_slot<actors::cache_warmer_actor> warmer;
+  /// Retention: audit partitions, exports, usage rows (actors/retention/).
+  service_slot<actors::retention_actor> retention;
   /// Background risk re-assessment and the risk reference data's reloads
   /// (actors/risk/risk_monitor_actor.hpp; the platform holds the same slot).
   service_slot<actors::risk_monitor_actor> risk_monitor;

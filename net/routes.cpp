@@ -22,6 +22,8 @@ router make_api_router() {
   add("GET", "/openapi.json", "getOpenApi", auth_kind::none, 0, h::openapi);
   add("POST", "/v1/admin/cache/warm", "warmCaches", auth_kind::operator_, scope_operator,
       h::warm_caches);
+  add("POST", "/v1/admin/retention/run", "runRetention", auth_kind::operator_,
+      scope_operator, h::run_retention);
   // Tenants and keys.
   add("POST", "/v1/tenants", "createTenant", auth_kind::operator_, scope_operator,
       h::create_tenant);

@@ -93,9 +93,25 @@ caf::error pg_blocking_session::connect() {
 }
 
 caf::expected<pg_text_rows> pg_blocking_session::query(const std::string& sql) {
+  return query(sql, {});
+}
+
+caf::expected<pg_text_rows>
+pg_blocking_session::query(const std::string& sql,
+                           const std::vector<std::optional<std::string>>& params) {
   if (auto err = connect())
     return err;
-  PGresult* r = PQexec(conn_, sql.c_str());
+  PGresult* r = nullptr;
+  if (params.empty()) {
+    r = PQexec(conn_, sql.c_str());
+  } else {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (auto& p : params)
+      values.push_back(p ? p->c_str() : nullptr);
+    r = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                     values.data(), nullptr, nullptr, 0);
+  }
   auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
     caf::error err;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ public:
   caf::error connect();
   /// Runs `sql` (connecting first when needed) and answers its rows.
   caf::expected<pg_text_rows> query(const std::string& sql);
+  /// Runs `sql` with $1.. bound to `params` (text; nullopt is NULL) and answers its rows.
+  caf::expected<pg_text_rows>
+  query(const std::string& sql, const std::vector<std::optional<std::string>>& params);
   /// Runs `sql`, ignoring its rows.
   caf::error exec(const std::string& sql);
   /// The first field of the first row, or "" when there is none.

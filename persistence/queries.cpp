@@ -866,8 +866,13 @@ const std::vector<named_sql>& platform_queries() {
       {q::audit_unkeyed_heads,
        "SELECT h.tenant_id, l.region, h.seq FROM audit_chain_heads h JOIN audit_logs l "
        "ON l.tenant_id = h.tenant_id AND l.seq = h.seq WHERE l.key_id IS NULL"},
-      // $1 tenant -> seq, hash of the chain head (no row: empty chain)
-      {q::audit_head, "SELECT seq, hash FROM audit_chain_heads WHERE tenant_id = $1"},
+      // $1 tenant -> seq, hash of the chain head (no row: empty chain), and where the
+      // rows left start: the last row retention retired (seq, row_hash, key_id; NULLs
+      // when none was).
+      {q::audit_head,
+       "SELECT h.seq, h.hash, a.seq, a.hash, a.key_id FROM audit_chain_heads h "
+       "LEFT JOIN audit_retention_anchors a ON a.tenant_id = h.tenant_id "
+       "WHERE h.tenant_id = $1"},
       // $1 months ahead
       {q::audit_ensure_partitions, "SELECT kyb_ensure_audit_partitions($1)"},
 

@@ -110,9 +110,13 @@ std::string drop_inactive_slot(const std::string& slot) {
          sql_literal(slot) + " AND NOT active";
 }
 
+// From the rows and from retention's anchors: a chain whose rows were all exported and
+// detached here keeps its head (a new head at seq 0 would restart it).
 const char* const rebuild_audit_heads =
     "INSERT INTO audit_chain_heads (tenant_id, seq, hash) "
-    "SELECT DISTINCT ON (tenant_id) tenant_id, seq, row_hash FROM audit_logs "
+    "SELECT DISTINCT ON (tenant_id) tenant_id, seq, hash FROM ("
+    "SELECT tenant_id, seq, row_hash AS hash FROM audit_logs UNION ALL "
+    "SELECT tenant_id, seq, hash FROM audit_retention_anchors) r "
     "ORDER BY tenant_id, seq DESC "
     "ON CONFLICT (tenant_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash "
     "WHERE audit_chain_heads.seq < EXCLUDED.seq";

@@ -66,7 +66,8 @@ inline constexpr const char* logical_slots =
     "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'logical'";
 
 // Promotion and reseeding.
-/// Rebuilds the audit chain heads (not replicated) from the audit rows.
+/// Rebuilds the audit chain heads (not replicated) from the audit rows and the rows
+/// retention retired (audit_retention_anchors).
 extern const char* const rebuild_audit_heads;
 std::string set_replication_role(bool replica);
 std::string delete_replicated_rows(const std::string& table);

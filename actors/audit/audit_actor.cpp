@@ -127,6 +127,12 @@ void verify_start(audit_actor::pointer self, std::shared_ptr<verify_job> job) {
         auto& head = res.at(0).rows;
         job->head_seq = head.empty() ? 0 : std::stoll(col(head[0], 0));
         job->head_hash = head.empty() ? audit_genesis_hash() : col(head[0], 1);
+        if (!head.empty() && head[0].at(2)) {
+          // Retention retired the chain's start: the rows left follow its last row.
+          job->verifier.start_after(int64_col(head[0], 2), col(head[0], 3),
+                                    !col(head[0], 4).empty());
+          job->result.retired_through_seq = int64_col(head[0], 2);
+        }
         verify_next(self, job);
       },
       [job](caf::error& err) { job->rp.deliver(err); });

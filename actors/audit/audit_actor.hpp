@@ -55,12 +55,16 @@ struct audit_verification {
   int64_t unchecked_rows = 0; ///< rows keyed with a key this node does not hold
   std::optional<int64_t> first_unchecked_seq;
   std::vector<std::string> unknown_key_ids;
+  /// The chain's rows up to this seq were exported and detached by retention: the walk
+  /// started after the last of them (audit_retention_anchors), 0 when none were.
+  int64_t retired_through_seq = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, audit_verification& x) {
   return f(x.valid, x.rows_checked, x.head_seq, x.first_bad_seq, x.first_bad_id, x.reason,
-           x.legacy_rows, x.unchecked_rows, x.first_unchecked_seq, x.unknown_key_ids);
+           x.legacy_rows, x.unchecked_rows, x.first_unchecked_seq, x.unknown_key_ids,
+           x.retired_through_seq);
 }
 
 using audit_actor = caf::typed_actor<

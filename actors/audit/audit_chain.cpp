@@ -92,12 +92,23 @@ std::string audit_row_hash(const std::string& prev_hash, const audit_chain_row& 
 audit_chain_verifier::audit_chain_verifier(std::shared_ptr<const audit_keyring> keys)
     : keys_(std::move(keys)) {}
 
+void audit_chain_verifier::start_after(int64_t seq, std::string hash, bool keyed) {
+  start_seq_ = seq;
+  last_seq_ = seq;
+  last_hash_ = std::move(hash);
+  keyed_seen_ = keyed;
+}
+
 std::optional<std::string> audit_chain_verifier::check(const audit_chain_row& row) {
   if (row.seq != last_seq_ + 1)
     return "expected sequence number " + std::to_string(last_seq_ + 1) + " but found " +
            std::to_string(row.seq) + " (rows are missing)";
-  if (row.prev_hash != last_hash_)
+  if (row.prev_hash != last_hash_) {
+    if (last_seq_ == start_seq_ && start_seq_ > 0)
+      return "prev_hash does not equal the hash of row " + std::to_string(last_seq_) +
+             ", the last row retention exported and detached";
     return "prev_hash does not equal the hash of row " + std::to_string(last_seq_);
+  }
   if (row.key_id.empty()) {
     // Unkeyed rows are those from before the keyed chain, so only ever its start.
     if (keyed_seen_)

@@ -83,6 +83,11 @@ class audit_chain_verifier {
 public:
   explicit audit_chain_verifier(std::shared_ptr<const audit_keyring> keys);
 
+  /// Starts the walk after a retired prefix (rows exported and detached by retention):
+  /// the next row must be `seq` + 1 with prev_hash `hash`, the retired last row's
+  /// row_hash; `keyed` says whether that row had a key_id. Call before the first check.
+  void start_after(int64_t seq, std::string hash, bool keyed);
+
   /// Checks the next row; returns the reason it does not fit, or nullopt.
   std::optional<std::string> check(const audit_chain_row& row);
   /// Checks the end of the chain against the stored head (seq and hash), and that the
@@ -93,6 +98,8 @@ public:
   /// Rows whose hash was checked (unchecked_rows() not included).
   int64_t rows_checked() const noexcept { return checked_; }
   int64_t last_seq() const noexcept { return last_seq_; }
+  /// The seq the walk started after (0: the chain's genesis).
+  int64_t start_seq() const noexcept { return start_seq_; }
   /// Unkeyed rows checked (plain SHA-256: they prove nothing against a database writer
   /// beyond the first keyed row that follows them).
   int64_t legacy_rows() const noexcept { return legacy_; }
@@ -103,6 +110,7 @@ public:
 
 private:
   std::shared_ptr<const audit_keyring> keys_;
+  int64_t start_seq_ = 0;
   int64_t last_seq_ = 0;
   std::string last_hash_ = audit_genesis_hash();
   int64_t checked_ = 0;

@@ -50,7 +50,8 @@ void verify_audit_logs(const exchange_ptr& ex) {
                     {"valid", v.valid},
                     {"rows_checked", v.rows_checked},
                     {"head_seq", v.head_seq},
-                    {"legacy_rows", v.legacy_rows}};
+                    {"legacy_rows", v.legacy_rows},
+                    {"retired_through_seq", v.retired_through_seq}};
         if (v.first_bad_seq)
           out["first_invalid"] = {
               {"seq", *v.first_bad_seq},

@@ -13,6 +13,7 @@ void metrics(const exchange_ptr& ex);
 void metrics_business(const exchange_ptr& ex);
 void openapi(const exchange_ptr& ex);
 void warm_caches(const exchange_ptr& ex);
+void run_retention(const exchange_ptr& ex);
 
 // tenant_handlers.cpp
 void create_tenant(const exchange_ptr& ex);

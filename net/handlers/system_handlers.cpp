@@ -1,5 +1,6 @@
 #include "actors/health/readiness_actor.hpp"
 #include "net/handlers/handlers.hpp"
+#include "net/handlers/object_body.hpp"
 #include "runtime/base/metrics.hpp"
 
 namespace kyb::net::handlers {
@@ -86,6 +87,47 @@ void warm_caches(const exchange_ptr& ex) {
                              {"ms", r.ms}});
       },
       actors::warm_atom::value, std::string("manual"), std::vector<base::uuid>{});
+}
+
+void run_retention(const exchange_ptr& ex) {
+  if (!empty_body(ex))
+    return;
+  ex->ask<actors::retention_report>(
+      ex->services().retention->get(),
+      [ex](actors::retention_report& r) {
+        nlohmann::json exports = nlohmann::json::array();
+        for (auto& e : r.exports)
+          exports.push_back({{"partition", e.partition},
+                             {"rows", e.rows},
+                             {"tenants", e.tenants},
+                             {"file", e.file},
+                             {"sha256", e.sha256},
+                             {"detached", e.detached},
+                             {"dropped", e.dropped}});
+        nlohmann::json failures = nlohmann::json::array();
+        for (auto& f : r.failures)
+          failures.push_back(
+              {{"step", f.step},
+               {"partition", f.partition.empty() ? nlohmann::json(nullptr)
+                                                 : nlohmann::json(f.partition)},
+               {"detail", f.detail}});
+        ex->reply_json(200, {{"object", "retention_run"},
+                             {"trigger", r.trigger},
+                             {"ran", r.ran},
+                             {"skipped", r.skipped.empty() ? nlohmann::json(nullptr)
+                                                           : nlohmann::json(r.skipped)},
+                             {"ok", r.ran && r.failures.empty()},
+                             {"partitions_ensured", r.partitions_ensured},
+                             {"partitions_created", r.partitions_created},
+                             {"audit_cutoff", r.audit_cutoff},
+                             {"exports", exports},
+                             {"usage_cutoff", r.usage_cutoff},
+                             {"usage_rows_deleted", r.usage_rows_deleted},
+                             {"usage_batches", r.usage_batches},
+                             {"failures", failures},
+                             {"ms", r.ms}});
+      },
+      actors::retention_atom::value, std::string("manual"));
 }
 
 } // namespace kyb::net::handlers

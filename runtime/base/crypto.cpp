@@ -47,6 +47,30 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   return hex_encode(d.data(), d.size());
 }
 
+struct sha256_stream::impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~impl() { EVP_MD_CTX_free(ctx); }
+};
+
+sha256_stream::sha256_stream() : impl_(std::make_unique<impl>()) {
+  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
+    std::abort();
+}
+
+sha256_stream::~sha256_stream() = default;
+
+void sha256_stream::update(std::string_view data) {
+  EVP_DigestUpdate(impl_->ctx, data.data(), data.size());
+}
+
+std::string sha256_stream::hex_final() {
+  sha256_digest d;
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(impl_->ctx, d.data(), &len);
+  EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
+  return hex_encode(d.data(), d.size());
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size())
     return false;

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,22 @@ std::string random_bytes(size_t n);
 sha256_digest sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 sha256_digest hmac_sha256(std::string_view key, std::string_view data);
+
+/// SHA-256 of data fed in pieces (files too large to hold), e.g. an export as written.
+class sha256_stream {
+public:
+  sha256_stream();
+  ~sha256_stream();
+  sha256_stream(const sha256_stream&) = delete;
+  sha256_stream& operator=(const sha256_stream&) = delete;
+  void update(std::string_view data);
+  /// The digest in hex; the stream starts over afterwards.
+  std::string hex_final();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 /// Compares in time independent of where the inputs differ.

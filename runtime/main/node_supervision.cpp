@@ -10,6 +10,7 @@
 #include "actors/health/readiness_actor.hpp"
 #include "actors/idempotency/idempotency_actor.hpp"
 #include "actors/messages.hpp"
+#include "actors/retention/retention_actor.hpp"
 #include "actors/risk/risk_monitor_actor.hpp"
 #include "actors/screening/screening_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
@@ -161,6 +162,11 @@ std::vector<service_entry> service_table(net::http_services& svc,
                                                      [sender] { return sender->get(); });
                 }));
   }
+  // Retention: partitions ahead, old audit months exported and detached, old usage
+  // rows deleted (one node per database at a time).
+  if (platform)
+    table.push_back(service("retention", svc.retention,
+                            on_platform(actors::spawn_retention_actor, platform)));
   // Resumes the verifications of this node's shards that no actor runs.
   if (platform)
     table.push_back(service("verification-resumer", svc.verification_resumer,

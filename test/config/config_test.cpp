@@ -266,3 +266,60 @@ BOOST_AUTO_TEST_CASE(metrics_listener_is_loopback_by_default_and_can_be_off) {
   BOOST_REQUIRE(!same);
   BOOST_TEST(same.error->key == "metrics.listen");
 }
+
+BOOST_AUTO_TEST_CASE(retention_options_default_and_refuse_bad_values_by_name) {
+  auto d = load_text("", {});
+  BOOST_REQUIRE(d);
+  auto& r = d.value->retention;
+  BOOST_TEST(r.audit_retention_months == 84);
+  BOOST_TEST(r.audit_partitions_ahead == 3);
+  BOOST_TEST(r.usage_retention_months == 13);
+  BOOST_TEST(r.enabled);
+  BOOST_TEST(r.interval.count() == 3600 * 1000);
+  BOOST_TEST(r.export_dir.empty());
+  BOOST_TEST(r.batch_size == 5000u);
+  BOOST_TEST(!r.drop_detached);
+
+  auto set = load_text("[audit]\nretention = 120months\npartitions_ahead = 6\n"
+                       "[usage]\nretention = 2y\n"
+                       "[retention]\ninterval = 10min\nexport_dir = /srv/kyb/audit\n"
+                       "batch_size = 100\ndrop_detached = true\n",
+                       {});
+  BOOST_REQUIRE(set);
+  BOOST_TEST(set.value->retention.audit_retention_months == 120);
+  BOOST_TEST(set.value->retention.audit_partitions_ahead == 6);
+  BOOST_TEST(set.value->retention.usage_retention_months == 24);
+  BOOST_TEST(set.value->retention.interval.count() == 600 * 1000);
+  BOOST_TEST(set.value->retention.export_dir == "/srv/kyb/audit");
+  BOOST_TEST(set.value->retention.batch_size == 100u);
+  BOOST_TEST(set.value->retention.drop_detached);
+
+  auto refused = [](const std::string& var, const std::string& value,
+                    const std::string& key, const std::string& says) {
+    auto e = load_text("", {{var, value}});
+    BOOST_REQUIRE_MESSAGE(!e, var + "=" + value + " was accepted");
+    BOOST_TEST(e.error->key == key);
+    BOOST_TEST(e.error->source == "env " + var);
+    BOOST_TEST(e.error->message.find(says) != std::string::npos, e.error->to_string());
+  };
+  refused("KYB_AUDIT_RETENTION", "6months", "audit.retention", "at least 12 months");
+  refused("KYB_AUDIT_RETENTION", "7 days", "audit.retention", "calendar months");
+  refused("KYB_AUDIT_RETENTION", "forever", "audit.retention", "calendar months");
+  refused("KYB_AUDIT_RETENTION", "200y", "audit.retention", "at most 1200 months");
+  refused("KYB_USAGE_RETENTION", "0months", "usage.retention", "at least 1 months");
+  refused("KYB_USAGE_RETENTION", "13", "usage.retention", "'13months'");
+  refused("KYB_AUDIT_PARTITIONS_AHEAD", "0", "audit.partitions_ahead", "in [1, 24]");
+  refused("KYB_RETENTION_INTERVAL", "10ms", "retention.interval", "between");
+  refused("KYB_RETENTION_BATCH_SIZE", "0", "retention.batch_size", "in [1, 1000000]");
+  refused("KYB_RETENTION_DROP_DETACHED", "maybe", "retention.drop_detached",
+          "true or false");
+  BOOST_TEST((parse_months("13months") == 13));
+  BOOST_TEST((parse_months("1 month") == 1));
+  BOOST_TEST((parse_months("18mo") == 18));
+  BOOST_TEST((parse_months("7y") == 84));
+  BOOST_TEST((parse_months("2 years") == 24));
+  BOOST_TEST(!parse_months("13m"));
+  BOOST_TEST(!parse_months("y"));
+  BOOST_TEST(!parse_months("1.5y"));
+  BOOST_TEST(!parse_months("999999y"));
+}

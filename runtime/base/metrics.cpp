@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 
 namespace kyb::base {
 
@@ -167,6 +169,15 @@ histogram_family& metrics_registry::histogram(const std::string& name,
   return *slot;
 }
 
+gauge_family& metrics_registry::untyped(const std::string& name, const std::string& help,
+                                        std::vector<std::string> labels) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  auto& slot = untyped_[name];
+  if (!slot)
+    slot = std::make_unique<gauge_family>(name, help, std::move(labels));
+  return *slot;
+}
+
 void metrics_registry::on_collect(std::function<void()> fn) {
   std::lock_guard<std::mutex> guard(mtx_);
   collectors_.push_back(std::move(fn));
@@ -215,20 +226,22 @@ std::string metrics_registry::expose(const std::vector<std::string>& prefixes) {
     });
     blocks[name] = std::move(out);
   }
-  for (auto& entry : gauges_) {
-    const auto& name = entry.first;
-    const auto& fam = entry.second;
-    if (!wanted(name, filter))
-      continue;
-    std::string out = "# HELP " + name + " ";
-    append_help(out, fam->help());
-    out += "\n# TYPE " + name + " gauge\n";
-    fam->for_each([&](const label_values& lv, const base::gauge& g) {
-      out += name + labels_text(fam->label_names(), lv) + " " +
-             format_metric_value(g.value()) + "\n";
-    });
-    blocks[name] = std::move(out);
-  }
+  for (auto [families, type] :
+       {std::pair{&gauges_, "gauge"}, std::pair{&untyped_, "untyped"}})
+    for (auto& entry : *families) {
+      const auto& name = entry.first;
+      const auto& fam = entry.second;
+      if (!wanted(name, filter))
+        continue;
+      std::string out = "# HELP " + name + " ";
+      append_help(out, fam->help());
+      out += "\n# TYPE " + name + " " + type + "\n";
+      fam->for_each([&](const label_values& lv, const base::gauge& g) {
+        out += name + labels_text(fam->label_names(), lv) + " " +
+               format_metric_value(g.value()) + "\n";
+      });
+      blocks[name] = std::move(out);
+    }
   for (auto& entry : histograms_) {
     const auto& name = entry.first;
     const auto& fam = entry.second;

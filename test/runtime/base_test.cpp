@@ -134,6 +134,10 @@ BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {
   auto& g =
       r.gauge("kyb_cache_hit_rate_ratio", "Cache hit rate by cache type", {"cache_type"});
   g.with({"risk"}).set(0.5);
+  // A value named like a counter that is none: untyped, which promtool accepts.
+  r.untyped("kyb_active_tenants_total", "Tenants with a request in the last 24 h")
+      .with({})
+      .set(3);
   int calls = 0;
   r.on_collect([&] { ++calls; });
   auto text = r.expose();
@@ -145,6 +149,8 @@ BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {
   BOOST_TEST(text.find("le=\"+Inf\"} 2\n") != std::string::npos);
   BOOST_TEST(text.find("kyb_cache_hit_rate_ratio{cache_type=\"risk\"} 0.5\n") !=
              std::string::npos);
+  BOOST_TEST(text.find("# TYPE kyb_active_tenants_total untyped\n"
+                       "kyb_active_tenants_total 3\n") != std::string::npos);
   auto only = r.expose({"kyb_cache"});
   BOOST_TEST(only.find("kyb_api_requests_total") == std::string::npos);
   std::string path = "/tmp/kyb_base_test_metrics.txt";

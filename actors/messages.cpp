@@ -77,6 +77,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<business_page>("kyb::business_page");
   cfg.add_message_type<tenant_spec>("kyb::tenant_spec");
   cfg.add_message_type<tenant_record>("kyb::tenant_record");
+  cfg.add_message_type<tenant_plan_spec>("kyb::tenant_plan_spec");
   cfg.add_message_type<api_key_info>("kyb::api_key_info");
   cfg.add_message_type<std::vector<api_key_info>>("kyb::api_key_infos");
   cfg.add_message_type<issued_api_key>("kyb::issued_api_key");

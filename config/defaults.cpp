@@ -962,6 +962,12 @@ const std::vector<option>& options() {
        "the API port, which does not serve them: keep it on loopback or a private "
        "network (the series name tenant ids). Empty or 'off': no listener.",
        metrics_listen()},
+      {"metrics.business_refresh", "15s",
+       "How often each node reads the tenants' business metrics from the database "
+       "(kyb_monthly_recurring_revenue_dollars, kyb_customer_churn_rate_ratio, "
+       "kyb_active_tenants_total): three queries, one pass over the tenants each.",
+       duration(&settings::metrics, &metrics_settings::business_refresh, ms(100),
+                ms(3600000))},
   };
   return table;
 }

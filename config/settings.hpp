@@ -132,6 +132,9 @@ struct runtime_settings {
 struct metrics_settings {
   std::string listen_host; ///< empty: no metrics listener
   uint16_t listen_port = 0;
+  /// How often the tenants' business metrics (MRR, churn, active tenants) are read from
+  /// the database (actors/tenant/tenant_metrics_actor.hpp).
+  milliseconds business_refresh{0};
 };
 
 struct log_settings {

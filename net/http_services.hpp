@@ -21,6 +21,7 @@
 #include "actors/registry/business_registry.hpp"
 #include "actors/retention/retention_actor.hpp"
 #include "actors/screening/screening_actor.hpp"
+#include "actors/tenant/tenant_metrics_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "actors/verification/verification_actor.hpp"
 #include "actors/webhooks/webhook_actor.hpp"
@@ -69,6 +70,9 @@ struct http_services {
   /// Background risk re-assessment and the risk reference data's reloads
   /// (actors/risk/risk_monitor_actor.hpp; the platform holds the same slot).
   service_slot<actors::risk_monitor_actor> risk_monitor;
+  /// The tenants' business metrics (MRR, churn, active tenants), read from the database
+  /// on a timer (actors/tenant/tenant_metrics_actor.hpp).
+  service_slot<actors::tenant_metrics_actor> tenant_metrics;
   /// Spawns the actor of one bulk upload in the node's core actor system.
   std::function<actors::import_actor()> spawn_import;
   /// The OpenAPI document served at /openapi.json.

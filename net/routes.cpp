@@ -34,6 +34,10 @@ router make_api_router() {
       h::list_api_keys);
   add("DELETE", "/v1/tenants/{id}/api-keys/{key_id}", "revokeApiKey", auth_kind::any_key,
       0, h::revoke_api_key);
+  add("PUT", "/v1/tenants/{id}/plan", "setTenantPlan", auth_kind::operator_,
+      scope_operator, h::set_tenant_plan);
+  add("POST", "/v1/tenants/{id}/plan/cancel", "cancelTenantPlan", auth_kind::operator_,
+      scope_operator, h::cancel_tenant_plan);
   // Businesses.
   add("POST", "/v1/businesses", "createBusiness", auth_kind::tenant, scope_write,
       h::create_business);
@@ -159,6 +163,8 @@ router make_api_router() {
            {"POST", "/v1/tenants/{id}/api-keys", "handler"},
            {"GET", "/v1/tenants/{id}/api-keys", "handler"},
            {"DELETE", "/v1/tenants/{id}/api-keys/{key_id}", "handler"},
+           {"PUT", "/v1/tenants/{id}/plan", "handler"},
+           {"POST", "/v1/tenants/{id}/plan/cancel", "handler"},
            {"GET", "/v1/businesses", "businesses"},
            {"GET", "/v1/businesses/search", "businesses"},
            {"GET", "/v1/businesses/{id}", "businesses"},

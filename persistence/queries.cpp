@@ -80,24 +80,67 @@ namespace kyb::persistence {
   "version, document::text AS document, created_by, " KYB_TS("created_at") " AS "        \
                                                                            "created_at"
 
+// A tenant as the tenant actor decodes it (actors/tenant/tenant_actor.cpp), with its plan
+// (migration 0016; all plan columns NULL: no plan). The price in cents, exactly.
+// clang-format off
+#define KYB_TENANT_COLUMNS                                                               \
+  "id, region, name, kind, rate_limit_per_second, rate_limit_burst, "                    \
+  KYB_TS("created_at") " AS created_at, plan_type, "                                     \
+  "(plan_monthly_price * 100)::bigint AS plan_price_cents, plan_status, "                \
+  KYB_TS("plan_started_at") " AS plan_started_at, "                                      \
+  KYB_TS("plan_cancelled_at") " AS plan_cancelled_at"
+#define KYB_TENANT_PLAN_SET                                                              \
+  "WITH u AS (UPDATE tenants SET plan_type = $2, plan_monthly_price = $3::numeric, "     \
+  "plan_started_at = LEAST(COALESCE($4::timestamptz, CASE WHEN plan_status = 'active' "  \
+  "THEN plan_started_at END, now()), now()), "                                           \
+  "plan_status = 'active', plan_cancelled_at = NULL, updated_at = now() "                \
+  "WHERE id = $1 AND kind = 'customer' RETURNING id) "                                   \
+  "SELECT kyb_expect_rows(count(*), 'tenant') FROM u"
+#define KYB_TENANT_PLAN_CANCEL                                                           \
+  "WITH u AS (UPDATE tenants SET plan_status = 'cancelled', "                            \
+  "plan_cancelled_at = GREATEST(now(), plan_started_at), updated_at = now() "            \
+  "WHERE id = $1 AND plan_status = 'active' RETURNING id) "                              \
+  "SELECT kyb_expect_rows(count(*), 'tenant plan') FROM u"
+#define KYB_TENANT_CHURN                                                                 \
+  "SELECT count(*) FILTER (WHERE plan_cancelled_at IS NOT NULL)::text AS churned, "     \
+  "count(*)::text AS base FROM tenants "                                                 \
+  "WHERE plan_started_at <= now() - interval '30 days' "                                 \
+  "AND (plan_cancelled_at IS NULL OR plan_cancelled_at > now() - interval '30 days')"
+#define KYB_TENANT_ACTIVE_COUNT                                                          \
+  "SELECT count(*)::text FROM tenants t CROSS JOIN LATERAL (SELECT 1 FROM api_usage u "  \
+  "WHERE u.tenant_id = t.id AND u.created_at >= now() - interval '24 hours' LIMIT 1) a " \
+  "WHERE t.kind = 'customer'"
+// clang-format on
+
 const std::vector<named_sql>& platform_queries() {
   static const std::vector<named_sql> all = {
       // $1 id, $2 region, $3 name, $4 rate/s (NULL = default), $5 burst (NULL = default)
       {q::tenant_insert,
        "INSERT INTO tenants (id, region, name, rate_limit_per_second, rate_limit_burst, "
        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, now(), now())"},
-      // $1 id -> id, region, name, kind, rate_limit_per_second, rate_limit_burst,
-      // created_at
-      {q::tenant_get,
-       "SELECT id, region, name, kind, rate_limit_per_second, rate_limit_burst, " KYB_TS(
-           "created_at") " AS created_at FROM tenants WHERE id = $1"},
+      // $1 id -> KYB_TENANT_COLUMNS
+      {q::tenant_get, "SELECT " KYB_TENANT_COLUMNS " FROM tenants WHERE id = $1"},
       // $1 limit
       {q::tenant_list,
-       "SELECT id, region, name, kind, rate_limit_per_second, rate_limit_burst, " KYB_TS(
-           "created_at") " AS created_at FROM tenants WHERE kind = 'customer' ORDER BY "
-                         "tenants.created_at "
-                         "DESC, id DESC "
-                         "LIMIT $1"},
+       "SELECT " KYB_TENANT_COLUMNS " FROM tenants WHERE kind = 'customer' "
+       "ORDER BY tenants.created_at DESC, id DESC LIMIT $1"},
+      // $1 id, $2 plan_type, $3 monthly price (dollars, 2 decimals), $4 started_at
+      // (NULL: kept while the plan is active, else now; never later than now). A
+      // cancelled plan set again is a new subscription. KY409 (rolling the batch back)
+      // when no customer tenant has the id.
+      {q::tenant_plan_set, KYB_TENANT_PLAN_SET},
+      // $1 id; KY409 (rolling the batch back) unless the plan was active
+      {q::tenant_plan_cancel, KYB_TENANT_PLAN_CANCEL},
+      // -> plan_type, the sum of its active plans' monthly prices (text)
+      {q::tenant_mrr, "SELECT plan_type, sum(plan_monthly_price)::text FROM tenants "
+                      "WHERE plan_status = 'active' GROUP BY plan_type"},
+      // -> churned, base: of the plans active 30 days ago (started by then and not
+      // cancelled by then), those cancelled since, and all of them
+      {q::tenant_churn, KYB_TENANT_CHURN},
+      // -> customer tenants with an api_usage row in the last 24 h. One probe of
+      // idx_api_usage_tenant_time per tenant (LIMIT 1 keeps it a nested loop over
+      // tenants): bounded by the tenants, whatever api_usage holds.
+      {q::tenant_active_count, KYB_TENANT_ACTIVE_COUNT},
       // $1 id, $2 tenant, $3 region, $4 name, $5 secret_hash (bytea hex), $6 scopes
       // (text[]),
       // $7 created_by

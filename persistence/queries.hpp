@@ -21,6 +21,13 @@ namespace q {
 inline constexpr const char* tenant_insert = "tenant_insert";
 inline constexpr const char* tenant_get = "tenant_get";
 inline constexpr const char* tenant_list = "tenant_list";
+// A tenant's plan (the tenant actor writes it; migration 0014).
+inline constexpr const char* tenant_plan_set = "tenant_plan_set";
+inline constexpr const char* tenant_plan_cancel = "tenant_plan_cancel";
+// The tenants' business metrics (actors/tenant/tenant_metrics_actor.cpp).
+inline constexpr const char* tenant_mrr = "tenant_mrr";
+inline constexpr const char* tenant_churn = "tenant_churn";
+inline constexpr const char* tenant_active_count = "tenant_active_count";
 inline constexpr const char* api_key_insert = "api_key_insert";
 inline constexpr const char* api_keys_of_tenant = "api_keys_of_tenant";
 inline constexpr const char* api_key_revoke = "api_key_revoke";

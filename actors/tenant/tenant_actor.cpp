@@ -83,7 +83,23 @@ tenant_record decode_tenant(const pg_rows& rows) {
   r.rate_limit_per_second = opt_double(row, c["rate_limit_per_second"]);
   r.rate_limit_burst = opt_double(row, c["rate_limit_burst"]);
   r.created_at = col(row, c["created_at"]);
+  if (auto type = opt_col(row, c["plan_type"]))
+    r.plan = tenant_plan{*type, int64_col(row, c["plan_price_cents"]),
+                         col(row, c["plan_status"]), col(row, c["plan_started_at"]),
+                         opt_col(row, c["plan_cancelled_at"])};
   return r;
+}
+
+/// A plan as its audit rows show it (null: none).
+nlohmann::json plan_audit_json(const std::optional<tenant_plan>& plan) {
+  if (!plan)
+    return nullptr;
+  return {{"type", plan->type},
+          {"monthly_price", static_cast<double>(plan->monthly_price_cents) / 100},
+          {"status", plan->status},
+          {"started_at", plan->started_at},
+          {"cancelled_at", plan->cancelled_at ? nlohmann::json(*plan->cancelled_at)
+                                              : nlohmann::json(nullptr)}};
 }
 
 uint8_t scopes_from_csv(const std::string& csv) {
@@ -269,6 +285,46 @@ std::string rules_audit_details(int32_t version, const nlohmann::json& doc) {
       .dump();
 }
 
+/// Checks that the caller may change this tenant's plan and that it can have one;
+/// answers rp and returns false otherwise.
+template <class Promise>
+bool may_change_plan(const tenant_state& st, Promise& rp) {
+  if (!st.found) {
+    rp.deliver(make_error(errc::not_found, "no such tenant"));
+    return false;
+  }
+  if (st.id == st.p->platform_tenant || st.rec.kind != "customer") {
+    rp.deliver(make_error(errc::unprocessable,
+                          "the platform tenant has no plan: plans are what customer "
+                          "tenants buy"));
+    return false;
+  }
+  return true;
+}
+
+/// Runs a plan change (`batch`: its statement and audit row) and answers the tenant as
+/// committed.
+void write_plan(self_ptr self, caf::typed_response_promise<tenant_record> rp,
+                pg_batch batch) {
+  auto& st = self->state;
+  add(batch, q::tenant_get, {val(st.id)});
+  st.life.begin_write();
+  run_fenced(
+      self, *st.p, st.lease, std::move(batch),
+      [self, rp](std::vector<pg_rows>& res) mutable {
+        auto& st = self->state;
+        st.rec = decode_tenant(res.back());
+        rp.deliver(st.rec);
+        st.life.end_write();
+      },
+      [self, rp](caf::error& err) mutable {
+        // The database may disagree with this actor (KY409) or the outcome may be
+        // unknown (connection lost): read the tenant again before the next work.
+        rp.deliver(err);
+        self->state.life.end_write_unknown();
+      });
+}
+
 } // namespace
 
 tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
@@ -398,6 +454,73 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                   rp.deliver(make_error(errc::not_found, "no such tenant"));
                 else
                   rp.deliver(st.rec);
+              });
+              return rp;
+            },
+            [self](set_plan_atom, const request_meta& meta,
+                   const tenant_plan_spec& spec) -> caf::result<tenant_record> {
+              if (!meta.who.is_operator())
+                return make_error(errc::forbidden,
+                                  "setting a plan needs a platform-operator key");
+              auto known = std::find_if(plan_types.begin(), plan_types.end(),
+                                        [&](const char* t) { return spec.type == t; });
+              if (known == plan_types.end())
+                return make_error(errc::invalid_argument, "unknown plan type", "/type");
+              if (spec.monthly_price_cents < 0 ||
+                  spec.monthly_price_cents > max_plan_price_cents)
+                return make_error(errc::invalid_argument,
+                                  "the monthly price is out of range", "/monthly_price");
+              auto rp = self->make_response_promise<tenant_record>();
+              when_ready(self, rp, true, [self, rp, meta, spec]() mutable {
+                auto& st = self->state;
+                if (!may_change_plan(st, rp))
+                  return;
+                pg_batch batch;
+                add(batch, q::tenant_plan_set,
+                    {val(st.id), val(spec.type),
+                     val(dollars_text(spec.monthly_price_cents)), val(spec.started_at)});
+                nlohmann::json details = {
+                    {"type", spec.type},
+                    {"monthly_price",
+                     static_cast<double>(spec.monthly_price_cents) / 100},
+                    {"started_at", spec.started_at ? nlohmann::json(*spec.started_at)
+                                                   : nlohmann::json(nullptr)},
+                    {"previous", plan_audit_json(st.rec.plan)}};
+                add_audit(batch, st.id, st.rec.region, meta.who.audit_actor(),
+                          "tenant.plan_set", "tenant", st.id.to_string(), meta.request_id,
+                          details.dump());
+                write_plan(self, rp, std::move(batch));
+              });
+              return rp;
+            },
+            [self](cancel_plan_atom,
+                   const request_meta& meta) -> caf::result<tenant_record> {
+              if (!meta.who.is_operator())
+                return make_error(errc::forbidden,
+                                  "cancelling a plan needs a platform-operator key");
+              auto rp = self->make_response_promise<tenant_record>();
+              when_ready(self, rp, true, [self, rp, meta]() mutable {
+                auto& st = self->state;
+                if (!may_change_plan(st, rp))
+                  return;
+                if (!st.rec.plan) {
+                  rp.deliver(
+                      make_error(errc::conflict, "the tenant has no plan to cancel"));
+                  return;
+                }
+                if (st.rec.plan->status != "active") {
+                  rp.deliver(make_error(errc::conflict,
+                                        "the tenant's plan was cancelled already, at " +
+                                            st.rec.plan->cancelled_at.value_or("?")));
+                  return;
+                }
+                pg_batch batch;
+                add(batch, q::tenant_plan_cancel, {val(st.id)});
+                nlohmann::json details = {{"plan", plan_audit_json(st.rec.plan)}};
+                add_audit(batch, st.id, st.rec.region, meta.who.audit_actor(),
+                          "tenant.plan_cancel", "tenant", st.id.to_string(),
+                          meta.request_id, details.dump());
+                write_plan(self, rp, std::move(batch));
               });
               return rp;
             },

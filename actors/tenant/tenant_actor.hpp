@@ -29,6 +29,15 @@ using tenant_actor = caf::typed_actor<
     /// Creates this tenant (operator only). Errors: conflict if it exists.
     caf::replies_to<create_atom, request_meta, tenant_spec>::with<tenant_record>,
     caf::replies_to<get_atom, request_meta>::with<tenant_record>,
+    /// Sets or changes the tenant's plan (operator only), with an audit row
+    /// `tenant.plan_set`; answers the tenant with it. A plan set after a cancellation is
+    /// a new subscription. Errors: not_found, forbidden, invalid_argument (its field),
+    /// unprocessable for the platform tenant.
+    caf::replies_to<set_plan_atom, request_meta, tenant_plan_spec>::with<tenant_record>,
+    /// Cancels the tenant's active plan now (operator only), with an audit row
+    /// `tenant.plan_cancel`. Errors: not_found, forbidden, conflict when there is no
+    /// active plan, unprocessable for the platform tenant.
+    caf::replies_to<cancel_plan_atom, request_meta>::with<tenant_record>,
     /// Issues a key with a name and scope bits (operator, or the tenant's admin).
     caf::replies_to<create_key_atom, request_meta, std::string,
                     uint8_t>::with<issued_api_key>,

@@ -21,6 +21,8 @@ void get_tenant(const exchange_ptr& ex);
 void create_api_key(const exchange_ptr& ex);
 void list_api_keys(const exchange_ptr& ex);
 void revoke_api_key(const exchange_ptr& ex);
+void set_tenant_plan(const exchange_ptr& ex);
+void cancel_tenant_plan(const exchange_ptr& ex);
 
 // business_handlers.cpp
 void create_business(const exchange_ptr& ex);

@@ -1,7 +1,10 @@
 #include "net/handlers/object_body.hpp"
 
+#include <cctype>
 #include <string>
 #include <vector>
+
+#include "actors/business/business_validation.hpp"
 
 namespace kyb::net::handlers {
 
@@ -54,6 +57,23 @@ std::optional<std::string> opt_string(const nlohmann::json& body, const char* ke
   if (it == body.end() || it->is_null())
     return std::nullopt;
   return it->get<std::string>();
+}
+
+std::optional<std::string> utc_time(const std::string& t) {
+  if (t.size() == 10)
+    return actors::is_iso_date(t) ? std::optional<std::string>(t + "T00:00:00Z")
+                                  : std::nullopt;
+  if (t.size() != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z')
+    return std::nullopt;
+  if (!actors::is_iso_date(t.substr(0, 10)))
+    return std::nullopt;
+  for (size_t i : {11, 12, 14, 15, 17, 18})
+    if (!std::isdigit(static_cast<unsigned char>(t[i])))
+      return std::nullopt;
+  if (std::stoi(t.substr(11, 2)) >= 24 || std::stoi(t.substr(14, 2)) >= 60 ||
+      std::stoi(t.substr(17, 2)) >= 60)
+    return std::nullopt;
+  return t;
 }
 
 bool empty_body(const exchange_ptr& ex) {

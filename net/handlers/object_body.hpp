@@ -25,6 +25,11 @@ read_object(const exchange_ptr& ex, std::initializer_list<const char*> known,
 /// 400 (or the body's own 413/415) and returns false.
 bool empty_body(const exchange_ptr& ex);
 
+/// An RFC 3339 UTC time ("2026-11-25T00:00:00Z") or a date ("2026-11-25": its midnight
+/// UTC) as a UTC time "YYYY-MM-DDTHH:MM:SSZ" (which compare as text); nullopt for
+/// anything else.
+std::optional<std::string> utc_time(const std::string& text);
+
 /// The string member `key`, or nullopt when absent or null.
 std::optional<std::string> opt_string(const nlohmann::json& body, const char* key);
 

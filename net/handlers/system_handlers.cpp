@@ -11,13 +11,16 @@ constexpr const char* prometheus_text = "text/plain; version=0.0.4; charset=utf-
 
 /// The families the seed scrapes from /metrics/business: business operations and the
 /// platform's health as the business sees it.
-const std::vector<std::string> business_metric_prefixes = {"kyb_business_",
-                                                           "kyb_risk_",
-                                                           "kyb_classification_",
-                                                           "kyb_active_tenants",
-                                                           "kyb_cache_hit_rate",
-                                                           "kyb_screening_",
-                                                           "kyb_ml_"};
+const std::vector<std::string> business_metric_prefixes = {
+    "kyb_business_",
+    "kyb_risk_",
+    "kyb_classification_",
+    "kyb_active_tenants",
+    "kyb_cache_hit_rate",
+    "kyb_screening_",
+    "kyb_ml_",
+    "kyb_monthly_recurring_revenue",
+    "kyb_customer_churn"};
 
 } // namespace
 

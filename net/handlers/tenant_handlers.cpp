@@ -1,6 +1,11 @@
+#include <algorithm>
+#include <cmath>
+
 #include "actors/tenant/tenant_actor.hpp"
 #include "net/handlers/handlers.hpp"
+#include "net/handlers/object_body.hpp"
 #include "net/region_gateway.hpp"
+#include "runtime/base/log.hpp"
 
 namespace kyb::net::handlers {
 
@@ -8,6 +13,17 @@ namespace {
 
 using namespace kyb::actors;
 using nlohmann::json;
+
+json plan_to_json(const std::optional<tenant_plan>& p) {
+  if (!p)
+    return nullptr;
+  return {{"type", p->type},
+          {"monthly_price", static_cast<double>(p->monthly_price_cents) / 100},
+          {"currency", "USD"},
+          {"status", p->status},
+          {"started_at", p->started_at},
+          {"cancelled_at", p->cancelled_at ? json(*p->cancelled_at) : json(nullptr)}};
+}
 
 json tenant_to_json(const tenant_record& t) {
   return {{"id", t.id.to_string()},
@@ -18,7 +34,8 @@ json tenant_to_json(const tenant_record& t) {
            {{"requests_per_second",
              t.rate_limit_per_second ? json(*t.rate_limit_per_second) : json(nullptr)},
             {"burst", t.rate_limit_burst ? json(*t.rate_limit_burst) : json(nullptr)}}},
-          {"created_at", t.created_at}};
+          {"created_at", t.created_at},
+          {"plan", plan_to_json(t.plan)}};
 }
 
 json key_to_json(const api_key_info& k) {
@@ -153,7 +170,8 @@ void get_tenant(const exchange_ptr& ex) {
     return;
   in_tenant_region(ex, *id, "businesses", [ex, id = *id] {
     ex->ask_entity<tenant_record>(
-        tenant_entity, id, [ex](tenant_record& t) { ex->reply_json(200, tenant_to_json(t)); },
+        tenant_entity, id,
+        [ex](tenant_record& t) { ex->reply_json(200, tenant_to_json(t)); },
         get_atom::value, ex->meta());
   });
 }
@@ -243,6 +261,64 @@ void revoke_api_key(const exchange_ptr& ex) {
     ex->ask_entity<api_key_info>(
         tenant_entity, id, [ex](api_key_info& k) { ex->reply_json(200, key_to_json(k)); },
         revoke_key_atom::value, ex->meta(), key_id);
+  });
+}
+
+void set_tenant_plan(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  auto body = read_object(ex, {"type", "monthly_price", "started_at"},
+                          {"type", "monthly_price"}, {"monthly_price"});
+  if (!body)
+    return;
+  std::vector<field_error> errors;
+  tenant_plan_spec spec;
+  spec.type = (*body)["type"].get<std::string>();
+  if (std::none_of(plan_types.begin(), plan_types.end(),
+                   [&](const char* t) { return spec.type == t; }))
+    errors.push_back({"/type", "must be 'starter', 'growth' or 'enterprise'"});
+  // Dollars to the cent: 0 to 1,000,000.
+  auto price = (*body)["monthly_price"].get<double>();
+  auto cents = price * 100;
+  if (!(price >= 0 && cents <= static_cast<double>(max_plan_price_cents)) ||
+      std::fabs(cents - std::round(cents)) > 1e-6)
+    errors.push_back({"/monthly_price",
+                      "must be US dollars from 0 to 1000000 with at most 2 decimals"});
+  else
+    spec.monthly_price_cents = std::llround(cents);
+  if (auto started = opt_string(*body, "started_at")) {
+    auto t = utc_time(*started);
+    // utc_time()'s form compares as text; the current second is not the future.
+    if (!t || *t > base::utc_timestamp().substr(0, 19) + "Z")
+      errors.push_back({"/started_at", "must be a UTC time (2026-11-01T00:00:00Z) or "
+                                       "date (2026-11-01), not in the future"});
+    else
+      spec.started_at = *t;
+  }
+  if (!errors.empty()) {
+    ex->reply_invalid(errors);
+    return;
+  }
+  in_tenant_region(ex, *id, "", [ex, id = *id, spec] {
+    ex->ask_entity<tenant_record>(
+        tenant_entity, id,
+        [ex](tenant_record& t) { ex->reply_json(200, tenant_to_json(t)); },
+        set_plan_atom::value, ex->meta(), spec);
+  });
+}
+
+void cancel_tenant_plan(const exchange_ptr& ex) {
+  auto id = ex->uuid_param("id");
+  if (!id)
+    return;
+  if (!empty_body(ex))
+    return;
+  in_tenant_region(ex, *id, "", [ex, id = *id] {
+    ex->ask_entity<tenant_record>(
+        tenant_entity, id,
+        [ex](tenant_record& t) { ex->reply_json(200, tenant_to_json(t)); },
+        cancel_plan_atom::value, ex->meta());
   });
 }
 

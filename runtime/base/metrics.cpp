@@ -40,7 +40,8 @@ template class family<gauge>;
 template class family<histogram>;
 
 metrics_registry::metrics_registry()
-    : registry_(std::make_shared<prometheus::Registry>()) {}
+    : registry_(std::make_shared<prometheus::Registry>()),
+      untyped_registry_(std::make_shared<prometheus::Registry>()) {}
 
 metrics_registry::~metrics_registry() = default;
 
@@ -57,10 +58,13 @@ metrics_registry::get_or_add(std::map<std::string, std::unique_ptr<family<Metric
                              std::vector<double> bounds) {
   std::lock_guard<std::mutex> guard(mtx_);
   auto& slot = map[name];
-  if (!slot)
-    slot = std::make_unique<family<Metric>>(
-        builder.Name(name).Help(help).Register(*registry_), std::move(labels),
-        std::move(bounds));
+  if (!slot) {
+    auto& target =
+        static_cast<void*>(&map) == &untyped_ ? *untyped_registry_ : *registry_;
+    slot =
+        std::make_unique<family<Metric>>(builder.Name(name).Help(help).Register(target),
+                                         std::move(labels), std::move(bounds));
+  }
   return *slot;
 }
 
@@ -84,6 +88,12 @@ histogram_family& metrics_registry::histogram(const std::string& name,
                     std::move(labels), std::move(bounds));
 }
 
+gauge_family& metrics_registry::untyped(const std::string& name, const std::string& help,
+                                        std::vector<std::string> labels) {
+  return get_or_add(untyped_, prometheus::BuildGauge(), name, help, std::move(labels),
+                    {});
+}
+
 void metrics_registry::on_collect(std::function<void()> fn) {
   std::lock_guard<std::mutex> guard(mtx_);
   collectors_.push_back(std::move(fn));
@@ -102,6 +112,12 @@ std::string metrics_registry::expose(const std::vector<std::string>& prefixes) {
   for (auto& fn : collectors)
     fn();
   auto families = registry_->Collect();
+  for (auto& f : untyped_registry_->Collect()) {
+    f.type = prometheus::MetricType::Untyped;
+    for (auto& m : f.metric)
+      m.untyped.value = m.gauge.value;
+    families.push_back(std::move(f));
+  }
   auto unwanted = [&](const prometheus::MetricFamily& f) {
     if (prefixes.empty())
       return false;

@@ -82,6 +82,11 @@ public:
   histogram_family& histogram(const std::string& name, const std::string& help,
                               std::vector<std::string> labels,
                               std::vector<double> bounds);
+  /// A gauge family exposed as `# TYPE ... untyped`: for a value that is no counter but
+  /// whose published name ends in `_total` (the seed's kyb_active_tenants_total), which
+  /// promtool refuses on a gauge and accepts on an untyped family.
+  gauge_family& untyped(const std::string& name, const std::string& help,
+                        std::vector<std::string> labels = {});
 
   /// Registers a function run before each exposition (to refresh computed gauges).
   void on_collect(std::function<void()> fn);
@@ -102,10 +107,14 @@ private:
                              std::vector<double> bounds);
 
   std::shared_ptr<prometheus::Registry> registry_;
+  // Gauges exposed as untyped (prometheus-cpp has no untyped builder): collected apart
+  // and retyped at exposition.
+  std::shared_ptr<prometheus::Registry> untyped_registry_;
   std::mutex mtx_;
   std::map<std::string, std::unique_ptr<counter_family>> counters_;
   std::map<std::string, std::unique_ptr<gauge_family>> gauges_;
   std::map<std::string, std::unique_ptr<histogram_family>> histograms_;
+  std::map<std::string, std::unique_ptr<gauge_family>> untyped_;
   std::vector<std::function<void()>> collectors_;
 };
 

@@ -13,6 +13,7 @@
 #include "actors/retention/retention_actor.hpp"
 #include "actors/risk/risk_monitor_actor.hpp"
 #include "actors/screening/screening_actor.hpp"
+#include "actors/tenant/tenant_metrics_actor.hpp"
 #include "actors/usage/usage_actor.hpp"
 #include "actors/verification/verification_services.hpp"
 #include "net/http_broker.hpp"
@@ -167,6 +168,10 @@ std::vector<service_entry> service_table(net::http_services& svc,
   if (platform)
     table.push_back(service("retention", svc.retention,
                             on_platform(actors::spawn_retention_actor, platform)));
+  // The tenants' business metrics, from the database on a timer.
+  if (platform)
+    table.push_back(service("tenant-metrics", svc.tenant_metrics,
+                            on_platform(actors::spawn_tenant_metrics_actor, platform)));
   // Resumes the verifications of this node's shards that no actor runs.
   if (platform)
     table.push_back(service("verification-resumer", svc.verification_resumer,

@@ -24,12 +24,6 @@ namespace {
 const std::string model_path =
     std::string(KYB_SOURCE_DIR) + "/actors/classification/model/kyb_industry.model";
 
-bool is_problem(const http_reply& r, int status) {
-  auto j = r.json();
-  return r.status == status && r.header("content-type") == "application/problem+json" &&
-         j.is_object() && j.value("status", 0) == status;
-}
-
 /// The value of the first sample of `series` (name and labels, exactly) in `metrics`.
 double sample(const std::string& metrics, const std::string& series) {
   auto at = metrics.find(series + " ");

@@ -19,12 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_problem(const http_reply& r, int status) {
-  auto j = r.json();
-  return r.status == status && r.header("content-type") == "application/problem+json" &&
-         j.is_object() && j.value("status", 0) == status;
-}
-
 std::string chunk(const std::string& piece) {
   char size[16];
   std::snprintf(size, sizeof size, "%zx\r\n", piece.size());

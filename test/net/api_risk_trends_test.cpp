@@ -23,12 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-bool is_problem(const http_reply& r, int status) {
-  auto j = r.json();
-  return r.status == status && r.header("content-type") == "application/problem+json" &&
-         j.is_object() && j.value("status", 0) == status;
-}
-
 /// The fields a 400 names.
 std::set<std::string> fields_of(const http_reply& r) {
   std::set<std::string> out;

@@ -37,12 +37,6 @@ void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
-bool is_problem(const http_reply& r, int status) {
-  auto j = r.json();
-  return r.status == status && r.header("content-type") == "application/problem+json" &&
-         j.is_object() && j["status"] == status;
-}
-
 /// The node most tests share: the UN list, the OFAC non-SDN list (legacy CSV with its
 /// aux files) and a directory of generic lists the tests write to.
 struct main_node {

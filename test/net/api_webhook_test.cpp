@@ -92,12 +92,6 @@ private:
   python_server server_{receiver_script};
 };
 
-bool is_problem(const http_reply& r, int status) {
-  auto j = r.json();
-  return r.status == status && r.header("content-type") == "application/problem+json" &&
-         j.is_object() && j.value("status", 0) == status;
-}
-
 /// HMAC-SHA256 hex with OpenSSL directly.
 std::string hmac_hex(const std::string& key, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];

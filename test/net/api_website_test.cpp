@@ -42,12 +42,6 @@ void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
-bool is_problem(const http_reply& r, int status) {
-  auto j = r.json();
-  return r.status == status && r.header("content-type") == "application/problem+json" &&
-         j.is_object() && j.value("status", 0) == status;
-}
-
 double sample(const std::string& metrics, const std::string& series) {
   auto at = metrics.find(series + " ");
   if (at == std::string::npos)

@@ -135,6 +135,10 @@ BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {
   auto& g =
       r.gauge("kyb_cache_hit_rate_ratio", "Cache hit rate by cache type", {"cache_type"});
   g.with({"risk"}).Set(0.5);
+  // A value named like a counter that is none: untyped, which promtool accepts.
+  r.untyped("kyb_active_tenants_total", "Tenants with a request in the last 24 h")
+      .with({})
+      .Set(3);
   int calls = 0;
   r.on_collect([&] { ++calls; });
   auto text = r.expose();
@@ -160,6 +164,8 @@ BOOST_AUTO_TEST_CASE(metrics_exposition_passes_promtool) {
   auto relisted = r.expose();
   BOOST_TEST(relisted.find("ofac_sdn") == std::string::npos);
   BOOST_TEST(relisted.find("list=\"un_sc\"} 9\n") != std::string::npos);
+  BOOST_TEST(text.find("# TYPE kyb_active_tenants_total untyped\n"
+                       "kyb_active_tenants_total 3\n") != std::string::npos);
   auto only = r.expose({"kyb_cache"});
   BOOST_TEST(only.find("kyb_api_requests_total") == std::string::npos);
   std::string path = "/tmp/kyb_base_test_metrics.txt";

@@ -21,6 +21,21 @@ nlohmann::json http_reply::json() const {
   return nlohmann::json::parse(body, nullptr, false);
 }
 
+bool is_problem(const http_reply& r, int status) {
+  auto j = r.json();
+  return r.status == status && r.header("content-type") == "application/problem+json" &&
+         j.is_object() && j.value("status", 0) == status;
+}
+
+std::set<std::string> problem_fields(const http_reply& r) {
+  std::set<std::string> out;
+  auto j = r.json();
+  if (j.is_object() && j.contains("errors"))
+    for (auto& e : j["errors"])
+      out.insert(e.value("field", std::string("<none>")));
+  return out;
+}
+
 http_connection::http_connection(const std::string& host, uint16_t port,
                                  const std::string& source) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,12 @@ struct http_reply {
   /// The body parsed as JSON (discarded value if it is not JSON).
   nlohmann::json json() const;
 };
+
+/// The reply is an application/problem+json document with this status (in the status
+/// line and in the document).
+bool is_problem(const http_reply& r, int status);
+/// The `field` of every entry of a problem's `errors` ("<none>" for an entry without).
+std::set<std::string> problem_fields(const http_reply& r);
 
 class http_connection {
 public:

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -123,6 +124,17 @@ command_result run_command(const std::string& command) {
     int st = ::pclose(p);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   }
+  return r;
+}
+
+command_result promtool_check_metrics(const std::string& exposition) {
+  auto path = "/tmp/kyb-metrics-" + random_hex(6) + ".txt";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << exposition;
+  }
+  auto r = run_command("promtool check metrics < " + path);
+  std::remove(path.c_str());
   return r;
 }
 

@@ -43,6 +43,10 @@ struct command_result {
 };
 command_result run_command(const std::string& command);
 
+/// `promtool check metrics` (Debian package prometheus) on an exposition text: status 0
+/// when it passes, else the tool's complaints in the output.
+command_result promtool_check_metrics(const std::string& exposition);
+
 class node_process {
 public:
   /// Creates database `kyb_t_<random>` (unless `database_url` is given) and starts a node

@@ -32,9 +32,20 @@ struct lease_state {
   std::map<uint32_t, std::chrono::steady_clock::time_point> backoff;
   bool verify_scheduled = false;
   base::counter* takeovers = nullptr;
+  base::gauge* held_gauge = nullptr;
+  base::gauge* shards_gauge = nullptr;
 };
 
 using self_ptr = lease_manager_actor::stateful_pointer<lease_state>;
+
+/// kyb_cluster_shard_leases: the leases held now (summed over the nodes, the shards with
+/// a live owner; fewer than kyb_cluster_shards for long is a shard nobody serves).
+void publish(lease_state& st) {
+  size_t held = 0;
+  for (auto& [s, e] : st.leases)
+    held += e.held ? 1 : 0;
+  st.held_gauge->Set(static_cast<double>(held));
+}
 
 /// Takes the leases of `shards` in one transaction and answers their waiters.
 void acquire(self_ptr self, std::vector<uint32_t> shards) {
@@ -73,6 +84,7 @@ void acquire(self_ptr self, std::vector<uint32_t> shards) {
               if (!view->owns(shards[i]))
                 st.leases.erase(it);
             }
+            publish(st);
           },
           [self, shards](caf::error& err) {
             auto& st = self->state;
@@ -87,6 +99,7 @@ void acquire(self_ptr self, std::vector<uint32_t> shards) {
                                      "cannot take the shard lease: " + detail_of(err)));
               st.leases.erase(it);
             }
+            publish(st);
           });
 }
 
@@ -119,6 +132,15 @@ lease_manager_actor spawn_lease_manager(caf::actor_system& sys,
                       "Shard leases taken by this node (each one fences the previous "
                       "owner)")
              .with({});
+    auto& m = base::metrics_registry::global();
+    st.held_gauge =
+        &m.gauge("kyb_cluster_shard_leases",
+                 "Shard leases this node holds (the shards it serves and may write to)")
+             .with({});
+    st.shards_gauge =
+        &m.gauge("kyb_cluster_shards", "Entity shards of the cluster (cluster.shards)")
+             .with({});
+    st.shards_gauge->Set(static_cast<double>(st.places->current()->shards));
     return {
         [self](lease_atom, uint32_t shard) -> caf::result<int64_t> {
           auto& st = self->state;
@@ -150,6 +172,7 @@ lease_manager_actor spawn_lease_manager(caf::actor_system& sys,
             st.leases.erase(it);
             st.backoff[shard] =
                 std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+            publish(st);
           }
         },
         [self](leases_atom) {
@@ -178,6 +201,7 @@ lease_manager_actor spawn_lease_manager(caf::actor_system& sys,
             else
               ++it;
           }
+          publish(st);
           // What the database says: adopt leases this incarnation holds, take the rest.
           persistence::pg_batch batch;
           batch.statements.push_back({persistence::q::shard_leases_all,
@@ -210,6 +234,7 @@ lease_manager_actor spawn_lease_manager(caf::actor_system& sys,
                         break;
                       }
                     }
+                    publish(st);
                     if (!wanted.empty())
                       acquire(self, std::move(wanted));
                   },

@@ -49,6 +49,7 @@
 #include "runtime/base/log.hpp"
 #include "runtime/cache/cache_registry.hpp"
 #include "runtime/cluster/admin_gateway.hpp"
+#include "runtime/cluster/certificate_expiry.hpp"
 #include "runtime/cluster/cluster_agent.hpp"
 #include "runtime/cluster/cluster_types.hpp"
 #include "runtime/cluster/entity_router.hpp"
@@ -242,6 +243,8 @@ int main(int argc, char** argv) {
     runtime::accept_roles(settings.cluster.listen_port, runtime::role_node, "cluster");
     runtime::accept_roles(settings.cluster.admin_port, runtime::role_admin, "admin");
     runtime::connect_roles(runtime::role_node);
+    runtime::export_certificate_expiry(
+        {{"cluster", settings.cluster.tls_certificate}, {"ca", settings.cluster.tls_ca}});
   }
   runtime::cache_registry::global().configure(settings.cache);
   // The one outbound HTTP client of this process (list downloads, the region relay,

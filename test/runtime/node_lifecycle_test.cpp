@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -170,4 +171,34 @@ BOOST_AUTO_TEST_CASE(sigterm_without_work_in_flight_exits_cleanly) {
   BOOST_TEST(n.stop(30s) == 0);
   BOOST_TEST(seconds_since(t0) < 10.0);
   BOOST_TEST(n.log().find("\"node.stopped\"") != std::string::npos, n.log());
+}
+
+BOOST_AUTO_TEST_CASE(a_node_exports_its_shard_leases_and_certificate_expiry) {
+  // What ShardWithoutOwner and CertificateExpiringSoon (deploy/prometheus) read.
+  node_process n(std::map<std::string, std::string>{{"KYB_CLUSTER_SHARDS", "64"}});
+  std::string text;
+  // A lone node owns every shard and takes their leases without waiting for requests.
+  BOOST_REQUIRE_MESSAGE(eventually([&] {
+                          text = n.metrics().body;
+                          return text.find("\nkyb_cluster_shard_leases 64\n") !=
+                                 std::string::npos;
+                        }),
+                        "the node holds no lease of every shard:\n" + text);
+  BOOST_TEST(text.find("\nkyb_cluster_shards 64\n") != std::string::npos, text);
+  // Its own certificate and the CA's, with the notAfter openssl(1) reads.
+  for (auto [use, file] : {std::pair{"cluster", "KYB_CLUSTER_TLS_CERTIFICATE"},
+                           std::pair{"ca", "KYB_CLUSTER_TLS_CA"}}) {
+    auto path = n.env().at(file);
+    auto subject = run_command("openssl x509 -noout -subject -nameopt RFC2253 -in " +
+                               path + " | sed 's/^subject=//' | tr -d '\\n'");
+    auto end = run_command("date -d \"$(openssl x509 -noout -enddate -in " + path +
+                           " | cut -d= -f2)\" +%s | tr -d '\\n'");
+    BOOST_REQUIRE_EQUAL(subject.status, 0);
+    BOOST_REQUIRE_EQUAL(end.status, 0);
+    auto line = "kyb_tls_certificate_expiry_timestamp_seconds{subject=\"" +
+                subject.output + "\",use=\"" + use + "\"} " + end.output + "\n";
+    BOOST_TEST(text.find(line) != std::string::npos, line << " not in\n" << text);
+  }
+  auto checked = promtool_check_metrics(text);
+  BOOST_TEST(checked.status == 0, checked.output);
 }

@@ -19,16 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-/// The `field` of every entry of a problem's `errors`.
-std::set<std::string> fields_of(const http_reply& r) {
-  std::set<std::string> out;
-  auto j = r.json();
-  if (j.is_object() && j.contains("errors"))
-    for (auto& e : j["errors"])
-      out.insert(e.value("field", std::string("<none>")));
-  return out;
-}
-
 struct fixture {
   fixture() { std::tie(tenant, admin) = node.make_tenant({"read", "write", "admin"}); }
 
@@ -283,7 +273,7 @@ BOOST_FIXTURE_TEST_CASE(bad_documents_are_refused_with_every_problem_named, fixt
     BOOST_TEST(is_problem(r, 422));
     BOOST_TEST(r.json().value("type", "") ==
                "https://kyb.example/problems/unprocessable-content");
-    BOOST_TEST(fields_of(r) == c.pointers);
+    BOOST_TEST(problem_fields(r) == c.pointers);
     auto j = r.json();
     for (auto& e : j["errors"])
       BOOST_TEST(!e.value("detail", "").empty());
@@ -365,7 +355,7 @@ BOOST_FIXTURE_TEST_CASE(scopes_tenants_and_version_numbers, fixture) {
     auto r = get("/v1/risk-rules/versions/" + bad, admin);
     BOOST_TEST_INFO(bad << " -> " << r.body);
     BOOST_TEST(is_problem(r, 400));
-    BOOST_TEST(fields_of(r) == std::set<std::string>{"version"});
+    BOOST_TEST(problem_fields(r) == std::set<std::string>{"version"});
   }
   for (std::string unknown : {"2", "99999", "2147483647"}) {
     auto r = get("/v1/risk-rules/versions/" + unknown, admin);

@@ -195,9 +195,9 @@ BOOST_AUTO_TEST_CASE(an_assessment_computes_missing_inputs_and_explains_every_fa
             "AND target_id = '" +
             id + "' AND details->>'assessment_id' = '" + aid + "'") == "1");
   // The seed's counter, by level, tenant and type; and the duration histogram.
-  auto series = "kyb_risk_assessments_total{risk_level=\"" +
-                a["level"].get<std::string>() + "\",tenant_id=\"" + n.tenant +
-                "\",assessment_type=\"manual\"}";
+  // Labels in name order, as prometheus-cpp writes them.
+  auto series = "kyb_risk_assessments_total{assessment_type=\"manual\",risk_level=\"" +
+                a["level"].get<std::string>() + "\",tenant_id=\"" + n.tenant + "\"}";
   auto after = n.node.metrics("/metrics").body;
   BOOST_TEST(sample(after, series) - sample(metrics_before, series) == 1.0, after);
   BOOST_TEST(after.find("kyb_risk_assessment_duration_seconds_count{assessment_type="

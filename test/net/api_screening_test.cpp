@@ -865,8 +865,8 @@ BOOST_AUTO_TEST_CASE(screening_metrics_are_exported) {
                     "kyb_screening_last_reload_timestamp_seconds",
                     "kyb_screening_reloads_total{outcome=\"loaded\"}",
                     "kyb_screening_duration_seconds_bucket{kind=\"name\"",
-                    "kyb_screening_business_screenings_total{trigger=\"monitoring\","
-                    "outcome=\"match\"}",
+                    "kyb_screening_business_screenings_total{outcome=\"match\","
+                    "trigger=\"monitoring\"}",
                     "kyb_screening_monitor_businesses_total{outcome=\"screened\"}",
                     "kyb_screening_monitor_new_hits_total",
                     "kyb_cache_hits_total{cache_type=\"sanctions_screening\"}"})

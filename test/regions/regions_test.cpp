@@ -271,8 +271,8 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
                     std::exception);
   // The lag is exported under the seed's metric name (by every node, once it sampled).
   const std::string lag_series =
-      "kyb_replication_lag_seconds{table=\"businesses\","
-      "source_region=\"us-east-1\",target_region=\"eu-west-1\"}";
+      "kyb_replication_lag_seconds{source_region=\"us-east-1\",table=\"businesses\","
+      "target_region=\"eu-west-1\"}"; // labels in name order, as prometheus-cpp writes
   http_reply m;
   BOOST_TEST(eventually([&] {
     m = node("eu-west-1").metrics("/metrics");

@@ -483,8 +483,9 @@ BOOST_AUTO_TEST_CASE(a_joining_node_takes_shards_and_a_drained_node_hands_them_b
 static double restarts_of(const node_process& n, const std::string& supervisor,
                           const std::string& child) {
   auto body = n.metrics("/metrics").body;
-  auto series = "kyb_supervisor_restarts_total{supervisor=\"" + supervisor +
-                "\",child=\"" + child + "\"} ";
+  // Labels in name order, as prometheus-cpp writes them.
+  auto series = "kyb_supervisor_restarts_total{child=\"" + child + "\",supervisor=\"" +
+                supervisor + "\"} ";
   auto at = body.find(series);
   return at == std::string::npos ? 0.0 : std::atof(body.c_str() + at + series.size());
 }

@@ -18,8 +18,8 @@ namespace {
 
 std::string subject_of(X509* cert) {
   std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
-  if (!out || X509_NAME_print_ex(out.get(), X509_get_subject_name(cert), 0,
-                                 XN_FLAG_RFC2253) < 0)
+  if (!out ||
+      X509_NAME_print_ex(out.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0)
     return {};
   char* data = nullptr;
   auto n = BIO_get_mem_data(out.get(), &data);

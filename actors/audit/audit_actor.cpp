@@ -83,23 +83,9 @@ void verify_next(audit_actor::pointer self, std::shared_ptr<verify_job> job) {
       [self, job](std::vector<pg_rows>& res) {
         auto& rows = res.at(0).rows;
         for (auto& row : rows) {
-          audit_chain_row r;
-          r.seq = std::stoll(col(row, 0));
+          auto r = audit_chain_row_of([&](size_t i) { return col(row, i); });
           if (r.seq > job->head_seq)
             break;
-          r.id = col(row, 1);
-          r.tenant_id = col(row, 2);
-          r.region = col(row, 3);
-          r.actor = col(row, 4);
-          r.action = col(row, 5);
-          r.target_type = col(row, 6);
-          r.target_id = col(row, 7);
-          r.request_id = col(row, 8);
-          r.details = col(row, 9);
-          r.created_at_us = std::stoll(col(row, 10));
-          r.prev_hash = col(row, 11);
-          r.row_hash = col(row, 12);
-          r.key_id = col(row, 13);
           if (auto why = job->verifier.check(r)) {
             take_counts(*job);
             job->result.valid = false;

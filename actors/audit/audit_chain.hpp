@@ -36,6 +36,35 @@ struct audit_chain_row {
   std::string key_id; ///< "" for an unkeyed (pre-0008, plain SHA-256) row
 };
 
+/// The SELECT list over audit_logs an audit_chain_row is read from, in the order
+/// audit_chain_row_of() takes the columns (NULLs as "").
+inline constexpr const char* audit_chain_columns =
+    "seq, id, tenant_id, region, actor, action, target_type, COALESCE(target_id, ''), "
+    "COALESCE(request_id, ''), details::text, "
+    "(extract(epoch FROM created_at) * 1000000)::bigint, prev_hash, row_hash, "
+    "COALESCE(key_id, '')";
+
+/// The row whose audit_chain_columns `col(i)` returns as text, i = 0..13.
+template <class Column>
+audit_chain_row audit_chain_row_of(Column&& col) {
+  audit_chain_row r;
+  r.seq = std::stoll(std::string(col(0)));
+  r.id = col(1);
+  r.tenant_id = col(2);
+  r.region = col(3);
+  r.actor = col(4);
+  r.action = col(5);
+  r.target_type = col(6);
+  r.target_id = col(7);
+  r.request_id = col(8);
+  r.details = col(9);
+  r.created_at_us = std::stoll(std::string(col(10)));
+  r.prev_hash = col(11);
+  r.row_hash = col(12);
+  r.key_id = col(13);
+  return r;
+}
+
 /// The id rows record for `key` (raw bytes): the first 8 hex digits of its SHA-256.
 std::string audit_key_id(const std::string& key);
 

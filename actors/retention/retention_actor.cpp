@@ -43,11 +43,9 @@ const char* const list_partitions_sql =
     "WHERE i.inhparent = 'audit_logs'::regclass ORDER BY c.relname";
 // The columns the chain covers (as the verifier reads them), then the row as JSON with
 // every column: the line written to the export.
-const char* const export_columns =
-    "SELECT tenant_id, seq, id, region, actor, action, target_type, "
-    "COALESCE(target_id, ''), COALESCE(request_id, ''), details::text, "
-    "(extract(epoch FROM created_at) * 1000000)::bigint, prev_hash, row_hash, "
-    "COALESCE(key_id, ''), row_to_json(t)::text FROM ";
+// audit_chain_columns (0-13), then the row as JSON (14).
+const std::string export_columns =
+    std::string("SELECT ") + audit_chain_columns + ", row_to_json(t)::text FROM ";
 const char* const anchor_sql =
     "SELECT seq, hash, COALESCE(key_id, '') FROM audit_retention_anchors "
     "WHERE tenant_id = $1";
@@ -238,7 +236,7 @@ caf::expected<retention_export> export_partition(pg_blocking_session& db,
   std::string after_tenant;
   int64_t after_seq = 0;
   for (;;) {
-    auto sql = std::string(export_columns) + partition + " t" +
+    auto sql = export_columns + partition + " t" +
                (after_tenant.empty()
                     ? std::string()
                     : " WHERE (tenant_id, seq) > (" + sql_literal(after_tenant) +
@@ -248,21 +246,7 @@ caf::expected<retention_export> export_partition(pg_blocking_session& db,
     if (!rows)
       return rows.error();
     for (auto& r : *rows) {
-      audit_chain_row row;
-      row.tenant_id = r[0];
-      row.seq = std::stoll(r[1]);
-      row.id = r[2];
-      row.region = r[3];
-      row.actor = r[4];
-      row.action = r[5];
-      row.target_type = r[6];
-      row.target_id = r[7];
-      row.request_id = r[8];
-      row.details = r[9];
-      row.created_at_us = std::stoll(r[10]);
-      row.prev_hash = r[11];
-      row.row_hash = r[12];
-      row.key_id = r[13];
+      auto row = audit_chain_row_of([&](size_t i) { return r[i]; });
       if (row.tenant_id != tenant) {
         tenant = row.tenant_id;
         ++out.tenants;
@@ -290,8 +274,8 @@ caf::expected<retention_export> export_partition(pg_blocking_session& db,
     }
     if (rows->size() < batch)
       break;
-    after_tenant = rows->back()[0];
-    after_seq = std::stoll(rows->back()[1]);
+    after_tenant = rows->back()[2];
+    after_seq = std::stoll(rows->back()[0]);
   }
   hash.update(buffer);
   if (auto err = file.write(buffer))

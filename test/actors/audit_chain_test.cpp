@@ -107,30 +107,11 @@ void write_rows(const std::string& url, std::shared_ptr<const audit_keyring> key
 std::vector<audit_chain_row> read_chain(const std::string& url,
                                         const std::string& tenant) {
   auto rows =
-      sql(url, "SELECT seq, id, tenant_id, region, actor, action, target_type, "
-               "coalesce(target_id, ''), coalesce(request_id, ''), details::text, "
-               "(extract(epoch FROM created_at) * 1000000)::bigint, prev_hash, row_hash, "
-               "coalesce(key_id, '') FROM audit_logs WHERE tenant_id = '" +
-                   tenant + "' ORDER BY seq");
+      sql(url, std::string("SELECT ") + audit_chain_columns +
+                   " FROM audit_logs WHERE tenant_id = '" + tenant + "' ORDER BY seq");
   std::vector<audit_chain_row> out;
-  for (auto& r : rows) {
-    audit_chain_row a;
-    a.seq = std::stoll(r[0]);
-    a.id = r[1];
-    a.tenant_id = r[2];
-    a.region = r[3];
-    a.actor = r[4];
-    a.action = r[5];
-    a.target_type = r[6];
-    a.target_id = r[7];
-    a.request_id = r[8];
-    a.details = r[9];
-    a.created_at_us = std::stoll(r[10]);
-    a.prev_hash = r[11];
-    a.row_hash = r[12];
-    a.key_id = r[13];
-    out.push_back(a);
-  }
+  for (auto& r : rows)
+    out.push_back(audit_chain_row_of([&](size_t i) { return r[i]; }));
   return out;
 }
 

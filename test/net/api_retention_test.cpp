@@ -100,31 +100,11 @@ bool attached(const std::string& url, const std::string& partition) {
                       partition + "'")[0][0] == "1";
 }
 
-// clang-format off
-const char* const chain_columns =
-    "SELECT seq, id, tenant_id, region, actor, action, target_type, "
-    "COALESCE(target_id, ''), COALESCE(request_id, ''), details::text, "
-    "(extract(epoch FROM created_at) * 1000000)::bigint, key_id, prev_hash, row_hash "
-    "FROM audit_logs ";
-// clang-format on
+const std::string chain_columns =
+    std::string("SELECT ") + kyb::actors::audit_chain_columns + " FROM audit_logs ";
 
 kyb::actors::audit_chain_row chain_row(const std::vector<std::string>& r) {
-  kyb::actors::audit_chain_row row;
-  row.seq = std::stoll(r[0]);
-  row.id = r[1];
-  row.tenant_id = r[2];
-  row.region = r[3];
-  row.actor = r[4];
-  row.action = r[5];
-  row.target_type = r[6];
-  row.target_id = r[7];
-  row.request_id = r[8];
-  row.details = r[9];
-  row.created_at_us = std::stoll(r[10]);
-  row.key_id = r[11];
-  row.prev_hash = r[12];
-  row.row_hash = r[13];
-  return row;
+  return kyb::actors::audit_chain_row_of([&](size_t i) { return r[i]; });
 }
 
 /// The owner makes past monthly partitions and moves a tenant's first rows into them

@@ -104,7 +104,9 @@ problem make_problem(const caf::error& err) {
     p.detail = database_detail(code);
   } else {
     p.detail = detail_of(err);
-    if (code == errc::invalid_argument) {
+    // A field's problem (a bad value, or a value that conflicts, like a tax id
+    // another business has) is also listed under errors, as validation lists them.
+    if (code == errc::invalid_argument || code == errc::conflict) {
       auto field = field_of(err);
       if (!field.empty())
         p.errors.push_back({std::move(field), p.detail});

@@ -73,7 +73,7 @@ namespace kyb::persistence {
   "id, tenant_id, region, job_key, format, status, rows_read, rows_written, "            \
   "rows_failed, rows_skipped, committed_line, bytes_received, error, "                   \
   "created_by, " KYB_TS("created_at") ", " KYB_TS("updated_at") ", " KYB_TS(             \
-      "completed_at")
+      "completed_at") ", allow_duplicate_tax_id"
 
 // A risk rules version as the tenant actor decodes it (actors/tenant/tenant_actor.cpp).
 #define KYB_RISK_RULES_COLUMNS                                                           \
@@ -656,12 +656,14 @@ const std::vector<named_sql>& platform_queries() {
        "clock_timestamp()) "
        "RETURNING " KYB_VERIFICATION_POLICY_COLUMNS},
 
-      // $1 id, $2 tenant, $3 region, $4 job_key (NULL: none), $5 format, $6 created_by
-      // -> the job, or no row when the tenant has a job with this key
+      // $1 id, $2 tenant, $3 region, $4 job_key (NULL: none), $5 format, $6 created_by,
+      // $7 allow_duplicate_tax_id -> the job, or no row when the tenant has a job with
+      // this key
       {q::import_job_insert,
        "INSERT INTO import_jobs (id, tenant_id, region, job_key, format, status, "
-       "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'receiving', $6, "
-       "now(), now()) ON CONFLICT (tenant_id, job_key) DO NOTHING "
+       "created_by, created_at, updated_at, allow_duplicate_tax_id) VALUES ($1, $2, $3, "
+       "$4, $5, 'receiving', $6, now(), now(), $7) ON CONFLICT (tenant_id, job_key) DO "
+       "NOTHING "
        "RETURNING " KYB_IMPORT_JOB_COLUMNS},
       // $1 tenant, $2 job_key -> the job
       {q::import_job_by_key,
@@ -729,6 +731,11 @@ const std::vector<named_sql>& platform_queries() {
        "o.ownership_percent, now() FROM unnest($3::uuid[], $4::uuid[], $5::smallint[], "
        "$6::text[], $7::date[], $8::text[], $9::numeric[]) AS o(id, business_id, "
        "position, name, date_of_birth, nationality, ownership_percent)"},
+      // $1 tenant, $2 tax id hashes, $3 the business itself (NULL: none) -> the number
+      // of hashes; locks each (tenant, hash) for the transaction and raises KY409
+      // 'tax id taken by business <uuid>' when a live business of the tenant other than
+      // $3 has one (migration 0017)
+      {q::business_tax_unique, "SELECT kyb_expect_unique_tax_ids($1, $2::text[], $3)"},
       // $1 tenant, $2 tax id hashes (text[]) -> tax_id, id of live businesses having one.
       // One hash-index probe per hash, whatever the statistics say: "tax_id = ANY($2)"
       // cannot use the hash index, and a plain join, planned while an import is

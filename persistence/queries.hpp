@@ -75,6 +75,7 @@ inline constexpr const char* import_errors_insert = "import_errors_insert";
 inline constexpr const char* business_bulk_insert = "business_bulk_insert";
 inline constexpr const char* owner_bulk_insert = "owner_bulk_insert";
 inline constexpr const char* business_tax_duplicates = "business_tax_duplicates";
+inline constexpr const char* business_tax_unique = "business_tax_unique";
 // Industry classification (actors/classification/): stored classifications.
 inline constexpr const char* classification_insert = "classification_insert";
 inline constexpr const char* classification_latest = "classification_latest";

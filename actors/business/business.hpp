@@ -152,13 +152,16 @@ struct business_input {
   input_field<std::string> incorporation_date;
   input_field<std::string> description;
   input_field<std::vector<owner>> owners;
+  /// The override of the duplicate tax id policy (business_validation.hpp): keep this
+  /// tax id although a live business of the tenant has it (?allow_duplicate_tax_id=true).
+  bool allow_duplicate_tax_id = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, business_input& x) {
   return f(x.legal_name, x.dba_name, x.tax_id, x.website_url, x.country,
            x.registration_number, x.registration_jurisdiction, x.address,
-           x.incorporation_date, x.description, x.owners);
+           x.incorporation_date, x.description, x.owners, x.allow_duplicate_tax_id);
 }
 
 /// One entry of a business list or search result.

@@ -9,6 +9,7 @@
 #include "actors/business/business_flows.hpp"
 #include "actors/business/business_rows.hpp"
 #include "actors/business/business_validation.hpp"
+#include "persistence/pg_error.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
@@ -93,6 +94,33 @@ business_view make_view(const business_record& rec, uint8_t reveal_bits) {
   auto d = std::make_shared<business_view_data>();
   d->record = masked_record(rec, reveal_bits);
   return business_view{std::move(d)};
+}
+
+/// Appends the duplicate tax id check (migration 0017) for `rec`, unless it has no tax id
+/// or the input overrides the policy. After the row's own write is fine: the check locks
+/// the tax id and then reads what others committed, excluding the row itself.
+void add_tax_id_check(pg_batch& batch, const platform& p, const business_record& rec,
+                      const business_input& in) {
+  if (!rec.tax_id || in.allow_duplicate_tax_id)
+    return;
+  std::vector<std::optional<std::string>> taxes{tax_id_lookup_hash(p, *rec.tax_id)};
+  add(batch, q::business_tax_unique,
+      {val(rec.tenant_id), val(persistence::pg_array(taxes)), val(rec.id)});
+}
+
+/// The check's refusal as the API says it (409 on /tax_id naming the existing
+/// business); any other error as it is.
+caf::error tax_id_conflict_or(caf::error err) {
+  if (persistence::constraint_of(err) != "kyb_unique_tax_id")
+    return err;
+  constexpr std::string_view said = "tax id taken by business ";
+  auto text = detail_of(err);
+  auto at = text.find(said);
+  if (at == std::string::npos || text.size() < at + said.size() + 36)
+    return err;
+  return make_error(errc::conflict,
+                    duplicate_tax_id_detail(text.substr(at + said.size(), 36)),
+                    "/tax_id");
 }
 
 /// Parameters $1..$14 shared by business_insert and business_update.
@@ -180,6 +208,15 @@ void load(self_ptr self) {
       });
 }
 
+/// The audit details of a create or update: the fields it set, and the override of the
+/// duplicate tax id policy when one was used.
+nlohmann::json write_details(const business_input& in, const business_record& rec) {
+  nlohmann::json details = {{"fields", changed_fields(in)}};
+  if (in.allow_duplicate_tax_id && in.tax_id.present && rec.tax_id)
+    details["allow_duplicate_tax_id"] = true;
+  return details;
+}
+
 void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
                const request_meta& meta, const business_input& in) {
   auto& st = self->state;
@@ -195,9 +232,10 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
   pg_batch batch;
   add(batch, q::business_insert, row_params(*st.p, rec));
   add_owners(batch, rec);
-  nlohmann::json details = {{"fields", changed_fields(in)}};
   add_audit(batch, rec.tenant_id, rec.region, meta.who.audit_actor(), "business.create",
-            "business", rec.id.to_string(), meta.request_id, details.dump());
+            "business", rec.id.to_string(), meta.request_id,
+            write_details(in, rec).dump());
+  add_tax_id_check(batch, *st.p, rec, in);
   // From an unloaded state the create needs no read (the insert fails if the id
   // exists); on a state read as absent it is an ordinary write.
   if (st.life.loaded())
@@ -221,7 +259,7 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
       [self, rp](caf::error& err) mutable {
         // Unknown or failed outcome: a create on an unloaded state forgets it and
         // reads it again for the next message; one on a state read as absent keeps it.
-        rp.deliver(err);
+        rp.deliver(tax_id_conflict_or(std::move(err)));
         self->state.life.end_create(false);
       });
 }
@@ -316,8 +354,11 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                 }
                 add_audit(batch, next.tenant_id, next.region, meta.who.audit_actor(),
                           "business.update", "business", st.id.to_string(),
-                          meta.request_id,
-                          nlohmann::json{{"fields", changed_fields(in)}}.dump());
+                          meta.request_id, write_details(in, next).dump());
+                // Only a changed tax id is checked: a business kept with an override
+                // stays editable.
+                if (in.tax_id.present && next.tax_id != st.rec().tax_id)
+                  add_tax_id_check(batch, *st.p, next, in);
                 st.life.begin_write();
                 run_fenced(
                     self, *st.p, st.lease, std::move(batch),
@@ -336,7 +377,7 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                       st.life.end_write();
                     },
                     [self, rp](caf::error& err) mutable {
-                      rp.deliver(err);
+                      rp.deliver(tax_id_conflict_or(std::move(err)));
                       // The outcome may be unknown (connection lost): reload before the
                       // next write.
                       self->state.life.end_write_unknown();

@@ -380,4 +380,19 @@ void apply_business_input(business_record& rec, const business_input& in) {
     rec.owners = in.owners.value ? *in.owners.value : std::vector<owner>{};
 }
 
+std::string duplicate_tax_id_detail(const std::string& existing_id) {
+  return "business " + existing_id +
+         " of this tenant has this tax id; send allow_duplicate_tax_id=true to keep "
+         "both";
+}
+
+std::optional<std::string> duplicate_tax_id_of(const std::string& detail) {
+  constexpr std::string_view prefix = "business ";
+  constexpr size_t id_size = 36;
+  if (detail.size() < prefix.size() + id_size ||
+      detail.compare(0, prefix.size(), prefix) != 0)
+    return std::nullopt;
+  return detail.substr(prefix.size(), id_size);
+}
+
 } // namespace kyb::actors

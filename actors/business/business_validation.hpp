@@ -2,6 +2,7 @@
 // field it is about (JSON-pointer style, e.g. "/owners/1/date_of_birth").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,17 @@ std::string mask_date_of_birth(const std::string& iso_date);
 /// spaces or control characters (a website, a webhook endpoint); `why` says what is
 /// wrong otherwise.
 bool valid_url(const std::string& url, std::string& why);
+
+/// The duplicate tax id policy (migration 0017): a tax id that a live business of the
+/// tenant has is refused, in a single create, an update and each row of a bulk import
+/// alike, unless the request says allow_duplicate_tax_id=true. The detail of that
+/// refusal, naming the existing business (its id first, so that the HTTP side can lift
+/// it).
+std::string duplicate_tax_id_detail(const std::string& existing_id);
+
+/// The existing business named by a duplicate_tax_id_detail() (a 36-character id
+/// after "business "), if `detail` is one.
+std::optional<std::string> duplicate_tax_id_of(const std::string& detail);
 
 /// Today's UTC date as YYYY-MM-DD.
 std::string utc_today();

@@ -163,12 +163,18 @@ void write_batch(self_ptr self) {
     st.queue.pop_front();
   }
   release_acks(self);
+  // The duplicate tax id policy (migration 0017): unless the job allows duplicates, a
+  // row whose tax id a live business of the tenant (or an earlier row of the upload)
+  // has fails, and the write batch locks the rest's tax ids and checks them again, so
+  // that a create landing between the check and the write fails the batch (the job
+  // stops; resuming it with its key reports that row) rather than adding a duplicate.
+  bool unique = !st.job.allow_duplicate_tax_id;
   std::vector<std::optional<std::string>> hashes;
   for (auto& it : *items)
-    if (it.row && it.row->tax_hash)
+    if (unique && it.row && it.row->tax_hash)
       hashes.push_back(*it.row->tax_hash);
-  auto write = [self,
-                items](const std::unordered_map<std::string, std::string>& existing) {
+  auto write = [self, items,
+                unique](const std::unordered_map<std::string, std::string>& existing) {
     auto& st = self->state;
     // Duplicates: a live business of the tenant, or an earlier row of this batch.
     std::unordered_map<std::string, int64_t> seen;
@@ -176,17 +182,16 @@ void write_batch(self_ptr self) {
     std::vector<import_row_error> errors;
     int64_t failed = 0;
     for (auto& it : *items) {
-      if (it.row && it.row->tax_hash) {
+      if (unique && it.row && it.row->tax_hash) {
         const auto& h = *it.row->tax_hash;
         if (auto e = existing.find(h); e != existing.end()) {
-          it.errors.push_back(
-              {it.line, "/tax_id",
-               "duplicate: business " + e->second + " of this tenant has this tax id"});
+          it.errors.push_back({it.line, "/tax_id", duplicate_tax_id_detail(e->second)});
           it.row.reset();
         } else if (auto s = seen.find(h); s != seen.end()) {
           it.errors.push_back({it.line, "/tax_id",
-                               "duplicate: line " + std::to_string(s->second) +
-                                   " of this upload has this tax id"});
+                               "line " + std::to_string(s->second) +
+                                   " of this upload has this tax id; upload with "
+                                   "allow_duplicate_tax_id=true to import both"});
           it.row.reset();
         } else {
           seen.emplace(h, it.line);
@@ -205,6 +210,14 @@ void write_batch(self_ptr self) {
     int64_t last_line = items->empty() ? st.skip_through : items->back().line;
     int64_t first_line = items->empty() ? 0 : items->front().line;
     pg_batch batch;
+    if (unique && !seen.empty()) {
+      std::vector<std::optional<std::string>> taxes;
+      taxes.reserve(seen.size());
+      for (auto& [h, line] : seen)
+        taxes.push_back(h);
+      add(batch, q::business_tax_unique,
+          {val(st.job.tenant_id), val(persistence::pg_array(taxes)), null_value()});
+    }
     if (!rows.empty()) {
       add_bulk_rows(batch, *st.p, st.job.tenant_id, st.job.region, rows);
       nlohmann::json ids = nlohmann::json::array();
@@ -363,7 +376,8 @@ import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p,
                   {val(base::uuid::make_v7()), val(meta.who.tenant_id),
                    val(meta.who.region),
                    spec.job_key.empty() ? null_value() : val(spec.job_key),
-                   val(spec.format), val(meta.who.audit_actor())});
+                   val(spec.format), val(meta.who.audit_actor()),
+                   val_bool(spec.allow_duplicate_tax_id)});
               if (!spec.job_key.empty())
                 add(batch, q::import_job_by_key,
                     {val(meta.who.tenant_id), val(spec.job_key)});
@@ -384,6 +398,16 @@ import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p,
                                                 "' belongs to an upload of " +
                                                 existing.format + ", not " + spec.format,
                                             "job_key"));
+                      self->quit();
+                      return;
+                    }
+                    if (existing.allow_duplicate_tax_id != spec.allow_duplicate_tax_id) {
+                      rp.deliver(make_error(
+                          errc::invalid_argument,
+                          "job key '" + spec.job_key + "' belongs to an upload with " +
+                              (existing.allow_duplicate_tax_id ? "" : "no ") +
+                              "allow_duplicate_tax_id=true: resume it as it began",
+                          "allow_duplicate_tax_id"));
                       self->quit();
                       return;
                     }

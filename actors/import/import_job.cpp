@@ -37,6 +37,7 @@ import_job decode_import_job(const std::vector<pg_value>& row) {
   j.created_at = col(row, 14);
   j.updated_at = col(row, 15);
   j.completed_at = col(row, 16);
+  j.allow_duplicate_tax_id = bool_col(row, 17);
   return j;
 }
 
@@ -111,7 +112,7 @@ void add_import_errors(pg_batch& batch, const base::uuid& job, const base::uuid&
     ids.push_back(base::uuid::make_v7().to_string());
     lines.push_back(std::to_string(e.line));
     fields.push_back(e.field);
-    messages.push_back(e.message);
+    messages.push_back(e.detail);
   }
   add(batch, q::import_errors_insert,
       {val(job), val(tenant), val(region), val(pg_array(ids)), val(pg_array(lines)),

@@ -31,7 +31,8 @@ struct import_job {
   std::string created_at;
   std::string updated_at;
   std::string completed_at;
-  bool resumed = false;  ///< This upload continues an interrupted one.
+  bool allow_duplicate_tax_id = false; ///< Rows may repeat a live business's tax id.
+  bool resumed = false;                ///< This upload continues an interrupted one.
   bool replayed = false; ///< The job was complete already: this upload imported nothing.
 };
 
@@ -40,19 +41,19 @@ typename Inspector::result_type inspect(Inspector& f, import_job& x) {
   return f(x.id, x.tenant_id, x.region, x.job_key, x.format, x.status, x.rows_read,
            x.rows_written, x.rows_failed, x.rows_skipped, x.committed_line,
            x.bytes_received, x.error, x.created_by, x.created_at, x.updated_at,
-           x.completed_at, x.resumed, x.replayed);
+           x.completed_at, x.allow_duplicate_tax_id, x.resumed, x.replayed);
 }
 
 /// An error of one row.
 struct import_row_error {
   int64_t line = 0;
   std::string field; ///< JSON pointer ("/tax_id"), "" for the whole record.
-  std::string message;
+  std::string detail;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_row_error& x) {
-  return f(x.line, x.field, x.message);
+  return f(x.line, x.field, x.detail);
 }
 
 /// A job with (a page of) its errors.
@@ -83,11 +84,12 @@ typename Inspector::result_type inspect(Inspector& f, import_row& x) {
 struct import_spec {
   std::string format;
   std::string job_key;
+  bool allow_duplicate_tax_id = false; ///< The override of the duplicate tax id policy.
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, import_spec& x) {
-  return f(x.format, x.job_key);
+  return f(x.format, x.job_key, x.allow_duplicate_tax_id);
 }
 
 /// A row of KYB_IMPORT_JOB_COLUMNS.

@@ -33,6 +33,37 @@ bool read_input(const exchange_ptr& ex, business_input& in, validation_mode mode
   return true;
 }
 
+/// Reads ?allow_duplicate_tax_id (true or false, absent: false) into `in`; answers 400
+/// and returns false on another value.
+bool read_duplicate_override(const exchange_ptr& ex, business_input& in) {
+  auto q = ex->query();
+  if (!q)
+    return false;
+  auto it = q->find("allow_duplicate_tax_id");
+  if (it == q->end())
+    return true;
+  if (it->second != "true" && it->second != "false") {
+    ex->reply_invalid({{"allow_duplicate_tax_id", "must be true or false"}});
+    return false;
+  }
+  in.allow_duplicate_tax_id = it->second == "true";
+  return true;
+}
+
+/// Answers a failed create or update: a tax id that another live business of the tenant
+/// has is a 409 naming that business (existing_business_id), any other error as usual.
+void reply_write_error(const exchange_ptr& ex, const caf::error& err) {
+  if (code_of(err) == errc::conflict && field_of(err) == "/tax_id") {
+    if (auto existing = duplicate_tax_id_of(detail_of(err))) {
+      auto p = make_problem(err);
+      p.extensions = {{"existing_business_id", *existing}};
+      ex->send_problem(std::move(p), {});
+      return;
+    }
+  }
+  ex->reply_error(err);
+}
+
 std::string location_of(const business_view& v) {
   return "/v1/businesses/" + v.record().id.to_string();
 }
@@ -49,13 +80,14 @@ void answer(const exchange_ptr& ex, const business_view& v) {
 
 void create_business(const exchange_ptr& ex) {
   business_input in;
-  if (!read_input(ex, in, validation_mode::create))
+  if (!read_input(ex, in, validation_mode::create) || !read_duplicate_override(ex, in))
     return;
   if (!ex->req.headers.contains("idempotency-key")) {
-    ex->ask_entity<business_view>(
+    ex->ask_entity_or<business_view>(
         business_entity, base::uuid::make_v7(),
-        [ex](business_view& v) { answer_created(ex, v); }, create_atom::value, ex->meta(),
-        std::move(in));
+        [ex](business_view& v) { answer_created(ex, v); },
+        [ex](caf::error& err) { reply_write_error(ex, err); }, create_atom::value,
+        ex->meta(), std::move(in));
     return;
   }
   std::string key(ex->req.header("idempotency-key"));
@@ -66,7 +98,10 @@ void create_business(const exchange_ptr& ex) {
   // The fingerprint covers what the request asks for, not how its JSON was spelled
   // (nlohmann's objects print their keys sorted).
   auto body = ex->json_body();
-  auto fp = base::sha256_hex("POST /v1/businesses\n" + body->dump());
+  auto fp = base::sha256_hex(
+      "POST /v1/businesses\n" +
+      std::string(in.allow_duplicate_tax_id ? "allow_duplicate_tax_id=true\n" : "") +
+      body->dump());
   auto tenant = ex->who->tenant_id;
   auto idem = ex->services().idempotency->get();
   ex->ask<idempotency_outcome>(
@@ -101,7 +136,8 @@ void create_business(const exchange_ptr& ex) {
             business_entity, id,
             [store_and_answer](business_view& rec) { store_and_answer(rec, false); },
             [ex, idem, key, fp, tenant, id, store_and_answer](caf::error& err) {
-              if (code_of(err) == errc::conflict) {
+              // A conflict on the entity itself (not on a field such as the tax id).
+              if (code_of(err) == errc::conflict && field_of(err).empty()) {
                 // An earlier attempt with this key committed: answer with what it made.
                 ex->ask_entity<business_view>(
                     business_entity, id,
@@ -113,7 +149,7 @@ void create_business(const exchange_ptr& ex) {
               }
               // Nothing was created: free the key for a retry.
               ex->self->send(idem, abort_atom::value, tenant, key, fp);
-              ex->reply_error(err);
+              reply_write_error(ex, err);
             },
             create_atom::value, ex->meta(), std::move(in));
       },
@@ -158,10 +194,11 @@ void update_business(const exchange_ptr& ex) {
   if (!id)
     return;
   business_input in;
-  if (!read_input(ex, in, validation_mode::update))
+  if (!read_input(ex, in, validation_mode::update) || !read_duplicate_override(ex, in))
     return;
-  ex->ask_entity<business_view>(
-      business_entity, *id, [ex](business_view& v) { answer(ex, v); }, update_atom::value,
+  ex->ask_entity_or<business_view>(
+      business_entity, *id, [ex](business_view& v) { answer(ex, v); },
+      [ex](caf::error& err) { reply_write_error(ex, err); }, update_atom::value,
       ex->meta(), std::move(in));
 }
 

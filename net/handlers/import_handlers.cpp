@@ -23,6 +23,7 @@ json import_job_to_json(const import_job& j) {
               {"id", j.id.to_string()},
               {"job_key", j.job_key.empty() ? json() : json(j.job_key)},
               {"format", j.format},
+              {"allow_duplicate_tax_id", j.allow_duplicate_tax_id},
               {"status", j.status},
               {"rows_read", j.rows_read},
               {"rows_written", j.rows_written},
@@ -45,7 +46,7 @@ json import_job_to_json(const import_job& j) {
 json errors_to_json(const std::vector<import_row_error>& errors) {
   json out = json::array();
   for (const auto& e : errors)
-    out.push_back({{"line", e.line}, {"field", e.field}, {"message", e.message}});
+    out.push_back({{"line", e.line}, {"field", e.field}, {"detail", e.detail}});
   return out;
 }
 
@@ -210,9 +211,17 @@ void import_businesses(const exchange_ptr& ex) {
     }
     spec.job_key = it->second;
   }
+  if (auto it = q->find("allow_duplicate_tax_id"); it != q->end()) {
+    if (it->second != "true" && it->second != "false") {
+      ex->reply_invalid({{"allow_duplicate_tax_id", "must be true or false"}});
+      return;
+    }
+    spec.allow_duplicate_tax_id = it->second == "true";
+  }
   for (auto& [name, value] : *q)
-    if (name != "job_key") {
-      ex->reply_invalid({{name, "unknown query parameter (only job_key)"}});
+    if (name != "job_key" && name != "allow_duplicate_tax_id") {
+      ex->reply_invalid(
+          {{name, "unknown query parameter (only job_key and allow_duplicate_tax_id)"}});
       return;
     }
   if (!ex->services().spawn_import) {

@@ -22,6 +22,7 @@
 #include "runtime/cluster/member.hpp"
 #include "runtime/error.hpp"
 #include "runtime/main/kybctl_import.hpp"
+#include "runtime/main/kybctl_probe.hpp"
 
 using namespace kyb;
 using json = nlohmann::json;
@@ -54,6 +55,7 @@ int usage() {
       "  region ensure         make replication exist as configured (idempotent)\n"
       "  region failback REGION  bring a failed-over region back\n"
       "  import FILE [--api URL] [--key KEY] [--format ndjson|csv] [--job-key K]\n"
+      "         [--allow-duplicate-tax-id]\n"
       "                        upload businesses to the HTTP API with a progress bar\n");
   return 2;
 }
@@ -269,6 +271,10 @@ int main(int argc, char** argv) {
           (args[i] == "--format" && next(o.format)) ||
           (args[i] == "--job-key" && next(o.job_key)))
         continue;
+      if (args[i] == "--allow-duplicate-tax-id") {
+        o.allow_duplicate_tax_id = true;
+        continue;
+      }
       if (!args[i].empty() && args[i][0] != '-' && o.file.empty()) {
         o.file = args[i];
         continue;
@@ -360,6 +366,16 @@ int main(int argc, char** argv) {
   auto agent = tls ? caf::openssl::remote_actor(sys, host, port)
                    : sys.middleman().remote_actor(host, port);
   if (!agent) {
+    // Say which port it was when that is what went wrong: the HTTP port answers HTTP.
+    if (runtime::probe_port(*endpoint.value) == runtime::port_answer::http) {
+      std::fprintf(stderr,
+                   "kybctl: %s is a node's HTTP API port (api.listen), not its admin "
+                   "endpoint: --node takes cluster.admin_listen (127.0.0.1:9301 for "
+                   "`deploy/local/kyb up`); use the HTTP port with curl or kybctl "
+                   "import --api http://%s\n",
+                   node.c_str(), node.c_str());
+      return 1;
+    }
     std::fprintf(stderr,
                  "kybctl: cannot reach the admin endpoint at %s: %s\n"
                  "  (--node takes a node's cluster.admin_listen, not its HTTP or cluster "

@@ -3,6 +3,8 @@
 // then prints the job and its row errors.
 #include "runtime/main/kybctl_import.hpp"
 
+#include "runtime/main/kybctl_probe.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -126,6 +128,13 @@ int run_import(const import_options& o) {
       return 2;
     }
   }
+  if (o.api.rfind("http://", 0) != 0 && o.api.rfind("https://", 0) != 0) {
+    std::fprintf(stderr,
+                 "kybctl import: --api takes the URL of a node's HTTP API, starting with "
+                 "http:// or https:// (e.g. http://127.0.0.1:8080), got '%s'\n",
+                 o.api.c_str());
+    return 2;
+  }
   if (format != "csv" && format != "ndjson") {
     std::fprintf(stderr, "kybctl import: --format must be ndjson or csv\n");
     return 2;
@@ -144,8 +153,13 @@ int run_import(const import_options& o) {
 
   net::outbound_client client(client_options());
   std::string url = o.api + "/v1/businesses/bulk";
+  std::string query;
   if (!o.job_key.empty())
-    url += "?job_key=" + escape(o.job_key);
+    query += "&job_key=" + escape(o.job_key);
+  if (o.allow_duplicate_tax_id)
+    query += "&allow_duplicate_tax_id=true";
+  if (!query.empty())
+    url += "?" + query.substr(1);
   net::outbound_request req;
   req.method = "POST";
   req.url = url;
@@ -166,6 +180,18 @@ int run_import(const import_options& o) {
   if (st.tty)
     std::fprintf(stderr, "\n");
   if (!answer.ok()) {
+    // A port that accepts connections but does not speak HTTP is a node's cluster or
+    // admin port: say so rather than the transfer's error alone.
+    auto at = runtime::http_url_endpoint(o.api);
+    if (at && runtime::probe_port(*at) == runtime::port_answer::not_http) {
+      std::fprintf(stderr,
+                   "kybctl import: %s accepts connections but does not answer HTTP: it "
+                   "is probably a node's cluster or admin port (cluster.listen, "
+                   "cluster.admin_listen); --api takes the node's HTTP API, api.listen "
+                   "(http://127.0.0.1:8080 for `deploy/local/kyb up`)\n",
+                   config::to_string(*at).c_str());
+      return 1;
+    }
     std::fprintf(stderr, "kybctl import: the upload failed: %s\n",
                  answer.message.c_str());
     return 1;
@@ -206,7 +232,7 @@ int run_import(const import_options& o) {
           std::printf("errors:\n");
         std::printf("  line %s%s%s: %s\n", e["line"].dump().c_str(),
                     e.value("field", "").empty() ? "" : " ", e.value("field", "").c_str(),
-                    e.value("message", "").c_str());
+                    e.value("detail", "").c_str());
         ++shown;
       }
       if (!pj.contains("next_errors_after"))

@@ -11,6 +11,7 @@ struct import_options {
   std::string key;                           ///< An API key with the write scope.
   std::string format;                        ///< "ndjson", "csv", or "" (by extension)
   std::string job_key;                       ///< Makes a retried upload resume.
+  bool allow_duplicate_tax_id = false;       ///< Rows may repeat a tenant's tax id.
   bool as_json = false;
 };
 

@@ -129,7 +129,7 @@ BOOST_FIXTURE_TEST_CASE(good_bad_duplicate_and_broken_rows, fixture) {
   std::map<int, std::string> fields;
   for (auto& e : report["errors"])
     fields[e["line"].get<int>()] =
-        e["field"].get<std::string>() + " " + e["message"].get<std::string>();
+        e["field"].get<std::string>() + " " + e["detail"].get<std::string>();
   BOOST_TEST(fields.size() == 5u, report.dump());
   BOOST_TEST(fields.count(3) == 1u);
   BOOST_TEST(fields[4].rfind("/country", 0) == 0u, fields[4]);
@@ -359,6 +359,40 @@ BOOST_FIXTURE_TEST_CASE(kybctl_import_uploads_a_file_and_prints_the_errors, fixt
   BOOST_TEST(no_key.second.find("API key") != std::string::npos, no_key.second);
   auto missing = kybctl_import("/nonexistent.csv" + api + " --key " + key);
   BOOST_TEST(missing.first == 2);
+  std::remove(path.c_str());
+}
+
+BOOST_FIXTURE_TEST_CASE(kybctl_says_which_port_is_which, fixture) {
+  auto path = "/tmp/kyb-import-ports-" + std::to_string(::getpid()) + ".ndjson";
+  {
+    std::ofstream f(path);
+    f << R"({"legal_name":"Port Probe Corp","country":"US"})" << "\n";
+  }
+  // import --api at the node's cluster port (BASP over TLS) and admin port: named as
+  // such, with the HTTP port to use instead; nothing imported.
+  for (auto endpoint : {node.cluster_endpoint(), node.admin_endpoint()}) {
+    auto [rc, out] = kybctl_import(path + " --api http://" + endpoint + " --key " + key);
+    BOOST_TEST(rc == 1, out);
+    BOOST_TEST(out.find("does not answer HTTP") != std::string::npos, out);
+    BOOST_TEST(out.find("api.listen") != std::string::npos, out);
+  }
+  // A URL without its scheme is refused before anything is sent.
+  auto bare = kybctl_import(path + " --api 127.0.0.1:" + std::to_string(node.port()) +
+                            " --key " + key);
+  BOOST_TEST(bare.first == 2, bare.second);
+  BOOST_TEST(bare.second.find("http://") != std::string::npos, bare.second);
+  BOOST_TEST(one(node, "SELECT count(*) FROM businesses") == "0");
+  // --node at the HTTP port: named as the HTTP API port, with the admin endpoint's key.
+  auto tls = node.certs_dir().empty() ? std::string("--insecure")
+                                      : "--certs " + node.certs_dir();
+  auto wrong = run_command(std::string(KYB_BINARY_DIR) + "/kybctl --node 127.0.0.1:" +
+                           std::to_string(node.port()) + " " + tls + " nodes");
+  BOOST_TEST(wrong.status != 0, wrong.output);
+  BOOST_TEST(wrong.output.find("HTTP API port") != std::string::npos, wrong.output);
+  BOOST_TEST(wrong.output.find("cluster.admin_listen") != std::string::npos, wrong.output);
+  // The right port still works (the probe is only asked after a failure).
+  auto right = node.kybctl("nodes");
+  BOOST_TEST(right.status == 0, right.output);
   std::remove(path.c_str());
 }
 

@@ -179,13 +179,38 @@ void authenticate_and_run(const exchange_ptr& ex) {
     run_as(ex, lease->who);
     return;
   }
+  // One ask per key and secret at a time: a request that misses while another's ask is
+  // on its way waits for that answer (and the lease it brings) instead of taking a
+  // lease of its own, whose tokens would mostly run out unspent and drain the bucket
+  // below what the limit allows.
+  auto flight = key->key_id.to_string();
+  flight += hash;
+  auto& waiting = self->state.auth_waiting;
+  if (auto it = waiting.find(flight); it != waiting.end()) {
+    it->second.push_back(ex);
+    return;
+  }
+  waiting.emplace(flight, std::vector<exchange_ptr>{});
+  // The waiters start over once the answer is in: on the new lease while it has
+  // tokens, then one of them asks again for the rest.
+  auto release = [self, flight] {
+    auto it = self->state.auth_waiting.find(flight);
+    if (it == self->state.auth_waiting.end())
+      return;
+    auto waiters = std::move(it->second);
+    self->state.auth_waiting.erase(it);
+    for (auto& w : waiters)
+      authenticate_and_run(w);
+  };
   ex->ask_entity_or<actors::auth_grant>(
       actors::tenant_entity, key->tenant_id,
-      [ex, self, key_id = key->key_id, hash, now](actors::auth_grant& g) {
+      [ex, self, key_id = key->key_id, hash, now, release](actors::auth_grant& g) {
         self->state.leases.keep(key_id, hash, g, now, clock::now());
         run_as(ex, g.who);
+        release();
       },
-      [ex](caf::error& err) {
+      [ex, release](caf::error& err) {
+        release();
         // A key that cannot be checked here (its tenant lives in another region, the
         // database is down) on a route where a key is optional: the node answers for
         // itself, as to an anonymous caller, and never forwards.

@@ -14,6 +14,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/io/broker.hpp>
 #include <caf/io/connection_handle.hpp>
@@ -102,6 +103,10 @@ struct http_broker_state {
   base::counter* refused_per_address = nullptr; ///< over http.max_connections_per_ip
 
   auth_lease_cache leases;
+  /// Requests waiting for an authentication of their key and secret that another
+  /// request of this worker is asking the tenant actor for (one ask at a time per key
+  /// and secret: concurrent misses sharing one lease instead of each taking its own).
+  std::unordered_map<std::string, std::vector<std::shared_ptr<exchange>>> auth_waiting;
   /// Metrics, usage counts and the access log of the requests answered here.
   request_accounting accounting;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <unordered_map>
 
@@ -218,6 +219,13 @@ void after_leases(self_ptr self, clock::time_point until, std::function<void()> 
                        lease_expired_atom::value);
 }
 
+/// A rate as people write it: "100000", "0.5" (std::to_string gives "100000.000000").
+std::string rate_text(double rate) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", rate);
+  return buf;
+}
+
 /// How many tokens one lease takes: a twentieth of what the bucket refills during
 /// the lease, at most 1000 (0: no lease; slow tenants are asked about every request).
 uint32_t lease_size(const tenant_state& st) {
@@ -377,7 +385,7 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                 if (auto wait = st.bucket->take(now)) {
                   auto secs = (wait->count() + 999) / 1000;
                   rp.deliver(make_error(errc::rate_limited,
-                                        "rate limit of " + std::to_string(st.rate()) +
+                                        "rate limit of " + rate_text(st.rate()) +
                                             " requests per second exceeded",
                                         std::to_string(secs)));
                   return;

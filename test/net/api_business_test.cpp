@@ -365,7 +365,8 @@ BOOST_AUTO_TEST_CASE(audit_chain_detects_tampering) {
   for (int i = 0; i < 5; ++i) {
     auto body = acme();
     body["tax_id"] = "55-000000" + std::to_string(i); // one business per tax id
-    BOOST_REQUIRE_EQUAL(node.call("POST", "/v1/businesses", body.dump(), key).status, 201);
+    BOOST_REQUIRE_EQUAL(node.call("POST", "/v1/businesses", body.dump(), key).status,
+                        201);
   }
   auto page = node.call("GET", "/v1/audit-logs?limit=3", "", key);
   BOOST_REQUIRE_EQUAL(page.status, 200);

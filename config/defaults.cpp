@@ -752,6 +752,19 @@ const std::vector<option>& options() {
        "Directory whose <name>.csv / <name>.json files (generic formats, see "
        "actors/screening/LIST_FORMATS.md) load as lists named <name>.",
        str(&settings::screening, &screening_settings::generic_dir)},
+      {"screening.lists_dir", "",
+       "Directory of list files under their publishers' names (sdn.csv, alt.csv, "
+       "add.csv, sdn_comments.csv; cons_prim.csv, cons_alt.csv, cons_add.csv, "
+       "cons_comments.csv; consolidated.xml for the UN; consolidated.csv for the US "
+       "CSL, names in any case): each list found loads from there unless its own "
+       "screening.<list>_path or _url is set.",
+       str(&settings::screening, &screening_settings::lists_dir)},
+      {"screening.sources", "official",
+       "official: a built-in list (OFAC SDN, OFAC non-SDN, UN, US CSL) that has no path, "
+       "URL or file in screening.lists_dir is downloaded from its publisher's official "
+       "URL at start and on schedule; configured: only the lists configured load.",
+       one_of(&settings::screening, &screening_settings::sources,
+              {"official", "configured"})},
       {"screening.ofac_sdn_url", "",
        "Download sdn.csv from here (official: "
        "https://sanctionslistservice.ofac.treas.gov/"
@@ -797,6 +810,12 @@ const std::vector<option>& options() {
        "re-screens the stored businesses); 0s = only at start and on reload.",
        duration(&settings::screening, &screening_settings::refresh_interval, ms(0),
                 ms(30 * day_ms))},
+      {"screening.retry_interval", "1min",
+       "After a reload in which a list could not be loaded (a download or a file "
+       "failed): when to try again; each further failure waits twice as long, up to "
+       "screening.refresh_interval (an hour when that is 0s).",
+       duration(&settings::screening, &screening_settings::retry_interval, ms(10),
+                ms(day_ms))},
       {"screening.threshold", "0.80",
        "Default score at or above which a listed name is a hit (a query may override).",
        real(&settings::screening, &screening_settings::threshold, 0.01, 1)},

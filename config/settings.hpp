@@ -233,6 +233,12 @@ struct screening_settings {
   std::string un_path;                 ///< UN Security Council consolidated XML
   std::string us_csl_path;             ///< US Consolidated Screening List CSV
   std::string generic_dir; ///< Every <name>.csv / <name>.json in it is a list.
+  /// Every standard file found here (sdn.csv, cons_prim.csv, consolidated.xml, ...)
+  /// loads as its list, unless that list's own path or URL is set.
+  std::string lists_dir;
+  /// "official": a built-in list with no path, URL or file in lists_dir is downloaded
+  /// from its publisher's official URL; "configured": only what is set loads.
+  std::string sources;
   // Publisher URLs, downloaded into node.data_dir/screening/downloads/<list>/.
   std::string ofac_sdn_url;
   std::string ofac_sdn_alt_url;
@@ -245,6 +251,9 @@ struct screening_settings {
   std::string un_url;
   std::string us_csl_url;
   milliseconds refresh_interval{0}; ///< Re-download and re-read the lists; 0 = never.
+  /// After a reload in which a list failed: the first retry; each further one waits
+  /// twice as long, up to refresh_interval (or an hour).
+  milliseconds retry_interval{0};
   double threshold = 0;             ///< Default score at or above which a name is a hit.
   size_t max_bad_rows = 0;          ///< Malformed rows a list may skip (with warnings).
   milliseconds download_timeout{0}; ///< Whole transfer of one file.

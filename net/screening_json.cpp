@@ -126,6 +126,18 @@ json business_screening_to_json(const actors::business_screening& s) {
           {"cached", s.cached}};
 }
 
+json list_failures_to_json(const std::vector<actors::list_failure>& failures) {
+  json out = json::array();
+  for (auto& f : failures)
+    out.push_back(
+        {{"list", f.list},
+         {"file", f.file.empty() ? json(nullptr) : json(base::redact_url(f.file))},
+         {"line", f.line == 0 ? json(nullptr) : json(f.line)},
+         {"message", f.message},
+         {"serving_previous", f.serving_previous}});
+  return out;
+}
+
 json reload_report_to_json(const actors::reload_report& r) {
   json downloads = json::array();
   for (auto& d : r.downloads) {
@@ -140,6 +152,7 @@ json reload_report_to_json(const actors::reload_report& r) {
     downloads.push_back(std::move(j));
   }
   json error = nullptr;
+  json failures = list_failures_to_json(r.failures);
   if (r.status == "failed")
     error = {{"file", nullable(r.error_file)},
              {"line", r.error_line == 0 ? json(nullptr) : json(r.error_line)},
@@ -153,6 +166,7 @@ json reload_report_to_json(const actors::reload_report& r) {
           {"generation", nullable(r.generation)},
           {"changed_lists", r.changed_lists},
           {"downloads", downloads},
+          {"failures", failures},
           {"error", error}};
 }
 
@@ -193,6 +207,8 @@ json lists_status_to_json(const actors::lists_status& s) {
           {"last_reload",
            s.has_last_reload ? reload_report_to_json(s.last_reload) : json(nullptr)},
           {"next_refresh_at", nullable(s.next_refresh_at)},
+          {"failing", list_failures_to_json(s.failing)},
+          {"next_retry_at", nullable(s.next_retry_at)},
           {"monitoring", progress_to_json(s.monitoring)}};
 }
 

@@ -32,4 +32,7 @@ nlohmann::json lists_status_to_json(const actors::lists_status& s);
 /// The report of POST /v1/lists/reload (and `last_reload` of GET /v1/lists).
 nlohmann::json reload_report_to_json(const actors::reload_report& r);
 
+/// Lists that did not load: list, file (URLs redacted), line, message, serving_previous.
+nlohmann::json list_failures_to_json(const std::vector<actors::list_failure>& failures);
+
 } // namespace kyb::net

@@ -13,14 +13,17 @@
 namespace kyb::actors {
 
 struct readiness_check {
-  std::string name; ///< "postgresql", "migrations", "redis"
+  std::string name; ///< "postgresql", "migrations", "redis", "screening"
   bool ok = false;
   std::string detail;
+  /// Serving, with a part missing (screening without some or all of its lists): the
+  /// node stays ready, /ready says "degraded".
+  bool degraded = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, readiness_check& x) {
-  return f(x.name, x.ok, x.detail);
+  return f(x.name, x.ok, x.detail, x.degraded);
 }
 
 struct readiness {

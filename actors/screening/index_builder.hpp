@@ -18,6 +18,7 @@
 #include "actors/screening/list_plan.hpp"
 #include "actors/screening/match_options.hpp"
 #include "actors/screening/screening_index.hpp"
+#include "actors/screening/screening_messages.hpp"
 
 namespace kyb::actors {
 
@@ -29,6 +30,10 @@ struct build_request {
   /// same and `have_index`, nothing is parsed or built.
   std::map<std::string, std::string> current_versions;
   bool have_index = false;
+  /// The index serving now: a list whose new files fail is served again from it.
+  std::shared_ptr<const screening::screening_index> previous;
+  /// Lists not to read this time (their download failed with no copy), and why.
+  std::map<std::string, list_failure> skipped;
 };
 
 /// What a build produced.
@@ -37,7 +42,10 @@ struct build_outcome {
   status result = status::failed;
   std::shared_ptr<const screening::screening_index> index; ///< When built.
   screening::load_error error;                             ///< When failed.
-  std::map<std::string, std::string> versions;             ///< Every list read.
+  /// Each list that did not load (the others did): with `serving_previous` when the
+  /// index carries its earlier version.
+  std::vector<list_failure> failures;
+  std::map<std::string, std::string> versions; ///< Every list read.
   /// Per list: the first warnings, "file:line: message".
   std::map<std::string, std::vector<std::string>> warnings;
   std::chrono::microseconds read_time{0};  ///< Reading files and versions.

@@ -1,6 +1,7 @@
 #include "actors/screening/list_plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -31,16 +32,48 @@ planned_file plan_file(const slot& s, const std::string& list,
   return f;
 }
 
+/// The file of `dir` named `name` in any case ("SDN.CSV" for "sdn.csv"), or "".
+std::string find_in_dir(const std::string& dir, const std::string& name) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    auto file = it->path().filename().string();
+    if (file.size() == name.size() &&
+        std::equal(file.begin(), file.end(), name.begin(),
+                   [](char a, char b) {
+                     return std::tolower(static_cast<unsigned char>(a)) == b;
+                   }) &&
+        it->is_regular_file(ec))
+      return it->path().string();
+  }
+  return {};
+}
+
 void add_list(list_plan& plan, const std::string& name, list_format format,
-              std::vector<slot> slots, const std::string& data_dir) {
-  auto& main = slots.front();
-  if (main.path.empty() && main.url.empty())
-    return;
+              std::vector<slot> slots, const config::screening_settings& c,
+              const std::string& data_dir) {
   planned_list l;
   l.name = name;
   l.format = format;
-  for (auto& s : slots)
-    l.files.push_back(plan_file(s, name, data_dir));
+  auto& main = slots.front();
+  if (!main.path.empty() || !main.url.empty()) {
+    for (auto& s : slots)
+      l.files.push_back(plan_file(s, name, data_dir));
+  } else if (!c.lists_dir.empty() &&
+             !find_in_dir(c.lists_dir, slots.front().download_name).empty()) {
+    l.origin = "lists_dir";
+    for (auto& s : slots)
+      l.files.push_back(planned_file{find_in_dir(c.lists_dir, s.download_name), {}});
+  } else if (c.sources == "official") {
+    l.origin = "official";
+    auto urls = official_list_urls(name);
+    for (size_t i = 0; i < slots.size(); ++i) {
+      const std::string none;
+      slot s{none, i < urls.size() ? urls[i] : none, slots[i].download_name};
+      l.files.push_back(plan_file(s, name, data_dir));
+    }
+  } else {
+    return;
+  }
   plan.lists.push_back(std::move(l));
 }
 
@@ -67,6 +100,23 @@ screening::list_source planned_list::source(size_t max_bad_rows) const {
   return s;
 }
 
+std::vector<std::string> official_list_urls(const std::string& list) {
+  const std::string ofac =
+      "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/";
+  if (list == "ofac_sdn")
+    return {ofac + "SDN.CSV", ofac + "ALT.CSV", ofac + "ADD.CSV",
+            ofac + "SDN_COMMENTS.CSV"};
+  if (list == "ofac_cons")
+    return {ofac + "CONS_PRIM.CSV", ofac + "CONS_ALT.CSV", ofac + "CONS_ADD.CSV",
+            ofac + "CONS_COMMENTS.CSV"};
+  if (list == "un")
+    return {"https://scsanctions.un.org/resources/xml/en/consolidated.xml"};
+  if (list == "us_csl")
+    return {"https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
+            "consolidated.csv"};
+  return {};
+}
+
 bool builtin_list_name(const std::string& name) {
   return name == "ofac_sdn" || name == "ofac_cons" || name == "un" || name == "us_csl";
 }
@@ -81,17 +131,17 @@ list_plan make_list_plan(const config::screening_settings& c,
             {c.ofac_sdn_alt_path, c.ofac_sdn_alt_url, "alt.csv"},
             {c.ofac_sdn_add_path, c.ofac_sdn_add_url, "add.csv"},
             {c.ofac_sdn_comments_path, c.ofac_sdn_comments_url, "sdn_comments.csv"}},
-           data_dir);
+           c, data_dir);
   add_list(plan, "ofac_cons", list_format::ofac_csv,
            {{c.ofac_cons_path, c.ofac_cons_url, "cons_prim.csv"},
             {c.ofac_cons_alt_path, c.ofac_cons_alt_url, "cons_alt.csv"},
             {c.ofac_cons_add_path, c.ofac_cons_add_url, "cons_add.csv"},
             {c.ofac_cons_comments_path, c.ofac_cons_comments_url, "cons_comments.csv"}},
-           data_dir);
+           c, data_dir);
   add_list(plan, "un", list_format::un_xml, {{c.un_path, c.un_url, "consolidated.xml"}},
-           data_dir);
+           c, data_dir);
   add_list(plan, "us_csl", list_format::us_csl_csv,
-           {{c.us_csl_path, c.us_csl_url, "consolidated.csv"}}, data_dir);
+           {{c.us_csl_path, c.us_csl_url, "consolidated.csv"}}, c, data_dir);
   return plan;
 }
 
@@ -123,6 +173,7 @@ scan_generic_dir(const std::string& dir) {
     planned_list l;
     l.name = name;
     l.format = ext == ".csv" ? list_format::generic_csv : list_format::generic_json;
+    l.origin = "generic_dir";
     l.files.push_back(planned_file{p.string(), {}});
     out.push_back(std::move(l));
   }

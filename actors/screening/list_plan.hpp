@@ -23,6 +23,10 @@ struct planned_file {
 /// One list to load.
 struct planned_list {
   std::string name; ///< "ofac_sdn", "ofac_cons", "un", "us_csl" or a generic list's.
+  /// Where its files come from: "configured" (its own path or URL options),
+  /// "lists_dir" (screening.lists_dir), "official" (the publisher's official URLs,
+  /// screening.sources = official) or "generic_dir".
+  std::string origin = "configured";
   screening::list_format format = screening::list_format::generic_csv;
   /// The main file, then for OFAC the alias, address and comment files (an empty path
   /// means "not configured").
@@ -43,6 +47,10 @@ struct list_plan {
 };
 
 /// The plan of `cfg`; downloads go to `<data_dir>/screening/downloads/<list>/<file>`.
+/// A built-in list takes its files from its own path or URL options; failing those,
+/// from the standard file names in screening.lists_dir (the primary file must be there;
+/// aux files found with it are used); failing those, with screening.sources = official,
+/// from its publisher's official URLs (official_list_urls()).
 list_plan make_list_plan(const config::screening_settings& cfg,
                          const std::string& data_dir);
 
@@ -51,6 +59,11 @@ list_plan make_list_plan(const config::screening_settings& cfg,
 /// of the built-in list names; other files are ignored. Errors name the file.
 screening::result<std::vector<planned_list>, screening::load_error>
 scan_generic_dir(const std::string& dir);
+
+/// The official download URLs of a built-in list's files (primary first), as published
+/// by OFAC (sanctionslistservice.ofac.treas.gov), the UN Security Council
+/// (scsanctions.un.org) and the US International Trade Administration (data.trade.gov).
+std::vector<std::string> official_list_urls(const std::string& list);
 
 /// True for the names of the built-in lists ("ofac_sdn", "ofac_cons", "un", "us_csl").
 bool builtin_list_name(const std::string& name);

@@ -63,6 +63,7 @@ struct screening_metrics {
   base::gauge_family* entities = nullptr;
   base::gauge_family* names = nullptr;
   base::gauge* lists_loaded = nullptr;
+  base::gauge* lists_failing = nullptr;
   base::gauge* last_reload = nullptr;
   base::gauge* last_reload_ok = nullptr;
   base::gauge* build_seconds = nullptr;
@@ -94,13 +95,17 @@ struct screening_metrics {
                      "Primary names and aliases of each loaded list", {"list"});
     lists_loaded =
         &m.gauge("kyb_screening_lists_loaded", "Lists in the serving index").with({});
+    lists_failing = &m.gauge("kyb_screening_lists_failing",
+                             "Lists the last reload could not load (each fails alone; "
+                             "an earlier version of one may still serve)")
+                         .with({});
     last_reload = &m.gauge("kyb_screening_last_reload_timestamp_seconds",
                            "Unix time of the last reload that left current lists serving")
                        .with({});
     last_reload_ok =
         &m.gauge("kyb_screening_last_reload_success",
-                 "1 when the last reload succeeded, 0 when it failed (the previous "
-                 "index keeps serving)")
+                 "1 when the last reload loaded every list, 0 when one or all failed "
+                 "(each failed list keeps its previous version where it had one)")
              .with({});
     build_seconds = &m.gauge("kyb_screening_index_build_seconds",
                              "Seconds spent parsing the lists and building the serving "
@@ -157,19 +162,28 @@ struct screening_state {
   std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
   std::chrono::milliseconds refresh_interval{0};
   system_clock::time_point next_refresh{};
+
+  /// The lists the last reload could not load, and the retry that tries them again.
+  std::vector<list_failure> failing;
+  uint32_t retries = 0; ///< consecutive reloads with failures
+  uint64_t retry_seq = 0;
+  system_clock::time_point next_retry{};
 };
 
 using self_ptr = screening_actor::stateful_pointer<screening_state>;
 
 caf::error no_lists(const screening_state& st) {
   std::string detail = "no sanctions lists are loaded";
-  if (st.plan.empty())
+  if (st.plan.empty()) {
     detail += ": none is configured (screening.* options; see GET /v1/lists)";
-  else if (st.reloading)
+  } else if (st.reloading) {
     detail += " yet: the lists are loading; retry shortly";
-  else if (st.has_last && st.last.status == "failed")
+  } else if (st.has_last && st.last.status == "failed") {
     // Which file or URL failed is the operator's to see (GET /v1/lists).
     detail += ": the last load failed (an operator sees why in GET /v1/lists)";
+    if (st.next_retry != system_clock::time_point{})
+      detail += "; the next attempt is at " + format_utc(st.next_retry);
+  }
   return make_error(errc::unavailable, detail);
 }
 
@@ -202,11 +216,41 @@ std::vector<std::string> changed_lists(const std::map<std::string, std::string>&
 
 void start_reload(self_ptr self, const std::string& trigger);
 
+/// After a reload in which lists failed, the next try: screening.retry_interval, twice
+/// as long after each further failing reload, at most the refresh interval (an hour
+/// without one). A reload without failures ends the series.
+void schedule_retry(self_ptr self) {
+  auto& st = self->state;
+  ++st.retry_seq;
+  if (st.plan.empty() || (st.failing.empty() && st.last.status != "failed")) {
+    st.retries = 0;
+    st.next_retry = {};
+    return;
+  }
+  auto cap = st.refresh_interval.count() > 0 ? st.refresh_interval
+                                             : std::chrono::milliseconds(3600 * 1000);
+  auto delay = st.p->settings.screening.retry_interval;
+  for (uint32_t i = 0; i < st.retries && delay < cap; ++i)
+    delay *= 2;
+  delay = std::min(delay, cap);
+  ++st.retries;
+  st.next_retry = system_clock::now() + delay;
+  self->delayed_send(self, delay, tick_atom::value, st.retry_seq);
+}
+
 /// Delivers the report to everyone waiting and starts the next reload if one was asked
 /// for meanwhile.
 void finish_reload(self_ptr self) {
   auto& st = self->state;
   auto& r = st.current;
+  st.failing = r.failures;
+  st.metrics.lists_failing->Set(static_cast<double>(st.failing.size()));
+  for (auto& f : r.failures)
+    base::log_error("screening.list_failed", {{"list", f.list},
+                                              {"file", base::redact_url(f.file)},
+                                              {"line", f.line},
+                                              {"error", f.message},
+                                              {"serving_previous", f.serving_previous}});
   r.finished_at = base::utc_timestamp();
   r.seconds = std::chrono::duration<double>(steady::now() - st.current_started).count();
   r.generation = st.generation;
@@ -214,7 +258,8 @@ void finish_reload(self_ptr self) {
   st.has_last = true;
   st.reloading = false;
   st.metrics.reloads->with({r.status}).Increment();
-  st.metrics.last_reload_ok->Set(r.status == "failed" ? 0 : 1);
+  // Success means every list loaded: a partial reload (some lists failing) is 0 too.
+  st.metrics.last_reload_ok->Set(r.status == "loaded" || r.status == "unchanged" ? 1 : 0);
   if (r.status == "failed") {
     base::log_error("screening.reload_failed", {{"trigger", r.trigger},
                                                 {"file", r.error_file},
@@ -229,6 +274,7 @@ void finish_reload(self_ptr self) {
                                           {"changed_lists", r.changed_lists},
                                           {"seconds", r.seconds}});
   }
+  schedule_retry(self);
   auto waiting = std::move(st.waiting);
   st.waiting.clear();
   for (auto& rp : waiting)
@@ -290,13 +336,15 @@ void publish(self_ptr self, build_outcome& out) {
                            caf::actor_cast<screening_actor>(self)});
 }
 
-void start_build(self_ptr self) {
+void start_build(self_ptr self, std::map<std::string, list_failure> skipped = {}) {
   auto& st = self->state;
   auto req = std::make_shared<build_request>();
   req->plan = st.plan;
   req->options = st.options;
   req->current_versions = st.versions;
   req->have_index = st.holder.current() != nullptr;
+  req->previous = st.holder.current();
+  req->skipped = std::move(skipped);
   auto seq = st.reload_seq;
   auto builder = spawn_index_builder(self->system(), std::move(req));
   self->request(builder, caf::infinite, build_atom::value)
@@ -305,22 +353,20 @@ void start_build(self_ptr self) {
             auto& st = self->state;
             if (seq != st.reload_seq)
               return;
+            st.current.failures = std::move(out.failures);
+            bool partial = !st.current.failures.empty();
             switch (out.result) {
             case build_outcome::status::failed:
               fail_reload(self, out.error.file, out.error.line, out.error.message);
               return;
             case build_outcome::status::unchanged:
-              st.current.status = "unchanged";
+              st.current.status = partial ? "partial" : "unchanged";
               finish_reload(self);
               return;
             case build_outcome::status::built:
-              if (out.index->lists().empty()) {
-                fail_reload(self, st.plan.generic_dir, 0,
-                            "no lists to load: the directory holds no <name>.csv or "
-                            "<name>.json file");
-                return;
-              }
               publish(self, out);
+              if (partial)
+                st.current.status = "partial";
               finish_reload(self);
               return;
             }
@@ -362,7 +408,8 @@ void start_reload(self_ptr self, const std::string& trigger) {
             auto& st = self->state;
             if (seq != st.reload_seq)
               return;
-            const download_result* fatal = nullptr;
+            // A list whose download failed with no earlier copy fails alone.
+            std::map<std::string, list_failure> skipped;
             for (auto& d : results) {
               download_report rep;
               rep.list = d.list;
@@ -380,17 +427,15 @@ void start_reload(self_ptr self, const std::string& trigger) {
                                   {"url", base::redact_url(d.url)},
                                   {"error", d.error},
                                   {"detail", "loading the copy of an earlier download"}});
-                else if (!fatal)
-                  fatal = &d;
+                else if (!skipped.count(d.list))
+                  skipped.emplace(d.list,
+                                  list_failure{d.list, d.url, 0,
+                                               "the download failed: " + d.error, false});
               }
               st.metrics.downloads->with({d.list, d.outcome}).Increment();
               st.current.downloads.push_back(std::move(rep));
             }
-            if (fatal) {
-              fail_reload(self, fatal->url, 0, fatal->error);
-              return;
-            }
-            start_build(self);
+            start_build(self, std::move(skipped));
           },
           [self, seq](caf::error& err) {
             if (seq == self->state.reload_seq)
@@ -568,6 +613,11 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
                     if (!d.error.empty())
                       d.error = "the download failed";
                   }
+                  for (auto& f : out.last_reload.failures) {
+                    f.file.clear();
+                    f.line = 0;
+                    f.message = "the list could not be loaded";
+                  }
                   if (!out.last_reload.error_file.empty()) {
                     out.last_reload.error_file.clear();
                     out.last_reload.error_line = 0;
@@ -577,6 +627,16 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
               }
               if (st.refresh_interval.count() > 0 && !st.plan.empty())
                 out.next_refresh_at = format_utc(st.next_refresh);
+              out.failing = st.failing;
+              if (st.next_retry != system_clock::time_point{})
+                out.next_retry_at = format_utc(st.next_retry);
+              if (!op)
+                for (auto& f : out.failing) {
+                  // Which list is out, not where the node reads it from.
+                  f.file.clear();
+                  f.line = 0;
+                  f.message = "the list could not be loaded";
+                }
               if (auto idx = st.holder.current()) {
                 out.generation = st.generation;
                 for (auto& m : idx->lists())
@@ -611,6 +671,38 @@ screening_actor spawn_screening_actor(caf::actor_system& sys, platform_ptr p,
             [self](refresh_atom) {
               request_reload(self, "schedule", std::nullopt);
               schedule_refresh(self);
+            },
+            [self](health_atom) -> readiness_check {
+              auto& st = self->state;
+              readiness_check c{"screening", true, {}, false};
+              auto idx = st.holder.current();
+              if (st.plan.empty()) {
+                c.detail = "no sanctions lists are configured";
+                return c;
+              }
+              std::string failing;
+              for (auto& f : st.failing)
+                failing += (failing.empty() ? "" : ", ") + f.list +
+                           (f.serving_previous ? " (previous version serving)" : "");
+              if (!idx) {
+                c.degraded = true;
+                c.detail = st.reloading && !st.has_last
+                               ? "the lists are loading"
+                               : "no list is loaded; failing: " + failing;
+              } else {
+                c.detail = std::to_string(idx->lists().size()) + " lists loaded";
+                if (!failing.empty()) {
+                  c.degraded = true;
+                  c.detail += "; failing: " + failing;
+                }
+              }
+              if (c.degraded && st.next_retry != system_clock::time_point{})
+                c.detail += "; next attempt " + format_utc(st.next_retry);
+              return c;
+            },
+            [self](tick_atom, uint64_t seq) {
+              if (seq == self->state.retry_seq)
+                request_reload(self, "retry", std::nullopt);
             },
         };
       },

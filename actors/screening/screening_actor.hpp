@@ -13,6 +13,7 @@
 
 #include <caf/typed_actor.hpp>
 
+#include "actors/health/readiness_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/platform.hpp"
 #include "actors/screening/list_download.hpp"
@@ -42,8 +43,14 @@ using screening_actor = caf::typed_actor<
     /// Reloads now (`trigger`: "api", "schedule"...) and answers when done. A request
     /// during a reload is served by the next one.
     caf::replies_to<reload_atom, std::string>::with<reload_report>,
+    /// The "screening" check of /ready: ok (screening never makes a node unready),
+    /// degraded while lists are loading, failing or all missing.
+    caf::replies_to<health_atom>::with<readiness_check>,
     /// The scheduled refresh (screening.refresh_interval): a self-rescheduling timer.
-    caf::reacts_to<refresh_atom>>;
+    caf::reacts_to<refresh_atom>,
+    /// The retry of a reload in which lists failed (screening.retry_interval, doubling);
+    /// the number tells a current retry from one a later reload made stale.
+    caf::reacts_to<tick_atom, uint64_t>>;
 
 /// Spawns the node's screening actor. It starts loading the configured lists at once,
 /// fetches publisher URLs through `downloader` (which it links to), and spawns the

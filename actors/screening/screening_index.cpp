@@ -175,6 +175,13 @@ std::vector<list_metadata> screening_index::lists() const {
   return out;
 }
 
+std::optional<sanctions_list> screening_index::list_copy(const std::string& name) const {
+  for (auto& l : lists_)
+    if (l.metadata.name == name)
+      return l;
+  return std::nullopt;
+}
+
 const sanctioned_entity* screening_index::find_entity(const std::string& list,
                                                       const std::string& id) const {
   auto l = by_id_.find(list);

@@ -74,6 +74,10 @@ public:
   /// Metadata of every loaded list, in load order.
   std::vector<list_metadata> lists() const;
 
+  /// A copy of list `name` as it was loaded (metadata, entities, kept warnings), or
+  /// nothing: what a reload serves again when the list's new files fail.
+  std::optional<sanctions_list> list_copy(const std::string& name) const;
+
   /// The entity with `id` in list `list`, or null.
   const sanctioned_entity* find_entity(const std::string& list,
                                        const std::string& id) const;

@@ -141,9 +141,27 @@ typename Inspector::result_type inspect(Inspector& f, download_report& x) {
   return f(x.list, x.url, x.outcome, x.http_status, x.bytes, x.error, x.used_copy);
 }
 
+/// A list that a reload could not load: its download failed with no earlier copy, or a
+/// file could not be read or parsed. The other lists load without it.
+struct list_failure {
+  std::string list;
+  std::string file;  ///< The file or URL ("" when not known).
+  uint64_t line = 0; ///< 0 = the file as a whole.
+  std::string message;
+  /// Its earlier version (loaded_at in GET /v1/lists) keeps serving.
+  bool serving_previous = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_failure& x) {
+  return f(x.list, x.file, x.line, x.message, x.serving_previous);
+}
+
 /// The outcome of one reload (at start, on schedule, or asked for).
 struct reload_report {
-  std::string status;  ///< "loaded", "unchanged" or "failed".
+  /// "loaded", "unchanged", "partial" (some lists failed, see `failures`; the others
+  /// loaded) or "failed" (nothing new serves: see the error fields and `failures`).
+  std::string status;
   std::string trigger; ///< "startup", "schedule" or "api".
   std::string started_at;
   std::string finished_at;
@@ -155,12 +173,14 @@ struct reload_report {
   std::string error_file;
   uint64_t error_line = 0;
   std::string error_message;
+  std::vector<list_failure> failures; ///< Each list that did not load, in plan order.
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reload_report& x) {
   return f(x.status, x.trigger, x.started_at, x.finished_at, x.seconds, x.generation,
-           x.changed_lists, x.downloads, x.error_file, x.error_line, x.error_message);
+           x.changed_lists, x.downloads, x.error_file, x.error_line, x.error_message,
+           x.failures);
 }
 
 /// Progress of the re-screening of stored businesses after a list change, for one
@@ -201,13 +221,16 @@ struct lists_status {
   reload_report last_reload;
   std::string next_refresh_at; ///< Empty when no refresh is scheduled.
   monitor_progress monitoring;
+  /// The lists the last reload could not load, and when they are tried again.
+  std::vector<list_failure> failing;
+  std::string next_retry_at; ///< Empty when nothing is failing.
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lists_status& x) {
   return f(x.lists, x.generation, x.threshold, x.index_entities, x.index_names,
            x.index_terms, x.index_build_seconds, x.reloading, x.has_last_reload,
-           x.last_reload, x.next_refresh_at, x.monitoring);
+           x.last_reload, x.next_refresh_at, x.monitoring, x.failing, x.next_retry_at);
 }
 
 /// Registers the screening message types (called by actors::register_types).

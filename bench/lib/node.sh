@@ -66,6 +66,7 @@ bench_node_start() {
   export KYB_SECURITY_TAX_ID_KEY=$(openssl rand -base64 32) KYB_SECURITY_TAX_ID_HMAC_KEY=$(openssl rand -base64 32) KYB_SECURITY_AUDIT_KEY=$(openssl rand -base64 32)
   export KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" KYB_LOG_ACCESS=${KYB_BENCH_ACCESS_LOG:-true}
   export KYB_HTTP_WORKERS=${KYB_BENCH_WORKERS:-2}
+  export KYB_SCREENING_SOURCES=${KYB_SCREENING_SOURCES:-configured} # no downloads mid-run
   export KYB_METRICS_LISTEN="127.0.0.1:$((PORT + 1100))"
   METRICS="http://127.0.0.1:$((PORT + 1100))"
   bench_tls

@@ -103,7 +103,7 @@ start_nodes() { # extra KYB_* assignments for every node
       KYB_CLUSTER_ADMIN_LISTEN="127.0.0.1:${ADMIN[$r]}" \
       KYB_CLUSTER_TLS_CERTIFICATE="$KYBCTL_CERTS/${CERT[$r]}.pem" \
       KYB_CLUSTER_TLS_KEY="$KYBCTL_CERTS/${CERT[$r]}-key.pem" \
-      KYB_METRICS_LISTEN="127.0.0.1:${METRICS[$r]}" \
+      KYB_METRICS_LISTEN="127.0.0.1:${METRICS[$r]}" KYB_SCREENING_SOURCES=configured \
       "$BUILD/kyb-node" >>"$OUT/node-$r.log" 2>&1 &
     PIDS[$r]=$!
     bench_track "${PIDS[$r]}"

@@ -51,7 +51,7 @@ env KYB_REDIS_URL="$REDIS" KYB_HTTP_LISTEN="127.0.0.1:$PORT" \
   KYB_METRICS_LISTEN="127.0.0.1:$((PORT + 1100))" KYB_NODE_DATA_DIR="$OUT/node" \
   KYB_SECURITY_TAX_ID_KEY="$(secret)" KYB_SECURITY_TAX_ID_HMAC_KEY="$(secret)" \
   KYB_SECURITY_AUDIT_KEY="$(secret)" KYB_SECURITY_BOOTSTRAP_KEY_FILE="$OUT/operator.key" \
-  KYB_LOG_ACCESS=false KYB_HTTP_WORKERS=2 "$BUILD/kyb-node" >>"$OUT/node.log" 2>&1 &
+  KYB_LOG_ACCESS=false KYB_HTTP_WORKERS=2 KYB_SCREENING_SOURCES=configured "$BUILD/kyb-node" >>"$OUT/node.log" 2>&1 &
 NODE_PID=$!
 bench_track "$NODE_PID"
 API="http://127.0.0.1:$PORT"

@@ -3,6 +3,7 @@
 #include "net/handlers/handlers.hpp"
 #include "net/handlers/object_body.hpp"
 #include "net/screening_json.hpp"
+#include "runtime/base/redact.hpp"
 
 namespace kyb::net::handlers {
 
@@ -134,6 +135,25 @@ void reload_sanctions_lists(const exchange_ptr& ex) {
       ex->services().screening->get(),
       [ex](reload_report& r) {
         auto report = reload_report_to_json(r);
+        if (r.status == "partial") {
+          // The other lists were reloaded; say which did not, and why.
+          auto& f = r.failures.front();
+          std::string where = base::redact_url(f.file);
+          if (f.line > 0)
+            where += ":" + std::to_string(f.line);
+          ex->reply_problem(
+              problem_type::unprocessable,
+              std::to_string(r.failures.size()) +
+                  (r.failures.size() == 1 ? " list was" : " lists were") +
+                  " not reloaded (the others were; a list's previous version serves on "
+                  "where it had one): " +
+                  f.list + ": " + (where.empty() ? "" : where + ": ") + f.message,
+              {},
+              {{"file", report["failures"][0]["file"]},
+               {"line", report["failures"][0]["line"]},
+               {"reload", report}});
+          return;
+        }
         if (r.status != "failed") {
           ex->reply_json(200, report);
           return;

@@ -30,6 +30,42 @@ void health(const exchange_ptr& ex) {
                        {"region", ex->settings().node.region}});
 }
 
+namespace {
+
+/// Answers /ready from the probes and the screening check.
+void answer_ready(const exchange_ptr& ex, bool details, actors::readiness& r) {
+  bool degraded = false;
+  for (auto& c : r.checks)
+    degraded = degraded || c.degraded;
+  const char* verdict = degraded ? "degraded" : "ready";
+  if (!details) {
+    if (r.ready)
+      ex->reply_json(200, {{"status", verdict}});
+    else
+      ex->reply_problem(problem_type::unavailable,
+                        "not ready (a platform-operator key sees which check fails)",
+                        {{"Retry-After", "1"}});
+    return;
+  }
+  nlohmann::json checks = nlohmann::json::array();
+  std::string failing;
+  for (auto& c : r.checks) {
+    nlohmann::json j = {{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}};
+    if (c.degraded)
+      j["degraded"] = true;
+    checks.push_back(std::move(j));
+    if (!c.ok)
+      failing += (failing.empty() ? "" : "; ") + c.name + ": " + c.detail;
+  }
+  if (r.ready)
+    ex->reply_json(200, {{"status", verdict}, {"checks", checks}});
+  else
+    ex->reply_problem(problem_type::unavailable, "not ready: " + failing,
+                      {{"Retry-After", "1"}}, {{"checks", checks}});
+}
+
+} // namespace
+
 void ready(const exchange_ptr& ex) {
   // The checks name hosts, ports and the platform's parts: an operator key sees them;
   // anyone else (a load balancer's probe) gets the verdict alone.
@@ -37,28 +73,24 @@ void ready(const exchange_ptr& ex) {
   ex->ask<actors::readiness>(
       ex->services().readiness->get(),
       [ex, details](actors::readiness& r) {
-        if (!details) {
-          if (r.ready)
-            ex->reply_json(200, {{"status", "ready"}});
-          else
-            ex->reply_problem(
-                problem_type::unavailable,
-                "not ready (a platform-operator key sees which check fails)",
-                {{"Retry-After", "1"}});
+        // Screening adds its own check: serving without some lists is "degraded", never
+        // unready (the node's other work goes on).
+        auto screening = ex->services().screening->get();
+        if (!screening) {
+          answer_ready(ex, details, r);
           return;
         }
-        nlohmann::json checks = nlohmann::json::array();
-        std::string failing;
-        for (auto& c : r.checks) {
-          checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
-          if (!c.ok)
-            failing += (failing.empty() ? "" : "; ") + c.name + ": " + c.detail;
-        }
-        if (r.ready)
-          ex->reply_json(200, {{"status", "ready"}, {"checks", checks}});
-        else
-          ex->reply_problem(problem_type::unavailable, "not ready: " + failing,
-                            {{"Retry-After", "1"}}, {{"checks", checks}});
+        ex->self->request(screening, std::chrono::seconds(1), actors::health_atom::value)
+            .then(
+                [ex, details, r](actors::readiness_check& c) mutable {
+                  r.checks.push_back(std::move(c));
+                  answer_ready(ex, details, r);
+                },
+                [ex, details, r](caf::error& err) mutable {
+                  r.checks.push_back(
+                      {"screening", true, "unknown: " + detail_of(err), true});
+                  answer_ready(ex, details, r);
+                });
       },
       actors::health_atom::value);
 }

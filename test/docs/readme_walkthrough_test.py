@@ -312,6 +312,8 @@ def main():
             "KYB_CLASSIFICATION_MODEL_PATH":
                 os.path.join(source_dir, "actors/classification/model/kyb_industry.model"),
             "KYB_SCREENING_GENERIC_DIR": os.path.join(source_dir, "deploy/samples/lists"),
+            # kyb up downloads the official lists; a test has no internet: the sample only
+            "KYB_SCREENING_SOURCES": "configured",
         })
         log_path = os.path.join(work, "node.log")
         log = open(log_path, "wb")

@@ -26,6 +26,7 @@ namespace {
 const std::string sanctions = std::string(KYB_TEST_DATA) + "/sanctions";
 const std::string un_xml = sanctions + "/un/UN_consolidated_2026-02-27.xml";
 const std::string cons = sanctions + "/ofac_nonsdn_consolidated";
+const std::string csl_csv = sanctions + "/us_csl/csl_2023-11.csv";
 
 std::string make_temp_dir(const char* prefix) {
   std::string tmpl = std::string("/tmp/") + prefix + "-XXXXXX";
@@ -182,6 +183,10 @@ BOOST_AUTO_TEST_CASE(a_download_that_fails_without_a_copy_keeps_the_node_serving
   BOOST_TEST(last["status"] == "failed");
   BOOST_TEST(last["error"]["file"] == dead);
   BOOST_TEST(last["downloads"][0]["outcome"] == "failed");
+  BOOST_REQUIRE(last["failures"].size() == 1u);
+  BOOST_TEST(last["failures"][0]["list"] == "un");
+  BOOST_TEST(last["failures"][0]["message"].get<std::string>().find("download failed") !=
+             std::string::npos);
   auto [tenant, key] = n.make_tenant({"read"});
   auto s = n.call("POST", "/v1/screenings", R"({"name":"Ivan Petrov"})", key);
   BOOST_TEST(is_problem(s, 503), s.body);
@@ -200,6 +205,82 @@ BOOST_AUTO_TEST_CASE(a_download_that_fails_without_a_copy_keeps_the_node_serving
       std::string::npos);
   BOOST_TEST(metrics.find("kyb_screening_reloads_total{outcome=\"failed\"}") !=
              std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_broken_list_fails_alone_and_a_later_good_version_replaces_it) {
+  // A mirror directory (screening.lists_dir) with the UN list and the real US CSL file
+  // of test/data, whose last record is cut off mid-field.
+  auto dir = make_temp_dir("kyb-lists");
+  fs::copy_file(un_xml, dir + "/consolidated.xml");
+  auto csl = dir + "/consolidated.csv";
+  fs::copy_file(csl_csv, csl);
+  node_process n{
+      std::map<std::string, std::string>{{"KYB_SCREENING_LISTS_DIR", dir},
+                                         {"KYB_SCREENING_RETRY_INTERVAL", "200ms"},
+                                         {"KYB_SCREENING_REFRESH_INTERVAL", "0s"},
+                                         {"KYB_LOG_ACCESS", "false"}}};
+  json status;
+  BOOST_REQUIRE(eventually([&] {
+    status = n.op("GET", "/v1/lists").json();
+    return !status["last_reload"].is_null();
+  }));
+  BOOST_TEST(status["last_reload"]["status"] == "partial", status.dump());
+  BOOST_REQUIRE(status["data"].size() == 1u);
+  BOOST_TEST(status["data"][0]["name"] == "un");
+  BOOST_REQUIRE(status["failing"].size() == 1u);
+  auto& f = status["failing"][0];
+  BOOST_TEST(f["list"] == "us_csl");
+  BOOST_TEST(f["file"] == csl);
+  BOOST_TEST(f["line"].is_number()); // where the cut record begins
+  BOOST_TEST(f["serving_previous"] == false);
+  BOOST_TEST(!status["next_retry_at"].is_null());
+  // The node is ready, with screening degraded (a probe sees 200 and the word).
+  auto ready = n.call("GET", "/ready");
+  BOOST_TEST(ready.status == 200);
+  BOOST_TEST(ready.json()["status"] == "degraded", ready.body);
+  auto checks = n.op("GET", "/ready").json()["checks"];
+  bool screening_check = false;
+  for (auto& c : checks)
+    if (c["name"] == "screening") {
+      screening_check = true;
+      BOOST_TEST(c["ok"] == true);
+      BOOST_TEST(c["degraded"] == true);
+      BOOST_TEST(c["detail"].get<std::string>().find("us_csl") != std::string::npos,
+                 c.dump());
+    }
+  BOOST_TEST(screening_check, checks.dump());
+  // The UN list serves meanwhile.
+  auto [tenant, key] = n.make_tenant({"read"});
+  auto hit = n.call("POST", "/v1/screenings", R"({"name":"ABDULHAI SALEK"})", key);
+  BOOST_REQUIRE_EQUAL(hit.status, 200);
+  BOOST_TEST(hit.json()["hits"].size() >= 1u);
+  // It is tried again on its own (screening.retry_interval, doubling) ...
+  BOOST_TEST(eventually([&] {
+    return n.op("GET", "/v1/lists").json()["last_reload"]["trigger"] == "retry";
+  }));
+  // ... and a good version (the records before the cut one) replaces it.
+  {
+    std::ifstream in(csl_csv);
+    std::ofstream out(csl + ".tmp");
+    std::string line;
+    for (int i = 0; i < 200 && std::getline(in, line); ++i)
+      out << line << "\n";
+  }
+  fs::rename(csl + ".tmp", csl);
+  BOOST_REQUIRE(eventually([&] {
+    status = n.op("GET", "/v1/lists").json();
+    return status["data"].size() == 2u && status["failing"].empty();
+  }));
+  BOOST_TEST(status["next_retry_at"].is_null());
+  BOOST_TEST(status["last_reload"]["status"] == "loaded");
+  BOOST_TEST(n.call("GET", "/ready").json()["status"] == "ready");
+  for (auto& l : status["data"])
+    if (l["name"] == "us_csl")
+      BOOST_TEST(l["entity_count"] == 198); // 199 lines; line 2 repeats the header
+  auto metrics = n.metrics("/metrics").body;
+  BOOST_TEST(metrics.find("kyb_screening_lists_failing 0") != std::string::npos);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }
 
 // -- lists downloaded from a (local) publisher ------------------------------------------
@@ -709,8 +790,13 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_file_keeps_the_old_index_serving) {
   auto p = r.json();
   BOOST_TEST(p["file"] == broken);
   BOOST_TEST(p["line"] == 3);
-  BOOST_TEST(p["detail"].get<std::string>().find(broken + ":3") != std::string::npos);
-  BOOST_TEST(p["reload"]["status"] == "failed");
+  BOOST_TEST(p["detail"].get<std::string>().find("late: " + broken + ":3") !=
+             std::string::npos);
+  // The list fails alone: the others were reloaded, and its earlier version serves on.
+  BOOST_TEST(p["reload"]["status"] == "partial");
+  BOOST_REQUIRE(p["reload"]["failures"].size() == 1u);
+  BOOST_TEST(p["reload"]["failures"][0]["list"] == "late");
+  BOOST_TEST(p["reload"]["failures"][0]["serving_previous"] == true);
   // The old index still serves, the old version of the list included.
   auto still = m.node.call("POST", "/v1/screenings",
                            R"({"name":"Zephyr Aerospace Trading"})", key);
@@ -719,12 +805,21 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_file_keeps_the_old_index_serving) {
   BOOST_REQUIRE(!h.is_null());
   BOOST_TEST(h["list_version"] == version);
   auto after = m.lists();
-  BOOST_TEST(after["last_reload"]["status"] == "failed");
-  BOOST_TEST(after["last_reload"]["error"]["file"] == broken);
-  BOOST_TEST(after["last_reload"]["error"]["line"] == 3);
+  BOOST_TEST(after["last_reload"]["status"] == "partial");
+  BOOST_REQUIRE(after["failing"].size() == 1u);
+  BOOST_TEST(after["failing"][0]["list"] == "late");
+  BOOST_TEST(after["failing"][0]["file"] == broken);
+  BOOST_TEST(after["failing"][0]["line"] == 3);
+  BOOST_TEST(!after["next_retry_at"].is_null()); // tried again, later
   BOOST_TEST(after["generation"] == status["generation"]);
   auto metrics = m.node.metrics("/metrics").body;
   BOOST_TEST(metrics.find("kyb_screening_last_reload_success 0") != std::string::npos);
+  BOOST_TEST(metrics.find("kyb_screening_lists_failing 1") != std::string::npos);
+  // A tenant sees which list is out, not the node's files.
+  auto seen = m.node.call("GET", "/v1/lists", "", key).json();
+  BOOST_REQUIRE(seen["failing"].size() == 1u);
+  BOOST_TEST(seen["failing"][0]["list"] == "late");
+  BOOST_TEST(seen.dump().find(broken) == std::string::npos, seen.dump());
 
   fs::remove(broken);
   auto removed = m.reload_and_settle();

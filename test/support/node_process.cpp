@@ -164,6 +164,8 @@ node_process::node_process(std::map<std::string, std::string> env,
                base::base64_encode(base::random_bytes(32)));
   env_.emplace("KYB_SECURITY_AUDIT_KEY", base::base64_encode(base::random_bytes(32)));
   env_.emplace("KYB_SECURITY_BOOTSTRAP_KEY_FILE", key_path_);
+  // Tests load the lists they configure, never the publishers' (no internet here).
+  env_.emplace("KYB_SCREENING_SOURCES", "configured");
   env_.emplace("KYB_HTTP_WORKERS", "2");
   env_.emplace("KYB_DATABASE_POOL_SIZE", "2");
   env_.emplace("KYB_NODE_DATA_DIR", dir_);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "actors/screening/business_screening.hpp"
 #include "actors/screening/date_parser.hpp"
@@ -85,16 +86,76 @@ business_record business() {
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(nothing_loads_by_default) {
+BOOST_AUTO_TEST_CASE(the_official_lists_load_by_default) {
   auto s = load({});
   BOOST_TEST(s.screening.threshold == 0.80);
   BOOST_TEST(s.screening.refresh_interval.count() == 12 * 3600 * 1000);
+  BOOST_TEST(s.screening.retry_interval.count() == 60 * 1000);
   BOOST_TEST(s.screening.download_max_bytes == size_t{256} << 20);
-  BOOST_TEST(make_list_plan(s.screening, s.node.data_dir).empty());
+  BOOST_TEST(s.screening.sources == "official");
+  auto plan = make_list_plan(s.screening, "/var/kyb");
+  BOOST_REQUIRE(plan.lists.size() == 4u);
+  std::vector<std::string> names;
+  for (auto& l : plan.lists) {
+    names.push_back(l.name);
+    BOOST_TEST(l.origin == "official");
+    auto urls = official_list_urls(l.name);
+    BOOST_REQUIRE(l.files.size() == urls.size());
+    for (size_t i = 0; i < urls.size(); ++i) {
+      BOOST_TEST(l.files[i].url == urls[i]);
+      BOOST_TEST(
+          l.files[i].path.rfind("/var/kyb/screening/downloads/" + l.name + "/", 0) == 0u);
+    }
+  }
+  BOOST_TEST(names ==
+             (std::vector<std::string>{"ofac_sdn", "ofac_cons", "un", "us_csl"}));
+  BOOST_TEST(plan.lists[0].files[0].url ==
+             "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/"
+             "exports/SDN.CSV");
+  BOOST_TEST(plan.lists[0].files.size() == 4u); // with ALT, ADD and SDN_COMMENTS
+  BOOST_TEST(plan.lists[2].files[0].url ==
+             "https://scsanctions.un.org/resources/xml/en/consolidated.xml");
+  // Only what is configured: nothing.
+  auto none = load({{"KYB_SCREENING_SOURCES", "configured"}});
+  BOOST_TEST(make_list_plan(none.screening, none.node.data_dir).empty());
+  BOOST_TEST(config_failure({{"KYB_SCREENING_SOURCES", "internet"}}).key ==
+             "screening.sources");
+}
+
+BOOST_AUTO_TEST_CASE(a_lists_dir_serves_the_lists_it_holds) {
+  temp_dir d;
+  d.write("SDN.CSV", "x");
+  d.write("alt.csv", "x");
+  d.write("consolidated.xml", "x");
+  d.write("notes.txt", "x");
+  auto s = load({{"KYB_SCREENING_LISTS_DIR", d.path}});
+  auto plan = make_list_plan(s.screening, "/var/kyb");
+  BOOST_REQUIRE(plan.lists.size() == 4u);
+  auto& sdn = plan.lists[0];
+  BOOST_TEST(sdn.origin == "lists_dir");
+  auto src = sdn.source(0);
+  BOOST_TEST(src.path == d.path + "/SDN.CSV"); // names in any case
+  BOOST_TEST(src.aliases_path == d.path + "/alt.csv");
+  BOOST_TEST(src.addresses_path.empty()); // aux files it lacks are not loaded
+  BOOST_TEST(sdn.files[0].url.empty());
+  BOOST_TEST(plan.lists[1].origin == "official"); // no cons_prim.csv there
+  BOOST_TEST(plan.lists[2].origin == "lists_dir");
+  BOOST_TEST(plan.lists[2].files[0].path == d.path + "/consolidated.xml");
+  // A list's own option comes first; sources = configured drops the rest.
+  auto own = load({{"KYB_SCREENING_LISTS_DIR", d.path},
+                   {"KYB_SCREENING_UN_PATH", "/elsewhere/un.xml"},
+                   {"KYB_SCREENING_SOURCES", "configured"}});
+  auto plan2 = make_list_plan(own.screening, "/var/kyb");
+  BOOST_REQUIRE(plan2.lists.size() == 2u);
+  BOOST_TEST(plan2.lists[0].name == "ofac_sdn");
+  BOOST_TEST(plan2.lists[1].name == "un");
+  BOOST_TEST(plan2.lists[1].origin == "configured");
+  BOOST_TEST(plan2.lists[1].files[0].path == "/elsewhere/un.xml");
 }
 
 BOOST_AUTO_TEST_CASE(configured_files_and_urls_become_a_plan) {
-  auto s = load({{"KYB_SCREENING_OFAC_SDN_PATH", "/lists/sdn.csv"},
+  auto s = load({{"KYB_SCREENING_SOURCES", "configured"},
+                 {"KYB_SCREENING_OFAC_SDN_PATH", "/lists/sdn.csv"},
                  {"KYB_SCREENING_OFAC_SDN_ALT_PATH", "/lists/alt.csv"},
                  {"KYB_SCREENING_UN_URL", "https://example.org/un.xml"},
                  {"KYB_SCREENING_GENERIC_DIR", "/lists/extra"},
@@ -209,6 +270,77 @@ BOOST_AUTO_TEST_CASE(builder_builds_skips_unchanged_and_names_broken_files) {
   auto gone = build_index(missing);
   BOOST_TEST((gone.result == build_outcome::status::failed));
   BOOST_TEST(gone.error.file == d.path + "/nowhere.xml");
+}
+
+BOOST_AUTO_TEST_CASE(each_list_loads_on_its_own) {
+  temp_dir d;
+  d.write("alpha.csv", "id,name,type\nA1,Vektor OOO,entity\n");
+  d.write("beta.csv",
+          "id,name,type\nB1,Ivan Petrov,individual\nB2,Boreal Aviation,entity\n");
+  build_request req;
+  req.plan.generic_dir = d.path;
+  auto first = build_index(req);
+  BOOST_REQUIRE(first.result == build_outcome::status::built);
+  BOOST_TEST(first.failures.empty());
+
+  // beta is cut off mid-record: it fails alone, named with file and line; alpha's new
+  // version loads, and beta's earlier version serves on from the previous index.
+  d.write("alpha.csv", "id,name,type\nA1,Vektor OOO,entity\nA2,Zephyr Trading,entity\n");
+  auto broken = d.write("beta.csv", "id,name,type\nB1,Ivan Petrov,individual\nB2,\"Bore");
+  req.current_versions = first.versions;
+  req.have_index = true;
+  req.previous = first.index;
+  auto next = build_index(req);
+  BOOST_REQUIRE(next.result == build_outcome::status::built);
+  BOOST_REQUIRE(next.failures.size() == 1u);
+  auto& f = next.failures[0];
+  BOOST_TEST(f.list == "beta");
+  BOOST_TEST(f.file == broken);
+  BOOST_TEST(f.line == 3u);
+  BOOST_TEST(f.serving_previous);
+  BOOST_TEST(next.versions.at("beta") == first.versions.at("beta"));
+  BOOST_TEST(next.versions.at("alpha") != first.versions.at("alpha"));
+  BOOST_TEST(next.index->lists().size() == 2u);
+  BOOST_TEST(next.index->statistics().entities == 4u); // 2 alpha + beta's earlier 2
+  BOOST_TEST(next.index->find_entity("beta", "B2") != nullptr);
+  BOOST_TEST(next.index->find_entity("alpha", "A2") != nullptr);
+
+  // Without an earlier version the failed list is simply absent; the others serve.
+  build_request fresh;
+  fresh.plan.generic_dir = d.path;
+  auto cold = build_index(fresh);
+  BOOST_REQUIRE(cold.result == build_outcome::status::built);
+  BOOST_REQUIRE(cold.failures.size() == 1u);
+  BOOST_TEST(!cold.failures[0].serving_previous);
+  BOOST_TEST(cold.index->lists().size() == 1u);
+  BOOST_TEST(!cold.versions.count("beta"));
+
+  // A list whose download failed (no copy) is skipped with that reason; nothing else
+  // changed, so nothing is rebuilt and the earlier version keeps serving.
+  d.write("beta.csv",
+          "id,name,type\nB1,Ivan Petrov,individual\nB2,Boreal Aviation,entity\n");
+  req.current_versions = next.versions;
+  req.previous = next.index;
+  req.skipped["alpha"] = list_failure{"alpha", "https://lists.example/alpha.csv", 0,
+                                      "the download failed: HTTP 503", false};
+  auto skipped = build_index(req);
+  BOOST_REQUIRE(skipped.failures.size() == 1u);
+  BOOST_TEST(skipped.failures[0].list == "alpha");
+  BOOST_TEST(skipped.failures[0].serving_previous);
+  BOOST_TEST(skipped.versions.at("alpha") == next.versions.at("alpha"));
+  // beta is good again with the bytes its serving version has: nothing to rebuild.
+  BOOST_TEST((skipped.result == build_outcome::status::unchanged));
+  BOOST_TEST(skipped.versions.at("beta") == first.versions.at("beta"));
+
+  // Every list failing with nothing earlier: the build fails, naming the first.
+  build_request all_bad;
+  all_bad.plan.generic_dir = d.path;
+  d.write("alpha.csv", "id,name\nA1,\"x");
+  d.write("beta.csv", "id,name\nB1,\"y");
+  auto none = build_index(all_bad);
+  BOOST_TEST((none.result == build_outcome::status::failed));
+  BOOST_TEST(none.failures.size() == 2u);
+  BOOST_TEST(none.error.file == d.path + "/alpha.csv");
 }
 
 BOOST_AUTO_TEST_CASE(fingerprints_follow_the_entry) {

@@ -325,6 +325,8 @@ std::optional<std::string> screening_cross_check(const screening_settings& c,
       {"ofac_cons_comments", c.ofac_cons_comments_path, c.ofac_cons_comments_url, 4},
       {"un", c.un_path, c.un_url, -1},
       {"us_csl", c.us_csl_path, c.us_csl_url, -1},
+      {"eu_fsf", c.eu_fsf_path, c.eu_fsf_url, -1},
+      {"uk_ofsi", c.uk_ofsi_path, c.uk_ofsi_url, -1},
   };
   for (auto& s : slots) {
     std::string base = std::string("screening.") + s.name;
@@ -748,6 +750,14 @@ const std::vector<option>& options() {
        str(&settings::screening, &screening_settings::un_path)},
       {"screening.us_csl_path", "", "US Consolidated Screening List (CSV) to load.",
        str(&settings::screening, &screening_settings::us_csl_path)},
+      {"screening.eu_fsf_path", "",
+       "EU consolidated list of financial sanctions (the Financial Sanctions Files XML, "
+       "version 1.1) to load.",
+       str(&settings::screening, &screening_settings::eu_fsf_path)},
+      {"screening.uk_ofsi_path", "",
+       "UK consolidated list of financial sanctions targets (OFSI's ConList.csv) to "
+       "load.",
+       str(&settings::screening, &screening_settings::uk_ofsi_path)},
       {"screening.generic_dir", "",
        "Directory whose <name>.csv / <name>.json files (generic formats, see "
        "actors/screening/LIST_FORMATS.md) load as lists named <name>.",
@@ -805,6 +815,15 @@ const std::vector<option>& options() {
        "Download the US CSL from here (official: https://data.trade.gov/"
        "downloadable_consolidated_screening_list/v1/consolidated.csv).",
        url(&settings::screening, &screening_settings::us_csl_url, {"http", "https"})},
+      {"screening.eu_fsf_url", "",
+       "Download the EU list (FSF XML 1.1) from here (official: the Financial Sanctions "
+       "Files at webgate.ec.europa.eu/fsd/fsf, with the download token of your "
+       "registration).",
+       url(&settings::screening, &screening_settings::eu_fsf_url, {"http", "https"})},
+      {"screening.uk_ofsi_url", "",
+       "Download the UK list (OFSI ConList.csv) from here (official: "
+       "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv).",
+       url(&settings::screening, &screening_settings::uk_ofsi_url, {"http", "https"})},
       {"screening.refresh_interval", "12h",
        "How often lists are downloaded and re-read (a changed list is re-indexed and "
        "re-screens the stored businesses); 0s = only at start and on reload.",

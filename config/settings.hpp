@@ -232,6 +232,8 @@ struct screening_settings {
   std::string ofac_cons_comments_path; ///< cons_comments.csv
   std::string un_path;                 ///< UN Security Council consolidated XML
   std::string us_csl_path;             ///< US Consolidated Screening List CSV
+  std::string eu_fsf_path;             ///< EU consolidated financial sanctions XML
+  std::string uk_ofsi_path;            ///< UK OFSI consolidated list CSV (ConList.csv)
   std::string generic_dir; ///< Every <name>.csv / <name>.json in it is a list.
   /// Every standard file found here (sdn.csv, cons_prim.csv, consolidated.xml, ...)
   /// loads as its list, unless that list's own path or URL is set.
@@ -250,6 +252,8 @@ struct screening_settings {
   std::string ofac_cons_comments_url;
   std::string un_url;
   std::string us_csl_url;
+  std::string eu_fsf_url;
+  std::string uk_ofsi_url;
   milliseconds refresh_interval{0}; ///< Re-download and re-read the lists; 0 = never.
   /// After a reload in which a list failed: the first retry; each further one waits
   /// twice as long, up to refresh_interval (or an hour).

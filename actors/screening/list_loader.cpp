@@ -7,10 +7,12 @@
 #include <set>
 
 #include "actors/screening/csl_loader.hpp"
+#include "actors/screening/eu_loader.hpp"
 #include "actors/screening/generic_loader.hpp"
 #include "actors/screening/ofac_loader.hpp"
 #include "actors/screening/string_util.hpp"
 #include "actors/screening/text_decoder.hpp"
+#include "actors/screening/uk_loader.hpp"
 #include "actors/screening/un_loader.hpp"
 
 namespace kyb::screening {
@@ -108,6 +110,10 @@ result<sanctions_list, load_error> parse_list(const list_source& source,
       return parse_un_xml(source.name, files[0], source.options);
     case list_format::us_csl_csv:
       return parse_us_csl_csv(source.name, files[0], source.options);
+    case list_format::eu_fsf_xml:
+      return parse_eu_fsf_xml(source.name, files[0], source.options);
+    case list_format::uk_ofsi_csv:
+      return parse_uk_ofsi_csv(source.name, files[0], source.options);
     case list_format::generic_csv:
       return parse_generic_csv(source.name, files[0], source.options);
     case list_format::generic_json:

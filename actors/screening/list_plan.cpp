@@ -40,7 +40,8 @@ std::string find_in_dir(const std::string& dir, const std::string& name) {
     if (file.size() == name.size() &&
         std::equal(file.begin(), file.end(), name.begin(),
                    [](char a, char b) {
-                     return std::tolower(static_cast<unsigned char>(a)) == b;
+                     return std::tolower(static_cast<unsigned char>(a)) ==
+                            std::tolower(static_cast<unsigned char>(b));
                    }) &&
         it->is_regular_file(ec))
       return it->path().string();
@@ -63,7 +64,7 @@ void add_list(list_plan& plan, const std::string& name, list_format format,
     l.origin = "lists_dir";
     for (auto& s : slots)
       l.files.push_back(planned_file{find_in_dir(c.lists_dir, s.download_name), {}});
-  } else if (c.sources == "official") {
+  } else if (c.sources == "official" && !official_list_urls(name).empty()) {
     l.origin = "official";
     auto urls = official_list_urls(name);
     for (size_t i = 0; i < slots.size(); ++i) {
@@ -118,7 +119,8 @@ std::vector<std::string> official_list_urls(const std::string& list) {
 }
 
 bool builtin_list_name(const std::string& name) {
-  return name == "ofac_sdn" || name == "ofac_cons" || name == "un" || name == "us_csl";
+  return name == "ofac_sdn" || name == "ofac_cons" || name == "un" || name == "us_csl" ||
+         name == "eu_fsf" || name == "uk_ofsi";
 }
 
 list_plan make_list_plan(const config::screening_settings& c,
@@ -142,6 +144,10 @@ list_plan make_list_plan(const config::screening_settings& c,
            c, data_dir);
   add_list(plan, "us_csl", list_format::us_csl_csv,
            {{c.us_csl_path, c.us_csl_url, "consolidated.csv"}}, c, data_dir);
+  add_list(plan, "eu_fsf", list_format::eu_fsf_xml,
+           {{c.eu_fsf_path, c.eu_fsf_url, "xmlFullSanctionsList_1_1.xml"}}, c, data_dir);
+  add_list(plan, "uk_ofsi", list_format::uk_ofsi_csv,
+           {{c.uk_ofsi_path, c.uk_ofsi_url, "ConList.csv"}}, c, data_dir);
   return plan;
 }
 

@@ -65,7 +65,8 @@ scan_generic_dir(const std::string& dir);
 /// (scsanctions.un.org) and the US International Trade Administration (data.trade.gov).
 std::vector<std::string> official_list_urls(const std::string& list);
 
-/// True for the names of the built-in lists ("ofac_sdn", "ofac_cons", "un", "us_csl").
+/// True for the names of the built-in lists ("ofac_sdn", "ofac_cons", "un", "us_csl",
+/// "eu_fsf", "uk_ofsi").
 bool builtin_list_name(const std::string& name);
 
 } // namespace kyb::actors

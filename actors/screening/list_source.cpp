@@ -12,6 +12,10 @@ const char* to_string(list_format f) noexcept {
     return "un_xml";
   case list_format::us_csl_csv:
     return "us_csl_csv";
+  case list_format::eu_fsf_xml:
+    return "eu_fsf_xml";
+  case list_format::uk_ofsi_csv:
+    return "uk_ofsi_csv";
   case list_format::generic_csv:
     return "generic_csv";
   case list_format::generic_json:
@@ -22,6 +26,7 @@ const char* to_string(list_format f) noexcept {
 
 std::optional<list_format> parse_list_format(std::string_view text) {
   for (auto f : {list_format::ofac_csv, list_format::un_xml, list_format::us_csl_csv,
+                 list_format::eu_fsf_xml, list_format::uk_ofsi_csv,
                  list_format::generic_csv, list_format::generic_json})
     if (iequals(text, to_string(f)))
       return f;

@@ -15,11 +15,14 @@ enum class list_format {
   ofac_csv,     ///< OFAC legacy CSV: SDN (sdn/alt/add/sdn_comments) or non-SDN (cons_*).
   un_xml,       ///< UN Security Council consolidated list XML.
   us_csl_csv,   ///< US Consolidated Screening List CSV (trade.gov).
+  eu_fsf_xml,   ///< EU consolidated financial sanctions list XML (FSF 1.1).
+  uk_ofsi_csv,  ///< UK OFSI consolidated list CSV (ConList.csv).
   generic_csv,  ///< The documented generic CSV (for EU, UK and other lists).
   generic_json, ///< The documented generic JSON.
 };
 
-/// "ofac_csv", "un_xml", "us_csl_csv", "generic_csv", "generic_json".
+/// "ofac_csv", "un_xml", "us_csl_csv", "eu_fsf_xml", "uk_ofsi_csv", "generic_csv",
+/// "generic_json".
 const char* to_string(list_format f) noexcept;
 
 /// Parses a format name as written in configuration; nullopt when unknown.

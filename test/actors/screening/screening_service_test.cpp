@@ -127,10 +127,16 @@ BOOST_AUTO_TEST_CASE(a_lists_dir_serves_the_lists_it_holds) {
   d.write("SDN.CSV", "x");
   d.write("alt.csv", "x");
   d.write("consolidated.xml", "x");
+  d.write("conlist.csv", "x"); // OFSI's ConList.csv
   d.write("notes.txt", "x");
   auto s = load({{"KYB_SCREENING_LISTS_DIR", d.path}});
   auto plan = make_list_plan(s.screening, "/var/kyb");
-  BOOST_REQUIRE(plan.lists.size() == 4u);
+  BOOST_REQUIRE(plan.lists.size() == 5u); // the EU list has no file there, nor an
+                                          // official URL without a registration token
+  BOOST_TEST(plan.lists[4].name == "uk_ofsi");
+  BOOST_TEST(plan.lists[4].origin == "lists_dir");
+  BOOST_TEST(plan.lists[4].format == screening::list_format::uk_ofsi_csv);
+  BOOST_TEST(plan.lists[4].files[0].path == d.path + "/conlist.csv");
   auto& sdn = plan.lists[0];
   BOOST_TEST(sdn.origin == "lists_dir");
   auto src = sdn.source(0);
@@ -146,11 +152,23 @@ BOOST_AUTO_TEST_CASE(a_lists_dir_serves_the_lists_it_holds) {
                    {"KYB_SCREENING_UN_PATH", "/elsewhere/un.xml"},
                    {"KYB_SCREENING_SOURCES", "configured"}});
   auto plan2 = make_list_plan(own.screening, "/var/kyb");
-  BOOST_REQUIRE(plan2.lists.size() == 2u);
+  BOOST_REQUIRE(plan2.lists.size() == 3u);
   BOOST_TEST(plan2.lists[0].name == "ofac_sdn");
   BOOST_TEST(plan2.lists[1].name == "un");
   BOOST_TEST(plan2.lists[1].origin == "configured");
   BOOST_TEST(plan2.lists[1].files[0].path == "/elsewhere/un.xml");
+  BOOST_TEST(plan2.lists[2].name == "uk_ofsi");
+  // The EU list by path; a generic list may not take a built-in name.
+  auto eu = load({{"KYB_SCREENING_SOURCES", "configured"},
+                  {"KYB_SCREENING_EU_FSF_URL", "https://mirror.example/eu.xml"}});
+  auto plan3 = make_list_plan(eu.screening, "/var/kyb");
+  BOOST_REQUIRE(plan3.lists.size() == 1u);
+  BOOST_TEST(plan3.lists[0].name == "eu_fsf");
+  BOOST_TEST(plan3.lists[0].format == screening::list_format::eu_fsf_xml);
+  BOOST_TEST(plan3.lists[0].files[0].path ==
+             "/var/kyb/screening/downloads/eu_fsf/xmlFullSanctionsList_1_1.xml");
+  BOOST_TEST(builtin_list_name("uk_ofsi"));
+  BOOST_TEST(!builtin_list_name("uk")); // a generic list may still be called "uk"
 }
 
 BOOST_AUTO_TEST_CASE(configured_files_and_urls_become_a_plan) {

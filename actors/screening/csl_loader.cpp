@@ -5,10 +5,10 @@
 
 #include "actors/screening/country_table.hpp"
 #include "actors/screening/date_parser.hpp"
+#include "actors/screening/list_file.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
 #include "actors/screening/text_decoder.hpp"
-#include "runtime/base/csv_reader.hpp"
 
 namespace kyb::screening {
 
@@ -33,19 +33,10 @@ result<sanctions_list, load_error> parse_us_csl_csv(const std::string& list_name
   auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
   if (!text)
     return text.error();
-  base::csv_reader reader(text.value());
-  std::vector<std::string> header;
-  auto st = reader.next(header);
-  if (st != base::csv_reader::status::record)
-    return load_error{file.path, reader.line(),
-                      st == base::csv_reader::status::end ? "empty file"
-                                                          : reader.error()};
-  auto column = [&](const char* name) -> long {
-    for (size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name)
-        return static_cast<long>(i);
-    return -1;
-  };
+  csv_list_reader reader(std::move(text.value()));
+  if (auto err = reader.read_header(file.path))
+    return *err;
+  auto column = [&](const char* name) { return reader.column(name); };
   long c_id = column("_id"), c_source = column("source"), c_type = column("type"),
        c_programs = column("programs"), c_name = column("name"),
        c_addresses = column("addresses"), c_alt = column("alt_names"),
@@ -59,23 +50,11 @@ result<sanctions_list, load_error> parse_us_csl_csv(const std::string& list_name
   sanctions_list list;
   row_rejector rejector(list, options);
   std::unordered_map<std::string, size_t> seen; // _id -> entity index
-  std::vector<std::string> row;
-  for (;;) {
-    st = reader.next(row);
-    if (st == base::csv_reader::status::end)
-      break;
-    std::string problem;
-    if (st == base::csv_reader::status::malformed)
-      problem = reader.error();
-    else if (row.size() != header.size())
-      problem = "expected " + std::to_string(header.size()) + " fields, found " +
-                std::to_string(row.size());
-    if (problem.empty() && row == header)
+  std::string problem;
+  while (reader.next(problem)) {
+    if (problem.empty() && reader.row() == reader.header())
       continue; // the published file repeats its header on line 2
-    auto get = [&](long c) -> std::string {
-      return c < 0 || static_cast<size_t>(c) >= row.size() ? std::string()
-                                                           : std::string(trim(row[c]));
-    };
+    auto get = [&](long c) { return reader.get(c); };
     sanctioned_entity e;
     if (problem.empty()) {
       e.list = list_name;

@@ -6,9 +6,9 @@
 #include <pugixml.hpp>
 #include <unordered_set>
 
+#include "actors/screening/list_file.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
-#include "actors/screening/text_decoder.hpp"
 
 namespace kyb::screening {
 
@@ -83,28 +83,17 @@ void read_identifications(const pugi::xml_node& node, sanctioned_entity& e) {
 result<sanctions_list, load_error> parse_eu_fsf_xml(const std::string& list_name,
                                                     const source_file& file,
                                                     const load_options& options) {
-  auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
-  if (!text)
-    return text.error();
-  const std::string& xml = text.value();
-  pugi::xml_document doc;
-  auto parsed =
-      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!parsed)
-    return load_error{file.path, line_of_offset(xml, static_cast<size_t>(parsed.offset)),
-                      std::string("XML error: ") + parsed.description() +
-                          " (the file is truncated or malformed)"};
-  auto root = doc.child("export");
+  auto xml = read_xml_list(file);
+  if (!xml)
+    return xml.error();
+  auto root = xml.value()->doc.child("export");
   if (!root)
     return load_error{file.path, 0,
                       "no export element: not the EU's Financial Sanctions Files XML"};
   sanctions_list list;
   row_rejector rejector(list, options);
   std::unordered_set<std::string> ids;
-  auto line_of = [&](const pugi::xml_node& n) {
-    auto off = n.offset_debug();
-    return off < 0 ? size_t{0} : line_of_offset(xml, static_cast<size_t>(off));
-  };
+  auto line_of = [&](const pugi::xml_node& n) { return xml.value()->line_of(n); };
   for (auto node : root.children("sanctionEntity")) {
     sanctioned_entity e;
     e.list = list_name;

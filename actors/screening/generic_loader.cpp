@@ -5,10 +5,10 @@
 
 #include "actors/screening/country_table.hpp"
 #include "actors/screening/date_parser.hpp"
+#include "actors/screening/list_file.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
 #include "actors/screening/text_decoder.hpp"
-#include "runtime/base/csv_reader.hpp"
 
 namespace kyb::screening {
 
@@ -98,13 +98,10 @@ result<sanctions_list, load_error> parse_generic_csv(const std::string& list_nam
   auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
   if (!text)
     return text.error();
-  base::csv_reader reader(text.value());
-  std::vector<std::string> header;
-  auto st = reader.next(header);
-  if (st != base::csv_reader::status::record)
-    return load_error{file.path, reader.line(),
-                      st == base::csv_reader::status::end ? "empty file"
-                                                          : reader.error()};
+  csv_list_reader reader(std::move(text.value()));
+  if (auto err = reader.read_header(file.path))
+    return *err;
+  const auto& header = reader.header();
   sanctions_list list;
   std::vector<long> col(std::size(known_columns), -1);
   for (size_t i = 0; i < header.size(); ++i) {
@@ -122,22 +119,9 @@ result<sanctions_list, load_error> parse_generic_csv(const std::string& list_nam
     return load_error{file.path, 1, "header must name the columns 'id' and 'name'"};
   row_rejector rejector(list, options);
   std::unordered_set<std::string> seen;
-  std::vector<std::string> row;
-  for (;;) {
-    st = reader.next(row);
-    if (st == base::csv_reader::status::end)
-      break;
-    std::string problem;
-    if (st == base::csv_reader::status::malformed)
-      problem = reader.error();
-    else if (row.size() != header.size())
-      problem = "expected " + std::to_string(header.size()) + " fields, found " +
-                std::to_string(row.size());
-    auto get = [&](size_t k) -> std::string {
-      long c = col[k];
-      return c < 0 || static_cast<size_t>(c) >= row.size() ? std::string()
-                                                           : std::string(trim(row[c]));
-    };
+  std::string problem;
+  while (reader.next(problem)) {
+    auto get = [&](size_t k) { return reader.get(col[k]); };
     sanctioned_entity e;
     if (problem.empty()) {
       e.list = list_name;

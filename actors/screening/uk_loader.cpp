@@ -4,10 +4,10 @@
 #include <unordered_map>
 
 #include "actors/screening/country_table.hpp"
+#include "actors/screening/list_file.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
 #include "actors/screening/text_decoder.hpp"
-#include "runtime/base/csv_reader.hpp"
 
 namespace kyb::screening {
 
@@ -59,23 +59,13 @@ result<sanctions_list, load_error> parse_uk_ofsi_csv(const std::string& list_nam
   auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
   if (!text)
     return text.error();
-  base::csv_reader reader(text.value());
-  std::vector<std::string> header;
-  auto st = reader.next(header);
+  csv_list_reader reader(std::move(text.value()));
   // The file opens with "Last Updated,<date>" before its header row.
-  if (st == base::csv_reader::status::record && !header.empty() &&
-      istarts_with(trim(header[0]), "Last Updated"))
-    st = reader.next(header);
-  if (st != base::csv_reader::status::record)
-    return load_error{file.path, reader.line(),
-                      st == base::csv_reader::status::end ? "empty file"
-                                                          : reader.error()};
-  auto column = [&](const char* name) -> long {
-    for (size_t i = 0; i < header.size(); ++i)
-      if (iequals(trim(header[i]), name))
-        return static_cast<long>(i);
-    return -1;
-  };
+  if (auto err = reader.read_header(file.path, [](const std::vector<std::string>& r) {
+        return !r.empty() && istarts_with(trim(r[0]), "Last Updated");
+      }))
+    return *err;
+  auto column = [&](const char* name) { return reader.column(name); };
   long c_name6 = column("Name 6"), c_group = column("Group ID"),
        c_type = column("Group Type"), c_alias_type = column("Alias Type"),
        c_quality = column("Alias Quality"), c_non_latin = column("Name Non-Latin Script"),
@@ -95,21 +85,9 @@ result<sanctions_list, load_error> parse_uk_ofsi_csv(const std::string& list_nam
   sanctions_list list;
   row_rejector rejector(list, options);
   std::unordered_map<std::string, size_t> by_group; // Group ID -> entity index
-  std::vector<std::string> row;
-  for (;;) {
-    st = reader.next(row);
-    if (st == base::csv_reader::status::end)
-      break;
-    std::string problem;
-    if (st == base::csv_reader::status::malformed)
-      problem = reader.error();
-    else if (row.size() != header.size())
-      problem = "expected " + std::to_string(header.size()) + " fields, found " +
-                std::to_string(row.size());
-    auto get = [&](long c) -> std::string {
-      return c < 0 || static_cast<size_t>(c) >= row.size() ? std::string()
-                                                           : std::string(trim(row[c]));
-    };
+  std::string problem;
+  while (reader.next(problem)) {
+    auto get = [&](long c) { return reader.get(c); };
     std::string name;
     std::string group = problem.empty() ? get(c_group) : std::string{};
     if (problem.empty()) {

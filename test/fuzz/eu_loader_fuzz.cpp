@@ -1,5 +1,5 @@
-// The EU Financial Sanctions Files XML loader (actors/screening/eu_loader) through parse_list.
-// Checks: test/fuzz/list_checks.hpp.
+// The EU Financial Sanctions Files XML loader (actors/screening/eu_loader) through
+// parse_list. Checks: test/fuzz/list_checks.hpp.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -366,7 +366,8 @@ BOOST_FIXTURE_TEST_CASE(kybctl_says_which_port_is_which, fixture) {
   auto path = "/tmp/kyb-import-ports-" + std::to_string(::getpid()) + ".ndjson";
   {
     std::ofstream f(path);
-    f << R"({"legal_name":"Port Probe Corp","country":"US"})" << "\n";
+    f << R"({"legal_name":"Port Probe Corp","country":"US"})"
+      << "\n";
   }
   // import --api at the node's cluster port (BASP over TLS) and admin port: named as
   // such, with the HTTP port to use instead; nothing imported.
@@ -389,7 +390,8 @@ BOOST_FIXTURE_TEST_CASE(kybctl_says_which_port_is_which, fixture) {
                            std::to_string(node.port()) + " " + tls + " nodes");
   BOOST_TEST(wrong.status != 0, wrong.output);
   BOOST_TEST(wrong.output.find("HTTP API port") != std::string::npos, wrong.output);
-  BOOST_TEST(wrong.output.find("cluster.admin_listen") != std::string::npos, wrong.output);
+  BOOST_TEST(wrong.output.find("cluster.admin_listen") != std::string::npos,
+             wrong.output);
   // The right port still works (the probe is only asked after a failure).
   auto right = node.kybctl("nodes");
   BOOST_TEST(right.status == 0, right.output);

@@ -155,6 +155,19 @@ exchange::page_params(const std::map<std::string, std::string>& query) {
   return std::move(*r);
 }
 
+bool exchange::bool_param(const std::map<std::string, std::string>& query,
+                          const std::string& name, bool& out) {
+  auto it = query.find(name);
+  if (it == query.end())
+    return true;
+  if (it->second != "true" && it->second != "false") {
+    reply_invalid({{name, "must be true or false"}});
+    return false;
+  }
+  out = it->second == "true";
+  return true;
+}
+
 std::optional<base::uuid> exchange::uuid_param(const std::string& name) {
   auto it = params.find(name);
   auto id = it == params.end() ? std::nullopt : base::uuid::parse(it->second);

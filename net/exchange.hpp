@@ -88,6 +88,10 @@ struct exchange : std::enable_shared_from_this<exchange> {
   /// api.default_page_limit when absent); answers 400 and returns nullopt when bad.
   std::optional<std::pair<std::string, uint32_t>>
   page_params(const std::map<std::string, std::string>& query);
+  /// ?name=true or ?name=false of `query` into `out` (absent: `out` unchanged); answers
+  /// 400 and returns false for any other value.
+  bool bool_param(const std::map<std::string, std::string>& query,
+                  const std::string& name, bool& out);
   /// Path parameter `name` as a UUID; answers 404 and returns nullopt when malformed
   /// (a malformed id names no resource).
   std::optional<base::uuid> uuid_param(const std::string& name);

@@ -8,7 +8,6 @@
 #include "actors/screening/list_file.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
-#include "actors/screening/text_decoder.hpp"
 
 namespace kyb::screening {
 
@@ -30,12 +29,10 @@ bool informational_id(std::string_view type) {
 result<sanctions_list, load_error> parse_us_csl_csv(const std::string& list_name,
                                                     const source_file& file,
                                                     const load_options& options) {
-  auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
-  if (!text)
-    return text.error();
-  csv_list_reader reader(std::move(text.value()));
-  if (auto err = reader.read_header(file.path))
-    return *err;
+  auto opened = csv_list_reader::open(file);
+  if (!opened)
+    return opened.error();
+  auto& reader = *opened.value();
   auto column = [&](const char* name) { return reader.column(name); };
   long c_id = column("_id"), c_source = column("source"), c_type = column("type"),
        c_programs = column("programs"), c_name = column("name"),

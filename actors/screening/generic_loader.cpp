@@ -95,12 +95,10 @@ std::string apply_fields(sanctioned_entity& e, const std::string& type,
 result<sanctions_list, load_error> parse_generic_csv(const std::string& list_name,
                                                      const source_file& file,
                                                      const load_options& options) {
-  auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
-  if (!text)
-    return text.error();
-  csv_list_reader reader(std::move(text.value()));
-  if (auto err = reader.read_header(file.path))
-    return *err;
+  auto opened = csv_list_reader::open(file);
+  if (!opened)
+    return opened.error();
+  auto& reader = *opened.value();
   const auto& header = reader.header();
   sanctions_list list;
   std::vector<long> col(std::size(known_columns), -1);

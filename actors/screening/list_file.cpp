@@ -27,12 +27,22 @@ read_xml_list(const source_file& file) {
   return out;
 }
 
+result<std::unique_ptr<csv_list_reader>, load_error>
+csv_list_reader::open(const source_file& file, const preamble_fn& preamble) {
+  auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
+  if (!text)
+    return text.error();
+  auto reader = std::make_unique<csv_list_reader>(std::move(text.value()));
+  if (auto err = reader->read_header(file.path, preamble))
+    return *err;
+  return reader;
+}
+
 csv_list_reader::csv_list_reader(std::string text)
     : text_(std::move(text)), reader_(text_) {}
 
-std::optional<load_error> csv_list_reader::read_header(
-    const std::string& path,
-    const std::function<bool(const std::vector<std::string>&)>& preamble) {
+std::optional<load_error> csv_list_reader::read_header(const std::string& path,
+                                                       const preamble_fn& preamble) {
   auto st = reader_.next(header_);
   while (st == base::csv_reader::status::record && preamble && preamble(header_))
     st = reader_.next(header_);

@@ -36,6 +36,14 @@ result<std::unique_ptr<xml_list_file>, load_error> read_xml_list(const source_fi
 /// makes (a malformed record, a row of another width than the header).
 class csv_list_reader {
 public:
+  using preamble_fn = std::function<bool(const std::vector<std::string>&)>;
+
+  /// Decodes `file` as UTF-8 and reads its header row, first skipping leading records
+  /// for which `preamble` is true (OFSI's "Last Updated" line). Errors: undecodable
+  /// text, an empty file, a malformed header.
+  static result<std::unique_ptr<csv_list_reader>, load_error>
+  open(const source_file& file, const preamble_fn& preamble = {});
+
   /// `text` is the decoded file (kept here: the reader reads from it).
   explicit csv_list_reader(std::string text);
   csv_list_reader(const csv_list_reader&) = delete;
@@ -43,9 +51,8 @@ public:
 
   /// Reads the header row, first skipping leading records for which `preamble` is
   /// true (OFSI's "Last Updated" line). Errors: an empty file, a malformed header.
-  std::optional<load_error>
-  read_header(const std::string& path,
-              const std::function<bool(const std::vector<std::string>&)>& preamble = {});
+  std::optional<load_error> read_header(const std::string& path,
+                                        const preamble_fn& preamble = {});
 
   /// The index of the header column named `name` (ASCII case and surrounding spaces
   /// ignored), or -1.

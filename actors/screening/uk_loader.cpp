@@ -7,7 +7,6 @@
 #include "actors/screening/list_file.hpp"
 #include "actors/screening/row_rejector.hpp"
 #include "actors/screening/string_util.hpp"
-#include "actors/screening/text_decoder.hpp"
 
 namespace kyb::screening {
 
@@ -56,15 +55,13 @@ entity_type type_of(std::string_view group_type) {
 result<sanctions_list, load_error> parse_uk_ofsi_csv(const std::string& list_name,
                                                      const source_file& file,
                                                      const load_options& options) {
-  auto text = decode_list_text(file.bytes, text_encoding::utf8, file.path);
-  if (!text)
-    return text.error();
-  csv_list_reader reader(std::move(text.value()));
   // The file opens with "Last Updated,<date>" before its header row.
-  if (auto err = reader.read_header(file.path, [](const std::vector<std::string>& r) {
-        return !r.empty() && istarts_with(trim(r[0]), "Last Updated");
-      }))
-    return *err;
+  auto opened = csv_list_reader::open(file, [](const std::vector<std::string>& r) {
+    return !r.empty() && istarts_with(trim(r[0]), "Last Updated");
+  });
+  if (!opened)
+    return opened.error();
+  auto& reader = *opened.value();
   auto column = [&](const char* name) { return reader.column(name); };
   long c_name6 = column("Name 6"), c_group = column("Group ID"),
        c_type = column("Group Type"), c_alias_type = column("Alias Type"),

@@ -37,17 +37,7 @@ bool read_input(const exchange_ptr& ex, business_input& in, validation_mode mode
 /// and returns false on another value.
 bool read_duplicate_override(const exchange_ptr& ex, business_input& in) {
   auto q = ex->query();
-  if (!q)
-    return false;
-  auto it = q->find("allow_duplicate_tax_id");
-  if (it == q->end())
-    return true;
-  if (it->second != "true" && it->second != "false") {
-    ex->reply_invalid({{"allow_duplicate_tax_id", "must be true or false"}});
-    return false;
-  }
-  in.allow_duplicate_tax_id = it->second == "true";
-  return true;
+  return q && ex->bool_param(*q, "allow_duplicate_tax_id", in.allow_duplicate_tax_id);
 }
 
 /// Answers a failed create or update: a tax id that another live business of the tenant

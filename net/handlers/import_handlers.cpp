@@ -211,13 +211,8 @@ void import_businesses(const exchange_ptr& ex) {
     }
     spec.job_key = it->second;
   }
-  if (auto it = q->find("allow_duplicate_tax_id"); it != q->end()) {
-    if (it->second != "true" && it->second != "false") {
-      ex->reply_invalid({{"allow_duplicate_tax_id", "must be true or false"}});
-      return;
-    }
-    spec.allow_duplicate_tax_id = it->second == "true";
-  }
+  if (!ex->bool_param(*q, "allow_duplicate_tax_id", spec.allow_duplicate_tax_id))
+    return;
   for (auto& [name, value] : *q)
     if (name != "job_key" && name != "allow_duplicate_tax_id") {
       ex->reply_invalid(

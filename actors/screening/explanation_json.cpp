@@ -98,6 +98,7 @@ json explanation_to_json(const screening::match_explanation& e) {
           {"unmatched_query", unmatched(e.unmatched_query)},
           {"unmatched_list", unmatched(e.unmatched_list)},
           {"query_weight", round4(e.query_weight)},
+          {"owed_weight", round4(e.owed_weight)},
           {"list_weight", round4(e.list_weight)},
           {"evidence", round4(e.evidence)},
           {"evidence_required", round4(e.evidence_required)},

@@ -22,6 +22,15 @@ struct match_options {
   /// gets this share divided by the phrase length.
   double legal_form_weight = 0.1;
 
+  /// Weight multiplier for a title or honorific in a person's name (Dr, Gen., Sheikh,
+  /// Haji, Mullah, Mr, Sir: name_equivalents::title): present or missing, it says
+  /// little about who the person is.
+  double title_weight = 0.1;
+
+  /// Most weight a single letter (an initial) carries: one of 26 letters says about
+  /// ln(26) nats of who someone is, however rare the letter is as a listed token.
+  double initial_weight = 2.5;
+
   /// Score multiplier for a match on a weak ("low quality") alias.
   double weak_alias_factor = 0.92;
 

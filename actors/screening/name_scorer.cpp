@@ -12,6 +12,7 @@ struct candidate {
   double contribution;
   double similarity;
   double evidence;
+  double excess; ///< Query weight beyond what it credits: forgiven when transliterated.
   uint8_t kind;
   uint8_t qi;
   uint8_t cj;
@@ -22,24 +23,20 @@ bool concat_equals(std::string_view whole, std::string_view a, std::string_view 
          whole.compare(a.size(), b.size(), b) == 0;
 }
 
-match_kind token_kind(std::string_view q, std::string_view c) {
-  if (q == c)
-    return match_kind::exact;
-  if (token_similarity::fuzzy_lengths(q.size(), c.size()) && fuzzy_eligible(q) &&
-      fuzzy_eligible(c) && within_one_edit(q, c))
-    return match_kind::fuzzy;
-  return match_kind::phonetic;
-}
-
 } // namespace
 
-pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
+pair_score name_scorer::score(const prepared_query& q, const scored_tokens& qs,
                               const scored_tokens& list, const similarity_source& sims,
                               match_explanation* explain) const {
   size_t n = qs.size();
   size_t m = list.size();
   pair_score result;
   double total = qs.total_weight + list.total_weight;
+  // A query written in another script is our transliteration: when one of its tokens
+  // weighs more than the listed token it matched, that is our spelling's rarity, not
+  // the writer's, and is forgiven (see below). Not for syllabic scripts: their
+  // romanised syllables are what the lists write too.
+  double forgive = q.transliterated && !q.strict ? 1.0 : 0.0;
   thread_local std::vector<candidate> cands;
   cands.clear();
   if (n > 0 && m > 0 && n <= 64 && m <= 64 && total > 0) {
@@ -49,8 +46,10 @@ pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
         if (s <= 0)
           continue;
         double w = std::min<double>(qs.weights[i], list.weights[j]);
-        cands.push_back({2 * s * w, s, w, kind_token, static_cast<uint8_t>(i),
-                         static_cast<uint8_t>(j)});
+        // An initial adds to the score, never to the evidence.
+        double e = token_similarity::initial_of(qs.texts[i], list.texts[j]) ? 0.0 : w;
+        cands.push_back({2 * s * w, s, e, forgive * (qs.weights[i] - w), kind_token,
+                         static_cast<uint8_t>(i), static_cast<uint8_t>(j)});
       }
     }
     for (size_t i = 0; i + 1 < n; ++i) {
@@ -60,8 +59,8 @@ pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
         if (s <= 0)
           continue;
         double w = std::min<double>(wq, list.weights[j]);
-        cands.push_back({2 * s * w, s, w, kind_joined, static_cast<uint8_t>(i),
-                         static_cast<uint8_t>(j)});
+        cands.push_back({2 * s * w, s, w, forgive * (wq - w), kind_joined,
+                         static_cast<uint8_t>(i), static_cast<uint8_t>(j)});
       }
     }
     for (size_t j = 0; j + 1 < m; ++j) {
@@ -71,8 +70,8 @@ pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
           continue;
         double s = options_.join_factor;
         double w = std::min<double>(qs.weights[i], wc);
-        cands.push_back({2 * s * w, s, w, kind_split, static_cast<uint8_t>(i),
-                         static_cast<uint8_t>(j)});
+        cands.push_back({2 * s * w, s, w, forgive * (qs.weights[i] - w), kind_split,
+                         static_cast<uint8_t>(i), static_cast<uint8_t>(j)});
       }
     }
   }
@@ -85,10 +84,12 @@ pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
       return a.qi < b.qi;
     return a.cj < b.cj;
   });
+  size_t first_match = explain ? explain->matches.size() : 0;
   uint64_t q_used = 0;
   uint64_t c_used = 0;
   double sum = 0;
   double evidence = 0;
+  double excess = 0;
   for (auto& c : cands) {
     uint64_t qmask = (c.kind == kind_joined ? 3ull : 1ull) << c.qi;
     uint64_t cmask = (c.kind == kind_split ? 3ull : 1ull) << c.cj;
@@ -98,11 +99,12 @@ pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
     c_used |= cmask;
     sum += c.contribution;
     evidence += c.evidence;
+    excess += c.excess;
     if (explain) {
       token_match tm;
       tm.similarity = c.similarity;
-      tm.weight = c.evidence;
-      tm.contribution = c.contribution / total;
+      tm.weight = c.contribution / (2 * c.similarity);
+      tm.contribution = c.contribution; // divided by the owed weight below
       tm.query_tokens.emplace_back(qs.texts[c.qi]);
       tm.list_tokens.emplace_back(list.texts[c.cj]);
       bool legal = qs.legal[c.qi] || list.legal[c.cj];
@@ -115,16 +117,38 @@ pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
         tm.list_tokens.emplace_back(list.texts[c.cj + 1]);
         legal = legal || list.legal[c.cj + 1];
       } else {
-        tm.kind = token_kind(qs.texts[c.qi], list.texts[c.cj]);
+        tm.kind = token_similarity(options_.phonetic_similarity)
+                      .classify(qs.texts[c.qi], list.texts[c.cj], qs.keys[c.qi],
+                                list.keys[c.cj], q.strict)
+                      .kind;
+        if (tm.kind == match_kind::exact && q.transliterated)
+          tm.kind = match_kind::transliterated;
       }
       tm.legal_form = legal;
       explain->matches.push_back(std::move(tm));
     }
   }
+  // A transliterated query token matched to a listed one owes only the weight it
+  // credits: "hsn" (rare) matched to "hassan" (common) is not charged for the
+  // difference. Unmatched tokens still owe all they weigh, so the index's bound (which
+  // charges every query token outside the skipped set in full) still holds.
+  double owed = std::max(total - excess, 0.0);
+  if (explain)
+    for (size_t k = first_match; k < explain->matches.size(); ++k)
+      explain->matches[k].contribution =
+          owed > 0 ? explain->matches[k].contribution / owed : 0.0;
   // Identical names give exactly 1 up to rounding; never report more.
-  result.raw = total > 0 ? std::min(1.0, sum / total) : 0.0;
+  result.raw = owed > 0 ? std::min(1.0, sum / owed) : 0.0;
   result.evidence = evidence;
-  result.score = evidence >= evidence_floor_ ? result.raw : 0.0;
+  // A query in another script matched token for token with the whole listed name
+  // needs half the evidence: a one-word name written in its own script ("عبد الله",
+  // "สมชาย") is then found as "Abdullah" or "Somchai". A Latin query still never hits
+  // on one common word, however completely.
+  bool complete = q.transliterated && n > 0 && m > 0 && n <= 64 && m <= 64 &&
+                  q_used == (n == 64 ? ~0ull : (1ull << n) - 1) &&
+                  c_used == (m == 64 ? ~0ull : (1ull << m) - 1);
+  double floor = complete ? evidence_floor_ / 2 : evidence_floor_;
+  result.score = evidence >= floor ? result.raw : 0.0;
   if (explain) {
     explain->query_tokens.assign(qs.texts, qs.texts + n);
     explain->list_tokens.assign(list.texts, list.texts + m);
@@ -138,8 +162,9 @@ pair_score name_scorer::score(const prepared_query&, const scored_tokens& qs,
             std::string(list.texts[j]), list.weights[j], list.legal[j] != 0});
     explain->query_weight = qs.total_weight;
     explain->list_weight = list.total_weight;
+    explain->owed_weight = owed;
     explain->evidence = evidence;
-    explain->evidence_required = evidence_floor_;
+    explain->evidence_required = floor;
     explain->name_score = result.score;
   }
   return result;

@@ -165,6 +165,23 @@ std::u32string decode(std::string_view s) {
   return cps;
 }
 
+bool semitic_letter(char32_t c) {
+  return (c >= 0x0621 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) ||
+         (c >= 0x05D0 && c <= 0x05EA);
+}
+
+/// Arabic harakat and Hebrew points: written inside words, not letters of them.
+bool semitic_mark(char32_t c) {
+  return (c >= 0x064B && c <= 0x065F) || c == 0x0640 || c == 0x0670 ||
+         (c >= 0x0591 && c <= 0x05C7);
+}
+
+bool combining_mark(char32_t c) {
+  auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
+  return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+         cat == UTF8PROC_CATEGORY_ME;
+}
+
 void append_utf8(char32_t cp, std::string& out) {
   utf8proc_uint8_t buf[4];
   auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
@@ -173,8 +190,10 @@ void append_utf8(char32_t cp, std::string& out) {
 
 } // namespace
 
-std::vector<std::string> normalizer::tokens(std::string_view utf8) {
+std::vector<std::string> normalizer::tokens(std::string_view utf8, bool* transliterated) {
   std::vector<std::string> out;
+  if (transliterated)
+    *transliterated = false;
   if (is_ascii(utf8)) {
     tokenize_ascii(utf8, out);
     return out;
@@ -187,17 +206,56 @@ std::vector<std::string> normalizer::tokens(std::string_view utf8) {
                                              UTF8PROC_IGNORE | UTF8PROC_LUMP);
   if (!map_utf8(utf8, opt1, composed))
     composed.assign(utf8);
-  // 2. Transliterate other scripts to Latin.
+  // 2. Transliterate other scripts to Latin: the lists' spellings of common Arabic and
+  //    Hebrew name words first, then letter by letter; scripts without a table of our
+  //    own through ICU, a run of letters at a time.
   auto cps = decode(composed);
   std::string latin;
   latin.reserve(composed.size());
+  bool converted = false;
   for (size_t i = 0; i < cps.size(); ++i) {
+    char32_t cp = cps[i];
     char32_t prev = i > 0 ? cps[i - 1] : 0;
-    char32_t next = i + 1 < cps.size() ? cps[i + 1] : 0;
-    if (cps[i] >= 0x80 && transliterator::transliterate(prev, cps[i], next, latin))
+    if (cp < 0x80) {
+      latin += static_cast<char>(cp);
       continue;
-    append_utf8(cps[i], latin);
+    }
+    if (semitic_letter(cp) && !semitic_letter(prev)) {
+      size_t end = i;
+      while (end < cps.size() && (semitic_letter(cps[end]) || semitic_mark(cps[end])))
+        ++end;
+      std::u32string word;
+      for (size_t k = i; k < end; ++k)
+        if (!semitic_mark(cps[k]))
+          word += cps[k];
+      if (auto w = transliterator::name_word(word)) {
+        latin += w;
+        converted = true;
+        i = end - 1;
+        continue;
+      }
+    }
+    if (transliterator::other_script_letter(cp)) {
+      size_t end = i;
+      while (end < cps.size() &&
+             (transliterator::other_script_letter(cps[end]) || combining_mark(cps[end])))
+        ++end;
+      if (transliterator::transliterate_other(std::u32string_view(cps).substr(i, end - i),
+                                              latin)) {
+        converted = true;
+        i = end - 1;
+        continue;
+      }
+    }
+    char32_t next = i + 1 < cps.size() ? cps[i + 1] : 0;
+    if (transliterator::transliterate(prev, cp, next, latin)) {
+      converted = converted || transliterator::handles(cp);
+      continue;
+    }
+    append_utf8(cp, latin);
   }
+  if (transliterated)
+    *transliterated = converted;
   // 3. Decompose and strip the marks left on Latin letters.
   std::string stripped;
   if (is_ascii(latin)) {
@@ -259,6 +317,28 @@ std::vector<std::string> normalizer::tokens(std::string_view utf8) {
   }
   t.finish();
   return out;
+}
+
+bool normalizer::foreign_script(std::string_view utf8) {
+  if (is_ascii(utf8))
+    return false;
+  for (char32_t cp : decode(utf8))
+    if (cp >= 0x0370 &&
+        (transliterator::handles(cp) || transliterator::other_script_letter(cp)))
+      return true;
+  return false;
+}
+
+bool normalizer::syllabic_script(std::string_view utf8) {
+  if (is_ascii(utf8))
+    return false;
+  for (char32_t cp : decode(utf8))
+    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+        (cp >= 0x3130 && cp <= 0x318F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F))
+      return true;
+  return false;
 }
 
 std::string normalizer::fold(std::string_view utf8) {

@@ -58,6 +58,12 @@ struct prepared_query {
   /// The query's tokens weighted as a person's name: no legal forms. Used against
   /// listed individuals (views into token_text / token_key).
   token_list side;
+  /// True when the query was written in another script: its tokens are our
+  /// transliteration, so their rarity says little (see name_scorer).
+  bool transliterated = false;
+  /// True when it was written in a syllabic script (Han, Hangul, Kana): tokens match
+  /// only equal or equivalent tokens (token_similarity's `strict`).
+  bool strict = false;
   /// The same with legal forms down-weighted, used against everything else, so both
   /// names of a pair are always weighted alike. Equal to `side` when the query is an
   /// individual or holds no legal form.

@@ -14,6 +14,18 @@ const char* to_string(match_kind k) noexcept {
     return "joined";
   case match_kind::split:
     return "split";
+  case match_kind::initial:
+    return "initial";
+  case match_kind::nickname:
+    return "nickname";
+  case match_kind::variant:
+    return "variant";
+  case match_kind::number:
+    return "number";
+  case match_kind::abbreviation:
+    return "abbreviation";
+  case match_kind::transliterated:
+    return "transliterated";
   }
   return "unknown";
 }

@@ -15,10 +15,17 @@ enum class match_kind {
   fuzzy,    ///< One edit apart (typo, swapped letters); similarity is Jaro-Winkler.
   phonetic, ///< Same consonant skeleton (transliteration variant: Mohammed/Muhamad).
   joined,   ///< Two query tokens written together in the list ("MUS AB" / "MUSAB").
-  split, ///< One query token written as two in the list ("JSCARGUMENT"/"JSC ARGUMENT").
+  split,   ///< One query token written as two in the list ("JSCARGUMENT"/"JSC ARGUMENT").
+  initial, ///< A single letter and a word it begins ("J" / "JOHN"): never evidence.
+  nickname,     ///< A nickname or hypocorism (Bill / William, Sasha / Aleksandr).
+  variant,      ///< One given name across languages (Mikhail / Michael, Iosif / Joseph).
+  number,       ///< One number as digits, word or ordinal (3 / three / third / 3rd).
+  abbreviation, ///< An organisation word and its abbreviation (Intl / International).
+  transliterated, ///< Equal once the query's script is romanised (Путин / Putin).
 };
 
-/// "exact", "fuzzy", "phonetic", "joined", "split".
+/// "exact", "fuzzy", "phonetic", "joined", "split", "initial", "nickname", "variant",
+/// "number", "abbreviation", "transliterated".
 const char* to_string(match_kind k) noexcept;
 
 /// One matched group of tokens and how much it counted.
@@ -63,8 +70,12 @@ struct match_explanation {
   /// such as "TRADING" or "BANK" never make a hit alone).
   double evidence = 0;
   double evidence_required = 0; ///< The minimum (match_options::min_evidence scaled).
-  double name_score = 0;        ///< 2 * sum(similarity * weight) / (query + list weight).
-  double alias_factor = 1;      ///< < 1 when the matched name is a weak alias.
+  /// What the names owe: query + list weight, less what matched pairs hold beyond the
+  /// weight they credit (a rare spelling matched to a common one is not charged for the
+  /// difference).
+  double owed_weight = 0;
+  double name_score = 0;   ///< 2 * sum(similarity * weight) / owed_weight.
+  double alias_factor = 1; ///< < 1 when the matched name is a weak alias.
   std::vector<refinement> refinements;
 };
 

@@ -6,11 +6,24 @@
 
 #include "actors/screening/legal_form_table.hpp"
 #include "actors/screening/list_loader.hpp"
+#include "actors/screening/name_equivalents.hpp"
 #include "actors/screening/normalizer.hpp"
 
 namespace kyb::screening {
 
 namespace {
+
+/// The weight a token carries in a name, from its rarity `idf`: a title in a person's
+/// name counts little (match_options::title_weight), an initial at most
+/// match_options::initial_weight.
+double shaped_weight(double idf, std::string_view token, bool person,
+                     const match_options& options) {
+  if (person && name_equivalents::title(token))
+    idf *= options.title_weight;
+  if (token.size() == 1)
+    idf = std::min(idf, options.initial_weight);
+  return idf;
+}
 
 /// Per-thread marks for de-duplicating candidate names without clearing an array
 /// per query: a name is marked when mark[name] == epoch.
@@ -102,7 +115,9 @@ screening_index::build(std::vector<sanctions_list> lists, const match_options& o
     distinct.assign(idx->name_terms_.begin() + r.first,
                     idx->name_terms_.begin() + r.first + r.count);
     for (uint32_t k = r.first; k < r.first + r.count; ++k) {
-      double w = idx->vocabulary_.idf(idx->name_terms_[k]);
+      auto term = idx->name_terms_[k];
+      double w = shaped_weight(idx->vocabulary_.idf(term), idx->vocabulary_.text(term),
+                               r.type == entity_type::individual, options);
       if (idx->name_legal_[k])
         w *= options.legal_form_weight / idx->name_legal_[k];
       idx->name_weights_[k] = static_cast<float>(w);
@@ -194,6 +209,8 @@ const sanctioned_entity* screening_index::find_entity(const std::string& list,
 void screening_index::prepare(const validated_query& v, prepared_query& q) const {
   size_t n = v.tokens.size();
   q.token_text = v.tokens;
+  q.transliterated = normalizer::foreign_script(v.name);
+  q.strict = q.transliterated && normalizer::syllabic_script(v.name);
   q.token_key.clear();
   q.token_neighbours.resize(n);
   const auto& legal_forms = legal_form_table::builtin();
@@ -207,7 +224,7 @@ void screening_index::prepare(const validated_query& v, prepared_query& q) const
   for (size_t i = 0; i < n; ++i) {
     q.token_key.push_back(phonetic_key(q.token_text[i]));
     vocabulary_.neighbours(q.token_text[i], q.token_key[i], similarity_,
-                           q.token_neighbours[i]);
+                           q.token_neighbours[i], q.strict);
   }
   q.pair_text.clear();
   q.pair_key.clear();
@@ -216,7 +233,7 @@ void screening_index::prepare(const validated_query& v, prepared_query& q) const
     q.pair_text.push_back(q.token_text[i] + q.token_text[i + 1]);
     q.pair_key.push_back(phonetic_key(q.pair_text.back()));
     vocabulary_.neighbours(q.pair_text[i], q.pair_key[i], similarity_,
-                           q.pair_neighbours[i]);
+                           q.pair_neighbours[i], q.strict);
   }
   q.token_splits.resize(n);
   for (size_t i = 0; i < n; ++i) {
@@ -278,7 +295,8 @@ void screening_index::prepare(const validated_query& v, prepared_query& q) const
   for (size_t i = 0; i < n; ++i) {
     side.texts.push_back(q.token_text[i]);
     side.keys.push_back(q.token_key[i]);
-    side.weights.push_back(static_cast<float>(plain[i]));
+    side.weights.push_back(
+        static_cast<float>(shaped_weight(plain[i], q.token_text[i], true, options_)));
     side.legal.push_back(0);
     side.terms.push_back(vocabulary_.find(q.token_text[i]));
     side.total_weight += side.weights.back();
@@ -290,7 +308,8 @@ void screening_index::prepare(const validated_query& v, prepared_query& q) const
   side_legal.weights.clear();
   side_legal.total_weight = 0;
   for (size_t i = 0; i < n; ++i) {
-    side_legal.weights.push_back(static_cast<float>(with_legal[i]));
+    side_legal.weights.push_back(static_cast<float>(
+        shaped_weight(with_legal[i], q.token_text[i], false, options_)));
     side_legal.total_weight += side_legal.weights.back();
   }
 }

@@ -42,9 +42,10 @@ struct index_statistics {
 /// credits a matched token at most its query weight, so a name can reach the
 /// threshold T only by matching a query token outside the commonest set S with
 /// 2 w(S) / (w(query) + w(S)) < T. The index skips the tokens of S and fetches, for
-/// every other token, the postings of every term it can match (exact, one edit,
-/// phonetic, joined with a neighbour, split in two). screen() therefore returns
-/// exactly what screen_brute_force() returns, while scoring a small fraction of names.
+/// every other token, the postings of every term it can match (exact, equivalent,
+/// initial, one edit, phonetic, joined with a neighbour, split in two). screen()
+/// therefore returns exactly what screen_brute_force() returns, while scoring a small
+/// fraction of names.
 class screening_index {
 public:
   /// Builds an index owning `lists`. Fails only when two lists share a name.

@@ -21,11 +21,13 @@ term_rows& rows_for_thread() {
 } // namespace
 
 double direct_similarity::token(size_t qi, const scored_tokens& list, size_t cj) const {
-  return sim_(q_.token_text[qi], list.texts[cj], q_.token_key[qi], list.keys[cj]);
+  return sim_(q_.token_text[qi], list.texts[cj], q_.token_key[qi], list.keys[cj],
+              q_.strict);
 }
 
 double direct_similarity::pair(size_t qi, const scored_tokens& list, size_t cj) const {
-  return sim_(q_.pair_text[qi], list.texts[cj], q_.pair_key[qi], list.keys[cj]);
+  return sim_(q_.pair_text[qi], list.texts[cj], q_.pair_key[qi], list.keys[cj],
+              q_.strict);
 }
 
 neighbour_similarity::neighbour_similarity(const prepared_query& q, size_t terms)

@@ -1,5 +1,7 @@
 #include "actors/screening/token_similarity.hpp"
 
+#include "actors/screening/name_equivalents.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -139,18 +141,49 @@ double token_similarity::one_edit_similarity(std::string_view a,
   return std::max(jaro_winkler(a, b), floor);
 }
 
-double token_similarity::operator()(std::string_view a, std::string_view b,
-                                    std::string_view key_a,
-                                    std::string_view key_b) const noexcept {
+bool korean_vowel_variant(std::string_view a, std::string_view b) noexcept {
+  if (a.size() > b.size())
+    std::swap(a, b);
+  if (a.size() < 2 || b.size() > a.size() + 1)
+    return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i])
+    ++i;
+  if (a.size() == b.size()) // o / u: "song" / "sung", "chol" / "chul"
+    return i < a.size() &&
+           ((a[i] == 'o' && b[i] == 'u') || (a[i] == 'u' && b[i] == 'o')) &&
+           a.substr(i + 1) == b.substr(i + 1);
+  // eo / o, eu / u: "seong" / "song", "eun" / "un"
+  return i < b.size() && b[i] == 'e' && i < a.size() && (a[i] == 'o' || a[i] == 'u') &&
+         a.substr(i) == b.substr(i + 1);
+}
+
+token_similarity::rule token_similarity::classify(std::string_view a, std::string_view b,
+                                                  std::string_view key_a,
+                                                  std::string_view key_b,
+                                                  bool strict) const noexcept {
   if (a == b)
-    return 1.0;
-  double s = 0.0;
+    return {1.0, match_kind::exact};
+  rule r;
+  match_kind related = match_kind::exact;
+  if (name_equivalents::related(a, b, related))
+    r = {name_equivalents::similarity(related), related};
+  if (strict) {
+    if (r.similarity == 0 && korean_vowel_variant(a, b))
+      r = {korean_vowel_similarity, match_kind::variant};
+    return r;
+  }
+  if (initial_of(a, b) && initial_similarity > r.similarity)
+    r = {initial_similarity, match_kind::initial};
   if (fuzzy_lengths(a.size(), b.size()) && fuzzy_eligible(a) && fuzzy_eligible(b) &&
-      within_one_edit(a, b))
-    s = one_edit_similarity(a, b);
-  if (key_a.size() >= min_key_length && key_a == key_b)
-    s = std::max(s, phonetic_);
-  return s;
+      within_one_edit(a, b)) {
+    double s = one_edit_similarity(a, b);
+    if (s > r.similarity)
+      r = {s, match_kind::fuzzy};
+  }
+  if (key_a.size() >= min_key_length && key_a == key_b && phonetic_ > r.similarity)
+    r = {phonetic_, match_kind::phonetic};
+  return r;
 }
 
 } // namespace kyb::screening

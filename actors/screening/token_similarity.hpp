@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "actors/screening/screening_hit.hpp"
+
 namespace kyb::screening {
 
 /// Jaro-Winkler similarity of two byte strings (prefix scale 0.1, up to 4 characters).
@@ -35,9 +37,36 @@ public:
   explicit token_similarity(double phonetic = default_phonetic) : phonetic_(phonetic) {}
 
   /// Similarity in [0, 1] of tokens `a` and `b` whose phonetic keys are `key_a` and
-  /// `key_b` (as returned by phonetic_key).
+  /// `key_b` (as returned by phonetic_key). `strict` (a query romanised from a
+  /// syllabic script: Han, Hangul, Kana, whose tokens are short syllables that one
+  /// edit turns into another name) allows only equal and equivalent tokens.
   double operator()(std::string_view a, std::string_view b, std::string_view key_a,
-                    std::string_view key_b) const noexcept;
+                    std::string_view key_b, bool strict = false) const noexcept {
+    return classify(a, b, key_a, key_b, strict).similarity;
+  }
+
+  /// The similarity and the rule that gave it (the best rule when several apply).
+  struct rule {
+    double similarity = 0;
+    match_kind kind = match_kind::exact;
+  };
+  rule classify(std::string_view a, std::string_view b, std::string_view key_a,
+                std::string_view key_b, bool strict = false) const noexcept;
+
+  /// Similarity of two romanisations of one Korean syllable (korean_vowel_variant).
+  static constexpr double korean_vowel_similarity = 0.90;
+
+  /// Similarity of an initial and a word it begins ("j" / "john"). Such a match adds
+  /// to the score but never to the evidence: an initial alone matches nothing.
+  static constexpr double initial_similarity = 0.85;
+
+  /// True when one of `a`, `b` is a single letter and the other a longer word that
+  /// begins with it.
+  static bool initial_of(std::string_view a, std::string_view b) noexcept {
+    if (a.size() > b.size())
+      std::swap(a, b);
+    return a.size() == 1 && b.size() >= 2 && a[0] == b[0] && a[0] >= 'a' && a[0] <= 'z';
+  }
 
   /// One-edit matches need both tokens at least this long...
   static constexpr size_t min_fuzzy_length = 2;
@@ -60,6 +89,11 @@ public:
 private:
   double phonetic_;
 };
+
+/// True when `a` and `b` are one Korean vowel apart the way the lists' romanisations of
+/// one syllable differ: o / u ("song" / "sung") or eo / o and eu / u ("seong" / "song").
+/// The one inexact match a syllabic (strict) query allows.
+bool korean_vowel_variant(std::string_view a, std::string_view b) noexcept;
 
 /// True when `t` consists of ASCII letters only (fuzzy and phonetic matching apply).
 bool fuzzy_eligible(std::string_view t) noexcept;

@@ -1,5 +1,13 @@
 #include "actors/screening/transliterator.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <memory>
+#include <unicode/translit.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+
 namespace kyb::screening {
 
 namespace {
@@ -192,13 +200,16 @@ const char* hebrew(char32_t prev, char32_t cp, char32_t next) {
   }
 }
 
-// Hangul syllables U+AC00-U+D7A3, Revised Romanization.
-const char* const hangul_lead[19] = {"g",  "kk", "n", "d",  "tt", "r", "m",
-                                     "b",  "pp", "s", "ss", "",   "j", "jj",
+// Hangul syllables U+AC00-U+D7A3, in the style the lists write Korean names (OFAC and
+// the UN follow McCune-Reischauer without its breves: "Kim Jong Un", "Pak Jin Hyok",
+// "Choe Ryong Hae"): initial g, d, b voiceless (k, t, p), eo -> o, eu -> u. Revised
+// Romanization spellings ("Gim", "Jeong", "Eun") are one edit from these.
+const char* const hangul_lead[19] = {"k",  "kk", "n", "t",  "tt", "r", "m",
+                                     "p",  "pp", "s", "ss", "",   "j", "jj",
                                      "ch", "k",  "t", "p",  "h"};
-const char* const hangul_vowel[21] = {"a",  "ae", "ya", "yae", "eo", "e",  "yeo",
+const char* const hangul_vowel[21] = {"a",  "ae", "ya", "yae", "o",  "e",  "yo",
                                       "ye", "o",  "wa", "wae", "oe", "yo", "u",
-                                      "wo", "we", "wi", "yu",  "eu", "ui", "i"};
+                                      "wo", "we", "wi", "yu",  "u",  "ui", "i"};
 const char* const hangul_tail[28] = {"",  "k",  "k", "k", "n", "n", "n", "t", "l", "k",
                                      "m", "l",  "l", "l", "p", "l", "m", "p", "p", "t",
                                      "t", "ng", "t", "t", "k", "t", "p", "t"};
@@ -321,6 +332,174 @@ bool transliterator::transliterate(char32_t prev, char32_t cp, char32_t next,
     return true;
   }
   return false;
+}
+
+namespace {
+
+/// Arabic and Persian letter variants folded before a word lookup: alef with hamza or
+/// madda -> alef, Persian yeh and alef maksura -> yeh, keheh -> kaf, teh marbuta -> heh.
+char32_t fold_arabic(char32_t c) {
+  switch (c) {
+  case 0x0623:
+  case 0x0625:
+  case 0x0622:
+  case 0x0671:
+    return 0x0627;
+  case 0x06CC:
+  case 0x0649:
+  case 0x0626:
+    return 0x064A;
+  case 0x06A9:
+    return 0x0643;
+  case 0x0629:
+    return 0x0647;
+  default:
+    return c;
+  }
+}
+
+struct name_word_entry {
+  std::u32string_view word; ///< Folded with fold_arabic().
+  const char* latin;
+};
+
+// The commonest words of Arabic and Persian names, spelt the way OFAC and the UN spell
+// them most often (other spellings are one edit or one phonetic key away).
+constexpr name_word_entry arabic_words[] = {
+    {U"محمد", "muhammad"},     {U"احمد", "ahmad"},     {U"محمود", "mahmud"},
+    {U"مصطفي", "mustafa"},     {U"عبد", "abd"},        {U"الله", "allah"},
+    {U"عبدالله", "abdullah"},  {U"علي", "ali"},        {U"حسن", "hassan"},
+    {U"حسين", "husayn"},       {U"خالد", "khalid"},    {U"عمر", "umar"},
+    {U"عثمان", "uthman"},      {U"يوسف", "yusuf"},     {U"ابراهيم", "ibrahim"},
+    {U"اسماعيل", "ismail"},    {U"موسي", "musa"},      {U"عيسي", "isa"},
+    {U"سعيد", "said"},         {U"سعد", "saad"},       {U"صالح", "salih"},
+    {U"ناصر", "nasir"},        {U"جمال", "jamal"},     {U"كريم", "karim"},
+    {U"الرحمن", "al rahman"},  {U"رحمن", "rahman"},    {U"الرحيم", "al rahim"},
+    {U"عزيز", "aziz"},         {U"العزيز", "al aziz"}, {U"فاطمه", "fatima"},
+    {U"عايشه", "aisha"},       {U"مريم", "maryam"},    {U"زينب", "zaynab"},
+    {U"خديجه", "khadija"},     {U"ابو", "abu"},        {U"بن", "bin"},
+    {U"ابن", "ibn"},           {U"بنت", "bint"},       {U"حمد", "hamad"},
+    {U"حامد", "hamid"},        {U"رشيد", "rashid"},    {U"منصور", "mansur"},
+    {U"طارق", "tariq"},        {U"زياد", "ziyad"},     {U"وليد", "walid"},
+    {U"فيصل", "faysal"},       {U"سلمان", "salman"},   {U"سليمان", "sulayman"},
+    {U"قاسم", "qasim"},        {U"جعفر", "jafar"},     {U"هادي", "hadi"},
+    {U"مهدي", "mahdi"},        {U"نور", "nur"},        {U"الدين", "al din"},
+    {U"شريف", "sharif"},       {U"اسامه", "usama"},    {U"لادن", "ladin"},
+    {U"القاعده", "al qaida"},  {U"حزب", "hizb"},       {U"جبهه", "jabhat"},
+    {U"رضا", "reza"},          {U"مرتضي", "morteza"},  {U"جواد", "javad"},
+    {U"كاظم", "kazem"},        {U"امير", "amir"},      {U"عباس", "abbas"},
+    {U"نصرالله", "nasrallah"}, {U"مجيد", "majid"},     {U"سيد", "sayyid"},
+    {U"شيخ", "shaykh"},        {U"حاجي", "haji"},      {U"ملا", "mullah"},
+};
+
+constexpr name_word_entry hebrew_words[] = {
+    {U"דוד", "david"},     {U"משה", "moshe"},       {U"יוסף", "yosef"},
+    {U"אברהם", "avraham"}, {U"יצחק", "yitzhak"},    {U"יעקב", "yaakov"},
+    {U"שרה", "sarah"},     {U"רחל", "rachel"},      {U"לאה", "leah"},
+    {U"דניאל", "daniel"},  {U"מיכאל", "michael"},   {U"שמואל", "shmuel"},
+    {U"אהרון", "aharon"},  {U"אהרן", "aharon"},     {U"בנימין", "binyamin"},
+    {U"חיים", "chaim"},    {U"מרדכי", "mordechai"}, {U"אליהו", "eliyahu"},
+    {U"יהודה", "yehuda"},  {U"שלמה", "shlomo"},     {U"נתן", "natan"},
+    {U"יונתן", "yonatan"}, {U"אריה", "arie"},       {U"כהן", "cohen"},
+    {U"לוי", "levi"},      {U"מזרחי", "mizrahi"},   {U"פרץ", "peretz"},
+    {U"ביטון", "biton"},   {U"אורי", "uri"},        {U"תמר", "tamar"},
+    {U"נועה", "noa"},      {U"אסתר", "esther"},     {U"מרים", "miriam"},
+    {U"רבקה", "rivka"},    {U"שמעון", "shimon"},    {U"ראובן", "reuven"},
+};
+
+/// Hebrew final letters folded to their ordinary forms.
+char32_t fold_hebrew(char32_t c) {
+  switch (c) {
+  case 0x05DA:
+    return 0x05DB;
+  case 0x05DD:
+    return 0x05DE;
+  case 0x05DF:
+    return 0x05E0;
+  case 0x05E3:
+    return 0x05E4;
+  case 0x05E5:
+    return 0x05E6;
+  default:
+    return c;
+  }
+}
+
+const char* find_word(const name_word_entry* begin, const name_word_entry* end,
+                      const std::u32string& folded, char32_t (*fold)(char32_t)) {
+  for (auto e = begin; e != end; ++e) {
+    if (e->word.size() != folded.size())
+      continue;
+    bool same = true;
+    for (size_t i = 0; i < folded.size() && same; ++i)
+      same = fold(e->word[i]) == folded[i];
+    if (same)
+      return e->latin;
+  }
+  return nullptr;
+}
+
+/// One ICU transliterator per thread (ICU transliterators are not safe to share).
+icu::Transliterator* icu_latin() {
+  thread_local std::unique_ptr<icu::Transliterator> t = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> made(icu::Transliterator::createInstance(
+        "Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
+    if (U_FAILURE(status))
+      made.reset();
+    return made;
+  }();
+  return t.get();
+}
+
+} // namespace
+
+const char* transliterator::name_word(std::u32string_view word) {
+  if (word.empty() || word.size() > 16)
+    return nullptr;
+  std::u32string folded;
+  if (word[0] >= 0x0600 && word[0] <= 0x06FF) {
+    for (char32_t c : word)
+      folded += fold_arabic(c);
+    return find_word(std::begin(arabic_words), std::end(arabic_words), folded,
+                     fold_arabic);
+  }
+  if (word[0] >= 0x0590 && word[0] <= 0x05FF) {
+    for (char32_t c : word)
+      folded += fold_hebrew(c);
+    return find_word(std::begin(hebrew_words), std::end(hebrew_words), folded,
+                     fold_hebrew);
+  }
+  return nullptr;
+}
+
+bool transliterator::other_script_letter(char32_t cp) noexcept {
+  if (cp < 0x0370 || handles(cp))
+    return false;
+  if (!u_isalpha(static_cast<UChar32>(cp)))
+    return false;
+  UErrorCode status = U_ZERO_ERROR;
+  auto script = uscript_getScript(static_cast<UChar32>(cp), &status);
+  return U_SUCCESS(status) && script != USCRIPT_LATIN && script != USCRIPT_COMMON &&
+         script != USCRIPT_INHERITED;
+}
+
+bool transliterator::transliterate_other(std::u32string_view run, std::string& out) {
+  auto* t = icu_latin();
+  if (t == nullptr || run.empty())
+    return false;
+  icu::UnicodeString s;
+  for (char32_t c : run)
+    s.append(static_cast<UChar32>(c));
+  t->transliterate(s);
+  std::string latin;
+  s.toUTF8String(latin);
+  bool any = std::any_of(latin.begin(), latin.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+  if (any)
+    out += latin;
+  return any;
 }
 
 } // namespace kyb::screening

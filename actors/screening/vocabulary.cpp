@@ -1,5 +1,7 @@
 #include "actors/screening/vocabulary.hpp"
 
+#include "actors/screening/name_equivalents.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -57,6 +59,8 @@ void vocabulary::finalize(size_t documents) {
   unseen_idf_ = std::log(n / 0.5);
   keys_.clear();
   by_key_.clear();
+  for (auto& words : by_initial_)
+    words.clear();
   deletions_.clear();
   for (size_t i = 0; i < terms_.size(); ++i) {
     keys_.push_back(phonetic_key(terms_[i]));
@@ -65,6 +69,8 @@ void vocabulary::finalize(size_t documents) {
     if (key.size() >= token_similarity::min_key_length)
       by_key_[std::string_view(key)].push_back(id);
     std::string_view t = terms_[i];
+    if (t.size() >= 2 && t[0] >= 'a' && t[0] <= 'z')
+      by_initial_[static_cast<size_t>(t[0] - 'a')].push_back(id);
     if (!one_edit_indexed(t))
       continue;
     deletions_.emplace_back(hash_without(t, t.size()), id);
@@ -84,13 +90,23 @@ uint32_t vocabulary::find(std::string_view token) const {
 }
 
 void vocabulary::neighbours(std::string_view token, std::string_view key,
-                            const token_similarity& sim,
-                            std::vector<neighbour>& out) const {
+                            const token_similarity& sim, std::vector<neighbour>& out,
+                            bool strict) const {
   out.clear();
   std::vector<uint32_t> candidates;
   if (auto id = find(token); id != npos)
     candidates.push_back(id);
-  if (one_edit_indexed(token)) {
+  for (auto& e : name_equivalents::of(token))
+    if (auto id = find(e.word); id != npos)
+      candidates.push_back(id);
+  if (!strict && token.size() == 1 && token[0] >= 'a' && token[0] <= 'z') {
+    auto& words = by_initial_[static_cast<size_t>(token[0] - 'a')];
+    candidates.insert(candidates.end(), words.begin(), words.end());
+  } else if (!strict && token.size() > 1) {
+    if (auto id = find(token.substr(0, 1)); id != npos)
+      candidates.push_back(id);
+  }
+  if (one_edit_indexed(token)) { // strict: for Korean vowel variants
     auto probe = [&](uint64_t h) {
       auto range = std::equal_range(
           deletions_.begin(), deletions_.end(), std::make_pair(h, uint32_t{0}),
@@ -104,7 +120,7 @@ void vocabulary::neighbours(std::string_view token, std::string_view key,
         if (k == 0 || token[k] != token[k - 1])
           probe(hash_without(token, k));
   }
-  if (key.size() >= token_similarity::min_key_length) {
+  if (!strict && key.size() >= token_similarity::min_key_length) {
     auto it = by_key_.find(key);
     if (it != by_key_.end())
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
@@ -112,7 +128,7 @@ void vocabulary::neighbours(std::string_view token, std::string_view key,
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (auto c : candidates) {
-    double s = sim(token, terms_[c], key, keys_[c]);
+    double s = sim(token, terms_[c], key, keys_[c], strict);
     if (s > 0)
       out.emplace_back(c, s);
   }
@@ -125,6 +141,10 @@ double vocabulary::estimate_weight(std::string_view token,
   double best_sim = 0;
   double weight = unseen_idf_;
   for (auto& [term, s] : neighbours) {
+    // An initial says nothing of how rare the word it begins is, nor a word of how
+    // rare an initial is.
+    if (token_similarity::initial_of(token, terms_[term]))
+      continue;
     if (s > best_sim || (s == best_sim && idf_[term] < weight)) {
       best_sim = s;
       weight = idf_[term];

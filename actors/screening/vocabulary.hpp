@@ -3,6 +3,7 @@
 // neighbourhood index) and phonetic key.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -53,9 +54,10 @@ public:
   double unseen_idf() const noexcept { return unseen_idf_; }
 
   /// Every term whose similarity to `token` is > 0, with that similarity, sorted by
-  /// term id. `key` is phonetic_key(token).
+  /// term id. `key` is phonetic_key(token); `strict` as in token_similarity.
   void neighbours(std::string_view token, std::string_view key,
-                  const token_similarity& sim, std::vector<neighbour>& out) const;
+                  const token_similarity& sim, std::vector<neighbour>& out,
+                  bool strict = false) const;
 
   /// The weight a token gets: its own IDF when it is a term, else the IDF of its most
   /// similar term (a typo weighs what the word it stands for weighs), else unseen_idf.
@@ -74,6 +76,8 @@ private:
   /// (hash of the term or of the term minus one character, term id), sorted.
   std::vector<std::pair<uint64_t, uint32_t>> deletions_;
   std::unordered_map<std::string_view, std::vector<uint32_t>> by_key_;
+  /// Per letter a-z: the terms of 2+ characters it begins (what an initial matches).
+  std::array<std::vector<uint32_t>, 26> by_initial_;
   double unseen_idf_ = 0;
 };
 

@@ -279,11 +279,12 @@ std::string describe(const screening_hit& h) {
                 h.list.c_str(), h.entity_id.c_str(), h.primary_name.c_str(),
                 h.matched_name.c_str(), h.matched_alias_weak ? ", weak alias" : "");
   o << buf;
-  std::snprintf(buf, sizeof(buf),
-                "      name score %.4f = 2 x matched / (query %.2f + list %.2f); "
-                "evidence %.2f (needs %.2f); alias factor %.2f\n",
-                x.name_score, x.query_weight, x.list_weight, x.evidence,
-                x.evidence_required, x.alias_factor);
+  std::snprintf(
+      buf, sizeof(buf),
+      "      name score %.4f = 2 x matched / owed %.2f (query %.2f + list %.2f); "
+      "evidence %.2f (needs %.2f); alias factor %.2f\n",
+      x.name_score, x.owed_weight, x.query_weight, x.list_weight, x.evidence,
+      x.evidence_required, x.alias_factor);
   o << buf;
   for (auto& m : x.matches) {
     std::string q, l;

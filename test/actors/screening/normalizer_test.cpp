@@ -58,14 +58,38 @@ BOOST_AUTO_TEST_CASE(cyrillic_and_greek_transliterate) {
 }
 
 BOOST_AUTO_TEST_CASE(arabic_hebrew_and_hangul_best_effort) {
-  BOOST_TEST(normalizer::fold("محمد علي") == "mhmd ali");
-  BOOST_TEST(normalizer::fold("أحمد حسن") == "ahmd hsn");
-  BOOST_TEST(normalizer::fold("مُحَمَّد") == "mhmd"); // harakat dropped
+  // Common name words take the lists' spelling; other words letter by letter.
+  BOOST_TEST(normalizer::fold("محمد علي") == "muhammad ali");
+  BOOST_TEST(normalizer::fold("أحمد حسن") == "ahmad hassan");
+  BOOST_TEST(normalizer::fold("مُحَمَّد") == "muhammad"); // harakat dropped
+  BOOST_TEST(normalizer::fold("عبد الله") == "abd allah");
   BOOST_TEST(normalizer::fold("١٢٣") == "123");
-  BOOST_TEST(normalizer::fold("משה") == "mshe");
-  BOOST_TEST(normalizer::fold("김정은") == "gim jeong eun");
-  // Scripts without a transliteration keep their letters (they match only exactly).
-  BOOST_TEST(normalizer::fold("金正恩") == "金正恩");
+  BOOST_TEST(normalizer::fold("משה") == "moshe");
+  BOOST_TEST(normalizer::fold("דוד לוי") == "david levi");
+  // Hangul in the lists' McCune-Reischauer style, a syllable per token.
+  BOOST_TEST(normalizer::fold("김정은") == "kim jong un");
+  BOOST_TEST(normalizer::fold("박지성") == "pak ji song");
+}
+
+BOOST_AUTO_TEST_CASE(other_scripts_go_through_icu) {
+  bool transliterated = false;
+  BOOST_TEST(normalizer::tokens("习近平", &transliterated) ==
+                 (std::vector<std::string>{"xi", "jin", "ping"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(transliterated);
+  BOOST_TEST(normalizer::fold("王伟") == "wang wei");
+  BOOST_TEST(normalizer::fold("สมชาย") == "smchay");
+  BOOST_TEST(normalizer::fold("やまだ たろう") == "yamada tarou");
+  BOOST_TEST(normalizer::fold("ვლადიმერ") == "vladimer");
+  normalizer::tokens("John Smith", &transliterated);
+  BOOST_TEST(!transliterated);
+  normalizer::tokens("Müller", &transliterated);
+  BOOST_TEST(!transliterated); // Latin with marks is not another script
+  BOOST_TEST(normalizer::foreign_script("Путин"));
+  BOOST_TEST(!normalizer::foreign_script("Ærø"));
+  BOOST_TEST(normalizer::syllabic_script("김정은"));
+  BOOST_TEST(normalizer::syllabic_script("王伟"));
+  BOOST_TEST(!normalizer::syllabic_script("Путин"));
   BOOST_TEST(transliterator::handles(U'ж'));
   BOOST_TEST(!transliterator::handles(U'a'));
 }

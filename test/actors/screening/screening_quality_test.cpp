@@ -41,35 +41,38 @@ BOOST_AUTO_TEST_CASE(un_typo_pairs_recall) {
   BOOST_TEST(r.pairs_compare_match >= 678u); // achieved 682
 }
 
-// Achieved: 74 of 50,000 (0.148 %); the target is at most 1 % (500).
+// Achieved: 99 of 50,000 (0.198 %); the issue's limit is 0.2 % (100). Most hits are
+// names written in Han or Hangul that, romanised, are a listed person's name.
 BOOST_AUTO_TEST_CASE(negatives_rarely_hit) {
   auto& r = report();
   BOOST_TEST(r.negatives == 50000u);
-  BOOST_TEST(r.negatives_with_hit <= 90u);
+  BOOST_TEST(r.negatives_with_hit <= 100u);
   BOOST_TEST(r.congress == 1254u);
-  BOOST_TEST(r.congress_with_hit <= 5u); // achieved 3
+  BOOST_TEST(r.congress_with_hit <= 6u); // achieved 5
 }
 
 BOOST_AUTO_TEST_CASE(overall_precision_recall_f1) {
   auto& c = report().overall;
-  BOOST_TEST(c.recall() >= 0.991);               // achieved 0.9956
-  BOOST_TEST(c.precision() >= 0.885);            // achieved 0.9019
-  BOOST_TEST(c.f1() >= 0.935);                   // achieved 0.9464
-  BOOST_TEST(c.false_positive_rate() <= 0.0018); // achieved 0.0015
+  BOOST_TEST(c.recall() >= 0.991);              // achieved 0.9956
+  BOOST_TEST(c.precision() >= 0.870);           // achieved 0.8729
+  BOOST_TEST(c.f1() >= 0.928);                  // achieved 0.9302
+  BOOST_TEST(c.false_positive_rate() <= 0.002); // achieved 0.00198
 }
 
-// Cyrillic and Greek transliterate, Arabic and Hebrew partly, Hangul syllables
-// romanise; Han, kana and Thai have no transliteration (they match only exactly).
+// Cyrillic, Greek, Hangul, Arabic and Hebrew through our tables (list-style spellings,
+// common Arabic and Hebrew name words), Han, Thai and the rest through ICU. Out of
+// reach: 金正恩 (ICU gives the Mandarin reading "jin zheng en", the list the Korean
+// "Kim Jong Un") and the two Japanese names (ICU reads kanji as Mandarin too).
 BOOST_AUTO_TEST_CASE(cross_script_pairs) {
   auto& r = report();
   BOOST_TEST(r.cross_script.size() == 22u);
   size_t matched = 0;
   for (auto& p : r.cross_script) {
     matched += p.match;
-    if (p.expected == "Vladimir Putin" || p.expected == "Ivan Ivanov" ||
-        p.expected == "Dmitry Medvedev" || p.expected == "Alexander Petrov" ||
-        p.expected == "Nikolaos" || p.expected == "Moshe")
+    bool reachable =
+        p.query != "金正恩" && p.query != "山田太郎" && p.query != "田中花子";
+    if (reachable)
       BOOST_TEST(p.match, p.query << " / " << p.expected << " scored " << p.score);
   }
-  BOOST_TEST(matched >= 7u); // achieved 7
+  BOOST_TEST(matched >= 18u); // issue target 18 of 22; achieved 19
 }

@@ -8,23 +8,11 @@
 #include <sstream>
 
 #include "actors/classification/csv_table.hpp"
+#include "runtime/base/csv_reader.hpp"
 
 namespace kyb::classification {
 
 namespace {
-
-std::string quote(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos)
-    return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"')
-      out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 std::string format_float(float v) {
   char buf[32];
@@ -96,9 +84,10 @@ std::string crosswalk::to_csv() const {
   std::string out = "mcc,mcc_description,naics_2022,naics_2022_title,sic_1987,sic_title,"
                     "weight,method,score\n";
   for (const auto& e : entries_) {
-    out += e.mcc + ',' + quote(e.mcc_description) + ',' + e.naics + ',' +
-           quote(e.naics_title) + ',' + e.sic + ',' + quote(e.sic_title) + ',' +
-           format_float(e.weight) + ',' + e.method + ',' + format_float(e.score) + '\n';
+    out += e.mcc + ',' + base::csv_field(e.mcc_description) + ',' + e.naics + ',' +
+           base::csv_field(e.naics_title) + ',' + e.sic + ',' +
+           base::csv_field(e.sic_title) + ',' + format_float(e.weight) + ',' + e.method +
+           ',' + format_float(e.score) + '\n';
   }
   return out;
 }

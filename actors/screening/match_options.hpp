@@ -27,9 +27,19 @@ struct match_options {
   /// little about who the person is.
   double title_weight = 0.1;
 
-  /// Most weight a single letter (an initial) carries: one of 26 letters says about
-  /// ln(26) nats of who someone is, however rare the letter is as a listed token.
-  double initial_weight = 2.5;
+  /// Most weight a single letter (an initial) carries, however rare the letter is as
+  /// a listed token: an initial says little of who someone is. Small, because the index
+  /// must assume any query token may be matched by an initial (see screening_index).
+  double initial_weight = 1.0;
+
+  /// Least weight of a number (digits, "three", "3rd"): "Detention Center No 1" and
+  /// "No 2" are different parties, so a number that differs must cost; a number that
+  /// matches is never evidence.
+  double number_weight = 6.0;
+
+  /// Weight multiplier for a patronymic in a person's name (Ivanovich, Petrovna) and
+  /// for the "bin X" / "ibn X" part of an Arabic name: often left out.
+  double patronymic_weight = 0.3;
 
   /// Score multiplier for a match on a weak ("low quality") alias.
   double weak_alias_factor = 0.92;

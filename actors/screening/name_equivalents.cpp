@@ -78,6 +78,18 @@ const group variant_groups[] = {
     {"jesus", "isa", "issa", "eesa"},
     {"yaroslav", "jaroslav", "jaroslaw"},
     {"mikolaj", "nicholas"},
+    {"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdoul"},
+    {"sayyid", "sayed", "sayyed", "syed", "seyed", "sayid", "seyyed"},
+    {"uddin", "eddine", "udin", "uddeen", "eddin", "aldin"},
+    {"ghulam", "gholam", "golam", "gulam"},
+    {"rahman", "rehman", "rahmon"},
+    {"rahim", "rahim", "raheem"},
+    {"karim", "kareem", "karem"},
+    {"aziz", "azeez", "azis"},
+    {"qadir", "qader", "kadir", "kader", "qadeer"},
+    {"hakim", "hakeem", "hakem"},
+    {"tariq", "tarek", "tareq", "tarik"},
+    {"bin", "ben", "ibn", "bn"},
     // The lists' romanisations of the commonest Korean surnames.
     {"lee", "yi", "ri", "rhee", "rhie", "i"},
     {"park", "pak", "bak", "pack"},
@@ -167,7 +179,7 @@ const group abbreviation_groups[] = {
     {"corporation", "corp", "corpn", "corporacion"},
     {"brothers", "bros", "bro", "freres", "hermanos"},
     {"limited", "ltd", "ltda"},
-    {"industries", "ind", "inds", "indus", "industrial", "industry", "industrie"},
+    {"industries", "ind", "inds", "indus", "industrial", "industry", "industrie", "indl"},
     {"trading", "trdg", "trade"},
     {"development", "dev", "devt", "devel"},
     {"engineering", "eng", "engg", "engr", "engrg"},
@@ -180,7 +192,7 @@ const group abbreviation_groups[] = {
     {"management", "mgmt", "mgt"},
     {"investment", "inv", "invest", "investments", "invt"},
     {"holding", "hldg", "hldgs", "holdings"},
-    {"group", "grp", "gp"},
+    {"group", "grp", "gp", "grupo", "groupe", "gruppa"},
     {"shipping", "shpg", "ship"},
     {"center", "ctr", "centre", "cntr"},
     {"university", "univ", "uni"},
@@ -207,33 +219,37 @@ const group abbreviation_groups[] = {
 };
 
 const char* const titles[] = {
-    "dr",      "doctor",   "prof",      "professor",    "gen",     "general", "sheikh",
-    "shaikh",  "shaykh",   "sheik",     "cheikh",       "sheikha", "haji",    "hajji",
-    "hadji",   "alhaji",   "alhajji",   "hajj",         "mullah",  "mulla",   "molla",
-    "maulana", "mawlana",  "maulvi",    "mawlawi",      "mawlavi", "mr",      "mrs",
-    "ms",      "miss",     "mister",    "sir",          "dame",    "col",     "colonel",
-    "maj",     "capt",     "captain",   "lt",           "brig",    "admiral", "adm",
-    "cmdr",    "sgt",      "imam",      "sayyid",       "sayed",   "syed",    "hon",
-    "rev",     "reverend", "ayatollah", "hojatoleslam", "emir",    "mufti",   "qari",
-    "ustadh",  "ustad",    "mme",       "mlle",         "herr",    "frau",    "senor",
-    "sra",     "gospodin", "ing",       "engr",
+    "dr",        "doctor",       "prof",    "professor", "gen",     "general",
+    "sheikh",    "shaikh",       "shaykh",  "sheik",     "cheikh",  "sheikha",
+    "haji",      "hajji",        "hadji",   "alhaji",    "alhajji", "hajj",
+    "mullah",    "mulla",        "molla",   "maulana",   "mawlana", "maulvi",
+    "mawlawi",   "mawlavi",      "maulavi", "moulvi",    "molvi",   "mr",
+    "mrs",       "ms",           "miss",    "mister",    "sir",     "dame",
+    "col",       "colonel",      "maj",     "capt",      "captain", "lt",
+    "brig",      "admiral",      "adm",     "cmdr",      "sgt",     "imam",
+    "sayyid",    "sayed",        "syed",    "hon",       "rev",     "reverend",
+    "ayatollah", "hojatoleslam", "emir",    "mufti",     "qari",    "ustadh",
+    "ustad",     "mme",          "mlle",    "herr",      "frau",    "gospodin",
+    "ing",       "engr",
 };
 
+// Every word comes from a string literal or the generated table (static storage), so
+// the maps hold views and a lookup allocates nothing.
 struct tables {
-  std::unordered_map<std::string, std::vector<std::pair<std::string, match_kind>>>
-      by_word;
-  std::unordered_set<std::string> title_words;
+  std::unordered_map<std::string_view, std::vector<equivalent>> by_word;
+  std::unordered_set<std::string_view> title_words;
+  std::unordered_set<std::string_view> number_words;
   size_t pairs = 0;
 
-  void relate(const std::string& a, const std::string& b, match_kind kind) {
+  void relate(std::string_view a, std::string_view b, match_kind kind) {
     if (a == b)
       return;
-    auto add = [&](const std::string& x, const std::string& y) {
+    auto add = [&](std::string_view x, std::string_view y) {
       auto& v = by_word[x];
-      for (auto& [w, k] : v)
-        if (w == y)
+      for (auto& e : v)
+        if (e.word == y)
           return false;
-      v.emplace_back(y, kind);
+      v.push_back(equivalent{y, kind});
       return true;
     };
     if (add(a, b) && add(b, a))
@@ -241,15 +257,18 @@ struct tables {
   }
 
   void relate_group(const group& g, match_kind kind) {
-    for (auto a : g)
-      for (auto b : g)
-        if (std::string(a) < std::string(b))
+    for (std::string_view a : g)
+      for (std::string_view b : g)
+        if (a < b)
           relate(a, b, kind);
   }
 
   tables() {
-    for (auto& g : number_groups)
+    for (auto& g : number_groups) {
       relate_group(g, match_kind::number);
+      for (std::string_view w : g)
+        number_words.insert(w);
+    }
     for (auto& g : abbreviation_groups)
       relate_group(g, match_kind::abbreviation);
     for (auto& g : variant_groups)
@@ -259,7 +278,7 @@ struct tables {
     for (size_t i = 0; i < generated::nickname_pair_count; ++i)
       relate(generated::nickname_pairs[i].a, generated::nickname_pairs[i].b,
              match_kind::nickname);
-    for (auto t : titles)
+    for (std::string_view t : titles)
       title_words.insert(t);
   }
 };
@@ -273,27 +292,21 @@ const tables& builtin() {
 
 const std::vector<equivalent>& name_equivalents::of(std::string_view token) {
   static const std::vector<equivalent> none;
-  thread_local std::string key;
-  key.assign(token);
   auto& t = builtin();
-  auto it = t.by_word.find(key);
-  if (it == t.by_word.end())
-    return none;
-  // Views into the table's strings (stable: the table never changes).
-  static const auto views = [] {
-    std::unordered_map<const void*, std::vector<equivalent>> m;
-    for (auto& [w, list] : builtin().by_word) {
-      auto& out = m[&list];
-      for (auto& [word, kind] : list)
-        out.push_back(equivalent{word, kind});
-    }
-    return m;
-  }();
-  return views.at(&it->second);
+  auto it = t.by_word.find(token);
+  return it == t.by_word.end() ? none : it->second;
 }
 
 bool name_equivalents::related(std::string_view a, std::string_view b, match_kind& kind) {
-  for (auto& e : of(a))
+  // Callers compare one token with many in a row: remember the last lookup (by
+  // content: a view's address may be reused by another string).
+  thread_local std::string last_token;
+  thread_local const std::vector<equivalent>* last = nullptr;
+  if (last == nullptr || a != last_token) {
+    last = &of(a);
+    last_token.assign(a);
+  }
+  for (auto& e : *last)
     if (e.word == b) {
       kind = e.kind;
       return true;
@@ -310,16 +323,37 @@ double name_equivalents::similarity(match_kind kind) noexcept {
   case match_kind::variant:
     return 0.85;
   case match_kind::nickname:
-    return 0.75;
+    return 0.80;
   default:
     return 0.0;
   }
 }
 
 bool name_equivalents::title(std::string_view token) {
-  thread_local std::string key;
-  key.assign(token);
-  return builtin().title_words.count(key) > 0;
+  return builtin().title_words.count(token) > 0;
+}
+
+bool name_equivalents::number(std::string_view token) {
+  if (token.empty())
+    return false;
+  if (token[0] >= '0' && token[0] <= '9') {
+    for (char c : token)
+      if (c < '0' || c > '9')
+        return builtin().number_words.count(token) > 0; // "3rd"
+    return true;
+  }
+  return builtin().number_words.count(token) > 0;
+}
+
+bool name_equivalents::patronymic(std::string_view token) {
+  static const std::string_view endings[] = {"ovich", "evich", "ivich", "ovna",
+                                             "evna",  "ichna", "ovych", "ievich"};
+  if (token.size() < 7)
+    return false;
+  for (auto e : endings)
+    if (token.size() > e.size() && token.substr(token.size() - e.size()) == e)
+      return true;
+  return false;
 }
 
 size_t name_equivalents::pair_count() {

@@ -36,6 +36,16 @@ public:
   /// person's name it is down-weighted like a legal form in a company's.
   static bool title(std::string_view token);
 
+  /// True for a number: digits, or a number word or ordinal of the tables ("three",
+  /// "3rd", "drei"). A number tells entities apart but never identifies one: it weighs
+  /// at least match_options::number_weight and is never evidence.
+  static bool number(std::string_view token);
+
+  /// True for an East Slavic patronymic (Ivanovich, Petrovna, Gennadievich): in a
+  /// person's name it is down-weighted (match_options::patronymic_weight), since
+  /// lists and queries often leave it out.
+  static bool patronymic(std::string_view token);
+
   /// Number of related pairs in the tables (for tests and statistics).
   static size_t pair_count();
 };

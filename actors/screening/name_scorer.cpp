@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "actors/screening/name_equivalents.hpp"
+
 namespace kyb::screening {
 
 namespace {
@@ -12,11 +14,20 @@ struct candidate {
   double contribution;
   double similarity;
   double evidence;
-  double excess; ///< Query weight beyond what it credits: forgiven when transliterated.
+  double excess; ///< Weight beyond what the match credits that is not owed.
   uint8_t kind;
   uint8_t qi;
   uint8_t cj;
 };
+
+/// True for two spellings of one word: a number and its word ("7" / "seven"), an
+/// organisation word and its abbreviation. Such a pair owes only what it credits: the
+/// rarity of one spelling over the other says nothing of the name.
+bool spelling_only(std::string_view a, std::string_view b) {
+  match_kind kind = match_kind::exact;
+  return name_equivalents::related(a, b, kind) &&
+         (kind == match_kind::number || kind == match_kind::abbreviation);
+}
 
 bool concat_equals(std::string_view whole, std::string_view a, std::string_view b) {
   return whole.size() == a.size() + b.size() && whole.compare(0, a.size(), a) == 0 &&
@@ -47,8 +58,18 @@ pair_score name_scorer::score(const prepared_query& q, const scored_tokens& qs,
           continue;
         double w = std::min<double>(qs.weights[i], list.weights[j]);
         // An initial adds to the score, never to the evidence.
-        double e = token_similarity::initial_of(qs.texts[i], list.texts[j]) ? 0.0 : w;
-        cands.push_back({2 * s * w, s, e, forgive * (qs.weights[i] - w), kind_token,
+        // A number tells names apart but is no evidence of who they name either.
+        bool initial = token_similarity::initial_of(qs.texts[i], list.texts[j]);
+        // A query's initial ("J." for the listed "John") owes only what it says; a
+        // listed initial stays charged for the query's full word (lists carry stray
+        // single letters: "SILVIA I").
+        bool spelling = (initial && qs.texts[i].size() == 1) ||
+                        (!initial && qs.texts[i] != list.texts[j] &&
+                         spelling_only(qs.texts[i], list.texts[j]));
+        double excess = spelling ? qs.weights[i] + list.weights[j] - 2 * w
+                                 : forgive * (qs.weights[i] - w);
+        bool evidence = !initial && !name_equivalents::number(list.texts[j]);
+        cands.push_back({2 * s * w, s, evidence ? w : 0.0, excess, kind_token,
                          static_cast<uint8_t>(i), static_cast<uint8_t>(j)});
       }
     }
@@ -144,11 +165,14 @@ pair_score name_scorer::score(const prepared_query& q, const scored_tokens& qs,
   // needs half the evidence: a one-word name written in its own script ("عبد الله",
   // "สมชาย") is then found as "Abdullah" or "Somchai". A Latin query still never hits
   // on one common word, however completely.
-  bool complete = q.transliterated && n > 0 && m > 0 && n <= 64 && m <= 64 &&
+  bool complete = n > 0 && m > 0 && n <= 64 && m <= 64 &&
                   q_used == (n == 64 ? ~0ull : (1ull << n) - 1) &&
                   c_used == (m == 64 ? ~0ull : (1ull << m) - 1);
-  double floor = complete ? evidence_floor_ / 2 : evidence_floor_;
-  result.score = evidence >= floor ? result.raw : 0.0;
+  double floor = complete && q.transliterated ? evidence_floor_ / 2 : evidence_floor_;
+  // A query romanised from Han, Hangul or Kana must spell out the whole listed name:
+  // its syllables are too short and too shared for part of a name to say who it is.
+  bool spelled_out = !q.strict || complete;
+  result.score = evidence >= floor && spelled_out ? result.raw : 0.0;
   if (explain) {
     explain->query_tokens.assign(qs.texts, qs.texts + n);
     explain->list_tokens.assign(list.texts, list.texts + m);

@@ -234,6 +234,18 @@ std::vector<std::string> normalizer::tokens(std::string_view utf8, bool* transli
         i = end - 1;
         continue;
       }
+      // The Arabic article is a word of its own in Latin spellings ("al-Qadir").
+      if (word.size() > 3 && word[0] == 0x0627 && word[1] == 0x0644) {
+        latin += "al ";
+        converted = true;
+        if (auto w = transliterator::name_word(word.substr(2))) {
+          latin += w;
+          i = end - 1;
+        } else {
+          i += 1; // the letters after the article, one by one
+        }
+        continue;
+      }
     }
     if (transliterator::other_script_letter(cp)) {
       size_t end = i;

@@ -13,14 +13,32 @@ namespace kyb::screening {
 
 namespace {
 
-/// The weight a token carries in a name, from its rarity `idf`: a title in a person's
-/// name counts little (match_options::title_weight), an initial at most
-/// match_options::initial_weight.
-double shaped_weight(double idf, std::string_view token, bool person,
-                     const match_options& options) {
-  if (person && name_equivalents::title(token))
+/// The weight token k of a name carries, from its rarity `idf`: a number at least
+/// number_weight; a title (Dr, Sheikh, Mullah; "General" only in a person's name)
+/// title_weight of it; a patronymic (Ivanovich), and in a person's name the "bin X"
+/// part of an Arabic name, patronymic_weight; an
+/// initial at most initial_weight; a token the name already holds half its weight (a
+/// repeated part, as in Spanish "FLORES FLORES", says less the second time).
+double shaped_weight(double idf, const std::vector<std::string_view>& tokens, size_t k,
+                     bool person, const match_options& options) {
+  auto token = tokens[k];
+  for (size_t j = 0; j < k; ++j)
+    if (tokens[j] == token)
+      return idf / 2;
+  if (name_equivalents::number(token))
+    idf = std::max(idf, options.number_weight);
+  auto bin = [](std::string_view t) {
+    return t == "bin" || t == "ibn" || t == "bint" || t == "binti" || t == "ould";
+  };
+  // "General" names companies too ("General Electric"): a title only in a person's.
+  bool general = token == "general" || token == "gen";
+  if (name_equivalents::title(token) && (person || !general))
     idf *= options.title_weight;
-  if (token.size() == 1)
+  else if (name_equivalents::patronymic(token) ||
+           (person &&
+            ((k > 0 && bin(tokens[k - 1])) || (bin(token) && k + 1 < tokens.size()))))
+    idf *= options.patronymic_weight;
+  if (token.size() == 1 && token[0] >= 'a' && token[0] <= 'z')
     idf = std::min(idf, options.initial_weight);
   return idf;
 }
@@ -91,6 +109,10 @@ screening_index::build(std::vector<sanctions_list> lists, const match_options& o
         r.first = static_cast<uint32_t>(idx->name_terms_.size());
         r.count = static_cast<uint16_t>(tokens.size());
         r.weak = a >= 0 && !e.aliases[a].strong;
+        r.has_initial =
+            std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) {
+              return t.size() == 1 && t[0] >= 'a' && t[0] <= 'z';
+            });
         r.type = e.type;
         distinct.clear();
         for (size_t k = 0; k < tokens.size(); ++k) {
@@ -110,13 +132,17 @@ screening_index::build(std::vector<sanctions_list> lists, const match_options& o
   // Token weights and the postings (term -> names), built by counting.
   idx->name_weights_.resize(idx->name_terms_.size());
   std::vector<uint32_t> counts(idx->vocabulary_.size() + 1, 0);
+  std::vector<std::string_view> texts;
   for (auto& r : idx->names_) {
     double total = 0;
     distinct.assign(idx->name_terms_.begin() + r.first,
                     idx->name_terms_.begin() + r.first + r.count);
+    texts.clear();
+    for (uint32_t k = r.first; k < r.first + r.count; ++k)
+      texts.push_back(idx->vocabulary_.text(idx->name_terms_[k]));
     for (uint32_t k = r.first; k < r.first + r.count; ++k) {
       auto term = idx->name_terms_[k];
-      double w = shaped_weight(idx->vocabulary_.idf(term), idx->vocabulary_.text(term),
+      double w = shaped_weight(idx->vocabulary_.idf(term), texts, k - r.first,
                                r.type == entity_type::individual, options);
       if (idx->name_legal_[k])
         w *= options.legal_form_weight / idx->name_legal_[k];
@@ -233,7 +259,7 @@ void screening_index::prepare(const validated_query& v, prepared_query& q) const
     q.pair_text.push_back(q.token_text[i] + q.token_text[i + 1]);
     q.pair_key.push_back(phonetic_key(q.pair_text.back()));
     vocabulary_.neighbours(q.pair_text[i], q.pair_key[i], similarity_,
-                           q.pair_neighbours[i], q.strict);
+                           q.pair_neighbours[i], q.strict, false);
   }
   q.token_splits.resize(n);
   for (size_t i = 0; i < n; ++i) {
@@ -292,11 +318,12 @@ void screening_index::prepare(const validated_query& v, prepared_query& q) const
     if (legal[i])
       with_legal[i] *= options_.legal_form_weight / legal[i];
   }
+  std::vector<std::string_view> texts(q.token_text.begin(), q.token_text.end());
   for (size_t i = 0; i < n; ++i) {
     side.texts.push_back(q.token_text[i]);
     side.keys.push_back(q.token_key[i]);
     side.weights.push_back(
-        static_cast<float>(shaped_weight(plain[i], q.token_text[i], true, options_)));
+        static_cast<float>(shaped_weight(plain[i], texts, i, true, options_)));
     side.legal.push_back(0);
     side.terms.push_back(vocabulary_.find(q.token_text[i]));
     side.total_weight += side.weights.back();
@@ -308,8 +335,8 @@ void screening_index::prepare(const validated_query& v, prepared_query& q) const
   side_legal.weights.clear();
   side_legal.total_weight = 0;
   for (size_t i = 0; i < n; ++i) {
-    side_legal.weights.push_back(static_cast<float>(
-        shaped_weight(with_legal[i], q.token_text[i], false, options_)));
+    side_legal.weights.push_back(
+        static_cast<float>(shaped_weight(with_legal[i], texts, i, false, options_)));
     side_legal.total_weight += side_legal.weights.back();
   }
 }
@@ -341,52 +368,82 @@ void screening_index::collect_candidates(const prepared_query& q, double thresho
   // S: the commonest query tokens, as many as can be left out of retrieval while
   // 2 w(S) / (W + w(S)) stays below the threshold (see the class comment). A token is
   // skipped only if it is in S under both weightings of the query.
-  std::vector<bool> skipped(n, true);
+  //
+  // A listed name holding an initial ("SMITH, J.") may also be credited for matching a
+  // query word with it: at most initial_similarity * min(weight, initial_weight) per
+  // query word outside S. For those names (name_record::has_initial) S is computed
+  // with that credit (S_initials, a subset of S); initials themselves bring no
+  // candidates (every name with a J would come).
+  std::vector<bool> skipped(n, true), skipped_initials(n, true);
   for (const token_list* side : {&q.side, &q.side_legal}) {
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       return side->weights[a] < side->weights[b];
     });
-    std::vector<bool> in_s(n, false);
-    double w_all = side->total_weight;
-    double w_skip = 0;
-    const double margin = 1e-9;
-    for (auto i : order) {
-      double w = w_skip + side->weights[i];
-      if (w_all <= 0 || 2 * w / (w_all + w) >= threshold - margin)
-        break;
-      w_skip = w;
-      in_s[i] = true;
+    auto credit = [&](size_t i) {
+      return q.token_text[i].size() < 2
+                 ? 0.0
+                 : token_similarity::initial_similarity *
+                       std::min<double>(side->weights[i], options_.initial_weight);
+    };
+    for (bool with_initials : {false, true}) {
+      std::vector<bool> in_s(n, false);
+      double w_all = side->total_weight;
+      double w_skip = 0;
+      double initials = 0;
+      if (with_initials)
+        for (size_t i = 0; i < n; ++i)
+          initials += credit(i);
+      const double margin = 1e-9;
+      for (auto i : order) {
+        double w = w_skip + side->weights[i];
+        double rest = with_initials ? initials - credit(i) : 0.0;
+        if (w_all <= 0 || 2 * (w + rest) / (w_all + w + rest) >= threshold - margin)
+          break;
+        w_skip = w;
+        initials = rest;
+        in_s[i] = true;
+      }
+      auto& skip = with_initials ? skipped_initials : skipped;
+      for (size_t i = 0; i < n; ++i)
+        skip[i] = skip[i] && in_s[i];
     }
-    for (size_t i = 0; i < n; ++i)
-      skipped[i] = skipped[i] && in_s[i];
   }
-  auto add_postings = [&](uint32_t term) {
+  auto add_postings = [&](uint32_t term, bool initials_only) {
     for (uint32_t p = posting_offsets_[term]; p < posting_offsets_[term + 1]; ++p) {
       auto name = postings_[p];
-      if (marks.mark[name] != marks.epoch) {
+      if (marks.mark[name] != marks.epoch &&
+          (!initials_only || names_[name].has_initial)) {
         marks.mark[name] = marks.epoch;
         out.push_back(name);
       }
     }
   };
   for (size_t i = 0; i < n; ++i) {
-    if (skipped[i])
+    if (skipped_initials[i])
       continue;
+    // Outside S: every name; in S but not in S_initials: names holding an initial.
+    bool initials_only = skipped[i];
+    bool letter = q.token_text[i].size() == 1;
     for (auto& [term, s] : q.token_neighbours[i])
-      add_postings(term);
+      // A query initial outside S brings the words it begins; a query word never
+      // brings the listed initials (see above).
+      if (letter || vocabulary_.text(term).size() > 1)
+        add_postings(term, initials_only);
     // "JSCARGUMENT" against "JSC ARGUMENT": the rarer half brings every name holding
     // both halves.
     for (auto& [a, b] : q.token_splits[i])
       add_postings(
-          vocabulary_.document_frequency(a) <= vocabulary_.document_frequency(b) ? a : b);
+          vocabulary_.document_frequency(a) <= vocabulary_.document_frequency(b) ? a : b,
+          initials_only);
   }
   for (size_t i = 0; i + 1 < n; ++i) {
-    if (skipped[i] && skipped[i + 1])
+    if (skipped_initials[i] && skipped_initials[i + 1])
       continue;
+    bool initials_only = skipped[i] && skipped[i + 1];
     for (auto& [term, s] : q.pair_neighbours[i])
-      add_postings(term);
+      add_postings(term, initials_only);
   }
 }
 

@@ -102,6 +102,7 @@ private:
     uint32_t first;      ///< Offset into the per-token arrays (name_terms_...).
     uint16_t count;      ///< Number of tokens.
     bool weak;           ///< A weak alias.
+    bool has_initial;    ///< Holds a single letter (see collect_candidates).
     entity_type type;    ///< The entity's type (checked before scoring).
     double total_weight; ///< Sum of the token weights.
   };

@@ -26,8 +26,8 @@ double direct_similarity::token(size_t qi, const scored_tokens& list, size_t cj)
 }
 
 double direct_similarity::pair(size_t qi, const scored_tokens& list, size_t cj) const {
-  return sim_(q_.pair_text[qi], list.texts[cj], q_.pair_key[qi], list.keys[cj],
-              q_.strict);
+  return sim_(q_.pair_text[qi], list.texts[cj], q_.pair_key[qi], list.keys[cj], q_.strict,
+              false);
 }
 
 neighbour_similarity::neighbour_similarity(const prepared_query& q, size_t terms)

@@ -160,8 +160,8 @@ bool korean_vowel_variant(std::string_view a, std::string_view b) noexcept {
 
 token_similarity::rule token_similarity::classify(std::string_view a, std::string_view b,
                                                   std::string_view key_a,
-                                                  std::string_view key_b,
-                                                  bool strict) const noexcept {
+                                                  std::string_view key_b, bool strict,
+                                                  bool initials) const noexcept {
   if (a == b)
     return {1.0, match_kind::exact};
   rule r;
@@ -173,7 +173,7 @@ token_similarity::rule token_similarity::classify(std::string_view a, std::strin
       r = {korean_vowel_similarity, match_kind::variant};
     return r;
   }
-  if (initial_of(a, b) && initial_similarity > r.similarity)
+  if (initials && initial_of(a, b) && initial_similarity > r.similarity)
     r = {initial_similarity, match_kind::initial};
   if (fuzzy_lengths(a.size(), b.size()) && fuzzy_eligible(a) && fuzzy_eligible(b) &&
       within_one_edit(a, b)) {

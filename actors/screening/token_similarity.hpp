@@ -40,9 +40,12 @@ public:
   /// `key_b` (as returned by phonetic_key). `strict` (a query romanised from a
   /// syllabic script: Han, Hangul, Kana, whose tokens are short syllables that one
   /// edit turns into another name) allows only equal and equivalent tokens.
+  /// `initials` false leaves the initial rule out (two query tokens written together
+  /// are never an initial's word).
   double operator()(std::string_view a, std::string_view b, std::string_view key_a,
-                    std::string_view key_b, bool strict = false) const noexcept {
-    return classify(a, b, key_a, key_b, strict).similarity;
+                    std::string_view key_b, bool strict = false,
+                    bool initials = true) const noexcept {
+    return classify(a, b, key_a, key_b, strict, initials).similarity;
   }
 
   /// The similarity and the rule that gave it (the best rule when several apply).
@@ -51,7 +54,8 @@ public:
     match_kind kind = match_kind::exact;
   };
   rule classify(std::string_view a, std::string_view b, std::string_view key_a,
-                std::string_view key_b, bool strict = false) const noexcept;
+                std::string_view key_b, bool strict = false,
+                bool initials = true) const noexcept;
 
   /// Similarity of two romanisations of one Korean syllable (korean_vowel_variant).
   static constexpr double korean_vowel_similarity = 0.90;

@@ -91,7 +91,7 @@ uint32_t vocabulary::find(std::string_view token) const {
 
 void vocabulary::neighbours(std::string_view token, std::string_view key,
                             const token_similarity& sim, std::vector<neighbour>& out,
-                            bool strict) const {
+                            bool strict, bool initials) const {
   out.clear();
   std::vector<uint32_t> candidates;
   if (auto id = find(token); id != npos)
@@ -99,10 +99,12 @@ void vocabulary::neighbours(std::string_view token, std::string_view key,
   for (auto& e : name_equivalents::of(token))
     if (auto id = find(e.word); id != npos)
       candidates.push_back(id);
-  if (!strict && token.size() == 1 && token[0] >= 'a' && token[0] <= 'z') {
+  if (!initials || strict) {
+    // no initial matches
+  } else if (token.size() == 1 && token[0] >= 'a' && token[0] <= 'z') {
     auto& words = by_initial_[static_cast<size_t>(token[0] - 'a')];
     candidates.insert(candidates.end(), words.begin(), words.end());
-  } else if (!strict && token.size() > 1) {
+  } else if (token.size() > 1) {
     if (auto id = find(token.substr(0, 1)); id != npos)
       candidates.push_back(id);
   }
@@ -128,7 +130,7 @@ void vocabulary::neighbours(std::string_view token, std::string_view key,
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (auto c : candidates) {
-    double s = sim(token, terms_[c], key, keys_[c], strict);
+    double s = sim(token, terms_[c], key, keys_[c], strict, initials);
     if (s > 0)
       out.emplace_back(c, s);
   }

@@ -54,10 +54,11 @@ public:
   double unseen_idf() const noexcept { return unseen_idf_; }
 
   /// Every term whose similarity to `token` is > 0, with that similarity, sorted by
-  /// term id. `key` is phonetic_key(token); `strict` as in token_similarity.
+  /// term id. `key` is phonetic_key(token); `strict` and `initials` as in
+  /// token_similarity.
   void neighbours(std::string_view token, std::string_view key,
                   const token_similarity& sim, std::vector<neighbour>& out,
-                  bool strict = false) const;
+                  bool strict = false, bool initials = true) const;
 
   /// The weight a token gets: its own IDF when it is a term, else the IDF of its most
   /// similar term (a typo weighs what the word it stands for weighs), else unseen_idf.

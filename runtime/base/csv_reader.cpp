@@ -202,4 +202,17 @@ csv_reader::status csv_reader::next(std::vector<std::string>& fields) {
   return status::record;
 }
 
+std::string csv_field(std::string_view value) {
+  if (value.find_first_of(",\"\n\r") == std::string_view::npos)
+    return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 } // namespace kyb::base

@@ -135,4 +135,8 @@ private:
   std::string error_;
 };
 
+/// `value` as one CSV field for writing: as is, or quoted (quotes doubled) when it holds
+/// a separator, a quote or a line end. What csv_reader reads back unchanged.
+std::string csv_field(std::string_view value);
+
 } // namespace kyb::base

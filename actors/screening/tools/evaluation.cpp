@@ -21,7 +21,17 @@ double ratio(size_t a, size_t b) {
   return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
 }
 
-/// Reads a CSV file with a header into rows of column -> value.
+std::string name_key(const std::string& name) {
+  auto t = normalizer::tokens(name);
+  std::sort(t.begin(), t.end());
+  std::string k;
+  for (auto& s : t)
+    k += s + ' ';
+  return k;
+}
+
+} // namespace
+
 result<std::vector<std::map<std::string, std::string>>, std::string>
 read_table(const std::string& path) {
   auto bytes = read_file_bytes(path);
@@ -54,17 +64,6 @@ read_table(const std::string& path) {
   }
   return out;
 }
-
-std::string name_key(const std::string& name) {
-  auto t = normalizer::tokens(name);
-  std::sort(t.begin(), t.end());
-  std::string k;
-  for (auto& s : t)
-    k += s + ' ';
-  return k;
-}
-
-} // namespace
 
 std::vector<list_source> ofac_un_sources(const std::string& data_dir) {
   auto s = data_dir + "/sanctions/";

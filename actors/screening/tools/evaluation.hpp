@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ std::vector<list_source> full_sources(const std::string& data_dir);
 
 /// OFAC SDN (2024 + aux) and UN only: the benchmark's load target.
 std::vector<list_source> ofac_un_sources(const std::string& data_dir);
+
+/// Reads a CSV file with a header (lines starting with '#' skipped) into rows of
+/// column -> value. Returns an error message naming the file (and line) otherwise.
+result<std::vector<std::map<std::string, std::string>>, std::string>
+read_table(const std::string& path);
 
 /// Query-level confusion counts.
 struct confusion {

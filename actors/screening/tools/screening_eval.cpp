@@ -6,6 +6,8 @@
 //       [--negatives N] [--with-dates] [--threshold T] [--list N]
 //       [--query NAME]...   (screen names and print hits with explanations)
 //       [--compare A B]...  (score one pair and explain it)
+//       [--pairs FILE]      (name-variation pairs; default
+//                            <data>/matching/name_variation_pairs_DERIVED.csv)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 
 #include "actors/screening/list_loader.hpp"
 #include "actors/screening/tools/evaluation.hpp"
+#include "actors/screening/tools/variation_pairs.hpp"
 
 using namespace kyb::screening;
 
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
   size_t listed = 15;
   std::vector<std::string> queries;
   std::vector<std::pair<std::string, std::string>> pairs;
+  std::string variation_pairs;
   for (int i = 1; i < argc; ++i) {
     auto arg = std::string(argv[i]);
     auto value = [&]() -> const char* {
@@ -49,10 +53,13 @@ int main(int argc, char** argv) {
     else if (arg == "--compare") {
       std::string a = value();
       pairs.emplace_back(a, value());
+    } else if (arg == "--pairs") {
+      variation_pairs = value();
     } else {
       std::fprintf(stderr,
                    "usage: %s [--data DIR] [--negatives N] [--with-dates] "
-                   "[--threshold T] [--list N] [--query NAME]... [--compare A B]...\n",
+                   "[--threshold T] [--list N] [--query NAME]... [--compare A B]... "
+                   "[--pairs FILE]\n",
                    argv[0]);
       return 2;
     }
@@ -119,5 +126,14 @@ int main(int argc, char** argv) {
   std::printf("%s", eval::format(rep.value(), listed).c_str());
   std::printf("\nevaluation took %lld ms\n",
               static_cast<long long>(rep->screening_time.count()));
+  if (variation_pairs.empty())
+    variation_pairs = opts.data_dir + "/matching/name_variation_pairs_DERIVED.csv";
+  auto variations = eval::run_variation_pairs(*index.value(), variation_pairs,
+                                              index.value()->options().threshold);
+  if (!variations) {
+    std::fprintf(stderr, "variation pairs failed: %s\n", variations.error().c_str());
+    return 1;
+  }
+  std::printf("%s", eval::format(variations.value(), listed).c_str());
   return 0;
 }

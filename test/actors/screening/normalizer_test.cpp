@@ -63,6 +63,7 @@ BOOST_AUTO_TEST_CASE(arabic_hebrew_and_hangul_best_effort) {
   BOOST_TEST(normalizer::fold("أحمد حسن") == "ahmad hassan");
   BOOST_TEST(normalizer::fold("مُحَمَّد") == "muhammad"); // harakat dropped
   BOOST_TEST(normalizer::fold("عبد الله") == "abd allah");
+  BOOST_TEST(normalizer::fold("الحاكم") == "al hakim"); // the article is a word
   BOOST_TEST(normalizer::fold("١٢٣") == "123");
   BOOST_TEST(normalizer::fold("משה") == "moshe");
   BOOST_TEST(normalizer::fold("דוד לוי") == "david levi");

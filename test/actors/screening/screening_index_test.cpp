@@ -338,6 +338,46 @@ BOOST_AUTO_TEST_CASE(compare_uses_the_same_scorer) {
   BOOST_TEST(r.hits[0].score == p->score, boost::test_tools::tolerance(1e-9));
 }
 
+// Each token match names the rule that made it, and the variations a name takes are
+// matches, while a different person or number is not.
+BOOST_AUTO_TEST_CASE(name_variations_and_their_explanations) {
+  auto idx = small_index();
+  auto kinds = [&](const std::string& a, const std::string& b) {
+    auto c = idx->compare(a, b, std::string("individual"));
+    BOOST_REQUIRE(c);
+    std::string out;
+    for (auto& m : c->explanation.matches)
+      out += std::string(out.empty() ? "" : " ") + to_string(m.kind);
+    return std::make_pair(c->match, out);
+  };
+  auto initials = kinds("J. A. Hallberg", "John Adam Hallberg");
+  BOOST_TEST(initials.first);
+  BOOST_TEST(initials.second.find("initial") != std::string::npos, initials.second);
+  BOOST_TEST(!kinds("K. A. Hallberg", "John Adam Hallberg").first); // another letter
+  BOOST_TEST(!kinds("J.", "John").first); // an initial alone matches nothing
+  auto nickname = kinds("Bill Hallberg", "William Hallberg");
+  BOOST_TEST(nickname.first);
+  BOOST_TEST(nickname.second.find("nickname") != std::string::npos, nickname.second);
+  BOOST_TEST(!kinds("Walter Hallberg", "William Hallberg").first);
+  auto variant = kinds("Iosif Hallberg", "Joseph Hallberg");
+  BOOST_TEST(variant.first);
+  BOOST_TEST(variant.second.find("variant") != std::string::npos, variant.second);
+  BOOST_TEST(kinds("Sheikh Abdulhai Salek", "ABDULHAI SALEK").first);  // a title
+  BOOST_TEST(kinds("Ivan Hallberg", "Ivan Ivanovich Hallberg").first); // a patronymic
+  auto script = kinds("Владимир Путин", "VLADIMIR PUTIN");
+  BOOST_TEST(script.second == "transliterated transliterated");
+  auto c = idx->compare("Factory Three Hallberg", "Factory 3 Hallberg");
+  BOOST_REQUIRE(c);
+  BOOST_TEST(c->match);
+  auto other = idx->compare("Factory 4 Hallberg", "Factory 3 Hallberg");
+  BOOST_REQUIRE(other);
+  BOOST_TEST(other->score < c->score);
+  auto abbreviated =
+      idx->compare("Hallberg Intl Mfg", "Hallberg International Manufacturing");
+  BOOST_REQUIRE(abbreviated);
+  BOOST_TEST(abbreviated->match);
+}
+
 BOOST_AUTO_TEST_CASE(index_and_brute_force_agree_on_the_small_list) {
   auto idx = small_index();
   for (auto name : {"SALEK, ABDULHAI", "JSCARGUMENT", "AL QAIDA", "ROMASHKA LLC",

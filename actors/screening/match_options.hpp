@@ -44,8 +44,10 @@ struct match_options {
   /// Score multiplier for a match on a weak ("low quality") alias.
   double weak_alias_factor = 0.92;
 
-  /// Similarity of tokens that only share a phonetic skeleton.
-  double phonetic_similarity = 0.80;
+  /// Similarity of tokens that only share a phonetic skeleton. Below the threshold: a
+  /// phonetic key finds candidates and adds to a score, but never makes a match on its
+  /// own (a one-word name that only sounds alike is not a hit).
+  double phonetic_similarity = 0.78;
 
   /// Multiplier on the similarity of joined / split token matches.
   double join_factor = 0.95;

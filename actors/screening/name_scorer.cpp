@@ -57,10 +57,9 @@ pair_score name_scorer::score(const prepared_query& q, const scored_tokens& qs,
         if (s <= 0)
           continue;
         double w = std::min<double>(qs.weights[i], list.weights[j]);
-        // An initial adds to the score, never to the evidence.
-        // A number tells names apart but is no evidence of who they name either.
         bool initial = token_similarity::initial_of(qs.texts[i], list.texts[j]);
-        // A query's initial ("J." for the listed "John") owes only what it says; a
+        // A query's initial ("J." for the listed "John") owes only what it says, and so
+        // does a number or an abbreviation matched to another spelling of itself; a
         // listed initial stays charged for the query's full word (lists carry stray
         // single letters: "SILVIA I").
         bool spelling = (initial && qs.texts[i].size() == 1) ||
@@ -68,6 +67,8 @@ pair_score name_scorer::score(const prepared_query& q, const scored_tokens& qs,
                          spelling_only(qs.texts[i], list.texts[j]));
         double excess = spelling ? qs.weights[i] + list.weights[j] - 2 * w
                                  : forgive * (qs.weights[i] - w);
+        // An initial adds to the score, never to the evidence; a number tells names
+        // apart but is no evidence of who they name either.
         bool evidence = !initial && !name_equivalents::number(list.texts[j]);
         cands.push_back({2 * s * w, s, evidence ? w : 0.0, excess, kind_token,
                          static_cast<uint8_t>(i), static_cast<uint8_t>(j)});

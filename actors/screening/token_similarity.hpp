@@ -32,7 +32,7 @@ std::string phonetic_key(std::string_view token);
 class token_similarity {
 public:
   /// Similarity given to tokens that only share a phonetic key.
-  static constexpr double default_phonetic = 0.80;
+  static constexpr double default_phonetic = 0.78;
 
   explicit token_similarity(double phonetic = default_phonetic) : phonetic_(phonetic) {}
 

@@ -429,7 +429,8 @@ void screening_index::collect_candidates(const prepared_query& q, double thresho
     for (auto& [term, s] : q.token_neighbours[i])
       // A query initial outside S brings the words it begins; a query word never
       // brings the listed initials (see above).
-      if (letter || vocabulary_.text(term).size() > 1)
+      if (letter ||
+          !token_similarity::initial_of(q.token_text[i], vocabulary_.text(term)))
         add_postings(term, initials_only);
     // "JSCARGUMENT" against "JSC ARGUMENT": the rarer half brings every name holding
     // both halves.

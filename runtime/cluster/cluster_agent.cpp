@@ -675,20 +675,29 @@ caf::actor spawn_cluster_agent(caf::actor_system& sys, cluster_config cfg,
               auto done = [a, rp2, view, mid]() mutable {
                 if (--a->outstanding > 0)
                   return;
-                std::map<uint32_t, int64_t> epochs;
+                // The newest lease of each shard and the node holding it: a holder
+                // other than the ring's owner is a hand-over still under way.
+                std::map<uint32_t, std::pair<int64_t, std::string>> leases;
                 for (auto& n : a->nodes)
                   if (n.contains("leases"))
-                    for (auto& l : n["leases"])
-                      epochs[l["shard"].get<uint32_t>()] = l["epoch"].get<int64_t>();
+                    for (auto& l : n["leases"]) {
+                      auto epoch = l["epoch"].get<int64_t>();
+                      auto& newest = leases[l["shard"].get<uint32_t>()];
+                      if (newest.second.empty() || epoch > newest.first)
+                        newest = {epoch, n.value("node", std::string{})};
+                    }
                 json shards = json::array();
                 std::map<std::string, int> counts;
                 for (uint32_t s = 0; s < view->shards; ++s) {
                   auto& owner = view->owner(s);
                   ++counts[owner];
+                  auto it = leases.find(s);
+                  bool held = it != leases.end();
                   shards.push_back(
                       {{"shard", s},
                        {"owner", owner},
-                       {"epoch", epochs.count(s) ? json(epochs[s]) : json(nullptr)}});
+                       {"epoch", held ? json(it->second.first) : json(nullptr)},
+                       {"holder", held ? json(it->second.second) : json(nullptr)}});
                 }
                 rp2.deliver(
                     json{{"shards", view->shards}, {"per_node", counts}, {"map", shards}}

@@ -75,6 +75,24 @@ struct cluster {
           return false;
       return true;
     }));
+    // And the shards have moved to where the ring puts them: a verification started
+    // while a shard is still changing hands would start again on its new owner.
+    BOOST_REQUIRE(settles([&] { return shards_settled(); }));
+  }
+
+  /// Every node's ring puts every shard on the node holding its newest lease.
+  bool shards_settled() {
+    for (auto& node : nodes) {
+      if (!node || !node->running())
+        continue;
+      auto s = kybctl(*node, "shards");
+      if (!s.is_object() || !s.contains("map"))
+        return false;
+      for (auto& e : s["map"])
+        if (e["holder"].is_null() || e["holder"] != e["owner"])
+          return false;
+    }
+    return true;
   }
 
   ~cluster() {

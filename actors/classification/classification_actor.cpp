@@ -74,8 +74,15 @@ spawn_classification_actor(caf::actor_system& sys,
     auto& accuracy = metrics.gauge("kyb_classification_accuracy_ratio",
                                    "Current classification model accuracy",
                                    {"model_version", "classification_type"});
-    accuracy.with({version, "mcc"}).Set(eval.top1);
-    accuracy.with({version, "mcc_top3"}).Set(eval.top3);
+    // Measured on callers who describe the business (the API's usual input); the
+    // name-only figures are the *_name_only types.
+    for (auto [suffix, s] :
+         {std::pair{"", &eval.described}, std::pair{"_name_only", &eval.name_only}}) {
+      accuracy.with({version, std::string("mcc") + suffix}).Set(s->top1);
+      accuracy.with({version, std::string("mcc_top3") + suffix}).Set(s->top3);
+      accuracy.with({version, std::string("naics") + suffix}).Set(s->naics);
+      accuracy.with({version, std::string("sic") + suffix}).Set(s->sic);
+    }
     st.predictions =
         std::make_unique<runtime::ttl_cache<classification::classification_result>>(
             runtime::cache_type::model_predictions, runtime::cache_registry::global(),

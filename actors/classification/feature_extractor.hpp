@@ -28,7 +28,9 @@ struct feature_options {
   uint8_t unseg_max_n = 2;   ///< Longest character n-gram of an unsegmented run.
   bool word_unigrams = true; ///< Emit whole words.
   bool word_bigrams = true;  ///< Emit adjacent word pairs (within one field).
-  std::array<float, input_field_count> field_weight = {1.0f, 1.0f, 1.0f, 0.5f};
+  /// Per field (name, DBA, description, website text): a description says what a
+  /// business does more plainly than a name does.
+  std::array<float, input_field_count> field_weight = {1.0f, 1.0f, 1.5f, 0.5f};
   float country_weight = 1.0f;         ///< Weight of the country feature.
   uint32_t max_tokens_per_field = 400; ///< Tokens read per field (website text is long).
   bool transliterate = true;  ///< extract_business(): add romanised non-Latin words.

@@ -74,7 +74,8 @@ expected<std::vector<labelled_brand>> load_labelled_brands(const std::string& pa
   int c_id = table->column("nsi_id"), c_name = table->column("name"),
       c_brand = table->column("brand"), c_tag = table->column("osm_tag"),
       c_cuisine = table->column("cuisine"), c_countries = table->column("countries"),
-      c_mcc = table->column("mcc");
+      c_mcc = table->column("mcc"), c_wikidata = table->column("wikidata"),
+      c_description = table->column("description");
   if (c_id < 0 || c_name < 0 || c_brand < 0 || c_mcc < 0)
     return error{errc::data_malformed, path + " lacks nsi_id/name/brand/mcc columns"};
   std::vector<labelled_brand> out;
@@ -87,12 +88,17 @@ expected<std::vector<labelled_brand>> load_labelled_brands(const std::string& pa
     b.cuisine = csv_table::cell(row, c_cuisine);
     b.countries = parse_countries(csv_table::cell(row, c_countries));
     b.mcc = csv_table::cell(row, c_mcc);
+    if (c_wikidata >= 0)
+      b.wikidata = csv_table::cell(row, c_wikidata);
+    if (c_description >= 0)
+      b.description = csv_table::cell(row, c_description);
     while (!b.mcc.empty() && b.mcc.size() < 4)
       b.mcc.insert(b.mcc.begin(), '0');
     if (b.mcc.size() != 4 || (b.brand.empty() && b.name.empty()))
       return error{errc::data_malformed, path + ": bad row for " + b.nsi_id};
     if (!text_normalizer::is_valid_utf8(b.name) ||
-        !text_normalizer::is_valid_utf8(b.brand))
+        !text_normalizer::is_valid_utf8(b.brand) ||
+        !text_normalizer::is_valid_utf8(b.description))
       return error{errc::data_malformed, path + ": invalid UTF-8 in " + b.nsi_id};
     out.push_back(std::move(b));
   }
@@ -101,11 +107,17 @@ expected<std::vector<labelled_brand>> load_labelled_brands(const std::string& pa
   return out;
 }
 
-classification_input to_input(const labelled_brand& row) {
+const char* mode_name(input_mode mode) noexcept {
+  return mode == input_mode::described ? "described" : "name_only";
+}
+
+classification_input to_input(const labelled_brand& row, input_mode mode) {
   classification_input in;
   in.legal_name = row.brand.empty() ? row.name : row.brand;
   if (!row.name.empty() && row.name != in.legal_name)
     in.dba_name = row.name;
+  if (mode == input_mode::described && !row.description.empty())
+    in.description = row.description + (row.cuisine.empty() ? "" : "; ");
   for (char c : row.cuisine)
     in.description += (c == '_' || c == ';') ? ' ' : c;
   if (!row.countries.empty()) {

@@ -21,16 +21,34 @@ struct labelled_brand {
   std::string cuisine; ///< Short description ("coffee_shop;donut"), often empty.
   std::vector<std::string> countries; ///< Valid ISO alpha-2 codes, lower case.
   std::string mcc;                    ///< The label: four digits.
+  std::string wikidata;    ///< The brand's Wikidata id ("Q4733264"), often empty.
+  std::string description; ///< Its one-line description ("ATM network"), often empty.
 };
 
-/// Loads the labelled file (columns nsi_id,name,brand,osm_tag,cuisine,countries,mcc).
+/// What a caller is assumed to send for a labelled row.
+enum class input_mode : uint8_t {
+  /// The names, the cuisine as description and the country: what a caller who knows
+  /// only the business's name sends.
+  name_only,
+  /// The same plus the brand's own description: what a caller who describes the
+  /// business sends.
+  described,
+};
+
+/// "name_only" or "described".
+const char* mode_name(input_mode mode) noexcept;
+
+/// Loads the labelled file (columns nsi_id,name,brand,osm_tag,cuisine,countries,mcc;
+/// wikidata and description when present).
 /// Country entries are reduced to ISO alpha-2 ("us-il.geojson" -> "us", "fx" -> "fr");
 /// world-wide and regional entries ("001", "150") are dropped.
 expected<std::vector<labelled_brand>> load_labelled_brands(const std::string& path);
 
 /// The input a brand row stands for: legal_name = brand, dba_name = name when it
-/// differs, description = cuisine in words, country = the first listed country.
-classification_input to_input(const labelled_brand& row);
+/// differs, description = cuisine in words (after the brand's description when
+/// `mode` is described), country = the first listed country.
+classification_input to_input(const labelled_brand& row,
+                              input_mode mode = input_mode::name_only);
 
 /// Group id per row such that rows sharing a normalised brand, a normalised shop name,
 /// or an nsi_id slug are in one group (transitively). Ids are 0..groups-1 in order of

@@ -276,11 +276,16 @@ std::string serialize_model(const model& m) {
   // evaluation
   const auto& e = m.evaluation;
   w.u32(e.folds);
-  w.u32(e.examples);
-  w.f32(e.top1);
-  w.f32(e.top3);
-  w.u32(e.confident);
-  w.f32(e.confident_accuracy);
+  for (const auto* ms : {&e.name_only, &e.described}) {
+    w.u32(ms->examples);
+    w.f32(ms->top1);
+    w.f32(ms->top3);
+    w.f32(ms->naics);
+    w.f32(ms->sic);
+    w.u32(ms->confident);
+    w.f32(ms->confident_accuracy);
+    w.f32(ms->calibration_error);
+  }
 
   std::string payload = std::move(w.bytes());
   writer file;
@@ -386,11 +391,16 @@ expected<model> parse_model(std::string_view bytes) {
   m.gazetteer_weight = r.f32();
   auto& e = m.evaluation;
   e.folds = r.u32();
-  e.examples = r.u32();
-  e.top1 = r.f32();
-  e.top3 = r.f32();
-  e.confident = r.u32();
-  e.confident_accuracy = r.f32();
+  for (auto* ms : {&e.name_only, &e.described}) {
+    ms->examples = r.u32();
+    ms->top1 = r.f32();
+    ms->top3 = r.f32();
+    ms->naics = r.f32();
+    ms->sic = r.f32();
+    ms->confident = r.u32();
+    ms->confident_accuracy = r.f32();
+    ms->calibration_error = r.f32();
+  }
   if (!r.ok())
     return malformed("a section runs past the end of the payload");
   if (!r.at_end())

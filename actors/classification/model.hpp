@@ -54,14 +54,23 @@ struct posting_index {
   build(std::vector<std::pair<uint64_t, std::pair<uint32_t, float>>> items);
 };
 
-/// Out-of-fold figures measured when the model was trained.
-struct evaluation_summary {
-  uint32_t folds = 0;              ///< Cross-validation folds (split by brand).
+/// Out-of-fold figures of one kind of caller (labelled_data.hpp input_mode).
+struct mode_summary {
   uint32_t examples = 0;           ///< Labelled rows evaluated.
   float top1 = 0.0f;               ///< MCC top-1 accuracy.
   float top3 = 0.0f;               ///< MCC top-3 accuracy.
+  float naics = 0.0f;              ///< Primary NAICS among the true MCC's links.
+  float sic = 0.0f;                ///< Primary SIC among the true MCC's links.
   uint32_t confident = 0;          ///< Predictions with confidence >= 0.8.
   float confident_accuracy = 0.0f; ///< Accuracy among those.
+  float calibration_error = 0.0f;  ///< Expected calibration error (ten bins).
+};
+
+/// Out-of-fold figures measured when the model was trained.
+struct evaluation_summary {
+  uint32_t folds = 0;     ///< Cross-validation folds (split by brand).
+  mode_summary name_only; ///< Callers who send the name (and cuisine) only.
+  mode_summary described; ///< Callers who also describe the business.
 };
 
 /// Everything the classifier needs at run time.
@@ -97,6 +106,6 @@ expected<model> read_model_file(const std::string& path);
 std::optional<error> write_model_file(const model& m, const std::string& path);
 
 /// The current file format version.
-constexpr uint32_t model_format_version = 2;
+constexpr uint32_t model_format_version = 3;
 
 } // namespace kyb::classification

@@ -1,6 +1,7 @@
 #include "actors/classification/trainer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -81,12 +82,23 @@ int trainer::class_of(const std::string& mcc) const {
   return static_cast<int>(it - classes_.begin());
 }
 
-std::vector<feature> trainer::brand_features(const labelled_brand& row) const {
+std::pair<bool, bool> trainer::code_hits(const std::string& mcc,
+                                         const classification_result& answer) const {
+  bool naics = false, sic = false;
+  for (auto l : links_.entries_for(mcc)) {
+    naics |= links_.entries()[l].naics == answer.naics.code;
+    sic |= links_.entries()[l].sic == answer.sic.code;
+  }
+  return {naics, sic};
+}
+
+std::vector<feature> trainer::brand_features(const labelled_brand& row,
+                                             input_mode mode) const {
   // Every listed country is evidence, sharing one country weight between them.
   std::vector<token> toks;
   std::vector<feature> out;
   feature_extractor(options_.features)
-      .extract_business(to_input(row), row.countries, toks, out);
+      .extract_business(to_input(row, mode), row.countries, toks, out);
   return out;
 }
 
@@ -116,7 +128,21 @@ expected<model> trainer::fit(const std::vector<labelled_brand>& rows,
     if (cls < 0)
       return error{errc::data_malformed, "label " + rows[i].mcc + " of " +
                                              rows[i].nsi_id + " has no crosswalk entry"};
-    lr.add(brand_features(rows[i]), static_cast<uint16_t>(cls), 1.0f);
+    lr.add(brand_features(rows[i], input_mode::name_only), static_cast<uint16_t>(cls),
+           1.0f);
+    if (!rows[i].description.empty() && options_.described_weight > 0.0f)
+      lr.add(brand_features(rows[i], input_mode::described), static_cast<uint16_t>(cls),
+             options_.described_weight);
+    if (!rows[i].description.empty() && options_.description_only_weight > 0.0f) {
+      auto in = to_input(rows[i], input_mode::described);
+      in.legal_name.clear();
+      in.dba_name.clear();
+      std::vector<token> toks;
+      std::vector<feature> f;
+      feature_extractor(options_.features)
+          .extract_business(in, rows[i].countries, toks, f);
+      lr.add(f, static_cast<uint16_t>(cls), options_.description_only_weight);
+    }
     if (options_.gazetteer) {
       std::set<std::string> keys{text_normalizer::compact_key(rows[i].brand),
                                  text_normalizer::compact_key(rows[i].name)};
@@ -170,10 +196,11 @@ expected<model> trainer::fit(const std::vector<labelled_brand>& rows,
   return m;
 }
 
-expected<out_of_fold> trainer::cross_validate(const std::vector<labelled_brand>& rows,
-                                              const std::vector<uint32_t>& folds,
-                                              uint32_t k,
-                                              const std::vector<bool>& subset) const {
+expected<out_of_fold>
+trainer::cross_validate(const std::vector<labelled_brand>& rows,
+                        const std::vector<uint32_t>& folds, uint32_t k,
+                        const std::vector<bool>& subset,
+                        const std::vector<input_mode>& modes) const {
   out_of_fold oof;
   oof.num_classes = static_cast<uint32_t>(classes_.size());
   std::vector<float> scores;
@@ -195,11 +222,20 @@ expected<out_of_fold> trainer::cross_validate(const std::vector<labelled_brand>&
       if (cls < 0)
         return error{errc::data_malformed,
                      "label " + rows[i].mcc + " has no crosswalk entry"};
-      clf->raw_scores(to_input(rows[i]), scores);
-      oof.rows.push_back(static_cast<uint32_t>(i));
-      oof.labels.push_back(static_cast<uint16_t>(cls));
-      oof.folds.push_back(f);
-      oof.scores.insert(oof.scores.end(), scores.begin(), scores.end());
+      for (auto mode : modes) {
+        if (mode == input_mode::described && rows[i].description.empty())
+          continue;
+        const auto input = to_input(rows[i], mode);
+        clf->raw_scores(input, scores);
+        auto [naics, sic] = code_hits(rows[i].mcc, clf->classify_valid(input));
+        oof.naics_right.push_back(naics);
+        oof.sic_right.push_back(sic);
+        oof.rows.push_back(static_cast<uint32_t>(i));
+        oof.labels.push_back(static_cast<uint16_t>(cls));
+        oof.folds.push_back(f);
+        oof.modes.push_back(mode);
+        oof.scores.insert(oof.scores.end(), scores.begin(), scores.end());
+      }
       for (const auto* name : {&rows[i].brand, &rows[i].name}) {
         auto key = text_normalizer::compact_key(*name);
         if (!key.empty() && gaz.find(gazetteer_key_hash(key)) >= 0) {
@@ -212,10 +248,58 @@ expected<out_of_fold> trainer::cross_validate(const std::vector<labelled_brand>&
   return oof;
 }
 
+mode_summary summarize(const out_of_fold& oof, const std::vector<float>& confidence,
+                       input_mode mode) {
+  const uint32_t nc = oof.num_classes;
+  mode_summary ms;
+  uint32_t top1 = 0, top3 = 0, naics = 0, sic = 0, confident_right = 0;
+  std::array<double, 10> bin_conf{}, bin_right{};
+  std::array<uint32_t, 10> bin_count{};
+  for (size_t i = 0; i < oof.labels.size(); ++i) {
+    if (oof.modes[i] != mode)
+      continue;
+    ++ms.examples;
+    const float* s = oof.scores.data() + i * nc;
+    const float truth = s[oof.labels[i]];
+    uint32_t better = 0;
+    for (uint32_t c = 0; c < nc; ++c)
+      if (s[c] > truth || (s[c] == truth && c < oof.labels[i]))
+        ++better;
+    top1 += better == 0;
+    top3 += better < 3;
+    naics += oof.naics_right[i];
+    sic += oof.sic_right[i];
+    const auto b =
+        static_cast<size_t>(std::clamp(static_cast<int>(confidence[i] * 10.0f), 0, 9));
+    ++bin_count[b];
+    bin_conf[b] += confidence[i];
+    bin_right[b] += better == 0;
+    if (confidence[i] >= 0.8f) {
+      ++ms.confident;
+      confident_right += better == 0;
+    }
+  }
+  const auto share = [&](uint32_t n, uint32_t d) {
+    return d ? static_cast<float>(n) / static_cast<float>(d) : 0.0f;
+  };
+  ms.top1 = share(top1, ms.examples);
+  ms.top3 = share(top3, ms.examples);
+  ms.naics = share(naics, ms.examples);
+  ms.sic = share(sic, ms.examples);
+  ms.confident_accuracy = share(confident_right, ms.confident);
+  double ece = 0.0;
+  for (size_t b = 0; b < bin_count.size(); ++b)
+    ece += std::fabs(bin_right[b] - bin_conf[b]);
+  ms.calibration_error =
+      ms.examples ? static_cast<float>(ece / static_cast<double>(ms.examples)) : 0.0f;
+  return ms;
+}
+
 expected<model> trainer::train(const std::vector<labelled_brand>& rows) const {
   const uint32_t k = std::max(options_.calibration_folds, 2u);
   const auto folds = assign_folds(rows, brand_groups(rows), k);
-  auto oof = cross_validate(rows, folds, k);
+  auto oof =
+      cross_validate(rows, folds, k, {}, {input_mode::name_only, input_mode::described});
   if (!oof)
     return oof.err();
   const uint32_t nc = oof->num_classes;
@@ -223,44 +307,19 @@ expected<model> trainer::train(const std::vector<labelled_brand>& rows) const {
   if (!m)
     return m.err();
   m->calibration = calibrator::fit(oof->scores, nc, oof->labels);
-  // Evaluation summary shipped with the model (top-k from raw scores; the confident
-  // share from cross-fitted calibration).
-  auto& ev = m->evaluation;
-  ev.folds = k;
-  ev.examples = static_cast<uint32_t>(oof->labels.size());
-  uint32_t top1 = 0, top3 = 0;
-  for (size_t i = 0; i < oof->labels.size(); ++i) {
-    const float* s = oof->scores.data() + i * nc;
-    const float truth = s[oof->labels[i]];
-    uint32_t better = 0;
-    for (uint32_t c = 0; c < nc; ++c)
-      if (s[c] > truth || (s[c] == truth && c < oof->labels[i]))
-        ++better;
-    top1 += better == 0;
-    top3 += better < 3;
-  }
-  ev.top1 = static_cast<float>(top1) / static_cast<float>(std::max(ev.examples, 1u));
-  ev.top3 = static_cast<float>(top3) / static_cast<float>(std::max(ev.examples, 1u));
+  // Evaluation summary shipped with the model, per kind of caller (confidence
+  // cross-fitted: each fold's from a calibrator fitted on the other folds).
   const auto conf = calibrator::cross_fit(oof->scores, nc, oof->labels, oof->folds, k);
-  uint32_t confident = 0, confident_right = 0;
-  for (size_t i = 0; i < conf.size(); ++i) {
-    if (conf[i] < 0.8f)
-      continue;
-    ++confident;
-    const float* s = oof->scores.data() + i * nc;
-    confident_right +=
-        static_cast<uint32_t>(std::max_element(s, s + nc) - s) == oof->labels[i];
-  }
-  ev.confident = confident;
-  ev.confident_accuracy =
-      confident ? static_cast<float>(confident_right) / confident : 0.0f;
+  m->evaluation.folds = k;
+  m->evaluation.name_only = summarize(*oof, conf, input_mode::name_only);
+  m->evaluation.described = summarize(*oof, conf, input_mode::described);
   // The version names the content: a digest of the model with an empty version.
   m->version.clear();
   const uint64_t digest = fnv1a(serialize_model(*m));
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(digest));
   m->training_digest = hex;
-  m->version = std::string("mcc-lr-2.") + std::string(hex, 12);
+  m->version = std::string("mcc-lr-3.") + std::string(hex, 12);
   return m;
 }
 

@@ -29,17 +29,32 @@ struct trainer_options {
   uint32_t calibration_folds = 5;    ///< Folds for the out-of-fold calibration.
   bool gazetteer = true;             ///< Store the known-merchant gazetteer.
   float gazetteer_weight = 0.8f;     ///< Weight of a gazetteer hit.
+  /// Each labelled brand with a description is learnt twice: as a caller who knows
+  /// only its name would send it (weight 1) and with its description (this weight), so
+  /// the one model serves both callers.
+  float described_weight = 1.5f;
+  /// And a third time from its description and country alone (this weight), so that
+  /// the description's words must carry the label without the name's help.
+  float description_only_weight = 0.5f;
 };
 
 /// Out-of-fold raw scores of labelled rows.
 struct out_of_fold {
   uint32_t num_classes = 0;
-  std::vector<uint32_t> rows;   ///< Row index of each example.
-  std::vector<uint16_t> labels; ///< True class of each example.
-  std::vector<uint32_t> folds;  ///< Fold of each example.
-  std::vector<float> scores;    ///< Row-major raw scores, num_classes per example.
-  uint32_t gazetteer_hits = 0;  ///< Held-out rows whose name the fold's gazetteer knew.
+  std::vector<uint32_t> rows;    ///< Row index of each example.
+  std::vector<uint16_t> labels;  ///< True class of each example.
+  std::vector<uint32_t> folds;   ///< Fold of each example.
+  std::vector<input_mode> modes; ///< What the caller sent for each example.
+  /// Whether the answer's primary NAICS (SIC) is one of the true MCC's crosswalk links.
+  std::vector<uint8_t> naics_right, sic_right;
+  std::vector<float> scores;   ///< Row-major raw scores, num_classes per example.
+  uint32_t gazetteer_hits = 0; ///< Held-out rows whose name the fold's gazetteer knew.
 };
+
+/// The figures of the examples of `mode` in `oof`, with `confidence` the calibrated
+/// confidence of each example's top class (calibrator::cross_fit()).
+mode_summary summarize(const out_of_fold& oof, const std::vector<float>& confidence,
+                       input_mode mode);
 
 /// Builds models from labelled brands, code texts and a crosswalk.
 class trainer {
@@ -58,14 +73,25 @@ public:
                       const std::vector<bool>& include) const;
 
   /// Raw scores of every row of `rows` whose fold is in [0, k), each from a model fitted
-  /// without that row's fold. Rows with `subset[i] == false` are neither trained on
+  /// without that row's fold, once per mode of `modes` (a row without a description is
+  /// scored only as name_only). Rows with `subset[i] == false` are neither trained on
   /// nor scored (all rows when `subset` is empty).
   expected<out_of_fold> cross_validate(const std::vector<labelled_brand>& rows,
                                        const std::vector<uint32_t>& folds, uint32_t k,
-                                       const std::vector<bool>& subset = {}) const;
+                                       const std::vector<bool>& subset = {},
+                                       const std::vector<input_mode>& modes = {
+                                           input_mode::name_only}) const;
 
   /// The class index of `mcc`, or -1.
   int class_of(const std::string& mcc) const;
+
+  /// Whether `answer`'s primary NAICS and SIC are among the crosswalk links of `mcc`
+  /// (the true MCC): how NAICS and SIC are scored where only MCC labels exist.
+  std::pair<bool, bool> code_hits(const std::string& mcc,
+                                  const classification_result& answer) const;
+
+  /// The MCC of class index `cls`.
+  const std::string& class_name(uint32_t cls) const { return classes_.at(cls); }
 
   /// The options.
   const trainer_options& options() const noexcept { return options_; }
@@ -77,7 +103,7 @@ private:
     float weight;
   };
 
-  std::vector<feature> brand_features(const labelled_brand& row) const;
+  std::vector<feature> brand_features(const labelled_brand& row, input_mode mode) const;
 
   const industry_codes& codes_;
   const crosswalk& links_;

@@ -58,7 +58,7 @@ BOOST_FIXTURE_TEST_CASE(classifies_with_codes_that_agree_and_evidence, fixture) 
   BOOST_REQUIRE_EQUAL(r.status, 200);
   auto j = r.json();
   BOOST_TEST(j["object"] == "classification");
-  BOOST_TEST(j["model_version"].get<std::string>().rfind("mcc-lr-2.", 0) == 0u);
+  BOOST_TEST(j["model_version"].get<std::string>().rfind("mcc-lr-3.", 0) == 0u);
   auto mcc = j["mcc"];
   BOOST_TEST(mcc["code"].get<std::string>().size() == 4u);
   // A coffee shop is an eating place (MCC 5812/5814) in NAICS sector 72.

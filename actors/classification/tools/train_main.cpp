@@ -38,10 +38,15 @@ int main(int argc, char** argv) {
   std::printf("model %s: %zu classes, %zu features, %zu links, %zu gazetteer names\n",
               m->version.c_str(), m->classes.size(), m->lr.num_features(),
               m->links.size(), m->gazetteer.keys.size());
-  std::printf("out-of-fold (%u folds by brand, %u rows): top-1 %.4f, top-3 %.4f, "
-              "confidence>=0.8: %u rows, %.4f right; temperature %.3f\n",
-              e.folds, e.examples, e.top1, e.top3, e.confident, e.confident_accuracy,
-              m->calibration.parts().temperature);
+  for (auto mode : {input_mode::name_only, input_mode::described}) {
+    const auto& s = mode == input_mode::described ? e.described : e.name_only;
+    std::printf("out-of-fold %s (%u folds by brand, %u rows): top-1 %.4f, top-3 %.4f, "
+                "NAICS %.4f, SIC %.4f, confidence>=0.8: %u rows, %.4f right, "
+                "calibration error %.4f\n",
+                mode_name(mode), e.folds, s.examples, s.top1, s.top3, s.naics, s.sic,
+                s.confident, s.confident_accuracy, s.calibration_error);
+  }
+  std::printf("temperature %.3f\n", m->calibration.parts().temperature);
   std::printf(
       "wrote %s (%.1f s)\n", out.c_str(),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

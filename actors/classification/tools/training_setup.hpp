@@ -33,7 +33,8 @@ constexpr const char* training_usage =
     "DIR/labeled/nsi_brands_mcc_dev.csv)\n"
     "  --epochs N --learning-rate X --l2 X --prune X --mcc-text-weight X\n"
     "  --code-text-weight X --char-min N --char-max N --country-weight X\n"
-    "  --transliterate 0|1 --shape 0|1 --calibration-folds N\n";
+    "  --transliterate 0|1 --shape 0|1 --calibration-folds N\n"
+    "  --described-weight X --description-weight X --description-only-weight X\n";
 
 /// Loads data and options; prints the error and returns nullptr on failure.
 inline std::unique_ptr<training_setup>
@@ -81,6 +82,12 @@ load_setup(const std::map<std::string, std::string>& a) {
       static_cast<float>(num("country-weight", o.features.country_weight));
   o.calibration_folds =
       static_cast<uint32_t>(num("calibration-folds", o.calibration_folds));
+  o.described_weight = static_cast<float>(num("described-weight", o.described_weight));
+  o.description_only_weight =
+      static_cast<float>(num("description-only-weight", o.description_only_weight));
+  auto& fw = o.features.field_weight;
+  fw[static_cast<size_t>(input_field::description)] = static_cast<float>(
+      num("description-weight", fw[static_cast<size_t>(input_field::description)]));
   return setup;
 }
 

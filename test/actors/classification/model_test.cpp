@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(committed_model_loads_and_round_trips) {
   BOOST_REQUIRE(!bytes.empty());
   auto m = parse_model(bytes);
   BOOST_REQUIRE_MESSAGE(m, (m ? "" : m.err().to_string()));
-  BOOST_TEST(m->version.rfind("mcc-lr-2.", 0) == 0u);
+  BOOST_TEST(m->version.rfind("mcc-lr-3.", 0) == 0u);
   BOOST_TEST(m->classes.size() > 100u);
   BOOST_TEST(serialize_model(*m) == bytes);
   BOOST_TEST(bytes.size() < 8u * 1024 * 1024); // "a few MB at most"

@@ -606,6 +606,14 @@ const std::vector<option>& options() {
        "(actors/classification/model/kyb_industry.model "
        "in the source tree); empty: classification answers 503.",
        str(&settings::classification, &classification_settings::model_path)},
+      {"classification.review_below", "0.5",
+       "A classification whose primary MCC confidence (calibrated: the chance it is "
+       "right) is below this is marked needs_review, with its alternatives; 0: never.",
+       real(&settings::classification, &classification_settings::review_below, 0, 1)},
+      {"classification.workers", "0",
+       "Classification workers sharing the one loaded model (a request goes to the "
+       "worker its input hashes to); 0: one per core.",
+       integer(&settings::classification, &classification_settings::workers, 0, 256)},
       // risk (reference data built in unless configured)
       {"risk.rules_path", "",
        "Complete default risk rules (JSON, as config/risk/default_rules.json); empty: "

@@ -146,6 +146,9 @@ struct log_settings {
 /// refuses to start when the file is missing or corrupt.
 struct classification_settings {
   std::string model_path; ///< a file made by classification-train
+  /// An answer whose primary MCC is less confident than this says needs_review.
+  double review_below = 0.5;
+  size_t workers = 0; ///< Classification workers sharing the model; 0: one per core.
 };
 
 /// Risk assessment (actors/risk/): the reference data (empty paths: the copies of

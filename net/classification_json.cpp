@@ -58,7 +58,8 @@ json classification_result_to_json(const classification::classification_result& 
           {"naics_sector", code_json(r.naics_sector)},
           {"sic", code_json(r.sic)},
           {"evidence", evidence},
-          {"known_merchant", r.known_merchant}};
+          {"known_merchant", r.known_merchant},
+          {"needs_review", r.needs_review}};
 }
 
 json business_classification_to_json(const actors::business_classification& c) {
@@ -81,7 +82,8 @@ json business_classification_to_json(const actors::business_classification& c) {
           {"naics_sector", stored_json(d.naics_sector)},
           {"sic", stored_json(d.sic)},
           {"evidence", evidence},
-          {"known_merchant", d.known_merchant}};
+          {"known_merchant", d.known_merchant},
+          {"needs_review", d.needs_review}};
 }
 
 } // namespace kyb::net

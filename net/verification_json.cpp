@@ -46,6 +46,7 @@ json policy_json(const verification::verification_policy& p) {
             {"registry_not_found", p.review_registry_not_found},
             {"registry_name_confidence_below", p.review_registry_name_confidence_below},
             {"registry_owners_undeclared", p.review_registry_owners_undeclared},
+            {"classification_needs_review", p.review_classification_needs_review},
             {"skipped_steps", p.review_skipped_steps}}}};
 }
 

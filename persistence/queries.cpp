@@ -747,23 +747,24 @@ const std::vector<named_sql>& platform_queries() {
        "NULL OFFSET 0) b WHERE b.tenant_id = $1"},
       // $1 id, $2 classification_id, $3 business, $4 tenant, $5 region, $6 type,
       // $7 code, $8 title, $9 confidence, $10 is_primary, $11 rank, $12 model_version,
-      // $13 evidence (jsonb), $14 cache_key, $15 created_at
+      // $13 evidence (jsonb), $14 cache_key, $15 created_at, $16 needs_review
       {q::classification_insert,
        "INSERT INTO business_classifications (id, classification_id, business_id, "
        "tenant_id, region, classification_type, code, title, confidence_score, "
-       "is_primary, rank, model_version, evidence, cache_key, created_at) VALUES ($1, "
-       "$2, "
-       "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::timestamptz)"},
+       "is_primary, rank, model_version, evidence, cache_key, created_at, needs_review) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, "
+       "$15::timestamptz, $16)"},
       // $1 business, $2 tenant -> the rows of the latest classification:
       // classification_id,
       // type, code, title, confidence, is_primary, rank, model_version, evidence,
-      // cache_key, created_at, age in seconds
+      // cache_key, created_at, age in seconds, needs_review
       {q::classification_latest,
        "SELECT classification_id, classification_type, code, title, "
        "confidence_score::text, is_primary, rank, model_version, evidence::text, "
        "cache_key, " KYB_TS(
            "created_at") ", "
-                         "extract(epoch FROM now() - created_at)::float8::text FROM "
+                         "extract(epoch FROM now() - created_at)::float8::text, "
+                         "needs_review FROM "
                          "business_classifications WHERE business_id = $1 AND tenant_id "
                          "= $2 AND "
                          "classification_id = (SELECT classification_id FROM "

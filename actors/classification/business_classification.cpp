@@ -104,6 +104,7 @@ assemble_classification(const business_record& rec,
     c.mcc_alternates.back().sic = a.sic;
   }
   c.known_merchant = r.known_merchant;
+  c.needs_review = r.needs_review;
   c.naics = stored(r.naics.code, r.naics.title, r.naics.confidence);
   c.naics_sector =
       stored(r.naics_sector.code, r.naics_sector.title, r.naics_sector.confidence);
@@ -125,7 +126,8 @@ void add_classification_rows(pg_batch& batch, const business_classification_data
         {val(base::uuid::make_v7()), val(c.id), val(c.business_id), val(c.tenant_id),
          val(c.region), val(type), val(code.code), val(code.title),
          val_score(code.confidence), val_bool(primary), val_int(rank),
-         val(c.model_version), val(ev), val(c.cache_key), val(c.classified_at)});
+         val(c.model_version), val(ev), val(c.cache_key), val(c.classified_at),
+         val_bool(c.needs_review)});
   };
   row("mcc", c.mcc, true, 0, mcc_row_json(c.mcc, &c.evidence, c.known_merchant).dump());
   int rank = 0;
@@ -147,7 +149,7 @@ decode_stored_classification(const pg_rows& rows, const business_record& rec) {
   double age = 0;
   for (const auto& r : rows.rows) {
     // classification_id, type, code, title, confidence, is_primary, rank,
-    // model_version, evidence, cache_key, created_at, age
+    // model_version, evidence, cache_key, created_at, age, needs_review
     stored_code code{col(r, 2), col(r, 3), opt_double(r, 4).value_or(0), {}, {}};
     const auto& type = col(r, 1);
     bool primary = bool_col(r, 5);
@@ -178,6 +180,7 @@ decode_stored_classification(const pg_rows& rows, const business_record& rec) {
     c.cache_key = col(r, 9);
     c.classified_at = col(r, 10);
     age = opt_double(r, 11).value_or(0);
+    c.needs_review = bool_col(r, 12);
   }
   return stored_classification{
       std::make_shared<const business_classification_data>(std::move(c)), age};

@@ -60,6 +60,7 @@ struct business_classification_data {
   stored_code sic;
   std::vector<stored_evidence> evidence; ///< Strongest first.
   bool known_merchant = false; ///< The name matched the gazetteer of labelled brands.
+  bool needs_review = false;   ///< The primary MCC was below classification.review_below.
   std::string cache_key;       ///< classification_cache_key of its inputs
   std::string classified_at;
 };
@@ -68,7 +69,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, business_classification_data& x) {
   return f(x.id, x.business_id, x.tenant_id, x.region, x.model_version, x.mcc,
            x.mcc_alternates, x.naics, x.naics_sector, x.sic, x.evidence, x.known_merchant,
-           x.cache_key, x.classified_at);
+           x.needs_review, x.cache_key, x.classified_at);
 }
 
 /// An immutable stored classification, shared by the business actor's cache and its

@@ -1,9 +1,14 @@
 #include "actors/classification/classification_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
+#include <caf/actor_pool.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -53,9 +58,13 @@ void register_classification_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<classification_actor>("kyb::classification_actor");
 }
 
+namespace {
+
+/// One worker of the pool: the model, the inference histogram and its share of the
+/// prediction cache (the requests whose inputs hash to it).
 classification_actor
-spawn_classification_actor(caf::actor_system& sys,
-                           std::shared_ptr<const classification::classifier> model) {
+spawn_classification_worker(caf::actor_system& sys,
+                            std::shared_ptr<const classification::classifier> model) {
   auto fn = [](classification_actor::stateful_pointer<classification_state> self,
                std::shared_ptr<const classification::classifier> m)
       -> classification_actor::behavior_type {
@@ -113,6 +122,69 @@ spawn_classification_actor(caf::actor_system& sys,
     };
   };
   return sys.spawn(fn, std::move(model));
+}
+
+} // namespace
+
+size_t classification_worker_of(const classification::classification_input& in,
+                                size_t workers) {
+  if (workers <= 1)
+    return 0;
+  uint64_t h = 1469598103934665603ULL;
+  for (const auto* field :
+       {&in.legal_name, &in.dba_name, &in.description, &in.website_text, &in.country}) {
+    for (unsigned char c : *field)
+      h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xFFu) * 1099511628211ULL; // field separator
+  }
+  return static_cast<size_t>(h % workers);
+}
+
+classification_actor
+spawn_classification_actor(caf::actor_system& sys,
+                           std::shared_ptr<const classification::classifier> model,
+                           size_t workers) {
+  if (workers == 0)
+    workers = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<caf::actor> spawned;
+  auto policy = [](caf::actor_system&, caf::actor_pool::uplock& guard,
+                   const caf::actor_pool::actor_vec& vec, caf::mailbox_element_ptr& ptr,
+                   caf::execution_unit* host) {
+    size_t pick = 0;
+    const auto& content = ptr->content();
+    if (content.match_elements<classify_atom, classification::classification_input>())
+      pick = classification_worker_of(
+          content.get_as<classification::classification_input>(1), vec.size());
+    auto selected = vec[pick];
+    guard.unlock();
+    selected->enqueue(std::move(ptr), host);
+  };
+  auto pool = caf::actor_pool::make(
+      sys.dummy_execution_unit(), workers,
+      [&] {
+        spawned.push_back(
+            caf::actor_cast<caf::actor>(spawn_classification_worker(sys, model)));
+        return spawned.back();
+      },
+      policy);
+  // A worker that stops abnormally stops the pool (and with it the other workers): the
+  // supervisor sees the service go down and restarts it whole. The pool is held weakly:
+  // it owns its workers, and a worker must not keep it alive.
+  caf::actor_addr weak_pool = pool.address();
+  for (auto& w : spawned)
+    w->attach_functor([weak_pool](const caf::error& reason) {
+      if (!reason || reason == caf::exit_reason::user_shutdown ||
+          reason == caf::exit_reason::normal)
+        return;
+      if (auto p = caf::actor_cast<caf::actor>(weak_pool))
+        caf::anon_send(p, caf::exit_msg{caf::actor_addr{}, reason});
+    });
+  base::metrics_registry::global()
+      .gauge("kyb_classification_workers",
+             "Classification workers of this node's pool (one per core by default)", {})
+      .with({})
+      .Set(static_cast<double>(workers));
+  return caf::actor_cast<classification_actor>(pool);
 }
 
 } // namespace kyb::actors

@@ -1,7 +1,10 @@
-// The node's industry classification service: one actor per node that holds the loaded
-// model (read-only, shared) and classifies businesses with it, recording each inference's
-// time in the histogram kyb_ml_model_inference_duration_seconds. The engine beside it
-// (classifier.hpp) does the work; this actor keeps that work off the HTTP brokers.
+// The node's industry classification service: a pool of worker actors over the one
+// loaded model (read-only, shared), sized to the cores, that classifies businesses and
+// records each inference's time in the histogram kyb_ml_model_inference_duration_seconds.
+// The engine beside it (classifier.hpp) does the work; the pool keeps that work off the
+// HTTP brokers and on every core. A request goes straight to a worker chosen by a hash of
+// its input (no dispatcher hop: caf::actor_pool enqueues in the sender's thread), so
+// identical inputs meet the same worker's share of the prediction cache.
 #pragma once
 
 #include <memory>
@@ -22,11 +25,19 @@ using classification_actor = caf::typed_actor<
     caf::replies_to<classify_atom, classification::classification_input>::with<
         classification::classification_result>>;
 
-/// Spawns the classification actor over `model` (loaded at start; the node refuses to
-/// start when a configured model is missing or corrupt). Also sets
-/// kyb_classification_accuracy_ratio from the evaluation shipped with the model.
+/// Spawns the classification pool over `model` (loaded at start; the node refuses to
+/// start when a configured model is missing or corrupt): `workers` workers (0: one per
+/// core). A worker that crashes takes the pool down with it, so the node's supervisor
+/// restarts the whole service. Also sets kyb_classification_accuracy_ratio from the
+/// evaluation shipped with the model and kyb_classification_workers.
 classification_actor
 spawn_classification_actor(caf::actor_system& sys,
-                           std::shared_ptr<const classification::classifier> model);
+                           std::shared_ptr<const classification::classifier> model,
+                           size_t workers = 0);
+
+/// The worker of `input`'s requests among `workers` (a hash of everything the
+/// classifier reads).
+size_t classification_worker_of(const classification::classification_input& input,
+                                size_t workers);
 
 } // namespace kyb::actors

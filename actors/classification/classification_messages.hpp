@@ -36,7 +36,7 @@ typename Inspector::result_type inspect(Inspector& f, evidence_term& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, classification_result& x) {
   return f(x.model_version, x.mcc, x.mcc_alternates, x.naics, x.naics_sector, x.sic,
-           x.evidence, x.known_merchant);
+           x.evidence, x.known_merchant, x.needs_review);
 }
 
 } // namespace kyb::classification

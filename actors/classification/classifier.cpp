@@ -301,6 +301,7 @@ classifier::classify_valid(const classification_input& input) const {
     e.weight = per_token[i];
     result.evidence.push_back(std::move(e));
   }
+  result.needs_review = result.mcc.confidence < review_below;
   return result;
 }
 

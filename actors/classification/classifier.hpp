@@ -49,6 +49,9 @@ struct classification_result {
   code_prediction sic;                        ///< SIC 1987, four digits.
   std::vector<evidence_term> evidence;        ///< Strongest first, at most eight.
   bool known_merchant = false; ///< The name matched the gazetteer of labelled brands.
+  /// The primary MCC's confidence is below classifier::review_below: a person should
+  /// choose among it and the alternates.
+  bool needs_review = false;
 };
 
 /// Hash under which the gazetteer stores a name's text_normalizer::compact_key().
@@ -88,6 +91,9 @@ public:
 
   /// Input size limits applied by classify().
   input_limits limits;
+
+  /// Answers whose primary MCC confidence is below this say needs_review (0: never).
+  float review_below = 0.5f;
 
 private:
   explicit classifier(model m);

@@ -146,6 +146,7 @@ std::string classification_summary(const business_classification& c) {
     out["model_version"] = d.model_version;
     out["mcc"] = {
         {"code", d.mcc.code}, {"title", d.mcc.title}, {"confidence", d.mcc.confidence}};
+    out["needs_review"] = d.needs_review;
     out["naics"] = {{"code", d.naics.code}, {"title", d.naics.title}};
     out["sic"] = {{"code", d.sic.code}, {"title", d.sic.title}};
   }
@@ -255,6 +256,11 @@ verification::verification_facts facts_of(const verification_data& v) {
         if (p.is_string())
           w.prohibited_content.push_back(p.get<std::string>());
       f.website = std::move(w);
+    } else if (s.step == "classification") {
+      const auto mcc = summary.value("mcc", json::object());
+      f.classification = verification::classification_fact{
+          str_of(mcc, "code"), mcc.is_object() ? mcc.value("confidence", 0.0) : 0.0,
+          summary.value("needs_review", false)};
     } else if (s.step == "risk") {
       f.risk =
           verification::risk_fact{str_of(summary, "level"), summary.value("score", 0),

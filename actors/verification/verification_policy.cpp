@@ -151,6 +151,7 @@ policy_result parse_policy(const json& doc, const verification_policy& base) {
       s.fraction("registry_name_confidence_below",
                  p.review_registry_name_confidence_below);
       s.flag("registry_owners_undeclared", p.review_registry_owners_undeclared);
+      s.flag("classification_needs_review", p.review_classification_needs_review);
       s.names("skipped_steps", p.review_skipped_steps, step_names);
     }
     s.finish();
@@ -181,6 +182,7 @@ const verification_policy& default_policy() {
     none.review_website_unreachable = false;
     none.review_registry_not_found = false;
     none.review_registry_owners_undeclared = false;
+    none.review_classification_needs_review = false;
     auto r = parse_policy_text(builtin_default_policy, none);
     if (!r)
       throw std::logic_error("config/verification/default_policy.json: " +
@@ -256,6 +258,15 @@ verdict decide(const verification_policy& policy, const verification_facts& fact
       add(review, "review", "website", "website_prohibited_content",
           w.url + " shows prohibited content: " + names);
     }
+  }
+  if (facts.classification && facts.classification->needs_review &&
+      policy.review_classification_needs_review) {
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.2f",
+                  facts.classification->confidence);
+    add(review, "review", "classification", "classification_needs_review",
+        "the industry (MCC " + facts.classification->mcc + ", confidence " + confidence +
+            ") is uncertain: a person should choose among the alternatives");
   }
   if (facts.risk) {
     const auto& k = *facts.risk;

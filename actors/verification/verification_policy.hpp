@@ -42,6 +42,8 @@ struct verification_policy {
   /// A matched registry record whose match confidence is below this (0..1; 0: never).
   double review_registry_name_confidence_below = 0;
   bool review_registry_owners_undeclared = true;
+  /// The classification's primary MCC was below classification.review_below.
+  bool review_classification_needs_review = true;
   /// Steps whose being skipped (no website, nothing to ask a registry...) needs review.
   std::vector<std::string> review_skipped_steps;
 };
@@ -100,6 +102,12 @@ struct website_fact {
   std::vector<std::string> prohibited_content;
 };
 
+struct classification_fact {
+  std::string mcc;
+  double confidence = 0;
+  bool needs_review = false;
+};
+
 struct risk_fact {
   std::string level;
   int score = 0;
@@ -113,6 +121,7 @@ struct verification_facts {
   std::optional<std::vector<hit_fact>> screening;
   std::optional<std::vector<registry_fact>> registry;
   std::optional<website_fact> website;
+  std::optional<classification_fact> classification;
   std::optional<risk_fact> risk;
 };
 

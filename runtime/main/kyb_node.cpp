@@ -307,6 +307,7 @@ int main(int argc, char** argv) {
       return config_fail("classification.model_path", settings.classification.model_path +
                                                           ": " +
                                                           loaded.err().to_string());
+    loaded->review_below = static_cast<float>(settings.classification.review_below);
     industry_model =
         std::make_shared<const classification::classifier>(std::move(*loaded));
     base::log_info("classification.model_loaded",

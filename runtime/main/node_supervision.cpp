@@ -122,10 +122,13 @@ std::vector<service_entry> service_table(net::http_services& svc,
   table.push_back(service("risk-monitor", svc.risk_monitor,
                           on_platform(actors::spawn_risk_monitor, platform)));
   if (in.industry_model)
-    table.push_back(service("classification", svc.classification,
-                            [model = in.industry_model](caf::actor_system& sys) {
-                              return actors::spawn_classification_actor(sys, model);
-                            }));
+    table.push_back(
+        service("classification", svc.classification,
+                [model = in.industry_model,
+                 workers = platform ? platform->settings.classification.workers
+                                    : size_t{0}](caf::actor_system& sys) {
+                  return actors::spawn_classification_actor(sys, model, workers);
+                }));
   // Website analysis; it asks the classification service (when one runs) for the MCC a
   // site's text suggests.
   if (in.website_engine)

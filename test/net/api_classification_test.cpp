@@ -3,8 +3,8 @@
 // metrics, the 1 h prediction cache), POST /v1/businesses/{id}/classify (rows in
 // business_classifications with an audit row, the business actor's 7-day cache, served
 // again after a restart, invalidated by a change, refreshed before its TTL, tenant
-// isolation and scopes), a node without a model (503) and one whose configured model is
-// missing or corrupt (refuses to start).
+// isolation and scopes), needs_review below classification.review_below, a node without
+// a model (503) and one whose configured model is missing or corrupt (refuses to start).
 #define BOOST_TEST_MODULE api_classification
 #include <boost/test/unit_test.hpp>
 
@@ -95,6 +95,52 @@ BOOST_FIXTURE_TEST_CASE(classifies_with_codes_that_agree_and_evidence, fixture) 
   BOOST_TEST(metrics.find("kyb_classification_accuracy_ratio{classification_type=\"mcc\","
                           "model_version=\"" +
                           version + "\"}") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_uncertain_answer_says_it_needs_review, fixture) {
+  // A name that says nothing about what the business sells: the model spreads its
+  // belief, and the answer says a person should choose among the alternatives.
+  auto vague = classify(R"({"name": "Zorvex Holdings", "country": "US"})");
+  BOOST_REQUIRE_EQUAL(vague.status, 200);
+  auto v = vague.json();
+  BOOST_TEST_INFO(v.dump());
+  BOOST_TEST(v["mcc"]["confidence"].get<double>() < 0.5);
+  BOOST_TEST(v["needs_review"] == true);
+  BOOST_TEST(v["mcc_alternates"].size() == 4u);
+  // Described plainly, the same kind of business is classified with confidence.
+  auto clear = classify(json{
+      {"name", "Zorvex Holdings"},
+      {"description", "American chain of convenience stores"},
+      {"country", "US"}}.dump());
+  BOOST_REQUIRE_EQUAL(clear.status, 200);
+  auto c = clear.json();
+  BOOST_TEST_INFO(c.dump());
+  BOOST_TEST(c["mcc"]["confidence"].get<double>() >= 0.5);
+  BOOST_TEST(c["needs_review"] == false);
+  // And the description's words are the evidence, under their field.
+  bool described = false;
+  for (auto& e : c["evidence"])
+    described = described || (e["field"] == "description" && e["term"] == "convenience");
+  BOOST_TEST(described, c["evidence"].dump());
+}
+
+BOOST_AUTO_TEST_CASE(review_below_zero_never_asks_for_review) {
+  fixture f(std::map<std::string, std::string>{{"KYB_CLASSIFICATION_REVIEW_BELOW", "0"}});
+  auto r = f.classify(R"({"name": "Zorvex Holdings", "country": "US"})");
+  BOOST_REQUIRE_EQUAL(r.status, 200);
+  BOOST_TEST(r.json()["needs_review"] == false, r.body);
+  // A value out of range stops the start, naming the key.
+  bool started = true;
+  std::string why;
+  try {
+    node_process bad({{"KYB_CLASSIFICATION_MODEL_PATH", model_path},
+                      {"KYB_CLASSIFICATION_REVIEW_BELOW", "1.5"}});
+  } catch (const std::exception& e) {
+    started = false;
+    why = e.what();
+  }
+  BOOST_TEST(!started);
+  BOOST_TEST(why.find("classification.review_below") != std::string::npos, why);
 }
 
 BOOST_FIXTURE_TEST_CASE(bad_input_names_the_field, fixture) {
@@ -233,6 +279,11 @@ BOOST_FIXTURE_TEST_CASE(a_business_classification_is_stored_cached_and_invalidat
     BOOST_TEST(c["mcc_alternates"][i]["sic"] == text["mcc_alternates"][i]["sic"]);
   }
   BOOST_TEST(c["known_merchant"] == text["known_merchant"]);
+  BOOST_TEST(c["needs_review"] == text["needs_review"]);
+  BOOST_TEST(one("SELECT bool_and(needs_review = " +
+                 std::string(c["needs_review"] == true ? "true" : "false") +
+                 ")::text FROM business_classifications WHERE classification_id = '" +
+                 c["id"].get<std::string>() + "'") == "true");
 
   // The rows: primary MCC, alternates, NAICS, sector, SIC; one set, one audit row.
   auto cid = c["id"].get<std::string>();

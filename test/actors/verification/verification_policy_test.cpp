@@ -98,6 +98,28 @@ BOOST_AUTO_TEST_CASE(website_findings) {
   BOOST_TEST(v.reasons.at(0).fact.find("gambling, weapons") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_uncertain_industry_is_reviewed_unless_the_policy_says_not) {
+  auto f = all_succeeded();
+  f.classification = classification_fact{"5999", 0.31, false};
+  BOOST_TEST(decide(default_policy(), f).result == "pass");
+  f.classification->needs_review = true;
+  auto v = decide(default_policy(), f);
+  BOOST_TEST(v.result == "review");
+  BOOST_REQUIRE_EQUAL(v.reasons.size(), 1u);
+  BOOST_TEST(v.reasons[0].code == "classification_needs_review");
+  BOOST_TEST(v.reasons[0].step == "classification");
+  BOOST_TEST(v.reasons[0].fact.find("MCC 5999, confidence 0.31") != std::string::npos,
+             v.reasons[0].fact);
+  auto lax = parse_policy_text(R"({"review": {"classification_needs_review": false}})",
+                               default_policy());
+  BOOST_REQUIRE(lax);
+  BOOST_TEST(decide(*lax.policy, f).result == "pass");
+  auto bad = parse_policy_text(R"({"review": {"classification_needs_review": "yes"}})",
+                               default_policy());
+  BOOST_REQUIRE(!bad);
+  BOOST_TEST(bad.problems.at(0).pointer == "/review/classification_needs_review");
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_step_is_review_whatever_the_policy_says) {
   auto f = all_succeeded();
   f.steps[0] = {"registry", "failed", "no registry answered"};

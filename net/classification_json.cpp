@@ -1,10 +1,12 @@
 #include "net/classification_json.hpp"
 
+#include <charconv>
+
+#include "runtime/base/json_escape.hpp"
+
 namespace kyb::net {
 
 namespace {
-
-using nlohmann::json;
 
 /// The API's name of the field an evidence term came from (POST /v1/classifications
 /// calls the legal name `name`).
@@ -16,74 +18,160 @@ const char* field_name(const classification::evidence_term& e) {
              : classification::field_name(e.field);
 }
 
-json code_json(const classification::code_prediction& c) {
-  return {{"code", c.code}, {"title", c.title}, {"confidence", c.confidence}};
+/// A JSON text writer for the two answers: members are written in the order given
+/// (the callers give them sorted, as nlohmann::json writes its objects).
+class writer {
+public:
+  std::string out;
+
+  writer& open() {
+    comma();
+    out += '{';
+    first_ = true;
+    return *this;
+  }
+  writer& close() {
+    out += '}';
+    first_ = false;
+    return *this;
+  }
+  writer& open_array() {
+    comma();
+    out += '[';
+    first_ = true;
+    return *this;
+  }
+  writer& close_array() {
+    out += ']';
+    first_ = false;
+    return *this;
+  }
+  writer& key(std::string_view k) {
+    comma();
+    out += '"';
+    out += k; // keys are ours: plain ASCII
+    out += "\":";
+    first_ = true; // the value follows without a comma
+    return *this;
+  }
+  writer& str(std::string_view v) {
+    comma();
+    out += '"';
+    base::append_json_escaped(out, v);
+    out += '"';
+    return *this;
+  }
+  writer& num(double v) {
+    comma();
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    if (ec != std::errc{}) {
+      out += "null";
+      return *this;
+    }
+    std::string_view text(buf, static_cast<size_t>(end - buf));
+    out += text;
+    // nlohmann writes a whole double with ".0"; so do we, so a client sees one type.
+    if (text.find_first_of(".eEn") == std::string_view::npos)
+      out += ".0";
+    return *this;
+  }
+  writer& boolean(bool v) {
+    comma();
+    out += v ? "true" : "false";
+    return *this;
+  }
+
+private:
+  void comma() {
+    if (!first_)
+      out += ',';
+    first_ = false;
+  }
+  bool first_ = true;
+};
+
+void write_code(writer& w, const std::string& code, double confidence,
+                const std::string& title) {
+  w.open()
+      .key("code")
+      .str(code)
+      .key("confidence")
+      .num(confidence)
+      .key("title")
+      .str(title);
+  w.close();
 }
 
-json mcc_json(const classification::mcc_prediction& m) {
-  return {{"code", m.code},
-          {"title", m.title},
-          {"confidence", m.confidence},
-          {"naics", m.naics},
-          {"sic", m.sic}};
-}
-
-json stored_json(const actors::stored_code& c) {
-  return {{"code", c.code}, {"title", c.title}, {"confidence", c.confidence}};
-}
-
-/// A stored MCC in the free-text answer's shape (with its NAICS and SIC).
-json stored_mcc_json(const actors::stored_code& c) {
-  auto j = stored_json(c);
-  j["naics"] = c.naics;
-  j["sic"] = c.sic;
-  return j;
+void write_mcc(writer& w, const std::string& code, double confidence,
+               const std::string& naics, const std::string& sic,
+               const std::string& title) {
+  w.open().key("code").str(code).key("confidence").num(confidence);
+  w.key("naics").str(naics).key("sic").str(sic).key("title").str(title).close();
 }
 
 } // namespace
 
-json classification_result_to_json(const classification::classification_result& r) {
-  json alternates = json::array();
-  for (const auto& m : r.mcc_alternates)
-    alternates.push_back(mcc_json(m));
-  json evidence = json::array();
+std::string render_classification_result(const classification::classification_result& r) {
+  writer w;
+  w.out.reserve(1536);
+  w.open().key("evidence").open_array();
   for (const auto& e : r.evidence)
-    evidence.push_back(
-        {{"term", e.term}, {"field", field_name(e)}, {"weight", e.weight}});
-  return {{"object", "classification"},
-          {"model_version", r.model_version},
-          {"mcc", mcc_json(r.mcc)},
-          {"mcc_alternates", alternates},
-          {"naics", code_json(r.naics)},
-          {"naics_sector", code_json(r.naics_sector)},
-          {"sic", code_json(r.sic)},
-          {"evidence", evidence},
-          {"known_merchant", r.known_merchant},
-          {"needs_review", r.needs_review}};
+    w.open()
+        .key("field")
+        .str(field_name(e))
+        .key("term")
+        .str(e.term)
+        .key("weight")
+        .num(e.weight)
+        .close();
+  w.close_array().key("known_merchant").boolean(r.known_merchant).key("mcc");
+  write_mcc(w, r.mcc.code, r.mcc.confidence, r.mcc.naics, r.mcc.sic, r.mcc.title);
+  w.key("mcc_alternates").open_array();
+  for (const auto& m : r.mcc_alternates)
+    write_mcc(w, m.code, m.confidence, m.naics, m.sic, m.title);
+  w.close_array().key("model_version").str(r.model_version).key("naics");
+  write_code(w, r.naics.code, r.naics.confidence, r.naics.title);
+  w.key("naics_sector");
+  write_code(w, r.naics_sector.code, r.naics_sector.confidence, r.naics_sector.title);
+  w.key("needs_review").boolean(r.needs_review).key("object").str("classification");
+  w.key("sic");
+  write_code(w, r.sic.code, r.sic.confidence, r.sic.title);
+  w.close();
+  return std::move(w.out);
 }
 
-json business_classification_to_json(const actors::business_classification& c) {
+std::string render_business_classification(const actors::business_classification& c) {
   const auto& d = *c.data;
-  json alternates = json::array();
-  for (const auto& a : d.mcc_alternates)
-    alternates.push_back(stored_mcc_json(a));
-  json evidence = json::array();
+  writer w;
+  w.out.reserve(1536);
+  w.open().key("business_id").str(d.business_id.to_string());
+  w.key("cached").boolean(c.cached).key("classified_at").str(d.classified_at);
+  w.key("evidence").open_array();
   for (const auto& e : d.evidence)
-    evidence.push_back({{"term", e.term}, {"field", e.field}, {"weight", e.weight}});
-  return {{"object", "business_classification"},
-          {"id", d.id.to_string()},
-          {"business_id", d.business_id.to_string()},
-          {"model_version", d.model_version},
-          {"classified_at", d.classified_at},
-          {"cached", c.cached},
-          {"mcc", stored_mcc_json(d.mcc)},
-          {"mcc_alternates", alternates},
-          {"naics", stored_json(d.naics)},
-          {"naics_sector", stored_json(d.naics_sector)},
-          {"sic", stored_json(d.sic)},
-          {"evidence", evidence},
-          {"known_merchant", d.known_merchant},
-          {"needs_review", d.needs_review}};
+    w.open()
+        .key("field")
+        .str(e.field)
+        .key("term")
+        .str(e.term)
+        .key("weight")
+        .num(e.weight)
+        .close();
+  w.close_array().key("id").str(d.id.to_string());
+  w.key("known_merchant").boolean(d.known_merchant).key("mcc");
+  write_mcc(w, d.mcc.code, d.mcc.confidence, d.mcc.naics, d.mcc.sic, d.mcc.title);
+  w.key("mcc_alternates").open_array();
+  for (const auto& a : d.mcc_alternates)
+    write_mcc(w, a.code, a.confidence, a.naics, a.sic, a.title);
+  w.close_array().key("model_version").str(d.model_version).key("naics");
+  write_code(w, d.naics.code, d.naics.confidence, d.naics.title);
+  w.key("naics_sector");
+  write_code(w, d.naics_sector.code, d.naics_sector.confidence, d.naics_sector.title);
+  w.key("needs_review").boolean(d.needs_review);
+  w.key("object").str("business_classification").key("sic");
+  write_code(w, d.sic.code, d.sic.confidence, d.sic.title);
+  w.close();
+  return std::move(w.out);
 }
 
 } // namespace kyb::net

@@ -39,7 +39,7 @@ void classify_business_text(const exchange_ptr& ex) {
   ex->ask<classification::classification_result>(
       slot->get(),
       [ex](classification::classification_result& r) {
-        ex->reply_json(200, classification_result_to_json(r));
+        ex->respond(200, "application/json", render_classification_result(r));
       },
       actors::classify_atom::value, std::move(in));
 }
@@ -56,7 +56,7 @@ void classify_business(const exchange_ptr& ex) {
   ex->ask_entity<business_classification>(
       business_entity, *id,
       [ex](business_classification& c) {
-        ex->reply_json(200, business_classification_to_json(c));
+        ex->respond(200, "application/json", render_business_classification(c));
       },
       classify_atom::value, ex->meta(), slot->get(),
       ex->services().classification_model_version);
@@ -69,7 +69,7 @@ void get_business_classification(const exchange_ptr& ex) {
   ex->ask_entity<business_classification>(
       business_entity, *id,
       [ex](business_classification& c) {
-        ex->reply_json(200, business_classification_to_json(c));
+        ex->respond(200, "application/json", render_business_classification(c));
       },
       latest_classification_atom::value, ex->meta());
 }

@@ -141,7 +141,9 @@ std::string render_classification_result(const classification::classification_re
   return std::move(w.out);
 }
 
-std::string render_business_classification(const actors::business_classification& c) {
+namespace {
+
+std::string render_stored(const actors::business_classification& c) {
   const auto& d = *c.data;
   writer w;
   w.out.reserve(1536);
@@ -172,6 +174,18 @@ std::string render_business_classification(const actors::business_classification
   write_code(w, d.sic.code, d.sic.confidence, d.sic.title);
   w.close();
   return std::move(w.out);
+}
+
+} // namespace
+
+std::string render_business_classification(const actors::business_classification& c) {
+  // Served from the business actor's cache, the same data is rendered again and again:
+  // once is enough.
+  if (!c.cached || !c.data->rendered_cached)
+    return render_stored(c);
+  auto& slot = *c.data->rendered_cached;
+  std::call_once(slot.once, [&] { slot.text = render_stored(c); });
+  return slot.text;
 }
 
 } // namespace kyb::net

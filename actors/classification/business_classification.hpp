@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,13 @@ typename Inspector::result_type inspect(Inspector& f, stored_evidence& x) {
   return f(x.term, x.field, x.weight);
 }
 
+/// A representation made once, by the layer that renders it, and kept beside the data
+/// it renders (shared by the copies of that data, which are all equal).
+struct rendered_once {
+  std::once_flag once;
+  std::string text;
+};
+
 /// One stored classification of a business (one set of rows).
 struct business_classification_data {
   base::uuid id; ///< classification_id, shared by the set's rows
@@ -63,6 +71,9 @@ struct business_classification_data {
   bool needs_review = false;   ///< The primary MCC was below classification.review_below.
   std::string cache_key;       ///< classification_cache_key of its inputs
   std::string classified_at;
+  /// Its representation as served from the business actor's cache ("cached": true),
+  /// rendered by the first reader. Not serialized: another node renders its own.
+  std::shared_ptr<rendered_once> rendered_cached = std::make_shared<rendered_once>();
 };
 
 template <class Inspector>

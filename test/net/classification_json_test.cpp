@@ -112,4 +112,12 @@ BOOST_AUTO_TEST_CASE(a_stored_classification_is_valid_json_with_every_member) {
   BOOST_TEST(j["known_merchant"] == false);
   BOOST_TEST(j.size() == 14u);
   BOOST_TEST(text == j.dump(), text);
+  // Rendered once for every reader of the cached data; the same data answered fresh
+  // says so.
+  BOOST_TEST(net::render_business_classification(c) == text);
+  BOOST_TEST(d->rendered_cached->text == text);
+  actors::business_classification fresh{d, false};
+  auto fresh_json = json::parse(net::render_business_classification(fresh));
+  BOOST_TEST(fresh_json["cached"] == false);
+  BOOST_TEST(fresh_json["id"] == j["id"]);
 }

@@ -14,15 +14,6 @@ namespace kyb::classification {
 
 namespace {
 
-// Rank of the true class among scores (0 = top), ties broken towards lower indexes.
-uint32_t rank_of(const float* s, uint32_t nc, uint32_t truth) {
-  uint32_t better = 0;
-  for (uint32_t c = 0; c < nc; ++c)
-    if (s[c] > s[truth] || (s[c] == s[truth] && c < truth))
-      ++better;
-  return better;
-}
-
 std::vector<feature> trigram_features(const std::string& name) {
   const std::string padded = " " + text_normalizer::normalize(name) + " ";
   std::vector<uint32_t> starts;

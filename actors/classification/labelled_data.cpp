@@ -88,10 +88,8 @@ expected<std::vector<labelled_brand>> load_labelled_brands(const std::string& pa
     b.cuisine = csv_table::cell(row, c_cuisine);
     b.countries = parse_countries(csv_table::cell(row, c_countries));
     b.mcc = csv_table::cell(row, c_mcc);
-    if (c_wikidata >= 0)
-      b.wikidata = csv_table::cell(row, c_wikidata);
-    if (c_description >= 0)
-      b.description = csv_table::cell(row, c_description);
+    b.wikidata = csv_table::cell(row, c_wikidata); // "" without the column
+    b.description = csv_table::cell(row, c_description);
     while (!b.mcc.empty() && b.mcc.size() < 4)
       b.mcc.insert(b.mcc.begin(), '0');
     if (b.mcc.size() != 4 || (b.brand.empty() && b.name.empty()))

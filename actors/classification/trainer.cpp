@@ -248,6 +248,14 @@ trainer::cross_validate(const std::vector<labelled_brand>& rows,
   return oof;
 }
 
+uint32_t rank_of(const float* s, uint32_t nc, uint32_t truth) {
+  uint32_t better = 0;
+  for (uint32_t c = 0; c < nc; ++c)
+    if (s[c] > s[truth] || (s[c] == s[truth] && c < truth))
+      ++better;
+  return better;
+}
+
 mode_summary summarize(const out_of_fold& oof, const std::vector<float>& confidence,
                        input_mode mode) {
   const uint32_t nc = oof.num_classes;
@@ -259,12 +267,7 @@ mode_summary summarize(const out_of_fold& oof, const std::vector<float>& confide
     if (oof.modes[i] != mode)
       continue;
     ++ms.examples;
-    const float* s = oof.scores.data() + i * nc;
-    const float truth = s[oof.labels[i]];
-    uint32_t better = 0;
-    for (uint32_t c = 0; c < nc; ++c)
-      if (s[c] > truth || (s[c] == truth && c < oof.labels[i]))
-        ++better;
+    const uint32_t better = rank_of(oof.scores.data() + i * nc, nc, oof.labels[i]);
     top1 += better == 0;
     top3 += better < 3;
     naics += oof.naics_right[i];

@@ -51,6 +51,9 @@ struct out_of_fold {
   uint32_t gazetteer_hits = 0; ///< Held-out rows whose name the fold's gazetteer knew.
 };
 
+/// Rank of class `truth` among `nc` scores (0 = top), ties broken towards lower indexes.
+uint32_t rank_of(const float* scores, uint32_t nc, uint32_t truth);
+
 /// The figures of the examples of `mode` in `oof`, with `confidence` the calibrated
 /// confidence of each example's top class (calibrator::cross_fit()).
 mode_summary summarize(const out_of_fold& oof, const std::vector<float>& confidence,

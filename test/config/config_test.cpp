@@ -323,3 +323,24 @@ BOOST_AUTO_TEST_CASE(retention_options_default_and_refuse_bad_values_by_name) {
   BOOST_TEST(!parse_months("1.5y"));
   BOOST_TEST(!parse_months("999999y"));
 }
+
+BOOST_AUTO_TEST_CASE(classification_options_default_and_refuse_bad_values_by_name) {
+  auto d = load_text("", {});
+  BOOST_REQUIRE(d);
+  BOOST_TEST(d.value->classification.review_below == 0.5);
+  BOOST_TEST(d.value->classification.workers == 0u); // one per core
+  auto set = load_text("[classification]\nreview_below = 0.7\nworkers = 3\n", {});
+  BOOST_REQUIRE(set);
+  BOOST_TEST(set.value->classification.review_below == 0.7);
+  BOOST_TEST(set.value->classification.workers == 3u);
+  for (auto bad : {"-0.1", "1.5", "half"}) {
+    auto e = load_text("", {{"KYB_CLASSIFICATION_REVIEW_BELOW", bad}});
+    BOOST_REQUIRE_MESSAGE(!e, bad);
+    BOOST_TEST(e.error->key == "classification.review_below");
+  }
+  for (auto bad : {"-1", "257", "all"}) {
+    auto e = load_text("", {{"KYB_CLASSIFICATION_WORKERS", bad}});
+    BOOST_REQUIRE_MESSAGE(!e, bad);
+    BOOST_TEST(e.error->key == "classification.workers");
+  }
+}

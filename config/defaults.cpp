@@ -218,7 +218,7 @@ apply_fn seed_list() {
       auto seed = parse_host_port(item);
       if (!seed)
         return "expected a comma-separated list of HOST:PORT: " + seed.error;
-      s.cluster.seeds.push_back(item);
+      s.cluster.seeds.push_back(std::move(*seed.value));
     }
     return std::nullopt;
   };

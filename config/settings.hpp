@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/host_port.hpp"
+
 namespace kyb::config {
 
 using std::chrono::milliseconds;
@@ -87,10 +89,9 @@ struct cluster_settings {
   uint16_t listen_port = 0;
   std::string admin_host; ///< the admin endpoint (kybctl), an actor system of its own
   uint16_t admin_port = 0;
-  std::vector<std::string>
-      seeds;      ///< host:port of nodes to join; the first forms the cluster
-  int shards = 0; ///< entity shards (fixed for the cluster's lifetime)
-  int vnodes = 0; ///< ring points per node
+  std::vector<host_port> seeds; ///< nodes to join; the first forms the cluster
+  int shards = 0;               ///< entity shards (fixed for the cluster's lifetime)
+  int vnodes = 0;               ///< ring points per node
   milliseconds heartbeat_interval{0};
   milliseconds connection_timeout{0};
   milliseconds rejoin_interval{0};

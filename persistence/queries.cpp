@@ -68,12 +68,13 @@ namespace kyb::persistence {
   KYB_TS("delivered_at") " AS delivered_at"
 // clang-format on
 
-// The columns of an import job, in the order actors/import/import_job.cpp decodes them.
+// The columns of an import job, as actors/import/import_job.cpp decodes them by name.
 #define KYB_IMPORT_JOB_COLUMNS                                                           \
   "id, tenant_id, region, job_key, format, status, rows_read, rows_written, "            \
   "rows_failed, rows_skipped, committed_line, bytes_received, error, "                   \
-  "created_by, " KYB_TS("created_at") ", " KYB_TS("updated_at") ", " KYB_TS(             \
-      "completed_at") ", allow_duplicate_tax_id"
+  "created_by, " KYB_TS("created_at") " AS created_at, " KYB_TS(                         \
+      "updated_at") " AS updated_at, " KYB_TS("completed_at") " AS completed_at, "       \
+                                                              "allow_duplicate_tax_id"
 
 // A risk rules version as the tenant actor decodes it (actors/tenant/tenant_actor.cpp).
 #define KYB_RISK_RULES_COLUMNS                                                           \
@@ -107,9 +108,9 @@ namespace kyb::persistence {
   "WHERE plan_started_at <= now() - interval '30 days' "                                 \
   "AND (plan_cancelled_at IS NULL OR plan_cancelled_at > now() - interval '30 days')"
 #define KYB_TENANT_ACTIVE_COUNT                                                          \
-  "SELECT count(*)::text FROM tenants t CROSS JOIN LATERAL (SELECT 1 FROM api_usage u "  \
-  "WHERE u.tenant_id = t.id AND u.created_at >= now() - interval '24 hours' LIMIT 1) a " \
-  "WHERE t.kind = 'customer'"
+  "SELECT count(*)::text AS active FROM tenants t CROSS JOIN LATERAL (SELECT 1 FROM "    \
+  "api_usage u WHERE u.tenant_id = t.id AND u.created_at >= now() - interval '24 "       \
+  "hours' LIMIT 1) a WHERE t.kind = 'customer'"
 // clang-format on
 
 const std::vector<named_sql>& platform_queries() {
@@ -131,13 +132,14 @@ const std::vector<named_sql>& platform_queries() {
       {q::tenant_plan_set, KYB_TENANT_PLAN_SET},
       // $1 id; KY409 (rolling the batch back) unless the plan was active
       {q::tenant_plan_cancel, KYB_TENANT_PLAN_CANCEL},
-      // -> plan_type, the sum of its active plans' monthly prices (text)
-      {q::tenant_mrr, "SELECT plan_type, sum(plan_monthly_price)::text FROM tenants "
-                      "WHERE plan_status = 'active' GROUP BY plan_type"},
+      // -> plan_type, mrr: the sum of its active plans' monthly prices (text)
+      {q::tenant_mrr,
+       "SELECT plan_type, sum(plan_monthly_price)::text AS mrr FROM tenants "
+       "WHERE plan_status = 'active' GROUP BY plan_type"},
       // -> churned, base: of the plans active 30 days ago (started by then and not
       // cancelled by then), those cancelled since, and all of them
       {q::tenant_churn, KYB_TENANT_CHURN},
-      // -> customer tenants with an api_usage row in the last 24 h. One probe of
+      // -> active: customer tenants with an api_usage row in the last 24 h. One probe of
       // idx_api_usage_tenant_time per tenant (LIMIT 1 keeps it a nested loop over
       // tenants): bounded by the tenants, whatever api_usage holds.
       {q::tenant_active_count, KYB_TENANT_ACTIVE_COUNT},
@@ -233,10 +235,11 @@ const std::vector<named_sql>& platform_queries() {
        " FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
        "AND (created_at, id) < ($2::timestamptz, $3::uuid) "
        "ORDER BY businesses.created_at DESC, id DESC LIMIT $4"},
-      // The seed's 7.2 search. $1 tenant, $2 query text ('' = none), $3 tax id hmac (NULL
+      // Search. $1 tenant, $2 query text ('' = none), $3 tax id hmac (NULL
       // =
-      // none), $4 limit -> id, legal_name, dba_name, website_url, created_at, relevance,
-      // overall_score, risk_level, last_risk_assessment
+      // none), $4 limit -> id, legal_name, dba_name, website_url, country, created_at,
+      // relevance_score, overall_score, risk_level, assessed_at (of the latest
+      // assessment)
       {q::business_search,
        "WITH business_search AS ("
        "  SELECT b.id, b.legal_name, b.dba_name, b.website_url, b.country, b.created_at,"
@@ -259,26 +262,24 @@ const std::vector<named_sql>& platform_queries() {
        "  ORDER BY ra.business_id, ra.assessed_at DESC"
        ")"
        " SELECT bs.id, bs.legal_name, bs.dba_name, bs.website_url, bs.country, " KYB_TS(
-           "bs.created_at") ", bs.relevance_score, rd.overall_score::text, "
-                            "rd.risk_level, " KYB_TS("rd.assessed_at") " FROM "
-                                                                       "business_search "
-                                                                       "bs"
-                                                                       " LEFT JOIN "
-                                                                       "risk_data rd ON "
-                                                                       "bs.id = "
-                                                                       "rd.business_id"
-                                                                       " ORDER BY "
-                                                                       "bs.relevance_"
-                                                                       "score DESC, "
-                                                                       "bs.created_at "
-                                                                       "DESC"},
+           "bs.created_at") " AS created_at, bs.relevance_score, "
+                            "rd.overall_score::text AS overall_score, "
+                            "rd.risk_level, " KYB_TS(
+                                "rd.assessed_at") " AS assessed_at FROM business_search "
+                                                  "bs "
+                                                  "LEFT JOIN risk_data rd ON bs.id = "
+                                                  "rd.business_id ORDER BY "
+                                                  "bs.relevance_score DESC, "
+                                                  "bs.created_at "
+                                                  "DESC"},
 
   // -- Sanctions screening (actors/screening/business_screening.cpp decodes) ------
 #define KYB_SCREENING_HIT_COLUMNS                                                        \
   "id, position, subject_kind, subject_name, list_name, list_version, entity_id, "       \
-  "entity_type, primary_name, matched_name, matched_alias, score::text, "                \
-  "programs::text, explanation::text, entity_fingerprint, raised, is_new, "              \
-  "entry_changed, decision, decision_reason, decided_by, " KYB_TS("decided_at")
+  "entity_type, primary_name, matched_name, matched_alias, score::text AS score, "       \
+  "programs::text AS programs, explanation::text AS explanation, entity_fingerprint, "   \
+  "raised, is_new, entry_changed, decision, decision_reason, decided_by, " KYB_TS(       \
+      "decided_at") " AS decided_at"
 #define KYB_SCREENING_LATEST_RESULT                                                      \
   "(SELECT id FROM screening_results WHERE business_id = $1 AND tenant_id = $2 "         \
   "ORDER BY screened_at DESC, id DESC LIMIT 1)"
@@ -695,7 +696,7 @@ const std::vector<named_sql>& platform_queries() {
       // $1 tenant, $2 limit -> the newest jobs
       {q::import_jobs_page,
        "SELECT " KYB_IMPORT_JOB_COLUMNS " FROM import_jobs WHERE tenant_id = $1 "
-       "ORDER BY created_at DESC, id DESC LIMIT $2"},
+       "ORDER BY import_jobs.created_at DESC, id DESC LIMIT $2"},
       // $1 job, $2 after line, $3 limit -> line, field, message
       {q::import_job_errors_page,
        "SELECT line, field, message FROM import_job_errors WHERE job_id = $1 AND line > "
@@ -755,16 +756,16 @@ const std::vector<named_sql>& platform_queries() {
        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, "
        "$15::timestamptz, $16)"},
       // $1 business, $2 tenant -> the rows of the latest classification:
-      // classification_id,
-      // type, code, title, confidence, is_primary, rank, model_version, evidence,
-      // cache_key, created_at, age in seconds, needs_review
+      // classification_id, classification_type, code, title, confidence_score,
+      // is_primary, rank, model_version, evidence, cache_key, created_at, age_seconds,
+      // needs_review
       {q::classification_latest,
        "SELECT classification_id, classification_type, code, title, "
-       "confidence_score::text, is_primary, rank, model_version, evidence::text, "
-       "cache_key, " KYB_TS(
-           "created_at") ", "
-                         "extract(epoch FROM now() - created_at)::float8::text, "
-                         "needs_review FROM "
+       "confidence_score::text AS confidence_score, is_primary, rank, model_version, "
+       "evidence::text AS evidence, cache_key, " KYB_TS(
+           "created_at") " AS created_at, "
+                         "extract(epoch FROM now() - created_at)::float8::text AS "
+                         "age_seconds, needs_review FROM "
                          "business_classifications WHERE business_id = $1 AND tenant_id "
                          "= $2 AND "
                          "classification_id = (SELECT classification_id FROM "
@@ -795,7 +796,7 @@ const std::vector<named_sql>& platform_queries() {
       // decided_by, decided_at, entity_fingerprint
       {q::screening_decisions_of_business,
        "SELECT subject_name, list_name, entity_id, decision, reason, decided_by, " KYB_TS(
-           "decided_at") ", entity_fingerprint FROM screening_decisions "
+           "decided_at") " AS decided_at, entity_fingerprint FROM screening_decisions "
                          "WHERE tenant_id = $2 AND business_id = $1"},
       // $1 business, $2 tenant -> subject_name, list_name, entity_id of the raised hits
       // of the latest screening
@@ -805,10 +806,11 @@ const std::vector<named_sql>& platform_queries() {
       // $1 business, $2 tenant -> the latest screening's row
       {q::screening_result_latest,
        "SELECT id, business_id, tenant_id, region, business_version, triggered_by, "
-       "outcome, threshold::text, generation, lists::text, subjects::text, hit_count, "
-       "raised_count, new_count, " KYB_TS(
-           "screened_at") " FROM screening_results WHERE business_id = $1 AND "
-                          "tenant_id = $2 ORDER BY screened_at DESC, id DESC LIMIT 1"},
+       "outcome, threshold::text AS threshold, generation, lists::text AS lists, "
+       "subjects::text AS subjects, hit_count, raised_count, new_count, " KYB_TS(
+           "screened_at") " AS screened_at FROM screening_results WHERE business_id = $1 "
+                          "AND tenant_id = $2 ORDER BY screening_results.screened_at "
+                          "DESC, id DESC LIMIT 1"},
       // $1 business, $2 tenant -> KYB_SCREENING_HIT_COLUMNS of the latest screening
       {q::screening_hits_of_latest,
        "SELECT " KYB_SCREENING_HIT_COLUMNS
@@ -858,20 +860,23 @@ const std::vector<named_sql>& platform_queries() {
       // changed_lists
       {q::screening_monitor_latest,
        "SELECT generation, status, businesses_total, screened, failed, skipped, "
-       "new_hits, " KYB_TS("started_at") ", " KYB_TS(
-           "finished_at") ", changed_lists::text FROM screening_monitor_runs "
-                          "ORDER BY started_at DESC, id DESC LIMIT 1"},
-      // -> tenant_id, region, stored (not deleted) businesses
+       "new_hits, " KYB_TS("started_at") " AS started_at, " KYB_TS(
+           "finished_at") " AS finished_at, changed_lists::text AS changed_lists FROM "
+                          "screening_monitor_runs ORDER BY "
+                          "screening_monitor_runs.started_at DESC, id DESC LIMIT 1"},
+      // -> tenant_id, region, businesses (stored, not deleted)
       {q::screening_monitor_counts,
-       "SELECT tenant_id, region, count(*) FROM businesses WHERE deleted_at IS NULL "
-       "GROUP BY tenant_id, region ORDER BY tenant_id"},
+       "SELECT tenant_id, region, count(*) AS businesses FROM businesses WHERE "
+       "deleted_at IS NULL GROUP BY tenant_id, region ORDER BY tenant_id"},
       // $1 tenant, $2 cursor created_at, $3 cursor id, $4 limit -> id, created_at
       // (newest first; the tenant lookup index serves it)
       {q::screening_monitor_page,
-       "SELECT id, " KYB_TS("created_at") " FROM businesses WHERE tenant_id = $1 AND "
-                                          "deleted_at IS NULL AND (created_at, id) < "
-                                          "($2::timestamptz, $3::uuid) "
-                                          "ORDER BY created_at DESC, id DESC LIMIT $4"},
+       "SELECT id, " KYB_TS(
+           "created_at") " AS created_at FROM businesses WHERE "
+                         "tenant_id = $1 AND deleted_at IS NULL AND "
+                         "(created_at, id) < ($2::timestamptz, $3::uuid) "
+                         "ORDER BY businesses.created_at DESC, id DESC "
+                         "LIMIT $4"},
       // $1 run, $2 status, $3 total, $4 screened, $5 failed, $6 skipped, $7 new_hits
       {q::screening_monitor_update,
        "UPDATE screening_monitor_runs SET status = $2, businesses_total = $3, "
@@ -895,15 +900,15 @@ const std::vector<named_sql>& platform_queries() {
                         "$10::jsonb, $11::timestamptz, $12, $13, $14)"},
       // $1 tenant, $2 limit -> newest first
       {q::audit_page, "SELECT seq, id, actor, action, target_type, target_id, "
-                      "request_id, details::text, " KYB_TS(
-                          "created_at") ", row_hash FROM audit_logs WHERE tenant_id = $1 "
-                                        "ORDER BY seq DESC LIMIT $2"},
+                      "request_id, details::text AS details, " KYB_TS(
+                          "created_at") " AS created_at, row_hash FROM audit_logs WHERE "
+                                        "tenant_id = $1 ORDER BY seq DESC LIMIT $2"},
       // $1 tenant, $2 before seq, $3 limit
       {q::audit_page_before,
        "SELECT seq, id, actor, action, target_type, target_id, request_id, "
-       "details::text, " KYB_TS(
-           "created_at") ", row_hash FROM audit_logs WHERE tenant_id = $1 AND seq < $2 "
-                         "ORDER BY seq DESC LIMIT $3"},
+       "details::text AS details, " KYB_TS(
+           "created_at") " AS created_at, row_hash FROM audit_logs WHERE tenant_id = $1 "
+                         "AND seq < $2 ORDER BY seq DESC LIMIT $3"},
       // Chain walk for verification. $1 tenant, $2 after seq, $3 limit -> the canonical
       // fields plus the stored hashes, in chain order.
       {q::audit_chain_page,
@@ -917,11 +922,12 @@ const std::vector<named_sql>& platform_queries() {
       {q::audit_unkeyed_heads,
        "SELECT h.tenant_id, l.region, h.seq FROM audit_chain_heads h JOIN audit_logs l "
        "ON l.tenant_id = h.tenant_id AND l.seq = h.seq WHERE l.key_id IS NULL"},
-      // $1 tenant -> seq, hash of the chain head (no row: empty chain), and where the
-      // rows left start: the last row retention retired (seq, row_hash, key_id; NULLs
-      // when none was).
+      // $1 tenant -> head_seq, head_hash of the chain head (no row: empty chain), and
+      // where the rows left start: the last row retention retired (anchor_seq,
+      // anchor_hash (its row_hash), anchor_key_id; NULLs when none was).
       {q::audit_head,
-       "SELECT h.seq, h.hash, a.seq, a.hash, a.key_id FROM audit_chain_heads h "
+       "SELECT h.seq AS head_seq, h.hash AS head_hash, a.seq AS anchor_seq, a.hash AS "
+       "anchor_hash, a.key_id AS anchor_key_id FROM audit_chain_heads h "
        "LEFT JOIN audit_retention_anchors a ON a.tenant_id = h.tenant_id "
        "WHERE h.tenant_id = $1"},
       // $1 months ahead
@@ -935,11 +941,12 @@ const std::vector<named_sql>& platform_queries() {
                         "request_count, duration_seconds, created_at) VALUES ($1, $2, "
                         "$3, $4, $5, $6, $7, $8, $9, "
                         "$10)"},
-      // $1 tenant, $2 from, $3 to -> endpoint, method, status, requests, avg duration
-      // seconds
+      // $1 tenant, $2 from, $3 to -> endpoint, method, status_code, requests,
+      // avg_duration_seconds
       {q::usage_summary,
-       "SELECT endpoint, method, status_code, sum(request_count)::text, "
-       "(sum(duration_seconds) / sum(request_count))::text FROM api_usage "
+       "SELECT endpoint, method, status_code, sum(request_count)::text AS requests, "
+       "(sum(duration_seconds) / sum(request_count))::text AS avg_duration_seconds "
+       "FROM api_usage "
        "WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < "
        "$3::timestamptz "
        "GROUP BY endpoint, method, status_code ORDER BY endpoint, method, status_code"},
@@ -957,7 +964,7 @@ const std::vector<named_sql>& platform_queries() {
                           "FROM shard_leases WHERE shard < $1 ORDER BY shard"},
       // $1 shard, $2 epoch (raises KY503 -> errc::fenced when the epoch moved on)
       {q::fence_check, "SELECT kyb_check_fence($1, $2)"},
-  // Risk trends: the seed's 7.2 monthly_risk_trends done right. The seed grouped by
+  // Risk trends (monthly_risk_trends) done right. A grouping by
   // (business_id, month, overall_score, assessed_at), so every assessment was its own
   // group; here a group is one business in one month. Months are calendar months in
   // UTC; the window is the last $2 of them up to and including the current one.
@@ -992,10 +999,12 @@ const std::vector<named_sql>& platform_queries() {
        " AS last_score FROM page JOIN "
        "risk_assessments ra ON ra.business_id = page.business_id WHERE " KYB_TREND_WINDOW
        " GROUP BY ra.business_id, " KYB_TREND_MONTH ") SELECT business_id, "
-       "to_char(month, 'YYYY-MM'), assessments, average::text, first_score::text, "
-       "last_score::text, (last_score - first_score)::text, CASE WHEN last_score - "
+       "to_char(month, 'YYYY-MM') AS month, assessments, average::text AS average_score, "
+       "first_score::text AS first_score, last_score::text AS last_score, "
+       "(last_score - first_score)::text AS change, CASE WHEN last_score - "
        "first_score >= 5 THEN 'increasing' WHEN last_score - first_score <= -5 THEN "
-       "'decreasing' ELSE 'stable' END FROM m ORDER BY business_id, month DESC"},
+       "'decreasing' ELSE 'stable' END AS trend FROM m ORDER BY business_id, m.month "
+       "DESC"},
       // $1 tenant, $2 months -> month (YYYY-MM), businesses, assessments, average_score
       // (NULL: none), low, medium, high, critical (assessments by level), increasing,
       // decreasing, stable (businesses by their trend of the month, as above); every
@@ -1015,10 +1024,14 @@ const std::vector<named_sql>& platform_queries() {
        "5) AS increasing, count(*) FILTER (WHERE change <= -5) AS decreasing, count(*) "
        "FILTER (WHERE change > -5 AND change < 5) AS stable FROM m GROUP BY month) "
        "SELECT "
-       "to_char(w.month, 'YYYY-MM'), COALESCE(t.businesses, 0), COALESCE(t.n, 0), "
-       "t.average::text, COALESCE(t.low, 0), COALESCE(t.medium, 0), COALESCE(t.high, 0), "
-       "COALESCE(t.critical, 0), COALESCE(t.increasing, 0), COALESCE(t.decreasing, 0), "
-       "COALESCE(t.stable, 0) FROM generate_series(date_trunc('month', now() AT TIME "
+       "to_char(w.month, 'YYYY-MM') AS month, COALESCE(t.businesses, 0) AS businesses, "
+       "COALESCE(t.n, 0) AS assessments, t.average::text AS average_score, "
+       "COALESCE(t.low, 0) AS low, COALESCE(t.medium, 0) AS medium, "
+       "COALESCE(t.high, 0) AS high, COALESCE(t.critical, 0) AS critical, "
+       "COALESCE(t.increasing, 0) AS increasing, COALESCE(t.decreasing, 0) AS "
+       "decreasing, "
+       "COALESCE(t.stable, 0) AS stable FROM generate_series(date_trunc('month', now() "
+       "AT TIME "
        "ZONE "
        "'UTC') - make_interval(months => $2::int - 1), date_trunc('month', now() AT TIME "
        "ZONE 'UTC'), interval '1 month') AS w(month) LEFT JOIN t ON t.month = w.month "

@@ -897,7 +897,7 @@ json fail_over(region_sessions& s, const op_context& ctx, routing_table& routing
       return step.error();
     report["planned"] = planned;
     if (failed == "us-west-2") {
-      // The seed's reverse plan: us-east-1 (the primary) takes us-west-2's traffic
+      // The reverse plan: us-east-1 (the primary) takes us-west-2's traffic
       // (its replica reads) through the load balancer; no consistency check.
       step = log.run(
           "route us-west-2 traffic to " + routing.us_write, [&]() -> caf::expected<json> {

@@ -1,7 +1,7 @@
 // The region procedures, blocking, each on a thread of its own (a detached actor of the
 // region controller): make replication exist as configured (ensure), compare the
-// regions (check), and move the US primary (failover, failback, switchback) the way the
-// seed's 8.2 plans it. Every procedure reports its steps with their durations as JSON;
+// regions (check), and move the US primary (failover, failback, switchback) in the
+// documented order. Every procedure reports its steps with their durations as JSON;
 // a failing step ends it with the step named and what PostgreSQL said (errors are values:
 // each step answers its detail or the error that ends the procedure).
 #pragma once
@@ -43,7 +43,7 @@ private:
 /// What the procedures need.
 struct op_context {
   std::vector<region_info> regions;
-  std::vector<table_group> groups;      ///< as configured (the seed's)
+  std::vector<table_group> groups;      ///< as configured
   std::vector<std::string> synchronous; ///< groups replicated synchronously
   std::string configured_us_primary = "us-east-1";
   std::string data_dir; ///< where failback writes the lost tail file

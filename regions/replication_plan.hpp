@@ -1,4 +1,4 @@
-// The seed's per-table replication (8.2) as PostgreSQL logical replication: which
+// Per-table replication as PostgreSQL logical replication: which
 // publications each region's cluster must have, which subscriptions, and the SQL that
 // makes each exist, idempotently (a check, then a create). Pure: the region actors run
 // the statements and verify the result.
@@ -25,7 +25,7 @@ struct region_info {
   bool primary = false;
 };
 
-/// One replicated group of tables (the seed's ReplicationConfig).
+/// One replicated group of tables (one ReplicationConfig).
 struct table_group {
   std::string name;                 ///< "businesses"
   std::vector<std::string> tables;  ///< "businesses", "business_owners", ...
@@ -36,7 +36,7 @@ struct table_group {
   std::string publish = "insert, update, delete";
 };
 
-/// The seed's table configuration.
+/// The default table configuration: five (group, target) pairs with their SLAs.
 std::vector<table_group> seed_table_groups();
 
 /// The rows of `table` that replicate (a SQL condition): US rows, and never the platform

@@ -7,6 +7,7 @@
 
 #include "actors/audit/audit_chain.hpp"
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 
 namespace kyb::actors {
@@ -111,13 +112,16 @@ void verify_start(audit_actor::pointer self, std::shared_ptr<verify_job> job) {
       self, *job->p, std::move(batch),
       [self, job](std::vector<pg_rows>& res) {
         auto& head = res.at(0).rows;
-        job->head_seq = head.empty() ? 0 : std::stoll(col(head[0], 0));
-        job->head_hash = head.empty() ? audit_genesis_hash() : col(head[0], 1);
-        if (!head.empty() && head[0].at(2)) {
+        row_columns c(res.at(0));
+        job->head_seq = head.empty() ? 0 : std::stoll(col(head[0], c["head_seq"]));
+        job->head_hash =
+            head.empty() ? audit_genesis_hash() : col(head[0], c["head_hash"]);
+        if (!head.empty() && head[0].at(c["anchor_seq"])) {
           // Retention retired the chain's start: the rows left follow its last row.
-          job->verifier.start_after(int64_col(head[0], 2), col(head[0], 3),
-                                    !col(head[0], 4).empty());
-          job->result.retired_through_seq = int64_col(head[0], 2);
+          job->verifier.start_after(int64_col(head[0], c["anchor_seq"]),
+                                    col(head[0], c["anchor_hash"]),
+                                    !col(head[0], c["anchor_key_id"]).empty());
+          job->result.retired_through_seq = int64_col(head[0], c["anchor_seq"]);
         }
         verify_next(self, job);
       },
@@ -160,19 +164,20 @@ audit_actor spawn_audit_actor(caf::actor_system& sys, platform_ptr p) {
                   [rp, limit](std::vector<pg_rows>& res) mutable {
                     audit_page page;
                     auto& rows = res.at(0).rows;
+                    row_columns c(res.at(0));
                     for (size_t i = 0; i < rows.size() && i < limit; ++i) {
                       auto& row = rows[i];
                       audit_entry e;
-                      e.seq = std::stoll(col(row, 0));
-                      e.id = col(row, 1);
-                      e.actor = col(row, 2);
-                      e.action = col(row, 3);
-                      e.target_type = col(row, 4);
-                      e.target_id = opt_col(row, 5);
-                      e.request_id = opt_col(row, 6);
-                      e.details = col(row, 7);
-                      e.created_at = col(row, 8);
-                      e.row_hash = col(row, 9);
+                      e.seq = std::stoll(col(row, c["seq"]));
+                      e.id = col(row, c["id"]);
+                      e.actor = col(row, c["actor"]);
+                      e.action = col(row, c["action"]);
+                      e.target_type = col(row, c["target_type"]);
+                      e.target_id = opt_col(row, c["target_id"]);
+                      e.request_id = opt_col(row, c["request_id"]);
+                      e.details = col(row, c["details"]);
+                      e.created_at = col(row, c["created_at"]);
+                      e.row_hash = col(row, c["row_hash"]);
                       page.items.push_back(std::move(e));
                     }
                     if (rows.size() > limit && !page.items.empty())

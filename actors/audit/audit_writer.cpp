@@ -5,6 +5,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/error.hpp"
 
@@ -102,13 +103,14 @@ caf::expected<size_t> seal_unkeyed_chains(caf::actor_system& sys, const platform
   if (!heads)
     return heads.error();
   pg_batch seal;
+  row_columns c(heads->at(0));
   for (auto& row : heads->at(0).rows) {
-    auto tenant = base::uuid::parse(col(row, 0));
-    if (!tenant || !p.writes_here(col(row, 1)))
+    auto tenant = base::uuid::parse(col(row, c["tenant_id"]));
+    if (!tenant || !p.writes_here(col(row, c["region"])))
       continue;
-    add_audit(seal, *tenant, col(row, 1), "system:" + p.settings.node.id,
-              "audit.chain_keyed", "audit_chain", col(row, 0), "",
-              "{\"unkeyed_rows\": " + std::to_string(int64_col(row, 2)) +
+    add_audit(seal, *tenant, col(row, c["region"]), "system:" + p.settings.node.id,
+              "audit.chain_keyed", "audit_chain", col(row, c["tenant_id"]), "",
+              "{\"unkeyed_rows\": " + std::to_string(int64_col(row, c["seq"])) +
                   ", \"key_id\": \"" + p.audit_keys->current_id() + "\"}");
   }
   auto n = seal.statements.size();

@@ -59,8 +59,8 @@ using business_actor = caf::typed_actor<
     caf::replies_to<delete_atom, request_meta>::with<business_view>,
     /// Screens the legal name, DBA and every owner against the sanctions lists through
     /// `screening`, stores the result with an audit row, and caches it for the sanctions
-    /// TTL (a change of the names, owners or lists misses; proactive refresh as the
-    /// seed's). Errors: not_found, unavailable (no lists loaded).
+    /// TTL (a change of the names, owners or lists misses; refreshed proactively
+    /// before it expires). Errors: not_found, unavailable (no lists loaded).
     caf::replies_to<screen_atom, request_meta, screen_request,
                     screening_actor>::with<business_screening>,
     /// The latest stored screening. Errors: not_found (also when never screened).
@@ -74,11 +74,11 @@ using business_actor = caf::typed_actor<
     /// name, DBA, description and country), stores the MCC (primary and alternates),
     /// NAICS, NAICS sector and SIC rows in business_classifications with an audit row,
     /// and caches the result for the classification TTL (7 d; a change of those inputs
-    /// or of the model misses; proactive refresh as the seed's). After re-activation a
-    /// stored classification whose inputs and model still match, younger than the TTL,
-    /// is served again instead of classifying anew. `model_version` is the version of
-    /// `classification`'s model (part of the cache key; it changes only with a restart,
-    /// so the caller knows it without asking). Errors: not_found.
+    /// or of the model misses; refreshed proactively before it expires). After
+    /// re-activation a stored classification whose inputs and model still match, younger
+    /// than the TTL, is served again instead of classifying anew. `model_version` is the
+    /// version of `classification`'s model (part of the cache key; it changes only with a
+    /// restart, so the caller knows it without asking). Errors: not_found.
     caf::replies_to<classify_atom, request_meta, classification_actor,
                     std::string>::with<business_classification>,
     /// The latest stored classification. Errors: not_found (also when never

@@ -38,16 +38,16 @@ struct business_state {
   std::unique_ptr<business_record> committed;
   std::shared_ptr<const business_view_data>
       masked; ///< the masked view of rec, made lazily
-  /// Stored sanctions screenings by cache key (the seed's sanctions TTL); made on
-  /// the first screening.
+  /// Stored sanctions screenings by cache key (cache.sanctions_screening_ttl, 24 h); made
+  /// on the first screening.
   std::unique_ptr<runtime::ttl_cache<business_screening>> screenings;
-  /// Stored industry classifications by cache key (the seed's classification TTL);
+  /// Stored industry classifications by cache key (the classification TTL, 7 d);
   /// made on the first classification.
   std::unique_ptr<runtime::ttl_cache<business_classification>> classifications;
-  /// Stored risk assessments by rules and reference version (the seed's 24 h risk TTL);
+  /// Stored risk assessments by rules and reference version (the 24 h risk TTL);
   /// cleared when any input changes. Made on the first assessment.
   std::unique_ptr<runtime::ttl_cache<business_risk>> risks;
-  /// Stored website analyses by cache key (the seed's 7 d website TTL); made on the
+  /// Stored website analyses by cache key (the 7 d website TTL); made on the
   /// first analysis.
   std::unique_ptr<runtime::ttl_cache<business_website>> websites;
   /// The visible text of the latest stored website analysis, one of the classifier's
@@ -55,7 +55,7 @@ struct business_state {
   /// by each new analysis; null: none.
   std::shared_ptr<const std::string> website_text;
   bool website_text_known = false;
-  /// Stored registry lookups by cache key (the seed's 30 d registry TTL); made on the
+  /// Stored registry lookups by cache key (the 30 d registry TTL); made on the
   /// first lookup.
   std::unique_ptr<runtime::ttl_cache<business_registry>> registries;
   /// Whether it has a stored assessment (unknown until an assessment read it): a change

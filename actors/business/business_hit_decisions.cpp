@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/business/business_flows.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/log.hpp"
 
@@ -33,7 +34,7 @@ void do_decide(self_ptr self, caf::typed_response_promise<stored_hit> rp,
           self->state.life.end_write();
           return;
         }
-        auto hit = decode_stored_hit(res[0].rows[0]);
+        auto hit = decode_stored_hit(row_columns(res[0]), res[0].rows[0]);
         auto actor = meta.who.audit_actor();
         auto at = base::utc_timestamp();
         pg_batch batch;

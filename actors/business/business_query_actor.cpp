@@ -57,31 +57,34 @@ std::optional<base::uuid> next_uuid(base::uuid id) {
   return std::nullopt;
 }
 
-risk_trend_month trend_month_row(const std::vector<pg_value>& row) {
+/// A row of risk_trends_businesses (columns `c`).
+risk_trend_month trend_month_row(const row_columns& c, const std::vector<pg_value>& row) {
   risk_trend_month m;
-  m.month = col(row, 1);
-  m.assessments = int64_col(row, 2);
-  m.average_score = opt_double(row, 3).value_or(0);
-  m.first_score = opt_double(row, 4).value_or(0);
-  m.last_score = opt_double(row, 5).value_or(0);
-  m.change = opt_double(row, 6).value_or(0);
-  m.trend = col(row, 7);
+  m.month = col(row, c["month"]);
+  m.assessments = int64_col(row, c["assessments"]);
+  m.average_score = opt_double(row, c["average_score"]).value_or(0);
+  m.first_score = opt_double(row, c["first_score"]).value_or(0);
+  m.last_score = opt_double(row, c["last_score"]).value_or(0);
+  m.change = opt_double(row, c["change"]).value_or(0);
+  m.trend = col(row, c["trend"]);
   return m;
 }
 
-risk_trend_summary trend_summary_row(const std::vector<pg_value>& row) {
+/// A row of risk_trends_months (columns `c`).
+risk_trend_summary trend_summary_row(const row_columns& c,
+                                     const std::vector<pg_value>& row) {
   risk_trend_summary s;
-  s.month = col(row, 0);
-  s.businesses = int64_col(row, 1);
-  s.assessments = int64_col(row, 2);
-  s.average_score = opt_double(row, 3);
-  s.low = int64_col(row, 4);
-  s.medium = int64_col(row, 5);
-  s.high = int64_col(row, 6);
-  s.critical = int64_col(row, 7);
-  s.increasing = int64_col(row, 8);
-  s.decreasing = int64_col(row, 9);
-  s.stable = int64_col(row, 10);
+  s.month = col(row, c["month"]);
+  s.businesses = int64_col(row, c["businesses"]);
+  s.assessments = int64_col(row, c["assessments"]);
+  s.average_score = opt_double(row, c["average_score"]);
+  s.low = int64_col(row, c["low"]);
+  s.medium = int64_col(row, c["medium"]);
+  s.high = int64_col(row, c["high"]);
+  s.critical = int64_col(row, c["critical"]);
+  s.increasing = int64_col(row, c["increasing"]);
+  s.decreasing = int64_col(row, c["decreasing"]);
+  s.stable = int64_col(row, c["stable"]);
   return s;
 }
 
@@ -173,18 +176,19 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                   self, *p, std::move(batch),
                   [rp](std::vector<pg_rows>& res) mutable {
                     std::vector<business_summary> out;
+                    row_columns c(res.at(0));
                     for (auto& row : res.at(0).rows) {
                       business_summary s;
-                      s.id = uuid_col(row, 0);
-                      s.legal_name = col(row, 1);
-                      s.dba_name = opt_col(row, 2);
-                      s.website_url = opt_col(row, 3);
-                      s.country = col(row, 4);
-                      s.created_at = col(row, 5);
-                      s.relevance = opt_double(row, 6).value_or(0);
-                      s.risk_score = opt_double(row, 7);
-                      s.risk_level = opt_col(row, 8);
-                      s.risk_assessed_at = opt_col(row, 9);
+                      s.id = uuid_col(row, c["id"]);
+                      s.legal_name = col(row, c["legal_name"]);
+                      s.dba_name = opt_col(row, c["dba_name"]);
+                      s.website_url = opt_col(row, c["website_url"]);
+                      s.country = col(row, c["country"]);
+                      s.created_at = col(row, c["created_at"]);
+                      s.relevance = opt_double(row, c["relevance_score"]).value_or(0);
+                      s.risk_score = opt_double(row, c["overall_score"]);
+                      s.risk_level = opt_col(row, c["risk_level"]);
+                      s.risk_assessed_at = opt_col(row, c["assessed_at"]);
                       out.push_back(std::move(s));
                     }
                     rp.deliver(std::move(out));
@@ -210,9 +214,12 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                       return;
                     }
                     import_report out;
-                    out.job = decode_import_job(res[0].rows[0]);
+                    out.job = decode_import_job(row_columns(res[0]), res[0].rows[0]);
+                    row_columns c(res.at(1));
                     for (auto& row : res.at(1).rows)
-                      out.errors.push_back({int64_col(row, 0), col(row, 1), col(row, 2)});
+                      out.errors.push_back({int64_col(row, c["line"]),
+                                            col(row, c["field"]),
+                                            col(row, c["message"])});
                     rp.deliver(std::move(out));
                   },
                   [rp](caf::error& err) mutable { rp.deliver(err); });
@@ -231,8 +238,9 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                   self, *p, std::move(batch),
                   [rp](std::vector<pg_rows>& res) mutable {
                     std::vector<import_job> out;
+                    row_columns c(res.at(0));
                     for (auto& row : res.at(0).rows)
-                      out.push_back(decode_import_job(row));
+                      out.push_back(decode_import_job(c, row));
                     rp.deliver(std::move(out));
                   },
                   [rp](caf::error& err) mutable { rp.deliver(err); });
@@ -319,8 +327,9 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                   [rp, limit = rq.limit,
                    with_summary](std::vector<pg_rows>& res) mutable {
                     risk_trends out;
+                    row_columns c(res.at(0));
                     for (auto& row : res.at(0).rows) {
-                      auto id = uuid_col(row, 0);
+                      auto id = uuid_col(row, c["business_id"]);
                       if (out.businesses.empty() ||
                           out.businesses.back().business_id != id) {
                         if (out.businesses.size() == limit) {
@@ -330,12 +339,13 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
                         }
                         out.businesses.push_back({id, {}});
                       }
-                      out.businesses.back().months.push_back(trend_month_row(row));
+                      out.businesses.back().months.push_back(trend_month_row(c, row));
                     }
                     if (with_summary) {
                       out.summary.emplace();
+                      row_columns summary_columns(res.at(1));
                       for (auto& row : res.at(1).rows)
-                        out.summary->push_back(trend_summary_row(row));
+                        out.summary->push_back(trend_summary_row(summary_columns, row));
                     }
                     rp.deliver(std::move(out));
                   },

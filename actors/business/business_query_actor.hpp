@@ -1,4 +1,4 @@
-// Reads across a tenant's businesses (pages and the seed's full-text search) straight
+// Reads across a tenant's businesses (pages and full-text search) straight
 // from PostgreSQL: a stateless service actor, one per node.
 #pragma once
 
@@ -33,7 +33,7 @@ using business_query_actor = caf::typed_actor<
     /// answers invalid_argument naming "cursor".
     caf::replies_to<list_atom, request_meta, std::string /*cursor*/,
                     uint32_t /*limit*/>::with<business_page>,
-    /// The seed's search: full-text rank over legal and DBA names, or an exact tax id.
+    /// Search: full-text rank over legal and DBA names, or an exact tax id.
     caf::replies_to<search_atom, request_meta, std::string /*q*/,
                     std::string /*tax_id*/>::with<std::vector<business_summary>>,
     /// A bulk import job of the tenant with up to `limit` of its row errors after line

@@ -1,7 +1,7 @@
 // The business actor's registry lookup flow (actors/registry/business_registry.hpp):
 // look the business up in the registries its identifiers point at (or the one the
 // caller names) through the node's registry service, store one row per registry with
-// one audit row in the write slot, cache the lookups for the seed's registry TTL (30 d)
+// one audit row in the write slot, cache the lookups for the registry TTL (30 d)
 // under every identifier, owner and the registry asked, and serve the stored ones after
 // re-activation while they still fit. Stored lookups are one of risk's inputs.
 #include <cassert>

@@ -3,7 +3,7 @@
 // classification (computing a missing one first when the caller can), score them with
 // the node's risk engine, and store the assessment with its audit row, and a
 // risk.level_changed event when the level moved, in one transaction in the write slot.
-// Cached for the seed's risk TTL (24 h) under the rules and reference versions; any
+// Cached for the risk TTL (24 h) under the rules and reference versions; any
 // change of an input clears the cache and asks the node's risk monitor for a background
 // re-assessment (risk_inputs_changed).
 #include <cassert>

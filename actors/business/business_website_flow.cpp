@@ -1,7 +1,7 @@
 // The business actor's website analysis flow (actors/website/business_website.hpp):
 // analyse the business's website (or a URL the caller names) through the node's website
 // service, store the result with its audit row in the write slot, cache it for the
-// seed's website TTL (7 d) under the URL and what the site is compared with (legal
+// website TTL (7 d) under the URL and what the site is compared with (legal
 // name, DBA, latest classified MCC), refresh it proactively, and serve the stored one
 // after re-activation while it still fits. A stored analysis is one of risk's inputs.
 #include <cassert>

@@ -6,6 +6,7 @@
 
 #include "actors/business/business_actor.hpp"
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/cron.hpp"
 #include "runtime/base/log.hpp"
@@ -143,8 +144,9 @@ cache_warmer_actor spawn_cache_warmer(caf::actor_system& sys, platform_ptr p,
                   self, *st.p, std::move(batch),
                   [self, report, rp, t0](std::vector<pg_rows>& res) mutable {
                     std::vector<base::uuid> popular;
+                    row_columns c(res.at(0));
                     for (auto& row : res.at(0).rows)
-                      popular.push_back(uuid_col(row, 0));
+                      popular.push_back(uuid_col(row, c["business_id"]));
                     warm_all(self, report, std::move(popular), rp, t0);
                   },
                   [rp](caf::error& err) mutable { rp.deliver(err); });

@@ -1,9 +1,9 @@
-// Cache warming (the seed's 7.1): loads entries into the actor-local caches before
+// Cache warming: loads entries into the actor-local caches before
 // anyone asks for them. A warm run activates the chosen businesses' actors (their state
 // is then served from memory) and has each put its stored classification, when it still
 // fits its inputs and the node's model, into its classification cache; nothing is
 // computed or written. Runs:
-//   - "schedule": at cache.warm_schedule (cron, UTC; the seed's daily 02:00), over the
+//   - "schedule": at cache.warm_schedule (cron, UTC; daily at 02:00 by default), over the
 //     businesses carrying the most common primary MCC codes (cache.warm_top_codes codes,
 //     at most cache.warm_max_businesses, most recently classified first);
 //   - "model_load": the same set once the node has loaded its model (a model changes

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/cache/cache_key.hpp"
 
@@ -147,14 +148,17 @@ decode_stored_classification(const pg_rows& rows, const business_record& rec) {
   c.tenant_id = rec.tenant_id;
   c.region = rec.region;
   double age = 0;
+  row_columns cols(rows);
   for (const auto& r : rows.rows) {
-    // classification_id, type, code, title, confidence, is_primary, rank,
-    // model_version, evidence, cache_key, created_at, age, needs_review
-    stored_code code{col(r, 2), col(r, 3), opt_double(r, 4).value_or(0), {}, {}};
-    const auto& type = col(r, 1);
-    bool primary = bool_col(r, 5);
+    stored_code code{col(r, cols["code"]),
+                     col(r, cols["title"]),
+                     opt_double(r, cols["confidence_score"]).value_or(0),
+                     {},
+                     {}};
+    const auto& type = col(r, cols["classification_type"]);
+    bool primary = bool_col(r, cols["is_primary"]);
     if (type == "mcc") {
-      auto extra = json::parse(col(r, 8), nullptr, false);
+      auto extra = json::parse(col(r, cols["evidence"]), nullptr, false);
       if (extra.is_object()) {
         code.naics = extra.value("naics", std::string());
         code.sic = extra.value("sic", std::string());
@@ -175,12 +179,12 @@ decode_stored_classification(const pg_rows& rows, const business_record& rec) {
     } else if (type == "sic") {
       c.sic = std::move(code);
     }
-    c.id = uuid_col(r, 0);
-    c.model_version = col(r, 7);
-    c.cache_key = col(r, 9);
-    c.classified_at = col(r, 10);
-    age = opt_double(r, 11).value_or(0);
-    c.needs_review = bool_col(r, 12);
+    c.id = uuid_col(r, cols["classification_id"]);
+    c.model_version = col(r, cols["model_version"]);
+    c.cache_key = col(r, cols["cache_key"]);
+    c.classified_at = col(r, cols["created_at"]);
+    age = opt_double(r, cols["age_seconds"]).value_or(0);
+    c.needs_review = bool_col(r, cols["needs_review"]);
   }
   return stored_classification{
       std::make_shared<const business_classification_data>(std::move(c)), age};

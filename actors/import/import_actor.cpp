@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
@@ -125,7 +126,7 @@ void finish_job(self_ptr self, const std::string& status, const std::string& err
         auto& rows = res.at(finish_result).rows;
         if (!rows.empty()) {
           bool resumed = st.job.resumed;
-          st.job = decode_import_job(rows[0]);
+          st.job = decode_import_job(row_columns(res.at(finish_result)), rows[0]);
           st.job.resumed = resumed;
         }
         base::log_info("import.finished", {{"job_id", st.job.id.to_string()},
@@ -291,8 +292,9 @@ void write_batch(self_ptr self) {
       self, *st.p, std::move(read),
       [write](std::vector<pg_rows>& res) {
         std::unordered_map<std::string, std::string> existing;
+        row_columns c(res.at(0));
         for (auto& r : res.at(0).rows)
-          existing.emplace(col(r, 0), col(r, 1));
+          existing.emplace(col(r, c["tax_id"]), col(r, c["id"]));
         write(existing);
       },
       [self](caf::error& err) {
@@ -386,12 +388,13 @@ import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p,
                   [self, rp, spec](std::vector<pg_rows>& res) mutable {
                     auto& st = self->state;
                     if (!res.at(0).rows.empty()) {
-                      st.job = decode_import_job(res[0].rows[0]);
+                      st.job = decode_import_job(row_columns(res[0]), res[0].rows[0]);
                       rp.deliver(st.job);
                       return;
                     }
                     // The tenant has a job with this key.
-                    auto existing = decode_import_job(res.at(1).rows.at(0));
+                    auto existing =
+                        decode_import_job(row_columns(res.at(1)), res.at(1).rows.at(0));
                     if (existing.format != spec.format) {
                       rp.deliver(make_error(errc::invalid_argument,
                                             "job key '" + spec.job_key +
@@ -432,7 +435,7 @@ import_actor spawn_import_actor(caf::actor_system& sys, platform_ptr p,
                             self->quit();
                             return;
                           }
-                          st.job = decode_import_job(r[0].rows[0]);
+                          st.job = decode_import_job(row_columns(r[0]), r[0].rows[0]);
                           st.job.resumed = true;
                           st.skip_through = st.job.committed_line;
                           st.errors_stored = st.job.rows_failed;

@@ -18,26 +18,26 @@ using column = std::vector<std::optional<std::string>>;
 
 } // namespace
 
-import_job decode_import_job(const std::vector<pg_value>& row) {
+import_job decode_import_job(const row_columns& c, const std::vector<pg_value>& row) {
   import_job j;
-  j.id = uuid_col(row, 0);
-  j.tenant_id = uuid_col(row, 1);
-  j.region = col(row, 2);
-  j.job_key = col(row, 3);
-  j.format = col(row, 4);
-  j.status = col(row, 5);
-  j.rows_read = int64_col(row, 6);
-  j.rows_written = int64_col(row, 7);
-  j.rows_failed = int64_col(row, 8);
-  j.rows_skipped = int64_col(row, 9);
-  j.committed_line = int64_col(row, 10);
-  j.bytes_received = int64_col(row, 11);
-  j.error = col(row, 12);
-  j.created_by = col(row, 13);
-  j.created_at = col(row, 14);
-  j.updated_at = col(row, 15);
-  j.completed_at = col(row, 16);
-  j.allow_duplicate_tax_id = bool_col(row, 17);
+  j.id = uuid_col(row, c["id"]);
+  j.tenant_id = uuid_col(row, c["tenant_id"]);
+  j.region = col(row, c["region"]);
+  j.job_key = col(row, c["job_key"]);
+  j.format = col(row, c["format"]);
+  j.status = col(row, c["status"]);
+  j.rows_read = int64_col(row, c["rows_read"]);
+  j.rows_written = int64_col(row, c["rows_written"]);
+  j.rows_failed = int64_col(row, c["rows_failed"]);
+  j.rows_skipped = int64_col(row, c["rows_skipped"]);
+  j.committed_line = int64_col(row, c["committed_line"]);
+  j.bytes_received = int64_col(row, c["bytes_received"]);
+  j.error = col(row, c["error"]);
+  j.created_by = col(row, c["created_by"]);
+  j.created_at = col(row, c["created_at"]);
+  j.updated_at = col(row, c["updated_at"]);
+  j.completed_at = col(row, c["completed_at"]);
+  j.allow_duplicate_tax_id = bool_col(row, c["allow_duplicate_tax_id"]);
   return j;
 }
 

@@ -9,6 +9,7 @@
 #include "actors/business/business.hpp"
 #include "actors/business/business_validation.hpp"
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 
 namespace kyb::actors {
 
@@ -92,8 +93,8 @@ typename Inspector::result_type inspect(Inspector& f, import_spec& x) {
   return f(x.format, x.job_key, x.allow_duplicate_tax_id);
 }
 
-/// A row of KYB_IMPORT_JOB_COLUMNS.
-import_job decode_import_job(const std::vector<pg_value>& row);
+/// A row of KYB_IMPORT_JOB_COLUMNS; `c` are the columns of its result.
+import_job decode_import_job(const row_columns& c, const std::vector<pg_value>& row);
 
 /// A validated business ready to store, with the line it came from.
 struct import_ready {

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <tuple>
 
-#include "actors/screening/screening_index.hpp"
+#include "actors/screening/engine/screening_index.hpp"
 #include "runtime/base/text.hpp"
 
 namespace kyb::registry {

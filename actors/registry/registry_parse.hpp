@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "actors/registry/registry_result.hpp"
-#include "actors/screening/result.hpp"
+#include "actors/screening/engine/result.hpp"
 
 namespace kyb::registry {
 

@@ -5,8 +5,8 @@
 #include <variant>
 
 #include "actors/registry/registry_parse.hpp"
-#include "actors/screening/legal_form_table.hpp"
-#include "actors/screening/normalizer.hpp"
+#include "actors/screening/engine/legal_form_table.hpp"
+#include "actors/screening/engine/normalizer.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/text.hpp"
 

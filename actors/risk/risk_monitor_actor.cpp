@@ -10,6 +10,7 @@
 #include "actors/db.hpp"
 #include "actors/risk/business_risk.hpp"
 #include "actors/risk/risk_messages.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
@@ -180,8 +181,10 @@ void fetch_sweep_page(self_ptr self) {
         auto& s = st.sweeps.front();
         s.fetching = false;
         auto& rows = res.at(0).rows;
+        row_columns c(res.at(0));
         for (auto& row : rows) {
-          queued_business b{uuid_col(row, 0), uuid_col(row, 1), col(row, 2)};
+          queued_business b{uuid_col(row, c["id"]), uuid_col(row, c["tenant_id"]),
+                            col(row, c["region"])};
           s.after = b.id;
           enqueue(self, std::move(b));
         }

@@ -83,16 +83,21 @@ std::string screening_cache_key(const std::string& generation,
 
 decision_map decode_decisions(const pg_rows& rows) {
   decision_map out;
+  row_columns c(rows);
   for (auto& r : rows.rows)
-    out[hit_key{col(r, 0), col(r, 1), col(r, 2)}] =
-        prior_decision{col(r, 3), col(r, 4), col(r, 5), col(r, 6), col(r, 7)};
+    out[hit_key{col(r, c["subject_name"]), col(r, c["list_name"]),
+                col(r, c["entity_id"])}] = prior_decision{
+        col(r, c["decision"]), col(r, c["reason"]), col(r, c["decided_by"]),
+        col(r, c["decided_at"]), col(r, c["entity_fingerprint"])};
   return out;
 }
 
 std::set<hit_key> decode_raised(const pg_rows& rows) {
   std::set<hit_key> out;
+  row_columns c(rows);
   for (auto& r : rows.rows)
-    out.insert(hit_key{col(r, 0), col(r, 1), col(r, 2)});
+    out.insert(hit_key{col(r, c["subject_name"]), col(r, c["list_name"]),
+                       col(r, c["entity_id"])});
   return out;
 }
 
@@ -211,30 +216,30 @@ void add_screening_rows(pg_batch& batch, const business_screening_data& s) {
          val(s.screened_at)});
 }
 
-stored_hit decode_stored_hit(const std::vector<pg_value>& row) {
+stored_hit decode_stored_hit(const row_columns& c, const std::vector<pg_value>& row) {
   stored_hit h;
-  h.id = uuid_col(row, 0);
-  h.position = int_col(row, 1);
-  h.subject_kind = col(row, 2);
-  h.subject_name = col(row, 3);
-  h.list = col(row, 4);
-  h.list_version = col(row, 5);
-  h.entity_id = col(row, 6);
-  h.entity_type = col(row, 7);
-  h.primary_name = col(row, 8);
-  h.matched_name = col(row, 9);
-  h.matched_alias = bool_col(row, 10);
-  h.score = opt_double(row, 11).value_or(0);
-  h.programs = string_array(col(row, 12));
-  h.explanation_json = col(row, 13);
-  h.fingerprint = col(row, 14);
-  h.raised = bool_col(row, 15);
-  h.is_new = bool_col(row, 16);
-  h.entry_changed = bool_col(row, 17);
-  h.decision = col(row, 18);
-  h.decision_reason = col(row, 19);
-  h.decided_by = col(row, 20);
-  h.decided_at = col(row, 21);
+  h.id = uuid_col(row, c["id"]);
+  h.position = int_col(row, c["position"]);
+  h.subject_kind = col(row, c["subject_kind"]);
+  h.subject_name = col(row, c["subject_name"]);
+  h.list = col(row, c["list_name"]);
+  h.list_version = col(row, c["list_version"]);
+  h.entity_id = col(row, c["entity_id"]);
+  h.entity_type = col(row, c["entity_type"]);
+  h.primary_name = col(row, c["primary_name"]);
+  h.matched_name = col(row, c["matched_name"]);
+  h.matched_alias = bool_col(row, c["matched_alias"]);
+  h.score = opt_double(row, c["score"]).value_or(0);
+  h.programs = string_array(col(row, c["programs"]));
+  h.explanation_json = col(row, c["explanation"]);
+  h.fingerprint = col(row, c["entity_fingerprint"]);
+  h.raised = bool_col(row, c["raised"]);
+  h.is_new = bool_col(row, c["is_new"]);
+  h.entry_changed = bool_col(row, c["entry_changed"]);
+  h.decision = col(row, c["decision"]);
+  h.decision_reason = col(row, c["decision_reason"]);
+  h.decided_by = col(row, c["decided_by"]);
+  h.decided_at = col(row, c["decided_at"]);
   return h;
 }
 
@@ -243,35 +248,37 @@ std::optional<business_screening_data> decode_stored_screening(const pg_rows& re
   if (result.rows.empty())
     return std::nullopt;
   auto& r = result.rows.front();
+  row_columns c(result);
   business_screening_data s;
-  s.id = uuid_col(r, 0);
-  s.business_id = uuid_col(r, 1);
-  s.tenant_id = uuid_col(r, 2);
-  s.region = col(r, 3);
-  s.business_version = int_col(r, 4);
-  s.triggered_by = col(r, 5);
-  s.outcome = col(r, 6);
-  s.threshold = opt_double(r, 7).value_or(0);
-  s.generation = col(r, 8);
-  auto lists = json::parse(col(r, 9), nullptr, false);
+  s.id = uuid_col(r, c["id"]);
+  s.business_id = uuid_col(r, c["business_id"]);
+  s.tenant_id = uuid_col(r, c["tenant_id"]);
+  s.region = col(r, c["region"]);
+  s.business_version = int_col(r, c["business_version"]);
+  s.triggered_by = col(r, c["triggered_by"]);
+  s.outcome = col(r, c["outcome"]);
+  s.threshold = opt_double(r, c["threshold"]).value_or(0);
+  s.generation = col(r, c["generation"]);
+  auto lists = json::parse(col(r, c["lists"]), nullptr, false);
   if (lists.is_array())
     for (auto& l : lists)
       if (l.is_object())
         s.lists.push_back(list_version{l.value("name", std::string{}),
                                        l.value("version", std::string{})});
-  auto subjects = json::parse(col(r, 10), nullptr, false);
+  auto subjects = json::parse(col(r, c["subjects"]), nullptr, false);
   if (subjects.is_array())
     for (auto& j : subjects)
       if (j.is_object())
         s.subjects.push_back(
             {j.value("kind", std::string{}), j.value("name", std::string{}),
              j.value("type", std::string{}), j.value("error", std::string{})});
-  s.hit_count = int_col(r, 11);
-  s.raised_count = int_col(r, 12);
-  s.new_count = int_col(r, 13);
-  s.screened_at = col(r, 14);
+  s.hit_count = int_col(r, c["hit_count"]);
+  s.raised_count = int_col(r, c["raised_count"]);
+  s.new_count = int_col(r, c["new_count"]);
+  s.screened_at = col(r, c["screened_at"]);
+  row_columns hit_columns(hits);
   for (auto& row : hits.rows)
-    s.hits.push_back(decode_stored_hit(row));
+    s.hits.push_back(decode_stored_hit(hit_columns, row));
   return s;
 }
 

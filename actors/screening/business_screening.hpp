@@ -17,6 +17,7 @@
 
 #include "actors/business/business.hpp"
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "actors/screening/screening_messages.hpp"
 
 namespace kyb::actors {
@@ -177,8 +178,9 @@ assemble_screening(const business_record& rec, std::vector<screening_subject> su
 /// Appends the statements that store `s` (its result row and hit rows).
 void add_screening_rows(pg_batch& batch, const business_screening_data& s);
 
-/// A row of the hit columns (screening_hit_get, screening_hits_of_latest).
-stored_hit decode_stored_hit(const std::vector<pg_value>& row);
+/// A row of the hit columns (screening_hit_get, screening_hits_of_latest); `c` are the
+/// columns of its result.
+stored_hit decode_stored_hit(const row_columns& c, const std::vector<pg_value>& row);
 
 /// The latest stored screening from screening_result_latest and
 /// screening_hits_of_latest; nullopt when the business was never screened.

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "actors/screening/entity.hpp"
+#include "actors/screening/engine/entity.hpp"
 
 namespace kyb::actors {
 

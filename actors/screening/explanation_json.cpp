@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "actors/screening/date_parser.hpp"
+#include "actors/screening/engine/date_parser.hpp"
 
 namespace kyb::actors {
 

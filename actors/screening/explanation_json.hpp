@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/screening/screening_hit.hpp"
+#include "actors/screening/engine/screening_hit.hpp"
 
 namespace kyb::actors {
 

@@ -5,8 +5,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 
 namespace kyb::actors {
 

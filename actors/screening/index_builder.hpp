@@ -15,9 +15,9 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/screening/engine/match_options.hpp"
+#include "actors/screening/engine/screening_index.hpp"
 #include "actors/screening/list_plan.hpp"
-#include "actors/screening/match_options.hpp"
-#include "actors/screening/screening_index.hpp"
 #include "actors/screening/screening_messages.hpp"
 
 namespace kyb::actors {

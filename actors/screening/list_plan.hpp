@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/list_source.hpp"
-#include "actors/screening/result.hpp"
-#include "actors/screening/sanctions_list.hpp"
+#include "actors/screening/engine/list_source.hpp"
+#include "actors/screening/engine/result.hpp"
+#include "actors/screening/engine/sanctions_list.hpp"
 #include "config/settings.hpp"
 
 namespace kyb::actors {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "actors/screening/business_screening.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/log.hpp"
@@ -178,11 +179,12 @@ void fetch_page(self_ptr self, size_t ti) {
         auto& t = st.tenants[ti];
         t.fetching = false;
         auto& rows = res.at(0).rows;
+        row_columns c(res.at(0));
         for (auto& row : rows)
-          t.queue.push_back(uuid_col(row, 0));
+          t.queue.push_back(uuid_col(row, c["id"]));
         if (!rows.empty()) {
-          t.cursor_created_at = col(rows.back(), 1);
-          t.cursor_id = uuid_col(rows.back(), 0);
+          t.cursor_created_at = col(rows.back(), c["created_at"]);
+          t.cursor_id = uuid_col(rows.back(), c["id"]);
         }
         if (rows.size() < page_size)
           t.exhausted = true;
@@ -344,21 +346,22 @@ void adopt_recorded(monitor_state& st, const pg_rows& latest) {
   if (latest.rows.empty())
     return;
   auto& r = latest.rows.front();
+  row_columns cols(latest);
   monitor_progress p;
-  p.generation = col(r, 0);
-  p.status = col(r, 1);
-  auto num = [&](size_t i) {
-    auto& s = col(r, i);
+  p.generation = col(r, cols["generation"]);
+  p.status = col(r, cols["status"]);
+  auto num = [&](std::string_view name) {
+    auto& s = col(r, cols[name]);
     return s.empty() ? uint64_t{0} : static_cast<uint64_t>(std::stoull(s));
   };
-  p.businesses_total = num(2);
-  p.businesses_screened = num(3);
-  p.businesses_failed = num(4);
-  p.businesses_skipped = num(5);
-  p.new_hits = num(6);
-  p.started_at = col(r, 7);
-  p.finished_at = col(r, 8);
-  auto changed = nlohmann::json::parse(col(r, 9), nullptr, false);
+  p.businesses_total = num("businesses_total");
+  p.businesses_screened = num("screened");
+  p.businesses_failed = num("failed");
+  p.businesses_skipped = num("skipped");
+  p.new_hits = num("new_hits");
+  p.started_at = col(r, cols["started_at"]);
+  p.finished_at = col(r, cols["finished_at"]);
+  auto changed = nlohmann::json::parse(col(r, cols["changed_lists"]), nullptr, false);
   if (changed.is_array())
     for (auto& c : changed)
       if (c.is_string())
@@ -406,15 +409,16 @@ void begin(self_ptr self, monitor_job job) {
                           {"detail", "this change is (being) monitored already"}});
           return;
         }
-        st.run_id = uuid_col(res[1].rows[0], 0);
+        st.run_id = uuid_col(res[1].rows[0], row_columns(res[1])["id"]);
         st.status = "running";
         st.started_at = base::utc_timestamp();
         st.recorded = monitor_progress{};
+        row_columns c(res.at(3));
         for (auto& row : res.at(3).rows) {
           tenant_run t;
-          t.id = uuid_col(row, 0);
-          t.region = col(row, 1);
-          t.total = static_cast<uint64_t>(std::stoull(col(row, 2)));
+          t.id = uuid_col(row, c["tenant_id"]);
+          t.region = col(row, c["region"]);
+          t.total = static_cast<uint64_t>(std::stoull(col(row, c["businesses"])));
           st.by_id[t.id] = st.tenants.size();
           st.tenants.push_back(std::move(t));
         }

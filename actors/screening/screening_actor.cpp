@@ -13,9 +13,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/screening/engine/index_holder.hpp"
 #include "actors/screening/entity_fingerprint.hpp"
 #include "actors/screening/index_builder.hpp"
-#include "actors/screening/index_holder.hpp"
 #include "actors/screening/list_plan.hpp"
 #include "actors/screening/monitor_actor.hpp"
 #include "runtime/base/crypto.hpp"

@@ -9,8 +9,8 @@
 
 #include <caf/fwd.hpp>
 
-#include "actors/screening/screening_hit.hpp"
-#include "actors/screening/screening_query.hpp"
+#include "actors/screening/engine/screening_hit.hpp"
+#include "actors/screening/engine/screening_query.hpp"
 #include "runtime/base/std_optional_inspect.hpp"
 
 // -- the engine's types as messages (inspect must live in their namespace) -------------

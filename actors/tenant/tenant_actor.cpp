@@ -268,6 +268,27 @@ void with_rules(self_ptr self, std::function<void()> fn,
       });
 }
 
+/// Reads one stored version (of the risk rules or the verification policy) and answers
+/// rp with answer(rows) or the error; the actor does not passivate meanwhile.
+template <class Promise, class Answer>
+void read_stored_version(self_ptr self, Promise rp, pg_batch batch, Answer answer) {
+  ++self->state.rules_reads;
+  auto done = [self] {
+    --self->state.rules_reads;
+    self->state.life.stop_if_idle();
+  };
+  run_batch(
+      self, *self->state.p, std::move(batch),
+      [rp, answer, done](std::vector<pg_rows>& res) mutable {
+        answer(res.at(0), rp);
+        done();
+      },
+      [rp, done](caf::error& err) mutable {
+        rp.deliver(err);
+        done();
+      });
+}
+
 /// Checks that the caller may see this tenant's rules (`required` scope); answers rp and
 /// returns false otherwise.
 template <class Promise>
@@ -773,24 +794,15 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                         rp.deliver(*st.rules);
                         return;
                       }
-                      ++st.rules_reads;
                       pg_batch batch;
                       add(batch, q::risk_rules_get, {val(st.id), val_int(version)});
-                      run_batch(
-                          self, *st.p, std::move(batch),
-                          [self, rp](std::vector<pg_rows>& res) mutable {
-                            if (res.at(0).rows.empty())
+                      read_stored_version(
+                          self, rp, std::move(batch), [](pg_rows& rows, auto& rp) {
+                            if (rows.rows.empty())
                               rp.deliver(make_error(errc::not_found,
                                                     "no such risk rules version"));
                             else
-                              rp.deliver(decode_rules(res[0]));
-                            --self->state.rules_reads;
-                            self->state.life.stop_if_idle();
-                          },
-                          [self, rp](caf::error& err) mutable {
-                            rp.deliver(err);
-                            --self->state.rules_reads;
-                            self->state.life.stop_if_idle();
+                              rp.deliver(decode_rules(rows));
                           });
                     },
                     [rp](caf::error& err) mutable { rp.deliver(err); });
@@ -894,27 +906,18 @@ tenant_actor spawn_tenant_actor(caf::actor_system& sys, platform_ptr p,
                   rp.deliver(verification_policy_version{});
                   return;
                 }
-                ++st.rules_reads; // keeps the actor from passivating meanwhile
                 pg_batch batch;
                 if (version == -1)
                   add(batch, q::verification_policy_current, {val(st.id)});
                 else
                   add(batch, q::verification_policy_get, {val(st.id), val_int(version)});
-                run_batch(
-                    self, *st.p, std::move(batch),
-                    [self, rp, version](std::vector<pg_rows>& res) mutable {
-                      if (res.at(0).rows.empty() && version != -1)
+                read_stored_version(
+                    self, rp, std::move(batch), [version](pg_rows& rows, auto& rp) {
+                      if (rows.rows.empty() && version != -1)
                         rp.deliver(make_error(errc::not_found,
                                               "no such verification policy version"));
                       else
-                        rp.deliver(decode_policy_row(res[0]));
-                      --self->state.rules_reads;
-                      self->state.life.stop_if_idle();
-                    },
-                    [self, rp](caf::error& err) mutable {
-                      rp.deliver(err);
-                      --self->state.rules_reads;
-                      self->state.life.stop_if_idle();
+                        rp.deliver(decode_policy_row(rows));
                     });
               });
               return rp;

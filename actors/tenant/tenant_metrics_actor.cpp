@@ -4,6 +4,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "actors/tenant/tenant.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
@@ -32,7 +33,7 @@ tenant_metrics make_metrics() {
                  "Monthly customer churn rate: of the tenants whose plan was active 30 "
                  "days ago, the fraction whose plan has been cancelled since (0 when "
                  "no plan was active 30 days ago)"),
-      // The seed's name ends in _total; the value is no counter (untyped).
+      // The published name ends in _total; the value is no counter (untyped).
       &reg.untyped("kyb_active_tenants_total",
                    "Active tenants: customer tenants with at least one authenticated "
                    "API request in the last 24 h, from the API usage every node "
@@ -55,18 +56,21 @@ double number(const std::string& text) {
 void publish(tenant_metrics& m, std::vector<pg_rows>& res) {
   // Every plan type has a series (0 without active plans): a sum over plan types
   // stays defined when the last plan of a type goes.
+  row_columns c(res.at(0));
   for (auto type : plan_types) {
     double sum = 0;
     for (auto& row : res.at(0).rows)
-      if (col(row, 0) == type)
-        sum = number(col(row, 1));
+      if (col(row, c["plan_type"]) == type)
+        sum = number(col(row, c["mrr"]));
     m.mrr->with({type}).Set(sum);
   }
+  row_columns churn_columns(res.at(1));
   auto& churn = res.at(1).rows.at(0);
-  auto churned = number(col(churn, 0));
-  auto base = number(col(churn, 1));
+  auto churned = number(col(churn, churn_columns["churned"]));
+  auto base = number(col(churn, churn_columns["base"]));
   m.churn->with({}).Set(base > 0 ? churned / base : 0.0);
-  m.active->with({}).Set(number(col(res.at(2).rows.at(0), 0)));
+  m.active->with({}).Set(
+      number(col(res.at(2).rows.at(0), row_columns(res.at(2))["active"])));
 }
 
 void refresh(self_ptr self) {

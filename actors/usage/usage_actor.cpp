@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/log.hpp"
 
@@ -124,11 +125,13 @@ usage_actor spawn_usage_actor(caf::actor_system& sys, platform_ptr p) {
                   self, *self->state.p, std::move(batch),
                   [rp](std::vector<pg_rows>& res) mutable {
                     std::vector<usage_row> out;
+                    row_columns c(res.at(0));
                     for (auto& row : res.at(0).rows)
                       out.push_back(usage_row{
-                          col(row, 0), col(row, 1),
-                          static_cast<uint16_t>(std::stoi(col(row, 2))),
-                          std::stoull(col(row, 3)), opt_double(row, 4).value_or(0)});
+                          col(row, c["endpoint"]), col(row, c["method"]),
+                          static_cast<uint16_t>(std::stoi(col(row, c["status_code"]))),
+                          std::stoull(col(row, c["requests"])),
+                          opt_double(row, c["avg_duration_seconds"]).value_or(0)});
                     rp.deliver(std::move(out));
                   },
                   [rp](caf::error& err) mutable { rp.deliver(err); });

@@ -8,6 +8,7 @@
 
 #include "actors/business/business_actor.hpp"
 #include "actors/entity/entity_lifecycle.hpp"
+#include "actors/row_columns.hpp"
 #include "actors/verification/verification_services.hpp"
 #include "persistence/queries.hpp"
 #include "runtime/base/log.hpp"
@@ -173,8 +174,9 @@ void finish_step(self_ptr self, const std::string& name, const std::string& stat
           s->status = status;
           s->summary_json = summary;
           s->error_json = error;
-          s->finished_at = col(res[0].rows[0], 0);
-          s->duration_ms = int64_col(res[0].rows[0], 1);
+          row_columns c(res[0]);
+          s->finished_at = col(res[0].rows[0], c["finished_at"]);
+          s->duration_ms = int64_col(res[0].rows[0], c["duration_ms"]);
         }
         advance(self);
       },
@@ -315,8 +317,9 @@ void start_step(self_ptr self, const std::string& name) {
         }
         if (auto* s = st.v->step(name)) {
           s->status = "running";
-          s->started_at = col(res[0].rows[0], 0);
-          s->attempts = int_col(res[0].rows[0], 1);
+          row_columns c(res[0]);
+          s->started_at = col(res[0].rows[0], c["started_at"]);
+          s->attempts = int_col(res[0].rows[0], c["attempts"]);
         }
         call_step(self, name);
       },
@@ -380,16 +383,17 @@ void store_verdict(self_ptr self, const verification::verification_policy& polic
           return;
         }
         auto& row = res[0].rows[0];
+        row_columns c(res[0]);
         auto& v = *st.v;
         v.status = "completed";
         v.verdict = verdict.result;
         v.reasons_json = reasons.dump();
-        v.completed_at = col(row, 0);
+        v.completed_at = col(row, c["completed_at"]);
         bool full = v.checks.size() == verification::step_count;
         st.metrics.completed
             ->with({verdict.result, v.tenant_id.to_string(), full ? "full" : "partial"})
             .Increment();
-        if (auto secs = opt_double(row, 1))
+        if (auto secs = opt_double(row, c["duration_seconds"]))
           st.metrics.duration->with({}).Observe(*secs);
         base::log_info("verification.completed",
                        {{"id", v.id.to_string()},
@@ -455,7 +459,7 @@ void advance(self_ptr self) {
           st.starting = false;
           if (!res.at(0).rows.empty() && st.v && st.v->status == "pending") {
             st.v->status = "running";
-            st.v->started_at = col(res[0].rows[0], 0);
+            st.v->started_at = col(res[0].rows[0], row_columns(res[0])["started_at"]);
           }
           advance(self);
         },
@@ -559,8 +563,9 @@ void create(self_ptr self, caf::typed_response_promise<verification_data> rp,
                 [self, rp, v = std::shared_ptr<verification_data>(std::move(v))](
                     std::vector<pg_rows>& res) mutable {
                   auto& st = self->state;
-                  v->policy_version = int_col(res.at(0).rows.at(0), 0);
-                  v->created_at = col(res[0].rows[0], 1);
+                  row_columns c(res.at(0));
+                  v->policy_version = int_col(res.at(0).rows.at(0), c["policy_version"]);
+                  v->created_at = col(res[0].rows[0], c["created_at"]);
                   st.v = std::make_unique<verification_data>(*v);
                   rp.deliver(*st.v);
                   st.life.end_write();
@@ -602,7 +607,7 @@ void cancel(self_ptr self, caf::typed_response_promise<verification_data> rp,
         }
         auto& v = *st.v;
         v.status = "cancelled";
-        v.cancelled_at = col(res[0].rows[0], 0);
+        v.cancelled_at = col(res[0].rows[0], row_columns(res[0])["cancelled_at"]);
         for (auto& s : v.steps)
           if (unfinished_step(s)) {
             s.status = "skipped";
@@ -729,11 +734,12 @@ verification_resumer_actor spawn_verification_resumer(caf::actor_system& sys,
                   [self](std::vector<pg_rows>& res) {
                     auto& st = self->state;
                     st.reading = false;
+                    row_columns c(res.at(0));
                     for (const auto& row : res.at(0).rows) {
                       // Written in the write region of its tenant's residency only.
-                      if (!st.p->writes_here(col(row, 1)))
+                      if (!st.p->writes_here(col(row, c["region"])))
                         continue;
-                      auto id = uuid_col(row, 0);
+                      auto id = uuid_col(row, c["id"]);
                       if (auto a =
                               st.p->directory->resolve_local(verification_entity, id))
                         caf::anon_send(caf::actor_cast<verification_actor>(a),

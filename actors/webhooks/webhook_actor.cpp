@@ -248,16 +248,18 @@ void record(self_ptr self, const claimed_delivery& d, const std::string& outcome
         auto& st = self->state;
         if (res.at(0).rows.empty())
           return; // the lease ran out meanwhile: another node holds it now
-        auto status = col(res[0].rows[0], 0);
+        row_columns c(res[0]);
+        auto status = col(res[0].rows[0], c["status"]);
         auto result = status == "pending" ? "retry" : status;
         st.metrics.deliveries->with({result}).Increment();
         if (status == "delivered")
-          if (auto lag = opt_double(res[0].rows[0], 1))
+          if (auto lag = opt_double(res[0].rows[0], c["lag"]))
             st.metrics.lag->Observe(*lag);
         if (res.size() > 1 && !res[1].rows.empty()) {
           // Disabled by a 410: audited as the platform's act.
-          auto tenant = uuid_col(res[1].rows[0], 0);
-          auto region = col(res[1].rows[0], 1);
+          row_columns disabled(res[1]);
+          auto tenant = uuid_col(res[1].rows[0], disabled["tenant_id"]);
+          auto region = col(res[1].rows[0], disabled["region"]);
           pg_batch audit;
           add_audit(audit, tenant, region, "system:webhooks", "webhook_endpoint.disable",
                     "webhook_endpoint", d.endpoint_id.to_string(), "",
@@ -355,10 +357,11 @@ void poll(self_ptr self) {
         auto& st = self->state;
         st.polling = false;
         if (!res.at(0).rows.empty()) {
+          row_columns backlog(res[0]);
           st.metrics.pending->with({"fanout"})
-              .Set(static_cast<double>(int64_col(res[0].rows[0], 0)));
+              .Set(static_cast<double>(int64_col(res[0].rows[0], backlog["events"])));
           st.metrics.pending->with({"delivery"})
-              .Set(static_cast<double>(int64_col(res[0].rows[0], 1)));
+              .Set(static_cast<double>(int64_col(res[0].rows[0], backlog["deliveries"])));
         }
         if (res.size() < 3 || res[2].rows.empty())
           return;

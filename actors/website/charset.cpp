@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "runtime/base/text.hpp"
 
 namespace kyb::website {

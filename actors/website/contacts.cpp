@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "actors/website/phrase_matcher.hpp"
 #include "actors/website/url.hpp"
 #include "runtime/base/text.hpp"

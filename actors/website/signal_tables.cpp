@@ -3,7 +3,7 @@
 #include <map>
 #include <utility>
 
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "runtime/base/crypto.hpp"
 
 namespace kyb::website {

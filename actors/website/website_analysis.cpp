@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/screening/legal_form_table.hpp"
-#include "actors/screening/normalizer.hpp"
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/legal_form_table.hpp"
+#include "actors/screening/engine/normalizer.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "actors/website/charset.hpp"
 #include "runtime/base/text.hpp"
 

@@ -9,8 +9,8 @@ namespace {
 
 constexpr const char* prometheus_text = "text/plain; version=0.0.4; charset=utf-8";
 
-/// The families the seed scrapes from /metrics/business: business operations and the
-/// platform's health as the business sees it.
+/// The families Prometheus's kyb-business job scrapes from /metrics/business: business
+/// operations and the platform's health as the business sees it.
 const std::vector<std::string> business_metric_prefixes = {
     "kyb_business_",
     "kyb_risk_",

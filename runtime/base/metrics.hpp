@@ -83,7 +83,7 @@ public:
                               std::vector<std::string> labels,
                               std::vector<double> bounds);
   /// A gauge family exposed as `# TYPE ... untyped`: for a value that is no counter but
-  /// whose published name ends in `_total` (the seed's kyb_active_tenants_total), which
+  /// whose published name ends in `_total` (kyb_active_tenants_total), which
   /// promtool refuses on a gauge and accepts on an untyped family.
   gauge_family& untyped(const std::string& name, const std::string& help,
                         std::vector<std::string> labels = {});

@@ -58,6 +58,7 @@
 #include "runtime/cluster/tls_roles.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
+#include "runtime/main/node_startup.hpp"
 #include "runtime/main/node_supervision.hpp"
 #include "runtime/supervision/actor_slot.hpp"
 #include "runtime/supervision/node_shutdown.hpp"
@@ -95,13 +96,6 @@ int config_fail(const std::string& key, const std::string& message) {
   runtime::node_shutdown::fail_start(code, message);
 }
 
-std::optional<std::string> decode_key(const std::string& b64) {
-  auto raw = base::base64_decode(b64);
-  if (!raw || raw->size() != 32)
-    return std::nullopt;
-  return raw;
-}
-
 /// A configured endpoint as logs and errors name it ("[::1]:8080" for IPv6).
 std::string endpoint(const std::string& host, uint16_t port) {
   return config::to_string(config::host_port{host, port});
@@ -136,30 +130,6 @@ void configure(caf::actor_system_config& cfg, size_t scheduler_threads,
   cfg.set("logger.verbosity", caf::atom("quiet"));
   cfg.set("logger.console", caf::atom("none"));
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
-}
-
-/// Writes the bootstrap operator key to `path` with mode 0600, creating directories.
-bool write_key_file(const std::string& path, const std::string& key) {
-  auto slash = path.rfind('/');
-  if (slash != std::string::npos && slash > 0) {
-    std::string dir = path.substr(0, slash);
-    std::string partial;
-    for (size_t i = 0; i <= dir.size(); ++i)
-      if (i == dir.size() || dir[i] == '/') {
-        partial = dir.substr(0, i);
-        if (!partial.empty())
-          ::mkdir(partial.c_str(), 0700);
-      }
-  }
-  auto old = ::umask(077);
-  std::ofstream out(path, std::ios::trunc);
-  ::umask(old);
-  if (!out)
-    return false;
-  out << key << "\n";
-  out.close();
-  ::chmod(path.c_str(), 0600);
-  return static_cast<bool>(out);
 }
 
 } // namespace
@@ -202,35 +172,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto settings = *loaded.value;
-  if (settings.database.url.empty())
-    return config_fail("database.url", "must be set (postgresql://user@host:port/db)");
-  if (!settings.cluster.insecure)
-    for (auto [key, value] :
-         {std::pair{"cluster.tls_certificate", &settings.cluster.tls_certificate},
-          std::pair{"cluster.tls_key", &settings.cluster.tls_key},
-          std::pair{"cluster.tls_ca", &settings.cluster.tls_ca}}) {
-      if (value->empty())
-        return config_fail(key, "must be set: the cluster runs mutual TLS (make "
-                                "certificates with 'deploy/local/kyb certs DIR', or set "
-                                "cluster.insecure = true for a plaintext development "
-                                "cluster)");
-      if (::access(value->c_str(), R_OK) != 0)
-        return config_fail(key, "cannot read " + *value);
-    }
-  auto tax_key = decode_key(settings.security.tax_id_key);
-  if (!tax_key)
-    return config_fail("security.tax_id_key", "must be base64 of exactly 32 random bytes "
-                                              "(openssl rand -base64 32)");
-  auto hmac_key = decode_key(settings.security.tax_id_hmac_key);
-  if (!hmac_key)
-    return config_fail("security.tax_id_hmac_key",
-                       "must be base64 of exactly 32 random bytes "
-                       "(openssl rand -base64 32)");
-  auto audit_keys = actors::audit_keyring::parse(settings.security.audit_key,
-                                                 settings.security.audit_previous_keys);
-  if (!audit_keys)
-    return config_fail(kyb::field_of(audit_keys.error()),
-                       kyb::detail_of(audit_keys.error()));
+  auto checked = node::check_settings(settings);
+  if (auto* p = std::get_if<node::start_problem>(&checked))
+    return config_fail(p->key, p->message);
+  auto secrets = std::get<node::node_secrets>(std::move(checked));
   base::logger::global().set_level(base::parse_log_level(settings.log.level));
   if (settings.cluster.insecure)
     base::log_warn("cluster.insecure",
@@ -261,7 +206,7 @@ int main(int argc, char** argv) {
   base::log_info("node.starting", {{"node", settings.node.id},
                                    {"region", settings.node.region},
                                    {"listen", http_listen},
-                                   {"audit_key_id", audit_keys->current_id()}});
+                                   {"audit_key_id", secrets.audit_keys->current_id()}});
 
   // -- the metrics listener's socket: taken before anything starts, so that a port in
   // use (a second node on this host with the same metrics.listen) stops the start here.
@@ -296,52 +241,14 @@ int main(int argc, char** argv) {
   base::log_info("node.migrated",
                  {{"applied", *applied}, {"schema_version", latest_migration}});
 
-  // -- the classification model ---------------------------------------------------------
+  // -- reference data: the industry model, website tables, risk lists ------------------
   // Loaded once, before any actor system (a failed start must not wait on actors), and
-  // shared read-only. A configured model that is missing or corrupt stops the start.
-  std::shared_ptr<const classification::classifier> industry_model;
-  if (!settings.classification.model_path.empty()) {
-    auto t0 = std::chrono::steady_clock::now();
-    auto loaded = classification::classifier::load(settings.classification.model_path);
-    if (!loaded)
-      return config_fail("classification.model_path", settings.classification.model_path +
-                                                          ": " +
-                                                          loaded.err().to_string());
-    loaded->review_below = static_cast<float>(settings.classification.review_below);
-    industry_model =
-        std::make_shared<const classification::classifier>(std::move(*loaded));
-    base::log_info("classification.model_loaded",
-                   {{"path", settings.classification.model_path},
-                    {"version", industry_model->get_model().version},
-                    {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now() - t0)
-                               .count()}});
-  }
-
-  // -- the website engine's phrase tables (built in, config/website/) -------------------
-  auto website_tables = website::load_signal_tables();
-  if (!website_tables.tables)
-    return config_fail("website", "the built-in phrase tables: " + website_tables.error);
-  auto website_engine = std::make_shared<const website::website_engine>(
-      website_tables.tables, net::website_options_from(settings.website));
-
-  // -- the risk reference data ----------------------------------------------------------
-  // The built-in copies of config/risk/ unless risk.* paths are set; a configured file
-  // that is missing or has a bad row stops the start (a risk list silently missing a
-  // row would under-report risk).
-  auto risk_paths =
-      risk::reference_paths{settings.risk.rules_path, settings.risk.country_risk_path,
-                            settings.risk.mcc_tiers_path};
-  auto risk_loaded = risk::load_risk_reference(risk_paths);
-  if (!risk_loaded.reference)
-    return config_fail("risk", risk_loaded.error);
-  base::log_info("risk.reference_loaded",
-                 {{"version", risk_loaded.reference->version},
-                  {"countries", risk_loaded.reference->countries_source},
-                  {"mccs", risk_loaded.reference->mccs_source},
-                  {"rules", risk_loaded.reference->rules_source}});
-  auto risk_reference =
-      std::make_shared<risk::risk_reference_holder>(std::move(risk_loaded.reference));
+  // shared read-only.
+  auto loaded_reference = node::load_reference_data(settings);
+  if (auto* p = std::get_if<node::start_problem>(&loaded_reference))
+    return config_fail(p->key, p->message);
+  auto reference = std::get<node::reference_data>(std::move(loaded_reference));
+  auto industry_model = reference.industry_model;
 
   // -- the core actor system -----------------------------------------------------------
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -360,7 +267,7 @@ int main(int argc, char** argv) {
   auto catalog = std::make_shared<persistence::statement_catalog>();
   for (auto& q : persistence::platform_queries())
     catalog->add(q.name, q.sql);
-  auto audit_ring = std::make_shared<const actors::audit_keyring>(std::move(*audit_keys));
+  auto audit_ring = secrets.audit_keys;
   auto pool = persistence::pg_pool::spawn(
       core, settings.database, catalog, *watcher, "kyb-" + settings.node.id,
       std::make_shared<actors::audit_writer>(audit_ring));
@@ -395,11 +302,11 @@ int main(int argc, char** argv) {
   plat->redis = *redis;
   plat->directory = &directory;
   plat->leases = leases;
-  plat->tax_id_key = *tax_key;
-  plat->tax_id_hmac_key = *hmac_key;
+  plat->tax_id_key = secrets.tax_id_key;
+  plat->tax_id_hmac_key = secrets.tax_id_hmac_key;
   plat->audit_keys = audit_ring;
   plat->places = places;
-  plat->risk = risk_reference;
+  plat->risk = reference.risk_reference;
   plat->risk_monitor =
       std::make_shared<runtime::actor_slot<actors::risk_monitor_actor>>();
   plat->verification = std::make_shared<actors::verification_services>();
@@ -418,50 +325,9 @@ int main(int argc, char** argv) {
     base::log_warn("audit.seal_failed", {{"error", kyb::detail_of(sealed.error())}});
   else if (*sealed > 0)
     base::log_info("audit.chains_sealed", {{"chains", *sealed}});
-  directory.register_kind(
-      actors::tenant_entity, "tenant",
-      [platform](caf::actor_system& sys, const base::uuid& id) {
-        return caf::actor_cast<caf::actor>(actors::spawn_tenant_actor(sys, platform, id));
-      },
-      runtime::make_relay<
-          actors::auth_grant, actors::tenant_record, actors::issued_api_key,
-          actors::api_key_info, std::vector<actors::api_key_info>, std::string,
-          actors::risk_rules_version, actors::verification_policy_version>());
-  directory.register_kind(
-      actors::business_entity, "business",
-      [platform](caf::actor_system& sys, const base::uuid& id) {
-        return caf::actor_cast<caf::actor>(
-            actors::spawn_business_actor(sys, platform, id));
-      },
-      runtime::make_relay<actors::business_view, actors::business_screening,
-                          actors::stored_hit, actors::business_classification, int32_t,
-                          actors::business_risk, actors::business_risk_page,
-                          actors::business_website, actors::business_registry>());
-  directory.register_kind(
-      actors::verification_entity, "verification",
-      [platform](caf::actor_system& sys, const base::uuid& id) {
-        return caf::actor_cast<caf::actor>(
-            actors::spawn_verification_actor(sys, platform, id));
-      },
-      runtime::make_relay<actors::verification_data>());
-  directory.register_kind(
-      runtime::probe_entity, "probe",
-      [node = settings.node.id](caf::actor_system& sys, const base::uuid& id) {
-        return runtime::spawn_probe_entity(sys, id, node);
-      },
-      runtime::make_relay<std::string>());
+  node::register_entity_kinds(directory, platform, settings.node.id);
 
-  runtime::cluster_config ccfg;
-  ccfg.self.id = settings.node.id;
-  ccfg.self.host = settings.cluster.listen_host;
-  ccfg.self.port = settings.cluster.listen_port;
-  ccfg.self.http = http_listen;
-  ccfg.self.region = settings.node.region;
-  ccfg.self.incarnation = incarnation;
-  ccfg.self.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
-  ccfg.self.router = router;
+  auto ccfg = node::cluster_config_of(settings, http_listen, incarnation, router);
   // Regions: requests another region's node forwards here arrive over the cluster
   // channel; the relay hands them to this node's HTTP port with a proof of its own.
   net::forward_seal_ptr forward_seal;
@@ -476,38 +342,11 @@ int main(int argc, char** argv) {
     relay.seal = forward_seal;
     ccfg.self.relay = net::spawn_region_relay(core, std::move(relay));
   }
-  for (auto& seed : settings.cluster.seeds) {
-    auto e = config::parse_host_port(seed).value; // config::load refused a bad one
-    ccfg.seeds.emplace_back(e->host, e->port);
-  }
-  ccfg.shards = static_cast<uint32_t>(settings.cluster.shards);
-  ccfg.vnodes = static_cast<uint32_t>(settings.cluster.vnodes);
-  ccfg.rejoin_interval = settings.cluster.rejoin_interval;
-  ccfg.bootstrap_timeout = settings.cluster.bootstrap_timeout;
-  ccfg.passivate_after = settings.actors.passivate_after;
-  ccfg.max_live = settings.actors.max_live_per_node;
-  ccfg.tls = !settings.cluster.insecure;
   runtime::cluster_hooks hooks;
   hooks.dir = &directory;
   hooks.places = places;
   hooks.leases = leases;
-  hooks.caches = [] {
-    nlohmann::json out = nlohmann::json::object();
-    auto& reg = runtime::cache_registry::global();
-    for (size_t i = 0; i < runtime::cache_type_count; ++i) {
-      auto t = static_cast<runtime::cache_type>(i);
-      auto& c = reg.counters(t);
-      out[runtime::to_string(t)] = {{"entries", c.entries.load()},
-                                    {"hits", c.hits->Value()},
-                                    {"misses", c.misses->Value()},
-                                    {"hit_rate", c.hit_rate()},
-                                    {"refreshes", c.refreshes->Value()},
-                                    {"refresh_failures", c.refresh_failures->Value()},
-                                    {"evictions", c.evictions->Value()},
-                                    {"ttl_ms", reg.policy(t).ttl.count()}};
-    }
-    return out;
-  };
+  hooks.caches = node::cache_statistics;
   // (a quorum loss during the shutdown needs no second signal: that one ends at once)
   hooks.shutdown = [&shutdown] {
     if (!shutdown.begun())
@@ -567,10 +406,10 @@ int main(int argc, char** argv) {
   // Serve only once this node is part of a cluster that holds a quorum.
   auto join_deadline = std::chrono::steady_clock::now() + settings.cluster.join_timeout;
   if (!places->current()->serving)
-    base::log_info("node.joining", {{"seeds", settings.cluster.seeds}});
+    base::log_info("node.joining", {{"seeds", node::seed_names(settings)}});
   while (!places->current()->serving) {
     if (std::chrono::steady_clock::now() > join_deadline) {
-      base::log_error("node.join_failed", {{"seeds", settings.cluster.seeds}});
+      base::log_error("node.join_failed", {{"seeds", node::seed_names(settings)}});
       start_failed(1, "could not join a cluster through cluster.seeds within " +
                           std::to_string(settings.cluster.join_timeout.count()) + " ms");
     }
@@ -582,7 +421,7 @@ int main(int argc, char** argv) {
   svc->routes = std::make_shared<net::router>(net::make_api_router());
   // The service actors, under the "services" supervisor.
   auto services = node::service_table(
-      *svc, {platform, latest_migration, industry_model, website_engine});
+      *svc, {platform, latest_migration, industry_model, reference.website_engine});
   node::start_services(core, services);
   // Bulk uploads: one import actor each, in the core system (its work is validation,
   // sealing and database batches, not I/O); a completed one fires the warming event.
@@ -617,45 +456,9 @@ int main(int argc, char** argv) {
 
   // -- the platform-operator key: made on the first start, shown once ------------------
   // (in the US write region: it replicates to the others with the tenants' keys)
-  if (platform->writes_here("us")) {
-    caf::scoped_actor self{core};
-    auto platform_tenant = caf::actor_cast<actors::tenant_actor>(
-        directory.resolve(actors::tenant_entity, platform->platform_tenant));
-    bool done = false;
-    self->request(platform_tenant, settings.database.connect_timeout,
-                  actors::ensure_operator_atom::value)
-        .receive(
-            [&](const std::string& key) {
-              done = true;
-              if (key.empty())
-                return;
-              auto& path = settings.security.bootstrap_key_file;
-              if (!write_key_file(path, key)) {
-                std::fprintf(stderr, "cannot write the operator key to %s\n",
-                             path.c_str());
-                return;
-              }
-              // The key goes to a terminal only: a redirected stdout is a log file,
-              // which others may read and which is kept and shipped.
-              base::log_info("node.operator_key_created", {{"file", path}});
-              if (::isatty(STDOUT_FILENO))
-                std::printf(
-                    "\nA platform-operator API key was created (shown once, also in "
-                    "%s):\n  %s\n\n",
-                    path.c_str(), key.c_str());
-              else
-                std::printf("A platform-operator API key was created: it is in %s "
-                            "(mode 0600), never printed to a log.\n",
-                            path.c_str());
-              std::fflush(stdout);
-            },
-            [&](const caf::error& err) {
-              std::fprintf(stderr, "cannot ensure an operator key: %s\n",
-                           kyb::detail_of(err).c_str());
-            });
-    if (!done)
-      start_failed(1, "the platform-operator key could not be ensured");
-  }
+  if (platform->writes_here("us") &&
+      !node::ensure_operator_key(core, directory, *platform, settings))
+    start_failed(1, "the platform-operator key could not be ensured");
 
   // Requests are served from the next step on: from here a signal waits for the sigwait
   // below (a pending one is kept), which drains.

@@ -108,8 +108,10 @@ BOOST_AUTO_TEST_CASE(the_configuration_names_the_key_of_a_bad_endpoint) {
 BOOST_AUTO_TEST_CASE(seeds_are_validated_by_the_configuration) {
   auto r = load_text("", {{"KYB_CLUSTER_SEEDS", "127.0.0.1:9101, [::1]:9102"}});
   BOOST_REQUIRE(r);
-  std::vector<std::string> want = {"127.0.0.1:9101", "[::1]:9102"};
-  BOOST_TEST(r.value->cluster.seeds == want, boost::test_tools::per_element());
-  BOOST_TEST(
-      (parse_host_port(r.value->cluster.seeds[1]).value == host_port{"::1", 9102}));
+  // Parsed once, by the configuration: the node uses them as they are.
+  std::vector<host_port> want = {{"127.0.0.1", 9101}, {"::1", 9102}};
+  BOOST_REQUIRE(r.value->cluster.seeds.size() == want.size());
+  for (size_t i = 0; i < want.size(); ++i)
+    BOOST_TEST((r.value->cluster.seeds[i] == want[i]));
+  BOOST_TEST(to_string(r.value->cluster.seeds[1]) == "[::1]:9102");
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # deploy/postgres/postgresql.conf: PostgreSQL parses it (an unknown parameter, a bad unit
-# or a syntax error fails) and reads the seed's values from it, in its base units. No
+# or a syntax error fails) and reads the production values from it, in its base units. No
 # server starts: `postgres -C NAME` loads the configuration, prints one value and exits.
 # It needs a data directory, which may be empty. Custom parameters of an extension that
 # is not loaded (pg_stat_statements.*) are taken as written, unchecked.

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/screening_index.hpp"
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/screening_index.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "test/fuzz/fuzz_check.hpp"
 
 namespace kyb::fuzz {

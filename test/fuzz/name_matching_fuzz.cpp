@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/normalizer.hpp"
-#include "actors/screening/screening_index.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/normalizer.hpp"
+#include "actors/screening/engine/screening_index.hpp"
 #include "test/fuzz/fuzz_check.hpp"
 
 namespace {

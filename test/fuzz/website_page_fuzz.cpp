@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "actors/website/charset.hpp"
 #include "actors/website/website_analysis.hpp"
 #include "test/fuzz/fuzz_check.hpp"

@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(an_assessment_computes_missing_inputs_and_explains_every_fa
       n.one("SELECT count(*) FROM audit_logs WHERE action = 'business.risk_assess' "
             "AND target_id = '" +
             id + "' AND details->>'assessment_id' = '" + aid + "'") == "1");
-  // The seed's counter, by level, tenant and type; and the duration histogram.
+  // The assessments counter, by level, tenant and type; and the duration histogram.
   // Labels in name order, as prometheus-cpp writes them.
   auto series = "kyb_risk_assessments_total{assessment_type=\"manual\",risk_level=\"" +
                 a["level"].get<std::string>() + "\",tenant_id=\"" + n.tenant + "\"}";

@@ -537,7 +537,7 @@ BOOST_FIXTURE_TEST_CASE(plans_use_the_trend_index, fixture) {
       }
     }
   // A business's latest assessment and its history pages: read in order from an index
-  // leading with business_id (the seed's idx_risk_assessments_recent, or 0010's
+  // leading with business_id (idx_risk_assessments_recent, or 0010's
   // (tenant_id, business_id, assessed_at, id) backwards), never sorted.
   std::vector<plan_case> recent = {
       {q::risk_assessment_latest, "'" + business + "', '" + tenant + "'"},
@@ -561,7 +561,7 @@ BOOST_FIXTURE_TEST_CASE(plans_use_the_trend_index, fixture) {
         BOOST_TEST(dump.find("\"Node Type\":\"Sort\"") == std::string::npos, dump);
       }
     }
-  // The seed's query grouped by (business_id, month, overall_score, assessed_at): as
+  // The original query grouped by (business_id, month, overall_score, assessed_at): as
   // many groups as rows. This one: one per business and month (600 assessments of one
   // business every 12 hours span 10 or 11 calendar months of the window).
   auto j = trends("?business_id=" + business).json();

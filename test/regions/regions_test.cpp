@@ -188,7 +188,7 @@ struct regions_fixture {
     return kybctl(node(region), "region status");
   }
 
-  /// Waits until every subscription of the seed's plan streams and every node's
+  /// Waits until every subscription of the replication plan streams and every node's
   /// controller has measured each lag (each node serves reads by its own measurement).
   bool replicating() {
     return eventually(
@@ -248,7 +248,7 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
                       << run_command("ss -ltnpH").output);
   auto s = status();
   BOOST_TEST(s["routing"]["us_write"] == "us-east-1");
-  // The seed's table configuration: five (group, target) pairs with their SLAs.
+  // The table configuration: five (group, target) pairs with their SLAs.
   std::map<std::string, double> sla;
   for (auto& l : s["lag"])
     sla[l["group"].get<std::string>() + ">" + l["target"].get<std::string>()] =
@@ -269,7 +269,8 @@ BOOST_AUTO_TEST_CASE(replication_is_made_from_configuration_measured_and_exporte
                                     "updated_at) VALUES (gen_random_uuid(), 'eu', 'x', "
                                     "now(), now())"),
                     std::exception);
-  // The lag is exported under the seed's metric name (by every node, once it sampled).
+  // The lag is exported under its documented metric name (by every node, once it
+  // sampled).
   const std::string lag_series =
       "kyb_replication_lag_seconds{source_region=\"us-east-1\",table=\"businesses\","
       "target_region=\"eu-west-1\"}"; // labels in name order, as prometheus-cpp writes

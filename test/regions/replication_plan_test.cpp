@@ -1,4 +1,4 @@
-// The replication plan: the seed's table groups become row-filtered publications on the
+// The replication plan: the table groups become row-filtered publications on the
 // primary and one subscription per target region; bad configurations are refused; and
 // the publications it makes are accepted by PostgreSQL on a migrated database, with the
 // filters that keep EU rows out of every feed.

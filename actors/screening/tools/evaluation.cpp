@@ -7,10 +7,10 @@
 #include <set>
 #include <sstream>
 
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/normalizer.hpp"
-#include "actors/screening/string_util.hpp"
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/normalizer.hpp"
+#include "actors/screening/engine/string_util.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "runtime/base/csv_reader.hpp"
 
 namespace kyb::screening::eval {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/list_source.hpp"
-#include "actors/screening/screening_index.hpp"
+#include "actors/screening/engine/list_source.hpp"
+#include "actors/screening/engine/screening_index.hpp"
 
 namespace kyb::screening::eval {
 

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 #include "actors/screening/tools/evaluation.hpp"
 #include "runtime/base/csv_reader.hpp"
 

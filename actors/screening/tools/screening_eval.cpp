@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/list_loader.hpp"
+#include "actors/screening/engine/list_loader.hpp"
 #include "actors/screening/tools/evaluation.hpp"
 #include "actors/screening/tools/variation_pairs.hpp"
 

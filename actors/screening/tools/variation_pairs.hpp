@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/screening/result.hpp"
-#include "actors/screening/screening_index.hpp"
+#include "actors/screening/engine/result.hpp"
+#include "actors/screening/engine/screening_index.hpp"
 #include "actors/screening/tools/evaluation.hpp"
 
 namespace kyb::screening::eval {

@@ -1,8 +1,8 @@
 #define BOOST_TEST_MODULE screening_csl_loader
 #include <boost/test/unit_test.hpp>
 
-#include "actors/screening/csl_loader.hpp"
-#include "actors/screening/list_loader.hpp"
+#include "actors/screening/engine/csl_loader.hpp"
+#include "actors/screening/engine/list_loader.hpp"
 
 using namespace kyb::screening;
 

@@ -7,10 +7,10 @@
 
 #include <algorithm>
 
-#include "actors/screening/eu_loader.hpp"
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/screening_index.hpp"
-#include "actors/screening/uk_loader.hpp"
+#include "actors/screening/engine/eu_loader.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/screening_index.hpp"
+#include "actors/screening/engine/uk_loader.hpp"
 
 using namespace kyb::screening;
 

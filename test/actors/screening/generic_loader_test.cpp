@@ -5,9 +5,9 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "actors/screening/generic_loader.hpp"
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/generic_loader.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 
 using namespace kyb::screening;
 

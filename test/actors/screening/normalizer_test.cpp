@@ -1,11 +1,11 @@
 #define BOOST_TEST_MODULE screening_normalizer
 #include <boost/test/unit_test.hpp>
 
-#include "actors/screening/country_table.hpp"
-#include "actors/screening/date_parser.hpp"
-#include "actors/screening/legal_form_table.hpp"
-#include "actors/screening/normalizer.hpp"
-#include "actors/screening/transliterator.hpp"
+#include "actors/screening/engine/country_table.hpp"
+#include "actors/screening/engine/date_parser.hpp"
+#include "actors/screening/engine/legal_form_table.hpp"
+#include "actors/screening/engine/normalizer.hpp"
+#include "actors/screening/engine/transliterator.hpp"
 
 using namespace kyb::screening;
 using tokens = std::vector<std::string>;

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/ofac_loader.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/ofac_loader.hpp"
 
 using namespace kyb::screening;
 

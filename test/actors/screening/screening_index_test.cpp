@@ -7,9 +7,9 @@
 #include <random>
 #include <thread>
 
-#include "actors/screening/index_holder.hpp"
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/screening_index.hpp"
+#include "actors/screening/engine/index_holder.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/screening_index.hpp"
 
 using namespace kyb::screening;
 

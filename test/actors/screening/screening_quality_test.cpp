@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "actors/screening/list_loader.hpp"
+#include "actors/screening/engine/list_loader.hpp"
 #include "actors/screening/tools/evaluation.hpp"
 #include "actors/screening/tools/variation_pairs.hpp"
 

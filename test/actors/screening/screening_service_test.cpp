@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "actors/screening/business_screening.hpp"
-#include "actors/screening/date_parser.hpp"
+#include "actors/screening/engine/date_parser.hpp"
 #include "actors/screening/entity_fingerprint.hpp"
 #include "actors/screening/explanation_json.hpp"
 #include "actors/screening/index_builder.hpp"

@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE screening_text_decoder
 #include <boost/test/unit_test.hpp>
 
-#include "actors/screening/text_decoder.hpp"
+#include "actors/screening/engine/text_decoder.hpp"
 
 using namespace kyb::screening;
 

@@ -1,9 +1,9 @@
 #define BOOST_TEST_MODULE screening_token_similarity
 #include <boost/test/unit_test.hpp>
 
-#include "actors/screening/name_equivalents.hpp"
-#include "actors/screening/token_similarity.hpp"
-#include "actors/screening/vocabulary.hpp"
+#include "actors/screening/engine/name_equivalents.hpp"
+#include "actors/screening/engine/token_similarity.hpp"
+#include "actors/screening/engine/vocabulary.hpp"
 
 using namespace kyb::screening;
 

@@ -1,8 +1,8 @@
 #define BOOST_TEST_MODULE screening_un_loader
 #include <boost/test/unit_test.hpp>
 
-#include "actors/screening/list_loader.hpp"
-#include "actors/screening/un_loader.hpp"
+#include "actors/screening/engine/list_loader.hpp"
+#include "actors/screening/engine/un_loader.hpp"
 
 using namespace kyb::screening;
 

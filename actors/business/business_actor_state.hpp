@@ -44,6 +44,16 @@ struct business_state {
   /// Stored industry classifications by cache key (the classification TTL, 7 d);
   /// made on the first classification.
   std::unique_ptr<runtime::ttl_cache<business_classification>> classifications;
+  /// The classification cache key of the current inputs (a JSON document of every
+  /// input, website text included, and its SHA-256), kept for the record version,
+  /// website text and model it was made from: a repeated classify does not make it
+  /// again. The website text is held, so its address is not reused while kept.
+  struct classification_key_memo {
+    std::string key; ///< empty: none
+    int32_t record_version = 0;
+    std::shared_ptr<const std::string> website_text;
+    std::string model_version;
+  } classification_key;
   /// Stored risk assessments by rules and reference version (the 24 h risk TTL);
   /// cleared when any input changes. Made on the first assessment.
   std::unique_ptr<runtime::ttl_cache<business_risk>> risks;

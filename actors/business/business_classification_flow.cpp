@@ -120,6 +120,22 @@ void classify_known(self_ptr self, const request_meta& meta,
                     classification_actor classifier, const std::string& model_version,
                     classification_done finish);
 
+/// classification_cache_key of the business's current inputs, made once per record
+/// version, website text and model (business_state::classification_key).
+const std::string& current_classification_key(business_state& st,
+                                              const std::string& model_version) {
+  auto& memo = st.classification_key;
+  const auto& rec = record_of(st);
+  if (memo.key.empty() || memo.record_version != rec.version ||
+      memo.website_text != st.website_text || memo.model_version != model_version) {
+    memo.key = classification_cache_key(model_version, rec, website_text_of(st));
+    memo.record_version = rec.version;
+    memo.website_text = st.website_text;
+    memo.model_version = model_version;
+  }
+  return memo.key;
+}
+
 void do_classify(self_ptr self, caf::typed_response_promise<business_classification> rp,
                  const request_meta& meta, classification_actor classifier,
                  const std::string& model_version) {
@@ -140,7 +156,8 @@ void classify_known(self_ptr self, const request_meta& meta,
                     classification_actor classifier, const std::string& model_version,
                     classification_done finish) {
   auto& st = self->state;
-  auto key = classification_cache_key(model_version, record_of(st), website_text_of(st));
+  auto key = current_classification_key(
+      st, model_version); // a copy: finish() may run queued work
   auto now = clock::now();
   auto found = classification_cache(st).get(key, now);
   if (found.value) {
@@ -182,6 +199,7 @@ void classify_now(self_ptr self, classification_actor classifier,
 
 void forget_classifications(business_state& st) {
   clear_cache(st.classifications);
+  st.classification_key = {};
 }
 
 caf::result<business_classification> classify(self_ptr self, const request_meta& meta,
@@ -229,8 +247,7 @@ caf::result<int32_t> warm(self_ptr self, const std::string& model_version) {
     }
     with_website_text(self, [self, rp, model_version]() mutable {
       auto& st = self->state;
-      auto key =
-          classification_cache_key(model_version, record_of(st), website_text_of(st));
+      auto key = current_classification_key(st, model_version);
       pg_batch batch;
       add(batch, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
       run_batch(

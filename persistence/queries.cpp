@@ -235,28 +235,20 @@ const std::vector<named_sql>& platform_queries() {
        " FROM businesses WHERE tenant_id = $1 AND deleted_at IS NULL "
        "AND (created_at, id) < ($2::timestamptz, $3::uuid) "
        "ORDER BY businesses.created_at DESC, id DESC LIMIT $4"},
-      // Search. $1 tenant, $2 query text ('' = none), $3 tax id hmac (NULL
-      // =
-      // none), $4 limit -> id, legal_name, dba_name, website_url, country, created_at,
-      // relevance_score, overall_score, risk_level, assessed_at (of the latest
-      // assessment)
+      // Search (kyb_business_search, migration 0019: relevance over the newest $5
+      // matches). $1 tenant, $2 query text ('' = none), $3 tax id hmac (NULL = none),
+      // $4 limit, $5 candidates -> id, legal_name, dba_name, website_url, country,
+      // created_at, relevance_score, overall_score, risk_level, assessed_at (of the
+      // latest assessment)
       {q::business_search,
        "WITH business_search AS ("
        "  SELECT b.id, b.legal_name, b.dba_name, b.website_url, b.country, b.created_at,"
-       "    ts_rank(to_tsvector('english', b.legal_name || ' ' || COALESCE(b.dba_name, "
-       "'')),"
-       "            plainto_tsquery('english', $2)) AS relevance_score"
-       "  FROM businesses b"
-       "  WHERE b.tenant_id = $1 AND b.deleted_at IS NULL"
-       "    AND (to_tsvector('english', b.legal_name || ' ' || COALESCE(b.dba_name, ''))"
-       "           @@ plainto_tsquery('english', $2)"
-       "         OR b.tax_id = $3)"
-       "  ORDER BY relevance_score DESC, b.created_at DESC"
-       "  LIMIT $4"
+       "    s.relevance_score"
+       "  FROM kyb_business_search($1, $2, $3, $4, $5) s"
+       "  JOIN businesses b ON b.id = s.business_id"
        "), risk_data AS ("
-       "  SELECT DISTINCT ON (ra.business_id) ra.business_id, ra.overall_score, "
-       "ra.risk_level,"
-       "    ra.assessed_at"
+       "  SELECT DISTINCT ON (ra.business_id) ra.business_id, ra.overall_score,"
+       "    ra.risk_level, ra.assessed_at"
        "  FROM risk_assessments ra"
        "  WHERE ra.business_id IN (SELECT id FROM business_search)"
        "  ORDER BY ra.business_id, ra.assessed_at DESC"
@@ -265,13 +257,11 @@ const std::vector<named_sql>& platform_queries() {
            "bs.created_at") " AS created_at, bs.relevance_score, "
                             "rd.overall_score::text AS overall_score, "
                             "rd.risk_level, " KYB_TS(
-                                "rd.assessed_at") " AS assessed_at FROM business_search "
-                                                  "bs "
-                                                  "LEFT JOIN risk_data rd ON bs.id = "
-                                                  "rd.business_id ORDER BY "
-                                                  "bs.relevance_score DESC, "
-                                                  "bs.created_at "
-                                                  "DESC"},
+                                "rd.assessed_at") " AS assessed_at"
+                                                  " FROM business_search bs LEFT JOIN "
+                                                  "risk_data rd ON bs.id = rd.business_id"
+                                                  " ORDER BY bs.relevance_score DESC, "
+                                                  "bs.created_at DESC, bs.id DESC"},
 
   // -- Sanctions screening (actors/screening/business_screening.cpp decodes) ------
 #define KYB_SCREENING_HIT_COLUMNS                                                        \

@@ -1,10 +1,13 @@
 #include "actors/business/business_query_actor.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/business/business_rows.hpp"
+#include "actors/business/business_search.hpp"
 #include "actors/business/business_validation.hpp"
 #include "actors/db.hpp"
 #include "persistence/queries.hpp"
@@ -168,9 +171,13 @@ business_query_actor spawn_business_query_actor(caf::actor_system& sys, platform
               if (!tax_id.empty())
                 hash = val(tax_id_lookup_hash(*p, normalize_tax_id(tax_id)));
               pg_batch batch;
+              // Relevance ranks the newest matches, at least 500 and twice the
+              // results a search returns: bounded work for any word.
+              auto limit = p->settings.api.search_limit;
               add(batch, q::business_search,
-                  {val(meta.who.tenant_id), val(text), hash,
-                   val(std::to_string(p->settings.api.search_limit))});
+                  {val(meta.who.tenant_id), val(search_text_of(text)), hash,
+                   val(std::to_string(limit)),
+                   val(std::to_string(std::max(size_t{500}, 2 * limit)))});
               auto rp = self->make_response_promise<std::vector<business_summary>>();
               run_batch(
                   self, *p, std::move(batch),

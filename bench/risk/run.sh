@@ -14,10 +14,10 @@
 #      page       the next page, 100 businesses (cursor: no summary),
 #      business   GET /v1/risk/trends?business_id=... (one business);
 #   3. prints EXPLAIN (ANALYZE, BUFFERS) of both statements, their text from the
-#      platform's catalogue (bench/risk/risk_trend_sql).
+#      platform's catalogue (bench/persistence/statement_sql).
 #
 #   bench/risk/run.sh [assessments=1000000] [businesses=10000]
-# Environment: KYB_BENCH_BUILD (a built tree with kyb-node and risk_trend_sql; default
+# Environment: KYB_BENCH_BUILD (a built tree with kyb-node and statement_sql; default
 # build, the Release tree of deploy/local/kyb up, configured and built here when unset).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -30,7 +30,7 @@ mkdir -p "$OUT"
 BUILD="${KYB_BENCH_BUILD:-$ROOT/build}"
 if [ -z "${KYB_BENCH_BUILD:-}" ]; then
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$BUILD" --target kyb-node risk_trend_sql -j"$(nproc)" >/dev/null
+  cmake --build "$BUILD" --target kyb-node statement_sql -j"$(nproc)" >/dev/null
 fi
 PG="${KYB_BENCH_DATABASE_URL:-${KYB_TEST_DATABASE_URL:?set KYB_BENCH_DATABASE_URL or source the test environment}}"
 REDIS="${KYB_BENCH_REDIS_URL:-${KYB_TEST_REDIS_URL:?set KYB_BENCH_REDIS_URL}}"
@@ -121,7 +121,7 @@ for name, p50, p95, n in results:
     print(f"{name:46s} {p50:9.2f} {p95:9.2f} {n:5d} {p50 / base:15.1f}")
 PY
 
-SQL_BIN="$BUILD/bench/risk/risk_trend_sql"
+SQL_BIN="$BUILD/bench/persistence/statement_sql"
 ALL="'00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'"
 explain() { # statement args
   echo

@@ -329,6 +329,33 @@ BOOST_AUTO_TEST_CASE(search_ranks_and_orders) {
                  .status == 400);
 }
 
+BOOST_AUTO_TEST_CASE(search_skips_legal_forms_beside_other_words) {
+  auto [t, key] = node.make_tenant({"read", "write"});
+  auto make = [&](const std::string& name) {
+    auto r = node.call("POST", "/v1/businesses",
+                       json{{"legal_name", name}, {"country", "US"}}.dump(), key);
+    BOOST_REQUIRE_EQUAL(r.status, 201);
+    return r.json()["id"].get<std::string>();
+  };
+  auto inc = make("Acme Widgets Inc");
+  auto llc = make("Acme Widgets LLC");
+  auto other = make("Zenith Partners LLC");
+  auto found = [&](const std::string& q) {
+    std::set<std::string> ids;
+    auto r = node.call("GET", "/v1/businesses/search?q=" + q, "", key);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    auto body = r.json(); // kept: the loop reads into it
+    for (auto& d : body["data"])
+      ids.insert(d["id"].get<std::string>());
+    return ids;
+  };
+  // "Acme LLC" looks for Acme, whatever its legal form; LLC alone looks for LLCs.
+  BOOST_TEST((found("acme%20llc") == std::set<std::string>{inc, llc}));
+  BOOST_TEST((found("Acme%20L.L.C.") == std::set<std::string>{inc, llc}));
+  BOOST_TEST((found("llc") == std::set<std::string>{llc, other}));
+  BOOST_TEST(found("zenith%20inc") == std::set<std::string>{other});
+}
+
 BOOST_AUTO_TEST_CASE(tax_id_is_never_stored_in_plaintext_and_reveal_is_audited) {
   auto [t, key] = node.make_tenant({"read", "write", "admin"});
   auto [t2, reader] = node.make_tenant({"read"});

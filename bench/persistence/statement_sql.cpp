@@ -1,6 +1,7 @@
 // Prints the text of one statement of the platform's catalogue (persistence/queries.cpp)
-// by name, so bench/risk/run.sh plans exactly what the node prepares.
-//   risk_trend_sql risk_trends_months
+// by name, so the query benchmarks (bench/risk, bench/search) plan exactly what the node
+// prepares.
+//   statement_sql risk_trends_months
 #include <cstdio>
 #include <cstring>
 
@@ -8,7 +9,7 @@
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: risk_trend_sql STATEMENT_NAME\n");
+    std::fprintf(stderr, "usage: statement_sql STATEMENT_NAME\n");
     return 2;
   }
   for (auto& s : kyb::persistence::platform_queries())

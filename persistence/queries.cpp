@@ -1031,7 +1031,8 @@ const std::vector<named_sql>& platform_queries() {
 #undef KYB_TREND_FIRST
 #undef KYB_TREND_LAST
       {q::ping, "SELECT 1"},
-      {q::migrations_latest, "SELECT COALESCE(max(version), 0) FROM schema_migrations"},
+      {q::migrations_latest,
+       "SELECT COALESCE(max(version), 0) AS latest FROM schema_migrations"},
   };
   return all;
 }

@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/db.hpp"
+#include "actors/row_columns.hpp"
 #include "persistence/queries.hpp"
 #include "persistence/redis_reply.hpp"
 
@@ -63,7 +64,8 @@ void start_probe(self_ptr self) {
           [self, pr](std::vector<pg_rows>& rows) {
             auto& st = self->state;
             pr->result.checks.push_back({"postgresql", true, "reachable"});
-            int applied = std::stoi(col(rows.at(0).rows.at(0), 0));
+            int applied =
+                std::stoi(col(rows.at(0).rows.at(0), row_columns(rows.at(0))["latest"]));
             bool ok = applied >= st.expected;
             pr->result.checks.push_back(
                 {"migrations", ok,

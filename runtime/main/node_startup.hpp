@@ -13,29 +13,14 @@
 #include <caf/fwd.hpp>
 #include <nlohmann/json_fwd.hpp>
 
+#include "actors/audit/audit_chain.hpp"
+#include "actors/classification/classifier.hpp"
 #include "actors/platform.hpp"
+#include "actors/risk/risk_reference.hpp"
+#include "actors/website/website_analysis.hpp"
 #include "config/settings.hpp"
 #include "runtime/cluster/cluster_agent.hpp"
-
-namespace kyb::actors {
-class audit_keyring;
-} // namespace kyb::actors
-
-namespace kyb::classification {
-class classifier;
-} // namespace kyb::classification
-
-namespace kyb::website {
-class website_engine;
-} // namespace kyb::website
-
-namespace kyb::risk {
-class risk_reference_holder;
-} // namespace kyb::risk
-
-namespace kyb::runtime {
-class directory;
-} // namespace kyb::runtime
+#include "runtime/directory.hpp"
 
 namespace kyb::node {
 

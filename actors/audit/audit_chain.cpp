@@ -1,6 +1,7 @@
 #include "actors/audit/audit_chain.hpp"
 
 #include "runtime/base/crypto.hpp"
+#include "runtime/base/text.hpp"
 #include "runtime/error.hpp"
 
 namespace kyb::actors {
@@ -11,13 +12,7 @@ std::string audit_key_id(const std::string& key) {
 
 caf::expected<audit_keyring> audit_keyring::parse(const std::string& current,
                                                   const std::string& previous) {
-  auto decode = [](const std::string& b64) -> std::optional<std::string> {
-    auto raw = base::base64_decode(b64);
-    if (!raw || raw->size() != 32)
-      return std::nullopt;
-    return raw;
-  };
-  auto cur = decode(current);
+  auto cur = base::base64_key32(current);
   if (!cur)
     return make_error(
         errc::invalid_argument,
@@ -28,14 +23,10 @@ caf::expected<audit_keyring> audit_keyring::parse(const std::string& current,
   int n = 0;
   while (pos <= previous.size() && !previous.empty()) {
     auto comma = previous.find(',', pos);
-    auto item = previous.substr(pos, comma == std::string::npos ? std::string::npos
-                                                                : comma - pos);
-    while (!item.empty() && item.front() == ' ')
-      item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ')
-      item.pop_back();
+    auto item = base::trim(std::string_view(previous).substr(
+        pos, comma == std::string::npos ? std::string::npos : comma - pos));
     ++n;
-    auto raw = decode(item);
+    auto raw = base::base64_key32(item);
     if (!raw)
       return make_error(errc::invalid_argument,
                         "key " + std::to_string(n) +

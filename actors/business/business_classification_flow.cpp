@@ -35,6 +35,22 @@ void count_classification(const std::string& trigger, const std::string& outcome
   family.with({trigger, outcome}).Increment();
 }
 
+/// classification_cache_key of the business's current inputs, made once per record
+/// version, website text and model (business_state::classification_key).
+const std::string& current_classification_key(business_state& st,
+                                              const std::string& model_version) {
+  auto& memo = st.classification_key;
+  const auto& rec = record_of(st);
+  if (memo.key.empty() || memo.record_version != rec.version ||
+      memo.website_text != st.website_text || memo.model_version != model_version) {
+    memo.key = classification_cache_key(model_version, rec, website_text_of(st));
+    memo.record_version = rec.version;
+    memo.website_text = st.website_text;
+    memo.model_version = model_version;
+  }
+  return memo.key;
+}
+
 /// Classifies the committed state now and stores the rows with their audit row; `done`
 /// runs after the commit. The caller holds the write slot (asserted).
 void run_classification(self_ptr self, classification_actor classifier,
@@ -43,14 +59,14 @@ void run_classification(self_ptr self, classification_actor classifier,
   assert(self->state.life.writing());
   with_website_text(self, [self, classifier, trigger, meta, done] {
     auto& st = self->state;
-    auto rec = record_of(st);
-    auto text = website_text_of(st);
     self->request(classifier, st.p->settings.http.request_timeout, classify_atom::value,
-                  classification_input_of(rec, text))
+                  classification_input_of(record_of(st), website_text_of(st)))
         .then(
-            [self, trigger, meta, done, rec,
-             text](classification::classification_result& r) {
-              auto key = classification_cache_key(r.model_version, rec, text);
+            [self, trigger, meta, done](classification::classification_result& r) {
+              // The record and website text are still those asked about: this flow
+              // holds the write slot, and every change of them takes it.
+              const auto& rec = record_of(self->state);
+              auto key = current_classification_key(self->state, r.model_version);
               auto data = std::make_shared<business_classification_data>(
                   assemble_classification(rec, r, key, base::utc_timestamp()));
               pg_batch batch;
@@ -119,22 +135,6 @@ cache_stored_classification(business_state& st, const pg_rows& rows,
 void classify_known(self_ptr self, const request_meta& meta,
                     classification_actor classifier, const std::string& model_version,
                     classification_done finish);
-
-/// classification_cache_key of the business's current inputs, made once per record
-/// version, website text and model (business_state::classification_key).
-const std::string& current_classification_key(business_state& st,
-                                              const std::string& model_version) {
-  auto& memo = st.classification_key;
-  const auto& rec = record_of(st);
-  if (memo.key.empty() || memo.record_version != rec.version ||
-      memo.website_text != st.website_text || memo.model_version != model_version) {
-    memo.key = classification_cache_key(model_version, rec, website_text_of(st));
-    memo.record_version = rec.version;
-    memo.website_text = st.website_text;
-    memo.model_version = model_version;
-  }
-  return memo.key;
-}
 
 void do_classify(self_ptr self, caf::typed_response_promise<business_classification> rp,
                  const request_meta& meta, classification_actor classifier,

@@ -4,6 +4,7 @@
 
 #include "actors/screening/engine/legal_form_table.hpp"
 #include "actors/screening/engine/normalizer.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::actors {
 
@@ -12,10 +13,10 @@ std::string search_text_of(std::string_view q) {
   // of each (what the legal-form table knows), remembering whose token is whose.
   std::vector<std::string_view> words;
   for (size_t i = 0; i < q.size();) {
-    while (i < q.size() && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r'))
+    while (i < q.size() && base::is_blank(q[i]))
       ++i;
     size_t start = i;
-    while (i < q.size() && !(q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r'))
+    while (i < q.size() && !base::is_blank(q[i]))
       ++i;
     if (i > start)
       words.push_back(q.substr(start, i - start));

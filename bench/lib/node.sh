@@ -18,6 +18,15 @@ source "$ROOT/bench/lib/tls.sh"
 NODE_PID=""
 DB=""
 
+# Configures and builds TARGETS in the Release tree, unless KYB_BENCH_BUILD names a tree
+# to use as it is.
+bench_build() { # TARGET...
+  if [ -z "${KYB_BENCH_BUILD:-}" ]; then
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD" --target "$@" -j"$(nproc)" >/dev/null
+  fi
+}
+
 bench_cleanup() {
   if [ -n "$DB" ]; then psql -q "$BASE_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true; fi
   "$ROOT/deploy/local/kyb" services stop bench >/dev/null 2>&1 || true
@@ -53,10 +62,7 @@ bench_node_start() {
     command -v $tool >/dev/null || { echo "needs $tool (apt-get install wrk curl)"; exit 1; }
   done
   mkdir -p "$OUT"
-  if [ -z "${KYB_BENCH_BUILD:-}" ]; then
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$BUILD" --target kyb-node -j"$(nproc)" >/dev/null
-  fi
+  bench_build kyb-node
   eval "$("$ROOT/deploy/local/kyb" services start bench 2>/dev/null)"
   DB=kyb_bench_$$
   BASE_URL=${KYB_DATABASE_URL%/*}

@@ -26,13 +26,8 @@ ROWS=${1:-1000000}
 TENANTS=${2:-5}
 OUT="$ROOT/bench/out/search"
 PORT=18561
-CONNS=1 SECS=1
 source "$ROOT/bench/lib/node.sh"
-export KYB_LOG_ACCESS=false
-if [ -z "${KYB_BENCH_BUILD:-}" ]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$BUILD" --target statement_sql -j"$(nproc)" >/dev/null
-fi
+bench_build statement_sql
 SQL_BIN="$BUILD/bench/persistence/statement_sql"
 bench_node_start
 DBURL="$KYB_DATABASE_URL"

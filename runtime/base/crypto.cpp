@@ -273,6 +273,12 @@ std::string base64_encode(std::string_view data) {
 std::optional<std::string> base64_decode(std::string_view text) {
   return b64_decode(text, b64std, true);
 }
+std::optional<std::string> base64_key32(std::string_view text) {
+  auto raw = base64_decode(text);
+  if (!raw || raw->size() != 32)
+    return std::nullopt;
+  return raw;
+}
 std::string base64url_encode(std::string_view data) {
   return b64_encode(data, b64url, false);
 }

@@ -60,6 +60,9 @@ std::optional<std::string> hex_decode(std::string_view hex);
 
 std::string base64_encode(std::string_view data);
 std::optional<std::string> base64_decode(std::string_view text);
+/// A 256-bit key given as base64 (`openssl rand -base64 32`): its 32 bytes, or nullopt
+/// when the text is not base64 or not exactly 32 bytes long.
+std::optional<std::string> base64_key32(std::string_view text);
 /// URL-safe alphabet without padding (RFC 4648 §5).
 std::string base64url_encode(std::string_view data);
 std::optional<std::string> base64url_decode(std::string_view text);

@@ -1,5 +1,7 @@
 #include "runtime/cache/cache_registry.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "runtime/base/metrics.hpp"
 
 namespace kyb::runtime {
@@ -128,6 +130,23 @@ void cache_registry::export_metrics() const {
     rate.with({names[i]}).Set(counters_[i].hit_rate());
     entries.with({names[i]}).Set(static_cast<double>(counters_[i].entries.load()));
   }
+}
+
+nlohmann::json cache_registry::statistics() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (size_t i = 0; i < cache_type_count; ++i) {
+    auto t = static_cast<cache_type>(i);
+    auto& c = counters(t);
+    out[to_string(t)] = {{"entries", c.entries.load()},
+                         {"hits", c.hits->Value()},
+                         {"misses", c.misses->Value()},
+                         {"hit_rate", c.hit_rate()},
+                         {"refreshes", c.refreshes->Value()},
+                         {"refresh_failures", c.refresh_failures->Value()},
+                         {"evictions", c.evictions->Value()},
+                         {"ttl_ms", policy(t).ttl.count()}};
+  }
+  return out;
 }
 
 } // namespace kyb::runtime

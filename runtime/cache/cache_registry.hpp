@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "config/settings.hpp"
 #include "runtime/base/metrics.hpp"
 
@@ -77,6 +79,11 @@ public:
   /// kyb_cache_misses_total, kyb_cache_refreshes_total{outcome},
   /// kyb_cache_evictions_total and kyb_cache_expirations_total are live.
   void export_metrics() const;
+
+  /// Every cache's counters and TTL by cache type, as `kybctl caches` shows them:
+  /// {"<type>": {entries, hits, misses, hit_rate, refreshes, refresh_failures,
+  /// evictions, ttl_ms}}.
+  nlohmann::json statistics() const;
 
 private:
   std::array<cache_policy, cache_type_count> policies_;

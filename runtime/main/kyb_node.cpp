@@ -3,13 +3,10 @@
 // plus one per extra HTTP worker), serves the API until SIGINT/SIGTERM, then drains.
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <thread>
 #include <vector>
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -17,16 +14,11 @@
 #include <caf/io/middleman.hpp>
 #include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include "actors/audit/audit_actor.hpp"
 #include "actors/audit/audit_writer.hpp"
-#include "actors/business/business_actor.hpp"
-#include "actors/classification/classification_actor.hpp"
 #include "actors/import/import_actor.hpp"
 #include "actors/messages.hpp"
-#include "actors/tenant/tenant_actor.hpp"
-#include "actors/verification/verification_actor.hpp"
 #include "actors/verification/verification_services.hpp"
 #include "config/config.hpp"
 #include "config/host_port.hpp"
@@ -35,7 +27,6 @@
 #include "net/outbound_client.hpp"
 #include "net/region_forwarder.hpp"
 #include "net/routes.hpp"
-#include "net/website_service.hpp"
 #include "persistence/io_watcher.hpp"
 #include "persistence/migrator.hpp"
 #include "persistence/pg_pool.hpp"
@@ -45,7 +36,6 @@
 #include "persistence/statement_catalog.hpp"
 #include "regions/region_controller.hpp"
 #include "regions/routing.hpp"
-#include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/cache/cache_registry.hpp"
 #include "runtime/cluster/admin_gateway.hpp"
@@ -346,7 +336,7 @@ int main(int argc, char** argv) {
   hooks.dir = &directory;
   hooks.places = places;
   hooks.leases = leases;
-  hooks.caches = node::cache_statistics;
+  hooks.caches = [] { return runtime::cache_registry::global().statistics(); };
   // (a quorum loss during the shutdown needs no second signal: that one ends at once)
   hooks.shutdown = [&shutdown] {
     if (!shutdown.begun())

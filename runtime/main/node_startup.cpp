@@ -23,23 +23,11 @@
 #include "net/website_service.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
-#include "runtime/cache/cache_registry.hpp"
 #include "runtime/cluster/entity_router.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/error.hpp"
 
 namespace kyb::node {
-
-namespace {
-
-std::optional<std::string> decode_key(const std::string& b64) {
-  auto raw = base::base64_decode(b64);
-  if (!raw || raw->size() != 32)
-    return std::nullopt;
-  return raw;
-}
-
-} // namespace
 
 bool write_key_file(const std::string& path, const std::string& key) {
   auto slash = path.rfind('/');
@@ -126,7 +114,7 @@ std::variant<node_secrets, start_problem> check_settings(const config::settings&
        {std::tuple{"security.tax_id_key", &s.security.tax_id_key, &out.tax_id_key},
         std::tuple{"security.tax_id_hmac_key", &s.security.tax_id_hmac_key,
                    &out.tax_id_hmac_key}}) {
-    auto raw = decode_key(*b64);
+    auto raw = base::base64_key32(*b64);
     if (!raw)
       return start_problem{key, "must be base64 of exactly 32 random bytes "
                                 "(openssl rand -base64 32)"};
@@ -243,24 +231,6 @@ runtime::cluster_config cluster_config_of(const config::settings& s,
   c.max_live = s.actors.max_live_per_node;
   c.tls = !s.cluster.insecure;
   return c;
-}
-
-nlohmann::json cache_statistics() {
-  nlohmann::json out = nlohmann::json::object();
-  auto& reg = runtime::cache_registry::global();
-  for (size_t i = 0; i < runtime::cache_type_count; ++i) {
-    auto t = static_cast<runtime::cache_type>(i);
-    auto& c = reg.counters(t);
-    out[runtime::to_string(t)] = {{"entries", c.entries.load()},
-                                  {"hits", c.hits->Value()},
-                                  {"misses", c.misses->Value()},
-                                  {"hit_rate", c.hit_rate()},
-                                  {"refreshes", c.refreshes->Value()},
-                                  {"refresh_failures", c.refresh_failures->Value()},
-                                  {"evictions", c.evictions->Value()},
-                                  {"ttl_ms", reg.policy(t).ttl.count()}};
-  }
-  return out;
 }
 
 std::vector<std::string> seed_names(const config::settings& s) {

@@ -69,9 +69,6 @@ runtime::cluster_config cluster_config_of(const config::settings& s,
                                           const std::string& incarnation,
                                           caf::actor router);
 
-/// This node's cache counters by cache type, as `kybctl caches` shows them.
-nlohmann::json cache_statistics();
-
 /// Writes the bootstrap operator key to `path` with mode 0600, making its directories.
 bool write_key_file(const std::string& path, const std::string& key);
 

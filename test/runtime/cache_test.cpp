@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE cache
 #include <boost/test/unit_test.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "runtime/cache/cache_key.hpp"
+#include "runtime/cache/cache_registry.hpp"
 #include "runtime/cache/ttl_cache.hpp"
 
 using namespace kyb::runtime;
@@ -131,6 +134,27 @@ BOOST_AUTO_TEST_CASE(shared_caches_are_bounded_by_the_node_alone) {
   BOOST_TEST(reg.counters(cache_type::risk_assessment).evictions->Value() ==
              evicted_before + 1);
   BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 5);
+}
+
+BOOST_AUTO_TEST_CASE(statistics_show_each_cache_as_kybctl_reads_it) {
+  ttl_cache<int> cache(cache_type::risk_assessment, reg, cache_scope::actor);
+  auto before = reg.statistics()["risk_assessment"];
+  cache.put("a", 1, t0);
+  cache.get("a", t0 + seconds(1));
+  cache.get("b", t0 + seconds(1));
+  auto j = reg.statistics();
+  BOOST_TEST(j.size() == cache_type_count);
+  auto& r = j["risk_assessment"];
+  BOOST_TEST(r["ttl_ms"].get<int64_t>() == 100000);
+  BOOST_TEST(r["entries"].get<int64_t>() == before["entries"].get<int64_t>() + 1);
+  BOOST_TEST(r["hits"].get<double>() == before["hits"].get<double>() + 1);
+  BOOST_TEST(r["misses"].get<double>() == before["misses"].get<double>() + 1);
+  for (auto& [name, c] : j.items())
+    BOOST_TEST_CONTEXT(name) {
+      for (auto* field : {"entries", "hits", "misses", "hit_rate", "refreshes",
+                          "refresh_failures", "evictions", "ttl_ms"})
+        BOOST_TEST(c.contains(field));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(lru_order_survives_many_replacements) {

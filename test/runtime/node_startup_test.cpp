@@ -10,8 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include "actors/audit/audit_chain.hpp"
 #include "actors/risk/risk_reference.hpp"
 #include "config/config.hpp"
@@ -140,18 +138,6 @@ BOOST_AUTO_TEST_CASE(the_cluster_configuration_carries_the_parsed_seeds) {
   BOOST_TEST(c.self.id == s.node.id);
   auto names = node::seed_names(s);
   BOOST_TEST((names == std::vector<std::string>{"127.0.0.1:9101", "[::1]:9102"}));
-}
-
-BOOST_AUTO_TEST_CASE(cache_statistics_name_every_cache) {
-  auto j = node::cache_statistics();
-  BOOST_TEST(j.is_object());
-  BOOST_TEST(j.size() >= 1u);
-  for (auto& [name, c] : j.items()) {
-    BOOST_TEST_CONTEXT(name) {
-      BOOST_TEST(c.contains("hit_rate"));
-      BOOST_TEST(c.contains("ttl_ms"));
-    }
-  }
 }
 
 BOOST_AUTO_TEST_CASE(the_operator_key_file_is_private_and_its_folders_made) {

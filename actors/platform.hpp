@@ -14,6 +14,7 @@
 #include "persistence/redis_client.hpp"
 #include "regions/routing.hpp"
 #include "runtime/base/uuid.hpp"
+#include "runtime/cache/clock_ring.hpp"
 #include "runtime/cluster/lease_manager.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/directory.hpp"
@@ -29,6 +30,10 @@ enum entity : runtime::entity_kind {
 };
 
 struct verification_services;
+struct business_view_data;
+
+/// The node's most recently read business views (cache.business_views of them).
+using business_view_ring = runtime::clock_ring<const business_view_data>;
 
 struct platform {
   config::settings settings;
@@ -56,6 +61,10 @@ struct platform {
   std::shared_ptr<runtime::actor_slot<risk_monitor_actor>> risk_monitor;
   /// The services a verification's steps call (actors/verification/).
   std::shared_ptr<verification_services> verification;
+  /// Keeps the rendered views of the businesses read most recently; a loaded business
+  /// actor keeps only its packed record and a weak reference to its view. Null: nothing
+  /// is kept (each read makes its view).
+  std::shared_ptr<business_view_ring> business_views;
 
   /// True when this node may write rows of tenants of `residency` ("us", "eu").
   bool writes_here(std::string_view residency) const {

@@ -571,6 +571,11 @@ const std::vector<option>& options() {
       {"cache.max_entries_per_node", "1000000",
        "Cached entries one node keeps per cache type.",
        integer(&settings::cache, &cache_settings::max_entries_per_node, 1, 1000000000)},
+      {"cache.business_views", "16384",
+       "Businesses whose rendered view a node keeps for reads (the most recently read; "
+       "about 2 KiB each). A loaded business not among them keeps its packed record "
+       "and renders again when read. 0: none kept.",
+       integer(&settings::cache, &cache_settings::business_views, 0, 100000000)},
       {"cache.warm_schedule", "0 2 * * *",
        "Cron expression (UTC) of the warming job (default: daily at 02:00).",
        str(&settings::cache, &cache_settings::warm_schedule, true)},

@@ -116,6 +116,7 @@ struct cache_settings {
   double hot_accesses_per_hour = 0; ///< access_frequency = min(1, rate / this)
   size_t max_entries_per_actor = 0;
   size_t max_entries_per_node = 0; ///< per cache type
+  size_t business_views = 0;       ///< rendered business views a node keeps (most recent)
   std::string warm_schedule;       ///< cron expression (UTC) of the daily warming job
   size_t warm_top_codes = 0;       ///< the scheduled run's most common MCC codes
   size_t warm_max_businesses = 0;  ///< businesses one warm run loads at most

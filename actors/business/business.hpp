@@ -2,6 +2,7 @@
 // change one. Plain data: the business actor owns instances; net/ maps them to JSON.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -96,6 +97,8 @@ struct business_view_data {
   business_record record;
   mutable std::once_flag rendered_once;
   mutable std::string rendered; ///< filled once by the layer that renders it
+  /// Read since the node's view ring last passed it (platform::business_views).
+  mutable std::atomic<bool> used{false};
 };
 
 struct business_view {

@@ -31,6 +31,8 @@ request_meta system_meta(business_state& st, const char* request_id) {
 }
 
 void forget_derived(business_state& st) {
+  if (!st.derived_)
+    return;                    // nothing derived yet
   forget_screenings(st);       // names or owners may have changed
   forget_classifications(st);  // and what the classifier reads
   forget_risk(st);             // and what an assessment read
@@ -81,13 +83,21 @@ business_record masked_record(const business_record& rec, uint8_t reveal_bits) {
 }
 
 /// The masked view of the committed state, shared by every plain read until it changes.
+/// A view read again is marked used in the node's ring; a new one is held by it, so the
+/// businesses read most recently keep their rendered view and the others only their
+/// packed record. Made with `new`: the actor's weak_ptr keeps only the control block
+/// once the ring drops the view.
 business_view masked_view(business_state& st) {
-  if (!st.masked) {
-    auto d = std::make_shared<business_view_data>();
-    d->record = masked_record(st.rec(), 0);
-    st.masked = std::move(d);
+  if (auto v = st.masked.lock()) {
+    business_view_ring::touch(*v);
+    return business_view{std::move(v)};
   }
-  return business_view{st.masked};
+  std::shared_ptr<business_view_data> d(new business_view_data);
+  d->record = masked_record(record_of(st), 0);
+  st.masked = d;
+  if (st.p->business_views)
+    st.p->business_views->hold(d);
+  return business_view{std::move(d)};
 }
 
 business_view make_view(const business_record& rec, uint8_t reveal_bits) {
@@ -194,9 +204,8 @@ void load(self_ptr self) {
         if (res.at(0).rows.empty()) {
           st.found = existence::absent;
         } else {
-          st.rec() = decode(*st.p, res[0], res.at(1));
-          st.masked.reset();
-          st.found = st.rec().deleted_at ? existence::deleted : existence::present;
+          commit_record(st, decode(*st.p, res[0], res.at(1)));
+          st.found = st.committed.deleted() ? existence::deleted : existence::present;
         }
         st.life.load_succeeded();
       },
@@ -250,8 +259,7 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
         rec.version = 1;
         rec.created_at = col(res[0].rows.at(0), c["created_at"]);
         rec.updated_at = col(res[0].rows.at(0), c["updated_at"]);
-        st.rec() = std::move(rec);
-        st.masked.reset();
+        commit_record(st, rec);
         st.found = existence::present;
         rp.deliver(masked_view(st));
         st.life.end_create(true);
@@ -268,210 +276,267 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
 
 } // namespace business_internal
 
+namespace business_internal {
+namespace {
+
+/// The business actor whose message is being handled on this thread: set around each
+/// resume, so that the handlers can be captureless and their behavior shared.
+thread_local self_ptr current_business = nullptr;
+
+self_ptr this_business() {
+  assert(current_business);
+  return current_business;
+}
+
+/// Every business actor's message handlers, made once: a behavior whose handlers
+/// captured the actor would be made again for each actor (about 770 bytes of the ~2 KiB
+/// an activated business costs). The handlers find their actor through
+/// this_business(); CAF only reads a behavior while it dispatches a message.
+const business_actor::behavior_type& shared_behavior() {
+  static const business_actor::behavior_type bhvr{
+      [](create_atom, const request_meta& meta,
+         const business_input& in) -> caf::result<business_view> {
+        auto self = this_business();
+        auto rp = self->make_response_promise<business_view>();
+        auto& st = self->state;
+        if (!meta.who.has(scope_write))
+          return make_error(errc::forbidden,
+                            "creating businesses needs the 'write' scope");
+        // A new id needs no load: the insert itself fails if the id exists.
+        if (st.life.current() == entity_lifecycle::phase::unloaded) {
+          do_create(self, rp, meta, in);
+          return rp;
+        }
+        when_ready(self, rp, true,
+                   [self, rp, meta, in] { do_create(self, rp, meta, in); });
+        return rp;
+      },
+      [](get_atom, const request_meta& meta,
+         uint8_t reveal_bits) -> caf::result<business_view> {
+        auto self = this_business();
+        auto rp = self->make_response_promise<business_view>();
+        when_visible(self, rp, meta, false, [self, rp, meta, reveal_bits]() mutable {
+          auto& st = self->state;
+          if (reveal_bits == 0) {
+            rp.deliver(masked_view(st));
+            return;
+          }
+          if (!meta.who.has(scope_admin)) {
+            rp.deliver(make_error(errc::forbidden,
+                                  "revealing personal data needs the 'admin' scope"));
+            return;
+          }
+          // Revealing is a personal-data read: the audit row commits before the
+          // data leaves.
+          nlohmann::json fields = nlohmann::json::array();
+          if (reveal_bits & reveal_tax_id)
+            fields.push_back("tax_id");
+          if (reveal_bits & reveal_owners)
+            fields.push_back("owners");
+          pg_batch batch;
+          add_audit(batch, tenant_of(st), region_of(st), meta.who.audit_actor(),
+                    "business.reveal", "business", st.id.to_string(), meta.request_id,
+                    nlohmann::json{{"fields", fields}}.dump());
+          run_fenced(
+              self, *st.p, st.lease, std::move(batch),
+              [self, rp, reveal_bits](std::vector<pg_rows>&) mutable {
+                rp.deliver(make_view(record_of(self->state), reveal_bits));
+              },
+              [rp](caf::error& err) mutable { rp.deliver(err); });
+        });
+        return rp;
+      },
+      [](update_atom, const request_meta& meta,
+         const business_input& in) -> caf::result<business_view> {
+        auto self = this_business();
+        auto rp = self->make_response_promise<business_view>();
+        if (!meta.who.has(scope_write))
+          return make_error(errc::forbidden,
+                            "changing businesses needs the 'write' scope");
+        when_visible(self, rp, meta, true, [self, rp, meta, in]() mutable {
+          auto& st = self->state;
+          auto current = record_of(st);
+          business_record next = current;
+          apply_business_input(next, in);
+          pg_batch batch;
+          auto params = row_params(*st.p, next);
+          params.push_back(val(std::to_string(current.version)));
+          add(batch, q::business_update, std::move(params));
+          if (in.owners.present) {
+            add(batch, q::owners_delete, {val(st.id)});
+            add_owners(batch, next);
+          }
+          add_audit(batch, next.tenant_id, next.region, meta.who.audit_actor(),
+                    "business.update", "business", st.id.to_string(), meta.request_id,
+                    write_details(in, next).dump());
+          // Only a changed tax id is checked: a business kept with an override
+          // stays editable.
+          if (in.tax_id.present && next.tax_id != current.tax_id)
+            add_tax_id_check(batch, *st.p, next, in);
+          st.life.begin_write();
+          run_fenced(
+              self, *st.p, st.lease, std::move(batch),
+              [self, rp, next](std::vector<pg_rows>& res) mutable {
+                auto& st = self->state;
+                row_columns c(res.at(0)); // business_update's
+                auto& row = res[0].rows.at(0);
+                next.version = static_cast<int32_t>(std::stol(col(row, c["version"])));
+                next.updated_at = col(row, c["updated_at"]);
+                commit_record(st, next);
+                forget_derived(st);
+                risk_inputs_changed(self); // its facts, owners or names
+                rp.deliver(masked_view(st));
+                st.life.end_write();
+              },
+              [self, rp](caf::error& err) mutable {
+                rp.deliver(tax_id_conflict_or(std::move(err)));
+                // The outcome may be unknown (connection lost): reload before the
+                // next write.
+                self->state.life.end_write_unknown();
+              });
+        });
+        return rp;
+      },
+      [](delete_atom, const request_meta& meta) -> caf::result<business_view> {
+        auto self = this_business();
+        auto rp = self->make_response_promise<business_view>();
+        if (!meta.who.has(scope_write))
+          return make_error(errc::forbidden,
+                            "deleting businesses needs the 'write' scope");
+        when_visible(self, rp, meta, true, [self, rp, meta]() mutable {
+          auto& st = self->state;
+          pg_batch batch;
+          add(batch, q::business_soft_delete,
+              {val(st.id), val(tenant_of(st)),
+               val(std::to_string(st.committed.version()))});
+          add_audit(batch, tenant_of(st), region_of(st), meta.who.audit_actor(),
+                    "business.delete", "business", st.id.to_string(), meta.request_id,
+                    "{}");
+          st.life.begin_write();
+          run_fenced(
+              self, *st.p, st.lease, std::move(batch),
+              [self, rp](std::vector<pg_rows>& res) mutable {
+                auto& st = self->state;
+                auto rec = record_of(st);
+                rec.deleted_at =
+                    col(res.at(0).rows.at(0), row_columns(res[0])["deleted_at"]);
+                rec.version += 1;
+                commit_record(st, rec);
+                forget_derived(st);
+                st.found = existence::deleted;
+                rp.deliver(masked_view(st));
+                st.life.end_write();
+              },
+              [self, rp](caf::error& err) mutable {
+                rp.deliver(err);
+                self->state.life.end_write_unknown();
+              });
+        });
+        return rp;
+      },
+      [](screen_atom, const request_meta& meta, const screen_request& req,
+         const screening_actor& screening) -> caf::result<business_screening> {
+        auto self = this_business();
+        return screen(self, meta, req, screening);
+      },
+      [](latest_atom, const request_meta& meta) -> caf::result<business_screening> {
+        auto self = this_business();
+        return latest_screening(self, meta);
+      },
+      [](decide_atom, const request_meta& meta, const base::uuid& hit_id,
+         const std::string& decision,
+         const std::string& reason) -> caf::result<stored_hit> {
+        auto self = this_business();
+        return decide_hit(self, meta, hit_id, decision, reason);
+      },
+      [](classify_atom, const request_meta& meta, const classification_actor& classifier,
+         const std::string& model_version) -> caf::result<business_classification> {
+        auto self = this_business();
+        return classify(self, meta, classifier, model_version);
+      },
+      [](latest_classification_atom,
+         const request_meta& meta) -> caf::result<business_classification> {
+        auto self = this_business();
+        return latest_classification(self, meta);
+      },
+      [](warm_atom, const std::string& model_version) -> caf::result<int32_t> {
+        auto self = this_business();
+        return warm(self, model_version);
+      },
+      [](assess_atom, const request_meta& meta,
+         const risk_request& req) -> caf::result<business_risk> {
+        auto self = this_business();
+        return assess(self, meta, req);
+      },
+      [](latest_risk_atom, const request_meta& meta) -> caf::result<business_risk> {
+        auto self = this_business();
+        return latest_risk(self, meta);
+      },
+      [](analyse_website_atom, const request_meta& meta,
+         const website_request& req) -> caf::result<business_website> {
+        auto self = this_business();
+        return analyse_website(self, meta, req);
+      },
+      [](latest_website_atom, const request_meta& meta) -> caf::result<business_website> {
+        auto self = this_business();
+        return latest_website(self, meta);
+      },
+      [](lookup_registry_atom, const request_meta& meta,
+         const registry_request& req) -> caf::result<business_registry> {
+        auto self = this_business();
+        return lookup_registry(self, meta, req);
+      },
+      [](latest_registry_atom,
+         const request_meta& meta) -> caf::result<business_registry> {
+        auto self = this_business();
+        return latest_registry_lookups(self, meta);
+      },
+      [](risk_history_atom, const request_meta& meta, const std::string& cursor,
+         uint32_t limit) -> caf::result<business_risk_page> {
+        auto self = this_business();
+        return risk_history(self, meta, cursor, limit);
+      },
+      [](runtime::passivate_atom) {
+        auto self = this_business();
+        self->state.life.passivate();
+      },
+  };
+  return bhvr;
+}
+
+class business_actor_impl final : public business_actor::stateful_base<business_state> {
+public:
+  using super = business_actor::stateful_base<business_state>;
+
+  business_actor_impl(caf::actor_config& cfg, platform_ptr p, base::uuid id)
+      : super(cfg) {
+    self_ptr self = this;
+    auto& st = state;
+    st.p = std::move(p);
+    st.id = id;
+    st.lease.shard = st.p->directory->shard_of(business_entity, id);
+    st.life = entity_lifecycle(
+        {[self] { load(self); }, [self](const caf::error& err) { self->quit(err); }, {}});
+  }
+
+  behavior_type make_behavior() override { return shared_behavior(); }
+
+  caf::resumable::resume_result resume(caf::execution_unit* ctx,
+                                       size_t max_throughput) override {
+    auto outer = current_business;
+    current_business = this;
+    auto r = super::resume(ctx, max_throughput);
+    current_business = outer;
+    return r;
+  }
+};
+
+} // namespace
+} // namespace business_internal
+
 business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                                     const base::uuid& id) {
-  using namespace business_internal;
-  return sys.spawn(
-      [](self_ptr self, platform_ptr p, base::uuid id) -> business_actor::behavior_type {
-        auto& st = self->state;
-        st.p = p;
-        st.id = id;
-        st.lease.shard = p->directory->shard_of(business_entity, id);
-        st.life = entity_lifecycle({[self] { load(self); },
-                                    [self](const caf::error& err) { self->quit(err); },
-                                    {}});
-        return {
-            [self](create_atom, const request_meta& meta,
-                   const business_input& in) -> caf::result<business_view> {
-              auto rp = self->make_response_promise<business_view>();
-              auto& st = self->state;
-              if (!meta.who.has(scope_write))
-                return make_error(errc::forbidden,
-                                  "creating businesses needs the 'write' scope");
-              // A new id needs no load: the insert itself fails if the id exists.
-              if (st.life.current() == entity_lifecycle::phase::unloaded) {
-                do_create(self, rp, meta, in);
-                return rp;
-              }
-              when_ready(self, rp, true,
-                         [self, rp, meta, in] { do_create(self, rp, meta, in); });
-              return rp;
-            },
-            [self](get_atom, const request_meta& meta,
-                   uint8_t reveal_bits) -> caf::result<business_view> {
-              auto rp = self->make_response_promise<business_view>();
-              when_visible(
-                  self, rp, meta, false, [self, rp, meta, reveal_bits]() mutable {
-                    auto& st = self->state;
-                    if (reveal_bits == 0) {
-                      rp.deliver(masked_view(st));
-                      return;
-                    }
-                    if (!meta.who.has(scope_admin)) {
-                      rp.deliver(
-                          make_error(errc::forbidden,
-                                     "revealing personal data needs the 'admin' scope"));
-                      return;
-                    }
-                    // Revealing is a personal-data read: the audit row commits before the
-                    // data leaves.
-                    nlohmann::json fields = nlohmann::json::array();
-                    if (reveal_bits & reveal_tax_id)
-                      fields.push_back("tax_id");
-                    if (reveal_bits & reveal_owners)
-                      fields.push_back("owners");
-                    pg_batch batch;
-                    add_audit(batch, st.rec().tenant_id, st.rec().region,
-                              meta.who.audit_actor(), "business.reveal", "business",
-                              st.id.to_string(), meta.request_id,
-                              nlohmann::json{{"fields", fields}}.dump());
-                    run_fenced(
-                        self, *st.p, st.lease, std::move(batch),
-                        [self, rp, reveal_bits](std::vector<pg_rows>&) mutable {
-                          rp.deliver(make_view(self->state.rec(), reveal_bits));
-                        },
-                        [rp](caf::error& err) mutable { rp.deliver(err); });
-                  });
-              return rp;
-            },
-            [self](update_atom, const request_meta& meta,
-                   const business_input& in) -> caf::result<business_view> {
-              auto rp = self->make_response_promise<business_view>();
-              if (!meta.who.has(scope_write))
-                return make_error(errc::forbidden,
-                                  "changing businesses needs the 'write' scope");
-              when_visible(self, rp, meta, true, [self, rp, meta, in]() mutable {
-                auto& st = self->state;
-                business_record next = st.rec();
-                apply_business_input(next, in);
-                pg_batch batch;
-                auto params = row_params(*st.p, next);
-                params.push_back(val(std::to_string(st.rec().version)));
-                add(batch, q::business_update, std::move(params));
-                if (in.owners.present) {
-                  add(batch, q::owners_delete, {val(st.id)});
-                  add_owners(batch, next);
-                }
-                add_audit(batch, next.tenant_id, next.region, meta.who.audit_actor(),
-                          "business.update", "business", st.id.to_string(),
-                          meta.request_id, write_details(in, next).dump());
-                // Only a changed tax id is checked: a business kept with an override
-                // stays editable.
-                if (in.tax_id.present && next.tax_id != st.rec().tax_id)
-                  add_tax_id_check(batch, *st.p, next, in);
-                st.life.begin_write();
-                run_fenced(
-                    self, *st.p, st.lease, std::move(batch),
-                    [self, rp, next](std::vector<pg_rows>& res) mutable {
-                      auto& st = self->state;
-                      row_columns c(res.at(0)); // business_update's
-                      auto& row = res[0].rows.at(0);
-                      next.version =
-                          static_cast<int32_t>(std::stol(col(row, c["version"])));
-                      next.updated_at = col(row, c["updated_at"]);
-                      st.rec() = std::move(next);
-                      st.masked.reset();
-                      forget_derived(st);
-                      risk_inputs_changed(self); // its facts, owners or names
-                      rp.deliver(masked_view(st));
-                      st.life.end_write();
-                    },
-                    [self, rp](caf::error& err) mutable {
-                      rp.deliver(tax_id_conflict_or(std::move(err)));
-                      // The outcome may be unknown (connection lost): reload before the
-                      // next write.
-                      self->state.life.end_write_unknown();
-                    });
-              });
-              return rp;
-            },
-            [self](delete_atom, const request_meta& meta) -> caf::result<business_view> {
-              auto rp = self->make_response_promise<business_view>();
-              if (!meta.who.has(scope_write))
-                return make_error(errc::forbidden,
-                                  "deleting businesses needs the 'write' scope");
-              when_visible(self, rp, meta, true, [self, rp, meta]() mutable {
-                auto& st = self->state;
-                pg_batch batch;
-                add(batch, q::business_soft_delete,
-                    {val(st.id), val(st.rec().tenant_id),
-                     val(std::to_string(st.rec().version))});
-                add_audit(batch, st.rec().tenant_id, st.rec().region,
-                          meta.who.audit_actor(), "business.delete", "business",
-                          st.id.to_string(), meta.request_id, "{}");
-                st.life.begin_write();
-                run_fenced(
-                    self, *st.p, st.lease, std::move(batch),
-                    [self, rp](std::vector<pg_rows>& res) mutable {
-                      auto& st = self->state;
-                      st.rec().deleted_at =
-                          col(res.at(0).rows.at(0), row_columns(res[0])["deleted_at"]);
-                      st.masked.reset();
-                      forget_derived(st);
-                      st.rec().version += 1;
-                      st.found = existence::deleted;
-                      rp.deliver(masked_view(st));
-                      st.life.end_write();
-                    },
-                    [self, rp](caf::error& err) mutable {
-                      rp.deliver(err);
-                      self->state.life.end_write_unknown();
-                    });
-              });
-              return rp;
-            },
-            [self](screen_atom, const request_meta& meta, const screen_request& req,
-                   const screening_actor& screening) -> caf::result<business_screening> {
-              return screen(self, meta, req, screening);
-            },
-            [self](latest_atom,
-                   const request_meta& meta) -> caf::result<business_screening> {
-              return latest_screening(self, meta);
-            },
-            [self](decide_atom, const request_meta& meta, const base::uuid& hit_id,
-                   const std::string& decision,
-                   const std::string& reason) -> caf::result<stored_hit> {
-              return decide_hit(self, meta, hit_id, decision, reason);
-            },
-            [self](classify_atom, const request_meta& meta,
-                   const classification_actor& classifier,
-                   const std::string& model_version)
-                -> caf::result<business_classification> {
-              return classify(self, meta, classifier, model_version);
-            },
-            [self](latest_classification_atom,
-                   const request_meta& meta) -> caf::result<business_classification> {
-              return latest_classification(self, meta);
-            },
-            [self](warm_atom, const std::string& model_version) -> caf::result<int32_t> {
-              return warm(self, model_version);
-            },
-            [self](assess_atom, const request_meta& meta, const risk_request& req)
-                -> caf::result<business_risk> { return assess(self, meta, req); },
-            [self](latest_risk_atom, const request_meta& meta)
-                -> caf::result<business_risk> { return latest_risk(self, meta); },
-            [self](analyse_website_atom, const request_meta& meta,
-                   const website_request& req) -> caf::result<business_website> {
-              return analyse_website(self, meta, req);
-            },
-            [self](latest_website_atom, const request_meta& meta)
-                -> caf::result<business_website> { return latest_website(self, meta); },
-            [self](lookup_registry_atom, const request_meta& meta,
-                   const registry_request& req) -> caf::result<business_registry> {
-              return lookup_registry(self, meta, req);
-            },
-            [self](latest_registry_atom,
-                   const request_meta& meta) -> caf::result<business_registry> {
-              return latest_registry_lookups(self, meta);
-            },
-            [self](risk_history_atom, const request_meta& meta, const std::string& cursor,
-                   uint32_t limit) -> caf::result<business_risk_page> {
-              return risk_history(self, meta, cursor, limit);
-            },
-            [self](runtime::passivate_atom) { self->state.life.passivate(); },
-        };
-      },
-      p, id);
+  return sys.spawn<business_internal::business_actor_impl>(std::move(p), id);
 }
 
 } // namespace kyb::actors

@@ -17,10 +17,12 @@
 //     releases it (state.life.end_write()) after its commit or failure, in every path;
 //     its rows go through run_fenced() with their audit row in the same batch, and
 //     functions that need the slot say so and assert(state.life.writing());
-//  4. a cache of what the flow derived from the record lives in business_state, is made
-//     on first use, and is cleared in forget_derived() (the record changed or is gone);
+//  4. a cache of what the flow derived from the record lives in business_state::derived()
+//     (made by the first flow that needs it), its own cache made on first use, and is
+//     cleared in forget_derived() (the record changed or is gone);
 //     proactive refreshes go through queue_refresh();
-//  5. a one-line handler in spawn_business_actor() calls the function.
+//  5. a one-line handler in shared_behavior() (business_actor.cpp) calls the function
+//     with this_business(), the actor handling the message.
 // The engine the flow calls (actors/<domain>/) stays a plain library behind its actor.
 #pragma once
 

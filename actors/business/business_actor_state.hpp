@@ -14,6 +14,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/business/business_actor.hpp"
+#include "actors/business/packed_record.hpp"
 #include "actors/db.hpp"
 #include "actors/entity/entity_lifecycle.hpp"
 #include "runtime/cache/ttl_cache.hpp"
@@ -33,75 +34,98 @@ struct business_state {
   /// Load, wait until ready, the write slot, passivation (actors/entity/).
   entity_lifecycle life;
   existence found = existence::absent;
-  /// Committed state, tax id and owners in the clear; allocated when first loaded or
-  /// created, so an activated but idle actor stays small.
-  std::unique_ptr<business_record> committed;
-  std::shared_ptr<const business_view_data>
-      masked; ///< the masked view of rec, made lazily
-  /// Stored sanctions screenings by cache key (cache.sanctions_screening_ttl, 24 h); made
-  /// on the first screening.
-  std::unique_ptr<runtime::ttl_cache<business_screening>> screenings;
-  /// Stored industry classifications by cache key (the classification TTL, 7 d);
-  /// made on the first classification.
-  std::unique_ptr<runtime::ttl_cache<business_classification>> classifications;
-  /// The classification cache key of the current inputs (a JSON document of every
-  /// input, website text included, and its SHA-256), kept for the record version,
-  /// website text and model it was made from: a repeated classify does not make it
-  /// again. The website text is held, so its address is not reused while kept.
-  struct classification_key_memo {
-    std::string key; ///< empty: none
-    int32_t record_version = 0;
+  /// Committed state, tax id and owners in the clear, packed into one allocation (empty
+  /// until first loaded or created, so an activated but idle actor stays small).
+  packed_record committed;
+  /// The masked view of `committed` as last made: alive while the node's ring of
+  /// recently read views (platform::business_views) or a reader holds it.
+  std::weak_ptr<const business_view_data> masked;
+  /// What the flows derived and remember (below); made by the first flow that needs
+  /// it, so an actor that only serves reads stays small.
+  struct derived_state {
+    /// Stored sanctions screenings by cache key (cache.sanctions_screening_ttl, 24 h);
+    /// made on the first screening.
+    std::unique_ptr<runtime::ttl_cache<business_screening>> screenings;
+    /// Stored industry classifications by cache key (the classification TTL, 7 d);
+    /// made on the first classification.
+    std::unique_ptr<runtime::ttl_cache<business_classification>> classifications;
+    /// The classification cache key of the current inputs (a JSON document of every
+    /// input, website text included, and its SHA-256), kept for the record version,
+    /// website text and model it was made from: a repeated classify does not make it
+    /// again. The website text is held, so its address is not reused while kept.
+    struct classification_key_memo {
+      std::string key; ///< empty: none
+      int32_t record_version = 0;
+      std::shared_ptr<const std::string> website_text;
+      std::string model_version;
+    } classification_key;
+    /// Stored risk assessments by rules and reference version (the 24 h risk TTL);
+    /// cleared when any input changes. Made on the first assessment.
+    std::unique_ptr<runtime::ttl_cache<business_risk>> risks;
+    /// Stored website analyses by cache key (the 7 d website TTL); made on the
+    /// first analysis.
+    std::unique_ptr<runtime::ttl_cache<business_website>> websites;
+    /// The visible text of the latest stored website analysis, one of the classifier's
+    /// inputs: read once per activation when first needed (with_website_text), replaced
+    /// by each new analysis; null: none.
     std::shared_ptr<const std::string> website_text;
-    std::string model_version;
-  } classification_key;
-  /// Stored risk assessments by rules and reference version (the 24 h risk TTL);
-  /// cleared when any input changes. Made on the first assessment.
-  std::unique_ptr<runtime::ttl_cache<business_risk>> risks;
-  /// Stored website analyses by cache key (the 7 d website TTL); made on the
-  /// first analysis.
-  std::unique_ptr<runtime::ttl_cache<business_website>> websites;
-  /// The visible text of the latest stored website analysis, one of the classifier's
-  /// inputs: read once per activation when first needed (with_website_text), replaced
-  /// by each new analysis; null: none.
-  std::shared_ptr<const std::string> website_text;
-  bool website_text_known = false;
-  /// Stored registry lookups by cache key (the 30 d registry TTL); made on the
-  /// first lookup.
-  std::unique_ptr<runtime::ttl_cache<business_registry>> registries;
-  /// Whether it has a stored assessment (unknown until an assessment read it): a change
-  /// of an input of a business never assessed asks for no re-assessment.
-  std::optional<bool> risk_assessed;
-  /// The tenant's rules as last read from its tenant actor, when the request for them
-  /// was sent (used for risk.rules_lease), and parsed over `rules_reference`'s defaults.
-  std::optional<risk_rules_version> rules_doc;
-  clock::time_point rules_read_at;
-  std::shared_ptr<const risk::risk_rules> rules;
-  std::string rules_reference;
+    bool website_text_known = false;
+    /// Stored registry lookups by cache key (the 30 d registry TTL); made on the
+    /// first lookup.
+    std::unique_ptr<runtime::ttl_cache<business_registry>> registries;
+    /// Whether it has a stored assessment (unknown until an assessment read it): a change
+    /// of an input of a business never assessed asks for no re-assessment.
+    std::optional<bool> risk_assessed;
+    /// The tenant's rules as last read from its tenant actor, when the request for them
+    /// was sent (used for risk.rules_lease), and parsed over `rules_reference`'s
+    /// defaults.
+    std::optional<risk_rules_version> rules_doc;
+    clock::time_point rules_read_at;
+    std::shared_ptr<const risk::risk_rules> rules;
+    std::string rules_reference;
+  };
+  std::unique_ptr<derived_state> derived_;
   entity_lease lease; ///< its shard and the epoch its writes carry
 
-  business_record& rec() {
-    if (!committed)
-      committed = std::make_unique<business_record>();
-    return *committed;
-  }
-
   bool is(existence e) const { return life.loaded() && found == e; }
+
+  derived_state& derived() {
+    if (!derived_)
+      derived_ = std::make_unique<derived_state>();
+    return *derived_;
+  }
 };
 
 using self_ptr = business_actor::stateful_pointer<business_state>;
 
-/// The committed record: the business was read or created (asserted). Flows call it
-/// once they saw the business present; a callback after a read without the write slot
-/// may find it deleted since, and answers from the record it had.
-inline business_record& record_of(business_state& st) {
-  assert(st.committed);
-  return *st.committed;
+/// The committed record, unpacked: the business was read or created (asserted). Flows
+/// call it once they saw the business present; a callback after a read without the write
+/// slot may find it deleted since, and answers from the record it had.
+inline business_record record_of(const business_state& st) {
+  assert(!st.committed.empty());
+  return st.committed.unpack();
+}
+
+/// The committed record's tenant and region, read without unpacking it.
+inline const base::uuid& tenant_of(const business_state& st) {
+  assert(!st.committed.empty());
+  return st.committed.tenant_id();
+}
+inline std::string region_of(const business_state& st) {
+  assert(!st.committed.empty());
+  return std::string(st.committed.region());
+}
+
+/// Keeps `rec` as the committed state; the masked view of the previous one is dropped.
+inline void commit_record(business_state& st, const business_record& rec) {
+  st.committed = packed_record(rec);
+  st.masked.reset();
 }
 
 /// Tenant isolation: another tenant's business does not exist for the caller.
 inline bool visible(const business_state& st, const request_meta& meta) {
-  return st.is(business_state::existence::present) && st.committed &&
-         st.committed->tenant_id == meta.who.tenant_id;
+  return st.is(business_state::existence::present) && !st.committed.empty() &&
+         st.committed.tenant_id() == meta.who.tenant_id;
 }
 
 /// Runs `fn` when the state is loaded and, for writes, when no other write is in flight

@@ -22,7 +22,7 @@ using classification_done = std::function<void(caf::expected<business_classifica
 
 /// The business's cached classifications.
 runtime::ttl_cache<business_classification>& classification_cache(business_state& st) {
-  return cache_in(st.classifications, runtime::cache_type::classification);
+  return cache_in(st.derived().classifications, runtime::cache_type::classification);
 }
 
 void count_classification(const std::string& trigger, const std::string& outcome) {
@@ -39,13 +39,14 @@ void count_classification(const std::string& trigger, const std::string& outcome
 /// version, website text and model (business_state::classification_key).
 const std::string& current_classification_key(business_state& st,
                                               const std::string& model_version) {
-  auto& memo = st.classification_key;
-  const auto& rec = record_of(st);
+  auto& memo = st.derived().classification_key;
+  const auto rec = record_of(st);
   if (memo.key.empty() || memo.record_version != rec.version ||
-      memo.website_text != st.website_text || memo.model_version != model_version) {
+      memo.website_text != st.derived().website_text ||
+      memo.model_version != model_version) {
     memo.key = classification_cache_key(model_version, rec, website_text_of(st));
     memo.record_version = rec.version;
-    memo.website_text = st.website_text;
+    memo.website_text = st.derived().website_text;
     memo.model_version = model_version;
   }
   return memo.key;
@@ -65,7 +66,7 @@ void run_classification(self_ptr self, classification_actor classifier,
             [self, trigger, meta, done](classification::classification_result& r) {
               // The record and website text are still those asked about: this flow
               // holds the write slot, and every change of them takes it.
-              const auto& rec = record_of(self->state);
+              const auto rec = record_of(self->state);
               auto key = current_classification_key(self->state, r.model_version);
               auto data = std::make_shared<business_classification_data>(
                   assemble_classification(rec, r, key, base::utc_timestamp()));
@@ -173,7 +174,7 @@ void classify_known(self_ptr self, const request_meta& meta,
   // Not in memory (first call since activation, or expired): the stored classification
   // still serves when it was made from these inputs by this model within the TTL.
   pg_batch read;
-  add(read, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+  add(read, q::classification_latest, {val(st.id), val(tenant_of(st))});
   run_batch(
       self, *st.p, std::move(read),
       [self, classifier, meta, finish, key, now](std::vector<pg_rows>& res) mutable {
@@ -198,8 +199,8 @@ void classify_now(self_ptr self, classification_actor classifier,
 }
 
 void forget_classifications(business_state& st) {
-  clear_cache(st.classifications);
-  st.classification_key = {};
+  clear_cache(st.derived().classifications);
+  st.derived().classification_key = {};
 }
 
 caf::result<business_classification> classify(self_ptr self, const request_meta& meta,
@@ -223,7 +224,7 @@ caf::result<business_classification> latest_classification(self_ptr self,
       self, meta, "reading classifications needs the 'read' scope",
       "the business has not been classified yet",
       [&st](pg_batch& batch) {
-        add(batch, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+        add(batch, q::classification_latest, {val(st.id), val(tenant_of(st))});
       },
       [&st](std::vector<pg_rows>& res) -> std::optional<business_classification> {
         auto stored = decode_stored_classification(res.at(0), record_of(st));
@@ -249,7 +250,7 @@ caf::result<int32_t> warm(self_ptr self, const std::string& model_version) {
       auto& st = self->state;
       auto key = current_classification_key(st, model_version);
       pg_batch batch;
-      add(batch, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+      add(batch, q::classification_latest, {val(st.id), val(tenant_of(st))});
       run_batch(
           self, *st.p, std::move(batch),
           [self, rp, key](std::vector<pg_rows>& res) mutable {

@@ -23,8 +23,7 @@ void do_decide(self_ptr self, caf::typed_response_promise<stored_hit> rp,
   }
   st.life.begin_write();
   pg_batch read;
-  add(read, q::screening_hit_get,
-      {val(hit_id), val(st.id), val(record_of(st).tenant_id)});
+  add(read, q::screening_hit_get, {val(hit_id), val(st.id), val(tenant_of(st))});
   run_batch(
       self, *st.p, std::move(read),
       [self, rp, meta, decision, reason](std::vector<pg_rows>& res) mutable {
@@ -39,22 +38,21 @@ void do_decide(self_ptr self, caf::typed_response_promise<stored_hit> rp,
         auto at = base::utc_timestamp();
         pg_batch batch;
         add(batch, q::screening_decision_upsert,
-            {val(base::uuid::make_v7()), val(record_of(st).tenant_id),
-             val(record_of(st).region), val(st.id), val(hit.subject_name), val(hit.list),
-             val(hit.entity_id), val(hit.fingerprint), val(decision), val(reason),
-             val(hit.id), val(actor), val(at)});
+            {val(base::uuid::make_v7()), val(tenant_of(st)), val(region_of(st)),
+             val(st.id), val(hit.subject_name), val(hit.list), val(hit.entity_id),
+             val(hit.fingerprint), val(decision), val(reason), val(hit.id), val(actor),
+             val(at)});
         add(batch, q::screening_hit_decide,
             {val(hit.id), val(decision), val(reason), val(actor), val(at), val(st.id),
-             val(record_of(st).tenant_id)});
+             val(tenant_of(st))});
         nlohmann::json details = {{"business_id", st.id.to_string()},
                                   {"list", hit.list},
                                   {"entity_id", hit.entity_id},
                                   {"subject", hit.subject_name},
                                   {"decision", decision},
                                   {"reason", reason}};
-        add_audit(batch, record_of(st).tenant_id, record_of(st).region, actor,
-                  "screening.decision", "screening_hit", hit.id.to_string(),
-                  meta.request_id, details.dump());
+        add_audit(batch, tenant_of(st), region_of(st), actor, "screening.decision",
+                  "screening_hit", hit.id.to_string(), meta.request_id, details.dump());
         hit.decision = decision;
         hit.decision_reason = reason;
         hit.decided_by = actor;

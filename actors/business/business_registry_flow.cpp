@@ -22,7 +22,7 @@ namespace {
 using registry_done = std::function<void(caf::expected<business_registry>)>;
 
 runtime::ttl_cache<business_registry>& registry_cache(business_state& st) {
-  return cache_in(st.registries, runtime::cache_type::business_registry);
+  return cache_in(st.derived().registries, runtime::cache_type::business_registry);
 }
 
 void count_request(const std::string& outcome) {
@@ -65,7 +65,7 @@ void run_lookup(self_ptr self, registry_actor service, registry_job job,
               done(make_error(errc::not_found, "no such business"));
               return;
             }
-            const auto& rec = record_of(st);
+            const auto rec = record_of(st);
             auto key = registry_cache_key(job);
             auto actor =
                 trigger == "api" ? meta.who.audit_actor() : "system:registry-" + trigger;
@@ -157,7 +157,7 @@ void do_lookup(self_ptr self, caf::typed_response_promise<business_registry> rp,
   // Not in memory: the stored lookups of this job still serve within the TTL when none
   // of them failed.
   pg_batch read;
-  add(read, q::registry_lookups_latest, {val(st.id), val(record_of(st).tenant_id)});
+  add(read, q::registry_lookups_latest, {val(st.id), val(tenant_of(st))});
   run_batch(
       self, *st.p, std::move(read),
       [self, meta, req, job, key, now, finish](std::vector<pg_rows>& res) mutable {
@@ -194,7 +194,7 @@ void do_lookup(self_ptr self, caf::typed_response_promise<business_registry> rp,
 } // namespace
 
 void forget_registry_lookups(business_state& st) {
-  clear_cache(st.registries);
+  clear_cache(st.derived().registries);
 }
 
 caf::result<business_registry> lookup_registry(self_ptr self, const request_meta& meta,
@@ -216,8 +216,7 @@ caf::result<business_registry> latest_registry_lookups(self_ptr self,
       self, meta, "reading registry lookups needs the 'read' scope",
       "the business has not been looked up in a registry yet",
       [&st](pg_batch& batch) {
-        add(batch, q::registry_lookups_latest,
-            {val(st.id), val(record_of(st).tenant_id)});
+        add(batch, q::registry_lookups_latest, {val(st.id), val(tenant_of(st))});
       },
       [](std::vector<pg_rows>& res) -> std::optional<business_registry> {
         auto rows = decode_registry_rows(res.at(0));

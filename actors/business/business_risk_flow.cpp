@@ -26,7 +26,7 @@ namespace {
 using risk_done = std::function<void(caf::expected<business_risk>)>;
 
 runtime::ttl_cache<business_risk>& risk_cache(business_state& st) {
-  return cache_in(st.risks, runtime::cache_type::risk_assessment);
+  return cache_in(st.derived().risks, runtime::cache_type::risk_assessment);
 }
 
 /// The cache key: an assessment holds while nothing in the actor changed (a change
@@ -80,7 +80,7 @@ risk::civil_date today() {
 void store(self_ptr self, ctx_ptr ctx) {
   auto& st = self->state;
   assert(st.life.writing());
-  const auto& rec = record_of(st);
+  const auto rec = record_of(st);
   risk_sources src;
   src.record = &rec;
   src.screening = ctx->screening ? &*ctx->screening : nullptr;
@@ -147,7 +147,7 @@ void store(self_ptr self, ctx_ptr ctx) {
       self, *st.p, st.lease, std::move(batch),
       [self, data, ctx, cache_key](std::vector<pg_rows>&) {
         auto& st = self->state;
-        st.risk_assessed = true;
+        st.derived().risk_assessed = true;
         business_risk out{data, false};
         risk_cache(st).put(cache_key, out, clock::now());
         count_assessment(
@@ -212,7 +212,7 @@ void ensure_screening(self_ptr self, ctx_ptr ctx) {
 /// Reads the latest stored screening, classification and assessment.
 void read_inputs(self_ptr self, ctx_ptr ctx) {
   auto& st = self->state;
-  const auto& rec = record_of(st);
+  const auto rec = record_of(st);
   pg_batch batch;
   add(batch, q::screening_result_latest, {val(st.id), val(rec.tenant_id)});
   add(batch, q::screening_hits_of_latest, {val(st.id), val(rec.tenant_id)});
@@ -246,7 +246,7 @@ void read_inputs(self_ptr self, ctx_ptr ctx) {
           ctx->classification_note = "the business has not been classified";
         if (!res.at(3).rows.empty())
           ctx->previous = decode_risk_row(res.at(3), 0);
-        st.risk_assessed = ctx->previous.has_value();
+        st.derived().risk_assessed = ctx->previous.has_value();
         ensure_screening(self, ctx);
       },
       [ctx](caf::error& err) { ctx->done(err); });
@@ -276,29 +276,31 @@ void assess_under_rules(self_ptr self, ctx_ptr ctx) {
 /// in `ctx`, or answers why they do not apply.
 bool take_rules(business_state& st, const ctx_ptr& ctx) {
   ctx->reference = st.p->risk->current();
-  ctx->rules_doc = *st.rules_doc;
-  if (!st.rules || st.rules_reference != ctx->reference->version) {
-    if (st.rules_doc->version == 0) {
-      st.rules = std::make_shared<const risk::risk_rules>(ctx->reference->default_rules);
+  ctx->rules_doc = *st.derived().rules_doc;
+  if (!st.derived().rules || st.derived().rules_reference != ctx->reference->version) {
+    if (st.derived().rules_doc->version == 0) {
+      st.derived().rules =
+          std::make_shared<const risk::risk_rules>(ctx->reference->default_rules);
     } else {
-      auto parsed =
-          risk::parse_rules_text(st.rules_doc->document, ctx->reference->default_rules);
+      auto parsed = risk::parse_rules_text(st.derived().rules_doc->document,
+                                           ctx->reference->default_rules);
       if (!parsed) {
         std::string why;
         for (auto& p : parsed.problems)
           why += (why.empty() ? "" : "; ") + p.pointer + ": " + p.problem;
-        st.rules.reset();
+        st.derived().rules.reset();
         ctx->done(make_error(errc::unprocessable,
                              "the tenant's risk rules version " +
-                                 std::to_string(st.rules_doc->version) +
+                                 std::to_string(st.derived().rules_doc->version) +
                                  " no longer apply over the default rules: " + why));
         return false;
       }
-      st.rules = std::make_shared<const risk::risk_rules>(std::move(*parsed.rules));
+      st.derived().rules =
+          std::make_shared<const risk::risk_rules>(std::move(*parsed.rules));
     }
-    st.rules_reference = ctx->reference->version;
+    st.derived().rules_reference = ctx->reference->version;
   }
-  ctx->rules = st.rules;
+  ctx->rules = st.derived().rules;
   return true;
 }
 
@@ -307,12 +309,13 @@ bool take_rules(business_state& st, const ctx_ptr& ctx) {
 void assess_with_rules(self_ptr self, ctx_ptr ctx) {
   auto& st = self->state;
   auto now = clock::now();
-  if (st.rules_doc && now - st.rules_read_at < st.p->settings.risk.rules_lease) {
+  if (st.derived().rules_doc &&
+      now - st.derived().rules_read_at < st.p->settings.risk.rules_lease) {
     if (take_rules(st, ctx))
       assess_under_rules(self, ctx);
     return;
   }
-  auto tenant = st.p->directory->resolve(tenant_entity, record_of(st).tenant_id);
+  auto tenant = st.p->directory->resolve(tenant_entity, tenant_of(st));
   if (!tenant) {
     ctx->done(make_error(errc::unavailable, "no node can serve the tenant's rules now"));
     return;
@@ -321,11 +324,13 @@ void assess_with_rules(self_ptr self, ctx_ptr ctx) {
       .then(
           [self, ctx, now](risk_rules_version& rv) {
             auto& st = self->state;
-            if (!st.rules_doc || st.rules_doc->version != rv.version) {
-              st.rules.reset();
-              st.rules_doc = std::move(rv);
+            if (!st.derived().rules_doc ||
+                st.derived().rules_doc->version != rv.version) {
+              st.derived().rules.reset();
+              st.derived().rules_doc = std::move(rv);
             }
-            st.rules_read_at = now; // when asked: the lease never outlasts a change
+            st.derived().rules_read_at =
+                now; // when asked: the lease never outlasts a change
             if (take_rules(st, ctx))
               assess_under_rules(self, ctx);
           },
@@ -347,17 +352,17 @@ void refresh_risk(self_ptr self, std::string key) {
 }
 
 void forget_risk(business_state& st) {
-  clear_cache(st.risks);
+  clear_cache(st.derived().risks);
 }
 
 void risk_inputs_changed(self_ptr self) {
   auto& st = self->state;
   forget_risk(st);
-  if (st.risk_assessed == false || !st.p->risk_monitor || !st.committed)
+  auto assessed = st.derived_ ? st.derived_->risk_assessed : std::nullopt;
+  if (assessed == false || !st.p->risk_monitor || st.committed.empty())
     return;
   if (auto monitor = st.p->risk_monitor->get())
-    self->send(monitor, monitor_atom::value, st.id, record_of(st).tenant_id,
-               record_of(st).region);
+    self->send(monitor, monitor_atom::value, st.id, tenant_of(st), region_of(st));
 }
 
 caf::result<business_risk> assess(self_ptr self, const request_meta& meta,
@@ -390,7 +395,7 @@ caf::result<business_risk> latest_risk(self_ptr self, const request_meta& meta) 
       self, meta, "reading risk assessments needs the 'read' scope",
       "the business has not been assessed yet",
       [&st](pg_batch& batch) {
-        add(batch, q::risk_assessment_latest, {val(st.id), val(record_of(st).tenant_id)});
+        add(batch, q::risk_assessment_latest, {val(st.id), val(tenant_of(st))});
       },
       [](std::vector<pg_rows>& res) -> std::optional<business_risk> {
         if (res.at(0).rows.empty())
@@ -416,7 +421,7 @@ caf::result<business_risk_page> risk_history(self_ptr self, const request_meta& 
       "the business has not been assessed yet",
       [&st, after_at, after_id, limit, cursor](pg_batch& batch) {
         add(batch, q::risk_assessments_page,
-            {val(st.id), val(record_of(st).tenant_id),
+            {val(st.id), val(tenant_of(st)),
              cursor.empty() ? null_value() : val(after_at),
              cursor.empty() ? null_value() : val(after_id), val_int(limit + 1)});
       },

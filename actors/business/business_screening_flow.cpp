@@ -22,7 +22,7 @@ using screening_done = std::function<void(caf::expected<business_screening>)>;
 
 /// The business's cached screenings.
 runtime::ttl_cache<business_screening>& screening_cache(business_state& st) {
-  return cache_in(st.screenings, runtime::cache_type::sanctions_screening);
+  return cache_in(st.derived().screenings, runtime::cache_type::sanctions_screening);
 }
 
 void count_screening(const std::string& trigger, const std::string& outcome) {
@@ -165,7 +165,7 @@ void screen_now(self_ptr self, screening_actor screening, const std::string& tri
 }
 
 void forget_screenings(business_state& st) {
-  clear_cache(st.screenings);
+  clear_cache(st.derived().screenings);
 }
 
 caf::result<business_screening> screen(self_ptr self, const request_meta& meta,
@@ -189,10 +189,8 @@ caf::result<business_screening> latest_screening(self_ptr self,
       self, meta, "reading screenings needs the 'read' scope",
       "the business has not been screened yet",
       [&st](pg_batch& batch) {
-        add(batch, q::screening_result_latest,
-            {val(st.id), val(record_of(st).tenant_id)});
-        add(batch, q::screening_hits_of_latest,
-            {val(st.id), val(record_of(st).tenant_id)});
+        add(batch, q::screening_result_latest, {val(st.id), val(tenant_of(st))});
+        add(batch, q::screening_hits_of_latest, {val(st.id), val(tenant_of(st))});
       },
       [](std::vector<pg_rows>& res) -> std::optional<business_screening> {
         auto s = decode_stored_screening(res.at(0), res.at(1));

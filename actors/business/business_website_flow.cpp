@@ -23,7 +23,7 @@ namespace {
 using website_done = std::function<void(caf::expected<business_website>)>;
 
 runtime::ttl_cache<business_website>& website_cache(business_state& st) {
-  return cache_in(st.websites, runtime::cache_type::website_analysis);
+  return cache_in(st.derived().websites, runtime::cache_type::website_analysis);
 }
 
 void count_request(const std::string& outcome) {
@@ -87,7 +87,7 @@ void run_analysis(self_ptr self, website_actor service, website_job job,
               done(make_error(errc::not_found, "no such business"));
               return;
             }
-            const auto& rec = record_of(st);
+            const auto rec = record_of(st);
             auto data = std::make_shared<business_website_data>();
             data->id = base::uuid::make_v7();
             data->business_id = rec.id;
@@ -118,8 +118,8 @@ void run_analysis(self_ptr self, website_actor service, website_job job,
                 [self, data, job, done](std::vector<pg_rows>&) {
                   // The classifier reads the new text from now on (its cache key
                   // includes the text: the next classification is a new one).
-                  self->state.website_text = website_visible_text(*data);
-                  self->state.website_text_known = true;
+                  self->state.derived().website_text = website_visible_text(*data);
+                  self->state.derived().website_text_known = true;
                   business_website out{data, false};
                   website_cache(self->state).put(memory_key(job), out, clock::now());
                   count_request("stored");
@@ -144,7 +144,7 @@ void analyse_fresh(self_ptr self, website_actor service, std::string url,
                    website_done done) {
   auto& st = self->state;
   pg_batch read;
-  add(read, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
+  add(read, q::classification_latest, {val(st.id), val(tenant_of(st))});
   run_batch(
       self, *st.p, std::move(read),
       [self, service, url, meta, trigger, done](std::vector<pg_rows>& res) {
@@ -176,8 +176,8 @@ void do_analyse(self_ptr self, caf::typed_response_promise<business_website> rp,
   st.life.begin_write(); // one analysis or write of this business at a time
   auto finish = answer_then_end_write(self, rp);
   pg_batch read;
-  add(read, q::classification_latest, {val(st.id), val(record_of(st).tenant_id)});
-  add(read, q::website_analysis_latest, {val(st.id), val(record_of(st).tenant_id)});
+  add(read, q::classification_latest, {val(st.id), val(tenant_of(st))});
+  add(read, q::website_analysis_latest, {val(st.id), val(tenant_of(st))});
   run_batch(
       self, *st.p, std::move(read),
       [self, meta, req, url, finish](std::vector<pg_rows>& res) mutable {
@@ -209,29 +209,29 @@ void do_analyse(self_ptr self, caf::typed_response_promise<business_website> rp,
 } // namespace
 
 void forget_websites(business_state& st) {
-  clear_cache(st.websites);
+  clear_cache(st.derived().websites);
 }
 
 const std::string& website_text_of(const business_state& st) {
   static const std::string none;
-  return st.website_text ? *st.website_text : none;
+  return st.derived_ && st.derived_->website_text ? *st.derived_->website_text : none;
 }
 
 void with_website_text(self_ptr self, std::function<void()> then) {
   auto& st = self->state;
-  if (st.website_text_known || !st.committed) {
+  if (st.derived().website_text_known || st.committed.empty()) {
     then();
     return;
   }
   pg_batch read;
-  add(read, q::website_analysis_latest, {val(st.id), val(record_of(st).tenant_id)});
+  add(read, q::website_analysis_latest, {val(st.id), val(tenant_of(st))});
   run_batch(
       self, *st.p, std::move(read),
       [self, then](std::vector<pg_rows>& res) {
         auto& st = self->state;
         if (auto stored = decode_website_row(res.at(0)))
-          st.website_text = website_visible_text(stored->data);
-        st.website_text_known = true;
+          st.derived().website_text = website_visible_text(stored->data);
+        st.derived().website_text_known = true;
         then();
       },
       [then](caf::error&) { then(); });
@@ -282,8 +282,7 @@ caf::result<business_website> latest_website(self_ptr self, const request_meta& 
       self, meta, "reading website analyses needs the 'read' scope",
       "the business's website has not been analysed yet",
       [&st](pg_batch& batch) {
-        add(batch, q::website_analysis_latest,
-            {val(st.id), val(record_of(st).tenant_id)});
+        add(batch, q::website_analysis_latest, {val(st.id), val(tenant_of(st))});
       },
       [](std::vector<pg_rows>& res) -> std::optional<business_website> {
         auto stored = decode_website_row(res.at(0));

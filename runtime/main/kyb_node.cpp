@@ -300,6 +300,8 @@ int main(int argc, char** argv) {
   plat->risk_monitor =
       std::make_shared<runtime::actor_slot<actors::risk_monitor_actor>>();
   plat->verification = std::make_shared<actors::verification_services>();
+  plat->business_views =
+      std::make_shared<actors::business_view_ring>(settings.cache.business_views);
   auto region_list = regions::configured_regions(settings);
   {
     auto view = std::make_shared<regions::routing_view>();

@@ -1,10 +1,16 @@
 #define BOOST_TEST_MODULE cache
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "runtime/cache/cache_key.hpp"
 #include "runtime/cache/cache_registry.hpp"
+#include "runtime/cache/clock_ring.hpp"
 #include "runtime/cache/ttl_cache.hpp"
 
 using namespace kyb::runtime;
@@ -197,4 +203,79 @@ BOOST_AUTO_TEST_CASE(cache_keys_match_those_python_computes) {
                                 "b\n"}};
   BOOST_TEST(python_json_dumps(odd) ==
              R"({"ctl": "a\u0001b\n", "emoji": "\ud83d\ude00"})");
+}
+
+namespace {
+
+struct shared_thing {
+  explicit shared_thing(int v) : value(v) {}
+  int value;
+  mutable std::atomic<bool> used{false};
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(clock_ring_keeps_the_recently_used) {
+  clock_ring<const shared_thing> ring(3);
+  std::vector<std::weak_ptr<const shared_thing>> owners;
+  for (int i = 0; i < 3; ++i) {
+    std::shared_ptr<const shared_thing> x(new shared_thing(i));
+    owners.push_back(x);
+    ring.hold(x);
+  }
+  BOOST_TEST(ring.size() == 3u);
+  // Full. The hand passes every object once (clearing the marks a hold set), then
+  // drops the first it finds unused: 0.
+  std::shared_ptr<const shared_thing> a(new shared_thing(3));
+  ring.hold(a);
+  BOOST_TEST(owners[0].expired());
+  BOOST_TEST(!owners[1].expired());
+  BOOST_TEST(!owners[2].expired());
+  // 1 is read again: the next hold passes it and drops 2.
+  clock_ring<const shared_thing>::touch(*owners[1].lock());
+  std::shared_ptr<const shared_thing> b(new shared_thing(4));
+  ring.hold(b);
+  BOOST_TEST(!owners[1].expired());
+  BOOST_TEST(owners[2].expired());
+  BOOST_TEST(ring.size() == 3u);
+  BOOST_TEST(ring.evictions() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(clock_ring_does_not_free_what_a_reader_holds) {
+  clock_ring<const shared_thing> ring(1);
+  std::shared_ptr<const shared_thing> kept(new shared_thing(1));
+  std::weak_ptr<const shared_thing> seen = kept;
+  ring.hold(kept);
+  ring.hold(std::shared_ptr<const shared_thing>(new shared_thing(2)));
+  BOOST_TEST(!seen.expired()); // out of the ring, still read
+  BOOST_TEST(kept->value == 1);
+  kept.reset();
+  BOOST_TEST(seen.expired());
+}
+
+BOOST_AUTO_TEST_CASE(clock_ring_of_capacity_zero_holds_nothing) {
+  clock_ring<const shared_thing> ring(0);
+  std::shared_ptr<const shared_thing> x(new shared_thing(1));
+  std::weak_ptr<const shared_thing> w = x;
+  ring.hold(x);
+  x.reset();
+  BOOST_TEST(w.expired());
+  BOOST_TEST(ring.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(clock_ring_under_concurrent_holds) {
+  clock_ring<const shared_thing> ring(64);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&ring, t] {
+      for (int i = 0; i < 5000; ++i) {
+        std::shared_ptr<const shared_thing> x(new shared_thing(t * 10000 + i));
+        ring.hold(x);
+        clock_ring<const shared_thing>::touch(*x);
+      }
+    });
+  for (auto& th : threads)
+    th.join();
+  BOOST_TEST(ring.size() == 64u);
+  BOOST_TEST(ring.evictions() == 4u * 5000u - 64u);
 }

@@ -8,15 +8,19 @@
 #   3. local vs remote: the same cached GET for a business owned by the node that
 #      receives the request, and for one owned by another node (forwarded over CAF).
 #   bench/cluster/run.sh [seconds=8]
+# Environment: KYB_BENCH_BUILD (a built tree with kyb-node and kybctl; default build, the
+# Release tree of deploy/local/kyb up, configured and built here when unset).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/bench/lib/cleanup.sh"
 SECS=${1:-8}
 OUT="$ROOT/bench/out/cluster"
-BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
+BUILD="${KYB_BENCH_BUILD:-$ROOT/build}"
 mkdir -p "$OUT"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target kyb-node kybctl -j"$(nproc)" >/dev/null
+if [ -z "${KYB_BENCH_BUILD:-}" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD" --target kyb-node kybctl -j"$(nproc)" >/dev/null
+fi
 eval "$("$ROOT/deploy/local/kyb" services start bench 2>/dev/null)"
 BASE_URL=${KYB_DATABASE_URL%/*}
 DB=kyb_cluster_bench_$$

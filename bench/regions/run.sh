@@ -14,13 +14,16 @@
 #      probe_failures) measured in the same run; target <= 5 s;
 #   4. failback of us-east-1 (each step timed).
 #   bench/regions/run.sh [writes/s=1000] [seconds=20]
+# Environment: KYB_BENCH_BUILD (a built tree with kyb-node, kybctl and
+# replication_lag_bench; default build, the Release tree of deploy/local/kyb up,
+# configured and built here when unset).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/bench/lib/cleanup.sh"
 RATE=${1:-1000}
 SECS=${2:-20}
 OUT="$ROOT/bench/out/regions"
-BUILD="$ROOT/build" # the Release tree of deploy/local/kyb up
+BUILD="${KYB_BENCH_BUILD:-$ROOT/build}"
 KYB="$ROOT/deploy/local/kyb"
 REGIONS=(us-east-1 us-west-2 eu-west-1)
 declare -A PG_PORT=([us-east-1]=54371 [us-west-2]=54372 [eu-west-1]=54373)
@@ -34,8 +37,10 @@ bench_tls
 declare -A METRICS=([us-east-1]=19581 [us-west-2]=19582 [eu-west-1]=19583)
 mkdir -p "$OUT"
 rm -f "$OUT"/node-*.log # each run reads its own logs
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target kyb-node kybctl replication_lag_bench -j"$(nproc)" >/dev/null
+if [ -z "${KYB_BENCH_BUILD:-}" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD" --target kyb-node kybctl replication_lag_bench -j"$(nproc)" >/dev/null
+fi
 "$KYB" regions start bench- >/dev/null
 DB=kyb_regions_bench_$$
 admin() { psql -qAtX "postgresql://postgres@127.0.0.1:${PG_PORT[$1]}/${2:-postgres}" -c "$3"; }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <libpq-fe.h>
 
@@ -193,16 +194,25 @@ caf::expected<std::vector<int>> migrator::run() const {
     return err;
   PGconn* c = db->native();
   auto key = std::to_string(opts_.lock_key);
-  {
+  // The lock is polled, never waited for in pg_advisory_lock(): a session blocked in it
+  // holds its statement's transaction open, and the holder's CREATE INDEX CONCURRENTLY
+  // (a no-transaction migration) waits for every open transaction to end: a deadlock
+  // PostgreSQL ends by failing one of them. Each try is a transaction of its own that
+  // ends at once.
+  auto pause = std::chrono::milliseconds(20);
+  for (bool logged = false;;
+       pause = std::min(pause * 2, std::chrono::milliseconds(500))) {
     result_ptr r{PQexec(c, ("SELECT pg_try_advisory_lock(" + key + ")").c_str())};
     if (!ok(r))
       return make_pg_error(r.get(), "migrations: taking the lock", std::nullopt,
                            errc::db_error);
-    if (std::string{PQgetvalue(r.get(), 0, 0)} != "t") {
+    if (std::string{PQgetvalue(r.get(), 0, 0)} == "t")
+      break;
+    if (!logged) {
       base::log_info("migration_lock_wait", {{"detail", "another node is migrating"}});
-      if (auto err = exec(c, "SELECT pg_advisory_lock(" + key + ")", "migrations: lock"))
-        return err;
+      logged = true;
     }
+    std::this_thread::sleep_for(pause);
   }
   // Only lock holders get here, so CREATE ... IF NOT EXISTS cannot race.
   if (auto err = exec(c,

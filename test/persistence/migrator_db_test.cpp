@@ -187,6 +187,41 @@ BOOST_FIXTURE_TEST_CASE(concurrent_migrators_apply_each_version_once, migrator_f
   BOOST_TEST(applied() == "1:slow_create,2:fill");
 }
 
+// Nodes starting together on a database whose next migration builds an index
+// concurrently: the others wait for the lock while the first runs CREATE INDEX
+// CONCURRENTLY, which waits for every open transaction. A waiter blocked inside a
+// statement would hold one open: a deadlock, and one node failing to start.
+BOOST_FIXTURE_TEST_CASE(concurrent_migrators_wait_out_an_index_built_concurrently,
+                        migrator_fixture) {
+  std::vector<migration> set{
+      {1,
+       "slow_create",
+       "SELECT pg_sleep(0.3); CREATE TABLE ev (id int); "
+       "INSERT INTO ev SELECT generate_series(1, 1000);",
+       {}},
+      {2,
+       "index_ev",
+       "-- kyb:no-transaction\n"
+       "SELECT pg_sleep(0.5);\n"
+       "CREATE INDEX CONCURRENTLY IF NOT EXISTS ev_id ON ev (id);\n",
+       {}},
+  };
+  std::vector<std::future<caf::expected<std::vector<int>>>> runs;
+  for (int i = 0; i < 3; ++i)
+    runs.push_back(std::async(std::launch::async, [&] {
+      return migrator{db.url(), set}.run();
+    }));
+  size_t applied_versions = 0;
+  for (auto& f : runs) {
+    auto r = f.get();
+    BOOST_REQUIRE_MESSAGE(r, test::why(r));
+    applied_versions += r->size();
+  }
+  BOOST_TEST(applied_versions == 2u);
+  BOOST_TEST(value("SELECT count(*) FROM pg_indexes WHERE indexname = 'ev_id'") == "1");
+  BOOST_TEST(applied() == "1:slow_create,2:index_ev");
+}
+
 BOOST_FIXTURE_TEST_CASE(an_older_pending_migration_is_refused, migrator_fixture) {
   std::vector<migration> set{{1, "a", "CREATE TABLE a (id int);", {}},
                              {3, "c", "CREATE TABLE c (id int);", {}}};

@@ -52,7 +52,18 @@ for i in 1 2 3; do start "$i"; done
 for i in 1 2 3; do for _ in $(seq 1 200); do healthy "$i" && break; sleep 0.1; done; done
 CTL() { "$BUILD/kybctl" --node 127.0.0.1:19401 "$@"; }
 members() { "$BUILD/kybctl" --json --node "$1" nodes | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["members"]))'; }
-until [ "$(members 127.0.0.1:19401)" = 3 ]; do sleep 0.2; done
+# Until node 1 sees $1 members; a node that failed to start ends the bench after 60 s.
+wait_members() {
+  local deadline=$((SECONDS + 60))
+  until [ "$(members 127.0.0.1:19401)" = "$1" ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "no cluster of $1 nodes after 60 s: see $OUT/node-*.log" >&2
+      exit 1
+    fi
+    sleep "${2:-0.2}"
+  done
+}
+wait_members 3
 
 echo "== failover: kill -9 until served again"
 for round in 1 2 3; do
@@ -61,17 +72,17 @@ for round in 1 2 3; do
   wait "${PIDS[3]}" 2>/dev/null || true
   start 3
   for _ in $(seq 1 200); do healthy 3 && break; sleep 0.1; done
-  until [ "$(members 127.0.0.1:19401)" = 3 ]; do sleep 0.2; done
+  wait_members 3
 done
 
 echo "== a hung node (SIGSTOP) until declared down"
 kill -STOP "${PIDS[2]}"
 t0=$(date +%s%N)
-until [ "$(members 127.0.0.1:19401)" = 2 ]; do sleep 0.05; done
+wait_members 2 0.05
 t1=$(date +%s%N)
 echo "  declared down after $(( (t1 - t0) / 1000000 )) ms (cluster.connection_timeout 2 s; target <= 3 s)"
 kill -CONT "${PIDS[2]}"
-until [ "$(members 127.0.0.1:19401)" = 3 ]; do sleep 0.2; done
+wait_members 3
 
 echo "== local vs remote request"
 OP=$(cat "$OUT/operator.key")

@@ -82,11 +82,11 @@ business_record masked_record(const business_record& rec, uint8_t reveal_bits) {
   return v;
 }
 
-/// The masked view of the committed state, shared by every plain read until it changes.
-/// A view read again is marked used in the node's ring; a new one is held by it, so the
-/// businesses read most recently keep their rendered view and the others only their
-/// packed record. Made with `new`: the actor's weak_ptr keeps only the control block
-/// once the ring drops the view.
+/// The masked view of the committed state, shared by every plain read until it changes
+/// or the node's ring drops it. A view read again is marked used in the ring; a new one
+/// is held by it, so the businesses read most recently keep their rendered view and the
+/// others only their packed record. Made with `new`: the actor's weak_ptr keeps only the
+/// control block once the ring drops the view.
 business_view masked_view(business_state& st) {
   if (auto v = st.masked.lock()) {
     business_view_ring::touch(*v);

@@ -36,6 +36,23 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+/// Runs `n` migrators of `set` at once (nodes starting together); each must succeed.
+/// Returns how many versions they applied in all.
+size_t run_together(const std::string& url, const std::vector<migration>& set, int n) {
+  std::vector<std::future<caf::expected<std::vector<int>>>> runs;
+  for (int i = 0; i < n; ++i)
+    runs.push_back(std::async(std::launch::async, [&] {
+      return migrator{url, set}.run();
+    }));
+  size_t applied_versions = 0;
+  for (auto& f : runs) {
+    auto r = f.get();
+    BOOST_REQUIRE_MESSAGE(r, test::why(r));
+    applied_versions += r->size();
+  }
+  return applied_versions;
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(applies_in_order_and_is_idempotent, migrator_fixture) {
@@ -171,18 +188,7 @@ BOOST_FIXTURE_TEST_CASE(concurrent_migrators_apply_each_version_once, migrator_f
       {1, "slow_create", "SELECT pg_sleep(0.3); CREATE TABLE once_only (id int);", {}},
       {2, "fill", "INSERT INTO once_only VALUES (2);", {}},
   };
-  std::vector<std::future<caf::expected<std::vector<int>>>> runs;
-  for (int i = 0; i < 4; ++i)
-    runs.push_back(std::async(std::launch::async, [&] {
-      return migrator{db.url(), set}.run();
-    }));
-  size_t applied_versions = 0;
-  for (auto& f : runs) {
-    auto r = f.get();
-    BOOST_REQUIRE_MESSAGE(r, test::why(r));
-    applied_versions += r->size();
-  }
-  BOOST_TEST(applied_versions == 2u);
+  BOOST_TEST(run_together(db.url(), set, 4) == 2u);
   BOOST_TEST(value("SELECT count(*) FROM once_only") == "1");
   BOOST_TEST(applied() == "1:slow_create,2:fill");
 }
@@ -206,18 +212,7 @@ BOOST_FIXTURE_TEST_CASE(concurrent_migrators_wait_out_an_index_built_concurrentl
        "CREATE INDEX CONCURRENTLY IF NOT EXISTS ev_id ON ev (id);\n",
        {}},
   };
-  std::vector<std::future<caf::expected<std::vector<int>>>> runs;
-  for (int i = 0; i < 3; ++i)
-    runs.push_back(std::async(std::launch::async, [&] {
-      return migrator{db.url(), set}.run();
-    }));
-  size_t applied_versions = 0;
-  for (auto& f : runs) {
-    auto r = f.get();
-    BOOST_REQUIRE_MESSAGE(r, test::why(r));
-    applied_versions += r->size();
-  }
-  BOOST_TEST(applied_versions == 2u);
+  BOOST_TEST(run_together(db.url(), set, 3) == 2u);
   BOOST_TEST(value("SELECT count(*) FROM pg_indexes WHERE indexname = 'ev_id'") == "1");
   BOOST_TEST(applied() == "1:slow_create,2:index_ev");
 }

@@ -31,8 +31,6 @@ request_meta system_meta(business_state& st, const char* request_id) {
 }
 
 void forget_derived(business_state& st) {
-  if (!st.derived_)
-    return;                    // nothing derived yet
   forget_screenings(st);       // names or owners may have changed
   forget_classifications(st);  // and what the classifier reads
   forget_risk(st);             // and what an assessment read
@@ -69,8 +67,7 @@ business_record decode(const platform& p, const pg_rows& business,
 }
 
 /// The record as a caller may see it: masked unless revealed.
-business_record masked_record(const business_record& rec, uint8_t reveal_bits) {
-  business_record v = rec;
+business_record masked_record(business_record v, uint8_t reveal_bits) {
   v.tax_id_revealed = (reveal_bits & reveal_tax_id) != 0;
   v.owners_revealed = (reveal_bits & reveal_owners) != 0;
   if (v.tax_id && !v.tax_id_revealed)
@@ -100,9 +97,9 @@ business_view masked_view(business_state& st) {
   return business_view{std::move(d)};
 }
 
-business_view make_view(const business_record& rec, uint8_t reveal_bits) {
+business_view make_view(business_record rec, uint8_t reveal_bits) {
   auto d = std::make_shared<business_view_data>();
-  d->record = masked_record(rec, reveal_bits);
+  d->record = masked_record(std::move(rec), reveal_bits);
   return business_view{std::move(d)};
 }
 

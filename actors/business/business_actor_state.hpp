@@ -94,6 +94,9 @@ struct business_state {
       derived_ = std::make_unique<derived_state>();
     return *derived_;
   }
+  /// What the flows derived, or null when no flow ran yet (for reads and clears that
+  /// must not make it).
+  derived_state* derived_if_made() const { return derived_.get(); }
 };
 
 using self_ptr = business_actor::stateful_pointer<business_state>;

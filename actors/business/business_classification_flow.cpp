@@ -199,8 +199,10 @@ void classify_now(self_ptr self, classification_actor classifier,
 }
 
 void forget_classifications(business_state& st) {
-  clear_cache(st.derived().classifications);
-  st.derived().classification_key = {};
+  if (auto* d = st.derived_if_made()) {
+    clear_cache(d->classifications);
+    d->classification_key = {};
+  }
 }
 
 caf::result<business_classification> classify(self_ptr self, const request_meta& meta,

@@ -194,7 +194,8 @@ void do_lookup(self_ptr self, caf::typed_response_promise<business_registry> rp,
 } // namespace
 
 void forget_registry_lookups(business_state& st) {
-  clear_cache(st.derived().registries);
+  if (auto* d = st.derived_if_made())
+    clear_cache(d->registries);
 }
 
 caf::result<business_registry> lookup_registry(self_ptr self, const request_meta& meta,

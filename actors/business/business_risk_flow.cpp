@@ -352,13 +352,15 @@ void refresh_risk(self_ptr self, std::string key) {
 }
 
 void forget_risk(business_state& st) {
-  clear_cache(st.derived().risks);
+  if (auto* d = st.derived_if_made())
+    clear_cache(d->risks);
 }
 
 void risk_inputs_changed(self_ptr self) {
   auto& st = self->state;
   forget_risk(st);
-  auto assessed = st.derived_ ? st.derived_->risk_assessed : std::nullopt;
+  auto* d = st.derived_if_made();
+  auto assessed = d ? d->risk_assessed : std::nullopt;
   if (assessed == false || !st.p->risk_monitor || st.committed.empty())
     return;
   if (auto monitor = st.p->risk_monitor->get())

@@ -165,7 +165,8 @@ void screen_now(self_ptr self, screening_actor screening, const std::string& tri
 }
 
 void forget_screenings(business_state& st) {
-  clear_cache(st.derived().screenings);
+  if (auto* d = st.derived_if_made())
+    clear_cache(d->screenings);
 }
 
 caf::result<business_screening> screen(self_ptr self, const request_meta& meta,

@@ -209,12 +209,14 @@ void do_analyse(self_ptr self, caf::typed_response_promise<business_website> rp,
 } // namespace
 
 void forget_websites(business_state& st) {
-  clear_cache(st.derived().websites);
+  if (auto* d = st.derived_if_made())
+    clear_cache(d->websites);
 }
 
 const std::string& website_text_of(const business_state& st) {
   static const std::string none;
-  return st.derived_ && st.derived_->website_text ? *st.derived_->website_text : none;
+  auto* d = st.derived_if_made();
+  return d && d->website_text ? *d->website_text : none;
 }
 
 void with_website_text(self_ptr self, std::function<void()> then) {

@@ -344,3 +344,16 @@ BOOST_AUTO_TEST_CASE(classification_options_default_and_refuse_bad_values_by_nam
     BOOST_TEST(e.error->key == "classification.workers");
   }
 }
+
+BOOST_AUTO_TEST_CASE(business_views_default_zero_and_bad_values) {
+  BOOST_TEST(load_text("", {}).value->cache.business_views == 16384u);
+  auto none = load_text("", {{"KYB_CACHE_BUSINESS_VIEWS", "0"}});
+  BOOST_REQUIRE(none);
+  BOOST_TEST(none.value->cache.business_views == 0u);
+  for (const char* bad : {"-1", "lots", "100000001"}) {
+    auto r = load_text("", {{"KYB_CACHE_BUSINESS_VIEWS", bad}});
+    BOOST_REQUIRE(!r);
+    BOOST_TEST(r.error->key == "cache.business_views");
+    BOOST_TEST(r.error->source == "env KYB_CACHE_BUSINESS_VIEWS");
+  }
+}

@@ -39,6 +39,9 @@ struct exchange : std::enable_shared_from_this<exchange> {
   std::string request_id;
   std::optional<actors::principal> who;
   http_request::clock::time_point start;
+  // When the request reached its stages (kyb_http_stage_seconds): routed after parsing,
+  // authed when its handler starts, answered when the handler answers.
+  http_request::clock::time_point routed, authed, answered;
 
   // -- where the answer goes -----------------------------------------------------------
   broker_ptr self = nullptr;

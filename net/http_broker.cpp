@@ -58,7 +58,9 @@ void write_ready(http_broker_ptr self, connection_handle hdl) {
   bool wrote = false;
   while (!c.ready.empty() && c.ready.begin()->first == c.next_write) {
     auto node = c.ready.extract(c.ready.begin());
-    auto& [bytes, close] = node.mapped();
+    auto& [bytes, close, encoded] = node.mapped();
+    self->state.accounting.record_write_wait(
+        std::chrono::duration<double>(clock::now() - encoded).count());
     auto& buf = self->wr_buf(hdl);
     buf.insert(buf.end(), bytes.begin(), bytes.end());
     wrote = true;
@@ -125,17 +127,23 @@ void reject(http_broker_ptr self, connection_handle hdl, connection_state& c,
 }
 
 /// Serves an authenticated request: here, or in the region that serves its tenant.
+/// Runs the route's handler (authentication is done).
+void handle(const exchange_ptr& ex) {
+  ex->authed = clock::now();
+  ex->rt->handler(ex);
+}
+
 void run_as(const exchange_ptr& ex, const actors::principal& who) {
   ex->who = who;
   if (forward_if_elsewhere(ex, who.region, ex->rt->replica_group))
     return;
-  ex->rt->handler(ex);
+  handle(ex);
 }
 
 void authenticate_and_run(const exchange_ptr& ex) {
   const route& r = *ex->rt;
   if (r.auth == auth_kind::none) {
-    r.handler(ex);
+    handle(ex);
     return;
   }
   auto header = ex->req.header("authorization");
@@ -144,7 +152,7 @@ void authenticate_and_run(const exchange_ptr& ex) {
       (header.substr(0, 7) == "Bearer " || header.substr(0, 7) == "bearer "))
     token = header.substr(7);
   if (r.auth == auth_kind::optional_key && header.empty()) {
-    r.handler(ex); // an anonymous caller
+    handle(ex); // an anonymous caller
     return;
   }
   auto key = actors::parse_api_key(token);
@@ -218,7 +226,7 @@ void authenticate_and_run(const exchange_ptr& ex) {
           auto code = code_of(err);
           bool wrong_key = code == errc::unauthorized && field_of(err).empty();
           if (!wrong_key && code != errc::forbidden && code != errc::rate_limited) {
-            ex->rt->handler(ex);
+            handle(ex);
             return;
           }
           ex->reply_error(err);
@@ -283,6 +291,7 @@ void start(http_broker_ptr self, connection_handle hdl, connection_state& c,
     c.paused = true;
     update_reading(self, hdl, c);
   }
+  ex->routed = clock::now();
   auto m = self->state.svc->routes->match(ex->req.method, ex->req.path);
   switch (m.result) {
   case route_match::outcome::not_found:
@@ -665,6 +674,7 @@ void exchange::respond(int status, std::string content_type, std::string body,
   if (responded)
     return;
   responded = true;
+  answered = clock::now();
   auto& st = self->state;
   auto it = st.conns.find(conn);
   http_response res;
@@ -681,6 +691,7 @@ void exchange::respond(int status, std::string content_type, std::string body,
   res.keep_alive = !closing;
   std::string bytes;
   write_response(res, bytes);
+  auto encoded = clock::now();
   served_request done;
   done.rt = rt;
   done.endpoint = endpoint;
@@ -691,7 +702,16 @@ void exchange::respond(int status, std::string content_type, std::string body,
   done.forwarded_out = forwarded_out;
   done.status = status;
   done.bytes_out = bytes.size();
-  done.seconds = std::chrono::duration<double>(clock::now() - start).count();
+  done.seconds = std::chrono::duration<double>(encoded - start).count();
+  if (authed != clock::time_point{}) {
+    auto secs = [](clock::duration d) {
+      return std::chrono::duration<double>(d).count();
+    };
+    done.stages[stage_parse] = secs(routed - start);
+    done.stages[stage_auth] = secs(authed - routed);
+    done.stages[stage_handler] = secs(answered - authed);
+    done.stages[stage_encode] = secs(encoded - answered);
+  }
   st.accounting.record(done);
   if (it == st.conns.end())
     return; // the client left; the work is done, the answer has nowhere to go
@@ -706,7 +726,7 @@ void exchange::respond(int status, std::string content_type, std::string body,
   } else if (c.streamed.get() == this) {
     c.streamed.reset();
   }
-  c.ready.emplace(seq, std::make_pair(std::move(bytes), closing));
+  c.ready.emplace(seq, ready_answer{std::move(bytes), closing, encoded});
   write_ready(self, conn);
 }
 

@@ -50,14 +50,20 @@ struct body_stream {
 /// exit. Answered once the broker is done.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 
+/// An answer encoded and waiting for its turn on the connection.
+struct ready_answer {
+  std::string bytes;
+  bool close = false; ///< the connection closes after it
+  std::chrono::steady_clock::time_point encoded;
+};
+
 struct connection_state {
   explicit connection_state(const codec_limits& limits) : codec(limits) {}
 
   http_codec codec;
-  uint64_t next_seq = 0;   ///< given to the next decoded request
-  uint64_t next_write = 0; ///< the response that must be written next
-  std::map<uint64_t, std::pair<std::string, bool>>
-      ready; ///< later responses, (bytes, close)
+  uint64_t next_seq = 0;                  ///< given to the next decoded request
+  uint64_t next_write = 0;                ///< the response that must be written next
+  std::map<uint64_t, ready_answer> ready; ///< answers behind an unanswered request
   size_t in_flight = 0;
   bool paused = false;  ///< reading halted: too many requests in flight
   bool closing = false; ///< no more requests are read

@@ -1,5 +1,7 @@
 #include "net/request_accounting.hpp"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "runtime/base/log.hpp"
@@ -28,6 +30,16 @@ std::string_view method_label(std::string_view method) noexcept {
 request_accounting::request_accounting(int worker, bool access_log, clock::time_point now)
     : worker_(worker), access_log_on_(access_log), last_usage_take_(now) {
   access_log_.reserve(access_log_block + 1024);
+  // From a microsecond to a second: the stages of a cached read take microseconds.
+  auto& family = base::metrics_registry::global().histogram(
+      "kyb_http_stage_seconds",
+      "Seconds a request spent in each stage on an HTTP worker: parse, auth, handler "
+      "(with its actor hops), encode, write (waiting behind earlier answers)",
+      {"stage"},
+      {0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0});
+  for (int i = 0; i < 5; ++i)
+    stage_series_[i] = &family.with({request_stage_names[i]});
 }
 
 void request_accounting::record(const served_request& r) {
@@ -57,6 +69,9 @@ void request_accounting::record(const served_request& r) {
                         {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0})
              .with({std::string(r.endpoint), method_names[key.method]});
   h->Observe(r.seconds);
+  for (int i = 0; i < 4; ++i)
+    if (r.stages[i] >= 0)
+      stage_series_[i]->Observe(r.stages[i]);
 
   // A request forwarded to another region is counted where it is served.
   if (r.who && !r.who->tenant_id.is_nil() && !r.forwarded_out) {
@@ -80,20 +95,44 @@ void request_accounting::record(const served_request& r) {
   if (access_log_on_) {
     if (!access_log_.empty())
       access_log_ += '\n';
-    base::append_log_line(access_log_, base::log_level::info, "http.request",
-                          {{"request_id", r.request_id},
-                           {"method", r.method},
-                           {"path", r.path.substr(0, 256)},
-                           {"endpoint", r.endpoint},
-                           {"status", r.status},
-                           {"duration_ms", r.seconds * 1000.0},
-                           {"bytes_out", r.bytes_out},
-                           {"tenant_id", r.who ? r.who->tenant_id.to_string() : ""},
-                           {"worker", worker_}});
+    append_access_line(r);
     // Handed to the logger in blocks: one lock per many requests, not per request.
     if (access_log_.size() >= access_log_block)
       flush_access_log();
   }
+}
+
+void request_accounting::append_access_line(const served_request& r) {
+  // The line append_log_line would write for these fields (in key order), appended
+  // directly: a JSON object per request cost about a sixth of a cached read's time.
+  auto& out = access_log_;
+  auto number = [&out](auto v) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, ec == std::errc{} ? end : buf);
+  };
+  auto text = [&out](std::string_view key, std::string_view v) {
+    out += ",\"";
+    out += key;
+    out += "\":\"";
+    base::append_json_escaped(out, v);
+    out += '"';
+  };
+  base::append_log_line_start(out, base::log_level::info, "http.request");
+  out += ",\"bytes_out\":";
+  number(r.bytes_out);
+  out += ",\"duration_ms\":";
+  number(r.seconds * 1000.0);
+  text("endpoint", r.endpoint);
+  text("method", r.method);
+  text("path", r.path.substr(0, 256));
+  text("request_id", r.request_id);
+  out += ",\"status\":";
+  number(r.status);
+  text("tenant_id", r.who ? r.who->tenant_id.to_string() : "");
+  out += ",\"worker\":";
+  number(worker_);
+  out += '}';
 }
 
 std::vector<actors::usage_sample> request_accounting::take_usage(clock::time_point now) {

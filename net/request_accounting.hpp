@@ -33,7 +33,24 @@ struct served_request {
   int status = 0;
   size_t bytes_out = 0; ///< the response as written
   double seconds = 0;   ///< from the request's arrival to its answer
+  /// Where the time went (kyb_http_stage_seconds), for a request that was routed: the
+  /// seconds of each stage_* below; negative for a stage the request never reached.
+  double stages[4] = {-1, -1, -1, -1};
 };
+
+/// The stages of a request on a worker, in order: reading and parsing it (from its first
+/// bytes to its route), authentication (to the handler's start), the handler with the
+/// actor hops it makes (to its answer), encoding the answer, and the wait until the
+/// answer goes to the socket (behind earlier answers of a pipelining client).
+enum request_stage : uint8_t {
+  stage_parse,
+  stage_auth,
+  stage_handler,
+  stage_encode,
+  stage_write
+};
+inline constexpr const char* request_stage_names[] = {"parse", "auth", "handler",
+                                                      "encode", "write"};
 
 /// The labels of one request's metric and usage series, as cheap values: the route (or
 /// nullptr for unmatched paths), the method's index, the status and the tenant.
@@ -82,17 +99,24 @@ public:
   /// When usage was last taken.
   clock::time_point last_usage_take() const noexcept { return last_usage_take_; }
 
+  /// Counts the wait of an answer until it went to the socket (stage_write).
+  void record_write_wait(double seconds) { stage_series_[stage_write]->Observe(seconds); }
+
   /// Hands the buffered access log lines to the logger.
   void flush_access_log();
   /// The access log lines not handed to the logger yet (newline-separated).
   const std::string& pending_access_log() const noexcept { return access_log_; }
 
 private:
+  /// Appends the http.request line of `r` to the access log buffer.
+  void append_access_line(const served_request& r);
+
   int worker_ = 0;
   bool access_log_on_ = false;
   // Metric series resolved once per label set (then one atomic add per request).
   std::unordered_map<series_key, base::counter*, series_key_hash> request_series_;
   std::unordered_map<series_key, base::histogram*, series_key_hash> duration_series_;
+  base::histogram* stage_series_[5] = {};
   // Usage counts per (tenant, endpoint, method, status, minute).
   std::unordered_map<series_key, actors::usage_sample, series_key_hash> usage_;
   clock::time_point last_usage_take_;

@@ -3,7 +3,9 @@
 # ratio is meaningful). Measures:
 #   1. a cached GET /v1/businesses/{id} (the business actor holds it) with wrk, against
 #      nginx (2 workers) serving the same JSON bytes as a static file at the same path;
-#   2. POST /v1/businesses throughput (each one a committed transaction with its audit row).
+#   2. POST /v1/businesses throughput (each one a committed transaction with its audit row);
+#   3. where the cached GETs' time went on the node: per stage (parse, auth, handler with
+#      its actor hops, encode, write) from kyb_http_stage_seconds, against wrk's p99.
 #
 #   bench/http/run.sh [seconds=10] [connections=64]
 # Environment: KYB_BENCH_ACCESS_LOG=true|false (default true), KYB_BENCH_WORKERS (default 2).
@@ -49,7 +51,9 @@ sleep 0.5
 echo "warming up..."
 wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $KEY" "$API/v1/businesses/$BIZ" >/dev/null
 read -r NG_RPS _ NG_P99 _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/v1/businesses/$BIZ")
+curl -sf "$METRICS/metrics" >"$OUT/metrics-before.txt"
 read -r KYB_RPS _ KYB_P99 KYB_BAD < <(run_wrk "$API/v1/businesses/$BIZ" -H "Authorization: Bearer $KEY")
+curl -sf "$METRICS/metrics" >"$OUT/metrics-after.txt"
 # Each create has its own tax id (a live duplicate is refused with 409 unless
 # overridden): the wrk thread's number and a counter, "9T-NNNNNNN".
 cat >"$OUT/post.lua" <<LUA
@@ -82,3 +86,5 @@ print(f"POST /v1/businesses (one committed transaction + audit row each)")
 print(f"  kyb-node:                      {p:10.0f} req/s   p99 {float(pp):6.2f} ms   non-2xx {pbad}")
 print(f"  ratio POST/GET:                {p/k:10.2f}   businesses in the database: {rows}")
 PY
+echo "where the cached GETs' time went on the node (kyb_http_stage_seconds over the wrk run)"
+python3 "$ROOT/bench/lib/stages.py" "$OUT/metrics-before.txt" "$OUT/metrics-after.txt" "$KYB_P99"

@@ -97,8 +97,7 @@ void logger::write(log_level level, std::string_view event,
   write_line(std::move(line));
 }
 
-void append_log_line(std::string& line, log_level level, std::string_view event,
-                     const nlohmann::json& fields) {
+void append_log_line_start(std::string& line, log_level level, std::string_view event) {
   static const char* names[] = {"debug", "info", "warn", "error"};
   line += "{\"ts\":\"";
   line += utc_timestamp();
@@ -107,6 +106,11 @@ void append_log_line(std::string& line, log_level level, std::string_view event,
   line += "\",\"event\":\"";
   append_json_escaped(line, event);
   line += '"';
+}
+
+void append_log_line(std::string& line, log_level level, std::string_view event,
+                     const nlohmann::json& fields) {
+  append_log_line_start(line, level, event);
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) {
       line += ",\"";

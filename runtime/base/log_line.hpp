@@ -17,4 +17,8 @@ namespace kyb::base {
 void append_log_line(std::string& out, log_level level, std::string_view event,
                      const nlohmann::json& fields);
 
+/// The start of such a line, up to its event: a writer that appends its own fields
+/// (`,"key":value`, in key order) without building a JSON object closes it with '}'.
+void append_log_line_start(std::string& out, log_level level, std::string_view event);
+
 } // namespace kyb::base

@@ -211,6 +211,14 @@ BOOST_AUTO_TEST_CASE(health_ready_metrics_openapi) {
   BOOST_TEST(
       m.body.find("kyb_api_request_duration_seconds_bucket{endpoint=\"/v1/businesses\","
                   "method=\"GET\",le=\"0.1\"}") != std::string::npos);
+  // Every stage of an answered request is timed (parse, auth, handler, encode, write).
+  for (auto stage : {"parse", "auth", "handler", "encode", "write"}) {
+    auto series = std::string("kyb_http_stage_seconds_count{stage=\"") + stage + "\"} ";
+    auto at = m.body.find(series);
+    BOOST_TEST_INFO(series);
+    BOOST_REQUIRE(at != std::string::npos);
+    BOOST_TEST(std::stod(m.body.substr(at + series.size())) >= 2.0);
+  }
   std::string path = "/tmp/kyb_api_metrics_" + std::to_string(node.port()) + ".txt";
   {
     std::FILE* f = std::fopen(path.c_str(), "w");

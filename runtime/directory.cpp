@@ -53,7 +53,7 @@ caf::actor directory::activate_locked(shard& s, const key& k, int64_t now) {
   auto hdl = factories_[k.kind](sys_, k.id);
   if (!hdl)
     return {};
-  s.live[k] = entry{hdl, false, {}, now};
+  s.live[k] = entry{hdl, false, {}, now, {}};
   ++live_;
   ++live_by_kind_[k.kind];
   ++activations_;
@@ -80,7 +80,7 @@ void directory::set_crash_policy(size_t max_crashes, std::chrono::milliseconds w
 caf::actor directory::proxy_locked(shard& s, const key& k, const member_info& owner,
                                    int64_t now) {
   auto hdl = spawn_entity_proxy(sys_, owner.router, k.kind, k.id, relays_[k.kind]);
-  s.live[k] = entry{hdl, true, owner.id, now};
+  s.live[k] = entry{hdl, true, owner.id, now, {}};
   ++proxies_;
   return hdl;
 }
@@ -123,6 +123,62 @@ caf::actor directory::resolve(entity_kind kind, const base::uuid& id) {
   if (hdl)
     watch(k, hdl, owner != nullptr);
   return hdl;
+}
+
+void directory::publish(entity_kind kind, const base::uuid& id,
+                        const caf::actor_addr& who, std::weak_ptr<const void> snapshot) {
+  key k{kind, id};
+  auto& s = bucket_for(k);
+  std::lock_guard<std::mutex> guard(s.mtx);
+  auto it = s.live.find(k);
+  if (it != s.live.end() && !it->second.proxy && it->second.hdl.address() == who)
+    it->second.published = std::move(snapshot);
+}
+
+void directory::unpublish(entity_kind kind, const base::uuid& id,
+                          const caf::actor_addr& who) {
+  key k{kind, id};
+  auto& s = bucket_for(k);
+  std::lock_guard<std::mutex> guard(s.mtx);
+  auto it = s.live.find(k);
+  if (it != s.live.end() && it->second.hdl.address() == who)
+    it->second.published.reset();
+}
+
+std::shared_ptr<const void> directory::published(entity_kind kind, const base::uuid& id) {
+  if (!factories_[kind])
+    return nullptr;
+  // The same placement checks as resolve(): only an entity this node serves now.
+  if (placement_) {
+    auto view = placement_->current();
+    if (!view || !view->owns(shard_of(kind, id)))
+      return nullptr;
+  }
+  key k{kind, id};
+  auto& s = bucket_for(k);
+  std::lock_guard<std::mutex> guard(s.mtx);
+  auto it = s.live.find(k);
+  if (it == s.live.end() || it->second.proxy)
+    return nullptr;
+  auto snapshot = it->second.published.lock();
+  if (snapshot)
+    it->second.last_used = now_ns();
+  return snapshot;
+}
+
+void directory::set_published_reader(entity_kind kind, published_reader reader) {
+  readers_[kind] = std::move(reader);
+}
+
+std::optional<caf::message> directory::answer_from_published(entity_kind kind,
+                                                             const base::uuid& id,
+                                                             const caf::message& msg) {
+  if (!readers_[kind])
+    return std::nullopt;
+  auto snapshot = published(kind, id);
+  if (!snapshot)
+    return std::nullopt;
+  return readers_[kind](msg, std::move(snapshot));
 }
 
 caf::actor directory::resolve_local(entity_kind kind, const base::uuid& id) {

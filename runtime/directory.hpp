@@ -14,12 +14,14 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/message.hpp>
 
 #include "runtime/base/metrics.hpp"
 #include "runtime/base/uuid.hpp"
@@ -64,6 +66,31 @@ public:
   /// A handle may still stop before a message reaches it (passivation, a move):
   /// callers retry once on `request_receiver_down`.
   caf::actor resolve(entity_kind kind, const base::uuid& id);
+
+  /// Publishes what a local entity's plain reads answer now (a business's masked view),
+  /// so that a reader on this node answers them without a message to the entity
+  /// (published()). Held weakly: it lives while the entity or a cache holds it. Ignored
+  /// unless `who` is the live local entity of (kind, id). The entity withdraws it
+  /// (unpublish) before its state changes or while its state is not known.
+  void publish(entity_kind kind, const base::uuid& id, const caf::actor_addr& who,
+               std::weak_ptr<const void> snapshot);
+  void unpublish(entity_kind kind, const base::uuid& id, const caf::actor_addr& who);
+
+  /// The snapshot (kind, id) published, when this node owns its shard and serves, the
+  /// entity is live here and the snapshot still alive; a use of the entity, as a
+  /// resolve() is (passivation). Null otherwise: ask the entity.
+  std::shared_ptr<const void> published(entity_kind kind, const base::uuid& id);
+
+  /// How a message to an entity of one kind is answered from its published snapshot:
+  /// the answer, or none when the entity must answer it.
+  using published_reader = std::function<std::optional<caf::message>(
+      const caf::message& msg, std::shared_ptr<const void> snapshot)>;
+  void set_published_reader(entity_kind kind, published_reader reader);
+  /// The answer to `msg` for (kind, id) from its published snapshot, if the kind's
+  /// reader gives one (the entity router answers other nodes' reads with it, without a
+  /// message to the entity).
+  std::optional<caf::message>
+  answer_from_published(entity_kind kind, const base::uuid& id, const caf::message& msg);
 
   /// The local entity for (kind, id), activated if needed, only if this node owns its
   /// shard (the entity router uses this for messages from other nodes).
@@ -112,8 +139,9 @@ private:
   struct entry {
     caf::actor hdl;
     bool proxy = false;
-    std::string owner;     ///< for proxies: the node they forward to
-    int64_t last_used = 0; ///< steady clock, nanoseconds
+    std::string owner;                   ///< for proxies: the node they forward to
+    int64_t last_used = 0;               ///< steady clock, nanoseconds
+    std::weak_ptr<const void> published; ///< see publish()
   };
   using live_map = std::unordered_map<key, entry, key_hash>;
   struct shard {
@@ -142,6 +170,7 @@ private:
   std::shared_ptr<placement> placement_;
   std::array<factory, 256> factories_;
   std::array<relay_maker, 256> relays_;
+  std::array<published_reader, 256> readers_;
   std::array<std::string, 256> names_;
   std::array<shard, shard_count> buckets_;
   std::atomic<size_t> live_{0};

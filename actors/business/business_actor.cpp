@@ -66,6 +66,8 @@ business_record decode(const platform& p, const pg_rows& business,
   return r;
 }
 
+self_ptr this_business();
+
 /// The record as a caller may see it: masked unless revealed.
 business_record masked_record(business_record v, uint8_t reveal_bits) {
   v.tax_id_revealed = (reveal_bits & reveal_tax_id) != 0;
@@ -84,17 +86,30 @@ business_record masked_record(business_record v, uint8_t reveal_bits) {
 /// is held by it, so the businesses read most recently keep their rendered view and the
 /// others only their packed record. Made with `new`: the actor's weak_ptr keeps only the
 /// control block once the ring drops the view.
+///
+/// A view of the state as it is known (read, no change in doubt, present) is published
+/// in the directory: the node's HTTP workers answer plain reads with it without a
+/// message to the actor, until commit_record() or a forgotten state withdraws it.
 business_view masked_view(business_state& st) {
-  if (auto v = st.masked.lock()) {
+  auto v = st.masked.lock();
+  if (v) {
     business_view_ring::touch(*v);
-    return business_view{std::move(v)};
+  } else {
+    std::shared_ptr<business_view_data> d(new business_view_data);
+    d->record = masked_record(record_of(st), 0);
+    st.masked = d;
+    if (st.p->business_views)
+      st.p->business_views->hold(d);
+    v = std::move(d);
+    st.published = false; // a view made again: the directory's went with the old one
   }
-  std::shared_ptr<business_view_data> d(new business_view_data);
-  d->record = masked_record(record_of(st), 0);
-  st.masked = d;
-  if (st.p->business_views)
-    st.p->business_views->hold(d);
-  return business_view{std::move(d)};
+  if (!st.published && st.is(business_state::existence::present) &&
+      !st.committed.deleted() && st.p->directory) {
+    st.p->directory->publish(business_entity, st.id, this_business()->address(),
+                             std::weak_ptr<const business_view_data>(v));
+    st.published = true;
+  }
+  return business_view{std::move(v)};
 }
 
 business_view make_view(business_record rec, uint8_t reveal_bits) {
@@ -210,6 +225,7 @@ void load(self_ptr self) {
         auto& st = self->state;
         base::log_warn("business.load_failed",
                        {{"business_id", st.id.to_string()}, {"error", detail_of(err)}});
+        unpublish(st);
         st.life.load_failed(err);
       });
 }
@@ -265,11 +281,19 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
         // Unknown or failed outcome: a create on an unloaded state forgets it and
         // reads it again for the next message; one on a state read as absent keeps it.
         rp.deliver(tax_id_conflict_or(std::move(err)));
+        unpublish(self->state);
         self->state.life.end_create(false);
       });
 }
 
 } // namespace
+
+void unpublish(business_state& st) {
+  if (!st.published)
+    return;
+  st.published = false;
+  st.p->directory->unpublish(business_entity, st.id, this_business()->address());
+}
 
 } // namespace business_internal
 
@@ -389,6 +413,7 @@ const business_actor::behavior_type& shared_behavior() {
                 rp.deliver(tax_id_conflict_or(std::move(err)));
                 // The outcome may be unknown (connection lost): reload before the
                 // next write.
+                unpublish(self->state);
                 self->state.life.end_write_unknown();
               });
         });
@@ -426,6 +451,7 @@ const business_actor::behavior_type& shared_behavior() {
               },
               [self, rp](caf::error& err) mutable {
                 rp.deliver(err);
+                unpublish(self->state);
                 self->state.life.end_write_unknown();
               });
         });
@@ -534,6 +560,33 @@ public:
 business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                                     const base::uuid& id) {
   return sys.spawn<business_internal::business_actor_impl>(std::move(p), id);
+}
+
+std::optional<business_view> published_business_view(std::shared_ptr<const void> snapshot,
+                                                     const base::uuid& tenant) {
+  auto d = std::static_pointer_cast<const business_view_data>(std::move(snapshot));
+  if (!d || d->record.tenant_id != tenant)
+    return std::nullopt;
+  static auto& reads = base::metrics_registry::global()
+                           .counter("kyb_business_published_reads_total",
+                                    "Plain business reads answered with the view its "
+                                    "actor published, without a message to the actor")
+                           .with({});
+  reads.Increment();
+  business_view_ring::touch(*d);
+  return business_view{std::move(d)};
+}
+
+std::optional<caf::message>
+read_published_business(const caf::message& msg, std::shared_ptr<const void> snapshot) {
+  if (!msg.match_elements<get_atom, request_meta, uint8_t>() ||
+      msg.get_as<uint8_t>(2) != 0)
+    return std::nullopt;
+  auto v = published_business_view(std::move(snapshot),
+                                   msg.get_as<request_meta>(1).who.tenant_id);
+  if (!v)
+    return std::nullopt;
+  return caf::make_message(std::move(*v));
 }
 
 } // namespace kyb::actors

@@ -137,4 +137,14 @@ using business_actor = caf::typed_actor<
 business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
                                     const base::uuid& id);
 
+/// A plain read (no reveal) by a caller of `tenant`, answered with the view a business
+/// actor published (directory::publish): the view, or none when the business is
+/// another tenant's (the actor answers that: not found).
+std::optional<business_view> published_business_view(std::shared_ptr<const void> snapshot,
+                                                     const base::uuid& tenant);
+
+/// The directory's published_reader for businesses: answers (get_atom, request_meta, 0).
+std::optional<caf::message> read_published_business(const caf::message& msg,
+                                                    std::shared_ptr<const void> snapshot);
+
 } // namespace kyb::actors

@@ -34,6 +34,9 @@ struct business_state {
   /// Load, wait until ready, the write slot, passivation (actors/entity/).
   entity_lifecycle life;
   existence found = existence::absent;
+  /// Its masked view is published in the directory (plain reads answered without a
+  /// message: directory::publish), until the state changes or is read again.
+  bool published = false;
   /// Committed state, tax id and owners in the clear, packed into one allocation (empty
   /// until first loaded or created, so an activated but idle actor stays small).
   packed_record committed;
@@ -119,8 +122,13 @@ inline std::string region_of(const business_state& st) {
   return std::string(st.committed.region());
 }
 
+/// Withdraws the published view (the state is about to change, or is not known until
+/// it is read again).
+void unpublish(business_state& st);
+
 /// Keeps `rec` as the committed state; the masked view of the previous one is dropped.
 inline void commit_record(business_state& st, const business_record& rec) {
+  unpublish(st);
   st.committed = packed_record(rec);
   st.masked.reset();
 }

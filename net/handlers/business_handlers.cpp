@@ -174,6 +174,17 @@ void get_business(const exchange_ptr& ex) {
       i = j + 1;
     }
   }
+  // A plain read of a business this node holds is answered with the view its actor
+  // published (the committed state, masked), without a message to the actor; anything
+  // else (not published, another tenant's, revealing) is the actor's to answer.
+  if (reveal_bits == 0 && ex->who) {
+    if (auto v = published_business_view(
+            ex->services().platform->directory->published(business_entity, *id),
+            ex->who->tenant_id)) {
+      answer(ex, *v);
+      return;
+    }
+  }
   ex->ask_entity<business_view>(
       business_entity, *id, [ex](business_view& v) { answer(ex, v); }, get_atom::value,
       ex->meta(), reveal_bits);

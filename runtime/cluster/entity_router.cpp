@@ -16,6 +16,9 @@ caf::behavior router_behavior(caf::event_based_actor* self, directory* dir) {
   return {
       [self, dir](deliver_atom, uint8_t kind, const base::uuid& id,
                   caf::message& msg) -> caf::result<caf::message> {
+        // A read the entity published the answer to: answered here, one hop less.
+        if (auto answer = dir->answer_from_published(kind, id, msg))
+          return std::move(*answer);
         auto target = dir->resolve_local(kind, id);
         if (!target)
           return make_error(errc::unavailable,

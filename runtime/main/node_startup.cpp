@@ -191,6 +191,7 @@ void register_entity_kinds(runtime::directory& dir, const actors::platform_ptr& 
                           actors::stored_hit, actors::business_classification, int32_t,
                           actors::business_risk, actors::business_risk_page,
                           actors::business_website, actors::business_registry>());
+  dir.set_published_reader(actors::business_entity, actors::read_published_business);
   dir.register_kind(
       actors::verification_entity, "verification",
       [platform](caf::actor_system& sys, const base::uuid& id) {

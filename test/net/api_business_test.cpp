@@ -584,6 +584,52 @@ BOOST_AUTO_TEST_CASE(leases_never_refuse_what_the_limit_allows) {
              limited.body);
 }
 
+namespace {
+
+double published_reads(const node_process& n) {
+  auto m = n.metrics("/metrics").body;
+  const std::string series = "kyb_business_published_reads_total ";
+  auto at = m.find("\n" + series);
+  return at == std::string::npos ? 0.0 : std::stod(m.substr(at + 1 + series.size()));
+}
+
+} // namespace
+
+// The node's HTTP workers answer a plain read with the view the business actor published
+// (no message to it): every read after a write answers the write, a deleted business is
+// gone, another tenant never sees it, and a reveal is still the actor's (audited).
+BOOST_AUTO_TEST_CASE(published_views_answer_reads_and_follow_every_write) {
+  auto [tenant, key] = node.make_tenant({"read", "write", "admin"});
+  auto [other, other_key] = node.make_tenant({"read", "write"});
+  auto c = node.call("POST", "/v1/businesses", acme().dump(), key);
+  BOOST_REQUIRE_EQUAL(c.status, 201);
+  auto id = c.json()["id"].get<std::string>();
+  auto path = "/v1/businesses/" + id;
+  BOOST_REQUIRE_EQUAL(node.call("GET", path, "", key).status, 200);
+  auto before = published_reads(node);
+  for (int i = 0; i < 20; ++i) {
+    auto text = "Widgets, round " + std::to_string(i);
+    auto p = node.call("PATCH", path, json{{"description", text}}.dump(), key);
+    BOOST_REQUIRE_EQUAL(p.status, 200);
+    for (int k = 0; k < 2; ++k) { // the first read publishes, the second reads it
+      auto g = node.call("GET", path, "", key);
+      BOOST_REQUIRE_EQUAL(g.status, 200);
+      BOOST_TEST(g.json()["description"] == text);
+      BOOST_TEST(g.json()["version"] == i + 2);
+      BOOST_TEST(g.json()["tax_id"] == "*****6789");
+    }
+    BOOST_TEST(node.call("GET", path, "", other_key).status == 404);
+  }
+  // The reads were answered from the published view.
+  BOOST_TEST(published_reads(node) >= before + 20);
+  auto revealed = node.call("GET", path + "?reveal=tax_id", "", key);
+  BOOST_REQUIRE_EQUAL(revealed.status, 200);
+  BOOST_TEST(revealed.json()["tax_id"] == "123456789");
+  BOOST_REQUIRE_EQUAL(node.call("DELETE", path, "", key).status, 200);
+  BOOST_TEST(node.call("GET", path, "", key).status == 404);
+  BOOST_TEST(node.call("GET", path, "", key).status == 404);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // A node that keeps one rendered view (cache.business_views = 1): the other businesses'

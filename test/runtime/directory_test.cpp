@@ -102,6 +102,47 @@ BOOST_AUTO_TEST_CASE(one_instance_per_entity_activated_on_demand) {
   BOOST_TEST(eventually([&] { return dir.live_count() == 0u; }));
 }
 
+BOOST_AUTO_TEST_CASE(published_snapshots_are_read_only_from_their_live_entity) {
+  auto id = kyb::base::uuid::make_v7();
+  auto snapshot = std::make_shared<const std::string>("view 1");
+  BOOST_TEST(!dir.published(7, id)); // nothing live
+  auto a = dir.resolve(7, id);
+  BOOST_TEST(!dir.published(7, id)); // live, nothing published
+  // Only the entity itself publishes: another actor's snapshot is ignored.
+  auto stranger = sys.spawn(entity, kyb::base::uuid::make_v7());
+  dir.publish(7, id, stranger.address(), std::weak_ptr<const void>(snapshot));
+  BOOST_TEST(!dir.published(7, id));
+  dir.publish(7, id, a.address(), std::weak_ptr<const void>(snapshot));
+  auto got = dir.published(7, id);
+  BOOST_REQUIRE(got);
+  BOOST_TEST(*std::static_pointer_cast<const std::string>(got) == "view 1");
+  got.reset();
+  // Reading it is a use: read for 200 ms, the entity is not idle for 100 ms (the
+  // resolve above was its last use otherwise).
+  auto t0 = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - t0 < 200ms) {
+    BOOST_REQUIRE(dir.published(7, id));
+    std::this_thread::sleep_for(2ms);
+  }
+  BOOST_TEST(dir.sweep(100ms, 1000) == 0u);
+  dir.unpublish(7, id, stranger.address()); // not its entity: no effect
+  BOOST_TEST(dir.published(7, id) != nullptr);
+  dir.unpublish(7, id, a.address());
+  BOOST_TEST(!dir.published(7, id));
+  // Held weakly: once nothing else holds the snapshot, it is not read.
+  dir.publish(7, id, a.address(), std::weak_ptr<const void>(snapshot));
+  BOOST_TEST(dir.published(7, id) != nullptr);
+  snapshot.reset();
+  BOOST_TEST(!dir.published(7, id));
+  // A passivated entity's snapshot goes with it.
+  auto kept = std::make_shared<const std::string>("view 2");
+  dir.publish(7, id, a.address(), std::weak_ptr<const void>(kept));
+  BOOST_TEST(eventually([&] { return dir.sweep(1ms, 1000) == 1u; }));
+  BOOST_TEST(!dir.published(7, id));
+  anon_send_exit(stranger, caf::exit_reason::user_shutdown);
+  dir.stop_all();
+}
+
 BOOST_AUTO_TEST_CASE(idle_entities_passivate_and_come_back) {
   auto id = kyb::base::uuid::make_v7();
   auto first = dir.resolve(7, id);

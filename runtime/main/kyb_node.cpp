@@ -456,7 +456,11 @@ int main(int argc, char** argv) {
   // below (a pending one is kept), which drains.
   shutdown.serving();
 
-  // -- HTTP workers: worker 0 in the core system, the others in systems of their own ---
+  // -- HTTP workers: each in an actor system of its own ---------------------------------
+  // Never in the core system: its multiplexer carries the cluster's traffic (BASP), and
+  // a worker there made one thread parse, render and write the API's requests as well as
+  // (de)serialize every message to and from the other nodes (the bottleneck of requests
+  // for entities other nodes own).
   std::vector<std::unique_ptr<caf::actor_system_config>> http_cfgs;
   std::vector<std::unique_ptr<caf::actor_system>> http_systems;
   std::vector<node::broker_entry> brokers; // supervised under "http", drained in order
@@ -471,14 +475,11 @@ int main(int argc, char** argv) {
     return net::spawn_http_broker(sys, fd, svc, i);
   };
   for (int i = 0; i < workers; ++i) {
-    caf::actor_system* sys = &core;
-    if (i > 0) {
-      auto cfg = std::make_unique<caf::actor_system_config>();
-      configure(*cfg, 1, settings.runtime.scheduler_policy);
-      http_systems.push_back(std::make_unique<caf::actor_system>(*cfg));
-      http_cfgs.push_back(std::move(cfg));
-      sys = http_systems.back().get();
-    }
+    auto cfg = std::make_unique<caf::actor_system_config>();
+    configure(*cfg, 1, settings.runtime.scheduler_policy);
+    http_systems.push_back(std::make_unique<caf::actor_system>(*cfg));
+    http_cfgs.push_back(std::move(cfg));
+    caf::actor_system* sys = http_systems.back().get();
     auto b = start_broker(*sys, i);
     if (!b) {
       auto why = http_listen + ": cannot listen (see http.listen_failed)";

@@ -198,6 +198,7 @@ const std::string& rendered_json(const actors::business_view& view) {
   std::call_once(d.rendered_once, [&d] {
     d.rendered =
         business_to_json(d.record).dump(-1, ' ', false, json::error_handler_t::replace);
+    d.rendered_done.store(true, std::memory_order_release);
   });
   return d.rendered;
 }

@@ -97,8 +97,18 @@ struct business_view_data {
   business_record record;
   mutable std::once_flag rendered_once;
   mutable std::string rendered; ///< filled once by the layer that renders it
+  /// `rendered` is filled (set after it, inside rendered_once).
+  mutable std::atomic<bool> rendered_done{false};
   /// Read since the node's view ring last passed it (platform::business_views).
   mutable std::atomic<bool> used{false};
+
+  /// Keeps `text` as the rendered JSON unless it is rendered already.
+  void set_rendered(std::string text) const {
+    std::call_once(rendered_once, [&] {
+      rendered = std::move(text);
+      rendered_done.store(true, std::memory_order_release);
+    });
+  }
 };
 
 struct business_view {
@@ -107,17 +117,26 @@ struct business_view {
   const business_record& record() const { return data->record; }
 };
 
-/// CAF serialization: a view travels as its record (a new view on the receiving side).
+/// CAF serialization: a view travels as its record and, when the sender rendered it, its
+/// JSON (a new view on the receiving side, which answers without rendering it again).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, business_view& x) {
   if constexpr (Inspector::reads_state) {
     static const business_record empty;
+    static const std::string none;
     auto& rec = x.data ? x.data->record : empty;
-    return f(const_cast<business_record&>(rec));
+    bool done = x.data && x.data->rendered_done.load(std::memory_order_acquire);
+    auto& text = done ? x.data->rendered : none;
+    return f(const_cast<business_record&>(rec), const_cast<std::string&>(text));
   } else {
     auto d = std::make_shared<business_view_data>();
-    auto guard = caf::detail::make_scope_guard([&] { x.data = d; });
-    return f(d->record);
+    std::string text;
+    auto guard = caf::detail::make_scope_guard([&] {
+      if (!text.empty())
+        d->set_rendered(std::move(text));
+      x.data = d;
+    });
+    return f(d->record, text);
   }
 }
 

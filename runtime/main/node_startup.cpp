@@ -20,6 +20,7 @@
 #include "actors/verification/verification_actor.hpp"
 #include "actors/website/signal_tables.hpp"
 #include "actors/website/website_analysis.hpp"
+#include "net/business_json.hpp"
 #include "net/website_service.hpp"
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/log.hpp"
@@ -191,7 +192,17 @@ void register_entity_kinds(runtime::directory& dir, const actors::platform_ptr& 
                           actors::stored_hit, actors::business_classification, int32_t,
                           actors::business_risk, actors::business_risk_page,
                           actors::business_website, actors::business_registry>());
-  dir.set_published_reader(actors::business_entity, actors::read_published_business);
+  // Rendered once per view on the owner, and shipped with it: the node that asked
+  // answers without rendering.
+  dir.set_published_reader(
+      actors::business_entity,
+      [](const caf::message& msg,
+         std::shared_ptr<const void> snapshot) -> std::optional<caf::message> {
+        auto answer = actors::read_published_business(msg, std::move(snapshot));
+        if (answer)
+          net::rendered_json(answer->get_as<actors::business_view>(0));
+        return answer;
+      });
   dir.register_kind(
       actors::verification_entity, "verification",
       [platform](caf::actor_system& sys, const base::uuid& id) {

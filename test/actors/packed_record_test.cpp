@@ -6,6 +6,10 @@
 
 #include <string>
 
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+
+#include "actors/business/business.hpp"
 #include "actors/business/packed_record.hpp"
 
 using namespace kyb;
@@ -134,4 +138,35 @@ BOOST_AUTO_TEST_CASE(empty_until_packed) {
   packed_record q(full_record());
   p = std::move(q);
   BOOST_TEST(!p.empty());
+}
+
+// A business view travels between nodes as its record and, once rendered, its JSON: the
+// receiving node answers with the owner's bytes without rendering them again; a view
+// not rendered yet travels without, and is rendered where it is answered.
+BOOST_AUTO_TEST_CASE(views_travel_with_their_rendered_json) {
+  auto round_trip = [](business_view v) {
+    std::vector<char> buf;
+    caf::binary_serializer sink{nullptr, buf};
+    BOOST_REQUIRE(!sink(v));
+    business_view copy;
+    caf::binary_deserializer source{nullptr, buf};
+    BOOST_REQUIRE(!source(copy));
+    BOOST_REQUIRE(copy.data);
+    return copy;
+  };
+  auto d = std::make_shared<business_view_data>();
+  d->record = full_record();
+  auto plain = round_trip(business_view{d});
+  BOOST_TEST(plain.record().legal_name == d->record.legal_name);
+  BOOST_TEST((plain.record().owners.size() == d->record.owners.size()));
+  BOOST_TEST(!plain.data->rendered_done.load());
+  d->set_rendered(R"({"legal_name":"as rendered by the owner"})");
+  BOOST_TEST(d->rendered_done.load());
+  auto rendered = round_trip(business_view{d});
+  BOOST_TEST(rendered.data->rendered_done.load());
+  BOOST_TEST(rendered.data->rendered == R"({"legal_name":"as rendered by the owner"})");
+  BOOST_TEST((rendered.record().description == d->record.description));
+  // Rendered once: a later render keeps the first text.
+  rendered.data->set_rendered("other");
+  BOOST_TEST(rendered.data->rendered == R"({"legal_name":"as rendered by the owner"})");
 }

@@ -152,6 +152,12 @@ parse_http() {
     "$r" ">= ${T_HTTP_GET_RATIO}x" "$(non2xx "$(check "$r" ">=" "$T_HTTP_GET_RATIO")" "$kbad")"
   row "cached GET /v1/businesses/{id}, p99" "$kp ms" "$ngp ms (nginx)" "$(ratio "$kp" "$ngp")" \
     "<= $T_HTTP_GET_P99_MS ms" "$(check "$kp" "<=" "$T_HTTP_GET_P99_MS")"
+  local st sw
+  IFS=$'\t' read -r st sw <<<"$(grab "$f" "stages' p99s sum to ([\\d.]+) ms against the client's p99 ([\\d.]+) ms")"
+  if [ -n "$st" ]; then
+    row "cached GET, the node's share of the p99 (sum of kyb_http_stage_seconds p99s)" "$st ms" \
+      "$sw ms (wrk's p99)" "$(ratio "$st" "$sw")" "-" "info"
+  fi
   IFS=$'\t' read -r p pp pbad <<<"$(grab "$f" '^POST /v1/businesses.*\n\s+kyb-node:\s+([\d.]+) req/s\s+p99\s+([\d.]+) ms\s+non-2xx (\d+)')"
   need "$p" "$pp" || return 1
   row "POST /v1/businesses (committed + audit row), req/s" "$(fmt 0 "$p") req/s (p99 $pp ms)" \

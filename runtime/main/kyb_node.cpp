@@ -302,6 +302,28 @@ int main(int argc, char** argv) {
   plat->verification = std::make_shared<actors::verification_services>();
   plat->business_views =
       std::make_shared<actors::business_view_ring>(settings.cache.business_views);
+  {
+    // How full the ring of rendered views is, and how often it drops one.
+    auto& registry = base::metrics_registry::global();
+    auto& kept = registry
+                     .gauge("kyb_business_views_kept",
+                            "Rendered business views the node keeps for the next read")
+                     .with({});
+    auto& capacity = registry
+                         .gauge("kyb_business_views_capacity",
+                                "The views it may keep (cache.business_views)")
+                         .with({});
+    auto& dropped =
+        registry
+            .untyped("kyb_business_views_evictions_total",
+                     "Rendered business views dropped to make room for others")
+            .with({});
+    registry.on_collect([ring = plat->business_views, &kept, &capacity, &dropped] {
+      kept.Set(static_cast<double>(ring->size()));
+      capacity.Set(static_cast<double>(ring->capacity()));
+      dropped.Set(static_cast<double>(ring->evictions()));
+    });
+  }
   auto region_list = regions::configured_regions(settings);
   {
     auto view = std::make_shared<regions::routing_view>();

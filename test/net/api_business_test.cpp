@@ -673,4 +673,11 @@ BOOST_AUTO_TEST_CASE(reads_past_the_kept_views_answer_the_same) {
     BOOST_TEST(g.json()["description"] ==
                (i == 0 ? "Only gears" : "Widgets and gadgets"));
   }
+  // The ring's metrics: one view kept of one, and the others dropped to make room.
+  auto m = small.metrics("/metrics").body;
+  BOOST_TEST(m.find("\nkyb_business_views_kept 1\n") != std::string::npos);
+  BOOST_TEST(m.find("\nkyb_business_views_capacity 1\n") != std::string::npos);
+  auto at = m.find("\nkyb_business_views_evictions_total ");
+  BOOST_REQUIRE(at != std::string::npos);
+  BOOST_TEST(std::stod(m.substr(at + 36)) >= 8.0);
 }

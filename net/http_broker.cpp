@@ -126,13 +126,13 @@ void reject(http_broker_ptr self, connection_handle hdl, connection_state& c,
   ex->send_problem(make_problem(err), {}, true);
 }
 
-/// Serves an authenticated request: here, or in the region that serves its tenant.
 /// Runs the route's handler (authentication is done).
 void handle(const exchange_ptr& ex) {
   ex->authed = clock::now();
   ex->rt->handler(ex);
 }
 
+/// Serves an authenticated request: here, or in the region that serves its tenant.
 void run_as(const exchange_ptr& ex, const actors::principal& who) {
   ex->who = who;
   if (forward_if_elsewhere(ex, who.region, ex->rt->replica_group))

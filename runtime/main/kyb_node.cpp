@@ -480,9 +480,8 @@ int main(int argc, char** argv) {
 
   // -- HTTP workers: each in an actor system of its own ---------------------------------
   // Never in the core system: its multiplexer carries the cluster's traffic (BASP), and
-  // a worker there made one thread parse, render and write the API's requests as well as
-  // (de)serialize every message to and from the other nodes (the bottleneck of requests
-  // for entities other nodes own).
+  // a worker there shared one thread between parsing, rendering and writing the API's
+  // requests and (de)serializing every message to and from the other nodes.
   std::vector<std::unique_ptr<caf::actor_system_config>> http_cfgs;
   std::vector<std::unique_ptr<caf::actor_system>> http_systems;
   std::vector<node::broker_entry> brokers; // supervised under "http", drained in order

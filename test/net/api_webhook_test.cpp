@@ -323,8 +323,14 @@ BOOST_FIXTURE_TEST_CASE(a_410_disables_the_endpoint, fixture) {
       one("SELECT count(*) FROM audit_logs WHERE action = 'webhook_endpoint.disable' "
           "AND target_id = '" +
           eid + "'") == "1");
-  // Disabled: later events are not sent to it. Enabled again: they are.
-  verify(business("Second Event LLC"));
+  // Disabled: later events are not sent to it. Enabled again: they are. (The second
+  // verification completes, and so writes its event, after its 202: wait for that
+  // before the outbox drained, or the event is fanned out after the re-enable below.)
+  auto second = verify(business("Second Event LLC"));
+  BOOST_REQUIRE(eventually([&] {
+    return node.call("GET", "/v1/verifications/" + second, "", key).json()["status"] ==
+           "completed";
+  }));
   BOOST_REQUIRE(eventually([&] {
     return one("SELECT count(*) FROM outbox_events WHERE delivered_at IS NULL") == "0";
   }));

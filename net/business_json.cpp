@@ -195,12 +195,10 @@ json business_to_json(const actors::business_record& rec) {
 
 const std::string& rendered_json(const actors::business_view& view) {
   auto& d = *view.data;
-  std::call_once(d.rendered_once, [&d] {
-    d.rendered =
-        business_to_json(d.record).dump(-1, ' ', false, json::error_handler_t::replace);
-    d.rendered_done.store(true, std::memory_order_release);
+  return d.rendered_with([&d] {
+    return business_to_json(d.record).dump(-1, ' ', false,
+                                           json::error_handler_t::replace);
   });
-  return d.rendered;
 }
 
 json business_summary_to_json(const actors::business_summary& s) {

@@ -38,7 +38,7 @@ request_accounting::request_accounting(int worker, bool access_log, clock::time_
       {"stage"},
       {0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0});
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < stage_count; ++i)
     stage_series_[i] = &family.with({request_stage_names[i]});
 }
 
@@ -69,7 +69,7 @@ void request_accounting::record(const served_request& r) {
                         {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0})
              .with({std::string(r.endpoint), method_names[key.method]});
   h->Observe(r.seconds);
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < stage_write; ++i)
     if (r.stages[i] >= 0)
       stage_series_[i]->Observe(r.stages[i]);
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,7 +35,8 @@ struct served_request {
   size_t bytes_out = 0; ///< the response as written
   double seconds = 0;   ///< from the request's arrival to its answer
   /// Where the time went (kyb_http_stage_seconds), for a request that was routed: the
-  /// seconds of each stage_* below; negative for a stage the request never reached.
+  /// seconds of each stage before stage_write (below; the broker counts that one when
+  /// it writes); negative for a stage the request never reached.
   double stages[4] = {-1, -1, -1, -1};
 };
 
@@ -47,10 +49,12 @@ enum request_stage : uint8_t {
   stage_auth,
   stage_handler,
   stage_encode,
-  stage_write
+  stage_write,
+  stage_count
 };
-inline constexpr const char* request_stage_names[] = {"parse", "auth", "handler",
-                                                      "encode", "write"};
+inline constexpr const char* request_stage_names[stage_count] = {
+    "parse", "auth", "handler", "encode", "write"};
+static_assert(std::size(served_request{}.stages) == stage_write);
 
 /// The labels of one request's metric and usage series, as cheap values: the route (or
 /// nullptr for unmatched paths), the method's index, the status and the tenant.
@@ -116,7 +120,7 @@ private:
   // Metric series resolved once per label set (then one atomic add per request).
   std::unordered_map<series_key, base::counter*, series_key_hash> request_series_;
   std::unordered_map<series_key, base::histogram*, series_key_hash> duration_series_;
-  base::histogram* stage_series_[5] = {};
+  base::histogram* stage_series_[stage_count] = {};
   // Usage counts per (tenant, endpoint, method, status, minute).
   std::unordered_map<series_key, actors::usage_sample, series_key_hash> usage_;
   clock::time_point last_usage_take_;

@@ -102,12 +102,19 @@ struct business_view_data {
   /// Read since the node's view ring last passed it (platform::business_views).
   mutable std::atomic<bool> used{false};
 
-  /// Keeps `text` as the rendered JSON unless it is rendered already.
-  void set_rendered(std::string text) const {
+  /// The rendered JSON, made by `render()` on the first call (once, whichever thread
+  /// asks first); `rendered_done` says so afterwards.
+  template <class Render>
+  const std::string& rendered_with(Render render) const {
     std::call_once(rendered_once, [&] {
-      rendered = std::move(text);
+      rendered = render();
       rendered_done.store(true, std::memory_order_release);
     });
+    return rendered;
+  }
+  /// Keeps `text` as the rendered JSON unless it is rendered already.
+  void set_rendered(std::string text) const {
+    rendered_with([&] { return std::move(text); });
   }
 };
 

@@ -413,8 +413,7 @@ const business_actor::behavior_type& shared_behavior() {
                 rp.deliver(tax_id_conflict_or(std::move(err)));
                 // The outcome may be unknown (connection lost): reload before the
                 // next write.
-                unpublish(self->state);
-                self->state.life.end_write_unknown();
+                end_write_in_doubt(self->state);
               });
         });
         return rp;
@@ -451,8 +450,7 @@ const business_actor::behavior_type& shared_behavior() {
               },
               [self, rp](caf::error& err) mutable {
                 rp.deliver(err);
-                unpublish(self->state);
-                self->state.life.end_write_unknown();
+                end_write_in_doubt(self->state);
               });
         });
         return rp;

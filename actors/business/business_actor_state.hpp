@@ -126,6 +126,13 @@ inline std::string region_of(const business_state& st) {
 /// it is read again).
 void unpublish(business_state& st);
 
+/// A write whose outcome is unknown (the connection was lost): the committed state is in
+/// doubt, so its view is withdrawn and the state is read again before the next work.
+inline void end_write_in_doubt(business_state& st) {
+  unpublish(st);
+  st.life.end_write_unknown();
+}
+
 /// Keeps `rec` as the committed state; the masked view of the previous one is dropped.
 inline void commit_record(business_state& st, const business_record& rec) {
   unpublish(st);

@@ -8,6 +8,7 @@
 #include <caf/stateful_actor.hpp>
 #include <nlohmann/json.hpp>
 
+#include "regions/procedure_queue.hpp"
 #include "regions/region_ops.hpp"
 #include "regions/region_replica.hpp"
 #include "runtime/base/log.hpp"
@@ -90,8 +91,7 @@ struct controller_state {
   routing_table table;
   bool ensured = false;
   json ensure_report;
-  bool busy = false;     ///< a procedure runs
-  std::string procedure; ///< which one
+  procedure_queue procedures; ///< the running one and those waiting their turn
   std::chrono::steady_clock::time_point procedure_started;
   caf::response_promise pending;
   static inline const char* name = "region_controller";
@@ -227,45 +227,56 @@ void digest(controller_actor* self) {
   publish_view(self);
 }
 
-/// Runs a blocking procedure on a thread of its own; `body` answers the report and may
-/// change the routing table it is given (which the controller then adopts).
+/// Runs a blocking procedure on a thread of its own once it is its turn (see
+/// procedure_queue); `body` answers the report and may change the routing table it is
+/// given, the one current when it starts (which the controller then adopts).
 template <class Body>
 void run_procedure(controller_actor* self, caf::response_promise rp, std::string name,
-                   Body body) {
+                   procedure_origin origin, Body body) {
   auto& st = self->state;
-  if (st.busy) {
+  auto launch = [self, rp, name, body]() mutable {
+    auto& st = self->state;
+    base::log_info("regions.procedure_started", {{"procedure", name}});
+    st.procedure_started = std::chrono::steady_clock::now();
+    st.pending = rp;
+    auto ctx = make_context(st);
+    auto table = st.table;
+    caf::actor controller = caf::actor_cast<caf::actor>(self);
+    self->system().spawn<caf::detached>(
+        [](caf::blocking_actor* b, op_context ctx, routing_table table, Body body,
+           caf::actor controller) {
+          ctx.switch_routing = [b, controller](const routing_table& t) {
+            b->request(controller, std::chrono::seconds(15), route_atom::value,
+                       routing_json(t).dump())
+                .receive([](bool) {}, [](caf::error&) {});
+          };
+          region_sessions sessions(ctx.regions);
+          json report;
+          try {
+            report = body(sessions, ctx, table);
+          } catch (const std::exception& e) {
+            report = {{"ok", false}, {"detail", e.what()}};
+          }
+          b->send(controller, done_atom::value, report.dump(),
+                  routing_json(table).dump());
+        },
+        std::move(ctx), std::move(table), std::move(body), std::move(controller));
+  };
+  auto running = st.procedures.running();
+  switch (st.procedures.admit(name, origin, std::move(launch))) {
+  case procedure_queue::admission::started:
+    return;
+  case procedure_queue::admission::waits:
+    base::log_info("regions.procedure_waits", {{"procedure", name}, {"behind", running}});
+    return;
+  case procedure_queue::admission::refused:
     rp.deliver(json{{"ok", false},
-                    {"detail", "another region procedure (" + st.procedure +
-                                   ") is running on this node; retry when it is done"}}
+                    {"detail", "another region procedure (" + running +
+                                   ") is running or waiting on this node; retry when "
+                                   "it is done"}}
                    .dump());
     return;
   }
-  base::log_info("regions.procedure_started", {{"procedure", name}});
-  st.busy = true;
-  st.procedure = std::move(name);
-  st.procedure_started = std::chrono::steady_clock::now();
-  st.pending = rp;
-  auto ctx = make_context(st);
-  auto table = st.table;
-  caf::actor controller = caf::actor_cast<caf::actor>(self);
-  self->system().spawn<caf::detached>(
-      [](caf::blocking_actor* b, op_context ctx, routing_table table, Body body,
-         caf::actor controller) {
-        ctx.switch_routing = [b, controller](const routing_table& t) {
-          b->request(controller, std::chrono::seconds(15), route_atom::value,
-                     routing_json(t).dump())
-              .receive([](bool) {}, [](caf::error&) {});
-        };
-        region_sessions sessions(ctx.regions);
-        json report;
-        try {
-          report = body(sessions, ctx, table);
-        } catch (const std::exception& e) {
-          report = {{"ok", false}, {"detail", e.what()}};
-        }
-        b->send(controller, done_atom::value, report.dump(), routing_json(table).dump());
-      },
-      std::move(ctx), std::move(table), std::move(body), std::move(controller));
 }
 
 /// Applies a new routing here and on every other member (through their agents);
@@ -344,25 +355,28 @@ json status_json(controller_actor* self) {
   for (auto& [t, v] : st.loss)
     loss[t] = v;
   auto view = st.hooks.routes->current();
-  return {{"node", st.cfg.node_id},
-          {"node_region", st.cfg.self_region},
-          {"routing", routing_json(st.table)},
-          {"regions", regions},
-          {"lag", lags},
-          {"loss_bound_seconds", loss},
-          {"fresh_here", view ? std::vector<std::string>(view->fresh_groups.begin(),
-                                                         view->fresh_groups.end())
-                              : std::vector<std::string>{}},
-          {"ensured", st.ensured},
-          {"procedure", st.busy ? json(st.procedure) : json(nullptr)},
-          {"ensure", st.ensure_report},
-          {"auto_failover", st.cfg.settings.auto_failover}};
+  return {
+      {"node", st.cfg.node_id},
+      {"node_region", st.cfg.self_region},
+      {"routing", routing_json(st.table)},
+      {"regions", regions},
+      {"lag", lags},
+      {"loss_bound_seconds", loss},
+      {"fresh_here", view ? std::vector<std::string>(view->fresh_groups.begin(),
+                                                     view->fresh_groups.end())
+                          : std::vector<std::string>{}},
+      {"ensured", st.ensured},
+      {"procedure", st.procedures.busy() ? json(st.procedures.running()) : json(nullptr)},
+      {"procedures_waiting", st.procedures.waiting()},
+      {"ensure", st.ensure_report},
+      {"auto_failover", st.cfg.settings.auto_failover}};
 }
 
 /// Makes replication exist as configured (the report is marked as ensure's, which the
 /// controller records when it is done).
-void start_ensure(controller_actor* self, caf::response_promise rp) {
-  run_procedure(self, std::move(rp), "ensure",
+void start_ensure(controller_actor* self, caf::response_promise rp,
+                  procedure_origin origin) {
+  run_procedure(self, std::move(rp), "ensure", origin,
                 [](region_sessions& s, op_context& ctx, routing_table& t) {
                   auto r = ensure_regions(s, ctx, t);
                   r["ensure"] = true;
@@ -386,11 +400,11 @@ bool acts_on_failure(controller_actor* self, const std::string& takeover) {
 }
 
 void start_failover(controller_actor* self, caf::response_promise rp,
-                    const std::string& failed) {
+                    const std::string& failed, procedure_origin origin) {
   auto failures = self->state.cfg.settings.probe_failures;
   auto interval = self->state.cfg.settings.probe_interval;
   auto loss = self->state.loss;
-  run_procedure(self, rp, "failover of " + failed,
+  run_procedure(self, rp, "failover of " + failed, origin,
                 [failed, failures, interval, loss](region_sessions& s, op_context& ctx,
                                                    routing_table& t) {
                   ctx.loss_bound = [loss](const std::string& target) {
@@ -411,7 +425,11 @@ void on_probe(controller_actor* self, const std::string& region, bool ok) {
     // A returning region that was failed over stays fenced.
     if (st.table.is_fenced(region))
       run_procedure(self, self->make_response_promise(), "fence " + region,
-                    [region](region_sessions& s, op_context&, routing_table&) {
+                    procedure_origin::node,
+                    [region](region_sessions& s, op_context&, routing_table& t) {
+                      // It may have waited behind a failback that readmitted it.
+                      if (!t.is_fenced(region))
+                        return json{{"ok", true}, {"detail", region + " is readmitted"}};
                       if (auto err = fence_region(s.at(region)))
                         return json{{"ok", false}, {"detail", detail_of(err)}};
                       return json{{"ok", true}, {"fenced", region}};
@@ -422,9 +440,10 @@ void on_probe(controller_actor* self, const std::string& region, bool ok) {
         "regions.region_down",
         {{"region", region}, {"failed_probes", n}, {"us_write", st.table.us_write}});
     if (st.cfg.settings.auto_failover && region == st.table.us_write &&
-        region == "us-east-1" && acts_on_failure(self, "us-west-2") && !st.busy) {
+        region == "us-east-1" && acts_on_failure(self, "us-west-2") &&
+        !st.procedures.busy()) {
       base::log_warn("regions.auto_failover", {{"failed_region", region}});
-      start_failover(self, self->make_response_promise(), region);
+      start_failover(self, self->make_response_promise(), region, procedure_origin::node);
     }
   }
 }
@@ -468,7 +487,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
         publish_view(self);
         // Replication as configured, before heartbeats: migrations, publications,
         // subscriptions, constraints, fences.
-        start_ensure(self, self->make_response_promise());
+        start_ensure(self, self->make_response_promise(), procedure_origin::node);
         self->send(self, poll_atom::value);
         self->send(self, probe_tick_atom::value);
         return {
@@ -512,11 +531,10 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
             },
             [self](done_atom, const std::string& report, const std::string& table) {
               auto& st = self->state;
-              st.busy = false;
               auto r = json::parse(report, nullptr, false);
               base::log_info(
                   "regions.procedure_done",
-                  {{"procedure", st.procedure},
+                  {{"procedure", st.procedures.running()},
                    {"ok", !r.is_discarded() && r.value("ok", false)},
                    {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - st.procedure_started)
@@ -550,17 +568,18 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
               if (st.pending.pending())
                 st.pending.deliver(report);
               st.pending = caf::response_promise{};
+              st.procedures.finish();
             },
             [self](retry_ensure_atom) {
               auto& st = self->state;
               if (st.ensured)
                 return;
-              if (st.busy) {
+              if (st.procedures.busy()) {
                 self->delayed_send(self, std::chrono::seconds(2),
                                    retry_ensure_atom::value);
                 return;
               }
-              start_ensure(self, self->make_response_promise());
+              start_ensure(self, self->make_response_promise(), procedure_origin::node);
             },
             [self](admin_atom, const std::string& cmd,
                    const std::vector<std::string>& args) -> caf::result<std::string> {
@@ -579,7 +598,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
               // after make_response_promise() would reach no one.
               if (cmd == "region-check") {
                 auto rp = self->make_response_promise<std::string>();
-                run_procedure(self, rp, "check",
+                run_procedure(self, rp, "check", procedure_origin::operator_command,
                               [](region_sessions& s, op_context& ctx, routing_table& t) {
                                 return check_regions(s, ctx, t);
                               });
@@ -587,7 +606,7 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
               }
               if (cmd == "region-ensure") {
                 auto rp = self->make_response_promise<std::string>();
-                start_ensure(self, rp);
+                start_ensure(self, rp, procedure_origin::operator_command);
                 return rp;
               }
               auto known = [&](const std::string& r) {
@@ -603,11 +622,12 @@ caf::actor spawn_region_controller(caf::actor_system& sys, controller_config cfg
                       cmd + " needs one region: us-east-1, us-west-2 or eu-west-1");
                 auto rp = self->make_response_promise<std::string>();
                 if (cmd == "drill-region-failover") {
-                  start_failover(self, rp, args[0]);
+                  start_failover(self, rp, args[0], procedure_origin::operator_command);
                 } else {
                   auto region = args[0];
                   run_procedure(
                       self, rp, "failback of " + region,
+                      procedure_origin::operator_command,
                       [region](region_sessions& s, op_context& ctx, routing_table& t) {
                         return fail_back(s, ctx, t, region);
                       });

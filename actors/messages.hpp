@@ -52,6 +52,8 @@ using progress_atom = caf::atom_constant<caf::atom("progress")>;
 using download_atom = caf::atom_constant<caf::atom("download")>;
 using build_atom = caf::atom_constant<caf::atom("build")>;
 using monitor_atom = caf::atom_constant<caf::atom("monitor")>;
+/// An entity's own timer: the read leases other nodes held on its old state ran out.
+using leases_out_atom = caf::atom_constant<caf::atom("leasesout")>;
 
 /// API key scopes, as bits.
 enum scope : uint8_t {

@@ -197,8 +197,16 @@ parse_cluster() {
   need "$worst" "$down" "$lr" "$rr" || return 1
   local r
   r=$(ratio "$rr" "$lr")
-  row "cached GET owned by another node, req/s" "$(fmt 0 "$rr") req/s" "$(fmt 0 "$lr") req/s (owned locally)" \
+  row "cached GET owned by another node, req/s (leased copy, cluster.read_lease)" \
+    "$(fmt 0 "$rr") req/s" "$(fmt 0 "$lr") req/s (owned locally)" \
     "$r" ">= ${T_REMOTE_RATIO}x" "$(check "$r" ">=" "$T_REMOTE_RATIO")"
+  # The same read forwarded to the owner every time (a node without read leases).
+  local fr
+  fr=$(grab "$f" 'remote, every read forwarded[^:]*: ([\d.]+) req/s')
+  if need "$fr"; then
+    row "cached GET owned by another node, every read forwarded, req/s" \
+      "$(fmt 0 "$fr") req/s" "$(fmt 0 "$lr") req/s (owned locally)" "$(ratio "$fr" "$lr")" "-" "info"
+  fi
 }
 
 parse_actor_memory() {

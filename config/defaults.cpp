@@ -525,6 +525,11 @@ const std::vector<option>& options() {
        "A starting node that has not joined a cluster by then stops with an error.",
        duration(&settings::cluster, &cluster_settings::join_timeout, ms(100),
                 ms(3600000))},
+      {"cluster.read_lease", "10ms",
+       "How long a node answers plain reads of another node's business with a copy of "
+       "its published view; a write to it waits until such copies ran out (at most this "
+       "long after its last remote read). 0ms: every such read asks the owner.",
+       duration(&settings::cluster, &cluster_settings::read_lease, ms(0), ms(1000))},
       {"cluster.insecure", "false",
        "Plaintext, unauthenticated cluster and admin traffic: anyone who reaches the "
        "ports runs the node. Development only; warned at every start. Off: mutual TLS "

@@ -97,6 +97,7 @@ struct cluster_settings {
   milliseconds rejoin_interval{0};
   milliseconds bootstrap_timeout{0};
   milliseconds join_timeout{0}; ///< a starting node gives up joining after this
+  milliseconds read_lease{0};   ///< how long another node keeps a published answer
   bool insecure = false;        ///< plaintext cluster and admin traffic (else mutual TLS)
   std::string tls_certificate;
   std::string tls_key;

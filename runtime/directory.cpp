@@ -12,7 +12,7 @@
 namespace kyb::runtime {
 
 directory::directory(caf::actor_system& sys, uint32_t shards)
-    : sys_(sys), shards_(shards) {
+    : sys_(sys), shards_(shards), placement_changed_ns_(now_ns()) {
   for (auto& n : live_by_kind_)
     n.store(0);
 }
@@ -39,6 +39,18 @@ void directory::register_kind(entity_kind kind, std::string name, factory make,
       &m.counter("kyb_supervisor_restarts_total",
                  "Children restarted by their supervisor", {"supervisor", "child"})
            .with({"entities", names_[kind]});
+  lease_counter_[kind] =
+      &m.counter("kyb_runtime_read_leases_total",
+                 "Read leases this node granted on its entities' published answers "
+                 "(another node keeps the answer as a copy for cluster.read_lease)",
+                 {"kind"})
+           .with({names_[kind]});
+  copy_read_counter_[kind] =
+      &m.counter("kyb_runtime_read_copy_answers_total",
+                 "Plain reads of another node's entities answered here from a leased "
+                 "copy, without a message to that node",
+                 {"kind"})
+           .with({names_[kind]});
 }
 
 std::string directory::kind_name(entity_kind kind) const {
@@ -79,7 +91,8 @@ void directory::set_crash_policy(size_t max_crashes, std::chrono::milliseconds w
 
 caf::actor directory::proxy_locked(shard& s, const key& k, const member_info& owner,
                                    int64_t now) {
-  auto hdl = spawn_entity_proxy(sys_, owner.router, k.kind, k.id, relays_[k.kind]);
+  auto hdl = spawn_entity_proxy(sys_, owner.router, owner.id, k.kind, k.id,
+                                relays_[k.kind], this);
   s.live[k] = entry{hdl, true, owner.id, now, {}};
   ++proxies_;
   return hdl;
@@ -148,37 +161,126 @@ void directory::unpublish(entity_kind kind, const base::uuid& id,
 std::shared_ptr<const void> directory::published(entity_kind kind, const base::uuid& id) {
   if (!factories_[kind])
     return nullptr;
-  // The same placement checks as resolve(): only an entity this node serves now.
+  // The same placement checks as resolve(): only an entity this node serves now, or a
+  // copy leased by the node that owns it now.
+  placement_ptr view = placement_ ? placement_->current() : nullptr;
+  const std::string* remote_owner = nullptr;
   if (placement_) {
-    auto view = placement_->current();
-    if (!view || !view->owns(shard_of(kind, id)))
+    if (!view || !view->serving)
       return nullptr;
+    auto& owner = view->owner(shard_of(kind, id));
+    if (owner != view->self)
+      remote_owner = &owner;
   }
   key k{kind, id};
   auto& s = bucket_for(k);
+  auto now = now_ns();
   std::lock_guard<std::mutex> guard(s.mtx);
+  if (remote_owner) {
+    auto c = s.copies.find(k);
+    if (c == s.copies.end())
+      return nullptr;
+    if (c->second.owner != *remote_owner || now >= c->second.until) {
+      s.copies.erase(c);
+      return nullptr;
+    }
+    copy_read_counter_[kind]->Increment();
+    return c->second.snapshot;
+  }
   auto it = s.live.find(k);
   if (it == s.live.end() || it->second.proxy)
     return nullptr;
   auto snapshot = it->second.published.lock();
   if (snapshot)
-    it->second.last_used = now_ns();
+    it->second.last_used = now;
   return snapshot;
 }
 
-void directory::set_published_reader(entity_kind kind, published_reader reader) {
+void directory::set_published_reader(entity_kind kind, published_reader reader,
+                                     snapshot_of_answer copy_of) {
   readers_[kind] = std::move(reader);
+  copiers_[kind] = std::move(copy_of);
 }
 
-std::optional<caf::message> directory::answer_from_published(entity_kind kind,
-                                                             const base::uuid& id,
-                                                             const caf::message& msg) {
+std::optional<directory::published_answer>
+directory::answer_from_published(entity_kind kind, const base::uuid& id,
+                                 const caf::message& msg) {
   if (!readers_[kind])
     return std::nullopt;
+  if (placement_) {
+    auto view = placement_->current();
+    if (!view || !view->owns(shard_of(kind, id)))
+      return std::nullopt;
+  }
   auto snapshot = published(kind, id);
   if (!snapshot)
     return std::nullopt;
-  return readers_[kind](msg, std::move(snapshot));
+  auto answer = readers_[kind](msg, snapshot);
+  if (!answer)
+    return std::nullopt;
+  published_answer out{std::move(*answer), false};
+  auto lease = read_lease_ns_.load();
+  if (lease <= 0 || !copiers_[kind])
+    return out;
+  // Leased only while the snapshot answered is still the published one: a write that
+  // withdrew it in between sees no lease from this answer, and this answer is no copy.
+  key k{kind, id};
+  auto& s = bucket_for(k);
+  std::lock_guard<std::mutex> guard(s.mtx);
+  auto it = s.live.find(k);
+  if (it == s.live.end() || it->second.proxy || it->second.published.lock() != snapshot)
+    return out;
+  auto& until = s.leases[k];
+  until = std::max(until, now_ns() + lease);
+  out.leased = true;
+  lease_counter_[kind]->Increment();
+  return out;
+}
+
+std::chrono::steady_clock::time_point
+directory::withdraw_for_write(entity_kind kind, const base::uuid& id,
+                              const caf::actor_addr& who) {
+  auto lease = read_lease_ns_.load();
+  int64_t until = 0;
+  if (lease > 0 && placement_)
+    until = placement_changed_ns_.load() + lease;
+  key k{kind, id};
+  auto& s = bucket_for(k);
+  {
+    std::lock_guard<std::mutex> guard(s.mtx);
+    auto it = s.live.find(k);
+    if (it != s.live.end() && !it->second.proxy && it->second.hdl.address() == who)
+      it->second.published.reset();
+    auto l = s.leases.find(k);
+    if (l != s.leases.end()) {
+      until = std::max(until, l->second);
+      if (l->second <= now_ns())
+        s.leases.erase(l);
+    }
+  }
+  return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(until));
+}
+
+void directory::keep_copy(entity_kind kind, const base::uuid& id,
+                          const std::string& owner, const caf::message& answer,
+                          std::chrono::steady_clock::time_point until) {
+  // A node with no read lease of its own keeps no copies (every read asks the owner).
+  if (!copiers_[kind] || read_lease_ns_.load() <= 0)
+    return;
+  auto snapshot = copiers_[kind](answer);
+  if (!snapshot)
+    return;
+  auto until_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(until.time_since_epoch())
+          .count();
+  key k{kind, id};
+  auto& s = bucket_for(k);
+  std::lock_guard<std::mutex> guard(s.mtx);
+  auto& c = s.copies[k];
+  // A later answer may arrive first: keep the copy that runs longest (both are the
+  // owner's published state within their leases).
+  if (until_ns > c.until)
+    c = copy{std::move(snapshot), owner, until_ns};
 }
 
 caf::actor directory::resolve_local(entity_kind kind, const base::uuid& id) {
@@ -272,6 +374,9 @@ void directory::forget(const key& k, const caf::actor_addr& who, bool proxy,
 void directory::rebalance() {
   if (!placement_)
     return;
+  // Entities whose shard this node just took may still have copies elsewhere, leased
+  // by their previous owner: their writes wait those out (withdraw_for_write).
+  placement_changed_ns_ = now_ns();
   auto view = placement_->current();
   for (auto& s : buckets_) {
     std::vector<caf::actor> retired;
@@ -298,6 +403,11 @@ size_t directory::sweep(std::chrono::milliseconds idle_after, size_t max_live) {
   for (auto& s : buckets_) {
     std::vector<caf::actor> retired;
     std::lock_guard<std::mutex> guard(s.mtx);
+    // Leases and copies that ran out.
+    for (auto it = s.leases.begin(); it != s.leases.end();)
+      it = it->second <= now ? s.leases.erase(it) : std::next(it);
+    for (auto it = s.copies.begin(); it != s.copies.end();)
+      it = it->second.until <= now ? s.copies.erase(it) : std::next(it);
     for (auto it = s.live.begin(); it != s.live.end();) {
       auto& [k, e] = *it;
       if (now - e.last_used >= idle_ns) {

@@ -78,19 +78,56 @@ public:
 
   /// The snapshot (kind, id) published, when this node owns its shard and serves, the
   /// entity is live here and the snapshot still alive; a use of the entity, as a
-  /// resolve() is (passivation). Null otherwise: ask the entity.
+  /// resolve() is (passivation). When another node owns it: the copy of its snapshot
+  /// this node holds under a read lease (keep_copy), while the lease runs and that node
+  /// still owns it. Null otherwise: ask the entity.
   std::shared_ptr<const void> published(entity_kind kind, const base::uuid& id);
 
   /// How a message to an entity of one kind is answered from its published snapshot:
   /// the answer, or none when the entity must answer it.
   using published_reader = std::function<std::optional<caf::message>(
       const caf::message& msg, std::shared_ptr<const void> snapshot)>;
-  void set_published_reader(entity_kind kind, published_reader reader);
+  /// The snapshot in such an answer, for another node to keep as a copy (null: none).
+  using snapshot_of_answer =
+      std::function<std::shared_ptr<const void>(const caf::message& answer)>;
+  void set_published_reader(entity_kind kind, published_reader reader,
+                            snapshot_of_answer copy_of = {});
+
+  /// An answer from a published snapshot; `leased`: a read lease was granted on it
+  /// (read_lease() long from now), so the asking node may keep it as a copy.
+  struct published_answer {
+    caf::message answer;
+    bool leased = false;
+  };
   /// The answer to `msg` for (kind, id) from its published snapshot, if the kind's
   /// reader gives one (the entity router answers other nodes' reads with it, without a
-  /// message to the entity).
-  std::optional<caf::message>
+  /// message to the entity). With a read lease set and a kind that makes copies, the
+  /// answer is leased while the snapshot is still the published one.
+  std::optional<published_answer>
   answer_from_published(entity_kind kind, const base::uuid& id, const caf::message& msg);
+
+  /// Read leases (cluster.read_lease): another node keeps a leased answer as a copy and
+  /// answers its own plain reads with it for this long, counted from when it sent the
+  /// request (so it ends before the lease here does). A write waits until every lease
+  /// granted on the state it changes ran out (withdraw_for_write). Zero: no copies.
+  void set_read_lease(std::chrono::nanoseconds lease) { read_lease_ns_ = lease.count(); }
+  std::chrono::nanoseconds read_lease() const noexcept {
+    return std::chrono::nanoseconds(read_lease_ns_);
+  }
+
+  /// For a write of a local entity (`who`, live for (kind, id)): withdraws its
+  /// published snapshot (no lease is granted from now until it publishes again, after
+  /// the write) and returns when the last copy another node may hold runs out: the
+  /// latest lease granted on (kind, id), which outlives passivation, and a read lease
+  /// after this node's last placement change (copies leased by a previous owner). Answer
+  /// the write only after that time.
+  std::chrono::steady_clock::time_point
+  withdraw_for_write(entity_kind kind, const base::uuid& id, const caf::actor_addr& who);
+
+  /// Keeps the snapshot in `answer`, leased by `owner`, as this node's copy of (kind, id)
+  /// until `until` (published() answers with it meanwhile); not with no read lease here.
+  void keep_copy(entity_kind kind, const base::uuid& id, const std::string& owner,
+                 const caf::message& answer, std::chrono::steady_clock::time_point until);
 
   /// The local entity for (kind, id), activated if needed, only if this node owns its
   /// shard (the entity router uses this for messages from other nodes).
@@ -144,9 +181,20 @@ private:
     std::weak_ptr<const void> published; ///< see publish()
   };
   using live_map = std::unordered_map<key, entry, key_hash>;
+  /// A copy of another node's published snapshot, under a read lease.
+  struct copy {
+    std::shared_ptr<const void> snapshot;
+    std::string owner; ///< the node that leased it
+    int64_t until = 0; ///< steady clock, nanoseconds
+  };
   struct shard {
     mutable std::mutex mtx;
     live_map live;
+    /// Local entities: the end (steady ns) of the latest read lease granted on each,
+    /// kept until it passed (sweep()), passivation or not.
+    std::unordered_map<key, int64_t, key_hash> leases;
+    /// Remote entities: the copies this node holds (dropped when they ran out).
+    std::unordered_map<key, copy, key_hash> copies;
   };
   static constexpr size_t shard_count = 64;
 
@@ -171,6 +219,10 @@ private:
   std::array<factory, 256> factories_;
   std::array<relay_maker, 256> relays_;
   std::array<published_reader, 256> readers_;
+  std::array<snapshot_of_answer, 256> copiers_;
+  std::atomic<int64_t> read_lease_ns_{0};
+  /// Steady ns of this node's last placement change (and of its start).
+  std::atomic<int64_t> placement_changed_ns_;
   std::array<std::string, 256> names_;
   std::array<shard, shard_count> buckets_;
   std::atomic<size_t> live_{0};
@@ -181,6 +233,8 @@ private:
   std::array<base::counter*, 256> activation_counter_{};
   std::array<base::counter*, 256> passivation_counter_{};
   std::array<base::counter*, 256> crash_counter_{};
+  std::array<base::counter*, 256> lease_counter_{};
+  std::array<base::counter*, 256> copy_read_counter_{};
   std::mutex crash_mtx_;
   std::array<std::vector<int64_t>, 256> recent_crashes_; ///< steady ns, per kind
   size_t max_crashes_ = 20;

@@ -103,8 +103,9 @@ business_view masked_view(business_state& st) {
     v = std::move(d);
     st.published = false; // a view made again: the directory's went with the old one
   }
-  if (!st.published && st.is(business_state::existence::present) &&
-      !st.committed.deleted() && st.p->directory) {
+  if (!st.published && !st.publication_held &&
+      st.is(business_state::existence::present) && !st.committed.deleted() &&
+      st.p->directory) {
     st.p->directory->publish(business_entity, st.id, this_business()->address(),
                              std::weak_ptr<const business_view_data>(v));
     st.published = true;
@@ -264,25 +265,30 @@ void do_create(self_ptr self, caf::typed_response_promise<business_view> rp,
     st.life.begin_write();
   else
     st.life.begin_create();
+  auto until = begin_record_write(st);
   run_fenced(
       self, *st.p, st.lease, std::move(batch),
-      [self, rp, rec](std::vector<pg_rows>& res) mutable {
-        auto& st = self->state;
+      [self, rp, rec, until](std::vector<pg_rows>& res) mutable {
         row_columns c(res.at(0)); // business_insert's RETURNING
         rec.version = 1;
         rec.created_at = col(res[0].rows.at(0), c["created_at"]);
         rec.updated_at = col(res[0].rows.at(0), c["updated_at"]);
-        commit_record(st, rec);
-        st.found = existence::present;
-        rp.deliver(masked_view(st));
-        st.life.end_create(true);
+        after_read_leases(self, until, [self, rp, rec]() mutable {
+          auto& st = self->state;
+          commit_record(st, rec);
+          st.found = existence::present;
+          rp.deliver(masked_view(st));
+          st.life.end_create(true);
+        });
       },
-      [self, rp](caf::error& err) mutable {
+      [self, rp, until](caf::error& err) mutable {
         // Unknown or failed outcome: a create on an unloaded state forgets it and
         // reads it again for the next message; one on a state read as absent keeps it.
-        rp.deliver(tax_id_conflict_or(std::move(err)));
-        unpublish(self->state);
-        self->state.life.end_create(false);
+        after_read_leases(self, until, [self, rp, err]() mutable {
+          rp.deliver(tax_id_conflict_or(std::move(err)));
+          unpublish(self->state);
+          self->state.life.end_create(false);
+        });
       });
 }
 
@@ -293,6 +299,33 @@ void unpublish(business_state& st) {
     return;
   st.published = false;
   st.p->directory->unpublish(business_entity, st.id, this_business()->address());
+}
+
+clock::time_point begin_record_write(business_state& st) {
+  st.published = false;
+  st.publication_held = true;
+  if (!st.p->directory)
+    return {};
+  return st.p->directory->withdraw_for_write(business_entity, st.id,
+                                             this_business()->address());
+}
+
+void after_read_leases(self_ptr self, clock::time_point until,
+                       std::function<void()> end) {
+  auto now = clock::now();
+  if (now >= until) {
+    self->state.publication_held = false;
+    end();
+    return;
+  }
+  static auto& waits = base::metrics_registry::global()
+                           .counter("kyb_business_write_lease_waits_total",
+                                    "Business writes whose answer waited for other "
+                                    "nodes' read leases on the old state to run out")
+                           .with({});
+  waits.Increment();
+  self->state.derived().after_read_leases = std::move(end);
+  self->delayed_send(self, until - now, leases_out_atom::value);
 }
 
 } // namespace business_internal
@@ -395,25 +428,30 @@ const business_actor::behavior_type& shared_behavior() {
           if (in.tax_id.present && next.tax_id != current.tax_id)
             add_tax_id_check(batch, *st.p, next, in);
           st.life.begin_write();
+          auto until = begin_record_write(st);
           run_fenced(
               self, *st.p, st.lease, std::move(batch),
-              [self, rp, next](std::vector<pg_rows>& res) mutable {
-                auto& st = self->state;
+              [self, rp, next, until](std::vector<pg_rows>& res) mutable {
                 row_columns c(res.at(0)); // business_update's
                 auto& row = res[0].rows.at(0);
                 next.version = static_cast<int32_t>(std::stol(col(row, c["version"])));
                 next.updated_at = col(row, c["updated_at"]);
-                commit_record(st, next);
-                forget_derived(st);
-                risk_inputs_changed(self); // its facts, owners or names
-                rp.deliver(masked_view(st));
-                st.life.end_write();
+                after_read_leases(self, until, [self, rp, next]() mutable {
+                  auto& st = self->state;
+                  commit_record(st, next);
+                  forget_derived(st);
+                  risk_inputs_changed(self); // its facts, owners or names
+                  rp.deliver(masked_view(st));
+                  st.life.end_write();
+                });
               },
-              [self, rp](caf::error& err) mutable {
-                rp.deliver(tax_id_conflict_or(std::move(err)));
+              [self, rp, until](caf::error& err) mutable {
                 // The outcome may be unknown (connection lost): reload before the
                 // next write.
-                end_write_in_doubt(self->state);
+                after_read_leases(self, until, [self, rp, err]() mutable {
+                  rp.deliver(tax_id_conflict_or(std::move(err)));
+                  end_write_in_doubt(self->state);
+                });
               });
         });
         return rp;
@@ -434,23 +472,29 @@ const business_actor::behavior_type& shared_behavior() {
                     "business.delete", "business", st.id.to_string(), meta.request_id,
                     "{}");
           st.life.begin_write();
+          auto until = begin_record_write(st);
           run_fenced(
               self, *st.p, st.lease, std::move(batch),
-              [self, rp](std::vector<pg_rows>& res) mutable {
-                auto& st = self->state;
-                auto rec = record_of(st);
-                rec.deleted_at =
+              [self, rp, until](std::vector<pg_rows>& res) mutable {
+                auto deleted_at =
                     col(res.at(0).rows.at(0), row_columns(res[0])["deleted_at"]);
-                rec.version += 1;
-                commit_record(st, rec);
-                forget_derived(st);
-                st.found = existence::deleted;
-                rp.deliver(masked_view(st));
-                st.life.end_write();
+                after_read_leases(self, until, [self, rp, deleted_at]() mutable {
+                  auto& st = self->state;
+                  auto rec = record_of(st);
+                  rec.deleted_at = deleted_at;
+                  rec.version += 1;
+                  commit_record(st, rec);
+                  forget_derived(st);
+                  st.found = existence::deleted;
+                  rp.deliver(masked_view(st));
+                  st.life.end_write();
+                });
               },
-              [self, rp](caf::error& err) mutable {
-                rp.deliver(err);
-                end_write_in_doubt(self->state);
+              [self, rp, until](caf::error& err) mutable {
+                after_read_leases(self, until, [self, rp, err]() mutable {
+                  rp.deliver(err);
+                  end_write_in_doubt(self->state);
+                });
               });
         });
         return rp;
@@ -520,6 +564,16 @@ const business_actor::behavior_type& shared_behavior() {
       [](runtime::passivate_atom) {
         auto self = this_business();
         self->state.life.passivate();
+      },
+      [](leases_out_atom) {
+        auto self = this_business();
+        auto* d = self->state.derived_if_made();
+        if (!d || !d->after_read_leases)
+          return;
+        auto end = std::move(d->after_read_leases);
+        d->after_read_leases = nullptr;
+        self->state.publication_held = false;
+        end();
       },
   };
   return bhvr;

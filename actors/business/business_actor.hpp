@@ -131,7 +131,10 @@ using business_actor = caf::typed_actor<
     /// looked up).
     caf::replies_to<latest_registry_atom, request_meta>::with<business_registry>,
     /// Sent by the directory: stop once the work in hand is done.
-    caf::reacts_to<runtime::passivate_atom>>;
+    caf::reacts_to<runtime::passivate_atom>,
+    /// Its own timer: a write's answer waited for other nodes' read leases to run out
+    /// (begin_record_write, after_read_leases).
+    caf::reacts_to<leases_out_atom>>;
 
 /// Spawns the actor of business `id` (used by the directory's factory).
 business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,

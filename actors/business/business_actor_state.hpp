@@ -37,6 +37,9 @@ struct business_state {
   /// Its masked view is published in the directory (plain reads answered without a
   /// message: directory::publish), until the state changes or is read again.
   bool published = false;
+  /// A write of the record runs: nothing is published until it ended (no read lease is
+  /// granted on a state about to change).
+  bool publication_held = false;
   /// Committed state, tax id and owners in the clear, packed into one allocation (empty
   /// until first loaded or created, so an activated but idle actor stays small).
   packed_record committed;
@@ -86,6 +89,9 @@ struct business_state {
     clock::time_point rules_read_at;
     std::shared_ptr<const risk::risk_rules> rules;
     std::string rules_reference;
+    /// The end of a write of the record, waiting until the read leases other nodes
+    /// hold on the state before it ran out (after_read_leases); empty: none waits.
+    std::function<void()> after_read_leases;
   };
   std::unique_ptr<derived_state> derived_;
   entity_lease lease; ///< its shard and the epoch its writes carry
@@ -132,6 +138,17 @@ inline void end_write_in_doubt(business_state& st) {
   unpublish(st);
   st.life.end_write_unknown();
 }
+
+/// Starts a write of the record (create, update, delete): withdraws the published view,
+/// publishes none until the write ended, and returns when the last copy of the current
+/// state another node may hold under a read lease runs out
+/// (directory::withdraw_for_write). The write's callbacks end it through
+/// after_read_leases() with that time.
+clock::time_point begin_record_write(business_state& st);
+
+/// Runs `end` (the write's answer and commit, or its failure) once `until` passed:
+/// at once, or on the actor's own timer. Publishing is allowed again before `end`.
+void after_read_leases(self_ptr self, clock::time_point until, std::function<void()> end);
 
 /// Keeps `rec` as the committed state; the masked view of the previous one is dropped.
 inline void commit_record(business_state& st, const business_record& rec) {

@@ -6,7 +6,9 @@
 #      (Akka's defaults take 25-45 s, Orleans about 15 s);
 #   2. a hung node (SIGSTOP) until the others declare it down;
 #   3. local vs remote: the same cached GET for a business owned by the node that
-#      receives the request, and for one owned by another node (forwarded over CAF).
+#      receives the request, and for one owned by another node (answered from a copy
+#      leased by the owner, cluster.read_lease), then the same remote read forwarded to
+#      the owner every time (a node without read leases).
 #   bench/cluster/run.sh [seconds=8]
 # Environment: KYB_BENCH_BUILD (a built tree with kyb-node and kybctl; default build, the
 # Release tree of deploy/local/kyb up, configured and built here when unset).
@@ -109,9 +111,24 @@ print(next((n["node"] for n in d["nodes"] if i in n.get("kinds",{}).get("busines
   [ "$host" = node-2 ] && [ -z "$REMOTE" ] && REMOTE=$id
   [ -n "$LOCAL" ] && [ -n "$REMOTE" ] && break
 done
-run() { wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $K" "http://127.0.0.1:18481/v1/businesses/$1" | awk '/Requests\/sec/ {r=$2} $1=="50%" {p=$2} END {print r, p}'; }
+run() { wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $K" "http://127.0.0.1:1848${2:-1}/v1/businesses/$1" | awk '/Requests\/sec/ {r=$2} $1=="50%" {p=$2} END {print r, p}'; }
+metric() { curl -sf "http://127.0.0.1:1946$1/metrics" | awk -v s="$2" '$1==s {print $2; f=1} END {if (!f) print 0}'; }
+COPIES='kyb_runtime_read_copy_answers_total{kind="business"}'
 read -r LR LP < <(run "$LOCAL")
+C0=$(metric 1 "$COPIES")
 read -r RR RP < <(run "$REMOTE")
+C1=$(metric 1 "$COPIES")
 echo "  local  (node-1 owns it): $LR req/s, p50 $LP"
-echo "  remote (node-2 owns it): $RR req/s, p50 $RP"
+echo "  remote (node-2 owns it): $RR req/s, p50 $RP ($(python3 -c 'import sys; print("%.1f" % (100 * (float(sys.argv[2]) - float(sys.argv[1])) / max(1.0, float(sys.argv[3]) * float(sys.argv[4]))))' "$C0" "$C1" "$RR" "$SECS")% answered from node-1's leased copy, cluster.read_lease 10ms)"
 python3 -c 'import sys; print("  remote/local throughput: %.2f" % (float(sys.argv[2]) / float(sys.argv[1])))' "$LR" "$RR"
+# The same remote read with every request forwarded: node-3 restarted without read
+# leases keeps no copies (node-2 still owns the business).
+kill "${PIDS[3]}"; wait "${PIDS[3]}" 2>/dev/null || true
+KYB_CLUSTER_READ_LEASE=0ms start 3
+for _ in $(seq 1 200); do healthy 3 && break; sleep 0.1; done
+wait_members 3
+curl -sf -o /dev/null -H "Authorization: Bearer $K" "http://127.0.0.1:18483/v1/businesses/$REMOTE" ||
+  { echo "node-3 does not serve the business: see $OUT/node-3.log" >&2; exit 1; }
+read -r FR FP < <(run "$REMOTE" 3)
+echo "  remote, every read forwarded (node-3, cluster.read_lease 0ms): $FR req/s, p50 $FP ($(metric 3 "$COPIES") from copies)"
+python3 -c 'import sys; print("  forwarded/local throughput: %.2f" % (float(sys.argv[2]) / float(sys.argv[1])))' "$LR" "$FR"

@@ -40,6 +40,8 @@ using member_down_atom = caf::atom_constant<caf::atom("memberdown")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;
 using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
+/// An answer another node may keep as a copy: (read_lease_atom, lease in ns, answer).
+using read_lease_atom = caf::atom_constant<caf::atom("readlease")>;
 using lease_atom = caf::atom_constant<caf::atom("lease")>;
 using leases_atom = caf::atom_constant<caf::atom("leases")>;
 using rebalance_atom = caf::atom_constant<caf::atom("rebalance")>;

@@ -282,6 +282,7 @@ int main(int argc, char** argv) {
           static_cast<uint32_t>(settings.cluster.vnodes)));
   runtime::directory directory(core, static_cast<uint32_t>(settings.cluster.shards));
   directory.set_placement(places);
+  directory.set_read_lease(settings.cluster.read_lease);
   auto leases = std::make_shared<runtime::actor_slot<runtime::lease_manager_actor>>(
       runtime::spawn_lease_manager(core, places, pool, settings.node.id, incarnation));
   auto router = runtime::spawn_entity_router(core, &directory);

@@ -202,6 +202,13 @@ void register_entity_kinds(runtime::directory& dir, const actors::platform_ptr& 
         if (answer)
           net::rendered_json(answer->get_as<actors::business_view>(0));
         return answer;
+      },
+      // A leased answer (a view, rendered) is the copy: the same kind of snapshot a local
+      // actor publishes, so the HTTP workers answer it the same way.
+      [](const caf::message& answer) -> std::shared_ptr<const void> {
+        if (!answer.match_elements<actors::business_view>())
+          return nullptr;
+        return answer.get_as<actors::business_view>(0).data;
       });
   dir.register_kind(
       actors::verification_entity, "verification",

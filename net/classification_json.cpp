@@ -1,8 +1,6 @@
 #include "net/classification_json.hpp"
 
-#include <charconv>
-
-#include "runtime/base/json_escape.hpp"
+#include "net/json_writer.hpp"
 
 namespace kyb::net {
 
@@ -18,78 +16,7 @@ const char* field_name(const classification::evidence_term& e) {
              : classification::field_name(e.field);
 }
 
-/// A JSON text writer for the two answers: members are written in the order given
-/// (the callers give them sorted, as nlohmann::json writes its objects).
-class writer {
-public:
-  std::string out;
-
-  writer& open() {
-    comma();
-    out += '{';
-    first_ = true;
-    return *this;
-  }
-  writer& close() {
-    out += '}';
-    first_ = false;
-    return *this;
-  }
-  writer& open_array() {
-    comma();
-    out += '[';
-    first_ = true;
-    return *this;
-  }
-  writer& close_array() {
-    out += ']';
-    first_ = false;
-    return *this;
-  }
-  writer& key(std::string_view k) {
-    comma();
-    out += '"';
-    out += k; // keys are ours: plain ASCII
-    out += "\":";
-    first_ = true; // the value follows without a comma
-    return *this;
-  }
-  writer& str(std::string_view v) {
-    comma();
-    out += '"';
-    base::append_json_escaped(out, v);
-    out += '"';
-    return *this;
-  }
-  writer& num(double v) {
-    comma();
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    if (ec != std::errc{}) {
-      out += "null";
-      return *this;
-    }
-    std::string_view text(buf, static_cast<size_t>(end - buf));
-    out += text;
-    // nlohmann writes a whole double with ".0"; so do we, so a client sees one type.
-    if (text.find_first_of(".eEn") == std::string_view::npos)
-      out += ".0";
-    return *this;
-  }
-  writer& boolean(bool v) {
-    comma();
-    out += v ? "true" : "false";
-    return *this;
-  }
-
-private:
-  void comma() {
-    if (!first_)
-      out += ',';
-    first_ = false;
-  }
-  bool first_ = true;
-};
+using writer = json_writer;
 
 void write_code(writer& w, const std::string& code, double confidence,
                 const std::string& title) {
@@ -113,8 +40,9 @@ void write_mcc(writer& w, const std::string& code, double confidence,
 } // namespace
 
 std::string render_classification_result(const classification::classification_result& r) {
-  writer w;
-  w.out.reserve(1536);
+  std::string out;
+  out.reserve(1536);
+  writer w(out);
   w.open().key("evidence").open_array();
   for (const auto& e : r.evidence)
     w.open()
@@ -138,15 +66,16 @@ std::string render_classification_result(const classification::classification_re
   w.key("sic");
   write_code(w, r.sic.code, r.sic.confidence, r.sic.title);
   w.close();
-  return std::move(w.out);
+  return out;
 }
 
 namespace {
 
 std::string render_stored(const actors::business_classification& c) {
   const auto& d = *c.data;
-  writer w;
-  w.out.reserve(1536);
+  std::string out;
+  out.reserve(1536);
+  writer w(out);
   w.open().key("business_id").str(d.business_id.to_string());
   w.key("cached").boolean(c.cached).key("classified_at").str(d.classified_at);
   w.key("evidence").open_array();
@@ -173,7 +102,7 @@ std::string render_stored(const actors::business_classification& c) {
   w.key("object").str("business_classification").key("sic");
   write_code(w, d.sic.code, d.sic.confidence, d.sic.title);
   w.close();
-  return std::move(w.out);
+  return out;
 }
 
 } // namespace

@@ -29,28 +29,25 @@ void directory::register_kind(entity_kind kind, std::string name, factory make,
   relays_[kind] = std::move(relay);
   names_[kind] = std::move(name);
   auto& m = base::metrics_registry::global();
-  activation_counter_[kind] = &m.counter("kyb_runtime_activations_total",
-                                         "Entity actors activated on this node", {"kind"})
-                                   .with({names_[kind]});
-  passivation_counter_[kind] = &m.counter("kyb_runtime_passivations_total",
-                                          "Entity actors stopped on this node", {"kind"})
-                                    .with({names_[kind]});
+  auto per_kind = [&](const char* metric, const char* help) {
+    return &m.counter(metric, help, {"kind"}).with({names_[kind]});
+  };
+  activation_counter_[kind] =
+      per_kind("kyb_runtime_activations_total", "Entity actors activated on this node");
+  passivation_counter_[kind] =
+      per_kind("kyb_runtime_passivations_total", "Entity actors stopped on this node");
   crash_counter_[kind] =
       &m.counter("kyb_supervisor_restarts_total",
                  "Children restarted by their supervisor", {"supervisor", "child"})
            .with({"entities", names_[kind]});
   lease_counter_[kind] =
-      &m.counter("kyb_runtime_read_leases_total",
-                 "Read leases this node granted on its entities' published answers "
-                 "(another node keeps the answer as a copy for cluster.read_lease)",
-                 {"kind"})
-           .with({names_[kind]});
+      per_kind("kyb_runtime_read_leases_total",
+               "Read leases this node granted on its entities' published answers "
+               "(another node keeps the answer as a copy for cluster.read_lease)");
   copy_read_counter_[kind] =
-      &m.counter("kyb_runtime_read_copy_answers_total",
-                 "Plain reads of another node's entities answered here from a leased "
-                 "copy, without a message to that node",
-                 {"kind"})
-           .with({names_[kind]});
+      per_kind("kyb_runtime_read_copy_answers_total",
+               "Plain reads of another node's entities answered here from a leased "
+               "copy, without a message to that node");
 }
 
 std::string directory::kind_name(entity_kind kind) const {
@@ -187,12 +184,17 @@ std::shared_ptr<const void> directory::published(entity_kind kind, const base::u
     copy_read_counter_[kind]->Increment();
     return c->second.snapshot;
   }
+  return local_snapshot_locked(s, k, now);
+}
+
+std::shared_ptr<const void> directory::local_snapshot_locked(shard& s, const key& k,
+                                                             int64_t now) {
   auto it = s.live.find(k);
   if (it == s.live.end() || it->second.proxy)
     return nullptr;
   auto snapshot = it->second.published.lock();
   if (snapshot)
-    it->second.last_used = now;
+    it->second.last_used = now; // a read is a use (passivation)
   return snapshot;
 }
 
@@ -205,16 +207,25 @@ void directory::set_published_reader(entity_kind kind, published_reader reader,
 std::optional<directory::published_answer>
 directory::answer_from_published(entity_kind kind, const base::uuid& id,
                                  const caf::message& msg) {
-  if (!readers_[kind])
+  if (!readers_[kind] || !factories_[kind])
     return std::nullopt;
+  // Only this node's own entities (never a copy: the asking node's lease would outlive
+  // the one its owner granted).
   if (placement_) {
     auto view = placement_->current();
     if (!view || !view->owns(shard_of(kind, id)))
       return std::nullopt;
   }
-  auto snapshot = published(kind, id);
+  key k{kind, id};
+  auto& s = bucket_for(k);
+  std::shared_ptr<const void> snapshot;
+  {
+    std::lock_guard<std::mutex> guard(s.mtx);
+    snapshot = local_snapshot_locked(s, k, now_ns());
+  }
   if (!snapshot)
     return std::nullopt;
+  // The reader runs unlocked (it may render the answer).
   auto answer = readers_[kind](msg, snapshot);
   if (!answer)
     return std::nullopt;
@@ -224,8 +235,6 @@ directory::answer_from_published(entity_kind kind, const base::uuid& id,
     return out;
   // Leased only while the snapshot answered is still the published one: a write that
   // withdrew it in between sees no lease from this answer, and this answer is no copy.
-  key k{kind, id};
-  auto& s = bucket_for(k);
   std::lock_guard<std::mutex> guard(s.mtx);
   auto it = s.live.find(k);
   if (it == s.live.end() || it->second.proxy || it->second.published.lock() != snapshot)

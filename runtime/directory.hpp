@@ -203,6 +203,8 @@ private:
     return buckets_[key_hash{}(k) % shard_count];
   }
   caf::actor activate_locked(shard& s, const key& k, int64_t now);
+  /// The snapshot the live local entity of `k` published (null: none), marked as a use.
+  std::shared_ptr<const void> local_snapshot_locked(shard& s, const key& k, int64_t now);
   caf::actor proxy_locked(shard& s, const key& k, const member_info& owner, int64_t now);
   /// Makes the directory forget `hdl` when it stops (call without a bucket lock).
   void watch(const key& k, const caf::actor& hdl, bool proxy);

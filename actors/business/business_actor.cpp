@@ -310,12 +310,16 @@ clock::time_point begin_record_write(business_state& st) {
                                              this_business()->address());
 }
 
+void end_record_write(self_ptr self, const std::function<void()>& end) {
+  self->state.publication_held = false;
+  end();
+}
+
 void after_read_leases(self_ptr self, clock::time_point until,
                        std::function<void()> end) {
   auto now = clock::now();
   if (now >= until) {
-    self->state.publication_held = false;
-    end();
+    end_record_write(self, end);
     return;
   }
   static auto& waits = base::metrics_registry::global()
@@ -572,8 +576,7 @@ const business_actor::behavior_type& shared_behavior() {
           return;
         auto end = std::move(d->after_read_leases);
         d->after_read_leases = nullptr;
-        self->state.publication_held = false;
-        end();
+        end_record_write(self, end);
       },
   };
   return bhvr;

@@ -149,6 +149,10 @@ clock::time_point begin_record_write(business_state& st);
 /// Runs `end` (the write's answer and commit, or its failure) once `until` passed:
 /// at once, or on the actor's own timer. Publishing is allowed again before `end`.
 void after_read_leases(self_ptr self, clock::time_point until, std::function<void()> end);
+/// Runs a write's `end` now that no lease on the old state is left (after_read_leases
+/// and the actor's leases_out timer): publishing is allowed again first, so `end`
+/// publishes the new view when it answers with it.
+void end_record_write(self_ptr self, const std::function<void()>& end);
 
 /// Keeps `rec` as the committed state; the masked view of the previous one is dropped.
 inline void commit_record(business_state& st, const business_record& rec) {

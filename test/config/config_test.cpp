@@ -357,3 +357,20 @@ BOOST_AUTO_TEST_CASE(business_views_default_zero_and_bad_values) {
     BOOST_TEST(r.error->source == "env KYB_CACHE_BUSINESS_VIEWS");
   }
 }
+
+BOOST_AUTO_TEST_CASE(read_lease_defaults_to_10ms_allows_off_and_refuses_bad_values) {
+  auto d = load_text("", {});
+  BOOST_REQUIRE(d);
+  BOOST_TEST(d.value->cluster.read_lease.count() == 10);
+  auto off = load_text("[cluster]\nread_lease = 0ms\n", {});
+  BOOST_REQUIRE(off);
+  BOOST_TEST(off.value->cluster.read_lease.count() == 0);
+  for (const char* bad : {"0", "2s", "-5ms", "soon"}) {
+    auto e = load_text("", {{"KYB_CLUSTER_READ_LEASE", bad}});
+    BOOST_REQUIRE_MESSAGE(!e,
+                          std::string("KYB_CLUSTER_READ_LEASE=") + bad + " was accepted");
+    BOOST_TEST(e.error->key == "cluster.read_lease");
+    BOOST_TEST(e.error->message.find("between 0ms and 1000ms") != std::string::npos,
+               e.error->to_string());
+  }
+}

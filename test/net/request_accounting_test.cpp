@@ -7,6 +7,7 @@
 
 #include "net/request_accounting.hpp"
 #include "net/router.hpp"
+#include "runtime/base/log_line.hpp"
 
 using namespace kyb;
 using net::request_accounting;
@@ -165,4 +166,27 @@ BOOST_AUTO_TEST_CASE(the_access_log_writes_one_json_line_per_request) {
 
   acc.flush_access_log();
   BOOST_TEST(acc.pending_access_log().empty());
+
+  // The same text append_log_line writes for these fields (after the timestamp), a
+  // whole duration with ".0" as nlohmann writes it.
+  r.seconds = 0.002;
+  r.path = "/v1/businesses/x";
+  acc.record(r);
+  std::string expected;
+  kyb::base::append_log_line(expected, kyb::base::log_level::info, "http.request",
+                             {{"request_id", r.request_id},
+                              {"method", r.method},
+                              {"path", r.path},
+                              {"endpoint", r.endpoint},
+                              {"status", r.status},
+                              {"duration_ms", r.seconds * 1000.0},
+                              {"bytes_out", r.bytes_out},
+                              {"tenant_id", who.tenant_id.to_string()},
+                              {"worker", 3}});
+  auto written = acc.pending_access_log();
+  auto after_ts = [](const std::string& line) {
+    return line.substr(line.find("\"level\""));
+  };
+  BOOST_TEST(after_ts(written) == after_ts(expected));
+  BOOST_TEST(written.find("\"duration_ms\":2.0,") != std::string::npos, written);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "actors/classification/crosswalk_builder.hpp"
@@ -36,10 +37,23 @@ uint64_t refiner_term_hash(const std::string& term) {
 classifier::classifier(model m) : model_(std::move(m)), extractor_(model_.features) {
   class_links_.resize(model_.classes.size());
   log_link_weight_.resize(model_.links.size());
+  std::map<std::string, uint32_t> naics_ids, sic_ids, sector_ids;
+  auto id_of = [](std::map<std::string, uint32_t>& ids, const std::string& code) {
+    return ids.emplace(code, static_cast<uint32_t>(ids.size())).first->second;
+  };
   for (uint32_t i = 0; i < model_.links.size(); ++i) {
-    class_links_[model_.links[i].cls].push_back(i);
-    log_link_weight_[i] = std::log(model_.links[i].weight);
+    const auto& l = model_.links[i];
+    class_links_[l.cls].push_back(i);
+    log_link_weight_[i] = std::log(l.weight);
+    link_naics_.push_back(id_of(naics_ids, l.naics));
+    link_sic_.push_back(id_of(sic_ids, l.sic));
+    link_sector_.push_back(id_of(sector_ids, industry_codes::naics_sector(l.naics)));
   }
+  sector_titles_.resize(sector_ids.size());
+  for (const auto& [sector, id] : sector_ids)
+    for (const auto& s : model_.sectors)
+      if (s.first == sector)
+        sector_titles_[id] = s.second;
 }
 
 expected<classifier> classifier::load(const std::string& path) {
@@ -136,30 +150,44 @@ classification_result
 classifier::classify_valid(const classification_input& input) const {
   const auto nc = static_cast<uint32_t>(model_.classes.size());
 
+  // The working vectors, kept per thread: a classification allocates little but its
+  // answer.
+  thread_local struct {
+    std::vector<token> tokens;
+    std::vector<feature> features;
+    std::vector<float> scores, probs, dist, bonus, link_prob, q, per_token;
+    std::vector<int32_t> slots, best_link;
+    std::vector<uint32_t> order;
+    std::vector<size_t> idx;
+  } scratch;
+  auto& tokens = scratch.tokens;
+  auto& features = scratch.features;
+  auto& scores = scratch.scores;
+  auto& slots = scratch.slots;
+  auto& probs = scratch.probs;
+
   // 1. Features and class scores.
-  std::vector<token> tokens;
-  std::vector<feature> features;
+  tokens.clear();
   features_of(input, tokens, features);
-  std::vector<float> scores;
-  std::vector<int32_t> slots;
   model_.lr.score(features, scores, &slots);
 
   // 2. Calibrated probabilities, then the gazetteer of known merchants.
-  std::vector<float> probs;
+  probs.clear();
   model_.calibration.probabilities(scores.data(), nc, probs);
   auto top =
       static_cast<uint32_t>(std::max_element(probs.begin(), probs.end()) - probs.begin());
   model_.calibration.calibrate(probs, top);
   classification_result result;
   result.model_version = model_.version;
-  std::vector<float> dist;
+  auto& dist = scratch.dist;
   if (gazetteer_lookup(input, dist)) {
     result.known_merchant = true;
     const float gw = model_.gazetteer_weight;
     for (uint32_t c = 0; c < nc; ++c)
       probs[c] = (1.0f - gw) * probs[c] + gw * dist[c];
   }
-  std::vector<uint32_t> order(nc);
+  auto& order = scratch.order;
+  order.resize(nc);
   std::iota(order.begin(), order.end(), 0u);
   const size_t ranked = std::min<size_t>(nc, 1 + max_alternates);
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ranked),
@@ -169,7 +197,8 @@ classifier::classify_valid(const classification_input& input) const {
   top = order[0];
 
   // 3. Links: which (NAICS, SIC) pair of each likely MCC fits the input's words.
-  std::vector<float> bonus(model_.links.size(), 0.0f);
+  auto& bonus = scratch.bonus;
+  bonus.assign(model_.links.size(), 0.0f);
   for (const auto& t : tokens) {
     if (t.unsegmented)
       continue;
@@ -183,8 +212,10 @@ classifier::classify_valid(const classification_input& input) const {
          k < model_.refiner.offsets[static_cast<size_t>(slot) + 1]; ++k)
       bonus[model_.refiner.target[k]] += model_.refiner.value[k];
   }
-  std::vector<float> link_prob(model_.links.size(), 0.0f); // P(link | class, input)
-  std::vector<int32_t> best_link(nc, -1);
+  auto& link_prob = scratch.link_prob; // P(link | class, input)
+  link_prob.assign(model_.links.size(), 0.0f);
+  auto& best_link = scratch.best_link;
+  best_link.assign(nc, -1);
   for (uint32_t c = 0; c < nc; ++c) {
     if (probs[c] < min_class_mass && c != top &&
         std::find(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ranked),
@@ -222,34 +253,34 @@ classifier::classify_valid(const classification_input& input) const {
 
   // 4. NAICS, sector and SIC: the codes of the primary MCC's best link, with the
   // probability mass every likely MCC's links give them.
-  const auto& chosen = model_.links[static_cast<uint32_t>(best_link[top])];
-  const auto sector = industry_codes::naics_sector(chosen.naics);
+  const auto chosen_link = static_cast<uint32_t>(best_link[top]);
+  const auto& chosen = model_.links[chosen_link];
+  const uint32_t naics_id = link_naics_[chosen_link], sic_id = link_sic_[chosen_link],
+                 sector_id = link_sector_[chosen_link];
   float p_naics = 0.0f, p_sector = 0.0f, p_sic = 0.0f;
   for (uint32_t l = 0; l < model_.links.size(); ++l) {
     if (link_prob[l] <= 0.0f)
       continue;
-    const auto& link = model_.links[l];
-    const float mass = probs[link.cls] * link_prob[l];
-    if (link.naics == chosen.naics)
+    const float mass = probs[model_.links[l].cls] * link_prob[l];
+    if (link_naics_[l] == naics_id)
       p_naics += mass;
-    if (link.sic == chosen.sic)
+    if (link_sic_[l] == sic_id)
       p_sic += mass;
-    if (industry_codes::naics_sector(link.naics) == sector)
+    if (link_sector_[l] == sector_id)
       p_sector += mass;
   }
   result.naics =
       code_prediction{chosen.naics, chosen.naics_title, std::min(p_naics, 1.0f)};
   result.sic = code_prediction{chosen.sic, chosen.sic_title, std::min(p_sic, 1.0f)};
-  std::string sector_title;
-  for (const auto& s : model_.sectors)
-    if (s.first == sector)
-      sector_title = s.second;
-  result.naics_sector = code_prediction{sector, sector_title, std::min(p_sector, 1.0f)};
+  result.naics_sector =
+      code_prediction{industry_codes::naics_sector(chosen.naics),
+                      sector_titles_[sector_id], std::min(p_sector, 1.0f)};
 
   // 5. Evidence: per input term, what its features add to the primary MCC's score
   // beyond what they add, on average, to the other classes weighted by their
   // probability.
-  std::vector<float> q(probs);
+  auto& q = scratch.q;
+  q.assign(probs.begin(), probs.end());
   q[top] = 0.0f;
   float rest = std::accumulate(q.begin(), q.end(), 0.0f);
   if (rest <= 1e-9f) {
@@ -259,7 +290,8 @@ classifier::classify_valid(const classification_input& input) const {
     for (auto& v : q)
       v /= rest;
   }
-  std::vector<float> per_token(tokens.size() + 1, 0.0f); // last slot: country
+  auto& per_token = scratch.per_token; // last slot: country
+  per_token.assign(tokens.size() + 1, 0.0f);
   // Shape features (no token, not the country) describe the name, not a term of it.
   const float scale = linear_model::input_scale(features);
   const uint64_t country =
@@ -267,13 +299,13 @@ classifier::classify_valid(const classification_input& input) const {
   for (size_t i = 0; i < features.size(); ++i) {
     if (slots[i] < 0 || (features[i].token < 0 && features[i].hash != country))
       continue;
-    const float margin = model_.lr.weight(slots[i], static_cast<uint16_t>(top)) -
-                         model_.lr.mean_weight(slots[i], q);
+    const float margin = model_.lr.margin(slots[i], static_cast<uint16_t>(top), q);
     const size_t idx =
         features[i].token < 0 ? tokens.size() : static_cast<size_t>(features[i].token);
     per_token[idx] += features[i].weight * scale * margin;
   }
-  std::vector<size_t> idx(per_token.size());
+  auto& idx = scratch.idx;
+  idx.resize(per_token.size());
   std::iota(idx.begin(), idx.end(), size_t{0});
   std::stable_sort(idx.begin(), idx.end(),
                    [&](size_t a, size_t b) { return per_token[a] > per_token[b]; });

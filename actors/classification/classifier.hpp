@@ -107,6 +107,10 @@ private:
   feature_extractor extractor_;
   std::vector<std::vector<uint32_t>> class_links_; // links per class
   std::vector<float> log_link_weight_;             // log(links[i].weight)
+  // Per link: its NAICS code, SIC code and NAICS sector as small ids (equal codes, equal
+  // ids), so that a classification compares numbers, not strings.
+  std::vector<uint32_t> link_naics_, link_sic_, link_sector_;
+  std::vector<std::string> sector_titles_; // by sector id ("" when none)
 };
 
 } // namespace kyb::classification

@@ -42,12 +42,48 @@ void add_ngrams(char kind, std::string_view s, size_t min_n, size_t max_n, float
           fnv1a(kind, s.substr(offsets[i], offsets[i + n] - offsets[i])), weight, tok});
 }
 
+// Sorts `v` by hash, stably: a counting sort on the hash's top bits (about one feature
+// per bucket), then an insertion sort that puts each bucket in order. The same order as
+// std::stable_sort by hash, without its branch mispredictions on random keys, which made
+// sorting a request's ~100 features a fifth of its classification.
+void sort_by_hash(std::vector<feature>::iterator first,
+                  std::vector<feature>::iterator last) {
+  const auto n = static_cast<size_t>(last - first);
+  if (n > 16) {
+    unsigned bits = 8;
+    while (bits < 16 && (size_t{1} << bits) < n)
+      ++bits;
+    const unsigned shift = 64 - bits;
+    thread_local std::vector<uint32_t> counts;
+    thread_local std::vector<feature> sorted;
+    counts.assign((size_t{1} << bits) + 1, 0);
+    for (auto it = first; it != last; ++it)
+      ++counts[(it->hash >> shift) + 1];
+    for (size_t b = 1; b < counts.size(); ++b)
+      counts[b] += counts[b - 1];
+    sorted.resize(n);
+    for (auto it = first; it != last; ++it)
+      sorted[counts[it->hash >> shift]++] = *it;
+    std::copy(sorted.begin(), sorted.end(), first);
+  }
+  for (auto it = first + (n > 0 ? 1 : 0); it < last; ++it) {
+    if (!(it->hash < (it - 1)->hash))
+      continue;
+    const feature f = *it;
+    auto hole = it;
+    do {
+      *hole = *(hole - 1);
+      --hole;
+    } while (hole != first && f.hash < (hole - 1)->hash);
+    *hole = f;
+  }
+}
+
 // Sorts features from `first` on by hash and merges duplicates: a feature counts once
 // per document, with its largest weight and the first token that produced it.
 void deduplicate(std::vector<feature>& out, size_t first) {
   auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
-  std::stable_sort(begin, out.end(),
-                   [](const feature& a, const feature& b) { return a.hash < b.hash; });
+  sort_by_hash(begin, out.end());
   auto dst = begin;
   for (auto it = begin; it != out.end(); ++it) {
     if (dst != begin && (dst - 1)->hash == it->hash) {

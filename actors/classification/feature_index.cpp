@@ -4,18 +4,6 @@
 
 namespace kyb::classification {
 
-namespace {
-
-uint64_t mix(uint64_t h) {
-  // The feature hashes are FNV-1a; a final avalanche spreads them over the table.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
-} // namespace
-
 void feature_index::build(const std::vector<uint64_t>& hashes) {
   size_t cap = 16;
   while (cap < hashes.size() * 2)
@@ -23,7 +11,7 @@ void feature_index::build(const std::vector<uint64_t>& hashes) {
   table_.assign(cap, 0);
   mask_ = cap - 1;
   for (size_t i = 0; i < hashes.size(); ++i) {
-    uint64_t pos = mix(hashes[i]) & mask_;
+    uint64_t pos = slot_of(hashes[i]);
     while (table_[pos] != 0)
       pos = (pos + 1) & mask_;
     table_[pos] = static_cast<uint32_t>(i + 1);
@@ -38,7 +26,7 @@ void feature_index::clear() {
 int32_t feature_index::find(const std::vector<uint64_t>& hashes, uint64_t hash) const {
   if (table_.empty())
     return -1;
-  uint64_t pos = mix(hash) & mask_;
+  uint64_t pos = slot_of(hash);
   while (true) {
     const uint32_t v = table_[pos];
     if (v == 0)

@@ -3,6 +3,7 @@
 // its row. Pure computation; the models own their tables and call these.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -19,8 +20,36 @@ public:
   void clear();
   /// The row of `hash` in `hashes`, or -1.
   int32_t find(const std::vector<uint64_t>& hashes, uint64_t hash) const;
+  /// find() of every hash of `features` into `rows`, in stages that prefetch the table
+  /// and the hashes first (the lookups are cache misses; this way they overlap).
+  template <class Features>
+  void find_all(const std::vector<uint64_t>& hashes, const Features& features,
+                std::vector<int32_t>& rows) const {
+    rows.resize(features.size());
+    if (table_.empty()) {
+      std::fill(rows.begin(), rows.end(), -1);
+      return;
+    }
+    for (size_t i = 0; i < features.size(); ++i)
+      __builtin_prefetch(&table_[slot_of(features[i].hash)]);
+    for (size_t i = 0; i < features.size(); ++i) {
+      const uint32_t v = table_[slot_of(features[i].hash)];
+      if (v != 0)
+        __builtin_prefetch(&hashes[v - 1]);
+    }
+    for (size_t i = 0; i < features.size(); ++i)
+      rows[i] = find(hashes, features[i].hash);
+  }
 
 private:
+  uint64_t slot_of(uint64_t hash) const noexcept {
+    // The feature hashes are FNV-1a; a final avalanche spreads them over the table.
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdULL;
+    hash ^= hash >> 33;
+    return hash & mask_;
+  }
+
   std::vector<uint32_t> table_; // row + 1; 0 = empty
   uint64_t mask_ = 0;
 };

@@ -221,13 +221,17 @@ void linear_model::score(const std::vector<feature>& features, std::vector<float
   if (slots)
     slots->clear();
   const float scale = input_scale(features);
-  for (const auto& f : features) {
-    const int32_t slot = find(f.hash);
-    if (slots)
-      slots->push_back(slot);
+  thread_local std::vector<int32_t> own_slots;
+  auto& found = slots ? *slots : own_slots;
+  index_.find_all(parts_.hashes, features, found);
+  for (const auto slot : found)
+    if (slot >= 0)
+      __builtin_prefetch(&parts_.offsets[static_cast<size_t>(slot)]);
+  for (size_t i = 0; i < features.size(); ++i) {
+    const int32_t slot = found[i];
     if (slot < 0)
       continue;
-    const float x = f.weight * scale;
+    const float x = features[i].weight * scale;
     const uint32_t begin = parts_.offsets[static_cast<size_t>(slot)];
     const uint32_t end = parts_.offsets[static_cast<size_t>(slot) + 1];
     for (uint32_t k = begin; k < end; ++k)
@@ -242,6 +246,20 @@ float linear_model::weight(int32_t slot, uint16_t cls) const {
     if (parts_.post_class[k] == cls)
       return parts_.post_value[k];
   return 0.0f;
+}
+
+float linear_model::margin(int32_t slot, uint16_t cls,
+                           const std::vector<float>& q) const {
+  float own = 0.0f, mean = 0.0f;
+  const uint32_t begin = parts_.offsets[static_cast<size_t>(slot)];
+  const uint32_t end = parts_.offsets[static_cast<size_t>(slot) + 1];
+  for (uint32_t k = begin; k < end; ++k) {
+    const uint16_t c = parts_.post_class[k];
+    if (c == cls)
+      own = parts_.post_value[k];
+    mean += q[c] * parts_.post_value[k];
+  }
+  return own - mean;
 }
 
 float linear_model::mean_weight(int32_t slot, const std::vector<float>& q) const {

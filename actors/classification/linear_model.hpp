@@ -84,6 +84,9 @@ public:
   /// Weighted mean over classes of weight(slot, c) with weights `q` (sum 1).
   float mean_weight(int32_t slot, const std::vector<float>& q) const;
 
+  /// weight(slot, cls) - mean_weight(slot, q), in one pass over the postings.
+  float margin(int32_t slot, uint16_t cls, const std::vector<float>& q) const;
+
 private:
   void build_index();
 

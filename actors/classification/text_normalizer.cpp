@@ -132,9 +132,39 @@ bool text_normalizer::is_valid_utf8(std::string_view text, size_t* bad_offset) {
   return true;
 }
 
+namespace {
+
+/// Printable ASCII only (no control character, no byte above 0x7E): the text
+/// normalize() leaves as it is but for the case, and whose characters classify() sorts
+/// by the letters and digits alone.
+bool plain_ascii(std::string_view text) {
+  for (unsigned char c : text)
+    if (c < 0x20 || c > 0x7E)
+      return false;
+  return true;
+}
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+bool ascii_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+}
+
+} // namespace
+
 std::string text_normalizer::normalize(std::string_view text) {
   if (text.empty())
     return {};
+  // NFKC, case folding and mark stripping change nothing in printable ASCII but the case
+  // (utf8proc gives the same bytes, at many times the cost).
+  if (plain_ascii(text)) {
+    std::string out(text);
+    for (auto& c : out)
+      c = ascii_lower(c);
+    return out;
+  }
   utf8proc_uint8_t* out = nullptr;
   auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
                                                 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
@@ -152,6 +182,27 @@ std::string text_normalizer::normalize(std::string_view text) {
 
 void text_normalizer::tokenize(std::string_view text, input_field field,
                                size_t max_tokens, std::vector<token>& out) {
+  if (plain_ascii(text)) {
+    // The same tokens as below, without decoding: in printable ASCII the word
+    // characters are the letters and digits, "'" joins inside a word, the rest separate.
+    size_t emitted = 0, i = 0;
+    const size_t n = text.size();
+    while (i < n && emitted < max_tokens) {
+      if (!ascii_word_char(text[i])) {
+        ++i;
+        continue;
+      }
+      std::string word;
+      while (i < n && (ascii_word_char(text[i]) || text[i] == '\'')) {
+        if (text[i] != '\'')
+          word += ascii_lower(text[i]); // an apostrophe inside a word joins ("peet's")
+        ++i;
+      }
+      out.push_back(token{std::move(word), field, false});
+      ++emitted;
+    }
+    return;
+  }
   const std::string norm = normalize(text);
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(norm.data());
   const auto n = static_cast<utf8proc_ssize_t>(norm.size());
@@ -200,6 +251,8 @@ std::string text_normalizer::compact_key(std::string_view text) {
 }
 
 std::string text_normalizer::transliterate(std::string_view word) {
+  if (plain_ascii(word))
+    return {}; // nothing to romanise
   std::string out;
   bool romanised = false;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(word.data());

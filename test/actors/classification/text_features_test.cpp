@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <random>
 
 #include "actors/classification/csv_table.hpp"
 #include "actors/classification/feature_extractor.hpp"
@@ -54,6 +55,56 @@ BOOST_AUTO_TEST_CASE(tokens_split_words_and_unsegmented_runs) {
   text_normalizer::tokenize("a b c d e", input_field::website, 3, capped);
   BOOST_TEST(capped.size() == 3u);
   BOOST_TEST((capped[0].field == input_field::website));
+}
+
+BOOST_AUTO_TEST_CASE(plain_ascii_is_tokenised_as_the_unicode_path_does) {
+  // Printable ASCII takes a fast path; a text with one non-ASCII word after it takes
+  // utf8proc's. The ASCII part must give the same tokens and the same normal form.
+  std::mt19937 rng(7);
+  const std::string alphabet = "abcXYZ09 '''-&.,!?_/()[]{}^`~\"@#$%*+=:;<>|ABCmnz";
+  const std::string accented = " \xc3\xa9t\xc3\xa9"; // " été"
+  for (int n = 0; n < 2000; ++n) {
+    std::string text;
+    const size_t len = rng() % 24;
+    for (size_t i = 0; i < len; ++i)
+      text += alphabet[rng() % alphabet.size()];
+    const auto fast = tokens_of(text);
+    auto slow = tokens_of(text + accented);
+    BOOST_REQUIRE(!slow.empty());
+    BOOST_TEST(slow.back().text == "ete", text);
+    slow.pop_back();
+    BOOST_REQUIRE_EQUAL(fast.size(), slow.size());
+    for (size_t i = 0; i < fast.size(); ++i)
+      BOOST_TEST(fast[i].text == slow[i].text, text);
+    BOOST_TEST(text_normalizer::normalize(text) + " ete" ==
+                   text_normalizer::normalize(text + accented),
+               text);
+  }
+  // Nothing to romanise in ASCII.
+  BOOST_TEST(text_normalizer::transliterate("bank").empty());
+}
+
+BOOST_AUTO_TEST_CASE(many_features_are_sorted_and_keep_their_first_token) {
+  // Enough words that the features are sorted by buckets of hash bits, with every word
+  // twice: each feature keeps the first token that made it.
+  feature_extractor fx;
+  std::string text;
+  for (int i = 0; i < 60; ++i)
+    text += "word" + std::to_string(i) + " ";
+  auto toks = tokens_of(text + text);
+  std::vector<feature> f;
+  fx.extract(toks, "", f);
+  BOOST_TEST(f.size() > 400u);
+  BOOST_TEST(std::is_sorted(f.begin(), f.end(), [](const feature& a, const feature& b) {
+    return a.hash < b.hash;
+  }));
+  for (size_t i = 1; i < f.size(); ++i)
+    BOOST_TEST(f[i].hash != f[i - 1].hash);
+  for (const auto& x : f)
+    BOOST_TEST(x.token < 60); // from the first copy of the words
+  BOOST_TEST(std::any_of(f.begin(), f.end(), [](const feature& x) {
+    return x.hash == feature_extractor::word_hash("word59") && x.token == 59;
+  }));
 }
 
 BOOST_AUTO_TEST_CASE(features_are_sorted_deduplicated_and_traceable) {

@@ -52,6 +52,10 @@ struct http_services {
   service_slot<actors::classification_actor> classification;
   /// Its model's version (loaded at start: it changes only with a restart).
   std::string classification_model_version;
+  /// The model itself and the node's prediction cache, which the pool shares: an HTTP
+  /// worker classifies a short input where it parsed it (no message, no other thread).
+  std::shared_ptr<const classification::classifier> classification_model;
+  std::shared_ptr<actors::prediction_cache> predictions;
   /// Website analysis (net/website_service.hpp): fetches and analyses sites.
   service_slot<actors::website_actor> website;
   /// Registry lookups (net/registry_service.hpp): GLEIF, Companies House, SEC EDGAR,

@@ -93,14 +93,23 @@ typename Inspector::result_type inspect(Inspector& f, business_record& x) {
 /// shared by the business actor and the HTTP workers that render it. The rendered
 /// representation is made once per view and kept beside it, so serving a cached business
 /// costs neither a copy nor a second rendering.
+/// A business's classification as its actor's cache serves it, published beside its view
+/// (actors/classification/business_classification.hpp).
+struct published_classification;
+
 struct business_view_data {
   business_record record;
+  // The small members together (no padding between them and the string).
   mutable std::once_flag rendered_once;
-  mutable std::string rendered; ///< filled once by the layer that renders it
   /// `rendered` is filled (set after it, inside rendered_once).
   mutable std::atomic<bool> rendered_done{false};
   /// Read since the node's view ring last passed it (platform::business_views).
   mutable std::atomic<bool> used{false};
+  mutable std::string rendered; ///< filled once by the layer that renders it
+  /// The classification of this state the actor's cache would answer a classify with
+  /// (null: none known), so that the HTTP workers answer it without a message. Set and
+  /// cleared by the actor, read by any thread: only through std::atomic_load/store.
+  mutable std::shared_ptr<const published_classification> classification;
 
   /// The rendered JSON, made by `render()` on the first call (once, whichever thread
   /// asks first); `rendered_done` says so afterwards.

@@ -81,6 +81,8 @@ business_record masked_record(business_record v, uint8_t reveal_bits) {
   return v;
 }
 
+} // namespace
+
 /// The masked view of the committed state, shared by every plain read until it changes
 /// or the node's ring drops it. A view read again is marked used in the ring; a new one
 /// is held by it, so the businesses read most recently keep their rendered view and the
@@ -112,6 +114,8 @@ business_view masked_view(business_state& st) {
   }
   return business_view{std::move(v)};
 }
+
+namespace {
 
 business_view make_view(business_record rec, uint8_t reveal_bits) {
   auto d = std::make_shared<business_view_data>();

@@ -146,6 +146,16 @@ business_actor spawn_business_actor(caf::actor_system& sys, platform_ptr p,
 std::optional<business_view> published_business_view(std::shared_ptr<const void> snapshot,
                                                      const base::uuid& tenant);
 
+/// A classify by a caller of `tenant` (write scope), answered with the classification
+/// the business actor's cache holds for the business's current inputs and the model
+/// `model_version`, published beside its view (`snapshot`) until a read of the cache
+/// would ask for its refresh: that classification ("cached": true), or none (the actor
+/// answers). Counted as the actor's cache hit.
+std::optional<business_classification>
+published_business_classification(const std::shared_ptr<const void>& snapshot,
+                                  const base::uuid& tenant,
+                                  const std::string& model_version);
+
 /// The directory's published_reader for businesses: answers (get_atom, request_meta, 0).
 std::optional<caf::message> read_published_business(const caf::message& msg,
                                                     std::shared_ptr<const void> snapshot);

@@ -128,6 +128,10 @@ inline std::string region_of(const business_state& st) {
   return std::string(st.committed.region());
 }
 
+/// The masked view of the committed state (made if none is alive), published in the
+/// directory unless a write holds publication (business_actor.cpp).
+business_view masked_view(business_state& st);
+
 /// Withdraws the published view (the state is about to change, or is not known until
 /// it is read again).
 void unpublish(business_state& st);

@@ -35,6 +35,31 @@ void count_classification(const std::string& trigger, const std::string& outcome
   family.with({trigger, outcome}).Increment();
 }
 
+/// Publishes `c`, cached for the business's current inputs since `stored_at`, beside its
+/// view (published_business_classification): the HTTP workers answer a classify with
+/// it, without a message, until a read of the cache would ask for its refresh. A new view
+/// (a new record) starts without one.
+void publish_classification(business_state& st, const business_classification& c,
+                            clock::time_point stored_at) {
+  if (!c.data || !st.is(business_state::existence::present))
+    return;
+  auto v = masked_view(st).data; // published with it, if it was not
+  auto p = std::make_shared<published_classification>();
+  p->answer = business_classification{c.data, true};
+  p->model_version = c.data->model_version;
+  p->fresh_until = stored_at + classification_cache(st).fresh_for();
+  std::atomic_store(&v->classification,
+                    std::shared_ptr<const published_classification>(std::move(p)));
+}
+
+/// Caches `c` for `key`, the current inputs' key, stored at `stored_at`, and publishes
+/// it.
+void keep_classification(business_state& st, const std::string& key,
+                         const business_classification& c, clock::time_point stored_at) {
+  classification_cache(st).put(key, c, stored_at);
+  publish_classification(st, c, stored_at);
+}
+
 /// classification_cache_key of the business's current inputs, made once per record
 /// version, website text and model (business_state::classification_key).
 const std::string& current_classification_key(business_state& st,
@@ -88,7 +113,7 @@ void run_classification(self_ptr self, classification_actor classifier,
                   self, *st.p, st.lease, std::move(batch),
                   [self, data, key, trigger, done](std::vector<pg_rows>&) {
                     business_classification out{data, false};
-                    classification_cache(self->state).put(key, out, clock::now());
+                    keep_classification(self->state, key, out, clock::now());
                     // A cached website analysis was compared with the old MCC.
                     forget_websites(self->state);
                     count_classification(trigger, "stored");
@@ -129,7 +154,7 @@ cache_stored_classification(business_state& st, const pg_rows& rows,
     return std::nullopt;
   auto age = std::chrono::duration_cast<clock::duration>(
       std::chrono::duration<double>(stored->age));
-  classification_cache(st).put(key, stored->classification(), now - age);
+  keep_classification(st, key, stored->classification(), now - age);
   return stored->classification();
 }
 
@@ -165,6 +190,8 @@ void classify_known(self_ptr self, const request_meta& meta,
     business_classification cached = *found.value;
     cached.cached = true;
     bool refresh = found.refresh_due;
+    if (!refresh) // (again: the view it was published beside may be a new one)
+      publish_classification(st, cached, found.stored_at);
     count_classification("api", "cached");
     finish(std::move(cached));
     if (refresh)
@@ -203,6 +230,13 @@ void forget_classifications(business_state& st) {
     clear_cache(d->classifications);
     d->classification_key = {};
   }
+  unpublish_classification(st);
+}
+
+void unpublish_classification(business_state& st) {
+  if (auto v = st.masked.lock())
+    std::atomic_store(&v->classification,
+                      std::shared_ptr<const published_classification>());
 }
 
 caf::result<business_classification> classify(self_ptr self, const request_meta& meta,
@@ -267,3 +301,33 @@ caf::result<int32_t> warm(self_ptr self, const std::string& model_version) {
 }
 
 } // namespace kyb::actors::business_internal
+
+namespace kyb::actors {
+
+std::optional<business_classification>
+published_business_classification(const std::shared_ptr<const void>& snapshot,
+                                  const base::uuid& tenant,
+                                  const std::string& model_version) {
+  const auto* d = static_cast<const business_view_data*>(snapshot.get());
+  if (!d || d->record.tenant_id != tenant)
+    return std::nullopt;
+  using business_internal::clock;
+  auto p = std::atomic_load(&d->classification);
+  if (!p || p->model_version != model_version || clock::now() >= p->fresh_until)
+    return std::nullopt;
+  static auto& published = base::metrics_registry::global()
+                               .counter("kyb_business_published_classifications_total",
+                                        "Classifies answered with the classification "
+                                        "published beside the business's view, without a "
+                                        "message to its actor")
+                               .with({});
+  published.Increment();
+  runtime::cache_registry::global()
+      .counters(runtime::cache_type::classification)
+      .hits->Increment();
+  business_internal::count_classification("api", "cached");
+  business_view_ring::touch(*d);
+  return p->answer;
+}
+
+} // namespace kyb::actors

@@ -44,6 +44,9 @@ caf::result<int32_t> warm(self_ptr self, const std::string& model_version);
 /// Its classifier inputs changed (or it is gone): cached classifications no longer
 /// apply.
 void forget_classifications(business_state& st);
+/// The classification published beside the business's view no longer answers (what the
+/// classifier reads changed).
+void unpublish_classification(business_state& st);
 /// Classifies the committed state now and stores the result (no cache lookup); the
 /// caller holds the write slot.
 void classify_now(self_ptr self, classification_actor classifier,

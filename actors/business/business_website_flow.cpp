@@ -120,6 +120,7 @@ void run_analysis(self_ptr self, website_actor service, website_job job,
                   // includes the text: the next classification is a new one).
                   self->state.derived().website_text = website_visible_text(*data);
                   self->state.derived().website_text_known = true;
+                  unpublish_classification(self->state);
                   business_website out{data, false};
                   website_cache(self->state).put(memory_key(job), out, clock::now());
                   count_request("stored");

@@ -4,6 +4,7 @@
 // this file holds its pure parts.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,6 +104,16 @@ typename Inspector::result_type inspect(Inspector& f, business_classification& x
     return f(*d, x.cached);
   }
 }
+
+/// The classification a business actor's cache answers a classify with, published
+/// beside the business's view (business_view_data::classification) while it is fresh:
+/// made from the view's record, the business's website text and `model_version`, and
+/// served without a refresh until `fresh_until`.
+struct published_classification {
+  business_classification answer; ///< cached = true
+  std::string model_version;
+  std::chrono::steady_clock::time_point fresh_until;
+};
 
 /// What the classifier reads of `rec`: legal name, DBA, description and country, and
 /// the visible text of its latest website analysis ("" when none).

@@ -26,10 +26,8 @@ using clock = std::chrono::steady_clock;
 struct classification_state {
   static inline const char* name = "kyb.classification";
   std::shared_ptr<const classification::classifier> model;
-  base::histogram* inference = nullptr;
-  /// The node's prediction cache (cache type model_predictions, 1 h): identical inputs
-  /// to the same model are answered without inference.
-  std::unique_ptr<runtime::ttl_cache<classification::classification_result>> predictions;
+  /// The node's prediction cache: identical inputs are answered without inference.
+  std::shared_ptr<prediction_cache> predictions;
 };
 
 /// The API field an engine input error is about, and its message in the API's names
@@ -60,25 +58,20 @@ void register_classification_types(caf::actor_system_config& cfg) {
 
 namespace {
 
-/// One worker of the pool: the model, the inference histogram and its share of the
-/// prediction cache (the requests whose inputs hash to it).
+/// One worker of the pool: the model and the node's prediction cache.
 classification_actor
 spawn_classification_worker(caf::actor_system& sys,
-                            std::shared_ptr<const classification::classifier> model) {
-  auto fn = [](classification_actor::stateful_pointer<classification_state> self,
-               std::shared_ptr<const classification::classifier> m)
-      -> classification_actor::behavior_type {
+                            std::shared_ptr<const classification::classifier> model,
+                            std::shared_ptr<prediction_cache> predictions) {
+  auto fn =
+      [](classification_actor::stateful_pointer<classification_state> self,
+         std::shared_ptr<const classification::classifier> m,
+         std::shared_ptr<prediction_cache> cache) -> classification_actor::behavior_type {
     auto& st = self->state;
     st.model = std::move(m);
+    st.predictions = std::move(cache);
     auto& metrics = base::metrics_registry::global();
     const auto& version = st.model->get_model().version;
-    // Buckets in seconds, 10 ms to 2 s.
-    st.inference =
-        &metrics
-             .histogram("kyb_ml_model_inference_duration_seconds",
-                        "ML model inference time", {"model_name", "model_version"},
-                        {0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0})
-             .with({"industry", version});
     const auto& eval = st.model->get_model().evaluation;
     auto& accuracy = metrics.gauge("kyb_classification_accuracy_ratio",
                                    "Current classification model accuracy",
@@ -92,36 +85,20 @@ spawn_classification_worker(caf::actor_system& sys,
       accuracy.with({version, std::string("naics") + suffix}).Set(s->naics);
       accuracy.with({version, std::string("sic") + suffix}).Set(s->sic);
     }
-    st.predictions =
-        std::make_unique<runtime::ttl_cache<classification::classification_result>>(
-            runtime::cache_type::model_predictions, runtime::cache_registry::global(),
-            runtime::cache_scope::shared);
     return {
         [self](classify_atom, const classification::classification_input& in)
             -> caf::result<classification::classification_result> {
           auto& st = self->state;
-          auto now = clock::now();
-          // Only valid input reaches the cache (its key is computed from the text).
+          // Only valid input reaches the cache.
           if (auto bad = classification::validate_input(in, st.model->limits)) {
             auto [field, message] = api_error(*bad);
             return make_error(errc::invalid_argument, message, field);
           }
-          auto key =
-              classification_input_key("model_predictions", st.model->version(), in);
-          auto found = st.predictions->get(key, now);
-          // A refresh of a deterministic model's prediction is the same inference, so a
-          // due refresh is done now, in line.
-          if (found.value && !found.refresh_due)
-            return *found.value;
-          auto t0 = clock::now();
-          auto r = st.model->classify_valid(in);
-          st.inference->Observe(std::chrono::duration<double>(clock::now() - t0).count());
-          st.predictions->put(key, r, clock::now());
-          return r;
+          return classify_through(*st.model, *st.predictions, in)->result;
         },
     };
   };
-  return sys.spawn(fn, std::move(model));
+  return sys.spawn(fn, std::move(model), std::move(predictions));
 }
 
 } // namespace
@@ -140,10 +117,9 @@ size_t classification_worker_of(const classification::classification_input& in,
   return static_cast<size_t>(h % workers);
 }
 
-classification_actor
-spawn_classification_actor(caf::actor_system& sys,
-                           std::shared_ptr<const classification::classifier> model,
-                           size_t workers) {
+classification_actor spawn_classification_actor(
+    caf::actor_system& sys, std::shared_ptr<const classification::classifier> model,
+    std::shared_ptr<prediction_cache> predictions, size_t workers) {
   if (workers == 0)
     workers = std::max(1u, std::thread::hardware_concurrency());
   std::vector<caf::actor> spawned;
@@ -162,8 +138,8 @@ spawn_classification_actor(caf::actor_system& sys,
   auto pool = caf::actor_pool::make(
       sys.dummy_execution_unit(), workers,
       [&] {
-        spawned.push_back(
-            caf::actor_cast<caf::actor>(spawn_classification_worker(sys, model)));
+        spawned.push_back(caf::actor_cast<caf::actor>(
+            spawn_classification_worker(sys, model, predictions)));
         return spawned.back();
       },
       policy);

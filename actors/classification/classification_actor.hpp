@@ -1,10 +1,12 @@
 // The node's industry classification service: a pool of worker actors over the one
 // loaded model (read-only, shared), sized to the cores, that classifies businesses and
 // records each inference's time in the histogram kyb_ml_model_inference_duration_seconds.
-// The engine beside it (classifier.hpp) does the work; the pool keeps that work off the
-// HTTP brokers and on every core. A request goes straight to a worker chosen by a hash of
-// its input (no dispatcher hop: caf::actor_pool enqueues in the sender's thread), so
-// identical inputs meet the same worker's share of the prediction cache.
+// The engine beside it (classifier.hpp) does the work; the pool keeps long work (website
+// text) and the business actors' requests off the HTTP workers, which classify a short
+// input themselves (net/handlers/classification_handlers.cpp). Every one of them reads
+// and fills the node's one prediction cache (prediction_cache.hpp). A request goes
+// straight to a worker chosen by a hash of its input (no dispatcher hop: caf::actor_pool
+// enqueues in the sender's thread).
 #pragma once
 
 #include <memory>
@@ -13,6 +15,7 @@
 
 #include "actors/classification/classification_messages.hpp"
 #include "actors/classification/classifier.hpp"
+#include "actors/classification/prediction_cache.hpp"
 #include "actors/messages.hpp"
 
 namespace kyb::actors {
@@ -26,14 +29,14 @@ using classification_actor = caf::typed_actor<
         classification::classification_result>>;
 
 /// Spawns the classification pool over `model` (loaded at start; the node refuses to
-/// start when a configured model is missing or corrupt): `workers` workers (0: one per
-/// core). A worker that crashes takes the pool down with it, so the node's supervisor
-/// restarts the whole service. Also sets kyb_classification_accuracy_ratio from the
-/// evaluation shipped with the model and kyb_classification_workers.
-classification_actor
-spawn_classification_actor(caf::actor_system& sys,
-                           std::shared_ptr<const classification::classifier> model,
-                           size_t workers = 0);
+/// start when a configured model is missing or corrupt) and the node's prediction cache
+/// `predictions` (shared with the HTTP workers): `workers` workers (0: one per core). A
+/// worker that crashes takes the pool down with it, so the node's supervisor restarts the
+/// whole service. Also sets kyb_classification_accuracy_ratio from the evaluation shipped
+/// with the model and kyb_classification_workers.
+classification_actor spawn_classification_actor(
+    caf::actor_system& sys, std::shared_ptr<const classification::classifier> model,
+    std::shared_ptr<prediction_cache> predictions, size_t workers = 0);
 
 /// The worker of `input`'s requests among `workers` (a hash of everything the
 /// classifier reads).

@@ -1,3 +1,4 @@
+#include "actors/business/business_actor.hpp"
 #include "actors/classification/classification_actor.hpp"
 #include "net/classification_json.hpp"
 #include "net/handlers/handlers.hpp"
@@ -20,6 +21,14 @@ runtime::actor_slot<classification_actor>* classifier_of(const exchange_ptr& ex)
   return slot.get();
 }
 
+/// The most text an HTTP worker classifies itself (bytes over every field).
+constexpr size_t inline_limit = 2048;
+
+size_t inline_size(const classification::classification_input& in) {
+  return in.legal_name.size() + in.dba_name.size() + in.description.size() +
+         in.website_text.size() + in.country.size();
+}
+
 } // namespace
 
 void classify_business_text(const exchange_ptr& ex) {
@@ -36,6 +45,27 @@ void classify_business_text(const exchange_ptr& ex) {
   in.description = opt_string(*body, "description").value_or("");
   in.website_text = opt_string(*body, "website_text").value_or("");
   in.country = opt_string(*body, "country").value_or("");
+  // A short input (a name, a description: ~20 us) is classified here, on the HTTP
+  // worker that parsed it, through the node's prediction cache; a long one (website
+  // text), and bad input (the pool names the field), goes to the pool, so that no
+  // worker keeps its other connections waiting long.
+  const auto& svc = ex->services();
+  if (svc.classification_model && svc.predictions && inline_size(in) <= inline_limit &&
+      !classification::validate_input(in, svc.classification_model->limits)) {
+    bool made = false;
+    auto p =
+        actors::classify_through(*svc.classification_model, *svc.predictions, in, &made);
+    // A new classification is rendered for this answer alone (most inputs are never
+    // asked again); one answered from the cache is rendered once and kept beside it.
+    if (made) {
+      ex->respond(200, "application/json", render_classification_result(p->result));
+      return;
+    }
+    std::call_once(p->rendered.once,
+                   [&] { p->rendered.text = render_classification_result(p->result); });
+    ex->respond(200, "application/json", p->rendered.text);
+    return;
+  }
   ex->ask<classification::classification_result>(
       slot->get(),
       [ex](classification::classification_result& r) {
@@ -53,6 +83,16 @@ void classify_business(const exchange_ptr& ex) {
   auto slot = classifier_of(ex);
   if (!slot)
     return;
+  // The classification the business actor's cache holds for the business as it is now,
+  // published beside its view, answers without a message to the actor.
+  if (ex->who && ex->who->has(scope_write)) {
+    if (auto c = published_business_classification(
+            ex->services().platform->directory->published(business_entity, *id),
+            ex->who->tenant_id, ex->services().classification_model_version)) {
+      ex->respond(200, "application/json", render_business_classification(*c));
+      return;
+    }
+  }
   ex->ask_entity<business_classification>(
       business_entity, *id,
       [ex](business_classification& c) {

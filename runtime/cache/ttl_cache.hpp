@@ -28,6 +28,7 @@ template <class V>
 struct cache_lookup {
   const V* value = nullptr; ///< the cached value, or nullptr on a miss
   bool refresh_due = false; ///< serve `value`, and refresh it now (once per entry)
+  std::chrono::steady_clock::time_point stored_at{}; ///< when `value` was stored
   std::optional<std::string> error; ///< on a miss: the last refresh failed before the TTL
 };
 
@@ -78,6 +79,7 @@ public:
     touch(e);
     cache_lookup<V> out;
     out.value = &e.value;
+    out.stored_at = e.stored_at;
     if (!e.refreshing && now - e.stored_at > refresh_threshold(e, now)) {
       e.refreshing = true;
       out.refresh_due = true;
@@ -141,6 +143,13 @@ public:
       registry_->release(type_, entries_.size());
     entries_.clear();
     lru_.clear();
+  }
+
+  /// The age below which no read asks for a refresh, however often the entry is read
+  /// (the refresh threshold of the hottest entry).
+  clock::duration fresh_for() const {
+    auto ttl = std::chrono::duration_cast<clock::duration>(registry_->policy(type_).ttl);
+    return std::chrono::duration_cast<clock::duration>(ttl * 0.6);
   }
 
   size_t size() const noexcept { return entries_.size(); }

@@ -109,8 +109,11 @@ std::vector<service_entry> service_table(net::http_services& svc,
                     net::spawn_list_downloader(sys, platform->settings.screening));
               }),
   };
-  if (in.industry_model)
+  if (in.industry_model) {
     svc.classification_model_version = in.industry_model->version();
+    svc.classification_model = in.industry_model;
+    svc.predictions = std::make_shared<actors::prediction_cache>();
+  }
   // Warms caches on a schedule, after the model loaded, after bulk imports, on demand.
   table.push_back(service(
       "cache-warmer", svc.warmer,
@@ -122,13 +125,13 @@ std::vector<service_entry> service_table(net::http_services& svc,
   table.push_back(service("risk-monitor", svc.risk_monitor,
                           on_platform(actors::spawn_risk_monitor, platform)));
   if (in.industry_model)
-    table.push_back(
-        service("classification", svc.classification,
-                [model = in.industry_model,
-                 workers = platform ? platform->settings.classification.workers
-                                    : size_t{0}](caf::actor_system& sys) {
-                  return actors::spawn_classification_actor(sys, model, workers);
-                }));
+    table.push_back(service(
+        "classification", svc.classification,
+        [model = in.industry_model, predictions = svc.predictions,
+         workers = platform ? platform->settings.classification.workers
+                            : size_t{0}](caf::actor_system& sys) {
+          return actors::spawn_classification_actor(sys, model, predictions, workers);
+        }));
   // Website analysis; it asks the classification service (when one runs) for the MCC a
   // site's text suggests.
   if (in.website_engine)

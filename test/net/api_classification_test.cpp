@@ -26,10 +26,10 @@ const std::string model_path =
 
 /// The value of the first sample of `series` (name and labels, exactly) in `metrics`.
 double sample(const std::string& metrics, const std::string& series) {
-  auto at = metrics.find(series + " ");
+  auto at = metrics.find("\n" + series + " ");
   if (at == std::string::npos)
     return 0;
-  return std::stod(metrics.substr(at + series.size() + 1));
+  return std::stod(metrics.substr(at + series.size() + 2));
 }
 
 struct fixture {
@@ -363,6 +363,54 @@ BOOST_FIXTURE_TEST_CASE(a_business_classification_is_stored_cached_and_invalidat
   auto kept = classified(id);
   BOOST_TEST(kept["id"] == changed["id"]);
   BOOST_TEST(kept["cached"] == true);
+}
+
+BOOST_FIXTURE_TEST_CASE(
+    a_cached_classification_is_answered_beside_the_view_until_a_change,
+    business_fixture) {
+  auto id = create({{"legal_name", "Corner Bakery"},
+                    {"description", "family bakery selling bread and cakes"},
+                    {"country", "US"}});
+  const auto published = std::string("kyb_business_published_classifications_total");
+  const auto hits = std::string("kyb_cache_hits_total{cache_type=\"classification\"}");
+  auto first = classified(id);
+  BOOST_TEST(first["cached"] == false);
+  // Stored and cached: the next classifies are answered with the classification the
+  // actor published beside the business's view, as the actor's cache would answer them.
+  auto before = node.metrics("/metrics").body;
+  for (int i = 0; i < 3; ++i) {
+    auto again = classified(id);
+    BOOST_TEST(again["cached"] == true);
+    BOOST_TEST(again["id"] == first["id"]);
+    BOOST_TEST(again["mcc"] == first["mcc"]);
+    BOOST_TEST(again["evidence"] == first["evidence"]);
+  }
+  auto after = node.metrics("/metrics").body;
+  BOOST_TEST(sample(after, published) - sample(before, published) == 3.0, after);
+  BOOST_TEST(sample(after, hits) - sample(before, hits) == 3.0, after);
+  // Another tenant, a read-only key: not from the published one either.
+  auto [other, other_key] = node.make_tenant({"read", "write"});
+  (void)other;
+  BOOST_TEST(is_problem(classify_business(id, other_key), 404));
+  // A change of what the classifier reads: the next classify is a new classification,
+  // never the published one of the old record; then that one is published.
+  auto patch = node.call("PATCH", "/v1/businesses/" + id,
+                         json{{"legal_name", "Corner Hardware"},
+                              {"description", "hardware store selling tools and paint"}}
+                             .dump(),
+                         writer);
+  BOOST_REQUIRE_EQUAL(patch.status, 200);
+  auto changed = classified(id);
+  BOOST_TEST(changed["cached"] == false);
+  BOOST_TEST(changed["id"] != first["id"]);
+  before = node.metrics("/metrics").body;
+  BOOST_TEST(classified(id)["id"] == changed["id"]);
+  after = node.metrics("/metrics").body;
+  BOOST_TEST(sample(after, published) - sample(before, published) == 1.0, after);
+  // Deleted: not found, whatever was published.
+  BOOST_REQUIRE_EQUAL(node.call("DELETE", "/v1/businesses/" + id, "", writer).status,
+                      200);
+  BOOST_TEST(is_problem(classify_business(id, writer), 404));
 }
 
 BOOST_FIXTURE_TEST_CASE(warming_puts_stored_classifications_back_in_the_caches,

@@ -1,8 +1,9 @@
 // The classification service as the node runs it: a pool of workers over the one loaded
-// model. Every worker answers as the engine does, a request goes to the worker its input
-// hashes to (so a repeated input meets the worker that cached it), bad input is refused
-// naming the field, and a worker that crashes takes the pool down for the supervisor to
-// restart it whole.
+// model and the node's one prediction cache. Every worker answers as the engine does, the
+// inputs spread over the workers, a repeated input is answered from the cache whichever
+// thread asks (a worker, or a thread classifying itself as the HTTP workers do), the
+// cache key tells every field apart, bad input is refused naming the field, and a worker
+// that crashes takes the pool down for the supervisor to restart it whole.
 #define BOOST_TEST_MODULE classification_pool
 #include <boost/test/unit_test.hpp>
 
@@ -68,6 +69,8 @@ struct fixture {
 
   caf::actor_system sys;
   std::shared_ptr<const classification::classifier> model;
+  std::shared_ptr<actors::prediction_cache> cache =
+      std::make_shared<actors::prediction_cache>();
   std::vector<classification::classification_input> inputs;
 };
 
@@ -76,7 +79,7 @@ struct fixture {
 BOOST_FIXTURE_TEST_SUITE(classification_pool, fixture)
 
 BOOST_AUTO_TEST_CASE(every_worker_answers_as_the_engine_does) {
-  auto pool = actors::spawn_classification_actor(sys, model, 3);
+  auto pool = actors::spawn_classification_actor(sys, model, cache, 3);
   // Requests from four threads at once, answered by all three workers.
   std::map<size_t, classification::classification_result> answers;
   std::mutex mtx;
@@ -106,13 +109,13 @@ BOOST_AUTO_TEST_CASE(every_worker_answers_as_the_engine_does) {
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
-BOOST_AUTO_TEST_CASE(a_repeated_input_meets_the_worker_that_cached_it) {
-  auto pool = actors::spawn_classification_actor(sys, model, 4);
+BOOST_AUTO_TEST_CASE(a_repeated_input_is_answered_from_the_shared_prediction_cache) {
+  auto pool = actors::spawn_classification_actor(sys, model, cache, 4);
   classification::classification_input in;
   in.legal_name = "Pool Test Bakery " + std::to_string(::getpid());
   in.description = "family bakery selling bread and cakes";
   in.country = "US";
-  // The worker is a function of the input alone, and changes with it.
+  // The worker is a function of the input alone.
   auto worker = actors::classification_worker_of(in, 4);
   BOOST_TEST(actors::classification_worker_of(in, 4) == worker);
   BOOST_TEST(actors::classification_worker_of(in, 1) == 0u);
@@ -120,18 +123,61 @@ BOOST_AUTO_TEST_CASE(a_repeated_input_meets_the_worker_that_cached_it) {
   auto first = ask(pool, in);
   BOOST_REQUIRE(first);
   BOOST_TEST(prediction_hits() == before);
-  // Asked again, many times: every time the same worker, every time its cache.
-  for (int i = 0; i < 8; ++i) {
+  // Asked again, many times, by the pool and by other threads classifying themselves
+  // (as the HTTP workers do): every time the one cache.
+  for (int i = 0; i < 4; ++i) {
     auto again = ask(pool, in);
     BOOST_REQUIRE(again);
     BOOST_TEST(again->mcc.code == first->mcc.code);
   }
+  std::vector<actors::prediction_cache::value_ptr> seen(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < seen.size(); ++t)
+    threads.emplace_back(
+        [&, t] { seen[t] = actors::classify_through(*model, *cache, in); });
+  for (auto& t : threads)
+    t.join();
+  for (const auto& v : seen) {
+    BOOST_REQUIRE(v);
+    BOOST_TEST(v == seen[0]); // the same cached entry, not a classification of its own
+    BOOST_TEST(v->result.mcc.code == first->mcc.code);
+  }
+  BOOST_TEST(prediction_hits() == before + 8);
+  // Another input is classified, not found.
+  in.description = "family bakery selling bread, cakes and coffee";
+  auto other = actors::classify_through(*model, *cache, in);
+  BOOST_TEST(other != seen[0]);
   BOOST_TEST(prediction_hits() == before + 8);
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
+BOOST_AUTO_TEST_CASE(the_cache_key_tells_every_field_apart) {
+  using actors::prediction_cache;
+  classification::classification_input a, b;
+  a.legal_name = "ab";
+  a.dba_name = "c";
+  b.legal_name = "a";
+  b.dba_name = "bc";
+  BOOST_TEST(prediction_cache::key_of(a) != prediction_cache::key_of(b));
+  b = a;
+  BOOST_TEST(prediction_cache::key_of(a) == prediction_cache::key_of(b));
+  b.country = "US";
+  BOOST_TEST(prediction_cache::key_of(a) != prediction_cache::key_of(b));
+  b = a;
+  b.description = "c";
+  b.dba_name = "";
+  BOOST_TEST(prediction_cache::key_of(a) != prediction_cache::key_of(b));
+  // A long website text is keyed by its digest: a one-byte change is another key, and the
+  // key stays short.
+  a.website_text = std::string(100000, 'x');
+  b = a;
+  b.website_text.back() = 'y';
+  BOOST_TEST(prediction_cache::key_of(a) != prediction_cache::key_of(b));
+  BOOST_TEST(prediction_cache::key_of(a).size() < 200u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_is_refused_naming_the_field) {
-  auto pool = actors::spawn_classification_actor(sys, model, 2);
+  auto pool = actors::spawn_classification_actor(sys, model, cache, 2);
   classification::classification_input in;
   in.legal_name = "Acme";
   in.country = "ZZ";
@@ -148,7 +194,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_refused_naming_the_field) {
 }
 
 BOOST_AUTO_TEST_CASE(a_crashed_worker_takes_the_pool_down) {
-  auto pool = actors::spawn_classification_actor(sys, model, 3);
+  auto pool = actors::spawn_classification_actor(sys, model, cache, 3);
   caf::scoped_actor self{sys};
   std::vector<caf::actor> workers;
   self->request(caf::actor_cast<caf::actor>(pool), 5s, caf::sys_atom::value,

@@ -61,9 +61,13 @@ wrk.body = '{"name":"Harbor Dental Care","description":"family dentist offering 
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
+# Every body new: wrk's threads run the script with the same random sequence, so each
+# thread's number goes into the name too.
 cat >"$OUT/text_new.lua" <<LUA
-local n = 0
+-- "first" is a global of each thread's state (thread:set): the thread's number.
+local n, threads = 0, 0
 local words = {"dental", "pizza", "hardware", "law", "florist", "bakery", "auto repair", "hotel", "pharmacy", "bookstore"}
+setup = function(thread) thread:set("first", threads); threads = threads + 1 end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
@@ -71,7 +75,7 @@ request = function()
   n = n + 1
   local w = words[(n % #words) + 1]
   return wrk.format(nil, nil, nil, string.format(
-    '{"name":"Harbor %s %d-%d","description":"family %s business","country":"US"}', w, math.random(1e9), n, w))
+    '{"name":"Harbor %s %d-%d-%d","description":"family %s business","country":"US"}', w, first, math.random(1e9), n, w))
 end
 LUA
 classify_each_lua "$OUT/fresh.txt" "$OUT/classify_fresh.lua"
@@ -81,7 +85,16 @@ wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $KEY" "$API/v1/businesses/$BIZ
 read -r G_RPS G_P50 G_P99 G_BAD < <(run_wrk "$API/v1/businesses/$BIZ" -H "Authorization: Bearer $KEY")
 read -r C_RPS C_P50 C_P99 C_BAD < <(run_wrk "$API/v1/businesses/$BIZ/classify" -s "$OUT/classify.lua")
 read -r S_RPS S_P50 S_P99 S_BAD < <(run_wrk "$API/v1/classifications" -s "$OUT/text_same.lua")
+# Inferences and prediction cache hits of the new-body run (every request an inference).
+predictions() {
+  curl -sf "$METRICS/metrics" | awk '
+    /^kyb_ml_model_inference_duration_seconds_count\{/ {i += $2}
+    /^kyb_cache_hits_total\{cache_type="model_predictions"\}/ {h = $2}
+    END {printf "%d %d\n", i, h}'
+}
+read -r I0 H0 < <(predictions)
 read -r T_RPS T_P50 T_P99 T_BAD < <(run_wrk "$API/v1/classifications" -s "$OUT/text_new.lua")
+read -r I1 H1 < <(predictions)
 SETS_BEFORE=$(psql -Atq "$KYB_DATABASE_URL" -c "SELECT count(DISTINCT classification_id) FROM business_classifications")
 read -r F_RPS F_P50 F_P99 F_BAD < <(run_wrk "$API/v1/" -s "$OUT/classify_fresh.lua")
 SETS_AFTER=$(psql -Atq "$KYB_DATABASE_URL" -c "SELECT count(DISTINCT classification_id) FROM business_classifications")
@@ -89,7 +102,8 @@ HITS=$(curl -sf "$METRICS/metrics" | awk '/^kyb_cache_hit_rate_ratio\{cache_type
 
 python3 - "$CONNS" "$G_RPS" "$G_P50" "$G_P99" "$G_BAD" "$C_RPS" "$C_P50" "$C_P99" "$C_BAD" \
   "$S_RPS" "$S_P50" "$S_P99" "$S_BAD" "$T_RPS" "$T_P50" "$T_P99" "$T_BAD" \
-  "$F_RPS" "$F_P50" "$F_P99" "$F_BAD" "$((SETS_AFTER - SETS_BEFORE))" "$HITS" "$(wc -l <"$OUT/fresh.txt")" <<'PY'
+  "$F_RPS" "$F_P50" "$F_P99" "$F_BAD" "$((SETS_AFTER - SETS_BEFORE))" "$HITS" "$(wc -l <"$OUT/fresh.txt")" \
+  "$((I1 - I0))" "$((H1 - H0))" <<'PY'
 import sys
 a = sys.argv[1:]
 conns = a[0]
@@ -105,4 +119,5 @@ for name, (rps, p50, p99, bad) in rows:
     print(f"  {name:58} {float(rps):9.0f} {float(p50):7.2f} {float(p99):7.2f} {float(rps)/base:7.2f} {bad}")
 print(f"  new classification sets stored by the fresh run: {a[21]} (of {a[23]} businesses)")
 print(f"  kyb_cache_hit_rate_ratio{{cache_type=\"model_predictions\"}}: {a[22]}")
+print(f"  the new-body run: {a[24]} inferences, {a[25]} prediction cache hits")
 PY

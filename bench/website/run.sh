@@ -114,8 +114,10 @@ each_lua() { # OUT_FILE METHOD SUFFIX [BODY]
   cat >"$1" <<LUA
 local ids = {}
 for line in io.lines("$OUT/ids.txt") do ids[#ids + 1] = line end
-local n, first = 0, 0
-setup = function(thread) thread:set("first", first); first = first + 1 end
+-- "first" is a global of each thread's state (thread:set), the thread's number: a local
+-- of that name would hide it, and both threads would start at 0.
+local n, threads = 0, 0
+setup = function(thread) thread:set("first", threads); threads = threads + 1 end
 init = function() n = first end
 wrk.method = "$2"
 wrk.headers["Authorization"] = "Bearer $KEY"

@@ -52,12 +52,16 @@ void publish_classification(business_state& st, const business_classification& c
                     std::shared_ptr<const published_classification>(std::move(p)));
 }
 
-/// Caches `c` for `key`, the current inputs' key, stored at `stored_at`, and publishes
-/// it.
+/// Caches `c` for `key`, the current inputs' key, stored at `stored_at`, and publishes it
+/// if the cache kept it (the node's budget for classifications bounds both).
 void keep_classification(business_state& st, const std::string& key,
                          const business_classification& c, clock::time_point stored_at) {
-  classification_cache(st).put(key, c, stored_at);
-  publish_classification(st, c, stored_at);
+  auto& cache = classification_cache(st);
+  cache.put(key, c, stored_at);
+  if (cache.contains(key))
+    publish_classification(st, c, stored_at);
+  else
+    unpublish_classification(st);
 }
 
 /// classification_cache_key of the business's current inputs, made once per record

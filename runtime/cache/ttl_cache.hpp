@@ -152,6 +152,9 @@ public:
     return std::chrono::duration_cast<clock::duration>(ttl * 0.6);
   }
 
+  /// `key` is stored (a put may not store: the node's budget for the type is spent).
+  bool contains(const std::string& key) const { return entries_.count(key) != 0; }
+
   size_t size() const noexcept { return entries_.size(); }
   cache_type type() const noexcept { return type_; }
 

@@ -413,6 +413,34 @@ BOOST_FIXTURE_TEST_CASE(
   BOOST_TEST(is_problem(classify_business(id, writer), 404));
 }
 
+namespace {
+
+/// A node whose budget is one cached entry per cache type.
+struct one_entry_fixture : business_fixture {
+  one_entry_fixture()
+      : business_fixture(
+            std::map<std::string, std::string>{{"KYB_CACHE_MAX_ENTRIES_PER_NODE", "1"}}) {
+  }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(only_a_classification_the_cache_kept_is_published,
+                        one_entry_fixture) {
+  const auto published = std::string("kyb_business_published_classifications_total");
+  auto a = create({{"legal_name", "Corner Bakery"}, {"country", "US"}});
+  auto b = create({{"legal_name", "Harbor Dental Care"}, {"country", "US"}});
+  BOOST_TEST(classified(a)["cached"] == false); // takes the node's one entry
+  BOOST_TEST(classified(b)["cached"] == false); // stored, but not cached: no room
+  auto before = node.metrics("/metrics").body;
+  BOOST_TEST(classified(b)["cached"] == true); // from its stored rows, by the actor
+  auto after = node.metrics("/metrics").body;
+  BOOST_TEST(sample(after, published) - sample(before, published) == 0.0, after);
+  BOOST_TEST(classified(a)["cached"] == true); // from the published one
+  auto last = node.metrics("/metrics").body;
+  BOOST_TEST(sample(last, published) - sample(after, published) == 1.0, last);
+}
+
 BOOST_FIXTURE_TEST_CASE(warming_puts_stored_classifications_back_in_the_caches,
                         business_fixture) {
   std::vector<std::string> ids;

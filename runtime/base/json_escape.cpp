@@ -19,6 +19,19 @@ void append_u16(std::string& out, uint32_t v) {
 void append_json_escaped(std::string& out, std::string_view s, json_escape mode) {
   size_t i = 0;
   while (i < s.size()) {
+    // A run of characters that need no escape, appended at once.
+    size_t j = i;
+    while (j < s.size()) {
+      const auto d = static_cast<unsigned char>(s[j]);
+      if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\')
+        break;
+      ++j;
+    }
+    if (j > i) {
+      out.append(s.data() + i, j - i);
+      i = j;
+      continue;
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {

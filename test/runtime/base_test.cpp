@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -103,6 +104,26 @@ BOOST_AUTO_TEST_CASE(json_escaping_always_yields_valid_json) {
   BOOST_TEST(out == "a\\\"b\\\\c\\n\\u0001\xEF\xBF\xBD\xc3\xa9");
   auto parsed = nlohmann::json::parse("\"" + out + "\"");
   BOOST_TEST(parsed.get<std::string>().size() > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(json_escaping_matches_nlohmann_on_random_text) {
+  // Runs of plain characters are appended at once: the result must still be what
+  // nlohmann writes, character for character, on any valid UTF-8.
+  std::mt19937 rng(11);
+  const std::vector<std::string> pieces = {
+      "a",           "Z",         "0",    " ",        "\"",           "\\",
+      "/",           "\n",        "\r",   "\t",       "\b",           "\f",
+      "\x01",        "\x1f",      "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+      "caf\xc3\xa9", "plain text"};
+  for (int n = 0; n < 3000; ++n) {
+    std::string s;
+    const size_t len = rng() % 12;
+    for (size_t i = 0; i < len; ++i)
+      s += pieces[rng() % pieces.size()];
+    std::string out;
+    append_json_escaped(out, s);
+    BOOST_TEST("\"" + out + "\"" == nlohmann::json(s).dump(), s);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(json_escaping_as_ascii_matches_python_ensure_ascii) {

@@ -239,15 +239,6 @@ void linear_model::score(const std::vector<feature>& features, std::vector<float
   }
 }
 
-float linear_model::weight(int32_t slot, uint16_t cls) const {
-  const uint32_t begin = parts_.offsets[static_cast<size_t>(slot)];
-  const uint32_t end = parts_.offsets[static_cast<size_t>(slot) + 1];
-  for (uint32_t k = begin; k < end; ++k)
-    if (parts_.post_class[k] == cls)
-      return parts_.post_value[k];
-  return 0.0f;
-}
-
 float linear_model::margin(int32_t slot, uint16_t cls,
                            const std::vector<float>& q) const {
   float own = 0.0f, mean = 0.0f;
@@ -260,15 +251,6 @@ float linear_model::margin(int32_t slot, uint16_t cls,
     mean += q[c] * parts_.post_value[k];
   }
   return own - mean;
-}
-
-float linear_model::mean_weight(int32_t slot, const std::vector<float>& q) const {
-  float value = 0.0f;
-  const uint32_t begin = parts_.offsets[static_cast<size_t>(slot)];
-  const uint32_t end = parts_.offsets[static_cast<size_t>(slot) + 1];
-  for (uint32_t k = begin; k < end; ++k)
-    value += q[parts_.post_class[k]] * parts_.post_value[k];
-  return value;
 }
 
 } // namespace kyb::classification

@@ -78,13 +78,8 @@ public:
   void score(const std::vector<feature>& features, std::vector<float>& scores,
              std::vector<int32_t>* slots = nullptr) const;
 
-  /// Stored weight of the feature in `slot` for `cls` (0 when pruned); `slot` valid.
-  float weight(int32_t slot, uint16_t cls) const;
-
-  /// Weighted mean over classes of weight(slot, c) with weights `q` (sum 1).
-  float mean_weight(int32_t slot, const std::vector<float>& q) const;
-
-  /// weight(slot, cls) - mean_weight(slot, q), in one pass over the postings.
+  /// The stored weight of the feature in `slot` (valid) for `cls` (0 when pruned) minus
+  /// its mean over the classes weighted by `q` (sum 1): one pass over its postings.
   float margin(int32_t slot, uint16_t cls, const std::vector<float>& q) const;
 
 private:

@@ -56,9 +56,7 @@ void publish_classification(business_state& st, const business_classification& c
 /// if the cache kept it (the node's budget for classifications bounds both).
 void keep_classification(business_state& st, const std::string& key,
                          const business_classification& c, clock::time_point stored_at) {
-  auto& cache = classification_cache(st);
-  cache.put(key, c, stored_at);
-  if (cache.contains(key))
+  if (classification_cache(st).put(key, c, stored_at))
     publish_classification(st, c, stored_at);
   else
     unpublish_classification(st);

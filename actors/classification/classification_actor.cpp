@@ -1,7 +1,6 @@
 #include "actors/classification/classification_actor.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <thread>
 #include <utility>
@@ -14,14 +13,11 @@
 
 #include "actors/classification/business_classification.hpp"
 #include "runtime/base/metrics.hpp"
-#include "runtime/cache/ttl_cache.hpp"
 #include "runtime/error.hpp"
 
 namespace kyb::actors {
 
 namespace {
-
-using clock = std::chrono::steady_clock;
 
 struct classification_state {
   static inline const char* name = "kyb.classification";

@@ -2,16 +2,11 @@
 
 #include "runtime/base/crypto.hpp"
 #include "runtime/base/metrics.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::actors {
 
 namespace {
-
-void append_field(std::string& key, const std::string& value) {
-  key += std::to_string(value.size());
-  key += ':';
-  key += value;
-}
 
 /// kyb_ml_model_inference_duration_seconds of the model `version` (buckets in seconds,
 /// 10 ms to 2 s, as the seed names them).
@@ -33,12 +28,12 @@ std::string prediction_cache::key_of(const classification::classification_input&
   std::string key;
   key.reserve(in.legal_name.size() + in.dba_name.size() + in.description.size() +
               in.country.size() + 96);
-  append_field(key, in.legal_name);
-  append_field(key, in.dba_name);
-  append_field(key, in.description);
-  append_field(key, in.country);
+  base::append_length_prefixed(key, in.legal_name);
+  base::append_length_prefixed(key, in.dba_name);
+  base::append_length_prefixed(key, in.description);
+  base::append_length_prefixed(key, in.country);
   if (!in.website_text.empty())
-    append_field(key, base::sha256_hex(in.website_text));
+    base::append_length_prefixed(key, base::sha256_hex(in.website_text));
   return key;
 }
 

@@ -6,6 +6,8 @@
 
 #include <utf8proc.h>
 
+#include "runtime/base/text.hpp"
+
 namespace kyb::classification {
 
 namespace {
@@ -144,10 +146,6 @@ bool plain_ascii(std::string_view text) {
   return true;
 }
 
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
 bool ascii_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
 }
@@ -162,7 +160,7 @@ std::string text_normalizer::normalize(std::string_view text) {
   if (plain_ascii(text)) {
     std::string out(text);
     for (auto& c : out)
-      c = ascii_lower(c);
+      c = base::ascii_lower(c);
     return out;
   }
   utf8proc_uint8_t* out = nullptr;
@@ -195,7 +193,8 @@ void text_normalizer::tokenize(std::string_view text, input_field field,
       std::string word;
       while (i < n && (ascii_word_char(text[i]) || text[i] == '\'')) {
         if (text[i] != '\'')
-          word += ascii_lower(text[i]); // an apostrophe inside a word joins ("peet's")
+          word +=
+              base::ascii_lower(text[i]); // an apostrophe inside a word joins ("peet's")
         ++i;
       }
       out.push_back(token{std::move(word), field, false});

@@ -1,6 +1,7 @@
 #include "actors/screening/entity_fingerprint.hpp"
 
 #include "runtime/base/crypto.hpp"
+#include "runtime/base/text.hpp"
 
 namespace kyb::actors {
 
@@ -8,9 +9,7 @@ namespace {
 
 /// Appends a length-prefixed field, so that no two different entries serialize alike.
 void field(std::string& out, const std::string& s) {
-  out += std::to_string(s.size());
-  out += ':';
-  out += s;
+  base::append_length_prefixed(out, s);
 }
 
 } // namespace

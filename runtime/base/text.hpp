@@ -28,6 +28,15 @@ constexpr std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
+/// Appends `s` to `out` as "<length>:<s>": fields appended this way never run into each
+/// other ("ab"+"c" and "a"+"bc" differ), for keys and fingerprints made of several
+/// fields.
+inline void append_length_prefixed(std::string& out, std::string_view s) {
+  out += std::to_string(s.size());
+  out += ':';
+  out += s;
+}
+
 /// `trim(s)` as a string of its own (for temporaries and stored values).
 inline std::string trim_copy(std::string_view s) {
   return std::string(trim(s));

@@ -89,8 +89,9 @@ public:
   }
 
   /// Stores (or replaces) `key`. A replacement keeps the entry's access history, so a
-  /// hot key stays hot across refreshes.
-  void put(const std::string& key, V value, clock::time_point now) {
+  /// hot key stays hot across refreshes. False when it was not stored: the node's budget
+  /// for the type is spent and this cache has nothing of its own to give up.
+  bool put(const std::string& key, V value, clock::time_point now) {
     auto it = entries_.find(key);
     if (it != entries_.end()) {
       auto& e = it->second;
@@ -99,7 +100,7 @@ public:
       e.refreshing = false;
       e.error.reset();
       touch(e);
-      return;
+      return true;
     }
     auto& policy = registry_->policy(type_);
     if (scope_ == cache_scope::actor && entries_.size() >= policy.max_per_actor)
@@ -108,7 +109,7 @@ public:
       // The node is full for this type: make room here, or do not cache.
       if (entries_.empty() || (evict_lru(), !registry_->reserve(type_))) {
         registry_->counters(type_).evictions->Increment();
-        return;
+        return false;
       }
     }
     auto added = entries_.emplace(key, entry{}).first;
@@ -118,6 +119,7 @@ public:
     e.first_seen = now;
     lru_.push_front(&added->first);
     e.lru = lru_.begin();
+    return true;
   }
 
   /// A background refresh failed: keep serving the old value until its TTL.
@@ -151,9 +153,6 @@ public:
     auto ttl = std::chrono::duration_cast<clock::duration>(registry_->policy(type_).ttl);
     return std::chrono::duration_cast<clock::duration>(ttl * 0.6);
   }
-
-  /// `key` is stored (a put may not store: the node's budget for the type is spent).
-  bool contains(const std::string& key) const { return entries_.count(key) != 0; }
 
   size_t size() const noexcept { return entries_.size(); }
   cache_type type() const noexcept { return type_; }

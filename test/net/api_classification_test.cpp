@@ -195,6 +195,38 @@ BOOST_FIXTURE_TEST_CASE(identical_inputs_come_from_the_prediction_cache, fixture
   BOOST_TEST(sample(last, inferences) - sample(before, inferences) == 2.0);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_long_input_goes_to_the_pool_and_the_same_cache, fixture) {
+  // Past 2 KiB the HTTP worker hands the input to the classification pool; the answer,
+  // the cache and the errors are the same as for a short one.
+  std::string text;
+  while (text.size() < 3000)
+    text += "We bake sourdough bread, croissants and cakes every morning. ";
+  auto body =
+      json{{"name", "Harbor Bakery"}, {"website_text", text}, {"country", "US"}}.dump();
+  auto before = node.metrics("/metrics").body;
+  auto first = classify(body);
+  BOOST_REQUIRE_EQUAL(first.status, 200);
+  auto second = classify(body);
+  BOOST_REQUIRE_EQUAL(second.status, 200);
+  BOOST_TEST(first.json() == second.json());
+  BOOST_TEST(first.json()["evidence"].dump().find("website_text") != std::string::npos,
+             first.body);
+  auto version = first.json()["model_version"].get<std::string>();
+  auto after = node.metrics("/metrics").body;
+  auto inferences =
+      "kyb_ml_model_inference_duration_seconds_count{model_name=\"industry\","
+      "model_version=\"" +
+      version + "\"}";
+  BOOST_TEST(sample(after, inferences) - sample(before, inferences) == 1.0, after);
+  auto hits = std::string("kyb_cache_hits_total{cache_type=\"model_predictions\"}");
+  BOOST_TEST(sample(after, hits) - sample(before, hits) == 1.0, after);
+  // Bad input past 2 KiB names its field too.
+  auto bad = classify(
+      json{{"name", "Harbor Bakery"}, {"website_text", text}, {"country", "ZZ"}}.dump());
+  BOOST_REQUIRE(is_problem(bad, 400));
+  BOOST_TEST(bad.json()["errors"][0]["field"] == "/country", bad.body);
+}
+
 // -- stored classifications of businesses ---------------------------------------------
 
 namespace {

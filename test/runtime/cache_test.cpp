@@ -122,6 +122,12 @@ BOOST_AUTO_TEST_CASE(invalidation_and_bounds) {
   BOOST_TEST(other.size() == 2u);
   BOOST_TEST(!other.get("x", t0 + seconds(3)).value);
   BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 5);
+  // A third actor finds the node full and nothing of its own to give up: not stored,
+  // and put() says so (a caller publishing what it cached must not publish this).
+  ttl_cache<int> third(cache_type::risk_assessment, reg);
+  BOOST_TEST(!third.put("w", 1, t0 + seconds(4)));
+  BOOST_TEST(!third.get("w", t0 + seconds(4)).value);
+  BOOST_TEST(other.put("z", 2, t0 + seconds(4))); // a replacement is stored
   c.clear();
   BOOST_TEST(reg.counters(cache_type::risk_assessment).entries.load() == 2);
 }
